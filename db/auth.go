@@ -1,0 +1,113 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// keyPrefix marks serialpool keys so that secret scanners and people recognise them.
+const keyPrefix = "sp_"
+
+func hashKey(key string) []byte {
+	h := sha256.Sum256([]byte(key))
+	return h[:]
+}
+
+// Authenticate implements pool.AuthService. It runs as the connecting role, before
+// any tenant is known: the key itself names the tenant.
+func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
+	if !strings.HasPrefix(key, keyPrefix) {
+		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
+	}
+	var row struct {
+		ID       int64
+		TenantID int64
+		Role     string
+	}
+	err := d.gorm.WithContext(ctx).Raw(
+		`SELECT id, tenant_id, role FROM api_keys WHERE hash = ? AND revoked_at IS NULL`, hashKey(key)).
+		Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
+	}
+	if err != nil {
+		return pool.Actor{}, fmt.Errorf("db: authenticate: %w", err)
+	}
+	return pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}, nil
+}
+
+// CreateTenant registers a tenant. An operator command: it runs as the connecting role.
+func (d *DB) CreateTenant(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := d.gorm.WithContext(ctx).Raw(`INSERT INTO tenants (name) VALUES (?) RETURNING id`, name).Scan(&id).Error
+	if err != nil {
+		return 0, fmt.Errorf("db: create tenant: %w", err)
+	}
+	return id, nil
+}
+
+// CreateKey issues a new API key for a tenant and returns it; only its hash is stored.
+func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (string, error) {
+	if !role.Valid() {
+		return "", pool.Invalid("role", "role must be viewer, operator or admin")
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return "", err
+	}
+	key := keyPrefix + base64.RawURLEncoding.EncodeToString(secret)
+	res := d.gorm.WithContext(ctx).Exec(
+		`INSERT INTO api_keys (tenant_id, role, hash) SELECT id, ?, ? FROM tenants WHERE id = ?`,
+		string(role), hashKey(key), tenantID)
+	if res.Error != nil {
+		return "", fmt.Errorf("db: create key: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return "", pool.Errorf(pool.ENOTFOUND, "tenant %d does not exist", tenantID)
+	}
+	return key, nil
+}
+
+// CreatePartnership lets MAH mahID assign serials to CMO cmoID.
+func (d *DB) CreatePartnership(ctx context.Context, mahID, cmoID int64) error {
+	err := d.gorm.WithContext(ctx).Exec(
+		`INSERT INTO partnerships (mah_tenant_id, cmo_tenant_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, mahID, cmoID).Error
+	if err != nil {
+		return fmt.Errorf("db: create partnership: %w", err)
+	}
+	return nil
+}
+
+// TenantsByID implements pool.TenantService.
+func (d *DB) TenantsByID(ctx context.Context, ids []int64) ([]*pool.Tenant, error) {
+	var rows []*pool.Tenant
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, _ pool.Actor) error {
+		return tx.Raw(`SELECT id, name FROM tenants WHERE id IN ?`, ids).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: tenants: %w", err)
+	}
+	return inOrder(ids, rows, func(t *pool.Tenant) int64 { return t.ID }), nil
+}
+
+// inOrder arranges rows to match ids (for dataloaders); a missing row is nil.
+func inOrder[T any](ids []int64, rows []*T, id func(*T) int64) []*T {
+	byID := make(map[int64]*T, len(rows))
+	for _, r := range rows {
+		byID[id(r)] = r
+	}
+	out := make([]*T, len(ids))
+	for i, k := range ids {
+		out[i] = byID[k]
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// Counts implements pool.PoolService from pool_counters, which the serials_count
+// trigger keeps exact: a few index lookups, whatever the pool size.
+func (d *DB) Counts(ctx context.Context, productIDs []int64) ([]pool.Counts, error) {
+	var rows []struct {
+		ProductID int64
+		Status    string
+		N         int64
+	}
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT product_id, status, n FROM pool_counters WHERE tenant_id = ? AND product_id IN ?`,
+			a.TenantID, productIDs).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: pool counts: %w", err)
+	}
+	at := make(map[int64]int, len(productIDs))
+	for i, id := range productIDs {
+		at[id] = i
+	}
+	counts := make([]pool.Counts, len(productIDs))
+	for _, r := range rows {
+		c := &counts[at[r.ProductID]]
+		if pool.Status(r.Status) == pool.Available {
+			c.Available = r.N
+		} else {
+			c.Assigned = r.N
+		}
+	}
+	return counts, nil
+}
+
+type serialRow struct {
+	ID         int64
+	ProductID  int64
+	Value      string
+	Status     string
+	Source     string
+	ReceivedAt time.Time
+	AssignedAt *time.Time
+}
+
+// Serials implements pool.PoolService. The owner pages through the primary key
+// (product_id, id); a CMO through the serials_partner index.
+func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) (*pool.SerialPage, error) {
+	var rows []serialRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		args := map[string]any{"tenant": a.TenantID, "product": f.Product.ID, "after": f.AfterID, "limit": f.Limit + 1}
+		query := `SELECT id, product_id, value, status, source, received_at, assigned_at FROM serials
+			WHERE product_id = @product AND tenant_id = @tenant AND id > @after`
+		statusColumn := "status"
+		if f.Product.TenantID != a.TenantID {
+			query = `SELECT id, product_id, value, partner_status AS status, 'PARTNER' AS source, received_at, assigned_at
+			FROM serials
+			WHERE partner_tenant_id = @tenant AND product_id = @product AND id > @after`
+			statusColumn = "partner_status"
+		}
+		switch {
+		case f.Status == nil:
+		case *f.Status == pool.Available || *f.Status == pool.Assigned:
+			// A literal, not a parameter, so the planner can use the partial index of available serials.
+			query += " AND " + statusColumn + " = '" + string(*f.Status) + "'"
+		default:
+			return pool.Invalid("status", "unknown status %q", *f.Status)
+		}
+		return tx.Raw(query+" ORDER BY id LIMIT @limit", args).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: serials: %w", err)
+	}
+	page := &pool.SerialPage{HasNext: len(rows) > f.Limit}
+	if page.HasNext {
+		rows = rows[:f.Limit]
+	}
+	for _, r := range rows {
+		page.Serials = append(page.Serials, &pool.Serial{ID: r.ID, ProductID: r.ProductID, Value: r.Value,
+			Status: pool.Status(r.Status), Source: pool.Source(r.Source), ReceivedAt: r.ReceivedAt, AssignedAt: r.AssignedAt})
+	}
+	return page, nil
+}

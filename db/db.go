@@ -1,0 +1,123 @@
+// Package db implements serialpool's services on PostgreSQL: versioned SQL
+// migrations, queries, bulk COPY, and tenant isolation by row-level security.
+//
+// Every tenant-scoped method runs in tenantTx, the one place where the tenant is
+// set: the transaction switches to the unprivileged serialpool_app role and sets
+// app.tenant_id, so the RLS policies in migrations/ hold even when the server
+// connects as a superuser.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a connection pool to serialpool's database.
+type DB struct {
+	gorm *gorm.DB
+	sql  *sql.DB
+}
+
+// Open connects to the database at url. It does not migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	g, err := gorm.Open(postgres.Open(url), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	s, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	s.SetMaxOpenConns(32)
+	s.SetMaxIdleConns(32)
+	s.SetConnMaxIdleTime(5 * time.Minute)
+	d := &DB{gorm: g, sql: s}
+	if err := d.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.sql.Close() }
+
+// Ping checks that the database answers, for /readyz.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies pending migrations. Safe to run concurrently from several
+// processes: a PostgreSQL advisory lock serialises them.
+func (d *DB) Migrate(ctx context.Context) error {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	files, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, d.sql, files, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("db: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	return nil
+}
+
+// tenantTx runs fn in a transaction confined to the caller's tenant: as the
+// serialpool_app role, under which row-level security always applies, with
+// app.tenant_id set for the policies. Methods still filter by tenant themselves;
+// RLS is the net.
+func (d *DB) tenantTx(ctx context.Context, readOnly bool, fn func(tx *gorm.DB, a pool.Actor) error) error {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Exec("SELECT set_config('role', 'serialpool_app', true), set_config('app.tenant_id', ?, true)",
+			strconv.FormatInt(a.TenantID, 10)).Error
+		if err != nil {
+			return fmt.Errorf("db: enter tenant: %w", err)
+		}
+		return fn(tx, a)
+	}, &sql.TxOptions{ReadOnly: readOnly})
+}
+
+// pgCode returns the SQLSTATE of a PostgreSQL error, or "".
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+const uniqueViolation = "23505"

@@ -1,0 +1,163 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// productRow is a row of products, for GORM's plain CRUD.
+type productRow struct {
+	ID           int64 `gorm:"primaryKey;->"`
+	TenantID     int64
+	Code         string
+	CodeSchema   string
+	Name         string
+	Source       string
+	LowThreshold int
+}
+
+func (productRow) TableName() string { return "products" }
+
+// productColumns selects a product as the caller (tenant ?) sees it: a CMO sees
+// its MAH's products with source PARTNER. The visibility condition repeats the
+// RLS policy on purpose: the application filters, RLS is the net.
+const (
+	productColumns = `id, tenant_id, code, code_schema, name,
+		CASE WHEN tenant_id = @tenant THEN source ELSE 'PARTNER' END AS source, low_threshold`
+	productVisible = `(tenant_id = @tenant OR EXISTS (
+		SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = @tenant))`
+)
+
+// productMatch is the product list's condition: visible and matching the search.
+const productMatch = productVisible + ` AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)`
+
+func searchArgs(tenant int64, search string) map[string]any {
+	return map[string]any{"tenant": tenant, "search": search, "pattern": "%" + likeEscape(search) + "%"}
+}
+
+// Products implements pool.ProductService.
+func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
+	var rows []productRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		args := searchArgs(a.TenantID, f.Search)
+		args["after"], args["limit"] = f.AfterCode, f.Limit+1
+		return tx.Raw(`SELECT `+productColumns+` FROM products
+			WHERE `+productMatch+` AND code > @after
+			ORDER BY code LIMIT @limit`, args).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: products: %w", err)
+	}
+	page := &pool.ProductPage{HasNext: len(rows) > f.Limit}
+	if page.HasNext {
+		rows = rows[:f.Limit]
+	}
+	for i := range rows {
+		page.Products = append(page.Products, rows[i].domain())
+	}
+	return page, nil
+}
+
+// CountProducts implements pool.ProductService.
+func (d *DB) CountProducts(ctx context.Context, search string) (int, error) {
+	var n int
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT count(*) FROM products WHERE `+productMatch, searchArgs(a.TenantID, search)).Scan(&n).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("db: count products: %w", err)
+	}
+	return n, nil
+}
+
+// ProductByCode implements pool.ProductService.
+func (d *DB) ProductByCode(ctx context.Context, code string) (*pool.Product, error) {
+	var rows []productRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE code = @code AND `+productVisible,
+			map[string]any{"tenant": a.TenantID, "code": code}).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: product: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, pool.Errorf(pool.ENOTFOUND, "no product with code %q", code)
+	}
+	return rows[0].domain(), nil
+}
+
+// ProductsByID implements pool.ProductService.
+func (d *DB) ProductsByID(ctx context.Context, ids []int64) ([]*pool.Product, error) {
+	var rows []productRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE id IN @ids AND `+productVisible,
+			map[string]any{"tenant": a.TenantID, "ids": ids}).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: products by id: %w", err)
+	}
+	products := make([]*pool.Product, len(rows))
+	for i := range rows {
+		products[i] = rows[i].domain()
+	}
+	return inOrder(ids, products, func(p *pool.Product) int64 { return p.ID }), nil
+}
+
+// CreateProduct implements pool.ProductService.
+func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Product, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := p.Normalize(); err != nil {
+		return nil, err
+	}
+	row := productRow{TenantID: a.TenantID, Code: p.Code, CodeSchema: string(p.CodeSchema),
+		Name: p.Name, Source: string(p.Source), LowThreshold: p.LowThreshold}
+	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, "product.create", &row.ID, nil, map[string]any{"code": row.Code, "name": row.Name})
+	})
+	if pgCode(err) == uniqueViolation {
+		return nil, &pool.Error{Code: pool.ECONFLICT, Field: "code", Message: fmt.Sprintf("product code %s is already registered", p.Code)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: create product: %w", err)
+	}
+	return row.domain(), nil
+}
+
+func (r *productRow) domain() *pool.Product {
+	return &pool.Product{ID: r.ID, TenantID: r.TenantID, Code: r.Code, CodeSchema: pool.CodeSchema(r.CodeSchema),
+		Name: r.Name, Source: pool.Source(r.Source), LowThreshold: r.LowThreshold}
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// likeEscape makes user input match literally inside a LIKE pattern.
+func likeEscape(s string) string { return likeEscaper.Replace(s) }
+
+// audit appends one entry to the tenant's audit log, in the caller's transaction.
+func audit(tx *gorm.DB, a pool.Actor, action string, productID *int64, count *int64, detail map[string]any) error {
+	js, err := json.Marshal(detail)
+	if err != nil {
+		return err
+	}
+	err = tx.Exec(`INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail) VALUES (?, ?, ?, ?, ?, ?::jsonb)`,
+		a.TenantID, a.Name(), action, productID, count, string(js)).Error
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+// Package pool is serialpool's domain: products, their serial number pools, the
+// statuses a serial moves through, and the services the transports (GraphQL and
+// REST) call. It holds no SQL and no HTTP: package db implements the services.
+package pool
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/serialpool/serialpool/gs1"
+)
+
+// Status is a serial's pool status: what the donut chart counts.
+type Status string
+
+const (
+	Available Status = "AVAILABLE"
+	Assigned  Status = "ASSIGNED"
+)
+
+// Source is where a serial came from.
+type Source string
+
+const (
+	SourceSNM       Source = "SNM"
+	SourceSAPATTP   Source = "SAP_ATTP"
+	SourceSAPICH    Source = "SAP_ICH"
+	SourceTraceLink Source = "TRACELINK"
+	SourceExternal  Source = "EXTERNAL"
+	SourcePartner   Source = "PARTNER"
+)
+
+// CodeSchema is how a product code is built.
+type CodeSchema string
+
+const (
+	GTIN CodeSchema = "GTIN"
+	NTIN CodeSchema = "NTIN"
+	PPN  CodeSchema = "PPN"
+	NDC  CodeSchema = "NDC"
+)
+
+// Tenant is a company: an MAH or a CMO.
+type Tenant struct {
+	ID   int64
+	Name string
+}
+
+// Product is a serialized product and the key of its pool.
+type Product struct {
+	ID           int64
+	TenantID     int64 // the owner (MAH)
+	Code         string
+	CodeSchema   CodeSchema
+	Name         string
+	Source       Source // as the caller sees it: PARTNER for a CMO
+	LowThreshold int
+}
+
+// Counts are the pool counts of one product as one tenant sees them.
+type Counts struct {
+	Available int64
+	Assigned  int64
+}
+
+// Total is the number of serials in the pool.
+func (c Counts) Total() int64 { return c.Available + c.Assigned }
+
+// Low reports whether fewer serials than threshold are available.
+func (c Counts) Low(threshold int) bool { return c.Available < int64(threshold) }
+
+// Serial is one serial number of a product, as the caller sees it.
+type Serial struct {
+	ID         int64
+	ProductID  int64
+	Value      string
+	Status     Status
+	Source     Source
+	ReceivedAt time.Time
+	AssignedAt *time.Time
+}
+
+// Page sizes for every list.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// PageSize validates a requested page size; nil means the default.
+func PageSize(first *int) (int, error) {
+	if first == nil {
+		return DefaultPageSize, nil
+	}
+	if *first < 1 || *first > MaxPageSize {
+		return 0, Invalid("first", "first must be between 1 and %d, got %d", MaxPageSize, *first)
+	}
+	return *first, nil
+}
+
+// ProductFilter selects a page of products, ordered by code.
+type ProductFilter struct {
+	Search    string // case-insensitive match on code or part of the name
+	AfterCode string // keyset cursor: the code of the last product seen
+	Limit     int
+}
+
+// ProductPage is one page of products.
+type ProductPage struct {
+	Products []*Product
+	HasNext  bool
+}
+
+// SerialFilter selects a page of one product's serials, ordered by id.
+type SerialFilter struct {
+	Product *Product
+	Status  *Status
+	AfterID int64
+	Limit   int
+}
+
+// SerialPage is one page of serials.
+type SerialPage struct {
+	Serials []*Serial
+	HasNext bool
+}
+
+// NewProduct is the input to CreateProduct.
+type NewProduct struct {
+	Code         string
+	CodeSchema   CodeSchema
+	Name         string
+	Source       Source
+	LowThreshold int
+}
+
+// DefaultLowThreshold applies when a product is created without one.
+const DefaultLowThreshold = 1000
+
+// Normalize validates p and brings its code into stored form (GTIN-14 for GTINs).
+// The error names the field and the GS1 rule broken.
+func (p *NewProduct) Normalize() error {
+	p.Name = strings.TrimSpace(p.Name)
+	if n := utf8.RuneCountInString(p.Name); n < 1 || n > 200 {
+		return Invalid("name", "name must be 1 to 200 characters")
+	}
+	if p.Source == SourcePartner {
+		return Invalid("source", "PARTNER is not a product source: a partnership assigns partner serials")
+	}
+	if p.LowThreshold < 0 {
+		return Invalid("lowThreshold", "lowThreshold must not be negative")
+	}
+	code := strings.TrimSpace(p.Code)
+	var err error
+	switch p.CodeSchema {
+	case GTIN:
+		code, err = gs1.NormalizeGTIN(code)
+	case NTIN:
+		err = gs1.ValidNTIN(code)
+	case PPN:
+		err = gs1.ValidPPN(code)
+	case NDC:
+		code, err = gs1.NormalizeNDC(code)
+	default:
+		return Invalid("codeSchema", "unknown product code schema %q", p.CodeSchema)
+	}
+	if err != nil {
+		return Invalid("code", "%s code %q is invalid: %v", p.CodeSchema, p.Code, err)
+	}
+	p.Code = code
+	return nil
+}
+
+// AuthService authenticates API keys.
+type AuthService interface {
+	// Authenticate returns the actor an API key stands for.
+	// Returns EUNAUTHENTICATED for an unknown or revoked key.
+	Authenticate(ctx context.Context, key string) (Actor, error)
+}
+
+// TenantService reads tenants.
+type TenantService interface {
+	// TenantsByID returns the tenants with the given ids, in order; a tenant the
+	// caller may not see is nil.
+	TenantsByID(ctx context.Context, ids []int64) ([]*Tenant, error)
+}
+
+// ProductService reads and registers products. Every method sees only what the
+// caller's tenant may see: its own products, or for a CMO the products its MAH
+// partners assigned serials of.
+type ProductService interface {
+	// Products returns a page of visible products ordered by code.
+	Products(ctx context.Context, f ProductFilter) (*ProductPage, error)
+	// CountProducts counts the visible products matching search, over all pages.
+	CountProducts(ctx context.Context, search string) (int, error)
+	// ProductByCode returns ENOTFOUND when no visible product has that code.
+	ProductByCode(ctx context.Context, code string) (*Product, error)
+	// ProductsByID returns the products with the given ids, in order; a product
+	// the caller may not see is nil.
+	ProductsByID(ctx context.Context, ids []int64) ([]*Product, error)
+	// CreateProduct registers a product with an empty pool. Needs RoleAdmin.
+	// Returns EINVALID for a bad code or name, ECONFLICT when the code is taken.
+	CreateProduct(ctx context.Context, p NewProduct) (*Product, error)
+}
+
+// PoolService reads pools and their serials.
+type PoolService interface {
+	// Counts returns the caller's pool counts for each product id, in order, in
+	// time independent of pool size.
+	Counts(ctx context.Context, productIDs []int64) ([]Counts, error)
+	// Serials returns a page of the caller's serials of one product.
+	Serials(ctx context.Context, f SerialFilter) (*SerialPage, error)
+}
