@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -32,8 +33,9 @@ var migrations embed.FS
 
 // DB is a connection pool to serialpool's database.
 type DB struct {
-	gorm *gorm.DB
-	sql  *sql.DB
+	gorm       *gorm.DB
+	sql        *sql.DB
+	statements atomic.Uint64
 }
 
 // Open connects to the database at url. It does not migrate.
@@ -53,12 +55,30 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	s.SetMaxIdleConns(32)
 	s.SetConnMaxIdleTime(5 * time.Minute)
 	d := &DB{gorm: g, sql: s}
+	// Count every statement GORM sends, for the metrics and the N+1 tests.
+	count := func(*gorm.DB) { d.statements.Add(1) }
+	cb := g.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("serialpool:count", count),
+		cb.Create().After("gorm:create").Register("serialpool:count", count),
+		cb.Update().After("gorm:update").Register("serialpool:count", count),
+		cb.Delete().After("gorm:delete").Register("serialpool:count", count),
+		cb.Row().After("gorm:row").Register("serialpool:count", count),
+		cb.Raw().After("gorm:raw").Register("serialpool:count", count),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
 	if err := d.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return d, nil
 }
+
+// Statements is the number of SQL statements sent so far.
+func (d *DB) Statements() uint64 { return d.statements.Load() }
 
 // Close closes the pool.
 func (d *DB) Close() error { return d.sql.Close() }

@@ -1,0 +1,61 @@
+# serialpool: `make run` starts the product, `make test` runs every test.
+# Both install what they need: Go modules, npm packages, and (for the browser
+# tests) Debian's chromium. With DATABASE_URL unset they run a private
+# PostgreSQL from the machine's server binaries.
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/serialpool
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './frontend/node_modules/*') go.mod go.sum
+WEBSRC  := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+
+.PHONY: run test build web deps chromium test-go test-web test-e2e generate fmt clean
+
+run: build
+	./$(BIN) dev
+
+build: $(BIN)
+
+$(BIN): $(GOFILES) frontend/dist/index.html
+	$(GO) build -o $(BIN) ./server
+
+web: frontend/dist/index.html
+
+frontend/dist/index.html: node_modules/.installed $(WEBSRC)
+	$(NPM) run build
+	@touch frontend/dist/.gitkeep
+
+deps: node_modules/.installed
+	$(GO) mod download
+
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: build chromium
+	$(GO) vet ./...
+	$(NPM) test
+	$(GO) test -count=1 ./...
+
+test-go: build
+	$(GO) test -count=1 ./...
+
+test-web: node_modules/.installed
+	$(NPM) test
+
+# The browser suite alone (it is also part of `make test`).
+test-e2e: build chromium
+	$(GO) test -count=1 -run TestBrowser -v ./server
+
+generate:
+	$(GO) tool gqlgen generate
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin frontend/dist/assets frontend/dist/index.html node_modules

@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// Global ids and cursors are opaque to clients: "Kind:key" in URL-safe base64.
+// Decoding never reveals anything: a forged value is simply invalid or not found.
+
+func encode(kind, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + key))
+}
+
+func decode(kind, s, field string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	key, ok := strings.CutPrefix(string(b), kind+":")
+	if err != nil || !ok {
+		return "", pool.Invalid(field, "%s is not a valid %s", field, strings.ToLower(kind))
+	}
+	return key, nil
+}
+
+func globalID(kind string, id int64) string { return encode(kind, strconv.FormatInt(id, 10)) }
+
+// productCursor pages products by code.
+func productCursor(p *pool.Product) string { return encode("ProductCursor", p.Code) }
+
+func decodeProductCursor(after *string) (string, error) {
+	if after == nil {
+		return "", nil
+	}
+	return decode("ProductCursor", *after, "after")
+}
+
+// serialCursor pages serials by id.
+func serialCursor(s *pool.Serial) string {
+	return encode("SerialCursor", strconv.FormatInt(s.ID, 10))
+}
+
+func decodeSerialCursor(after *string) (int64, error) {
+	if after == nil {
+		return 0, nil
+	}
+	key, err := decode("SerialCursor", *after, "after")
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || id < 0 {
+		return 0, pool.Invalid("after", "after is not a valid cursor")
+	}
+	return id, nil
+}

@@ -1,0 +1,53 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// loaders batch the per-item lookups of one request (a product's owner and
+// pool counts, a serial's product) into one SQL statement each, so a page of
+// products costs a constant number of statements.
+type loaders struct {
+	counts   *dataloadgen.Loader[int64, pool.Counts]
+	tenants  *dataloadgen.Loader[int64, *pool.Tenant]
+	products *dataloadgen.Loader[int64, *pool.Product]
+}
+
+type loadersKey struct{}
+
+func newLoaders(svc Services) *loaders {
+	wait := dataloadgen.WithWait(time.Millisecond)
+	return &loaders{
+		counts:   dataloadgen.NewLoader(single(svc.Counts), wait),
+		tenants:  dataloadgen.NewLoader(single(svc.TenantsByID), wait),
+		products: dataloadgen.NewLoader(single(svc.ProductsByID), wait),
+	}
+}
+
+// single adapts a batch method that fails as a whole to dataloadgen's fetch.
+func single[V any](fetch func(context.Context, []int64) ([]V, error)) func(context.Context, []int64) ([]V, []error) {
+	return func(ctx context.Context, ids []int64) ([]V, []error) {
+		vs, err := fetch(ctx, ids)
+		if err != nil {
+			return nil, []error{err}
+		}
+		return vs, nil
+	}
+}
+
+// withLoaders gives every request its own loaders: their caches must never
+// outlive a request or cross tenants.
+func withLoaders(svc Services, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(svc))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }

@@ -1,0 +1,143 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/serialpool/serialpool/graph/model"
+	"github.com/serialpool/serialpool/pool"
+)
+
+func (r *mutationResolver) CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error) {
+	p := pool.NewProduct{Code: input.Code, CodeSchema: input.CodeSchema, Name: input.Name, Source: input.Source,
+		LowThreshold: pool.DefaultLowThreshold}
+	if input.LowThreshold != nil {
+		p.LowThreshold = *input.LowThreshold
+	}
+	return r.svc.CreateProduct(ctx, p)
+}
+
+func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
+	return globalID("Product", obj.ID), nil
+}
+
+func (r *productResolver) Owner(ctx context.Context, obj *pool.Product) (*pool.Tenant, error) {
+	return loadersFrom(ctx).tenants.Load(ctx, obj.TenantID)
+}
+
+func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error) {
+	c, err := loadersFrom(ctx).counts.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Pool{Available: int(c.Available), Assigned: int(c.Assigned), Total: int(c.Total()), Low: c.Low(obj.LowThreshold)}, nil
+}
+
+func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	afterID, err := decodeSerialCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.svc.Serials(ctx, pool.SerialFilter{Product: obj, Status: status, AfterID: afterID, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SerialConnection{Edges: []*model.SerialEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
+	for _, s := range page.Serials {
+		conn.Edges = append(conn.Edges, &model.SerialEdge{Cursor: serialCursor(s), Node: s})
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
+func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
+	return r.svc.CountProducts(ctx, obj.Search)
+}
+
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := loadersFrom(ctx).tenants.Load(ctx, a.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Viewer{Tenant: t, Role: model.Role(strings.ToUpper(string(a.Role)))}, nil
+}
+
+func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	afterCode, err := decodeProductCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	f := pool.ProductFilter{AfterCode: afterCode, Limit: limit}
+	if filter != nil && filter.Search != nil {
+		f.Search = strings.TrimSpace(*filter.Search)
+	}
+	page, err := r.svc.Products(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ProductConnection{Edges: []*model.ProductEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, Search: f.Search}
+	for _, p := range page.Products {
+		conn.Edges = append(conn.Edges, &model.ProductEdge{Cursor: productCursor(p), Node: p})
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
+func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product, error) {
+	p, err := r.svc.ProductByCode(ctx, strings.TrimSpace(code))
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	return p, err
+}
+
+func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
+	return globalID("Serial", obj.ID), nil
+}
+
+func (r *serialResolver) Product(ctx context.Context, obj *pool.Serial) (*pool.Product, error) {
+	return loadersFrom(ctx).products.Load(ctx, obj.ProductID)
+}
+
+func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, error) {
+	return globalID("Tenant", obj.ID), nil
+}
+
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
+func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
+
+func (r *Resolver) ProductConnection() ProductConnectionResolver {
+	return &productConnectionResolver{r}
+}
+
+func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+func (r *Resolver) Serial() SerialResolver { return &serialResolver{r} }
+
+func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
+
+type (
+	mutationResolver          struct{ *Resolver }
+	productResolver           struct{ *Resolver }
+	productConnectionResolver struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	serialResolver            struct{ *Resolver }
+	tenantResolver            struct{ *Resolver }
+)

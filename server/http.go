@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+
+	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/frontend"
+	"github.com/serialpool/serialpool/graph"
+	"github.com/serialpool/serialpool/pool"
+)
+
+// serve runs the HTTP server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg config, d *db.DB) error {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           newHandler(cfg, d, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", cfg.Addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// newHandler routes every endpoint: the APIs behind authentication, and the
+// public health, metrics, playground and SPA.
+func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "serialpool_db_statements_total", Help: "SQL statements sent to PostgreSQL.",
+	}, func() float64 { return float64(d.Statements()) }))
+	requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "serialpool_http_request_duration_seconds", Help: "HTTP requests by route and status code.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+	}, []string{"route", "code"})
+	reg.MustRegister(requests)
+	instrument := func(route string, h http.Handler) http.Handler {
+		return promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h)
+	}
+
+	api := func(h http.Handler) http.Handler {
+		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(d, log, h)))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection}, log))))
+	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.Ping(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", instrument("spa", spa()))
+
+	c := cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Channel-Key", "Idempotency-Key"},
+		MaxAge:         600,
+	})
+	return accessLog(log, c.Handler(mux))
+}
+
+// authenticate is the one entrance for API callers: it resolves the bearer key
+// to a pool.Actor in the request context, or answers 401.
+func authenticate(auth pool.AuthService, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || key == "" {
+			writeError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
+			return
+		}
+		a, err := auth.Authenticate(r.Context(), strings.TrimSpace(key))
+		if err != nil {
+			status := http.StatusUnauthorized
+			if pool.ErrorCode(err) == pool.EINTERNAL {
+				log.ErrorContext(r.Context(), "authenticate", "err", err)
+				status = http.StatusServiceUnavailable
+			}
+			writeError(w, status, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
+	})
+}
+
+// writeError answers with a GraphQL-shaped error body, which the REST API shares.
+func writeError(w http.ResponseWriter, status int, err error) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="serialpool"`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
+		"message":    pool.ErrorMessage(err),
+		"extensions": map[string]string{"code": pool.ErrorCode(err)},
+	}}})
+}
+
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeError(w, http.StatusRequestEntityTooLarge, pool.Errorf(pool.EINVALID, "request body is larger than %d bytes", max))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func timeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// spa serves the embedded web app; paths that are not files get index.html so
+// the app's own routes survive a reload.
+func spa() http.Handler {
+	dist, _ := fs.Sub(frontend.Dist, "dist")
+	files := http.FileServerFS(dist)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if name == "" || name == "." {
+			name = "index.html"
+		}
+		if _, err := fs.Stat(dist, name); errors.Is(err, fs.ErrNotExist) {
+			if path.Ext(name) != "" {
+				http.NotFound(w, r)
+				return
+			}
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/"
+			r = r2
+		}
+		if strings.HasPrefix(r.URL.Path, "/assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("status", strconv.Itoa(rec.status)), slog.Duration("duration", time.Since(start)))
+	})
+}

@@ -1,0 +1,203 @@
+// Command serialpool is the whole product in one binary: the HTTP server (GraphQL
+// API, SPA, health, metrics) and the operator commands around it.
+//
+//	serialpool serve [--addr HOST:PORT]    serve, applying pending migrations first
+//	serialpool dev [--addr HOST:PORT]      make run: private database, migrate, demo data, serve
+//	serialpool migrate                     apply pending migrations
+//	serialpool seed-demo [--json]          create the demo data set (once) and new demo keys
+//	serialpool tenant create --name NAME [--json]
+//	serialpool key create --tenant ID --role viewer|operator|admin [--json]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/db/localpg"
+	"github.com/serialpool/serialpool/pool"
+)
+
+const usage = `usage: serialpool <command> [flags]
+
+commands:
+  serve [--addr HOST:PORT]          serve the API and web app (DATABASE_URL required)
+  dev [--addr HOST:PORT]            like serve, on a private PostgreSQL in $SERIALPOOL_DATA_DIR
+                                    when DATABASE_URL is unset, with demo data and keys
+  migrate                           apply pending database migrations
+  seed-demo [--json]                create the demo data set once; print new demo API keys
+  tenant create --name NAME [--json]
+  key create --tenant ID --role viewer|operator|admin [--json]
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "serialpool:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	cmd, args := args[0], args[1:]
+	if cmd == "tenant" || cmd == "key" {
+		if len(args) == 0 || args[0] != "create" {
+			return fmt.Errorf("usage: serialpool %s create ...", cmd)
+		}
+		cmd, args = cmd+" create", args[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	addr := fs.String("addr", cfg.Addr, "listen address")
+	asJSON := fs.Bool("json", false, "print JSON")
+	name := fs.String("name", "", "tenant name")
+	tenant := fs.String("tenant", "", "tenant id")
+	role := fs.String("role", "", "key role: viewer, operator or admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Addr = *addr
+
+	switch cmd {
+	case "dev":
+		return dev(ctx, cfg, out)
+	case "serve", "migrate", "seed-demo", "tenant create", "key create":
+	default:
+		return errors.New(usage)
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	switch cmd {
+	case "serve":
+		if err := d.Migrate(ctx); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, d)
+	case "migrate":
+		return d.Migrate(ctx)
+	case "seed-demo":
+		return seedDemo(ctx, d, *asJSON, out)
+	case "tenant create":
+		if *name == "" {
+			return errors.New("tenant create needs --name")
+		}
+		id, err := d.CreateTenant(ctx, *name)
+		if err != nil {
+			return err
+		}
+		return printResult(out, *asJSON, "id", strconv.FormatInt(id, 10))
+	default: // key create
+		id, err := strconv.ParseInt(*tenant, 10, 64)
+		if err != nil {
+			return errors.New("key create needs --tenant ID (a number, as printed by tenant create)")
+		}
+		key, err := d.CreateKey(ctx, id, pool.Role(*role))
+		if err != nil {
+			return errors.New(pool.ErrorMessage(err))
+		}
+		return printResult(out, *asJSON, "key", key)
+	}
+}
+
+func printResult(out io.Writer, asJSON bool, field, value string) error {
+	if asJSON {
+		return json.NewEncoder(out).Encode(map[string]string{field: value})
+	}
+	_, err := fmt.Fprintln(out, value)
+	return err
+}
+
+func seedDemo(ctx context.Context, d *db.DB, asJSON bool, out io.Writer) error {
+	keys, err := d.SeedDemo(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(out).Encode(map[string]db.DemoKeys{"keys": keys})
+	}
+	_, err = fmt.Fprintf(out, `Demo API keys (send as "Authorization: Bearer <key>"):
+  MAH admin     (Demo Pharma)                  %s
+  MAH operator  (Demo Pharma)                  %s
+  MAH viewer    (Demo Pharma)                  %s
+  CMO admin     (Demo Contract Manufacturing)  %s
+`, keys.MAHAdmin, keys.MAHOperator, keys.MAHViewer, keys.CMOAdmin)
+	return err
+}
+
+// dev is what `make run` starts: DATABASE_URL when set, else a private cluster
+// under the data directory (created on first run, reused later, stopped on exit);
+// then migrations, the demo data set, its keys, and the server.
+func dev(ctx context.Context, cfg config, out io.Writer) error {
+	if cfg.DatabaseURL == "" {
+		cluster, err := localpg.Start(filepath.Join(cfg.DataDir, "pg"), localpg.Options{})
+		if err != nil {
+			return err
+		}
+		defer cluster.Stop()
+		if err := createDatabase(ctx, cluster.URL("postgres"), "serialpool"); err != nil {
+			return err
+		}
+		cfg.DatabaseURL = cluster.URL("serialpool")
+		slog.Info("private PostgreSQL running", "dir", cluster.Dir, "url", cfg.DatabaseURL)
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := seedDemo(ctx, d, false, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "serialpool is serving on http://localhost%s (Ctrl-C stops it)\n", portOf(cfg.Addr))
+	return serve(ctx, cfg, d)
+}
+
+func createDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil || exists {
+		return err
+	}
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	return err
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return addr
+}
