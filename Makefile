@@ -38,6 +38,7 @@ chromium:
 
 test: build chromium
 	$(GO) vet ./...
+	$(NPM) run typecheck
 	$(NPM) test
 	$(GO) test -count=1 ./...
 
@@ -45,6 +46,7 @@ test-go: build
 	$(GO) test -count=1 ./...
 
 test-web: node_modules/.installed
+	$(NPM) run typecheck
 	$(NPM) test
 
 # The browser suite alone (it is also part of `make test`).

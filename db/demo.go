@@ -116,8 +116,8 @@ func seedDemoData(tx *gorm.DB) (mah, cmo int64, err error) {
 		// so the values look random but never collide.
 		err = tx.Exec(`INSERT INTO serials (product_id, tenant_id, status, source, value, received_at, assigned_at, extra)
 			SELECT @id, @mah, s.status::serial_status, @source, upper(lpad(to_hex((g * 2654435761 + @salt) % 1099511627776), 10, '0')),
-			       now() - make_interval(mins => g % 43200),
-			       CASE WHEN s.status = 'ASSIGNED' THEN now() - make_interval(mins => g % 1440) END,
+			       now() - make_interval(secs => (@n - g) * 30),
+			       CASE WHEN s.status = 'ASSIGNED' THEN now() - make_interval(secs => (@n - g) * 30 / 2) END,
 			       CASE WHEN @source = 'TRACELINK' THEN jsonb_build_object('91', 'K' || lpad((g % 1000)::text, 3, '0'),
 			            '92', rpad(encode(sha256(g::text::bytea), 'base64'), 44, '=')) END
 			FROM generate_series(1, @n) g,

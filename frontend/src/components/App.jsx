@@ -1,0 +1,118 @@
+// @ts-check
+/**
+ * The application shell: session (API key in sessionStorage), header, routing.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createClient, VIEWER_QUERY, isAbort } from '../api.js';
+import { clearKey, loadKey, saveKey } from '../session.js';
+import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
+import { ClientContext } from './context.js';
+import { Header } from './Header.jsx';
+import { SignIn } from './SignIn.jsx';
+import { PoolPage } from './PoolPage.jsx';
+import { SerialsPage } from './SerialsPage.jsx';
+
+/**
+ * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
+ * @typedef {{status: 'checking'} | {status: 'signedOut', notice?: string}
+ *   | {status: 'signedIn', viewer: Viewer}} Session
+ */
+
+export const SESSION_ENDED =
+  'Your session has ended: the API key is no longer accepted. Sign in again.';
+
+/** @param {{fetch?: typeof fetch}} props fetch is injectable for tests */
+export function App({ fetch: fetchImpl }) {
+  const keyRef = useRef(loadKey());
+  const [session, setSession] = useState(
+    /** @type {Session} */ (keyRef.current ? { status: 'checking' } : { status: 'signedOut' }),
+  );
+
+  const client = useMemo(
+    () =>
+      createClient({
+        fetch: fetchImpl,
+        getKey: () => keyRef.current,
+        onUnauthenticated: () => signOut(SESSION_ENDED),
+      }),
+    [],
+  );
+
+  /** @param {string} [notice] */
+  function signOut(notice) {
+    keyRef.current = null;
+    clearKey();
+    setSession({ status: 'signedOut', notice });
+  }
+
+  /** @param {string} key @param {Viewer} viewer */
+  function signIn(key, viewer) {
+    keyRef.current = key;
+    saveKey(key);
+    setSession({ status: 'signedIn', viewer });
+  }
+
+  // A key left from earlier in this browser session: check it is still good.
+  useEffect(() => {
+    if (session.status !== 'checking') return undefined;
+    const controller = new AbortController();
+    client
+      .request(VIEWER_QUERY, {}, { signal: controller.signal, silentAuth: true })
+      .then((data) => setSession({ status: 'signedIn', viewer: data.viewer }))
+      .catch((error) => {
+        if (isAbort(error)) return;
+        if (error.unauthenticated) signOut(SESSION_ENDED);
+        else signOut(`Could not check your session: ${error.message}`);
+      });
+    return () => controller.abort();
+  }, []);
+
+  if (session.status === 'checking') {
+    return (
+      <div class="boot" role="status">
+        Checking your session…
+      </div>
+    );
+  }
+  if (session.status === 'signedOut') {
+    return <SignIn client={client} notice={session.notice} onSignedIn={signIn} />;
+  }
+  return (
+    <ClientContext.Provider value={client}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header viewer={session.viewer} onSignOut={() => signOut()} />
+      <main id="main" class="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </ClientContext.Provider>
+  );
+}
+
+function Routes() {
+  const { path, params } = useLocation();
+  const route = matchRoute(path);
+  if (route.name === 'pool') return <PoolPage initialSearch={params.get('search') || ''} />;
+  if (route.name === 'serials') {
+    return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
+  }
+  return (
+    <section class="page">
+      <h1 class="page-title">Page not found</h1>
+      <p>
+        There is nothing at <code>{path}</code>.{' '}
+        <a
+          href={POOL_PATH}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate(POOL_PATH);
+          }}
+        >
+          Go to the serial number pool
+        </a>
+        .
+      </p>
+    </section>
+  );
+}

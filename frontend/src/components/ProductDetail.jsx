@@ -1,0 +1,110 @@
+// @ts-check
+/**
+ * The expanded row of a product: its details and the pool donut, refreshed live.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { PoolDonut } from '../donut.jsx';
+import { formatCount, schemaLabel, sourceLabel } from '../format.js';
+import { watchPool, POLL_INTERVAL_MS } from '../live.js';
+import { onLinkClick, serialsPath } from '../router.js';
+import { useClient } from './context.js';
+
+/**
+ * @typedef {import('./ProductList.jsx').Product} Product
+ * @typedef {import('./ProductList.jsx').Pool} Pool
+ */
+
+/**
+ * @param {{product: Product, pool: Pool, lowThreshold: number,
+ *   onPool: (pool: Pool, lowThreshold: number) => void, intervalMs?: number}} props
+ */
+export function ProductDetail({ product, pool, lowThreshold, onPool, intervalMs = POLL_INTERVAL_MS }) {
+  const client = useClient();
+  const [updatedAt, setUpdatedAt] = useState(() => new Date());
+  const [liveError, setLiveError] = useState('');
+  const [gone, setGone] = useState(false);
+
+  useEffect(
+    () =>
+      watchPool(
+        client,
+        product.code,
+        {
+          onData(next, threshold) {
+            onPool(next, threshold);
+            setUpdatedAt(new Date());
+            setLiveError('');
+          },
+          onError(error) {
+            setLiveError(error.message);
+          },
+          onGone() {
+            setGone(true);
+          },
+        },
+        { intervalMs },
+      ),
+    [product.code, intervalMs],
+  );
+
+  const titleId = `detail-title-${product.id}`;
+  return (
+    <div class="detail" aria-labelledby={titleId} role="group">
+      <div class="detail-info">
+        <h2 class="detail-title" id={titleId}>
+          {product.name}
+        </h2>
+        <dl class="detail-list">
+          <div>
+            <dt>Product code</dt>
+            <dd class="mono">{product.code}</dd>
+          </div>
+          <div>
+            <dt>Product code schema</dt>
+            <dd>{schemaLabel(product.codeSchema)}</dd>
+          </div>
+          <div>
+            <dt>Owner</dt>
+            <dd>{product.owner.name}</dd>
+          </div>
+          <div>
+            <dt>Source</dt>
+            <dd>{sourceLabel(product.source)}</dd>
+          </div>
+          <div>
+            <dt>Low-pool threshold</dt>
+            <dd>{formatCount(lowThreshold)}</dd>
+          </div>
+          <div>
+            <dt>Total serials</dt>
+            <dd>{formatCount(pool.total)}</dd>
+          </div>
+        </dl>
+        {pool.low ? (
+          <p class="callout callout-warning">
+            Low pool: fewer than {formatCount(lowThreshold)} serials are available.
+          </p>
+        ) : null}
+        {gone ? (
+          <p class="callout callout-error">This product is no longer visible to your tenant.</p>
+        ) : null}
+        <div class="detail-actions">
+          <a class="button button-primary" href={serialsPath(product.code)} onClick={onLinkClick}>
+            Show serials
+          </a>
+          <p class="live-note">
+            {liveError ? (
+              <span class="live-error">Live update failed: {liveError} Retrying…</span>
+            ) : (
+              <>
+                <span class="live-dot" aria-hidden="true" />
+                Live · updated <time dateTime={updatedAt.toISOString()}>{updatedAt.toLocaleTimeString('en-GB')}</time>
+              </>
+            )}
+          </p>
+        </div>
+      </div>
+      <PoolDonut pool={pool} label={product.code} />
+    </div>
+  );
+}

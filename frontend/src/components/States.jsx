@@ -1,0 +1,51 @@
+// @ts-check
+/** Shared loading / error / pager pieces. */
+import { formatCount } from '../format.js';
+
+/**
+ * @param {{error: {message: string, code?: string}, onRetry?: () => void, title?: string}} props
+ */
+export function ErrorState({ error, onRetry, title = 'Something went wrong' }) {
+  return (
+    <div class="state state-error" role="alert">
+      <p class="state-title">{title}</p>
+      <p class="state-message">
+        {error.message}
+        {error.code ? <span class="error-code"> ({error.code})</span> : null}
+      </p>
+      {onRetry ? (
+        <button type="button" class="button" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Previous / next paging over Relay cursors.
+ * @param {{page: number, pageSize: number, shown: number, total?: number | null,
+ *   noun: string, hasPrev: boolean, hasNext: boolean, busy?: boolean,
+ *   onPrev: () => void, onNext: () => void}} props
+ */
+export function Pager({ page, pageSize, shown, total, noun, hasPrev, hasNext, busy, onPrev, onNext }) {
+  const from = shown === 0 ? 0 : page * pageSize + 1;
+  const to = page * pageSize + shown;
+  return (
+    <nav class="pager" aria-label={`Pages of ${noun}`}>
+      <p class="pager-range">
+        {shown === 0
+          ? `No ${noun}`
+          : `Showing ${formatCount(from)}–${formatCount(to)}${total != null ? ` of ${formatCount(total)}` : ''} ${noun}`}
+      </p>
+      <div class="pager-buttons">
+        <button type="button" class="button" onClick={onPrev} disabled={!hasPrev || busy}>
+          Previous
+        </button>
+        <button type="button" class="button" onClick={onNext} disabled={!hasNext || busy}>
+          Next
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,90 @@
+// @ts-check
+/**
+ * A very small history router. The Go server answers every unknown path with index.html,
+ * so deep links work after a reload.
+ *
+ *   /                                    → SN/SSCC pool, Serial number pool tab
+ *   /pool/serial-numbers?search=…        → same, with a search
+ *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+const CHANGE = 'serialpool:navigate';
+
+/** @returns {{path: string, params: URLSearchParams}} */
+function current() {
+  return { path: location.pathname, params: new URLSearchParams(location.search) };
+}
+
+/**
+ * @param {string} to path with optional query
+ * @param {{replace?: boolean}} [options]
+ */
+export function navigate(to, options = {}) {
+  if (to === location.pathname + location.search) return;
+  if (options.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  dispatchEvent(new Event(CHANGE));
+}
+
+/** Re-renders on every navigation (links, back/forward). */
+export function useLocation() {
+  const [loc, setLoc] = useState(current);
+  useEffect(() => {
+    const update = () => setLoc(current());
+    addEventListener('popstate', update);
+    addEventListener(CHANGE, update);
+    return () => {
+      removeEventListener('popstate', update);
+      removeEventListener(CHANGE, update);
+    };
+  }, []);
+  return loc;
+}
+
+/** @typedef {{name: 'pool'} | {name: 'serials', code: string} | {name: 'notFound'}} Route */
+
+/**
+ * @param {string} path
+ * @returns {Route}
+ */
+export function matchRoute(path) {
+  if (path === '/' || path === '/pool' || path === '/pool/' || path === '/pool/serial-numbers') {
+    return { name: 'pool' };
+  }
+  const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
+  if (m) {
+    try {
+      return { name: 'serials', code: decodeURIComponent(m[1]) };
+    } catch {
+      return { name: 'notFound' };
+    }
+  }
+  return { name: 'notFound' };
+}
+
+export const POOL_PATH = '/pool/serial-numbers';
+
+/** @param {string} search */
+export function poolPath(search) {
+  return search ? `${POOL_PATH}?${new URLSearchParams({ search })}` : POOL_PATH;
+}
+
+/** @param {string} code @param {string} [status] */
+export function serialsPath(code, status) {
+  const base = `/pool/products/${encodeURIComponent(code)}/serials`;
+  return status ? `${base}?${new URLSearchParams({ status })}` : base;
+}
+
+/**
+ * Client-side navigation for a plain link; modified clicks (new tab, …) keep the browser's
+ * behaviour.
+ * @param {MouseEvent} event
+ */
+export function onLinkClick(event) {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const a = /** @type {HTMLAnchorElement} */ (event.currentTarget);
+  event.preventDefault();
+  navigate(a.getAttribute('href') || '/');
+}
