@@ -17,6 +17,15 @@ import (
 // keyPrefix marks serialpool keys so that secret scanners and people recognise them.
 const keyPrefix = "sp_"
 
+// newSecret returns a 256-bit random key with a recognisable prefix.
+func newSecret(prefix string) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
 func hashKey(key string) []byte {
 	h := sha256.Sum256([]byte(key))
 	return h[:]
@@ -60,11 +69,10 @@ func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (str
 	if !role.Valid() {
 		return "", pool.Invalid("role", "role must be viewer, operator or admin")
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
+	key, err := newSecret(keyPrefix)
+	if err != nil {
 		return "", err
 	}
-	key := keyPrefix + base64.RawURLEncoding.EncodeToString(secret)
 	res := d.gorm.WithContext(ctx).Exec(
 		`INSERT INTO api_keys (tenant_id, role, hash) SELECT id, ?, ? FROM tenants WHERE id = ?`,
 		string(role), hashKey(key), tenantID)

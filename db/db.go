@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,7 +37,12 @@ type DB struct {
 	gorm       *gorm.DB
 	sql        *sql.DB
 	statements atomic.Uint64
+	progress   sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
 }
+
+// enterTenant confines a transaction to tenant $1: the unprivileged role, under
+// which row-level security always applies, and the tenant the policies compare to.
+const enterTenant = `SELECT set_config('role', 'serialpool_app', true), set_config('app.tenant_id', $1, true)`
 
 // Open connects to the database at url. It does not migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
@@ -122,8 +128,7 @@ func (d *DB) tenantTx(ctx context.Context, readOnly bool, fn func(tx *gorm.DB, a
 		return err
 	}
 	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Exec("SELECT set_config('role', 'serialpool_app', true), set_config('app.tenant_id', ?, true)",
-			strconv.FormatInt(a.TenantID, 10)).Error
+		err := tx.Exec(enterTenant, strconv.FormatInt(a.TenantID, 10)).Error
 		if err != nil {
 			return fmt.Errorf("db: enter tenant: %w", err)
 		}

@@ -13,13 +13,15 @@ import (
 
 // productRow is a row of products, for GORM's plain CRUD.
 type productRow struct {
-	ID           int64 `gorm:"primaryKey;->"`
-	TenantID     int64
-	Code         string
-	CodeSchema   string
-	Name         string
-	Source       string
-	LowThreshold int
+	ID             int64 `gorm:"primaryKey;->"`
+	TenantID       int64
+	Code           string
+	CodeSchema     string
+	Name           string
+	Source         string
+	LowThreshold   int
+	SerialAlphabet string
+	SerialLength   int
 }
 
 func (productRow) TableName() string { return "products" }
@@ -29,7 +31,8 @@ func (productRow) TableName() string { return "products" }
 // RLS policy on purpose: the application filters, RLS is the net.
 const (
 	productColumns = `id, tenant_id, code, code_schema, name,
-		CASE WHEN tenant_id = @tenant THEN source ELSE 'PARTNER' END AS source, low_threshold`
+		CASE WHEN tenant_id = @tenant THEN source ELSE 'PARTNER' END AS source, low_threshold,
+		serial_alphabet, serial_length`
 	productVisible = `(tenant_id = @tenant OR EXISTS (
 		SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = @tenant))`
 )
@@ -122,7 +125,8 @@ func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Produc
 		return nil, err
 	}
 	row := productRow{TenantID: a.TenantID, Code: p.Code, CodeSchema: string(p.CodeSchema),
-		Name: p.Name, Source: string(p.Source), LowThreshold: p.LowThreshold}
+		Name: p.Name, Source: string(p.Source), LowThreshold: p.LowThreshold,
+		SerialAlphabet: string(p.SerialAlphabet), SerialLength: p.SerialLength}
 	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -140,7 +144,8 @@ func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Produc
 
 func (r *productRow) domain() *pool.Product {
 	return &pool.Product{ID: r.ID, TenantID: r.TenantID, Code: r.Code, CodeSchema: pool.CodeSchema(r.CodeSchema),
-		Name: r.Name, Source: pool.Source(r.Source), LowThreshold: r.LowThreshold}
+		Name: r.Name, Source: pool.Source(r.Source), LowThreshold: r.LowThreshold,
+		SerialFormat: pool.SerialFormat{SerialAlphabet: pool.Alphabet(r.SerialAlphabet), SerialLength: r.SerialLength}}
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -148,14 +153,16 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // likeEscape makes user input match literally inside a LIKE pattern.
 func likeEscape(s string) string { return likeEscaper.Replace(s) }
 
+const insertAudit = `INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
+	VALUES ($1, $2, $3, $4, $5, $6::jsonb)`
+
 // audit appends one entry to the tenant's audit log, in the caller's transaction.
 func audit(tx *gorm.DB, a pool.Actor, action string, productID *int64, count *int64, detail map[string]any) error {
 	js, err := json.Marshal(detail)
 	if err != nil {
 		return err
 	}
-	err = tx.Exec(`INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail) VALUES (?, ?, ?, ?, ?, ?::jsonb)`,
-		a.TenantID, a.Name(), action, productID, count, string(js)).Error
+	err = tx.Exec(insertAudit, a.TenantID, a.Name(), action, productID, count, string(js)).Error
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

@@ -29,6 +29,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Channel() ChannelResolver
+	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
@@ -41,8 +43,38 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Channel struct {
+		ID     func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Source func(childComplexity int) int
+	}
+
+	CreateChannelPayload struct {
+		Channel func(childComplexity int) int
+		Key     func(childComplexity int) int
+	}
+
+	IntakeBatch struct {
+		IdempotencyKey func(childComplexity int) int
+		Result         func(childComplexity int) int
+		RowsRead       func(childComplexity int) int
+		State          func(childComplexity int) int
+	}
+
+	IntakeResult struct {
+		Accepted    func(childComplexity int) int
+		BatchID     func(childComplexity int) int
+		Duplicates  func(childComplexity int) int
+		ProductCode func(childComplexity int) int
+		Replayed    func(childComplexity int) int
+		Source      func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateProduct func(childComplexity int, input model.CreateProductInput) int
+		CreateChannel   func(childComplexity int, input model.CreateChannelInput) int
+		CreateProduct   func(childComplexity int, input model.CreateProductInput) int
+		GenerateSerials func(childComplexity int, input model.GenerateSerialsInput) int
+		ReceiveSerials  func(childComplexity int, input model.ReceiveSerialsInput) int
 	}
 
 	PageInfo struct {
@@ -58,15 +90,17 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		Code         func(childComplexity int) int
-		CodeSchema   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LowThreshold func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Owner        func(childComplexity int) int
-		Pool         func(childComplexity int) int
-		Serials      func(childComplexity int, status *pool.Status, first *int, after *string) int
-		Source       func(childComplexity int) int
+		Code           func(childComplexity int) int
+		CodeSchema     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LowThreshold   func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Owner          func(childComplexity int) int
+		Pool           func(childComplexity int) int
+		SerialAlphabet func(childComplexity int) int
+		SerialLength   func(childComplexity int) int
+		Serials        func(childComplexity int, status *pool.Status, first *int, after *string) int
+		Source         func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -81,9 +115,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Product  func(childComplexity int, code string) int
-		Products func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
-		Viewer   func(childComplexity int) int
+		Channels    func(childComplexity int) int
+		IntakeBatch func(childComplexity int, idempotencyKey string) int
+		Product     func(childComplexity int, code string) int
+		Products    func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
+		Viewer      func(childComplexity int) int
 	}
 
 	Serial struct {
@@ -121,8 +157,19 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChannelResolver interface {
+	ID(ctx context.Context, obj *pool.Channel) (string, error)
+}
+type IntakeResultResolver interface {
+	BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error)
+
+	Duplicates(ctx context.Context, obj *pool.IntakeResult) (int, error)
+}
 type MutationResolver interface {
 	CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error)
+	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
+	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
+	CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error)
 }
 type ProductResolver interface {
 	ID(ctx context.Context, obj *pool.Product) (string, error)
@@ -139,6 +186,8 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error)
 	Product(ctx context.Context, code string) (*pool.Product, error)
+	Channels(ctx context.Context) ([]*pool.Channel, error)
+	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
 }
 type SerialResolver interface {
 	ID(ctx context.Context, obj *pool.Serial) (string, error)
@@ -167,6 +216,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Channel.id":
+		if e.ComplexityRoot.Channel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.ID(childComplexity), true
+	case "Channel.name":
+		if e.ComplexityRoot.Channel.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Name(childComplexity), true
+	case "Channel.source":
+		if e.ComplexityRoot.Channel.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Source(childComplexity), true
+
+	case "CreateChannelPayload.channel":
+		if e.ComplexityRoot.CreateChannelPayload.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateChannelPayload.Channel(childComplexity), true
+	case "CreateChannelPayload.key":
+		if e.ComplexityRoot.CreateChannelPayload.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateChannelPayload.Key(childComplexity), true
+
+	case "IntakeBatch.idempotencyKey":
+		if e.ComplexityRoot.IntakeBatch.IdempotencyKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeBatch.IdempotencyKey(childComplexity), true
+	case "IntakeBatch.result":
+		if e.ComplexityRoot.IntakeBatch.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeBatch.Result(childComplexity), true
+	case "IntakeBatch.rowsRead":
+		if e.ComplexityRoot.IntakeBatch.RowsRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeBatch.RowsRead(childComplexity), true
+	case "IntakeBatch.state":
+		if e.ComplexityRoot.IntakeBatch.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeBatch.State(childComplexity), true
+
+	case "IntakeResult.accepted":
+		if e.ComplexityRoot.IntakeResult.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.Accepted(childComplexity), true
+	case "IntakeResult.batchId":
+		if e.ComplexityRoot.IntakeResult.BatchID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.BatchID(childComplexity), true
+	case "IntakeResult.duplicates":
+		if e.ComplexityRoot.IntakeResult.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.Duplicates(childComplexity), true
+	case "IntakeResult.productCode":
+		if e.ComplexityRoot.IntakeResult.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.ProductCode(childComplexity), true
+	case "IntakeResult.replayed":
+		if e.ComplexityRoot.IntakeResult.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.Replayed(childComplexity), true
+	case "IntakeResult.source":
+		if e.ComplexityRoot.IntakeResult.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntakeResult.Source(childComplexity), true
+
+	case "Mutation.createChannel":
+		if e.ComplexityRoot.Mutation.CreateChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateChannel(childComplexity, args["input"].(model.CreateChannelInput)), true
 	case "Mutation.createProduct":
 		if e.ComplexityRoot.Mutation.CreateProduct == nil {
 			break
@@ -178,6 +332,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(model.CreateProductInput)), true
+	case "Mutation.generateSerials":
+		if e.ComplexityRoot.Mutation.GenerateSerials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_generateSerials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GenerateSerials(childComplexity, args["input"].(model.GenerateSerialsInput)), true
+	case "Mutation.receiveSerials":
+		if e.ComplexityRoot.Mutation.ReceiveSerials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_receiveSerials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReceiveSerials(childComplexity, args["input"].(model.ReceiveSerialsInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -259,6 +435,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Pool(childComplexity), true
+	case "Product.serialAlphabet":
+		if e.ComplexityRoot.Product.SerialAlphabet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.SerialAlphabet(childComplexity), true
+	case "Product.serialLength":
+		if e.ComplexityRoot.Product.SerialLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.SerialLength(childComplexity), true
 	case "Product.serials":
 		if e.ComplexityRoot.Product.Serials == nil {
 			break
@@ -308,6 +496,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
+
+	case "Query.channels":
+		if e.ComplexityRoot.Query.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Channels(childComplexity), true
+	case "Query.intakeBatch":
+		if e.ComplexityRoot.Query.IntakeBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_intakeBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IntakeBatch(childComplexity, args["idempotencyKey"].(string)), true
 
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
@@ -442,8 +648,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CreateChannelInput", ec.unmarshalInputCreateChannelInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
+			graphql.NewInputUnmarshaler("GenerateSerialsInput", ec.unmarshalInputGenerateSerialsInput),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
+			graphql.NewInputUnmarshaler("ReceiveSerialsInput", ec.unmarshalInputReceiveSerialsInput),
+			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
 		)
 	}
 	first := true
@@ -549,11 +759,25 @@ type Query {
   ): ProductConnection!
   "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
   product(code: String!): Product
+  "The caller's channels: the outside systems that push serials."
+  channels: [Channel!]!
+  "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
+  intakeBatch(idempotencyKey: String!): IntakeBatch
 }
 
 type Mutation {
   "Registers a product and its empty pool. Admin only."
   createProduct(input: CreateProductInput!): Product!
+  "Generates new serials for an SNM product into its pool (Available). Operator or admin."
+  generateSerials(input: GenerateSerialsInput!): IntakeResult!
+  """
+  Receives a batch of serials from an outside source, all or nothing. Operator or admin.
+  A rejected batch stores nothing; its error has ` + "`" + `extensions.rows` + "`" + ` (the first 100
+  offending rows: row, value, code, reason) and ` + "`" + `extensions.total` + "`" + `.
+  """
+  receiveSerials(input: ReceiveSerialsInput!): IntakeResult!
+  "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
+  createChannel(input: CreateChannelInput!): CreateChannelPayload!
 }
 
 "The authenticated caller."
@@ -630,6 +854,10 @@ type Product {
   owner: Tenant!
   "When fewer serials than this are Available, the pool is low."
   lowThreshold: Int!
+  "What SNM-generated serials are drawn from."
+  serialAlphabet: SerialAlphabet!
+  "Length of SNM-generated serials (1 to 20)."
+  serialLength: Int!
   "Counts of the caller's pool for this product (kept exact by counters, never counted row by row)."
   pool: Pool!
   "The caller's serials of this product, oldest first."
@@ -737,6 +965,121 @@ input CreateProductInput {
   source: SerialSource!
   "Low-pool threshold (default 1000)."
   lowThreshold: Int
+  "What SNM-generated serials are drawn from (default NUMERIC)."
+  serialAlphabet: SerialAlphabet
+  "Length of SNM-generated serials, 1 to 20 (default 12)."
+  serialLength: Int
+}
+
+"What SNM-generated serials are drawn from."
+enum SerialAlphabet {
+  "Digits 0-9."
+  NUMERIC
+  "GS1 character set 82."
+  ALPHANUMERIC
+}
+
+"How SNM picks new serials."
+enum GenerationMode {
+  "Uniformly random from a cryptographic source; keeps the EU FMD guessing odds below 1 in 10,000."
+  RANDOM
+  "Continues from the highest number issued so far (not randomised: leaks volumes; not for EU FMD)."
+  SEQUENTIAL
+}
+
+"A request for new SNM serials."
+input GenerateSerialsInput {
+  "The SNM product."
+  productCode: String!
+  "How many, 1 to 1,000,000."
+  count: Int!
+  "How to pick them (default RANDOM)."
+  mode: GenerationMode = RANDOM
+}
+
+"A batch of serials from an outside source."
+input ReceiveSerialsInput {
+  "The product whose pool receives them (owned by the caller)."
+  productCode: String!
+  "Where they come from: the product's own source, or EXTERNAL (already used; they arrive Assigned)."
+  source: SerialSource!
+  "Up to 100,000 serials; larger batches go to the bulk endpoint POST /api/v2/products/{code}/serials."
+  serials: [SerialInput!]!
+  "Makes the delivery exactly-once: re-sending the same batch with the same key returns the first result."
+  idempotencyKey: String
+}
+
+"One serial offered to a pool."
+input SerialInput {
+  "1 to 20 characters of GS1 character set 82."
+  value: String!
+  "Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters)."
+  extra: ExtraParameters
+}
+
+"Extra parameters of a serial by GS1 AI, e.g. {\"91\": \"AB12\", \"92\": \"...\"}."
+scalar ExtraParameters
+
+"What a stored batch reports, now and on every replay."
+type IntakeResult {
+  "The stored batch; null for generated serials."
+  batchId: ID
+  "The product whose pool received the serials."
+  productCode: String!
+  "Their source."
+  source: SerialSource!
+  "Serials stored (the whole batch)."
+  accepted: Int!
+  "Serials of the batch already in the pool: always 0, because a duplicate rejects the whole batch with CONFLICT."
+  duplicates: Int!
+  "True when this is the result of an earlier delivery with the same idempotency key."
+  replayed: Boolean!
+}
+
+"Where a batch delivered with an idempotency key stands."
+enum IntakeState {
+  "Rows are still streaming in."
+  RUNNING
+  "The batch is stored."
+  STORED
+}
+
+"A batch delivered with an idempotency key."
+type IntakeBatch {
+  "The key it was delivered with."
+  idempotencyKey: String!
+  "Where it stands."
+  state: IntakeState!
+  "Rows read so far (all of them once stored)."
+  rowsRead: Int!
+  "The result, once stored."
+  result: IntakeResult
+}
+
+"An outside system pushing serials into the caller's pools over the Manufacturer API."
+type Channel {
+  "Opaque identifier."
+  id: ID!
+  "A name for people, unique within the tenant."
+  name: String!
+  "The source its serials are stored with."
+  source: SerialSource!
+}
+
+"A new channel."
+input CreateChannelInput {
+  "A name, unique within the tenant."
+  name: String!
+  "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
+  source: SerialSource!
+}
+
+"The new channel and its key."
+type CreateChannelPayload {
+  "The channel."
+  channel: Channel!
+  "The channel key, sent as X-Channel-Key with the API key; shown only this once."
+  key: String!
 }
 
 "RFC 3339 date and time."
@@ -748,6 +1091,60 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Channel_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Channel_name(ctx, field)
+	case "source":
+		return ec.fieldContext_Channel_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateChannelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_CreateChannelPayload_channel(ctx, field)
+	case "key":
+		return ec.fieldContext_CreateChannelPayload_key(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateChannelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IntakeBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idempotencyKey":
+		return ec.fieldContext_IntakeBatch_idempotencyKey(ctx, field)
+	case "state":
+		return ec.fieldContext_IntakeBatch_state(ctx, field)
+	case "rowsRead":
+		return ec.fieldContext_IntakeBatch_rowsRead(ctx, field)
+	case "result":
+		return ec.fieldContext_IntakeBatch_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntakeBatch", field.Name)
+}
+
+func (ec *executionContext) childFields_IntakeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batchId":
+		return ec.fieldContext_IntakeResult_batchId(ctx, field)
+	case "productCode":
+		return ec.fieldContext_IntakeResult_productCode(ctx, field)
+	case "source":
+		return ec.fieldContext_IntakeResult_source(ctx, field)
+	case "accepted":
+		return ec.fieldContext_IntakeResult_accepted(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_IntakeResult_duplicates(ctx, field)
+	case "replayed":
+		return ec.fieldContext_IntakeResult_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntakeResult", field.Name)
+}
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -789,6 +1186,10 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_owner(ctx, field)
 	case "lowThreshold":
 		return ec.fieldContext_Product_lowThreshold(ctx, field)
+	case "serialAlphabet":
+		return ec.fieldContext_Product_serialAlphabet(ctx, field)
+	case "serialLength":
+		return ec.fieldContext_Product_serialLength(ctx, field)
 	case "pool":
 		return ec.fieldContext_Product_pool(ctx, field)
 	case "serials":
@@ -995,12 +1396,54 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateChannelInput, error) {
+			return ec.unmarshalNCreateChannelInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateChannelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateProductInput, error) {
 			return ec.unmarshalNCreateProductInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_generateSerials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GenerateSerialsInput, error) {
+			return ec.unmarshalNGenerateSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐGenerateSerialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_receiveSerials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReceiveSerialsInput, error) {
+			return ec.unmarshalNReceiveSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReceiveSerialsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1050,6 +1493,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_intakeBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
 	return args, nil
 }
 
@@ -1171,6 +1628,369 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Channel_source(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
+			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "SerialSource")
+}
+
+func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateChannelPayload_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateChannelPayload_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateChannelPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateChannelPayload_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateChannelPayload_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateChannelPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntakeBatch_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeBatch_idempotencyKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotencyKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeBatch_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeBatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntakeBatch_state(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeBatch_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IntakeState) graphql.Marshaler {
+			return ec.marshalNIntakeState2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐIntakeState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeBatch_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeBatch", field, false, false, "IntakeState")
+}
+
+func (ec *executionContext) _IntakeBatch_rowsRead(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeBatch_rowsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsRead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeBatch_rowsRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeBatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntakeBatch_result(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeBatch_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+			return ec.marshalOIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeBatch_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IntakeBatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntakeResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IntakeResult_batchId(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_batchId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IntakeResult().BatchID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_batchId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, true, true, "ID")
+}
+
+func (ec *executionContext) _IntakeResult_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_productCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntakeResult_source(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
+			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "SerialSource")
+}
+
+func (ec *executionContext) _IntakeResult_accepted(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntakeResult_duplicates(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IntakeResult().Duplicates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, true, true, "Int")
+}
+
+func (ec *executionContext) _IntakeResult_replayed(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntakeResult_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntakeResult_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1209,6 +2029,138 @@ func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_generateSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GenerateSerials(ctx, fc.Args["input"].(model.GenerateSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntakeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_generateSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_receiveSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReceiveSerials(ctx, fc.Args["input"].(model.ReceiveSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntakeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_receiveSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateChannel(ctx, fc.Args["input"].(model.CreateChannelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateChannelPayload) graphql.Marshaler {
+			return ec.marshalNCreateChannelPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateChannelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateChannelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1520,6 +2472,52 @@ func (ec *executionContext) _Product_lowThreshold(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Product_lowThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Product_serialAlphabet(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_serialAlphabet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialAlphabet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.Alphabet) graphql.Marshaler {
+			return ec.marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_serialAlphabet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "SerialAlphabet")
+}
+
+func (ec *executionContext) _Product_serialLength(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_serialLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_serialLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
@@ -1855,6 +2853,82 @@ func (ec *executionContext) fieldContext_Query_product(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_product_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_channels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Channels(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_intakeBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_intakeBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IntakeBatch(ctx, fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IntakeBatch) graphql.Marshaler {
+			return ec.marshalOIntakeBatch2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐIntakeBatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntakeBatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_intakeBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3400,6 +4474,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context, obj any) (model.CreateChannelInput, error) {
+	var it model.CreateChannelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "source"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateChannelInput unmarshals raw into the CreateChannelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateChannelInput(ctx context.Context, raw any) (model.CreateChannelInput, error) {
+	var out model.CreateChannelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateChannelInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context, obj any) (model.CreateProductInput, error) {
 	var it model.CreateProductInput
 	if obj == nil {
@@ -3411,7 +4534,7 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "codeSchema", "name", "source", "lowThreshold"}
+	fieldsInOrder := [...]string{"code", "codeSchema", "name", "source", "lowThreshold", "serialAlphabet", "serialLength"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3453,6 +4576,20 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.LowThreshold = data
+		case "serialAlphabet":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serialAlphabet"))
+			data, err := ec.unmarshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SerialAlphabet = data
+		case "serialLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serialLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SerialLength = data
 		}
 	}
 	return it, nil
@@ -3467,6 +4604,66 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 func UnmarshalCreateProductInput(ctx context.Context, raw any) (model.CreateProductInput, error) {
 	var out model.CreateProductInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProductInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGenerateSerialsInput(ctx context.Context, obj any) (model.GenerateSerialsInput, error) {
+	var it model.GenerateSerialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "RANDOM"
+	}
+
+	fieldsInOrder := [...]string{"productCode", "count", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGenerateSerialsInput unmarshals raw into the GenerateSerialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGenerateSerialsInput(ctx context.Context, raw any) (model.GenerateSerialsInput, error) {
+	var out model.GenerateSerialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GenerateSerialsInput", raw, &out)
 	return out, err
 }
 
@@ -3512,6 +4709,118 @@ func UnmarshalProductFilter(ctx context.Context, raw any) (model.ProductFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReceiveSerialsInput(ctx context.Context, obj any) (model.ReceiveSerialsInput, error) {
+	var it model.ReceiveSerialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "source", "serials", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "serials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serials"))
+			data, err := ec.unmarshalNSerialInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Serials = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReceiveSerialsInput unmarshals raw into the ReceiveSerialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReceiveSerialsInput(ctx context.Context, raw any) (model.ReceiveSerialsInput, error) {
+	var out model.ReceiveSerialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReceiveSerialsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSerialInput(ctx context.Context, obj any) (model.SerialInput, error) {
+	var it model.SerialInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value", "extra"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "extra":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extra"))
+			data, err := ec.unmarshalOExtraParameters2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐExtraParameters(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Extra = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSerialInput unmarshals raw into the SerialInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSerialInput(ctx context.Context, raw any) (model.SerialInput, error) {
+	var out model.SerialInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SerialInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -3519,6 +4828,196 @@ func UnmarshalProductFilter(ctx context.Context, raw any) (model.ProductFilter, 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var channelImplementors = []string{"Channel"}
+
+func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *pool.Channel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Channel")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_id(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._Channel_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Channel_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createChannelPayloadImplementors = []string{"CreateChannelPayload"}
+
+func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateChannelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createChannelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateChannelPayload")
+		case "channel":
+			out.Values[i] = ec._CreateChannelPayload_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CreateChannelPayload_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var intakeBatchImplementors = []string{"IntakeBatch"}
+
+func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionSet, obj *model.IntakeBatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, intakeBatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntakeBatch")
+		case "idempotencyKey":
+			out.Values[i] = ec._IntakeBatch_idempotencyKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._IntakeBatch_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowsRead":
+			out.Values[i] = ec._IntakeBatch_rowsRead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._IntakeBatch_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var intakeResultImplementors = []string{"IntakeResult"}
+
+func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.SelectionSet, obj *pool.IntakeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, intakeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntakeResult")
+		case "batchId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IntakeResult_batchId(ctx, field, obj)
+				})
+		case "productCode":
+			out.Values[i] = ec._IntakeResult_productCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._IntakeResult_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accepted":
+			out.Values[i] = ec._IntakeResult_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duplicates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IntakeResult_duplicates(ctx, field, obj)
+				})
+		case "replayed":
+			out.Values[i] = ec._IntakeResult_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var mutationImplementors = []string{"Mutation"}
 
@@ -3542,6 +5041,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createProduct":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generateSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_generateSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiveSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_receiveSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createChannel(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -3697,6 +5217,16 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "serialAlphabet":
+			out.Values[i] = ec._Product_serialAlphabet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialLength":
+			out.Values[i] = ec._Product_serialLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "pool":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -3844,6 +5374,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_product(ctx, field)
+				})
+		case "channels":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_channels(ctx, field)
+				})
+		case "intakeBatch":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_intakeBatch(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -4470,8 +6012,50 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Channel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx context.Context, sel ast.SelectionSet, v *pool.Channel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Channel!")
+		return graphql.Null
+	}
+	return ec._Channel(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateChannelInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateChannelInput(ctx context.Context, v any) (model.CreateChannelInput, error) {
+	res, err := ec.unmarshalInputCreateChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateChannelPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateChannelPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateChannelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateChannelPayload!")
+		return graphql.Null
+	}
+	return ec._CreateChannelPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateProductInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateProductInput(ctx context.Context, v any) (model.CreateProductInput, error) {
 	res, err := ec.unmarshalInputCreateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGenerateSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐGenerateSerialsInput(ctx context.Context, v any) (model.GenerateSerialsInput, error) {
+	res, err := ec.unmarshalInputGenerateSerialsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -4501,6 +6085,38 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx context.Context, sel ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntakeResult!")
+		return graphql.Null
+	}
+	return ec._IntakeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIntakeState2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐIntakeState(ctx context.Context, v any) (model.IntakeState, error) {
+	var res model.IntakeState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIntakeState2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐIntakeState(ctx context.Context, sel ast.SelectionSet, v model.IntakeState) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -4589,6 +6205,11 @@ func (ec *executionContext) marshalNProductEdge2ᚖgithubᚗcomᚋserialpoolᚋs
 	return ec._ProductEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReceiveSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReceiveSerialsInput(ctx context.Context, v any) (model.ReceiveSerialsInput, error) {
+	res, err := ec.unmarshalInputReceiveSerialsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
 	var res model.Role
 	err := res.UnmarshalGQL(v)
@@ -4606,6 +6227,32 @@ func (ec *executionContext) marshalNSerial2ᚖgithubᚗcomᚋserialpoolᚋserial
 	}
 	return ec._Serial(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx context.Context, v any) (pool.Alphabet, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx context.Context, sel ast.SelectionSet, v pool.Alphabet) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SerialAlphabet!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet = map[string]pool.Alphabet{
+		"NUMERIC":      pool.Numeric,
+		"ALPHANUMERIC": pool.Alphanumeric,
+	}
+	marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet = map[pool.Alphabet]string{
+		pool.Numeric:      "NUMERIC",
+		pool.Alphanumeric: "ALPHANUMERIC",
+	}
+)
 
 func (ec *executionContext) marshalNSerialConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialConnection(ctx context.Context, sel ast.SelectionSet, v *model.SerialConnection) graphql.Marshaler {
 	if v == nil {
@@ -4637,6 +6284,25 @@ func (ec *executionContext) marshalNSerialEdge2ᚖgithubᚗcomᚋserialpoolᚋse
 		return graphql.Null
 	}
 	return ec._SerialEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSerialInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialInputᚄ(ctx context.Context, v any) ([]*model.SerialInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SerialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSerialInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSerialInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialInput(ctx context.Context, v any) (*model.SerialInput, error) {
+	res, err := ec.unmarshalInputSerialInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, v any) (pool.Source, error) {
@@ -4915,6 +6581,70 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOExtraParameters2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐExtraParameters(ctx context.Context, v any) (model.ExtraParameters, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res model.ExtraParameters
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExtraParameters2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐExtraParameters(ctx context.Context, sel ast.SelectionSet, v model.ExtraParameters) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode(ctx context.Context, v any) (*pool.GenerationMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode(ctx context.Context, sel ast.SelectionSet, v *pool.GenerationMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode[*v])
+	return res
+}
+
+var (
+	unmarshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode = map[string]pool.GenerationMode{
+		"RANDOM":     pool.Random,
+		"SEQUENTIAL": pool.Sequential,
+	}
+	marshalOGenerationMode2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐGenerationMode = map[pool.GenerationMode]string{
+		pool.Random:     "RANDOM",
+		pool.Sequential: "SEQUENTIAL",
+	}
+)
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -4933,6 +6663,20 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOIntakeBatch2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐIntakeBatch(ctx context.Context, sel ast.SelectionSet, v *model.IntakeBatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IntakeBatch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx context.Context, sel ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IntakeResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -4947,6 +6691,36 @@ func (ec *executionContext) unmarshalOProductFilter2ᚖgithubᚗcomᚋserialpool
 	res, err := ec.unmarshalInputProductFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx context.Context, v any) (*pool.Alphabet, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx context.Context, sel ast.SelectionSet, v *pool.Alphabet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet[*v])
+	return res
+}
+
+var (
+	unmarshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet = map[string]pool.Alphabet{
+		"NUMERIC":      pool.Numeric,
+		"ALPHANUMERIC": pool.Alphanumeric,
+	}
+	marshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet = map[pool.Alphabet]string{
+		pool.Numeric:      "NUMERIC",
+		pool.Alphanumeric: "ALPHANUMERIC",
+	}
+)
 
 func (ec *executionContext) unmarshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx context.Context, v any) (*pool.Status, error) {
 	if v == nil {

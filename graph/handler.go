@@ -57,6 +57,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if pe.Field != "" {
 				gerr.Extensions["field"] = pe.Field
 			}
+			if pe.Batch != nil {
+				gerr.Extensions["rows"], gerr.Extensions["total"] = pe.Batch.Rows, pe.Batch.Total
+			}
 		case gerr.Extensions["code"] != nil:
 		default:
 			log.ErrorContext(ctx, "graphql: internal error", "err", err, "path", gerr.Path.String())

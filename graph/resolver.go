@@ -11,6 +11,7 @@ type Services interface {
 	pool.TenantService
 	pool.ProductService
 	pool.PoolService
+	pool.IntakeService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -8,13 +8,66 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
+func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
+	return globalID("Channel", obj.ID), nil
+}
+
+func (r *intakeResultResolver) BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error) {
+	if obj.BatchID == 0 {
+		return nil, nil
+	}
+	id := globalID("IntakeBatch", obj.BatchID)
+	return &id, nil
+}
+
+func (r *intakeResultResolver) Duplicates(ctx context.Context, obj *pool.IntakeResult) (int, error) {
+	return 0, nil // any duplicate rejects the batch
+}
+
 func (r *mutationResolver) CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error) {
 	p := pool.NewProduct{Code: input.Code, CodeSchema: input.CodeSchema, Name: input.Name, Source: input.Source,
 		LowThreshold: pool.DefaultLowThreshold}
 	if input.LowThreshold != nil {
 		p.LowThreshold = *input.LowThreshold
 	}
+	if input.SerialAlphabet != nil {
+		p.SerialAlphabet = *input.SerialAlphabet
+	}
+	if input.SerialLength != nil {
+		p.SerialLength = *input.SerialLength
+	}
 	return r.svc.CreateProduct(ctx, p)
+}
+
+func (r *mutationResolver) GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error) {
+	g := pool.Generation{ProductCode: strings.TrimSpace(input.ProductCode), Count: input.Count, Mode: pool.Random}
+	if input.Mode != nil {
+		g.Mode = *input.Mode
+	}
+	return r.svc.Generate(ctx, g)
+}
+
+func (r *mutationResolver) ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error) {
+	if len(input.Serials) > pool.MaxBatch {
+		return nil, pool.Invalid("serials", "a batch holds at most %d serials; send larger ones to POST /api/v2/products/{code}/serials", pool.MaxBatch)
+	}
+	rows := make(pool.SliceRows, len(input.Serials))
+	for i, s := range input.Serials {
+		rows[i] = pool.SerialInput{Value: s.Value, Extra: s.Extra}
+	}
+	in := pool.Intake{ProductCode: strings.TrimSpace(input.ProductCode), Source: input.Source, Rows: &rows}
+	if input.IdempotencyKey != nil {
+		in.IdempotencyKey = *input.IdempotencyKey
+	}
+	return r.svc.Receive(ctx, in)
+}
+
+func (r *mutationResolver) CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error) {
+	c, key, err := r.svc.CreateChannel(ctx, pool.NewChannel{Name: input.Name, Source: input.Source})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateChannelPayload{Channel: c, Key: key}, nil
 }
 
 func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
@@ -107,6 +160,25 @@ func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product
 	return p, err
 }
 
+func (r *queryResolver) Channels(ctx context.Context) ([]*pool.Channel, error) {
+	return r.svc.Channels(ctx)
+}
+
+func (r *queryResolver) IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error) {
+	running, rows, res, err := r.svc.IntakeProgress(ctx, idempotencyKey)
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b := &model.IntakeBatch{IdempotencyKey: idempotencyKey, State: model.IntakeStateStored, RowsRead: int(rows), Result: res}
+	if running {
+		b.State = model.IntakeStateRunning
+	}
+	return b, nil
+}
+
 func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
 	return globalID("Serial", obj.ID), nil
 }
@@ -118,6 +190,10 @@ func (r *serialResolver) Product(ctx context.Context, obj *pool.Serial) (*pool.P
 func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, error) {
 	return globalID("Tenant", obj.ID), nil
 }
+
+func (r *Resolver) Channel() ChannelResolver { return &channelResolver{r} }
+
+func (r *Resolver) IntakeResult() IntakeResultResolver { return &intakeResultResolver{r} }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -134,6 +210,8 @@ func (r *Resolver) Serial() SerialResolver { return &serialResolver{r} }
 func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
+	channelResolver           struct{ *Resolver }
+	intakeResultResolver      struct{ *Resolver }
 	mutationResolver          struct{ *Resolver }
 	productResolver           struct{ *Resolver }
 	productConnectionResolver struct{ *Resolver }

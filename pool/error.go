@@ -23,6 +23,7 @@ type Error struct {
 	Code    string
 	Field   string // the offending input field, for EINVALID
 	Message string
+	Batch   *BatchError // the offending rows, when a batch was rejected
 }
 
 func (e *Error) Error() string {

@@ -57,7 +57,20 @@ type Product struct {
 	Name         string
 	Source       Source // as the caller sees it: PARTNER for a CMO
 	LowThreshold int
+	SerialFormat
 }
+
+// SerialFormat is what SNM generates for a product.
+type SerialFormat struct {
+	SerialAlphabet Alphabet
+	SerialLength   int
+}
+
+// Default serial format: 12 digits, 10^12 values, room for 10^8 serials under EU FMD.
+const (
+	DefaultSerialAlphabet = Numeric
+	DefaultSerialLength   = 12
+)
 
 // Counts are the pool counts of one product as one tenant sees them.
 type Counts struct {
@@ -133,6 +146,7 @@ type NewProduct struct {
 	Name         string
 	Source       Source
 	LowThreshold int
+	SerialFormat
 }
 
 // DefaultLowThreshold applies when a product is created without one.
@@ -150,6 +164,18 @@ func (p *NewProduct) Normalize() error {
 	}
 	if p.LowThreshold < 0 {
 		return Invalid("lowThreshold", "lowThreshold must not be negative")
+	}
+	if p.SerialAlphabet == "" {
+		p.SerialAlphabet = DefaultSerialAlphabet
+	}
+	if p.SerialLength == 0 {
+		p.SerialLength = DefaultSerialLength
+	}
+	if p.SerialAlphabet != Numeric && p.SerialAlphabet != Alphanumeric {
+		return Invalid("serialAlphabet", "unknown serial alphabet %q", p.SerialAlphabet)
+	}
+	if p.SerialLength < 1 || p.SerialLength > 20 {
+		return Invalid("serialLength", "serialLength must be between 1 and 20, got %d", p.SerialLength)
 	}
 	code := strings.TrimSpace(p.Code)
 	var err error

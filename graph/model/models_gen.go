@@ -11,6 +11,22 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
+// A new channel.
+type CreateChannelInput struct {
+	// A name, unique within the tenant.
+	Name string `json:"name"`
+	// SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL.
+	Source pool.Source `json:"source"`
+}
+
+// The new channel and its key.
+type CreateChannelPayload struct {
+	// The channel.
+	Channel *pool.Channel `json:"channel"`
+	// The channel key, sent as X-Channel-Key with the API key; shown only this once.
+	Key string `json:"key"`
+}
+
 // A new product.
 type CreateProductInput struct {
 	// The product code; GTIN-8/12/13 are normalised to GTIN-14.
@@ -23,6 +39,32 @@ type CreateProductInput struct {
 	Source pool.Source `json:"source"`
 	// Low-pool threshold (default 1000).
 	LowThreshold *int `json:"lowThreshold,omitempty"`
+	// What SNM-generated serials are drawn from (default NUMERIC).
+	SerialAlphabet *pool.Alphabet `json:"serialAlphabet,omitempty"`
+	// Length of SNM-generated serials, 1 to 20 (default 12).
+	SerialLength *int `json:"serialLength,omitempty"`
+}
+
+// A request for new SNM serials.
+type GenerateSerialsInput struct {
+	// The SNM product.
+	ProductCode string `json:"productCode"`
+	// How many, 1 to 1,000,000.
+	Count int `json:"count"`
+	// How to pick them (default RANDOM).
+	Mode *pool.GenerationMode `json:"mode,omitempty"`
+}
+
+// A batch delivered with an idempotency key.
+type IntakeBatch struct {
+	// The key it was delivered with.
+	IdempotencyKey string `json:"idempotencyKey"`
+	// Where it stands.
+	State IntakeState `json:"state"`
+	// Rows read so far (all of them once stored).
+	RowsRead int `json:"rowsRead"`
+	// The result, once stored.
+	Result *pool.IntakeResult `json:"result,omitempty"`
 }
 
 type Mutation struct {
@@ -65,6 +107,18 @@ type ProductFilter struct {
 type Query struct {
 }
 
+// A batch of serials from an outside source.
+type ReceiveSerialsInput struct {
+	// The product whose pool receives them (owned by the caller).
+	ProductCode string `json:"productCode"`
+	// Where they come from: the product's own source, or EXTERNAL (already used; they arrive Assigned).
+	Source pool.Source `json:"source"`
+	// Up to 100,000 serials; larger batches go to the bulk endpoint POST /api/v2/products/{code}/serials.
+	Serials []*SerialInput `json:"serials"`
+	// Makes the delivery exactly-once: re-sending the same batch with the same key returns the first result.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // A page of serials (Relay connection).
 type SerialConnection struct {
 	// The serials on this page.
@@ -81,12 +135,78 @@ type SerialEdge struct {
 	Node *pool.Serial `json:"node"`
 }
 
+// One serial offered to a pool.
+type SerialInput struct {
+	// 1 to 20 characters of GS1 character set 82.
+	Value string `json:"value"`
+	// Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters).
+	Extra ExtraParameters `json:"extra,omitempty"`
+}
+
 // The authenticated caller.
 type Viewer struct {
 	// The tenant the API key belongs to.
 	Tenant *pool.Tenant `json:"tenant"`
 	// What the key may do.
 	Role Role `json:"role"`
+}
+
+// Where a batch delivered with an idempotency key stands.
+type IntakeState string
+
+const (
+	// Rows are still streaming in.
+	IntakeStateRunning IntakeState = "RUNNING"
+	// The batch is stored.
+	IntakeStateStored IntakeState = "STORED"
+)
+
+var AllIntakeState = []IntakeState{
+	IntakeStateRunning,
+	IntakeStateStored,
+}
+
+func (e IntakeState) IsValid() bool {
+	switch e {
+	case IntakeStateRunning, IntakeStateStored:
+		return true
+	}
+	return false
+}
+
+func (e IntakeState) String() string {
+	return string(e)
+}
+
+func (e *IntakeState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IntakeState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IntakeState", str)
+	}
+	return nil
+}
+
+func (e IntakeState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IntakeState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IntakeState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What an API key may do: read, operate the pool, or administer the tenant.

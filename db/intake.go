@@ -1,0 +1,413 @@
+package db
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// This file is where serials enter a pool: Receive (every outside source) and
+// Generate (SNM). Both stream rows with COPY into a temporary staging table and
+// move them into serials with one INSERT, inside one tenant transaction: a batch
+// is stored whole or not at all, and the counters trigger sees it once.
+
+// pgxTenantTx is tenantTx on a raw pgx connection, for COPY, which GORM lacks.
+func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) error) error {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	conn, err := d.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: connection: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		tx, err := driverConn.(*stdlib.Conn).Conn().Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		if _, err := tx.Exec(ctx, enterTenant, strconv.FormatInt(a.TenantID, 10)); err != nil {
+			return fmt.Errorf("db: enter tenant: %w", err)
+		}
+		if err := fn(tx, a); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
+
+// ownProduct locks the caller's own product for an intake. Only the owner fills a pool.
+func ownProduct(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (id int64, source pool.Source, err error) {
+	err = tx.QueryRow(ctx, `SELECT id, source FROM products WHERE code = $1 AND tenant_id = $2 FOR UPDATE`,
+		code, a.TenantID).Scan(&id, &source)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, "", &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
+	}
+	return id, source, err
+}
+
+// Receive implements pool.IntakeService.
+func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.IdempotencyKey != "" {
+		key := progressKey(a.TenantID, in.IdempotencyKey)
+		counter := new(atomic.Int64)
+		d.progress.Store(key, counter)
+		defer d.progress.Delete(key)
+		report := in.Progress
+		in.Progress = func(n int64) {
+			counter.Store(n)
+			if report != nil {
+				report(n)
+			}
+		}
+	}
+	var res *pool.IntakeResult
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		productID, productSource, err := ownProduct(ctx, tx, a, in.ProductCode)
+		if err != nil {
+			return err
+		}
+		if !pool.AllowsSource(productSource, in.Source) {
+			return pool.Invalid("source", "product %s takes serials from %s (or EXTERNAL), not %s", in.ProductCode, productSource, in.Source)
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE intake_staging (row_no bigint, value text, extra jsonb) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		src := newStagingSource(in)
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{"intake_staging"}, []string{"row_no", "value", "extra"}, src)
+		switch {
+		case src.err != nil:
+			return src.err
+		case err != nil:
+			return fmt.Errorf("copy: %w", err)
+		case src.bad.Total > 0:
+			return src.bad.AsError()
+		case n == 0:
+			return pool.Invalid("serials", "the batch holds no serials")
+		}
+
+		// The unique key serialises deliveries of one idempotency key: a retry
+		// waits here for the first delivery, then replays its result.
+		sum := src.hash.Sum(nil)
+		var batchID int64
+		err = tx.QueryRow(ctx, `INSERT INTO intake_batches
+			(tenant_id, idempotency_key, request_hash, product_id, source, channel_id, accepted, actor)
+			VALUES ($1, nullif($2, ''), $3, $4, $5, nullif($6, 0), $7, $8)
+			ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
+			a.TenantID, in.IdempotencyKey, sum, productID, in.Source, in.ChannelID, n, a.Name()).Scan(&batchID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			res, err = replay(ctx, tx, in.IdempotencyKey, sum)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+
+		status := pool.ArrivalStatus(in.Source)
+		if _, err := tx.Exec(ctx, `SAVEPOINT store`); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, extra, assigned_at)
+			SELECT $1, $2, $3, $4, value, extra, CASE WHEN $3 = 'ASSIGNED' THEN now() END FROM intake_staging`,
+			productID, a.TenantID, status, in.Source)
+		if pgCode(err) == uniqueViolation {
+			if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT store`); err != nil {
+				return err
+			}
+			return duplicates(ctx, tx, productID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := auditTx(ctx, tx, a, "serials.receive", productID, n, map[string]any{
+			"source": in.Source, "channel": in.ChannelID, "idempotencyKey": in.IdempotencyKey, "batch": batchID}); err != nil {
+			return err
+		}
+		res = &pool.IntakeResult{BatchID: batchID, ProductCode: in.ProductCode, Source: in.Source, Accepted: n}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("receive serials", err)
+	}
+	return res, nil
+}
+
+// replay returns the result of the earlier delivery under key, or ECONFLICT when
+// that delivery was a different batch.
+func replay(ctx context.Context, tx pgx.Tx, key string, sum []byte) (*pool.IntakeResult, error) {
+	var prev []byte
+	res := &pool.IntakeResult{Replayed: true}
+	err := tx.QueryRow(ctx, `SELECT b.id, b.request_hash, p.code, b.source, b.accepted
+		FROM intake_batches b JOIN products p ON p.id = b.product_id
+		WHERE b.tenant_id = app_tenant() AND b.idempotency_key = $1`, key).
+		Scan(&res.BatchID, &prev, &res.ProductCode, &res.Source, &res.Accepted)
+	if err != nil {
+		return nil, err
+	}
+	if string(prev) != string(sum) {
+		return nil, &pool.Error{Code: pool.ECONFLICT, Field: "idempotencyKey",
+			Message: fmt.Sprintf("idempotency key %q was already used for a different batch", key)}
+	}
+	return res, nil
+}
+
+// duplicates explains a unique violation: which rows repeat an earlier row of
+// the batch, and which are already in the pool (from any source).
+func duplicates(ctx context.Context, tx pgx.Tx, productID int64) error {
+	rows, err := tx.Query(ctx, `
+		WITH ranked AS (
+			SELECT row_no, value, first_value(row_no) OVER (PARTITION BY value ORDER BY row_no) AS first_row
+			FROM intake_staging),
+		offending AS (
+			SELECT row_no, value, 'duplicate_in_batch' AS code, 'repeats row ' || first_row AS reason
+			FROM ranked WHERE row_no <> first_row
+			UNION ALL
+			SELECT s.row_no, s.value, 'duplicate_in_pool', 'the serial is already in the pool'
+			FROM intake_staging s WHERE EXISTS (SELECT FROM serials x WHERE x.product_id = $1 AND x.value = s.value))
+		SELECT row_no, value, code, reason, count(*) OVER () FROM offending ORDER BY row_no LIMIT $2`,
+		productID, pool.MaxReportedRows)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	bad := &pool.BatchError{Code: pool.ECONFLICT}
+	for rows.Next() {
+		var r pool.RowError
+		if err := rows.Scan(&r.Row, &r.Value, &r.Code, &r.Reason, &bad.Total); err != nil {
+			return err
+		}
+		bad.Rows = append(bad.Rows, r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return bad.AsError()
+}
+
+// stagingSource feeds COPY from the batch's rows: it validates each row, keeps
+// the offending ones for the error, hashes the batch for idempotency, and
+// reports progress. It never holds more than one row.
+type stagingSource struct {
+	in   pool.Intake
+	row  int64
+	cur  []any
+	bad  pool.BatchError
+	hash hash.Hash
+	err  error
+}
+
+func newStagingSource(in pool.Intake) *stagingSource {
+	s := &stagingSource{in: in, hash: sha256.New(), bad: pool.BatchError{Code: pool.EINVALID}}
+	fmt.Fprintf(s.hash, "%s\x00%s\x00", in.ProductCode, in.Source)
+	return s
+}
+
+func (s *stagingSource) Next() bool {
+	for {
+		r, err := s.in.Rows.Next()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			s.err = err
+			return false
+		}
+		s.row++
+		if s.in.Progress != nil && s.row%10_000 == 0 {
+			s.in.Progress(s.row)
+		}
+		var extra any
+		if len(r.Extra) > 0 {
+			extra = r.Extra
+		}
+		js, _ := json.Marshal(extra) // sorted keys: a stable hash
+		fmt.Fprintf(s.hash, "%s\x1f%s\x1e", r.Value, js)
+		if e := r.Validate(s.in.Source); e != nil {
+			e.Row = s.row
+			s.bad.Add(*e)
+		}
+		if s.bad.Total > 0 {
+			continue // the batch is lost; read on only to count the bad rows
+		}
+		s.cur = []any{s.row, r.Value, extra}
+		return true
+	}
+}
+
+func (s *stagingSource) Values() ([]any, error) { return s.cur, nil }
+func (s *stagingSource) Err() error             { return nil }
+
+// Generate implements pool.IntakeService: SNM serials, streamed into the pool.
+// The product's row lock serialises generators of one product, so SEQUENTIAL
+// numbers are never handed out twice; random values that collide with existing
+// serials are dropped by ON CONFLICT and replaced in the next round.
+func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResult, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return nil, err
+	}
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	var res *pool.IntakeResult
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		productID, source, err := ownProduct(ctx, tx, a, g.ProductCode)
+		if err != nil {
+			return err
+		}
+		if source != pool.SourceSNM {
+			return pool.Invalid("productCode", "product %s takes serials from %s; only SNM products generate serials", g.ProductCode, source)
+		}
+		var alphabet pool.Alphabet
+		var length int
+		var seq, existing int64
+		if err := tx.QueryRow(ctx, `SELECT serial_alphabet, serial_length, sequence_next,
+				(SELECT coalesce(sum(n), 0) FROM pool_counters WHERE tenant_id = $2 AND product_id = $1)
+			FROM products WHERE id = $1`, productID, a.TenantID).Scan(&alphabet, &length, &seq, &existing); err != nil {
+			return err
+		}
+		next := pool.RandomSerials(alphabet, length)
+		if g.Mode == pool.Sequential {
+			next = func() (string, error) {
+				s, err := pool.SequentialSerial(seq, length)
+				seq++
+				return s, err
+			}
+		} else if err := pool.CheckFMDSpace(alphabet, length, existing, int64(g.Count)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE generated (value text) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		need := int64(g.Count)
+		for round := 0; need > 0; round++ {
+			if round == 10 {
+				return pool.Errorf(pool.ECONFLICT, "could not find %d unused serials for %s; the serial format is nearly exhausted", need, g.ProductCode)
+			}
+			src := &generatedSource{next: next, left: need}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"generated"}, []string{"value"}, src); err != nil {
+				return errors.Join(src.err, err)
+			}
+			tag, err := tx.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value)
+				SELECT $1, $2, 'AVAILABLE', 'SNM', value FROM generated ON CONFLICT (product_id, value) DO NOTHING`,
+				productID, a.TenantID)
+			if err != nil {
+				return err
+			}
+			need -= tag.RowsAffected()
+			if _, err := tx.Exec(ctx, `TRUNCATE generated`); err != nil {
+				return err
+			}
+		}
+		if g.Mode == pool.Sequential {
+			if _, err := tx.Exec(ctx, `UPDATE products SET sequence_next = $2 WHERE id = $1`, productID, seq); err != nil {
+				return err
+			}
+		}
+		if err := auditTx(ctx, tx, a, "serials.generate", productID, int64(g.Count), map[string]any{"mode": g.Mode}); err != nil {
+			return err
+		}
+		res = &pool.IntakeResult{ProductCode: g.ProductCode, Source: pool.SourceSNM, Accepted: int64(g.Count)}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("generate serials", err)
+	}
+	return res, nil
+}
+
+// generatedSource feeds COPY with left freshly generated values.
+type generatedSource struct {
+	next func() (string, error)
+	left int64
+	cur  []any
+	err  error
+}
+
+func (s *generatedSource) Next() bool {
+	if s.left == 0 || s.err != nil {
+		return false
+	}
+	v, err := s.next()
+	if err != nil {
+		s.err = err
+		return false
+	}
+	s.left--
+	s.cur = []any{v}
+	return true
+}
+
+func (s *generatedSource) Values() ([]any, error) { return s.cur, nil }
+func (s *generatedSource) Err() error             { return s.err }
+
+// IntakeProgress implements pool.IntakeService.
+func (d *DB) IntakeProgress(ctx context.Context, key string) (bool, int64, *pool.IntakeResult, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return false, 0, nil, err
+	}
+	if c, ok := d.progress.Load(progressKey(a.TenantID, key)); ok {
+		return true, c.(*atomic.Int64).Load(), nil, nil
+	}
+	var res *pool.IntakeResult
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		r := &pool.IntakeResult{}
+		err := tx.QueryRow(ctx, `SELECT b.id, p.code, b.source, b.accepted
+			FROM intake_batches b JOIN products p ON p.id = b.product_id
+			WHERE b.tenant_id = $1 AND b.idempotency_key = $2`, a.TenantID, key).
+			Scan(&r.BatchID, &r.ProductCode, &r.Source, &r.Accepted)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return pool.Errorf(pool.ENOTFOUND, "no batch with idempotency key %q", key)
+		}
+		res = r
+		return err
+	})
+	if err != nil {
+		return false, 0, nil, wrap("intake progress", err)
+	}
+	return false, res.Accepted, res, nil
+}
+
+func progressKey(tenant int64, key string) string { return strconv.FormatInt(tenant, 10) + "/" + key }
+
+// auditTx appends one audit entry in a pgx transaction.
+func auditTx(ctx context.Context, tx pgx.Tx, a pool.Actor, action string, productID, count int64, detail map[string]any) error {
+	_, err := tx.Exec(ctx, insertAudit, a.TenantID, a.Name(), action, productID, count, detail)
+	return err
+}
+
+// wrap adds what was being done to an internal error; application errors pass as they are.
+func wrap(doing string, err error) error {
+	var pe *pool.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return fmt.Errorf("db: %s: %w", doing, err)
+}
