@@ -38,27 +38,7 @@ func TestCountersEqualCountAfterMixedWorkload(t *testing.T) {
 	}
 	tx.Rollback()
 
-	var mismatches []struct {
-		TenantID, ProductID int64
-		Status              string
-		Counter, Actual     int64
-	}
-	err := g.Raw(`
-		WITH actual AS (
-			SELECT tenant_id, product_id, status, count(*) AS n FROM serials GROUP BY 1, 2, 3
-			UNION ALL
-			SELECT partner_tenant_id, product_id, partner_status, count(*) FROM serials
-			WHERE partner_tenant_id IS NOT NULL GROUP BY 1, 2, 3)
-		SELECT coalesce(c.tenant_id, a.tenant_id) AS tenant_id, coalesce(c.product_id, a.product_id) AS product_id,
-		       coalesce(c.status, a.status) AS status, coalesce(c.n, 0) AS counter, coalesce(a.n, 0) AS actual
-		FROM pool_counters c FULL JOIN actual a USING (tenant_id, product_id, status)
-		WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)`).Scan(&mismatches).Error
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mismatches) > 0 {
-		t.Fatalf("counters differ from COUNT(*): %+v", mismatches)
-	}
+	assertCountersExact(t, w)
 
 	// The service reads the same numbers, per tenant view.
 	counts, err := w.db.Counts(w.mahViewer, []int64{a.ID, b.ID, c.ID})
@@ -80,5 +60,32 @@ func TestCountersEqualCountAfterMixedWorkload(t *testing.T) {
 	g.Raw(`SELECT count(*) FILTER (WHERE partner_status = 'AVAILABLE'), count(*) FILTER (WHERE partner_status = 'ASSIGNED') FROM serials WHERE partner_tenant_id = ?`, w.cmo).Row().Scan(&want[0], &want[1])
 	if cmo[0].Available != want[0] || cmo[0].Assigned != want[1] || cmo[0].Total() == 0 || cmo[1] != (pool.Counts{}) {
 		t.Errorf("CMO counts = %+v, want A %v and nothing of B", cmo, want)
+	}
+}
+
+// assertCountersExact checks every counter row against COUNT(*) over serials.
+func assertCountersExact(t *testing.T, w *world) {
+	t.Helper()
+	g := w.db.Gorm()
+	var mismatches []struct {
+		TenantID, ProductID int64
+		Status              string
+		Counter, Actual     int64
+	}
+	err := g.Raw(`
+		WITH actual AS (
+			SELECT tenant_id, product_id, status, count(*) AS n FROM serials GROUP BY 1, 2, 3
+			UNION ALL
+			SELECT partner_tenant_id, product_id, partner_status, count(*) FROM serials
+			WHERE partner_tenant_id IS NOT NULL GROUP BY 1, 2, 3)
+		SELECT coalesce(c.tenant_id, a.tenant_id) AS tenant_id, coalesce(c.product_id, a.product_id) AS product_id,
+		       coalesce(c.status, a.status) AS status, coalesce(c.n, 0) AS counter, coalesce(a.n, 0) AS actual
+		FROM pool_counters c FULL JOIN actual a USING (tenant_id, product_id, status)
+		WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)`).Scan(&mismatches).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mismatches) > 0 {
+		t.Fatalf("counters differ from COUNT(*): %+v", mismatches)
 	}
 }

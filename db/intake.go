@@ -131,7 +131,8 @@ func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, e
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, extra, assigned_at)
-			SELECT $1, $2, $3, $4, value, extra, CASE WHEN $3 = 'ASSIGNED' THEN now() END FROM intake_staging`,
+			SELECT $1, $2, $3::serial_status, $4, value, extra, CASE WHEN $3::serial_status = 'ASSIGNED' THEN now() END
+			FROM intake_staging`,
 			productID, a.TenantID, status, in.Source)
 		if pgCode(err) == uniqueViolation {
 			if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT store`); err != nil {
