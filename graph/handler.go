@@ -53,13 +53,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(err, &pe):
 			gerr.Message = pe.Message
-			gerr.Extensions = map[string]any{"code": pe.Code}
-			if pe.Field != "" {
-				gerr.Extensions["field"] = pe.Field
-			}
-			if pe.Batch != nil {
-				gerr.Extensions["rows"], gerr.Extensions["total"] = pe.Batch.Rows, pe.Batch.Total
-			}
+			gerr.Extensions = pool.Extensions(pe)
 		case gerr.Extensions["code"] != nil:
 		default:
 			log.ErrorContext(ctx, "graphql: internal error", "err", err, "path", gerr.Path.String())

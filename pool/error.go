@@ -24,13 +24,34 @@ type Error struct {
 	Field   string // the offending input field, for EINVALID
 	Message string
 	Batch   *BatchError // the offending rows, when a batch was rejected
+	cause   error       // what went wrong underneath, for errors.As; never shown
 }
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) Error() string {
 	if e.Field != "" {
 		return fmt.Sprintf("pool error: code=%s field=%s message=%s", e.Code, e.Field, e.Message)
 	}
 	return fmt.Sprintf("pool error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Extensions are the machine-readable parts of err for a client: its code and,
+// where known, the offending field and the rejected batch's rows. Both the
+// GraphQL and the REST API present errors with them.
+func Extensions(err error) map[string]any {
+	ext := map[string]any{"code": ErrorCode(err)}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			ext["field"] = e.Field
+		}
+		if e.Batch != nil {
+			ext["rows"], ext["total"] = e.Batch.Rows, e.Batch.Total
+		}
+	}
+	return ext
 }
 
 // Errorf returns an application error with the given code.

@@ -156,5 +156,5 @@ func bodyError(err error) error {
 	if errors.Is(err, io.EOF) || errors.As(err, &pe) {
 		return err
 	}
-	return Invalid("body", "reading the body: %v", err)
+	return &Error{Code: EINVALID, Field: "body", Message: "reading the body: " + err.Error(), cause: err}
 }

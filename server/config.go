@@ -18,6 +18,8 @@ type config struct {
 	Introspection  bool          // SERIALPOOL_INTROSPECTION (default true)
 	MaxBodyBytes   int64         // SERIALPOOL_MAX_BODY_BYTES for API requests (default 16 MiB)
 	RequestTimeout time.Duration // SERIALPOOL_REQUEST_TIMEOUT (default 30s)
+	MaxBulkBytes   int64         // SERIALPOOL_MAX_BULK_BYTES for bulk serial uploads (default 4 GiB)
+	BulkTimeout    time.Duration // SERIALPOOL_BULK_TIMEOUT (default 30m)
 }
 
 func loadConfig() (config, error) {
@@ -28,6 +30,8 @@ func loadConfig() (config, error) {
 		Introspection:  true,
 		MaxBodyBytes:   16 << 20,
 		RequestTimeout: 30 * time.Second,
+		MaxBulkBytes:   4 << 30,
+		BulkTimeout:    30 * time.Minute,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -40,14 +44,18 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("SERIALPOOL_INTROSPECTION: %w", err)
 		}
 	}
-	if v := os.Getenv("SERIALPOOL_MAX_BODY_BYTES"); v != "" {
-		if c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.MaxBodyBytes <= 0 {
-			return c, fmt.Errorf("SERIALPOOL_MAX_BODY_BYTES: want a positive number of bytes, got %q", v)
+	for name, dst := range map[string]*int64{"SERIALPOOL_MAX_BODY_BYTES": &c.MaxBodyBytes, "SERIALPOOL_MAX_BULK_BYTES": &c.MaxBulkBytes} {
+		if v := os.Getenv(name); v != "" {
+			if *dst, err = strconv.ParseInt(v, 10, 64); err != nil || *dst <= 0 {
+				return c, fmt.Errorf("%s: want a positive number of bytes, got %q", name, v)
+			}
 		}
 	}
-	if v := os.Getenv("SERIALPOOL_REQUEST_TIMEOUT"); v != "" {
-		if c.RequestTimeout, err = time.ParseDuration(v); err != nil || c.RequestTimeout <= 0 {
-			return c, fmt.Errorf("SERIALPOOL_REQUEST_TIMEOUT: want a duration such as 30s, got %q", v)
+	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout, "SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout} {
+		if v := os.Getenv(name); v != "" {
+			if *dst, err = time.ParseDuration(v); err != nil || *dst <= 0 {
+				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
+			}
 		}
 	}
 	return c, nil

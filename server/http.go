@@ -70,8 +70,12 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	api := func(h http.Handler) http.Handler {
 		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(d, log, h)))
 	}
+	bulk := func(h http.Handler) http.Handler {
+		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(d, log, h))))
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection}, log))))
+	restRoutes(mux, d, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +135,7 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
 		"message":    pool.ErrorMessage(err),
-		"extensions": map[string]string{"code": pool.ErrorCode(err)},
+		"extensions": pool.Extensions(err),
 	}}})
 }
 

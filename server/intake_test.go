@@ -1,0 +1,233 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// rest calls the Manufacturer API.
+func (d *demo) rest(t *testing.T, method, path, key, channel, idem, ctype string, body io.Reader) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, d.url+path, body)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if channel != "" {
+		req.Header.Set("X-Channel-Key", channel)
+	}
+	if idem != "" {
+		req.Header.Set("Idempotency-Key", idem)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+		t.Fatalf("%s %s: %s, body is not JSON: %v", method, path, res.Status, err)
+	}
+	return res.StatusCode, v
+}
+
+func errCode(v map[string]any) string {
+	errs, _ := v["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0].(map[string]any)["extensions"].(map[string]any)
+	c, _ := ext["code"].(string)
+	return c
+}
+
+// channel registers a channel over GraphQL and returns its key.
+func (d *demo) channel(t *testing.T, name, source string) string {
+	t.Helper()
+	var v struct {
+		CreateChannel struct {
+			Key     string
+			Channel struct{ ID, Source string }
+		}
+	}
+	d.gql(t, d.keys.MAHAdmin, `mutation($in: CreateChannelInput!) { createChannel(input: $in) { key channel { id source } } }`,
+		map[string]any{"in": map[string]any{"name": name, "source": source}}).ok(t, &v)
+	if v.CreateChannel.Channel.Source != source || v.CreateChannel.Key == "" {
+		t.Fatalf("createChannel = %+v", v)
+	}
+	return v.CreateChannel.Key
+}
+
+func (d *demo) poolOf(t *testing.T, code string) (available, assigned float64) {
+	t.Helper()
+	status, v := d.rest(t, "GET", "/api/v2/products/"+code+"/pool", d.keys.MAHViewer, "", "", "", nil)
+	if status != 200 {
+		t.Fatalf("pool of %s: %d %v", code, status, v)
+	}
+	return v["available"].(float64), v["assigned"].(float64)
+}
+
+const (
+	attpProduct = "04012340051013" // Ibuprofen: source SAP_ATTP
+	tlProduct   = "04012340051068" // Insulin glargine: source TRACELINK
+)
+
+func TestManufacturerAPIPush(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	attp := d.channel(t, "ATTP", "SAP_ATTP")
+	tl := d.channel(t, "TraceLink", "TRACELINK")
+	ext := d.channel(t, "Line 4", "EXTERNAL")
+	avail0, assigned0 := d.poolOf(t, attpProduct)
+
+	var csv strings.Builder
+	csv.WriteString("serial\n")
+	for i := 0; i < 30000; i++ {
+		fmt.Fprintf(&csv, "CSV%07d\n", i)
+	}
+	status, v := d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "csv-1", "text/csv", strings.NewReader(csv.String()))
+	if status != 201 || v["accepted"] != 30000.0 || v["source"] != "SAP_ATTP" || v["replayed"] != false {
+		t.Fatalf("CSV push: %d %v", status, v)
+	}
+	// The retry after a timeout replays, storing nothing twice.
+	status, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "csv-1", "text/csv", strings.NewReader(csv.String()))
+	if status != 200 || v["replayed"] != true || v["accepted"] != 30000.0 {
+		t.Fatalf("CSV retry: %d %v", status, v)
+	}
+	if a, _ := d.poolOf(t, attpProduct); a != avail0+30000 {
+		t.Errorf("available %v after 30000 pushed onto %v", a, avail0)
+	}
+	status, v = d.rest(t, "GET", "/api/v2/intake/csv-1", d.keys.MAHViewer, "", "", "", nil)
+	if status != 200 || v["state"] != "STORED" || v["rowsRead"] != 30000.0 {
+		t.Errorf("intake progress: %d %v", status, v)
+	}
+
+	// NDJSON with TraceLink crypto data, into the TraceLink product.
+	nd := `{"value":"TL-1","extra":{"91":"K001","92":"` + strings.Repeat("x", 44) + `"}}` + "\n\n" + `{"value":"TL-2"}` + "\n"
+	status, v = d.rest(t, "POST", "/api/v2/products/"+tlProduct+"/serials", d.keys.MAHOperator, tl, "", "application/x-ndjson", strings.NewReader(nd))
+	if status != 201 || v["accepted"] != 2.0 {
+		t.Fatalf("NDJSON push: %d %v", status, v)
+	}
+	// A JSON array from a line: external serials arrive Assigned.
+	status, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, ext, "", "application/json",
+		strings.NewReader(`[{"value":"LINE4-1"},{"value":"LINE4-2"}]`))
+	if status != 201 || v["source"] != "EXTERNAL" {
+		t.Fatalf("JSON push: %d %v", status, v)
+	}
+	if _, a := d.poolOf(t, attpProduct); a != assigned0+2 {
+		t.Errorf("assigned %v after 2 external serials onto %v", a, assigned0)
+	}
+
+	for _, tc := range []struct {
+		name, key, channel, ctype, code, body, want string
+		status                                      int
+	}{
+		{"no API key", "", attp, "text/csv", attpProduct, "A1\n", "UNAUTHENTICATED", 401},
+		{"no channel key", d.keys.MAHOperator, "", "text/csv", attpProduct, "A1\n", "UNAUTHENTICATED", 401},
+		{"another tenant's channel", d.keys.CMOAdmin, attp, "text/csv", attpProduct, "A1\n", "UNAUTHENTICATED", 401},
+		{"viewer", d.keys.MAHViewer, attp, "text/csv", attpProduct, "A1\n", "FORBIDDEN", 403},
+		{"wrong media type", d.keys.MAHOperator, attp, "application/xml", attpProduct, "<a/>", "BAD_USER_INPUT", 415},
+		{"malformed JSON", d.keys.MAHOperator, attp, "application/json", attpProduct, `[{"value":`, "BAD_USER_INPUT", 400},
+		{"not an array", d.keys.MAHOperator, attp, "application/json", attpProduct, `{"value":"A"}`, "BAD_USER_INPUT", 400},
+		{"unknown field", d.keys.MAHOperator, attp, "application/x-ndjson", attpProduct, `{"serial":"A"}`, "BAD_USER_INPUT", 400},
+		{"bad CSV", d.keys.MAHOperator, attp, "text/csv", attpProduct, "A1\n\"B2\n", "BAD_USER_INPUT", 400},
+		{"bad serial", d.keys.MAHOperator, attp, "text/csv", attpProduct, "A1\nB 2\n", "BAD_USER_INPUT", 400},
+		{"duplicate", d.keys.MAHOperator, attp, "text/csv", attpProduct, "NEW1\nCSV0000007\n", "CONFLICT", 409},
+		{"channel source not the product's", d.keys.MAHOperator, tl, "text/csv", attpProduct, "A1\n", "BAD_USER_INPUT", 400},
+		{"unknown product", d.keys.MAHOperator, attp, "text/csv", "00000000000000", "A1\n", "NOT_FOUND", 404},
+	} {
+		status, v := d.rest(t, "POST", "/api/v2/products/"+tc.code+"/serials", tc.key, tc.channel, "", tc.ctype, strings.NewReader(tc.body))
+		if status != tc.status || errCode(v) != tc.want {
+			t.Errorf("%s: %d %v, want %d %s", tc.name, status, v, tc.status, tc.want)
+		}
+	}
+	// A rejected batch names its rows.
+	_, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "", "text/csv", strings.NewReader("OK1\nB@D\nOK2\nALSO BAD\n"))
+	ext2 := v["errors"].([]any)[0].(map[string]any)["extensions"].(map[string]any)
+	rows := ext2["rows"].([]any)
+	if ext2["total"] != 2.0 || len(rows) != 2 || rows[0].(map[string]any)["row"] != 2.0 || rows[1].(map[string]any)["value"] != "ALSO BAD" {
+		t.Errorf("rejected batch extensions = %v", ext2)
+	}
+	if a, _ := d.poolOf(t, attpProduct); a != avail0+30000 {
+		t.Errorf("rejected batches changed the pool: available %v", a)
+	}
+}
+
+func TestGraphQLIntake(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const receive = `mutation($in: ReceiveSerialsInput!) { receiveSerials(input: $in) { batchId productCode source accepted duplicates replayed } }`
+	serials := []map[string]any{{"value": "G-1"}, {"value": "G-2", "extra": nil}}
+	var v struct {
+		ReceiveSerials struct {
+			BatchID              *string
+			ProductCode, Source  string
+			Accepted, Duplicates int
+			Replayed             bool
+		}
+	}
+	in := map[string]any{"productCode": attpProduct, "source": "SAP_ATTP", "serials": serials, "idempotencyKey": "g-1"}
+	d.gql(t, d.keys.MAHOperator, receive, map[string]any{"in": in}).ok(t, &v)
+	if v.ReceiveSerials.Accepted != 2 || v.ReceiveSerials.BatchID == nil || v.ReceiveSerials.Replayed || v.ReceiveSerials.Duplicates != 0 {
+		t.Fatalf("receiveSerials = %+v", v)
+	}
+	d.gql(t, d.keys.MAHOperator, receive, map[string]any{"in": in}).ok(t, &v)
+	if !v.ReceiveSerials.Replayed {
+		t.Errorf("retry not replayed: %+v", v)
+	}
+	var b struct {
+		IntakeBatch struct {
+			State    string
+			RowsRead int
+			Result   struct{ Accepted int }
+		}
+	}
+	d.gql(t, d.keys.MAHViewer, `{ intakeBatch(idempotencyKey: "g-1") { state rowsRead result { accepted } } }`, nil).ok(t, &b)
+	if b.IntakeBatch.State != "STORED" || b.IntakeBatch.RowsRead != 2 || b.IntakeBatch.Result.Accepted != 2 {
+		t.Errorf("intakeBatch = %+v", b)
+	}
+
+	bad := map[string]any{"productCode": attpProduct, "source": "SAP_ATTP",
+		"serials": []map[string]any{{"value": "OK"}, {"value": "NO GOOD"}, {"value": "G-1"}}}
+	r := d.gql(t, d.keys.MAHOperator, receive, map[string]any{"in": bad})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["total"] != 1.0 || r.Errors[0].Extensions["field"] != "serials" {
+		t.Errorf("bad batch: %+v", r.Errors)
+	}
+	big := make([]map[string]any, 100001)
+	for i := range big {
+		big[i] = map[string]any{"value": fmt.Sprint(i)}
+	}
+	body, _ := json.Marshal(map[string]any{"query": receive, "variables": map[string]any{"in": map[string]any{"productCode": attpProduct, "source": "SAP_ATTP", "serials": big}}})
+	if len(body) > 16<<20 {
+		t.Fatalf("test batch of %d bytes exceeds the body limit", len(body))
+	}
+	r = d.gql(t, d.keys.MAHOperator, receive, map[string]any{"in": map[string]any{"productCode": attpProduct, "source": "SAP_ATTP", "serials": big}})
+	if r.code() != "BAD_USER_INPUT" {
+		t.Errorf("a batch over 100,000: %+v", r.Errors)
+	}
+
+	var g struct{ GenerateSerials struct{ Accepted int } }
+	d.gql(t, d.keys.MAHOperator, `mutation { generateSerials(input: {productCode: "04012340051006", count: 5000}) { accepted } }`, nil).ok(t, &g)
+	if g.GenerateSerials.Accepted != 5000 {
+		t.Errorf("generateSerials = %+v", g)
+	}
+	if r := d.gql(t, d.keys.MAHViewer, `mutation { generateSerials(input: {productCode: "04012340051006", count: 5}) { accepted } }`, nil); r.code() != "FORBIDDEN" {
+		t.Errorf("viewer generated: %+v", r.Errors)
+	}
+	var chans struct{ Channels []struct{ Name string } }
+	d.channel(t, "ICH", "SAP_ICH")
+	d.gql(t, d.keys.MAHViewer, `{ channels { name } }`, nil).ok(t, &chans)
+	if len(chans.Channels) != 1 || chans.Channels[0].Name != "ICH" {
+		t.Errorf("channels = %+v", chans)
+	}
+	d.gql(t, d.keys.CMOAdmin, `{ channels { name } }`, nil).ok(t, &chans)
+	if len(chans.Channels) != 0 {
+		t.Errorf("CMO sees the MAH's channels: %+v", chans)
+	}
+}
