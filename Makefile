@@ -10,7 +10,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './frontend/node_modules/*') go.mod go.sum
 WEBSRC  := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
-.PHONY: run test build web deps chromium test-go test-web test-e2e generate fmt clean
+.PHONY: run test build web deps chromium test-go test-web test-e2e bench generate fmt clean
 
 run: build
 	./$(BIN) dev
@@ -52,6 +52,11 @@ test-web: node_modules/.installed
 # The browser suite alone (it is also part of `make test`).
 test-e2e: build chromium
 	$(GO) test -count=1 -run TestBrowser -v ./server
+
+# Benchmarks against baselines measured in the same run (not part of make test).
+# BENCH_SIZE=small for a quick run.
+bench: build
+	$(GO) run ./bench -size $(or $(BENCH_SIZE),full)
 
 generate:
 	$(GO) tool gqlgen generate

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rest calls the Manufacturer API.
@@ -229,5 +230,59 @@ func TestGraphQLIntake(t *testing.T) {
 	d.gql(t, d.keys.CMOAdmin, `{ channels { name } }`, nil).ok(t, &chans)
 	if len(chans.Channels) != 0 {
 		t.Errorf("CMO sees the MAH's channels: %+v", chans)
+	}
+}
+
+// TestBulkProgress watches a bulk upload while it streams: the intake endpoint
+// reports RUNNING with the rows read so far, then the stored result.
+func TestBulkProgress(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	attp := d.channel(t, "ATTP", "SAP_ATTP")
+	pr, pw := io.Pipe()
+	done := make(chan map[string]any)
+	go func() {
+		status, v := d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "slow-1", "text/csv", pr)
+		v["status"] = float64(status)
+		done <- v
+	}()
+	for i := 0; i < 25000; i++ {
+		fmt.Fprintf(pw, "SLOW%06d\n", i)
+	}
+	// The server has read at least 20,000 rows (the pipe blocks until it does);
+	// progress is reported every 10,000.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, v := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.MAHViewer, "", "", "", nil)
+		if status == 200 && v["state"] == "RUNNING" && v["rowsRead"].(float64) >= 10000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress reported while streaming: %d %v", status, v)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var g struct {
+		IntakeBatch struct {
+			State    string
+			RowsRead int
+		}
+	}
+	d.gql(t, d.keys.MAHViewer, `{ intakeBatch(idempotencyKey: "slow-1") { state rowsRead } }`, nil).ok(t, &g)
+	if g.IntakeBatch.State != "RUNNING" || g.IntakeBatch.RowsRead < 10000 {
+		t.Errorf("GraphQL progress = %+v", g)
+	}
+	// Another tenant sees nothing of it.
+	if status, _ := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.CMOAdmin, "", "", "", nil); status != 404 {
+		t.Errorf("CMO sees the MAH's batch progress: %d", status)
+	}
+	pw.Close()
+	v := <-done
+	if v["status"] != 201.0 || v["accepted"] != 25000.0 {
+		t.Fatalf("upload: %v", v)
+	}
+	status, v := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.MAHViewer, "", "", "", nil)
+	if status != 200 || v["state"] != "STORED" || v["rowsRead"] != 25000.0 {
+		t.Errorf("after the upload: %d %v", status, v)
 	}
 }

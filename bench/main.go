@@ -1,0 +1,82 @@
+// Command bench measures serialpool against baselines run in the same process on
+// the same machine, so that figures are ratios and survive a noisy host. It
+// starts a private PostgreSQL and the real server binary as a separate process,
+// drives it over loopback HTTP, prints a table and writes bench/results.json.
+//
+//	go run ./bench [-size small|full] [-bin bin/serialpool] [-out bench/results.json]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+)
+
+// result is one line of the table: ours against its baseline.
+type result struct {
+	Work     string  `json:"work"`
+	Ours     float64 `json:"ours"`
+	Baseline float64 `json:"baseline"`
+	Unit     string  `json:"unit"`
+	Ratio    float64 `json:"ratio"` // ours/baseline for throughput; baseline/ours for latency
+	Target   string  `json:"target"`
+	Met      bool    `json:"met"`
+	Note     string  `json:"note,omitempty"`
+}
+
+func main() {
+	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick) or full")
+	bin := flag.String("bin", "bin/serialpool", "the server binary")
+	out := flag.String("out", "bench/results.json", "where to write the results")
+	flag.Parse()
+	rows := map[string]int{"small": 100_000, "full": 1_000_000}[*size]
+	if rows == 0 {
+		log.Fatalf("unknown size %q: small or full", *size)
+	}
+	ctx := context.Background()
+	env, err := start(ctx, *bin)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.stop()
+
+	var results []result
+	r, err := benchIntake(ctx, env, rows)
+	if err != nil {
+		log.Fatal(err)
+	}
+	results = append(results, r...)
+
+	host, _ := os.Hostname()
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "work\tours\tbaseline\tratio\ttarget\tmet\n")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%.4g %s\t%.4g %s\t%.2fx\t%s\t%v\n", r.Work, r.Ours, r.Unit, r.Baseline, r.Unit, r.Ratio, r.Target, r.Met)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Note != "" {
+			fmt.Printf("%s: %s\n", r.Work, r.Note)
+		}
+	}
+	b, _ := json.MarshalIndent(map[string]any{"machine": host, "size": *size, "at": time.Now().UTC(), "results": results}, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
+		err = os.WriteFile(*out, b, 0o644)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
