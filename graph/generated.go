@@ -32,10 +32,13 @@ type ResolverRoot interface {
 	Channel() ChannelResolver
 	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
+	Partner() PartnerResolver
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
 	Query() QueryResolver
 	Serial() SerialResolver
+	SerialRequest() SerialRequestResolver
+	SsccPool() SsccPoolResolver
 	Tenant() TenantResolver
 }
 
@@ -44,9 +47,10 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Channel struct {
-		ID     func(childComplexity int) int
-		Name   func(childComplexity int) int
-		Source func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Source      func(childComplexity int) int
+		UpstreamURL func(childComplexity int) int
 	}
 
 	CreateChannelPayload struct {
@@ -71,15 +75,36 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateChannel   func(childComplexity int, input model.CreateChannelInput) int
-		CreateProduct   func(childComplexity int, input model.CreateProductInput) int
-		GenerateSerials func(childComplexity int, input model.GenerateSerialsInput) int
-		ReceiveSerials  func(childComplexity int, input model.ReceiveSerialsInput) int
+		AssignSerialsToPartner func(childComplexity int, input model.AssignSerialsToPartnerInput) int
+		CreateChannel          func(childComplexity int, input model.CreateChannelInput) int
+		CreatePartnership      func(childComplexity int, input model.CreatePartnershipInput) int
+		CreateProduct          func(childComplexity int, input model.CreateProductInput) int
+		CreateSsccPool         func(childComplexity int, input model.CreateSsccPoolInput) int
+		GenerateSerials        func(childComplexity int, input model.GenerateSerialsInput) int
+		ReceiveSerials         func(childComplexity int, input model.ReceiveSerialsInput) int
+		RecordPackEvents       func(childComplexity int, input []*model.PackEventInput) int
+		ReleaseSerials         func(childComplexity int, input model.ReleaseSerialsInput) int
+		RequestSerials         func(childComplexity int, input model.RequestSerialsInput) int
+		UpdateProductLimits    func(childComplexity int, input model.UpdateProductLimitsInput) int
+	}
+
+	PackEvent struct {
+		Actor      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Event      func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		Status     func(childComplexity int) int
 	}
 
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	Partner struct {
+		Role   func(childComplexity int) int
+		Tenant func(childComplexity int) int
 	}
 
 	Pool struct {
@@ -97,6 +122,8 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		Owner          func(childComplexity int) int
 		Pool           func(childComplexity int) int
+		ReplenishTo    func(childComplexity int) int
+		RequestCap     func(childComplexity int) int
 		SerialAlphabet func(childComplexity int) int
 		SerialLength   func(childComplexity int) int
 		Serials        func(childComplexity int, status *pool.Status, first *int, after *string) int
@@ -115,21 +142,38 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Channels    func(childComplexity int) int
-		IntakeBatch func(childComplexity int, idempotencyKey string) int
-		Product     func(childComplexity int, code string) int
-		Products    func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
-		Viewer      func(childComplexity int) int
+		Channels      func(childComplexity int) int
+		IntakeBatch   func(childComplexity int, idempotencyKey string) int
+		Partners      func(childComplexity int) int
+		Product       func(childComplexity int, code string) int
+		Products      func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
+		Serial        func(childComplexity int, productCode string, value string) int
+		SerialRequest func(childComplexity int, id string) int
+		SsccPools     func(childComplexity int) int
+		Viewer        func(childComplexity int) int
+	}
+
+	RecordPackEventsResult struct {
+		Recorded       func(childComplexity int) int
+		StoredExternal func(childComplexity int) int
+	}
+
+	ReleaseResult struct {
+		Released func(childComplexity int) int
 	}
 
 	Serial struct {
-		AssignedAt func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Product    func(childComplexity int) int
-		ReceivedAt func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Status     func(childComplexity int) int
-		Value      func(childComplexity int) int
+		AssignedAt         func(childComplexity int) int
+		DecommissionReason func(childComplexity int) int
+		DigitalLink        func(childComplexity int) int
+		History            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		PackStatus         func(childComplexity int) int
+		Product            func(childComplexity int) int
+		ReceivedAt         func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Value              func(childComplexity int) int
 	}
 
 	SerialConnection struct {
@@ -140,6 +184,24 @@ type ComplexityRoot struct {
 	SerialEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SerialRequest struct {
+		Count     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		OrderRef  func(childComplexity int) int
+		Partner   func(childComplexity int) int
+		Product   func(childComplexity int) int
+		Serials   func(childComplexity int, first *int, after *string) int
+	}
+
+	SsccPool struct {
+		Code           func(childComplexity int) int
+		CompanyPrefix  func(childComplexity int) int
+		ExtensionDigit func(childComplexity int) int
+		Pool           func(childComplexity int) int
+		Ssccs          func(childComplexity int, status *pool.Status, first *int, after *string) int
 	}
 
 	Tenant struct {
@@ -159,6 +221,8 @@ type ComplexityRoot struct {
 
 type ChannelResolver interface {
 	ID(ctx context.Context, obj *pool.Channel) (string, error)
+
+	UpstreamURL(ctx context.Context, obj *pool.Channel) (*string, error)
 }
 type IntakeResultResolver interface {
 	BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error)
@@ -170,6 +234,17 @@ type MutationResolver interface {
 	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
 	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
 	CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error)
+	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
+	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
+	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
+	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
+	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
+	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
+	UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error)
+}
+type PartnerResolver interface {
+	Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
+	Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error)
 }
 type ProductResolver interface {
 	ID(ctx context.Context, obj *pool.Product) (string, error)
@@ -188,11 +263,32 @@ type QueryResolver interface {
 	Product(ctx context.Context, code string) (*pool.Product, error)
 	Channels(ctx context.Context) ([]*pool.Channel, error)
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
+	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
+	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
+	Partners(ctx context.Context) ([]*pool.Partner, error)
+	SsccPools(ctx context.Context) ([]*pool.Product, error)
 }
 type SerialResolver interface {
 	ID(ctx context.Context, obj *pool.Serial) (string, error)
 
 	Product(ctx context.Context, obj *pool.Serial) (*pool.Product, error)
+
+	History(ctx context.Context, obj *pool.Serial) ([]*pool.PackEvent, error)
+	DigitalLink(ctx context.Context, obj *pool.Serial) (*string, error)
+}
+type SerialRequestResolver interface {
+	ID(ctx context.Context, obj *pool.SerialRequest) (string, error)
+
+	Partner(ctx context.Context, obj *pool.SerialRequest) (*pool.Tenant, error)
+	Product(ctx context.Context, obj *pool.SerialRequest) (*pool.Product, error)
+
+	Serials(ctx context.Context, obj *pool.SerialRequest, first *int, after *string) (*model.SerialConnection, error)
+}
+type SsccPoolResolver interface {
+	CompanyPrefix(ctx context.Context, obj *pool.Product) (string, error)
+	ExtensionDigit(ctx context.Context, obj *pool.Product) (int, error)
+	Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error)
+	Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error)
 }
 type TenantResolver interface {
 	ID(ctx context.Context, obj *pool.Tenant) (string, error)
@@ -234,6 +330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.Source(childComplexity), true
+	case "Channel.upstreamUrl":
+		if e.ComplexityRoot.Channel.UpstreamURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.UpstreamURL(childComplexity), true
 
 	case "CreateChannelPayload.channel":
 		if e.ComplexityRoot.CreateChannelPayload.Channel == nil {
@@ -310,6 +412,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IntakeResult.Source(childComplexity), true
 
+	case "Mutation.assignSerialsToPartner":
+		if e.ComplexityRoot.Mutation.AssignSerialsToPartner == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignSerialsToPartner_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignSerialsToPartner(childComplexity, args["input"].(model.AssignSerialsToPartnerInput)), true
 	case "Mutation.createChannel":
 		if e.ComplexityRoot.Mutation.CreateChannel == nil {
 			break
@@ -321,6 +434,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateChannel(childComplexity, args["input"].(model.CreateChannelInput)), true
+	case "Mutation.createPartnership":
+		if e.ComplexityRoot.Mutation.CreatePartnership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPartnership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePartnership(childComplexity, args["input"].(model.CreatePartnershipInput)), true
 	case "Mutation.createProduct":
 		if e.ComplexityRoot.Mutation.CreateProduct == nil {
 			break
@@ -332,6 +456,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(model.CreateProductInput)), true
+	case "Mutation.createSsccPool":
+		if e.ComplexityRoot.Mutation.CreateSsccPool == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSsccPool_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSsccPool(childComplexity, args["input"].(model.CreateSsccPoolInput)), true
 	case "Mutation.generateSerials":
 		if e.ComplexityRoot.Mutation.GenerateSerials == nil {
 			break
@@ -354,6 +489,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReceiveSerials(childComplexity, args["input"].(model.ReceiveSerialsInput)), true
+	case "Mutation.recordPackEvents":
+		if e.ComplexityRoot.Mutation.RecordPackEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPackEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPackEvents(childComplexity, args["input"].([]*model.PackEventInput)), true
+	case "Mutation.releaseSerials":
+		if e.ComplexityRoot.Mutation.ReleaseSerials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_releaseSerials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReleaseSerials(childComplexity, args["input"].(model.ReleaseSerialsInput)), true
+	case "Mutation.requestSerials":
+		if e.ComplexityRoot.Mutation.RequestSerials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestSerials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestSerials(childComplexity, args["input"].(model.RequestSerialsInput)), true
+	case "Mutation.updateProductLimits":
+		if e.ComplexityRoot.Mutation.UpdateProductLimits == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProductLimits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProductLimits(childComplexity, args["input"].(model.UpdateProductLimitsInput)), true
+
+	case "PackEvent.actor":
+		if e.ComplexityRoot.PackEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Actor(childComplexity), true
+	case "PackEvent.at":
+		if e.ComplexityRoot.PackEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.At(childComplexity), true
+	case "PackEvent.event":
+		if e.ComplexityRoot.PackEvent.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Event(childComplexity), true
+	case "PackEvent.reason":
+		if e.ComplexityRoot.PackEvent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Reason(childComplexity), true
+	case "PackEvent.recordedAt":
+		if e.ComplexityRoot.PackEvent.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.RecordedAt(childComplexity), true
+	case "PackEvent.status":
+		if e.ComplexityRoot.PackEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Status(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -367,6 +583,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "Partner.role":
+		if e.ComplexityRoot.Partner.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.Role(childComplexity), true
+	case "Partner.tenant":
+		if e.ComplexityRoot.Partner.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.Tenant(childComplexity), true
 
 	case "Pool.assigned":
 		if e.ComplexityRoot.Pool.Assigned == nil {
@@ -435,6 +664,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Pool(childComplexity), true
+	case "Product.replenishTo":
+		if e.ComplexityRoot.Product.ReplenishTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ReplenishTo(childComplexity), true
+	case "Product.requestCap":
+		if e.ComplexityRoot.Product.RequestCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.RequestCap(childComplexity), true
 	case "Product.serialAlphabet":
 		if e.ComplexityRoot.Product.SerialAlphabet == nil {
 			break
@@ -515,6 +756,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.IntakeBatch(childComplexity, args["idempotencyKey"].(string)), true
 
+	case "Query.partners":
+		if e.ComplexityRoot.Query.Partners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Partners(childComplexity), true
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
 			break
@@ -537,6 +784,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["filter"].(*model.ProductFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.serial":
+		if e.ComplexityRoot.Query.Serial == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serial_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Serial(childComplexity, args["productCode"].(string), args["value"].(string)), true
+	case "Query.serialRequest":
+		if e.ComplexityRoot.Query.SerialRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serialRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SerialRequest(childComplexity, args["id"].(string)), true
+	case "Query.ssccPools":
+		if e.ComplexityRoot.Query.SsccPools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SsccPools(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -544,18 +819,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "RecordPackEventsResult.recorded":
+		if e.ComplexityRoot.RecordPackEventsResult.Recorded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPackEventsResult.Recorded(childComplexity), true
+	case "RecordPackEventsResult.storedExternal":
+		if e.ComplexityRoot.RecordPackEventsResult.StoredExternal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPackEventsResult.StoredExternal(childComplexity), true
+
+	case "ReleaseResult.released":
+		if e.ComplexityRoot.ReleaseResult.Released == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Released(childComplexity), true
+
 	case "Serial.assignedAt":
 		if e.ComplexityRoot.Serial.AssignedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Serial.AssignedAt(childComplexity), true
+	case "Serial.decommissionReason":
+		if e.ComplexityRoot.Serial.DecommissionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Serial.DecommissionReason(childComplexity), true
+	case "Serial.digitalLink":
+		if e.ComplexityRoot.Serial.DigitalLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Serial.DigitalLink(childComplexity), true
+	case "Serial.history":
+		if e.ComplexityRoot.Serial.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Serial.History(childComplexity), true
 	case "Serial.id":
 		if e.ComplexityRoot.Serial.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Serial.ID(childComplexity), true
+	case "Serial.packStatus":
+		if e.ComplexityRoot.Serial.PackStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Serial.PackStatus(childComplexity), true
 	case "Serial.product":
 		if e.ComplexityRoot.Serial.Product == nil {
 			break
@@ -613,6 +932,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialEdge.Node(childComplexity), true
 
+	case "SerialRequest.count":
+		if e.ComplexityRoot.SerialRequest.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.Count(childComplexity), true
+	case "SerialRequest.createdAt":
+		if e.ComplexityRoot.SerialRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.CreatedAt(childComplexity), true
+	case "SerialRequest.id":
+		if e.ComplexityRoot.SerialRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.ID(childComplexity), true
+	case "SerialRequest.orderRef":
+		if e.ComplexityRoot.SerialRequest.OrderRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.OrderRef(childComplexity), true
+	case "SerialRequest.partner":
+		if e.ComplexityRoot.SerialRequest.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.Partner(childComplexity), true
+	case "SerialRequest.product":
+		if e.ComplexityRoot.SerialRequest.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequest.Product(childComplexity), true
+	case "SerialRequest.serials":
+		if e.ComplexityRoot.SerialRequest.Serials == nil {
+			break
+		}
+
+		args, err := ec.field_SerialRequest_serials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SerialRequest.Serials(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "SsccPool.code":
+		if e.ComplexityRoot.SsccPool.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsccPool.Code(childComplexity), true
+	case "SsccPool.companyPrefix":
+		if e.ComplexityRoot.SsccPool.CompanyPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsccPool.CompanyPrefix(childComplexity), true
+	case "SsccPool.extensionDigit":
+		if e.ComplexityRoot.SsccPool.ExtensionDigit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsccPool.ExtensionDigit(childComplexity), true
+	case "SsccPool.pool":
+		if e.ComplexityRoot.SsccPool.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsccPool.Pool(childComplexity), true
+	case "SsccPool.ssccs":
+		if e.ComplexityRoot.SsccPool.Ssccs == nil {
+			break
+		}
+
+		args, err := ec.field_SsccPool_ssccs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SsccPool.Ssccs(childComplexity, args["status"].(*pool.Status), args["first"].(*int), args["after"].(*string)), true
+
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -648,12 +1051,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AssignSerialsToPartnerInput", ec.unmarshalInputAssignSerialsToPartnerInput),
 			graphql.NewInputUnmarshaler("CreateChannelInput", ec.unmarshalInputCreateChannelInput),
+			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
+			graphql.NewInputUnmarshaler("CreateSsccPoolInput", ec.unmarshalInputCreateSsccPoolInput),
 			graphql.NewInputUnmarshaler("GenerateSerialsInput", ec.unmarshalInputGenerateSerialsInput),
+			graphql.NewInputUnmarshaler("PackEventInput", ec.unmarshalInputPackEventInput),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("ReceiveSerialsInput", ec.unmarshalInputReceiveSerialsInput),
+			graphql.NewInputUnmarshaler("ReleaseSerialsInput", ec.unmarshalInputReleaseSerialsInput),
+			graphql.NewInputUnmarshaler("RequestSerialsInput", ec.unmarshalInputRequestSerialsInput),
 			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
+			graphql.NewInputUnmarshaler("UpdateProductLimitsInput", ec.unmarshalInputUpdateProductLimitsInput),
 		)
 	}
 	first := true
@@ -763,6 +1173,14 @@ type Query {
   channels: [Channel!]!
   "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
   intakeBatch(idempotencyKey: String!): IntakeBatch
+  "One serial with its pool status, pack status and pack history; null when not visible to the caller."
+  serial(productCode: String!, value: String!): Serial
+  "One request of serials (an order, or an assignment to a partner); null when not visible."
+  serialRequest(id: ID!): SerialRequest
+  "The caller's partnerships: CMOs it assigns serials to, or MAHs that assign to it."
+  partners: [Partner!]!
+  "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
+  ssccPools: [SsccPool!]!
 }
 
 type Mutation {
@@ -778,6 +1196,34 @@ type Mutation {
   receiveSerials(input: ReceiveSerialsInput!): IntakeResult!
   "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
   createChannel(input: CreateChannelInput!): CreateChannelPayload!
+  """
+  Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
+  global lock: parallel requests never receive the same serial. Over the product's cap
+  per request is BAD_USER_INPUT; more than is Available is INSUFFICIENT_SERIALS; both
+  assign nothing. Operator or admin. A CMO requests from what its MAH assigned to it.
+  """
+  requestSerials(input: RequestSerialsInput!): SerialRequest!
+  """
+  Moves Assigned serials back to Available, all or nothing: only serials the pool
+  manages (never EXTERNAL), without pack events, not handed to a partner. A refused
+  batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
+  """
+  releaseSerials(input: ReleaseSerialsInput!): ReleaseResult!
+  "Lets a CMO tenant receive serials from the caller (the MAH). Admin only."
+  createPartnership(input: CreatePartnershipInput!): Partner!
+  "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
+  assignSerialsToPartner(input: AssignSerialsToPartnerInput!): SerialRequest!
+  """
+  Records pack events, all or nothing: ACTIVE -> COMMISSIONED -> DECOMMISSIONED (with a
+  reason) and back with REACTIVATE where the reason allows. A serial must be Assigned to
+  be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
+  Illegal transitions are rejected naming the rule. Operator or admin.
+  """
+  recordPackEvents(input: [PackEventInput!]!): RecordPackEventsResult!
+  "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
+  createSsccPool(input: CreateSsccPoolInput!): SsccPool!
+  "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
+  updateProductLimits(input: UpdateProductLimitsInput!): Product!
 }
 
 "The authenticated caller."
@@ -858,6 +1304,10 @@ type Product {
   serialAlphabet: SerialAlphabet!
   "Length of SNM-generated serials (1 to 20)."
   serialLength: Int!
+  "Most serials one request may take (default 500,000)."
+  requestCap: Int!
+  "When Available drops below lowThreshold, the pool is replenished up to this; null: no replenishment."
+  replenishTo: Int
   "Counts of the caller's pool for this product (kept exact by counters, never counted row by row)."
   pool: Pool!
   "The caller's serials of this product, oldest first."
@@ -915,6 +1365,194 @@ type Serial {
   assignedAt: Time
   "The product this serial belongs to."
   product: Product!
+  "Pack status: ACTIVE until the first pack event."
+  packStatus: PackStatus!
+  "The reason of the last decommissioning, while DECOMMISSIONED."
+  decommissionReason: DecommissionReason
+  "Pack events, oldest first (append-only)."
+  history: [PackEvent!]!
+  "GS1 Digital Link URI of the pack (GTIN products)."
+  digitalLink: String
+}
+
+"Pack status of a serial: what happened to the pack that carries it."
+enum PackStatus {
+  "Produced, not yet commissioned."
+  ACTIVE
+  "Commissioned (uploaded to the repository as a sellable pack)."
+  COMMISSIONED
+  "Decommissioned with a reason."
+  DECOMMISSIONED
+  "Not known (e.g. reported by an outside system without a state)."
+  UNKNOWN
+}
+
+"A pack event."
+enum PackEventType {
+  "ACTIVE -> COMMISSIONED."
+  COMMISSION
+  "COMMISSIONED -> DECOMMISSIONED, with a reason."
+  DECOMMISSION
+  "DECOMMISSIONED -> COMMISSIONED, where the reason allows (not DESTROYED, STOLEN, EXPORTED)."
+  REACTIVATE
+}
+
+"Why a pack was decommissioned (EU FMD set)."
+enum DecommissionReason {
+  DESTROYED
+  SAMPLED
+  SUPPLIED
+  STOLEN
+  EXPORTED
+  FREE_SAMPLE
+  LOCKED
+  CHECKED_OUT
+}
+
+"One entry of a serial's pack history."
+type PackEvent {
+  "What happened."
+  event: PackEventType!
+  "Pack status after the event."
+  status: PackStatus!
+  "Decommissioning reason, if any."
+  reason: DecommissionReason
+  "When it happened on the line."
+  at: Time!
+  "When serialpool recorded it."
+  recordedAt: Time!
+  "Who recorded it (tenant name and key)."
+  actor: String!
+}
+
+"A pack event to record."
+input PackEventInput {
+  "The product (or SSCC pool) code."
+  productCode: String!
+  "The serial (or SSCC)."
+  serial: String!
+  "What happened."
+  event: PackEventType!
+  "Required for DECOMMISSION."
+  reason: DecommissionReason
+  "When it happened (default now)."
+  at: Time
+}
+
+"Recorded pack events."
+type RecordPackEventsResult {
+  "Events recorded."
+  recorded: Int!
+  "Unknown external serials stored on commissioning."
+  storedExternal: Int!
+}
+
+"A request of serials: for an order or line, or an assignment to a partner."
+type SerialRequest {
+  "Opaque identifier."
+  id: ID!
+  "The order or line reference given by the requester."
+  orderRef: String
+  "The partner the serials were assigned to, for an assignment."
+  partner: Tenant
+  "The product."
+  product: Product!
+  "Serials in the request."
+  count: Int!
+  "When it was made."
+  createdAt: Time!
+  "The serials, in the order handed out. Also as CSV: GET /api/v2/requests/{id}/serials.csv."
+  serials(first: Int, after: String): SerialConnection!
+}
+
+"A request for serials."
+input RequestSerialsInput {
+  "The product."
+  productCode: String!
+  "How many; at most the product's requestCap."
+  count: Int!
+  "The packaging order or line, for people and the audit log."
+  orderRef: String!
+}
+
+"Serials to release."
+input ReleaseSerialsInput {
+  "The product."
+  productCode: String!
+  "Serial values, up to 100,000."
+  serials: [String!]!
+}
+
+"Released serials."
+type ReleaseResult {
+  "Serials now Available again."
+  released: Int!
+}
+
+"A partnership seen from the caller."
+type Partner {
+  "The other tenant."
+  tenant: Tenant!
+  "The other tenant's part: CMO when the caller is its MAH, MAH when the caller is its CMO."
+  role: PartnerRole!
+}
+
+"A tenant's part in a partnership."
+enum PartnerRole {
+  "Marketing Authorization Holder: owns products, assigns serials."
+  MAH
+  "Contract Manufacturer: packs with serials assigned to it."
+  CMO
+}
+
+"A new partnership."
+input CreatePartnershipInput {
+  "The CMO tenant's id (as printed by ` + "`" + `serialpool tenant create` + "`" + `)."
+  cmoTenantId: ID!
+}
+
+"Serials for a partner."
+input AssignSerialsToPartnerInput {
+  "The product."
+  productCode: String!
+  "The CMO tenant's id."
+  partner: ID!
+  "How many; at most the product's requestCap."
+  count: Int!
+}
+
+"A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
+type SsccPool {
+  "Extension digit + company prefix: the pool's code."
+  code: String!
+  "GS1 company prefix, 6 to 12 digits."
+  companyPrefix: String!
+  "Extension digit, 0 to 9."
+  extensionDigit: Int!
+  "Pool counts."
+  pool: Pool!
+  "The SSCCs, oldest first."
+  ssccs(status: SerialStatus, first: Int, after: String): SerialConnection!
+}
+
+"A new SSCC pool."
+input CreateSsccPoolInput {
+  "GS1 company prefix, 6 to 12 digits."
+  companyPrefix: String!
+  "Extension digit, 0 to 9."
+  extensionDigit: Int!
+}
+
+"A product's limits; omitted fields stay as they are."
+input UpdateProductLimitsInput {
+  "The product."
+  productCode: String!
+  "Most serials one request may take, 1 to 10,000,000."
+  requestCap: Int
+  "Low-pool threshold (the replenishment minimum)."
+  lowThreshold: Int
+  "Replenish up to this many Available serials; 0 turns replenishment off."
+  replenishTo: Int
 }
 
 "Pool status: what the donut chart counts."
@@ -1064,6 +1702,8 @@ type Channel {
   name: String!
   "The source its serials are stored with."
   source: SerialSource!
+  "Where replenishment requests for this source go (HTTP POST); null: none."
+  upstreamUrl: String
 }
 
 "A new channel."
@@ -1072,6 +1712,8 @@ input CreateChannelInput {
   name: String!
   "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
   source: SerialSource!
+  "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}."
+  upstreamUrl: String
 }
 
 "The new channel and its key."
@@ -1100,6 +1742,8 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_name(ctx, field)
 	case "source":
 		return ec.fieldContext_Channel_source(ctx, field)
+	case "upstreamUrl":
+		return ec.fieldContext_Channel_upstreamUrl(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
@@ -1146,6 +1790,24 @@ func (ec *executionContext) childFields_IntakeResult(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IntakeResult", field.Name)
 }
 
+func (ec *executionContext) childFields_PackEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_PackEvent_event(ctx, field)
+	case "status":
+		return ec.fieldContext_PackEvent_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_PackEvent_reason(ctx, field)
+	case "at":
+		return ec.fieldContext_PackEvent_at(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_PackEvent_recordedAt(ctx, field)
+	case "actor":
+		return ec.fieldContext_PackEvent_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PackEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1154,6 +1816,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Partner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_Partner_tenant(ctx, field)
+	case "role":
+		return ec.fieldContext_Partner_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
 }
 
 func (ec *executionContext) childFields_Pool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1190,6 +1862,10 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_serialAlphabet(ctx, field)
 	case "serialLength":
 		return ec.fieldContext_Product_serialLength(ctx, field)
+	case "requestCap":
+		return ec.fieldContext_Product_requestCap(ctx, field)
+	case "replenishTo":
+		return ec.fieldContext_Product_replenishTo(ctx, field)
 	case "pool":
 		return ec.fieldContext_Product_pool(ctx, field)
 	case "serials":
@@ -1220,6 +1896,24 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordPackEventsResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recorded":
+		return ec.fieldContext_RecordPackEventsResult_recorded(ctx, field)
+	case "storedExternal":
+		return ec.fieldContext_RecordPackEventsResult_storedExternal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordPackEventsResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "released":
+		return ec.fieldContext_ReleaseResult_released(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Serial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1236,6 +1930,14 @@ func (ec *executionContext) childFields_Serial(ctx context.Context, field graphq
 		return ec.fieldContext_Serial_assignedAt(ctx, field)
 	case "product":
 		return ec.fieldContext_Serial_product(ctx, field)
+	case "packStatus":
+		return ec.fieldContext_Serial_packStatus(ctx, field)
+	case "decommissionReason":
+		return ec.fieldContext_Serial_decommissionReason(ctx, field)
+	case "history":
+		return ec.fieldContext_Serial_history(ctx, field)
+	case "digitalLink":
+		return ec.fieldContext_Serial_digitalLink(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Serial", field.Name)
 }
@@ -1258,6 +1960,42 @@ func (ec *executionContext) childFields_SerialEdge(ctx context.Context, field gr
 		return ec.fieldContext_SerialEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SerialEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SerialRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SerialRequest_id(ctx, field)
+	case "orderRef":
+		return ec.fieldContext_SerialRequest_orderRef(ctx, field)
+	case "partner":
+		return ec.fieldContext_SerialRequest_partner(ctx, field)
+	case "product":
+		return ec.fieldContext_SerialRequest_product(ctx, field)
+	case "count":
+		return ec.fieldContext_SerialRequest_count(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SerialRequest_createdAt(ctx, field)
+	case "serials":
+		return ec.fieldContext_SerialRequest_serials(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_SsccPool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_SsccPool_code(ctx, field)
+	case "companyPrefix":
+		return ec.fieldContext_SsccPool_companyPrefix(ctx, field)
+	case "extensionDigit":
+		return ec.fieldContext_SsccPool_extensionDigit(ctx, field)
+	case "pool":
+		return ec.fieldContext_SsccPool_pool(ctx, field)
+	case "ssccs":
+		return ec.fieldContext_SsccPool_ssccs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SsccPool", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1396,6 +2134,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_assignSerialsToPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignSerialsToPartnerInput, error) {
+			return ec.unmarshalNAssignSerialsToPartnerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAssignSerialsToPartnerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1410,12 +2162,40 @@ func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPartnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreatePartnershipInput, error) {
+			return ec.unmarshalNCreatePartnershipInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreatePartnershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateProductInput, error) {
 			return ec.unmarshalNCreateProductInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSsccPool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSsccPoolInput, error) {
+			return ec.unmarshalNCreateSsccPoolInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateSsccPoolInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1444,6 +2224,62 @@ func (ec *executionContext) field_Mutation_receiveSerials_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ReceiveSerialsInput, error) {
 			return ec.unmarshalNReceiveSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReceiveSerialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPackEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*model.PackEventInput, error) {
+			return ec.unmarshalNPackEventInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_releaseSerials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReleaseSerialsInput, error) {
+			return ec.unmarshalNReleaseSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseSerialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestSerials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestSerialsInput, error) {
+			return ec.unmarshalNRequestSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRequestSerialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProductLimits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProductLimitsInput, error) {
+			return ec.unmarshalNUpdateProductLimitsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐUpdateProductLimitsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1535,6 +2371,94 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_serialRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_serial_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "productCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SerialRequest_serials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SsccPool_ssccs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*pool.Status, error) {
+			return ec.unmarshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -1695,6 +2619,29 @@ func (ec *executionContext) _Channel_source(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Channel_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "SerialSource")
+}
+
+func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_upstreamUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().UpstreamURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "String")
 }
 
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
@@ -2167,6 +3114,452 @@ func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSerials(ctx, fc.Args["input"].(model.RequestSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+			return ec.marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_releaseSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReleaseSerials(ctx, fc.Args["input"].(model.ReleaseSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
+			return ec.marshalNReleaseResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_releaseSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPartnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePartnership(ctx, fc.Args["input"].(model.CreatePartnershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Partner) graphql.Marshaler {
+			return ec.marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignSerialsToPartner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignSerialsToPartner(ctx, fc.Args["input"].(model.AssignSerialsToPartnerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+			return ec.marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignSerialsToPartner_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPackEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPackEvents(ctx, fc.Args["input"].([]*model.PackEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
+			return ec.marshalNRecordPackEventsResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRecordPackEventsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordPackEventsResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPackEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSsccPool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSsccPool(ctx, fc.Args["input"].(model.CreateSsccPoolInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsccPool(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSsccPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProductLimits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProductLimits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProductLimits(ctx, fc.Args["input"].(model.UpdateProductLimitsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProductLimits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProductLimits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PackEvent_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.PackEventType) graphql.Marshaler {
+			return ec.marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "PackEventType")
+}
+
+func (ec *executionContext) _PackEvent_status(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.PackStatus) graphql.Marshaler {
+			return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "PackStatus")
+}
+
+func (ec *executionContext) _PackEvent_reason(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Reason) graphql.Marshaler {
+			return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "DecommissionReason")
+}
+
+func (ec *executionContext) _PackEvent_at(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PackEvent_recordedAt(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PackEvent_actor(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2211,6 +3604,61 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Partner_tenant(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partner().Tenant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Partner_role(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partner().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PartnerRole) graphql.Marshaler {
+			return ec.marshalNPartnerRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPartnerRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partner", field, true, true, "PartnerRole")
 }
 
 func (ec *executionContext) _Pool_available(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
@@ -2518,6 +3966,52 @@ func (ec *executionContext) _Product_serialLength(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Product_serialLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Product_requestCap(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_requestCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestCap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_requestCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Product_replenishTo(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_replenishTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplenishTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_replenishTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
@@ -2935,6 +4429,158 @@ func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Serial(ctx, fc.Args["productCode"].(string), fc.Args["value"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+			return ec.marshalOSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Serial(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serial_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_serialRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serialRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SerialRequest(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+			return ec.marshalOSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serialRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serialRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Partners(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.Partner) graphql.Marshaler {
+			return ec.marshalNPartner2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ssccPools(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ssccPools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SsccPools(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.Product) graphql.Marshaler {
+			return ec.marshalNSsccPool2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ssccPools(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsccPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3009,6 +4655,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecordPackEventsResult_recorded(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPackEventsResult_recorded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recorded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPackEventsResult_recorded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordPackEventsResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordPackEventsResult_storedExternal(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPackEventsResult_storedExternal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredExternal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPackEventsResult_storedExternal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordPackEventsResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_released(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Released, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Serial_id(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
@@ -3181,6 +4896,107 @@ func (ec *executionContext) fieldContext_Serial_product(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Serial_packStatus(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Serial_packStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PackStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.PackStatus) graphql.Marshaler {
+			return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Serial_packStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Serial", field, false, false, "PackStatus")
+}
+
+func (ec *executionContext) _Serial_decommissionReason(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Serial_decommissionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecommissionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Reason) graphql.Marshaler {
+			return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Serial_decommissionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Serial", field, false, false, "DecommissionReason")
+}
+
+func (ec *executionContext) _Serial_history(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Serial_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Serial().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.PackEvent) graphql.Marshaler {
+			return ec.marshalNPackEvent2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Serial_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Serial",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PackEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Serial_digitalLink(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Serial_digitalLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Serial().DigitalLink(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Serial_digitalLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Serial", field, true, true, "String")
+}
+
 func (ec *executionContext) _SerialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3296,6 +5112,351 @@ func (ec *executionContext) fieldContext_SerialEdge_node(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Serial(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequest_id(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SerialRequest().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialRequest", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SerialRequest_orderRef(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_orderRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_orderRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _SerialRequest_partner(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SerialRequest().Partner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequest_product(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SerialRequest().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequest_count(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SerialRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SerialRequest_serials(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequest_serials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SerialRequest().Serials(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialConnection) graphql.Marshaler {
+			return ec.marshalNSerialConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequest_serials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SerialRequest_serials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SsccPool_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsccPool_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsccPool_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsccPool", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsccPool_companyPrefix(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsccPool_companyPrefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SsccPool().CompanyPrefix(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsccPool_companyPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsccPool", field, true, true, "String")
+}
+
+func (ec *executionContext) _SsccPool_extensionDigit(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsccPool_extensionDigit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SsccPool().ExtensionDigit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsccPool_extensionDigit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsccPool", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SsccPool_pool(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsccPool_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SsccPool().Pool(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Pool) graphql.Marshaler {
+			return ec.marshalNPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsccPool_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SsccPool",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SsccPool_ssccs(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsccPool_ssccs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SsccPool().Ssccs(ctx, obj, fc.Args["status"].(*pool.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialConnection) graphql.Marshaler {
+			return ec.marshalNSerialConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsccPool_ssccs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SsccPool",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SsccPool_ssccs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4474,6 +6635,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAssignSerialsToPartnerInput(ctx context.Context, obj any) (model.AssignSerialsToPartnerInput, error) {
+	var it model.AssignSerialsToPartnerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "partner", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "partner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partner"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Partner = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignSerialsToPartnerInput unmarshals raw into the AssignSerialsToPartnerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignSerialsToPartnerInput(ctx context.Context, raw any) (model.AssignSerialsToPartnerInput, error) {
+	var out model.AssignSerialsToPartnerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignSerialsToPartnerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context, obj any) (model.CreateChannelInput, error) {
 	var it model.CreateChannelInput
 	if obj == nil {
@@ -4485,7 +6702,7 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "source"}
+	fieldsInOrder := [...]string{"name", "source", "upstreamUrl"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -4506,6 +6723,13 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.Source = data
+		case "upstreamUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamURL = data
 		}
 	}
 	return it, nil
@@ -4520,6 +6744,48 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 func UnmarshalCreateChannelInput(ctx context.Context, raw any) (model.CreateChannelInput, error) {
 	var out model.CreateChannelInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateChannelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreatePartnershipInput(ctx context.Context, obj any) (model.CreatePartnershipInput, error) {
+	var it model.CreatePartnershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"cmoTenantId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "cmoTenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cmoTenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CmoTenantID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePartnershipInput unmarshals raw into the CreatePartnershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePartnershipInput(ctx context.Context, raw any) (model.CreatePartnershipInput, error) {
+	var out model.CreatePartnershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePartnershipInput", raw, &out)
 	return out, err
 }
 
@@ -4607,6 +6873,55 @@ func UnmarshalCreateProductInput(ctx context.Context, raw any) (model.CreateProd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateSsccPoolInput(ctx context.Context, obj any) (model.CreateSsccPoolInput, error) {
+	var it model.CreateSsccPoolInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyPrefix", "extensionDigit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyPrefix"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyPrefix = data
+		case "extensionDigit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extensionDigit"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtensionDigit = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSsccPoolInput unmarshals raw into the CreateSsccPoolInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSsccPoolInput(ctx context.Context, raw any) (model.CreateSsccPoolInput, error) {
+	var out model.CreateSsccPoolInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSsccPoolInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGenerateSerialsInput(ctx context.Context, obj any) (model.GenerateSerialsInput, error) {
 	var it model.GenerateSerialsInput
 	if obj == nil {
@@ -4664,6 +6979,76 @@ func (ec *executionContext) unmarshalInputGenerateSerialsInput(ctx context.Conte
 func UnmarshalGenerateSerialsInput(ctx context.Context, raw any) (model.GenerateSerialsInput, error) {
 	var out model.GenerateSerialsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "GenerateSerialsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPackEventInput(ctx context.Context, obj any) (model.PackEventInput, error) {
+	var it model.PackEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "serial", "event", "reason", "at"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "serial":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serial"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Serial = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPackEventInput unmarshals raw into the PackEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPackEventInput(ctx context.Context, raw any) (model.PackEventInput, error) {
+	var out model.PackEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PackEventInput", raw, &out)
 	return out, err
 }
 
@@ -4772,6 +7157,111 @@ func UnmarshalReceiveSerialsInput(ctx context.Context, raw any) (model.ReceiveSe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReleaseSerialsInput(ctx context.Context, obj any) (model.ReleaseSerialsInput, error) {
+	var it model.ReleaseSerialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "serials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "serials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serials"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Serials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReleaseSerialsInput unmarshals raw into the ReleaseSerialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReleaseSerialsInput(ctx context.Context, raw any) (model.ReleaseSerialsInput, error) {
+	var out model.ReleaseSerialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReleaseSerialsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestSerialsInput(ctx context.Context, obj any) (model.RequestSerialsInput, error) {
+	var it model.RequestSerialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "count", "orderRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "orderRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderRef"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderRef = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestSerialsInput unmarshals raw into the RequestSerialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestSerialsInput(ctx context.Context, raw any) (model.RequestSerialsInput, error) {
+	var out model.RequestSerialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestSerialsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSerialInput(ctx context.Context, obj any) (model.SerialInput, error) {
 	var it model.SerialInput
 	if obj == nil {
@@ -4821,6 +7311,69 @@ func UnmarshalSerialInput(ctx context.Context, raw any) (model.SerialInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateProductLimitsInput(ctx context.Context, obj any) (model.UpdateProductLimitsInput, error) {
+	var it model.UpdateProductLimitsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "requestCap", "lowThreshold", "replenishTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "requestCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestCap = data
+		case "lowThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowThreshold"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowThreshold = data
+		case "replenishTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replenishTo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplenishTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProductLimitsInput unmarshals raw into the UpdateProductLimitsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProductLimitsInput(ctx context.Context, raw any) (model.UpdateProductLimitsInput, error) {
+	var out model.UpdateProductLimitsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProductLimitsInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -4856,6 +7409,12 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "upstreamUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_upstreamUrl(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5066,6 +7625,113 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releaseSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_releaseSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPartnership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPartnership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignSerialsToPartner":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignSerialsToPartner(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPackEvents":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPackEvents(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSsccPool":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSsccPool(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProductLimits":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProductLimits(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var packEventImplementors = []string{"PackEvent"}
+
+func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet, obj *pool.PackEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, packEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PackEvent")
+		case "event":
+			out.Values[i] = ec._PackEvent_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PackEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._PackEvent_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._PackEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._PackEvent_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._PackEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5104,6 +7770,46 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnerImplementors = []string{"Partner"}
+
+func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, obj *pool.Partner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Partner")
+		case "tenant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partner_tenant(ctx, field, obj)
+				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partner_role(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5225,6 +7931,16 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "serialLength":
 			out.Values[i] = ec._Product_serialLength(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestCap":
+			out.Values[i] = ec._Product_requestCap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replenishTo":
+			out.Values[i] = ec._Product_replenishTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pool":
@@ -5387,6 +8103,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_intakeBatch(ctx, field)
 				})
+		case "serial":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serial(ctx, field)
+				})
+		case "serialRequest":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serialRequest(ctx, field)
+				})
+		case "partners":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partners(ctx, field)
+				})
+		case "ssccPools":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ssccPools(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -5400,6 +8140,77 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordPackEventsResultImplementors = []string{"RecordPackEventsResult"}
+
+func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast.SelectionSet, obj *model.RecordPackEventsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordPackEventsResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordPackEventsResult")
+		case "recorded":
+			out.Values[i] = ec._RecordPackEventsResult_recorded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storedExternal":
+			out.Values[i] = ec._RecordPackEventsResult_storedExternal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseResultImplementors = []string{"ReleaseResult"}
+
+func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseResult")
+		case "released":
+			out.Values[i] = ec._ReleaseResult_released(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5465,6 +8276,28 @@ func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Serial_product(ctx, field, obj)
+				})
+		case "packStatus":
+			out.Values[i] = ec._Serial_packStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decommissionReason":
+			out.Values[i] = ec._Serial_decommissionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Serial_history(ctx, field, obj)
+				})
+		case "digitalLink":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Serial_digitalLink(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5542,6 +8375,130 @@ func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serialRequestImplementors = []string{"SerialRequest"}
+
+func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.SelectionSet, obj *pool.SerialRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialRequest")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialRequest_id(ctx, field, obj)
+				})
+		case "orderRef":
+			out.Values[i] = ec._SerialRequest_orderRef(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialRequest_partner(ctx, field, obj)
+				})
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialRequest_product(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._SerialRequest_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SerialRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serials":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialRequest_serials(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ssccPoolImplementors = []string{"SsccPool"}
+
+func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ssccPoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SsccPool")
+		case "code":
+			out.Values[i] = ec._SsccPool_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "companyPrefix":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsccPool_companyPrefix(ctx, field, obj)
+				})
+		case "extensionDigit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsccPool_extensionDigit(ctx, field, obj)
+				})
+		case "pool":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsccPool_pool(ctx, field, obj)
+				})
+		case "ssccs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsccPool_ssccs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5998,6 +8955,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAssignSerialsToPartnerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAssignSerialsToPartnerInput(ctx context.Context, v any) (model.AssignSerialsToPartnerInput, error) {
+	res, err := ec.unmarshalInputAssignSerialsToPartnerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6049,8 +9011,18 @@ func (ec *executionContext) marshalNCreateChannelPayload2ᚖgithubᚗcomᚋseria
 	return ec._CreateChannelPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreatePartnershipInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreatePartnershipInput(ctx context.Context, v any) (model.CreatePartnershipInput, error) {
+	res, err := ec.unmarshalInputCreatePartnershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateProductInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateProductInput(ctx context.Context, v any) (model.CreateProductInput, error) {
 	res, err := ec.unmarshalInputCreateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSsccPoolInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateSsccPoolInput(ctx context.Context, v any) (model.CreateSsccPoolInput, error) {
+	res, err := ec.unmarshalInputCreateSsccPoolInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -6119,12 +9091,147 @@ func (ec *executionContext) marshalNIntakeState2githubᚗcomᚋserialpoolᚋseri
 	return v
 }
 
+func (ec *executionContext) marshalNPackEvent2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.PackEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPackEvent2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPackEvent2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEvent(ctx context.Context, sel ast.SelectionSet, v *pool.PackEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PackEvent!")
+		return graphql.Null
+	}
+	return ec._PackEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPackEventInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventInputᚄ(ctx context.Context, v any) ([]*model.PackEventInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PackEventInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPackEventInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPackEventInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventInput(ctx context.Context, v any) (*model.PackEventInput, error) {
+	res, err := ec.unmarshalInputPackEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx context.Context, v any) (pool.PackEventType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx context.Context, sel ast.SelectionSet, v pool.PackEventType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PackEventType!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType = map[string]pool.PackEventType{
+		"COMMISSION":   pool.Commission,
+		"DECOMMISSION": pool.Decommission,
+		"REACTIVATE":   pool.Reactivate,
+	}
+	marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType = map[pool.PackEventType]string{
+		pool.Commission:   "COMMISSION",
+		pool.Decommission: "DECOMMISSION",
+		pool.Reactivate:   "REACTIVATE",
+	}
+)
+
+func (ec *executionContext) unmarshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx context.Context, v any) (pool.PackStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx context.Context, sel ast.SelectionSet, v pool.PackStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PackStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus = map[string]pool.PackStatus{
+		"ACTIVE":         pool.PackActive,
+		"COMMISSIONED":   pool.PackCommissioned,
+		"DECOMMISSIONED": pool.PackDecommissioned,
+		"UNKNOWN":        pool.PackUnknown,
+	}
+	marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus = map[pool.PackStatus]string{
+		pool.PackActive:         "ACTIVE",
+		pool.PackCommissioned:   "COMMISSIONED",
+		pool.PackDecommissioned: "DECOMMISSIONED",
+		pool.PackUnknown:        "UNKNOWN",
+	}
+)
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartner2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Partner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartner(ctx context.Context, sel ast.SelectionSet, v *pool.Partner) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Partner!")
+		return graphql.Null
+	}
+	return ec._Partner(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartnerRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, v any) (model.PartnerRole, error) {
+	var res model.PartnerRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartnerRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, sel ast.SelectionSet, v model.PartnerRole) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPool(ctx context.Context, sel ast.SelectionSet, v *model.Pool) graphql.Marshaler {
@@ -6207,6 +9314,32 @@ func (ec *executionContext) marshalNProductEdge2ᚖgithubᚗcomᚋserialpoolᚋs
 
 func (ec *executionContext) unmarshalNReceiveSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReceiveSerialsInput(ctx context.Context, v any) (model.ReceiveSerialsInput, error) {
 	res, err := ec.unmarshalInputReceiveSerialsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordPackEventsResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRecordPackEventsResult(ctx context.Context, sel ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordPackEventsResult!")
+		return graphql.Null
+	}
+	return ec._RecordPackEventsResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleaseResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseResult(ctx context.Context, sel ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseResult!")
+		return graphql.Null
+	}
+	return ec._ReleaseResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReleaseSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseSerialsInput(ctx context.Context, v any) (model.ReleaseSerialsInput, error) {
+	res, err := ec.unmarshalInputReleaseSerialsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRequestSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRequestSerialsInput(ctx context.Context, v any) (model.RequestSerialsInput, error) {
+	res, err := ec.unmarshalInputRequestSerialsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -6305,6 +9438,14 @@ func (ec *executionContext) unmarshalNSerialInput2ᚖgithubᚗcomᚋserialpool�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx context.Context, sel ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SerialRequest!")
+		return graphql.Null
+	}
+	return ec._SerialRequest(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, v any) (pool.Source, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource[tmp]
@@ -6365,6 +9506,30 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNSsccPool2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Product) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SsccPool!")
+		return graphql.Null
+	}
+	return ec._SsccPool(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6377,6 +9542,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx context.Context, sel ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
@@ -6399,6 +9593,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateProductLimitsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐUpdateProductLimitsInput(ctx context.Context, v any) (model.UpdateProductLimitsInput, error) {
+	res, err := ec.unmarshalInputUpdateProductLimitsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
@@ -6581,6 +9780,48 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx context.Context, v any) (*pool.Reason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx context.Context, sel ast.SelectionSet, v *pool.Reason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason[*v])
+	return res
+}
+
+var (
+	unmarshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason = map[string]pool.Reason{
+		"DESTROYED":   pool.Destroyed,
+		"SAMPLED":     pool.Sampled,
+		"SUPPLIED":    pool.Supplied,
+		"STOLEN":      pool.Stolen,
+		"EXPORTED":    pool.Exported,
+		"FREE_SAMPLE": pool.FreeSample,
+		"LOCKED":      pool.Locked,
+		"CHECKED_OUT": pool.CheckedOut,
+	}
+	marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason = map[pool.Reason]string{
+		pool.Destroyed:  "DESTROYED",
+		pool.Sampled:    "SAMPLED",
+		pool.Supplied:   "SUPPLIED",
+		pool.Stolen:     "STOLEN",
+		pool.Exported:   "EXPORTED",
+		pool.FreeSample: "FREE_SAMPLE",
+		pool.Locked:     "LOCKED",
+		pool.CheckedOut: "CHECKED_OUT",
+	}
+)
+
 func (ec *executionContext) unmarshalOExtraParameters2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐExtraParameters(ctx context.Context, v any) (model.ExtraParameters, error) {
 	if v == nil {
 		return nil, nil
@@ -6692,6 +9933,13 @@ func (ec *executionContext) unmarshalOProductFilter2ᚖgithubᚗcomᚋserialpool
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx context.Context, sel ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Serial(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSerialAlphabet2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx context.Context, v any) (*pool.Alphabet, error) {
 	if v == nil {
 		return nil, nil
@@ -6721,6 +9969,13 @@ var (
 		pool.Alphanumeric: "ALPHANUMERIC",
 	}
 )
+
+func (ec *executionContext) marshalOSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx context.Context, sel ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SerialRequest(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx context.Context, v any) (*pool.Status, error) {
 	if v == nil {
@@ -6768,6 +10023,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx context.Context, sel ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Tenant(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

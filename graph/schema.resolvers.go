@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -10,6 +11,10 @@ import (
 
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
 	return globalID("Channel", obj.ID), nil
+}
+
+func (r *channelResolver) UpstreamURL(ctx context.Context, obj *pool.Channel) (*string, error) {
+	panic(fmt.Errorf("not implemented: UpstreamURL - upstreamUrl"))
 }
 
 func (r *intakeResultResolver) BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error) {
@@ -68,6 +73,42 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 		return nil, err
 	}
 	return &model.CreateChannelPayload{Channel: c, Key: key}, nil
+}
+
+func (r *mutationResolver) RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error) {
+	panic(fmt.Errorf("not implemented: RequestSerials - requestSerials"))
+}
+
+func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error) {
+	panic(fmt.Errorf("not implemented: ReleaseSerials - releaseSerials"))
+}
+
+func (r *mutationResolver) CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error) {
+	panic(fmt.Errorf("not implemented: CreatePartnership - createPartnership"))
+}
+
+func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error) {
+	panic(fmt.Errorf("not implemented: AssignSerialsToPartner - assignSerialsToPartner"))
+}
+
+func (r *mutationResolver) RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error) {
+	panic(fmt.Errorf("not implemented: RecordPackEvents - recordPackEvents"))
+}
+
+func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error) {
+	panic(fmt.Errorf("not implemented: CreateSsccPool - createSsccPool"))
+}
+
+func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error) {
+	panic(fmt.Errorf("not implemented: UpdateProductLimits - updateProductLimits"))
+}
+
+func (r *partnerResolver) Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error) {
+	panic(fmt.Errorf("not implemented: Tenant - tenant"))
+}
+
+func (r *partnerResolver) Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error) {
+	panic(fmt.Errorf("not implemented: Role - role"))
 }
 
 func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
@@ -179,12 +220,68 @@ func (r *queryResolver) IntakeBatch(ctx context.Context, idempotencyKey string) 
 	return b, nil
 }
 
+func (r *queryResolver) Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error) {
+	panic(fmt.Errorf("not implemented: Serial - serial"))
+}
+
+func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error) {
+	panic(fmt.Errorf("not implemented: SerialRequest - serialRequest"))
+}
+
+func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {
+	panic(fmt.Errorf("not implemented: Partners - partners"))
+}
+
+func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) {
+	panic(fmt.Errorf("not implemented: SsccPools - ssccPools"))
+}
+
 func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
 	return globalID("Serial", obj.ID), nil
 }
 
 func (r *serialResolver) Product(ctx context.Context, obj *pool.Serial) (*pool.Product, error) {
 	return loadersFrom(ctx).products.Load(ctx, obj.ProductID)
+}
+
+func (r *serialResolver) History(ctx context.Context, obj *pool.Serial) ([]*pool.PackEvent, error) {
+	panic(fmt.Errorf("not implemented: History - history"))
+}
+
+func (r *serialResolver) DigitalLink(ctx context.Context, obj *pool.Serial) (*string, error) {
+	panic(fmt.Errorf("not implemented: DigitalLink - digitalLink"))
+}
+
+func (r *serialRequestResolver) ID(ctx context.Context, obj *pool.SerialRequest) (string, error) {
+	panic(fmt.Errorf("not implemented: ID - id"))
+}
+
+func (r *serialRequestResolver) Partner(ctx context.Context, obj *pool.SerialRequest) (*pool.Tenant, error) {
+	panic(fmt.Errorf("not implemented: Partner - partner"))
+}
+
+func (r *serialRequestResolver) Product(ctx context.Context, obj *pool.SerialRequest) (*pool.Product, error) {
+	panic(fmt.Errorf("not implemented: Product - product"))
+}
+
+func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialRequest, first *int, after *string) (*model.SerialConnection, error) {
+	panic(fmt.Errorf("not implemented: Serials - serials"))
+}
+
+func (r *ssccPoolResolver) CompanyPrefix(ctx context.Context, obj *pool.Product) (string, error) {
+	panic(fmt.Errorf("not implemented: CompanyPrefix - companyPrefix"))
+}
+
+func (r *ssccPoolResolver) ExtensionDigit(ctx context.Context, obj *pool.Product) (int, error) {
+	panic(fmt.Errorf("not implemented: ExtensionDigit - extensionDigit"))
+}
+
+func (r *ssccPoolResolver) Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error) {
+	panic(fmt.Errorf("not implemented: Pool - pool"))
+}
+
+func (r *ssccPoolResolver) Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
+	panic(fmt.Errorf("not implemented: Ssccs - ssccs"))
 }
 
 func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, error) {
@@ -197,6 +294,8 @@ func (r *Resolver) IntakeResult() IntakeResultResolver { return &intakeResultRes
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) Partner() PartnerResolver { return &partnerResolver{r} }
+
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 
 func (r *Resolver) ProductConnection() ProductConnectionResolver {
@@ -207,15 +306,22 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Serial() SerialResolver { return &serialResolver{r} }
 
+func (r *Resolver) SerialRequest() SerialRequestResolver { return &serialRequestResolver{r} }
+
+func (r *Resolver) SsccPool() SsccPoolResolver { return &ssccPoolResolver{r} }
+
 func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
 	channelResolver           struct{ *Resolver }
 	intakeResultResolver      struct{ *Resolver }
 	mutationResolver          struct{ *Resolver }
+	partnerResolver           struct{ *Resolver }
 	productResolver           struct{ *Resolver }
 	productConnectionResolver struct{ *Resolver }
 	queryResolver             struct{ *Resolver }
 	serialResolver            struct{ *Resolver }
+	serialRequestResolver     struct{ *Resolver }
+	ssccPoolResolver          struct{ *Resolver }
 	tenantResolver            struct{ *Resolver }
 )

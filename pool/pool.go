@@ -40,6 +40,9 @@ const (
 	NTIN CodeSchema = "NTIN"
 	PPN  CodeSchema = "PPN"
 	NDC  CodeSchema = "NDC"
+	// SSCC marks an SSCC pool: a pool of shipping container codes that works like a
+	// product's pool, addressed by its code (extension digit + company prefix).
+	SSCC CodeSchema = "SSCC"
 )
 
 // Tenant is a company: an MAH or a CMO.
@@ -57,6 +60,8 @@ type Product struct {
 	Name         string
 	Source       Source // as the caller sees it: PARTNER for a CMO
 	LowThreshold int
+	RequestCap   int
+	ReplenishTo  *int // nil: no replenishment
 	SerialFormat
 }
 
@@ -93,6 +98,9 @@ type Serial struct {
 	Source     Source
 	ReceivedAt time.Time
 	AssignedAt *time.Time
+	PackStatus PackStatus
+	// DecommissionReason is the reason of the last decommissioning, while decommissioned.
+	DecommissionReason *Reason
 }
 
 // Page sizes for every list.

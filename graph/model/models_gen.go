@@ -7,9 +7,20 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/serialpool/serialpool/pool"
 )
+
+// Serials for a partner.
+type AssignSerialsToPartnerInput struct {
+	// The product.
+	ProductCode string `json:"productCode"`
+	// The CMO tenant's id.
+	Partner string `json:"partner"`
+	// How many; at most the product's requestCap.
+	Count int `json:"count"`
+}
 
 // A new channel.
 type CreateChannelInput struct {
@@ -17,6 +28,8 @@ type CreateChannelInput struct {
 	Name string `json:"name"`
 	// SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL.
 	Source pool.Source `json:"source"`
+	// Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}.
+	UpstreamURL *string `json:"upstreamUrl,omitempty"`
 }
 
 // The new channel and its key.
@@ -25,6 +38,12 @@ type CreateChannelPayload struct {
 	Channel *pool.Channel `json:"channel"`
 	// The channel key, sent as X-Channel-Key with the API key; shown only this once.
 	Key string `json:"key"`
+}
+
+// A new partnership.
+type CreatePartnershipInput struct {
+	// The CMO tenant's id (as printed by `serialpool tenant create`).
+	CmoTenantID string `json:"cmoTenantId"`
 }
 
 // A new product.
@@ -43,6 +62,14 @@ type CreateProductInput struct {
 	SerialAlphabet *pool.Alphabet `json:"serialAlphabet,omitempty"`
 	// Length of SNM-generated serials, 1 to 20 (default 12).
 	SerialLength *int `json:"serialLength,omitempty"`
+}
+
+// A new SSCC pool.
+type CreateSsccPoolInput struct {
+	// GS1 company prefix, 6 to 12 digits.
+	CompanyPrefix string `json:"companyPrefix"`
+	// Extension digit, 0 to 9.
+	ExtensionDigit int `json:"extensionDigit"`
 }
 
 // A request for new SNM serials.
@@ -68,6 +95,20 @@ type IntakeBatch struct {
 }
 
 type Mutation struct {
+}
+
+// A pack event to record.
+type PackEventInput struct {
+	// The product (or SSCC pool) code.
+	ProductCode string `json:"productCode"`
+	// The serial (or SSCC).
+	Serial string `json:"serial"`
+	// What happened.
+	Event pool.PackEventType `json:"event"`
+	// Required for DECOMMISSION.
+	Reason *pool.Reason `json:"reason,omitempty"`
+	// When it happened (default now).
+	At *time.Time `json:"at,omitempty"`
 }
 
 // Relay paging information.
@@ -119,6 +160,38 @@ type ReceiveSerialsInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// Recorded pack events.
+type RecordPackEventsResult struct {
+	// Events recorded.
+	Recorded int `json:"recorded"`
+	// Unknown external serials stored on commissioning.
+	StoredExternal int `json:"storedExternal"`
+}
+
+// Released serials.
+type ReleaseResult struct {
+	// Serials now Available again.
+	Released int `json:"released"`
+}
+
+// Serials to release.
+type ReleaseSerialsInput struct {
+	// The product.
+	ProductCode string `json:"productCode"`
+	// Serial values, up to 100,000.
+	Serials []string `json:"serials"`
+}
+
+// A request for serials.
+type RequestSerialsInput struct {
+	// The product.
+	ProductCode string `json:"productCode"`
+	// How many; at most the product's requestCap.
+	Count int `json:"count"`
+	// The packaging order or line, for people and the audit log.
+	OrderRef string `json:"orderRef"`
+}
+
 // A page of serials (Relay connection).
 type SerialConnection struct {
 	// The serials on this page.
@@ -141,6 +214,18 @@ type SerialInput struct {
 	Value string `json:"value"`
 	// Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters).
 	Extra ExtraParameters `json:"extra,omitempty"`
+}
+
+// A product's limits; omitted fields stay as they are.
+type UpdateProductLimitsInput struct {
+	// The product.
+	ProductCode string `json:"productCode"`
+	// Most serials one request may take, 1 to 10,000,000.
+	RequestCap *int `json:"requestCap,omitempty"`
+	// Low-pool threshold (the replenishment minimum).
+	LowThreshold *int `json:"lowThreshold,omitempty"`
+	// Replenish up to this many Available serials; 0 turns replenishment off.
+	ReplenishTo *int `json:"replenishTo,omitempty"`
 }
 
 // The authenticated caller.
@@ -204,6 +289,64 @@ func (e *IntakeState) UnmarshalJSON(b []byte) error {
 }
 
 func (e IntakeState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A tenant's part in a partnership.
+type PartnerRole string
+
+const (
+	// Marketing Authorization Holder: owns products, assigns serials.
+	PartnerRoleMah PartnerRole = "MAH"
+	// Contract Manufacturer: packs with serials assigned to it.
+	PartnerRoleCmo PartnerRole = "CMO"
+)
+
+var AllPartnerRole = []PartnerRole{
+	PartnerRoleMah,
+	PartnerRoleCmo,
+}
+
+func (e PartnerRole) IsValid() bool {
+	switch e {
+	case PartnerRoleMah, PartnerRoleCmo:
+		return true
+	}
+	return false
+}
+
+func (e PartnerRole) String() string {
+	return string(e)
+}
+
+func (e *PartnerRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PartnerRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PartnerRole", str)
+	}
+	return nil
+}
+
+func (e PartnerRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PartnerRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PartnerRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

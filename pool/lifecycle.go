@@ -1,0 +1,170 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PackStatus is what happened to the pack carrying a serial (the "Pack history"
+// tab); it is kept apart from the pool status.
+type PackStatus string
+
+const (
+	PackActive         PackStatus = "ACTIVE"
+	PackCommissioned   PackStatus = "COMMISSIONED"
+	PackDecommissioned PackStatus = "DECOMMISSIONED"
+	PackUnknown        PackStatus = "UNKNOWN"
+)
+
+// PackEventType is a transition of the pack status.
+type PackEventType string
+
+const (
+	Commission   PackEventType = "COMMISSION"
+	Decommission PackEventType = "DECOMMISSION"
+	Reactivate   PackEventType = "REACTIVATE"
+)
+
+// Reason is why a pack was decommissioned (the EU FMD set).
+type Reason string
+
+const (
+	Destroyed  Reason = "DESTROYED"
+	Sampled    Reason = "SAMPLED"
+	Supplied   Reason = "SUPPLIED"
+	Stolen     Reason = "STOLEN"
+	Exported   Reason = "EXPORTED"
+	FreeSample Reason = "FREE_SAMPLE"
+	Locked     Reason = "LOCKED"
+	CheckedOut Reason = "CHECKED_OUT"
+)
+
+var reasons = map[Reason]bool{Destroyed: true, Sampled: true, Supplied: true, Stolen: true, Exported: true,
+	FreeSample: true, Locked: true, CheckedOut: true}
+
+// final reasons can never be undone: the pack is gone for good.
+var final = map[Reason]bool{Destroyed: true, Stolen: true, Exported: true}
+
+// Transition applies event to a pack in status from (with the reason of its last
+// decommissioning) and returns the new status, or an error naming the rule broken.
+func Transition(from PackStatus, fromReason *Reason, event PackEventType, reason *Reason) (PackStatus, *RowError) {
+	bad := func(code, format string, args ...any) (PackStatus, *RowError) {
+		return "", &RowError{Code: code, Reason: fmt.Sprintf(format, args...)}
+	}
+	if reason != nil && event != Decommission {
+		return bad("reason_not_allowed", "only DECOMMISSION takes a reason")
+	}
+	switch event {
+	case Commission:
+		if from != PackActive && from != PackUnknown {
+			return bad("illegal_transition", "COMMISSION needs an ACTIVE pack; this one is %s", from)
+		}
+		return PackCommissioned, nil
+	case Decommission:
+		if reason == nil || !reasons[*reason] {
+			return bad("reason_required", "DECOMMISSION needs a reason (DESTROYED, SAMPLED, SUPPLIED, STOLEN, EXPORTED, FREE_SAMPLE, LOCKED, CHECKED_OUT)")
+		}
+		if from != PackCommissioned {
+			return bad("illegal_transition", "DECOMMISSION needs a COMMISSIONED pack; this one is %s", from)
+		}
+		return PackDecommissioned, nil
+	case Reactivate:
+		if from != PackDecommissioned {
+			return bad("illegal_transition", "REACTIVATE needs a DECOMMISSIONED pack; this one is %s", from)
+		}
+		if fromReason != nil && final[*fromReason] {
+			return bad("final_decommission", "a pack decommissioned as %s can never be reactivated", *fromReason)
+		}
+		return PackCommissioned, nil
+	}
+	return bad("unknown_event", "unknown pack event %q", event)
+}
+
+// PackEvent is one entry of a serial's append-only pack history.
+type PackEvent struct {
+	Event      PackEventType
+	Status     PackStatus
+	Reason     *Reason
+	At         time.Time
+	RecordedAt time.Time
+	Actor      string
+}
+
+// PackEventInput is a pack event to record.
+type PackEventInput struct {
+	ProductCode string
+	Serial      string
+	Event       PackEventType
+	Reason      *Reason
+	At          time.Time // zero: now
+}
+
+// PackEventsResult reports recorded pack events.
+type PackEventsResult struct {
+	Recorded       int
+	StoredExternal int
+}
+
+// SerialRequest is a set of serials handed out at once: to an order or line
+// (OrderRef), or to a partner (PartnerID).
+type SerialRequest struct {
+	ID        int64
+	ProductID int64
+	OrderRef  *string
+	PartnerID *int64
+	Count     int
+	CreatedAt time.Time
+}
+
+// Request limits.
+const (
+	DefaultRequestCap = 500_000
+	MaxRequestCap     = 10_000_000
+)
+
+// Partner is the other side of one of the caller's partnerships.
+type Partner struct {
+	TenantID int64
+	IsCMO    bool // the partner is the caller's CMO (else its MAH)
+}
+
+// Limits are a product's settable limits; nil fields stay as they are.
+type Limits struct {
+	ProductCode  string
+	RequestCap   *int
+	LowThreshold *int
+	ReplenishTo  *int // 0 turns replenishment off
+}
+
+// LifecycleService moves serials between statuses and records what happens to packs.
+type LifecycleService interface {
+	// RequestSerials assigns count Available serials to an order. Needs RoleOperator.
+	// Returns EINVALID over the product's cap, EINSUFFICIENT when fewer are Available.
+	RequestSerials(ctx context.Context, productCode string, count int, orderRef string) (*SerialRequest, error)
+	// AssignToPartner assigns count Available serials to a CMO partner. Needs RoleOperator.
+	AssignToPartner(ctx context.Context, productCode string, partner int64, count int) (*SerialRequest, error)
+	// ReleaseSerials makes Assigned serials Available again, all or nothing. Needs
+	// RoleOperator. Returns EINVALID with a BatchError naming each refused serial.
+	ReleaseSerials(ctx context.Context, productCode string, values []string) (int, error)
+	// SerialRequestByID returns ENOTFOUND unless the caller made the request.
+	SerialRequestByID(ctx context.Context, id int64) (*SerialRequest, error)
+	// RequestSerialsPage pages through the serials of a request in hand-out order.
+	RequestSerialsPage(ctx context.Context, r *SerialRequest, afterID int64, limit int) (*SerialPage, error)
+	// RecordPackEvents records pack events all or nothing. Needs RoleOperator.
+	RecordPackEvents(ctx context.Context, events []PackEventInput) (*PackEventsResult, error)
+	// SerialByValue returns ENOTFOUND unless the caller may see the serial.
+	SerialByValue(ctx context.Context, productCode, value string) (*Serial, error)
+	// PackHistory returns a serial's pack events, oldest first.
+	PackHistory(ctx context.Context, productID, serialID int64) ([]*PackEvent, error)
+	// CreatePartnership lets a CMO tenant receive the caller's serials. Needs RoleAdmin.
+	CreatePartnership(ctx context.Context, cmoTenantID int64) (*Partner, error)
+	// Partners lists the caller's partnerships.
+	Partners(ctx context.Context) ([]*Partner, error)
+	// UpdateLimits sets a product's limits. Needs RoleAdmin.
+	UpdateLimits(ctx context.Context, l Limits) (*Product, error)
+	// CreateSSCCPool creates the caller's SSCC pool for a company prefix. Needs RoleAdmin.
+	CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*Product, error)
+	// SSCCPools lists the caller's SSCC pools.
+	SSCCPools(ctx context.Context) ([]*Product, error)
+}
