@@ -85,16 +85,6 @@ func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (str
 	return key, nil
 }
 
-// CreatePartnership lets MAH mahID assign serials to CMO cmoID.
-func (d *DB) CreatePartnership(ctx context.Context, mahID, cmoID int64) error {
-	err := d.gorm.WithContext(ctx).Exec(
-		`INSERT INTO partnerships (mah_tenant_id, cmo_tenant_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, mahID, cmoID).Error
-	if err != nil {
-		return fmt.Errorf("db: create partnership: %w", err)
-	}
-	return nil
-}
-
 // TenantsByID implements pool.TenantService.
 func (d *DB) TenantsByID(ctx context.Context, ids []int64) ([]*pool.Tenant, error) {
 	var rows []*pool.Tenant

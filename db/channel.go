@@ -34,10 +34,13 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 	if err != nil {
 		return nil, "", err
 	}
-	c := &pool.Channel{Name: nc.Name, Source: nc.Source}
+	if u := nc.UpstreamURL; u != nil && !strings.HasPrefix(*u, "http://") && !strings.HasPrefix(*u, "https://") {
+		return nil, "", pool.Invalid("upstreamUrl", "upstreamUrl must be an http or https URL")
+	}
+	c := &pool.Channel{Name: nc.Name, Source: nc.Source, UpstreamURL: nc.UpstreamURL}
 	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
-		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash) VALUES (?, ?, ?, ?) RETURNING id`,
-			a.TenantID, nc.Source, nc.Name, hashKey(key)).Scan(&c.ID).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			a.TenantID, nc.Source, nc.Name, hashKey(key), nc.UpstreamURL).Scan(&c.ID).Error; err != nil {
 			return err
 		}
 		return audit(tx, a, "channel.create", nil, nil, map[string]any{"channel": c.ID, "name": c.Name, "source": c.Source})
@@ -55,7 +58,7 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error) {
 	var rows []pool.Channel
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT id, name, source FROM channels WHERE tenant_id = ? AND key_hash = ?`, a.TenantID, hashKey(key)).Scan(&rows).Error
+		return tx.Raw(`SELECT id, name, source, upstream_url FROM channels WHERE tenant_id = ? AND key_hash = ?`, a.TenantID, hashKey(key)).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("channel", err)
@@ -70,7 +73,7 @@ func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error
 func (d *DB) Channels(ctx context.Context) ([]*pool.Channel, error) {
 	rows := []*pool.Channel{}
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT id, name, source FROM channels WHERE tenant_id = ? ORDER BY name`, a.TenantID).Scan(&rows).Error
+		return tx.Raw(`SELECT id, name, source, upstream_url FROM channels WHERE tenant_id = ? ORDER BY name`, a.TenantID).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("channels", err)

@@ -49,6 +49,24 @@ type serialRow struct {
 	Source     string
 	ReceivedAt time.Time
 	AssignedAt *time.Time
+	PackStatus string
+	PackReason *string
+}
+
+// serialColumns selects a serial as its owner sees it; partnerColumns as its CMO does.
+const (
+	serialColumns  = `id, product_id, value, status, source, received_at, assigned_at, coalesce(pack_status, 'ACTIVE') AS pack_status, pack_reason`
+	partnerColumns = `id, product_id, value, partner_status AS status, 'PARTNER' AS source, received_at, assigned_at,
+		coalesce(pack_status, 'ACTIVE') AS pack_status, pack_reason`
+)
+
+func (r *serialRow) domain() *pool.Serial {
+	s := &pool.Serial{ID: r.ID, ProductID: r.ProductID, Value: r.Value, Status: pool.Status(r.Status), Source: pool.Source(r.Source),
+		ReceivedAt: r.ReceivedAt, AssignedAt: r.AssignedAt, PackStatus: pool.PackStatus(r.PackStatus)}
+	if r.PackReason != nil && s.PackStatus == pool.PackDecommissioned {
+		s.DecommissionReason = (*pool.Reason)(r.PackReason)
+	}
+	return s
 }
 
 // Serials implements pool.PoolService. The owner pages through the primary key
@@ -57,12 +75,11 @@ func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) (*pool.SerialPage
 	var rows []serialRow
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
 		args := map[string]any{"tenant": a.TenantID, "product": f.Product.ID, "after": f.AfterID, "limit": f.Limit + 1}
-		query := `SELECT id, product_id, value, status, source, received_at, assigned_at FROM serials
+		query := `SELECT ` + serialColumns + ` FROM serials
 			WHERE product_id = @product AND tenant_id = @tenant AND id > @after`
 		statusColumn := "status"
 		if f.Product.TenantID != a.TenantID {
-			query = `SELECT id, product_id, value, partner_status AS status, 'PARTNER' AS source, received_at, assigned_at
-			FROM serials
+			query = `SELECT ` + partnerColumns + ` FROM serials
 			WHERE partner_tenant_id = @tenant AND product_id = @product AND id > @after`
 			statusColumn = "partner_status"
 		}
@@ -83,9 +100,8 @@ func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) (*pool.SerialPage
 	if page.HasNext {
 		rows = rows[:f.Limit]
 	}
-	for _, r := range rows {
-		page.Serials = append(page.Serials, &pool.Serial{ID: r.ID, ProductID: r.ProductID, Value: r.Value,
-			Status: pool.Status(r.Status), Source: pool.Source(r.Source), ReceivedAt: r.ReceivedAt, AssignedAt: r.AssignedAt})
+	for i := range rows {
+		page.Serials = append(page.Serials, rows[i].domain())
 	}
 	return page, nil
 }

@@ -145,4 +145,7 @@ func pgCode(err error) string {
 	return ""
 }
 
-const uniqueViolation = "23505"
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -49,14 +50,15 @@ func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) e
 	})
 }
 
-// ownProduct locks the caller's own product for an intake. Only the owner fills a pool.
-func ownProduct(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (id int64, source pool.Source, err error) {
-	err = tx.QueryRow(ctx, `SELECT id, source FROM products WHERE code = $1 AND tenant_id = $2 FOR UPDATE`,
-		code, a.TenantID).Scan(&id, &source)
+// ownProduct locks the caller's own product (or SSCC pool) for an intake. Only
+// the owner fills a pool.
+func ownProduct(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (id int64, source pool.Source, schema pool.CodeSchema, err error) {
+	err = tx.QueryRow(ctx, `SELECT id, source, code_schema FROM products WHERE code = $1 AND tenant_id = $2 FOR UPDATE`,
+		code, a.TenantID).Scan(&id, &source, &schema)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, "", &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
+		return 0, "", "", &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
 	}
-	return id, source, err
+	return id, source, schema, err
 }
 
 // Receive implements pool.IntakeService.
@@ -86,7 +88,7 @@ func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, e
 	}
 	var res *pool.IntakeResult
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		productID, productSource, err := ownProduct(ctx, tx, a, in.ProductCode)
+		productID, productSource, schema, err := ownProduct(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
 		}
@@ -96,7 +98,7 @@ func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, e
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE intake_staging (row_no bigint, value text, extra jsonb) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		src := newStagingSource(in)
+		src := newStagingSource(in, schema == pool.SSCC)
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{"intake_staging"}, []string{"row_no", "value", "extra"}, src)
 		switch {
 		case src.err != nil:
@@ -213,6 +215,7 @@ func duplicates(ctx context.Context, tx pgx.Tx, productID int64) error {
 // reports progress. It never holds more than one row.
 type stagingSource struct {
 	in   pool.Intake
+	sscc bool // the pool holds SSCCs: every value must be one
 	row  int64
 	cur  []any
 	bad  pool.BatchError
@@ -220,8 +223,8 @@ type stagingSource struct {
 	err  error
 }
 
-func newStagingSource(in pool.Intake) *stagingSource {
-	s := &stagingSource{in: in, hash: sha256.New(), bad: pool.BatchError{Code: pool.EINVALID}}
+func newStagingSource(in pool.Intake, sscc bool) *stagingSource {
+	s := &stagingSource{in: in, sscc: sscc, hash: sha256.New(), bad: pool.BatchError{Code: pool.EINVALID}}
 	fmt.Fprintf(s.hash, "%s\x00%s\x00", in.ProductCode, in.Source)
 	return s
 }
@@ -246,7 +249,13 @@ func (s *stagingSource) Next() bool {
 		}
 		js, _ := json.Marshal(extra) // sorted keys: a stable hash
 		fmt.Fprintf(s.hash, "%s\x1f%s\x1e", r.Value, js)
-		if e := r.Validate(s.in.Source); e != nil {
+		e := r.Validate(s.in.Source)
+		if e == nil && s.sscc {
+			if err := gs1.ValidSSCC(r.Value); err != nil {
+				e = &pool.RowError{Value: r.Value, Code: "sscc_" + err.(*gs1.Error).Rule, Reason: err.Error()}
+			}
+		}
+		if e != nil {
 			e.Row = s.row
 			s.bad.Add(*e)
 		}
@@ -278,9 +287,12 @@ func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResul
 	}
 	var res *pool.IntakeResult
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		productID, source, err := ownProduct(ctx, tx, a, g.ProductCode)
+		productID, source, schema, err := ownProduct(ctx, tx, a, g.ProductCode)
 		if err != nil {
 			return err
+		}
+		if schema == pool.SSCC && g.Mode != pool.Sequential {
+			return pool.Invalid("mode", "SSCCs are generated SEQUENTIAL: their serial reference counts up")
 		}
 		if source != pool.SourceSNM {
 			return pool.Invalid("productCode", "product %s takes serials from %s; only SNM products generate serials", g.ProductCode, source)
@@ -294,14 +306,26 @@ func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResul
 			return err
 		}
 		next := pool.RandomSerials(alphabet, length)
-		if g.Mode == pool.Sequential {
+		switch {
+		case schema == pool.SSCC:
+			next = func() (string, error) {
+				s, err := gs1.NewSSCC(g.ProductCode[0], g.ProductCode[1:], uint64(seq))
+				seq++
+				if err != nil {
+					return "", pool.Invalid("count", "the SSCC serial references of pool %s are exhausted: %v", g.ProductCode, err)
+				}
+				return s, nil
+			}
+		case g.Mode == pool.Sequential:
 			next = func() (string, error) {
 				s, err := pool.SequentialSerial(seq, length)
 				seq++
 				return s, err
 			}
-		} else if err := pool.CheckFMDSpace(alphabet, length, existing, int64(g.Count)); err != nil {
-			return err
+		default:
+			if err := pool.CheckFMDSpace(alphabet, length, existing, int64(g.Count)); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE generated (value text) ON COMMIT DROP`); err != nil {
 			return err
@@ -326,7 +350,7 @@ func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResul
 				return err
 			}
 		}
-		if g.Mode == pool.Sequential {
+		if g.Mode == pool.Sequential || schema == pool.SSCC {
 			if _, err := tx.Exec(ctx, `UPDATE products SET sequence_next = $2 WHERE id = $1`, productID, seq); err != nil {
 				return err
 			}

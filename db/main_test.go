@@ -35,10 +35,10 @@ func newWorld(t *testing.T) *world {
 			t.Fatal(err)
 		}
 	}
-	if err := w.db.CreatePartnership(ctx, w.mah, w.cmo); err != nil {
+	w.mahAdmin = w.actor(t, w.mah, pool.RoleAdmin)
+	if _, err := w.db.CreatePartnership(w.mahAdmin, w.cmo); err != nil {
 		t.Fatal(err)
 	}
-	w.mahAdmin = w.actor(t, w.mah, pool.RoleAdmin)
 	w.mahViewer = w.actor(t, w.mah, pool.RoleViewer)
 	w.cmoAdmin = w.actor(t, w.cmo, pool.RoleAdmin)
 	w.otherAdmin = w.actor(t, w.other, pool.RoleAdmin)

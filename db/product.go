@@ -22,6 +22,8 @@ type productRow struct {
 	LowThreshold   int
 	SerialAlphabet string
 	SerialLength   int
+	RequestCap     int `gorm:"->"`
+	ReplenishTo    *int `gorm:"->"`
 }
 
 func (productRow) TableName() string { return "products" }
@@ -32,13 +34,13 @@ func (productRow) TableName() string { return "products" }
 const (
 	productColumns = `id, tenant_id, code, code_schema, name,
 		CASE WHEN tenant_id = @tenant THEN source ELSE 'PARTNER' END AS source, low_threshold,
-		serial_alphabet, serial_length`
+		serial_alphabet, serial_length, request_cap, replenish_to`
 	productVisible = `(tenant_id = @tenant OR EXISTS (
 		SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = @tenant))`
 )
 
 // productMatch is the product list's condition: visible and matching the search.
-const productMatch = productVisible + ` AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)`
+const productMatch = productVisible + ` AND code_schema <> 'SSCC' AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)`
 
 func searchArgs(tenant int64, search string) map[string]any {
 	return map[string]any{"tenant": tenant, "search": search, "pattern": "%" + likeEscape(search) + "%"}
@@ -83,7 +85,7 @@ func (d *DB) CountProducts(ctx context.Context, search string) (int, error) {
 func (d *DB) ProductByCode(ctx context.Context, code string) (*pool.Product, error) {
 	var rows []productRow
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE code = @code AND `+productVisible,
+		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE code = @code AND code_schema <> 'SSCC' AND `+productVisible,
 			map[string]any{"tenant": a.TenantID, "code": code}).Scan(&rows).Error
 	})
 	if err != nil {
@@ -124,17 +126,25 @@ func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Produc
 	if err := p.Normalize(); err != nil {
 		return nil, err
 	}
-	row := productRow{TenantID: a.TenantID, Code: p.Code, CodeSchema: string(p.CodeSchema),
-		Name: p.Name, Source: string(p.Source), LowThreshold: p.LowThreshold,
-		SerialAlphabet: string(p.SerialAlphabet), SerialLength: p.SerialLength}
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	return d.createProduct(ctx, a, productRow{Code: p.Code, CodeSchema: string(p.CodeSchema), Name: p.Name,
+		Source: string(p.Source), LowThreshold: p.LowThreshold, SerialAlphabet: string(p.SerialAlphabet), SerialLength: p.SerialLength})
+}
+
+// createProduct registers a product (or SSCC pool) owned by a, whose role the caller checked.
+func (d *DB) createProduct(ctx context.Context, a pool.Actor, row productRow) (*pool.Product, error) {
+	row.TenantID = a.TenantID
+	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "product.create", &row.ID, nil, map[string]any{"code": row.Code, "name": row.Name})
+		if err := audit(tx, a, "product.create", &row.ID, nil, map[string]any{"code": row.Code, "name": row.Name}); err != nil {
+			return err
+		}
+		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE id = @id`, map[string]any{"id": row.ID, "tenant": a.TenantID}).
+			Scan(&row).Error
 	})
 	if pgCode(err) == uniqueViolation {
-		return nil, &pool.Error{Code: pool.ECONFLICT, Field: "code", Message: fmt.Sprintf("product code %s is already registered", p.Code)}
+		return nil, &pool.Error{Code: pool.ECONFLICT, Field: "code", Message: fmt.Sprintf("code %s is already registered", row.Code)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("db: create product: %w", err)
@@ -144,7 +154,7 @@ func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Produc
 
 func (r *productRow) domain() *pool.Product {
 	return &pool.Product{ID: r.ID, TenantID: r.TenantID, Code: r.Code, CodeSchema: pool.CodeSchema(r.CodeSchema),
-		Name: r.Name, Source: pool.Source(r.Source), LowThreshold: r.LowThreshold,
+		Name: r.Name, Source: pool.Source(r.Source), LowThreshold: r.LowThreshold, RequestCap: r.RequestCap, ReplenishTo: r.ReplenishTo,
 		SerialFormat: pool.SerialFormat{SerialAlphabet: pool.Alphabet(r.SerialAlphabet), SerialLength: r.SerialLength}}
 }
 
@@ -154,7 +164,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func likeEscape(s string) string { return likeEscaper.Replace(s) }
 
 const insertAudit = `INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
-	VALUES ($1, $2, $3, $4, $5, $6::jsonb)`
+	VALUES ($1, $2, $3, nullif($4::bigint, 0), $5, $6::jsonb)`
 
 // audit appends one entry to the tenant's audit log, in the caller's transaction.
 func audit(tx *gorm.DB, a pool.Actor, action string, productID *int64, count *int64, detail map[string]any) error {

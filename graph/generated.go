@@ -221,8 +221,6 @@ type ComplexityRoot struct {
 
 type ChannelResolver interface {
 	ID(ctx context.Context, obj *pool.Channel) (string, error)
-
-	UpstreamURL(ctx context.Context, obj *pool.Channel) (*string, error)
 }
 type IntakeResultResolver interface {
 	BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error)
@@ -2630,7 +2628,7 @@ func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field grap
 			return ec.fieldContext_Channel_upstreamUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Channel().UpstreamURL(ctx, obj)
+			return obj.UpstreamURL, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2641,7 +2639,7 @@ func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
@@ -7410,11 +7408,10 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "upstreamUrl":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Channel_upstreamUrl(ctx, field, obj)
-				})
+			out.Values[i] = ec._Channel_upstreamUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

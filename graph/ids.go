@@ -55,3 +55,23 @@ func decodeSerialCursor(after *string) (int64, error) {
 	}
 	return id, nil
 }
+
+// TenantID is a tenant's opaque id, as GraphQL and the operator commands show it.
+func TenantID(id int64) string { return globalID("Tenant", id) }
+
+// ParseTenantID reads a tenant id in its opaque form or as the plain number.
+func ParseTenantID(s string) (int64, error) { return parseTenantID(s, "tenant") }
+
+func parseTenantID(s, field string) (int64, error) {
+	key := s
+	if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+		if key, err = decode("Tenant", s, field); err != nil {
+			return 0, err
+		}
+	}
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, pool.Invalid(field, "%s is not a valid tenant id", field)
+	}
+	return id, nil
+}

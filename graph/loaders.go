@@ -7,6 +7,8 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/serialpool/serialpool/graph/model"
+
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -51,3 +53,24 @@ func withLoaders(svc Services, next http.Handler) http.Handler {
 }
 
 func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }
+
+// poolOf reads a product's (or SSCC pool's) counts through the request's loader.
+func poolOf(ctx context.Context, p *pool.Product) (*model.Pool, error) {
+	c, err := loadersFrom(ctx).counts.Load(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Pool{Available: int(c.Available), Assigned: int(c.Assigned), Total: int(c.Total()), Low: c.Low(p.LowThreshold)}, nil
+}
+
+// serialConnection turns a page of serials into a Relay connection.
+func serialConnection(page *pool.SerialPage) *model.SerialConnection {
+	conn := &model.SerialConnection{Edges: []*model.SerialEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
+	for _, s := range page.Serials {
+		conn.Edges = append(conn.Edges, &model.SerialEdge{Cursor: serialCursor(s), Node: s})
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn
+}

@@ -12,6 +12,7 @@ type Services interface {
 	pool.ProductService
 	pool.PoolService
 	pool.IntakeService
+	pool.LifecycleService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -2,19 +2,16 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/serialpool/serialpool/graph/model"
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
 	return globalID("Channel", obj.ID), nil
-}
-
-func (r *channelResolver) UpstreamURL(ctx context.Context, obj *pool.Channel) (*string, error) {
-	panic(fmt.Errorf("not implemented: UpstreamURL - upstreamUrl"))
 }
 
 func (r *intakeResultResolver) BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error) {
@@ -68,7 +65,7 @@ func (r *mutationResolver) ReceiveSerials(ctx context.Context, input model.Recei
 }
 
 func (r *mutationResolver) CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error) {
-	c, key, err := r.svc.CreateChannel(ctx, pool.NewChannel{Name: input.Name, Source: input.Source})
+	c, key, err := r.svc.CreateChannel(ctx, pool.NewChannel{Name: input.Name, Source: input.Source, UpstreamURL: input.UpstreamURL})
 	if err != nil {
 		return nil, err
 	}
@@ -76,39 +73,66 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 }
 
 func (r *mutationResolver) RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error) {
-	panic(fmt.Errorf("not implemented: RequestSerials - requestSerials"))
+	return r.svc.RequestSerials(ctx, strings.TrimSpace(input.ProductCode), input.Count, input.OrderRef)
 }
 
 func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error) {
-	panic(fmt.Errorf("not implemented: ReleaseSerials - releaseSerials"))
+	n, err := r.svc.ReleaseSerials(ctx, strings.TrimSpace(input.ProductCode), input.Serials)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReleaseResult{Released: n}, nil
 }
 
 func (r *mutationResolver) CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error) {
-	panic(fmt.Errorf("not implemented: CreatePartnership - createPartnership"))
+	id, err := parseTenantID(input.CmoTenantID, "cmoTenantId")
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.CreatePartnership(ctx, id)
 }
 
 func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error) {
-	panic(fmt.Errorf("not implemented: AssignSerialsToPartner - assignSerialsToPartner"))
+	id, err := parseTenantID(input.Partner, "partner")
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.AssignToPartner(ctx, strings.TrimSpace(input.ProductCode), id, input.Count)
 }
 
 func (r *mutationResolver) RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error) {
-	panic(fmt.Errorf("not implemented: RecordPackEvents - recordPackEvents"))
+	events := make([]pool.PackEventInput, len(input))
+	for i, e := range input {
+		events[i] = pool.PackEventInput{ProductCode: strings.TrimSpace(e.ProductCode), Serial: e.Serial, Event: e.Event, Reason: e.Reason}
+		if e.At != nil {
+			events[i].At = *e.At
+		}
+	}
+	res, err := r.svc.RecordPackEvents(ctx, events)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecordPackEventsResult{Recorded: res.Recorded, StoredExternal: res.StoredExternal}, nil
 }
 
 func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error) {
-	panic(fmt.Errorf("not implemented: CreateSsccPool - createSsccPool"))
+	return r.svc.CreateSSCCPool(ctx, strings.TrimSpace(input.CompanyPrefix), input.ExtensionDigit)
 }
 
 func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error) {
-	panic(fmt.Errorf("not implemented: UpdateProductLimits - updateProductLimits"))
+	return r.svc.UpdateLimits(ctx, pool.Limits{ProductCode: strings.TrimSpace(input.ProductCode), RequestCap: input.RequestCap,
+		LowThreshold: input.LowThreshold, ReplenishTo: input.ReplenishTo})
 }
 
 func (r *partnerResolver) Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error) {
-	panic(fmt.Errorf("not implemented: Tenant - tenant"))
+	return loadersFrom(ctx).tenants.Load(ctx, obj.TenantID)
 }
 
 func (r *partnerResolver) Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error) {
-	panic(fmt.Errorf("not implemented: Role - role"))
+	if obj.IsCMO {
+		return model.PartnerRoleCmo, nil
+	}
+	return model.PartnerRoleMah, nil
 }
 
 func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
@@ -120,11 +144,7 @@ func (r *productResolver) Owner(ctx context.Context, obj *pool.Product) (*pool.T
 }
 
 func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error) {
-	c, err := loadersFrom(ctx).counts.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.Pool{Available: int(c.Available), Assigned: int(c.Assigned), Total: int(c.Total()), Low: c.Low(obj.LowThreshold)}, nil
+	return poolOf(ctx, obj)
 }
 
 func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
@@ -140,14 +160,7 @@ func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SerialConnection{Edges: []*model.SerialEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
-	for _, s := range page.Serials {
-		conn.Edges = append(conn.Edges, &model.SerialEdge{Cursor: serialCursor(s), Node: s})
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
-	return conn, nil
+	return serialConnection(page), nil
 }
 
 func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
@@ -221,19 +234,35 @@ func (r *queryResolver) IntakeBatch(ctx context.Context, idempotencyKey string) 
 }
 
 func (r *queryResolver) Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error) {
-	panic(fmt.Errorf("not implemented: Serial - serial"))
+	s, err := r.svc.SerialByValue(ctx, strings.TrimSpace(productCode), value)
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	return s, err
 }
 
 func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error) {
-	panic(fmt.Errorf("not implemented: SerialRequest - serialRequest"))
+	key, err := decode("SerialRequest", id, "id")
+	if err != nil {
+		return nil, nil // a forged id finds nothing
+	}
+	n, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	req, err := r.svc.SerialRequestByID(ctx, n)
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	return req, err
 }
 
 func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {
-	panic(fmt.Errorf("not implemented: Partners - partners"))
+	return r.svc.Partners(ctx)
 }
 
 func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) {
-	panic(fmt.Errorf("not implemented: SsccPools - ssccPools"))
+	return r.svc.SSCCPools(ctx)
 }
 
 func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
@@ -245,43 +274,63 @@ func (r *serialResolver) Product(ctx context.Context, obj *pool.Serial) (*pool.P
 }
 
 func (r *serialResolver) History(ctx context.Context, obj *pool.Serial) ([]*pool.PackEvent, error) {
-	panic(fmt.Errorf("not implemented: History - history"))
+	return r.svc.PackHistory(ctx, obj.ProductID, obj.ID)
 }
 
 func (r *serialResolver) DigitalLink(ctx context.Context, obj *pool.Serial) (*string, error) {
-	panic(fmt.Errorf("not implemented: DigitalLink - digitalLink"))
+	p, err := loadersFrom(ctx).products.Load(ctx, obj.ProductID)
+	if err != nil || p == nil || p.CodeSchema == pool.SSCC || p.CodeSchema == pool.PPN {
+		return nil, err // Digital Link carries GTINs (AI 01)
+	}
+	link := gs1.DigitalLink(p.Code, obj.Value)
+	return &link, nil
 }
 
 func (r *serialRequestResolver) ID(ctx context.Context, obj *pool.SerialRequest) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalID("SerialRequest", obj.ID), nil
 }
 
 func (r *serialRequestResolver) Partner(ctx context.Context, obj *pool.SerialRequest) (*pool.Tenant, error) {
-	panic(fmt.Errorf("not implemented: Partner - partner"))
+	if obj.PartnerID == nil {
+		return nil, nil
+	}
+	return loadersFrom(ctx).tenants.Load(ctx, *obj.PartnerID)
 }
 
 func (r *serialRequestResolver) Product(ctx context.Context, obj *pool.SerialRequest) (*pool.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	return loadersFrom(ctx).products.Load(ctx, obj.ProductID)
 }
 
 func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialRequest, first *int, after *string) (*model.SerialConnection, error) {
-	panic(fmt.Errorf("not implemented: Serials - serials"))
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	afterID, err := decodeSerialCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.svc.RequestSerialsPage(ctx, obj, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return serialConnection(page), nil
 }
 
 func (r *ssccPoolResolver) CompanyPrefix(ctx context.Context, obj *pool.Product) (string, error) {
-	panic(fmt.Errorf("not implemented: CompanyPrefix - companyPrefix"))
+	return obj.Code[1:], nil
 }
 
 func (r *ssccPoolResolver) ExtensionDigit(ctx context.Context, obj *pool.Product) (int, error) {
-	panic(fmt.Errorf("not implemented: ExtensionDigit - extensionDigit"))
+	return int(obj.Code[0] - '0'), nil
 }
 
 func (r *ssccPoolResolver) Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error) {
-	panic(fmt.Errorf("not implemented: Pool - pool"))
+	return poolOf(ctx, obj)
 }
 
 func (r *ssccPoolResolver) Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
-	panic(fmt.Errorf("not implemented: Ssccs - ssccs"))
+	return r.Product().Serials(ctx, obj, status, first, after)
 }
 
 func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, error) {

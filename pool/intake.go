@@ -255,15 +255,17 @@ func SequentialSerial(n int64, length int) (string, error) {
 
 // Channel is an outside system pushing serials into a tenant's pools.
 type Channel struct {
-	ID     int64
-	Name   string
-	Source Source
+	ID          int64
+	Name        string
+	Source      Source
+	UpstreamURL *string // where replenishment requests go
 }
 
 // NewChannel is the input to CreateChannel.
 type NewChannel struct {
-	Name   string
-	Source Source
+	Name        string
+	Source      Source
+	UpstreamURL *string
 }
 
 // IntakeService brings serials into pools.

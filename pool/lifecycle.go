@@ -3,6 +3,8 @@ package pool
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -167,4 +169,30 @@ type LifecycleService interface {
 	CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*Product, error)
 	// SSCCPools lists the caller's SSCC pools.
 	SSCCPools(ctx context.Context) ([]*Product, error)
+}
+
+// Validate checks the limits' ranges.
+func (l *Limits) Validate() error {
+	if l.RequestCap != nil && (*l.RequestCap < 1 || *l.RequestCap > MaxRequestCap) {
+		return Invalid("requestCap", "requestCap must be between 1 and %d", MaxRequestCap)
+	}
+	if l.LowThreshold != nil && *l.LowThreshold < 0 {
+		return Invalid("lowThreshold", "lowThreshold must not be negative")
+	}
+	if l.ReplenishTo != nil && *l.ReplenishTo < 0 {
+		return Invalid("replenishTo", "replenishTo must not be negative (0 turns replenishment off)")
+	}
+	return nil
+}
+
+// SSCCPoolCode validates a GS1 company prefix and extension digit and returns
+// the SSCC pool's code: the extension digit followed by the prefix.
+func SSCCPoolCode(companyPrefix string, extension int) (string, error) {
+	if n := len(companyPrefix); n < 6 || n > 12 || strings.Trim(companyPrefix, "0123456789") != "" {
+		return "", Invalid("companyPrefix", "a GS1 company prefix is 6 to 12 digits")
+	}
+	if extension < 0 || extension > 9 {
+		return "", Invalid("extensionDigit", "the extension digit is 0 to 9")
+	}
+	return strconv.Itoa(extension) + companyPrefix, nil
 }

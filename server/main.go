@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -28,6 +27,7 @@ import (
 
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/db/localpg"
+	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -111,11 +111,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return printResult(out, *asJSON, "id", strconv.FormatInt(id, 10))
+		return printResult(out, *asJSON, "id", graph.TenantID(id))
 	default: // key create
-		id, err := strconv.ParseInt(*tenant, 10, 64)
+		id, err := graph.ParseTenantID(*tenant)
 		if err != nil {
-			return errors.New("key create needs --tenant ID (a number, as printed by tenant create)")
+			return errors.New("key create needs --tenant ID (as printed by tenant create)")
 		}
 		key, err := d.CreateKey(ctx, id, pool.Role(*role))
 		if err != nil {

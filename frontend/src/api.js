@@ -12,6 +12,8 @@ export const ErrorCode = Object.freeze({
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  INSUFFICIENT_SERIALS: 'INSUFFICIENT_SERIALS',
   INTERNAL: 'INTERNAL',
   /** Ours: the request never got a usable answer (offline, proxy error page, bad JSON). */
   NETWORK: 'NETWORK',
@@ -19,10 +21,16 @@ export const ErrorCode = Object.freeze({
   HTTP: 'HTTP',
 });
 
+/**
+ * One refused row of a batch (`extensions.rows` of a rejected intake or release).
+ * @typedef {{row: number, value: string, code: string, reason: string}} RowError
+ */
+
 export class ApiError extends Error {
   /**
    * @param {string} message human-readable message (from the server when it sent one)
-   * @param {{code?: string, field?: string, status?: number, errors?: unknown[]}} [details]
+   * @param {{code?: string, field?: string, status?: number, errors?: unknown[],
+   *   rows?: RowError[], total?: number}} [details]
    */
   constructor(message, details = {}) {
     super(message);
@@ -35,6 +43,10 @@ export class ApiError extends Error {
     this.status = details.status;
     /** @type {unknown[]} */
     this.errors = details.errors || [];
+    /** The refused rows a batch error names (the server sends the first 100). @type {RowError[]} */
+    this.rows = details.rows || [];
+    /** How many rows were refused in all (can exceed rows.length). @type {number} */
+    this.total = details.total ?? this.rows.length;
   }
 
   /** True when the key is missing, unknown or revoked: the user must sign in again. */
@@ -50,6 +62,7 @@ export class ApiError extends Error {
  * @property {(error: ApiError) => void} [onUnauthenticated] called once per request that
  *   fails with UNAUTHENTICATED (the app signs the user out)
  * @property {typeof fetch} [fetch] injectable for tests
+ * @property {typeof XMLHttpRequest} [XMLHttpRequest] injectable for tests (uploads)
  */
 
 /**
@@ -123,21 +136,8 @@ export function createClient(options) {
       body = null;
     }
 
-    const errors = Array.isArray(body?.errors) ? body.errors : [];
-    if (errors.length > 0) {
-      // UNAUTHENTICATED wins over whatever else came back: the session is over.
-      const first =
-        errors.find((/** @type {any} */ e) => e?.extensions?.code === ErrorCode.UNAUTHENTICATED) || errors[0];
-      const code =
-        first?.extensions?.code ||
-        (response.status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL);
-      throw new ApiError(String(first?.message || 'The request failed.'), {
-        code,
-        field: first?.extensions?.field,
-        status: response.status,
-        errors,
-      });
-    }
+    const error = errorFromBody(response.status, body);
+    if (error) throw error;
     if (response.status === 401) {
       throw new ApiError('The API key is missing or not valid.', {
         code: ErrorCode.UNAUTHENTICATED,
@@ -159,10 +159,182 @@ export function createClient(options) {
     return body.data;
   }
 
-  return { request };
+  // ---- REST (Manufacturer API v2) -----------------------------------------------------
+
+  /** @param {RequestOptions} [requestOptions] */
+  function authHeaders(requestOptions = {}) {
+    const key = requestOptions.key ?? options.getKey();
+    /** @type {Record<string, string>} */
+    const headers = {};
+    if (key) headers.Authorization = `Bearer ${key}`;
+    return headers;
+  }
+
+  /** @param {unknown} error */
+  function reportAuth(error) {
+    if (error instanceof ApiError && error.unauthenticated) options.onUnauthenticated?.(error);
+  }
+
+  /**
+   * GET of a REST resource. With `as: 'json'` returns the parsed body, with `as: 'blob'`
+   * the body and the file name the server suggests (Content-Disposition).
+   * @param {string} path e.g. /api/v2/intake/KEY
+   * @param {RequestOptions & {as?: 'json' | 'blob'}} [requestOptions]
+   * @returns {Promise<any>}
+   */
+  async function get(path, requestOptions = {}) {
+    /** @type {Response} */
+    let response;
+    try {
+      response = await doFetch(path, {
+        method: 'GET',
+        headers: { ...authHeaders(requestOptions), Accept: requestOptions.as === 'blob' ? '*/*' : 'application/json' },
+        signal: requestOptions.signal,
+      });
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      throw new ApiError('The server could not be reached. Check your connection and try again.', {
+        code: ErrorCode.NETWORK,
+      });
+    }
+    try {
+      if (!response.ok) {
+        /** @type {any} */
+        let body = null;
+        try {
+          body = await response.json();
+        } catch (error) {
+          if (isAbort(error)) throw error;
+        }
+        throw errorFromBody(response.status, body) || httpError(response.status);
+      }
+      if (requestOptions.as === 'blob') {
+        const blob = await response.blob();
+        return { blob, filename: filenameFrom(response.headers.get('Content-Disposition')) };
+      }
+      try {
+        return await response.json();
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        throw new ApiError('The server sent an answer that could not be read.', {
+          code: ErrorCode.NETWORK,
+          status: response.status,
+        });
+      }
+    } catch (error) {
+      if (!requestOptions.silentAuth) reportAuth(error);
+      throw error;
+    }
+  }
+
+  /**
+   * POSTs a body with XMLHttpRequest, the one browser API that reports upload progress.
+   * Resolves with the parsed JSON answer; rejects with an ApiError (or an AbortError).
+   * @param {string} path
+   * @param {Blob | string} body
+   * @param {{headers?: Record<string, string>, signal?: AbortSignal,
+   *   onProgress?: (loaded: number, total: number) => void}} [uploadOptions]
+   * @returns {Promise<any>}
+   */
+  function upload(path, body, uploadOptions = {}) {
+    const XHR = options.XMLHttpRequest || globalThis.XMLHttpRequest;
+    return new Promise((resolve, reject) => {
+      const xhr = new XHR();
+      xhr.open('POST', path);
+      const headers = { ...authHeaders(), Accept: 'application/json', ...uploadOptions.headers };
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      const total = typeof body === 'string' ? new Blob([body]).size : body.size;
+      xhr.upload.onprogress = (event) => {
+        uploadOptions.onProgress?.(event.loaded, event.lengthComputable ? event.total : total);
+      };
+      xhr.upload.onload = () => uploadOptions.onProgress?.(total, total);
+      xhr.onload = () => {
+        /** @type {any} */
+        let parsed = null;
+        try {
+          parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch {
+          parsed = null;
+        }
+        const error = errorFromBody(xhr.status, parsed) || (xhr.status >= 400 ? httpError(xhr.status) : null);
+        if (error) {
+          reportAuth(error);
+          reject(error);
+        } else if (!parsed || typeof parsed !== 'object') {
+          reject(new ApiError('The server sent an answer that could not be read.', { code: ErrorCode.NETWORK, status: xhr.status }));
+        } else {
+          resolve(parsed);
+        }
+      };
+      xhr.onerror = () =>
+        reject(new ApiError('The upload did not reach the server. Check your connection and try again.', { code: ErrorCode.NETWORK }));
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      if (uploadOptions.signal) {
+        if (uploadOptions.signal.aborted) {
+          reject(new DOMException('The upload was cancelled.', 'AbortError'));
+          return;
+        }
+        uploadOptions.signal.addEventListener('abort', () => xhr.abort(), { once: true });
+      }
+      xhr.send(body);
+    });
+  }
+
+  return { request, get, upload };
 }
 
 /** @typedef {ReturnType<typeof createClient>} Client */
+
+/**
+ * The ApiError of a GraphQL or REST error body (`{errors: [{message, extensions}]}`), or
+ * null when the body has no errors.
+ * @param {number} status
+ * @param {any} body
+ * @returns {ApiError | null}
+ */
+export function errorFromBody(status, body) {
+  const errors = Array.isArray(body?.errors) ? body.errors : [];
+  if (errors.length === 0) return null;
+  // UNAUTHENTICATED wins over whatever else came back: the session is over.
+  const first = errors.find((/** @type {any} */ e) => e?.extensions?.code === ErrorCode.UNAUTHENTICATED) || errors[0];
+  const ext = first?.extensions || {};
+  const code = ext.code || (status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL);
+  return new ApiError(String(first?.message || 'The request failed.'), {
+    code,
+    field: ext.field,
+    status,
+    errors,
+    rows: Array.isArray(ext.rows) ? ext.rows : undefined,
+    total: typeof ext.total === 'number' ? ext.total : undefined,
+  });
+}
+
+/** @param {number} status */
+function httpError(status) {
+  if (status === 401) {
+    return new ApiError('The API key is missing or not valid.', { code: ErrorCode.UNAUTHENTICATED, status });
+  }
+  return new ApiError(`The server answered with HTTP ${status}.`, { code: ErrorCode.HTTP, status });
+}
+
+/**
+ * The file name of a Content-Disposition header (`attachment; filename="x.csv"`).
+ * @param {string | null} header
+ */
+export function filenameFrom(header) {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      /* fall through to the plain form */
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  if (!plain) return null;
+  return (plain[2] ?? plain[1]).trim() || null;
+}
 
 /** @param {unknown} error */
 export function isAbort(error) {
@@ -183,14 +355,15 @@ export const VIEWER_QUERY = /* GraphQL */ `
   }
 `;
 
+const PRODUCT_FIELDS = 'id code codeSchema name source lowThreshold requestCap replenishTo owner { id name }';
+
 export const PRODUCTS_QUERY = /* GraphQL */ `
   query Products($search: String, $first: Int, $after: String) {
     products(filter: { search: $search }, first: $first, after: $after) {
       edges {
         cursor
         node {
-          id code codeSchema name source lowThreshold
-          owner { id name }
+          ${PRODUCT_FIELDS}
           ${POOL_FIELDS}
         }
       }
@@ -202,7 +375,7 @@ export const PRODUCTS_QUERY = /* GraphQL */ `
 
 export const PRODUCT_POOL_QUERY = /* GraphQL */ `
   query ProductPool($code: String!) {
-    product(code: $code) { id code lowThreshold ${POOL_FIELDS} }
+    product(code: $code) { id code lowThreshold requestCap replenishTo ${POOL_FIELDS} }
   }
 `;
 
@@ -213,7 +386,7 @@ export const PRODUCT_SERIALS_QUERY = /* GraphQL */ `
       owner { id name }
       ${POOL_FIELDS}
       serials(status: $status, first: $first, after: $after) {
-        edges { cursor node { id value status source receivedAt assignedAt } }
+        edges { cursor node { id value status source receivedAt assignedAt packStatus decommissionReason } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -222,3 +395,136 @@ export const PRODUCT_SERIALS_QUERY = /* GraphQL */ `
 
 /** Page size of the product and serial tables. */
 export const PAGE_SIZE = 50;
+
+/** Serials of a request shown right after it was made (the rest: CSV download). */
+export const REQUEST_PREVIEW = 10;
+
+const REQUEST_FIELDS = `
+  id orderRef count createdAt
+  partner { id name }
+  product { code }
+  serials(first: $preview) { edges { node { id value } } pageInfo { hasNextPage } }
+`;
+
+const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted duplicates replayed';
+
+const HISTORY_FIELDS = 'event status reason at recordedAt actor';
+
+export const SERIAL_QUERY = /* GraphQL */ `
+  query Serial($productCode: String!, $value: String!) {
+    serial(productCode: $productCode, value: $value) {
+      id value status source packStatus decommissionReason receivedAt assignedAt digitalLink
+      product { id code name owner { id name } }
+      history { ${HISTORY_FIELDS} }
+    }
+  }
+`;
+
+export const PRODUCT_CODES_QUERY = /* GraphQL */ `
+  query ProductCodes($first: Int) {
+    products(first: $first) { edges { node { id code name source owner { id name } } } totalCount }
+  }
+`;
+
+export const GENERATE_SERIALS = /* GraphQL */ `
+  mutation GenerateSerials($input: GenerateSerialsInput!) {
+    generateSerials(input: $input) { ${INTAKE_RESULT_FIELDS} }
+  }
+`;
+
+export const REQUEST_SERIALS = /* GraphQL */ `
+  mutation RequestSerials($input: RequestSerialsInput!, $preview: Int = ${REQUEST_PREVIEW}) {
+    requestSerials(input: $input) { ${REQUEST_FIELDS} }
+  }
+`;
+
+export const RELEASE_SERIALS = /* GraphQL */ `
+  mutation ReleaseSerials($input: ReleaseSerialsInput!) {
+    releaseSerials(input: $input) { released }
+  }
+`;
+
+export const RECORD_PACK_EVENTS = /* GraphQL */ `
+  mutation RecordPackEvents($input: [PackEventInput!]!) {
+    recordPackEvents(input: $input) { recorded storedExternal }
+  }
+`;
+
+export const UPDATE_PRODUCT_LIMITS = /* GraphQL */ `
+  mutation UpdateProductLimits($input: UpdateProductLimitsInput!) {
+    updateProductLimits(input: $input) { id code lowThreshold requestCap replenishTo ${POOL_FIELDS} }
+  }
+`;
+
+export const PARTNERS_QUERY = /* GraphQL */ `
+  query Partners {
+    partners { tenant { id name } role }
+  }
+`;
+
+export const CREATE_PARTNERSHIP = /* GraphQL */ `
+  mutation CreatePartnership($input: CreatePartnershipInput!) {
+    createPartnership(input: $input) { tenant { id name } role }
+  }
+`;
+
+export const ASSIGN_TO_PARTNER = /* GraphQL */ `
+  mutation AssignSerialsToPartner($input: AssignSerialsToPartnerInput!, $preview: Int = ${REQUEST_PREVIEW}) {
+    assignSerialsToPartner(input: $input) { ${REQUEST_FIELDS} }
+  }
+`;
+
+const SSCC_POOL_FIELDS = `code companyPrefix extensionDigit ${POOL_FIELDS}`;
+
+export const SSCC_POOLS_QUERY = /* GraphQL */ `
+  query SsccPools {
+    ssccPools { ${SSCC_POOL_FIELDS} }
+  }
+`;
+
+export const SSCCS_QUERY = /* GraphQL */ `
+  query Ssccs($status: SerialStatus, $first: Int, $after: String) {
+    ssccPools {
+      code ${POOL_FIELDS}
+      ssccs(status: $status, first: $first, after: $after) {
+        edges { cursor node { id value status source receivedAt assignedAt packStatus } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`;
+
+export const CREATE_SSCC_POOL = /* GraphQL */ `
+  mutation CreateSsccPool($input: CreateSsccPoolInput!) {
+    createSsccPool(input: $input) { ${SSCC_POOL_FIELDS} }
+  }
+`;
+
+export const INTAKE_BATCH_QUERY = /* GraphQL */ `
+  query IntakeBatch($key: String!) {
+    intakeBatch(idempotencyKey: $key) { idempotencyKey state rowsRead result { ${INTAKE_RESULT_FIELDS} } }
+  }
+`;
+
+// ---- REST paths (Manufacturer API v2) --------------------------------------------------
+
+/** Bulk upload of a product's serials from the web app. @param {string} code @param {string} source */
+export function uploadPath(code, source) {
+  return `/api/v2/products/${encodeURIComponent(code)}/serials?${new URLSearchParams({ source })}`;
+}
+
+/** Where a batch sent with an idempotency key stands. @param {string} key */
+export function intakePath(key) {
+  return `/api/v2/intake/${encodeURIComponent(key)}`;
+}
+
+/** CSV of a request's serials. @param {string} id */
+export function requestCsvPath(id) {
+  return `/api/v2/requests/${encodeURIComponent(id)}/serials.csv`;
+}
+
+/** CSV of the serials the caller assigned to a partner. @param {string} tenantId @param {string} [productCode] */
+export function partnerCsvPath(tenantId, productCode) {
+  const base = `/api/v2/partners/${encodeURIComponent(tenantId)}/serials.csv`;
+  return productCode ? `${base}?${new URLSearchParams({ productCode })}` : base;
+}

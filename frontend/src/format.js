@@ -72,3 +72,62 @@ export function roleLabel(role) {
 export function statusLabel(status) {
   return { AVAILABLE: 'Available', ASSIGNED: 'Assigned' }[status] || status;
 }
+
+/** @param {string} status pack status */
+export function packStatusLabel(status) {
+  return (
+    { ACTIVE: 'Active', COMMISSIONED: 'Commissioned', DECOMMISSIONED: 'Decommissioned', UNKNOWN: 'Unknown' }[status] ||
+    status
+  );
+}
+
+/** Decommission reasons in the order the EU FMD lists them, with labels. */
+export const REASONS = Object.freeze([
+  ['DESTROYED', 'Destroyed'],
+  ['SAMPLED', 'Sampled'],
+  ['SUPPLIED', 'Supplied'],
+  ['STOLEN', 'Stolen'],
+  ['EXPORTED', 'Exported'],
+  ['FREE_SAMPLE', 'Free sample'],
+  ['LOCKED', 'Locked'],
+  ['CHECKED_OUT', 'Checked out'],
+]);
+
+/** @param {string | null | undefined} reason */
+export function reasonLabel(reason) {
+  if (!reason) return '';
+  return REASONS.find(([r]) => r === reason)?.[1] || reason;
+}
+
+/** @param {string} event pack event */
+export function eventLabel(event) {
+  return { COMMISSION: 'Commission', DECOMMISSION: 'Decommission', REACTIVATE: 'Reactivate' }[event] || event;
+}
+
+/** @param {string} role partner role */
+export function partnerRoleLabel(role) {
+  return { MAH: 'Marketing authorization holder', CMO: 'Contract manufacturer' }[role] || role;
+}
+
+/**
+ * A number typed into a form: a whole number within bounds, or an error message.
+ * @param {string} text
+ * @param {{min: number, max?: number, name: string}} rule
+ * @returns {{value: number, error: null} | {value: null, error: string}}
+ */
+export function parseCount(text, rule) {
+  const t = text.trim().replace(/[,_\s]/g, '');
+  if (!t) return { value: null, error: `Enter ${rule.name}.` };
+  if (!/^\d+$/.test(t)) return { value: null, error: `${capitalize(rule.name)} must be a whole number.` };
+  const n = Number(t);
+  if (n < rule.min) return { value: null, error: `${capitalize(rule.name)} must be at least ${formatCount(rule.min)}.` };
+  if (rule.max != null && n > rule.max) {
+    return { value: null, error: `${capitalize(rule.name)} must be at most ${formatCount(rule.max)}.` };
+  }
+  return { value: n, error: null };
+}
+
+/** @param {string} s */
+function capitalize(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}

@@ -5,7 +5,10 @@
  *
  *   /                                    → SN/SSCC pool, Serial number pool tab
  *   /pool/serial-numbers?search=…        → same, with a search
+ *   /pool/sscc                           → SSCC pool tab
+ *   /pool/pack-history?product=…&serial=… → Pack history tab (a lookup when both are given)
  *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
+ *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -42,16 +45,20 @@ export function useLocation() {
   return loc;
 }
 
-/** @typedef {{name: 'pool'} | {name: 'serials', code: string} | {name: 'notFound'}} Route */
+/** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
+/** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
+ *   | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
  * @returns {Route}
  */
 export function matchRoute(path) {
-  if (path === '/' || path === '/pool' || path === '/pool/' || path === '/pool/serial-numbers') {
-    return { name: 'pool' };
-  }
+  const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  if (p === '/' || p === '/pool' || p === POOL_PATH) return { name: 'pool', tab: 'sn' };
+  if (p === SSCC_PATH) return { name: 'pool', tab: 'sscc' };
+  if (p === PACK_PATH) return { name: 'pool', tab: 'pack' };
+  if (p === PARTNERS_PATH) return { name: 'partners' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -64,6 +71,25 @@ export function matchRoute(path) {
 }
 
 export const POOL_PATH = '/pool/serial-numbers';
+export const SSCC_PATH = '/pool/sscc';
+export const PACK_PATH = '/pool/pack-history';
+export const PARTNERS_PATH = '/partners';
+
+/** @type {Record<PoolTab, string>} */
+export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });
+
+/**
+ * The Pack history tab, looking up one serial when both are given.
+ * @param {string} [productCode]
+ * @param {string} [serial]
+ */
+export function packHistoryPath(productCode, serial) {
+  const params = new URLSearchParams();
+  if (productCode) params.set('product', productCode);
+  if (serial) params.set('serial', serial);
+  const q = params.toString();
+  return q ? `${PACK_PATH}?${q}` : PACK_PATH;
+}
 
 /** @param {string} search */
 export function poolPath(search) {

@@ -1,0 +1,451 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/serialpool/serialpool/gs1"
+	"github.com/serialpool/serialpool/pool"
+)
+
+// poolView is a product's pool as the caller sees it: the owner's pool, or the
+// part of it its MAH assigned to the caller (a CMO).
+type poolView struct {
+	productID  int64
+	owner      int64
+	cap        int
+	schema     pool.CodeSchema
+	asPartner  bool
+	statusCol  string // the column holding the caller's pool status
+	requestCol string // the column holding the caller's latest request
+}
+
+// visiblePool finds a product's pool for the caller and locks nothing.
+func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*poolView, error) {
+	v := &poolView{}
+	err := tx.QueryRow(ctx, `SELECT id, tenant_id, request_cap, code_schema FROM products
+		WHERE code = $1 AND (tenant_id = $2 OR EXISTS (
+			SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = $2))`,
+		code, a.TenantID).Scan(&v.productID, &v.owner, &v.cap, &v.schema)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.asPartner = v.owner != a.TenantID
+	v.statusCol, v.requestCol = "status", "request_id"
+	if v.asPartner {
+		v.statusCol, v.requestCol = "partner_status", "partner_request_id"
+	}
+	return v, nil
+}
+
+// available reads the caller's Available count from the counters.
+func available(ctx context.Context, tx pgx.Tx, a pool.Actor, productID int64) (int64, error) {
+	var n int64
+	err := tx.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM pool_counters
+		WHERE tenant_id = $1 AND product_id = $2 AND status = 'AVAILABLE'`, a.TenantID, productID).Scan(&n)
+	return n, err
+}
+
+func checkCount(count, cap int, avail int64, code string) error {
+	switch {
+	case count < 1:
+		return pool.Invalid("count", "count must be at least 1, got %d", count)
+	case count > cap:
+		return pool.Invalid("count", "asks for %d serials; the cap per request for %s is %d", count, code, cap)
+	case int64(count) > avail:
+		return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; %d are available", count, code, avail)
+	}
+	return nil
+}
+
+// RequestSerials implements pool.LifecycleService. Concurrent requests each lock
+// and skip what the others hold (FOR UPDATE SKIP LOCKED on the index of
+// available serials), so none waits for a global lock and none gets a serial twice.
+func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRef string) (*pool.SerialRequest, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return nil, err
+	}
+	orderRef = strings.TrimSpace(orderRef)
+	if orderRef == "" || len(orderRef) > 200 {
+		return nil, pool.Invalid("orderRef", "orderRef must be 1 to 200 characters")
+	}
+	var req *pool.SerialRequest
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		v, err := visiblePool(ctx, tx, a, code)
+		if err != nil {
+			return err
+		}
+		avail, err := available(ctx, tx, a, v.productID)
+		if err != nil {
+			return err
+		}
+		if err := checkCount(count, v.cap, avail, code); err != nil {
+			return err
+		}
+		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &orderRef, Count: count}
+		if err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, count, actor)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`, a.TenantID, v.productID, orderRef, count, a.Name()).
+			Scan(&req.ID, &req.CreatedAt); err != nil {
+			return err
+		}
+		pick := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`
+		if v.asPartner {
+			pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
+		}
+		tag, err := tx.Exec(ctx, `UPDATE serials SET `+v.statusCol+` = 'ASSIGNED', assigned_at = now(), `+v.requestCol+` = $2
+			WHERE product_id = $1 AND id IN (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+			v.productID, req.ID, count, a.TenantID)
+		if err != nil {
+			return err
+		}
+		if got := tag.RowsAffected(); got < int64(count) {
+			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
+		}
+		return auditTx(ctx, tx, a, "serials.request", v.productID, int64(count), map[string]any{"request": req.ID, "orderRef": orderRef})
+	})
+	if err != nil {
+		return nil, wrap("request serials", err)
+	}
+	return req, nil
+}
+
+// AssignToPartner implements pool.LifecycleService: the serials become Assigned
+// (to the CMO) in the MAH's pool and Available in the CMO's.
+func (d *DB) AssignToPartner(ctx context.Context, code string, partner int64, count int) (*pool.SerialRequest, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return nil, err
+	}
+	var req *pool.SerialRequest
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		v, err := visiblePool(ctx, tx, a, code)
+		if err != nil {
+			return err
+		}
+		if v.asPartner {
+			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", code)
+		}
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM partnerships WHERE mah_tenant_id = $1 AND cmo_tenant_id = $2)`,
+			a.TenantID, partner).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return &pool.Error{Code: pool.ENOTFOUND, Field: "partner", Message: "no partnership with that tenant"}
+		}
+		avail, err := available(ctx, tx, a, v.productID)
+		if err != nil {
+			return err
+		}
+		if err := checkCount(count, v.cap, avail, code); err != nil {
+			return err
+		}
+		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
+		if err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`, a.TenantID, v.productID, partner, count, a.Name()).
+			Scan(&req.ID, &req.CreatedAt); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE serials SET status = 'ASSIGNED', assigned_at = now(), request_id = $2,
+				partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL
+			WHERE product_id = $1 AND id IN (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'
+				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)`, v.productID, req.ID, count, partner)
+		if err != nil {
+			return err
+		}
+		if got := tag.RowsAffected(); got < int64(count) {
+			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
+		}
+		return auditTx(ctx, tx, a, "serials.assign_partner", v.productID, int64(count), map[string]any{"request": req.ID, "partner": partner})
+	})
+	if err != nil {
+		return nil, wrap("assign serials to partner", err)
+	}
+	return req, nil
+}
+
+// ReleaseSerials implements pool.LifecycleService.
+func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (int, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return 0, err
+	}
+	if len(values) == 0 || len(values) > pool.MaxBatch {
+		return 0, pool.Invalid("serials", "release 1 to %d serials at a time, got %d", pool.MaxBatch, len(values))
+	}
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		v, err := visiblePool(ctx, tx, a, code)
+		if err != nil {
+			return err
+		}
+		// Lock what exists first, so the checks below see settled rows.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM serials WHERE product_id = $1 AND value = ANY($2) FOR UPDATE`, v.productID, values); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT u.v, s.id, s.tenant_id, s.status, s.source, s.partner_tenant_id, s.partner_status, s.pack_status
+			FROM unnest($2::text[]) WITH ORDINALITY u(v, n)
+			LEFT JOIN serials s ON s.product_id = $1 AND s.value = u.v
+			ORDER BY u.n`, v.productID, values)
+		if err != nil {
+			return err
+		}
+		bad := &pool.BatchError{Code: pool.EINVALID}
+		seen := make(map[string]bool, len(values))
+		var ids []int64
+		var row int64
+		for rows.Next() {
+			var value string
+			var id, owner, partner *int64
+			var status, source, partnerStatus, pack *string
+			if err := rows.Scan(&value, &id, &owner, &status, &source, &partner, &partnerStatus, &pack); err != nil {
+				return err
+			}
+			row++
+			reject := func(code, reason string) { bad.Add(pool.RowError{Row: row, Value: value, Code: code, Reason: reason}) }
+			mine := id != nil && (!v.asPartner || (partner != nil && *partner == a.TenantID))
+			switch {
+			case seen[value]:
+				reject("duplicate_in_batch", "the serial is listed twice")
+			case !mine:
+				reject("not_found", "no such serial in your pool")
+			case v.asPartner && *partnerStatus != string(pool.Assigned), !v.asPartner && *status != string(pool.Assigned):
+				reject("not_assigned", "the serial is Available already")
+			case *source == string(pool.SourceExternal):
+				reject("external", "external serials were used outside the pool and can never be released")
+			case !v.asPartner && partner != nil:
+				reject("assigned_to_partner", "the serial is assigned to a partner")
+			case pack != nil:
+				reject("has_pack_events", "the serial has pack events: its pack exists")
+			default:
+				ids = append(ids, *id)
+			}
+			seen[value] = true
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if bad.Total > 0 {
+			return bad.AsError()
+		}
+		if _, err := tx.Exec(ctx, `UPDATE serials SET `+v.statusCol+` = 'AVAILABLE', `+v.requestCol+` = NULL
+			WHERE product_id = $1 AND id = ANY($2)`, v.productID, ids); err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, a, "serials.release", v.productID, int64(len(ids)), nil)
+	})
+	if err != nil {
+		return 0, wrap("release serials", err)
+	}
+	return len(values), nil
+}
+
+// RecordPackEvents implements pool.LifecycleService: set-based, so a batch of
+// thousands costs a handful of statements.
+func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleOperator); err != nil {
+		return nil, err
+	}
+	if len(events) == 0 || len(events) > pool.MaxBatch {
+		return nil, pool.Invalid("input", "record 1 to %d pack events at a time, got %d", pool.MaxBatch, len(events))
+	}
+	codes, values := make([]string, len(events)), make([]string, len(events))
+	for i, e := range events {
+		codes[i], values[i] = e.ProductCode, e.Serial
+	}
+	res := &pool.PackEventsResult{}
+	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM serials s JOIN products p ON p.id = s.product_id
+			JOIN unnest($1::text[], $2::text[]) u(code, v) ON p.code = u.code AND s.value = u.v
+			FOR UPDATE OF s`, codes, values); err != nil {
+			return err
+		}
+		type state struct {
+			productID, owner   int64
+			id                 *int64
+			partner            *int64
+			status, partnerSt  *string
+			pack               pool.PackStatus
+			reason             *pool.Reason
+			visible, asPartner bool
+		}
+		states := make([]state, 0, len(events))
+		rows, err := tx.Query(ctx, `SELECT coalesce(p.id, 0), coalesce(p.tenant_id, 0), s.id, s.partner_tenant_id, s.status, s.partner_status,
+				coalesce(s.pack_status, 'ACTIVE'), s.pack_reason
+			FROM unnest($1::text[], $2::text[]) WITH ORDINALITY u(code, v, n)
+			LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR EXISTS (
+				SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3))
+			LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v
+			ORDER BY u.n`, codes, values, a.TenantID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var s state
+			var pack string
+			if err := rows.Scan(&s.productID, &s.owner, &s.id, &s.partner, &s.status, &s.partnerSt, &pack, &s.reason); err != nil {
+				return err
+			}
+			s.pack = pool.PackStatus(pack)
+			s.asPartner = s.owner != a.TenantID
+			s.visible = s.id != nil && (!s.asPartner || (s.partner != nil && *s.partner == a.TenantID))
+			states = append(states, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+
+		// Apply events in order; later events on the same serial see earlier ones.
+		type key struct {
+			product int64
+			value   string
+		}
+		current := map[key]*state{}
+		bad := &pool.BatchError{Code: pool.EINVALID}
+		var newExternal []int // indexes of events storing an unknown external serial
+		type out struct {
+			i      int
+			status pool.PackStatus
+		}
+		var applied []out
+		for i, e := range events {
+			reject := func(code, reason string) {
+				bad.Add(pool.RowError{Row: int64(i + 1), Value: e.Serial, Code: code, Reason: reason})
+			}
+			s := &states[i]
+			if s.productID == 0 {
+				reject("product_not_found", fmt.Sprintf("no product with code %q", e.ProductCode))
+				continue
+			}
+			k := key{s.productID, e.Serial}
+			if prev, ok := current[k]; ok {
+				s = prev
+			} else {
+				current[k] = s
+			}
+			if !s.visible {
+				if s.id != nil || s.asPartner || e.Event != pool.Commission {
+					reject("not_found", "no such serial in your pool")
+					continue
+				}
+				if err := gs1.ValidSerial(e.Serial); err != nil {
+					reject("serial_"+err.(*gs1.Error).Rule, err.Error())
+					continue
+				}
+				// An unknown but valid serial commissioned by a line: an external one.
+				newExternal = append(newExternal, i)
+				s.visible, s.status, s.pack = true, ptr(string(pool.Assigned)), pool.PackActive
+			}
+			poolStatus := s.status
+			if s.asPartner {
+				poolStatus = s.partnerSt
+			}
+			if e.Event == pool.Commission && *poolStatus != string(pool.Assigned) {
+				reject("not_assigned", "an Available serial cannot be commissioned: request it first")
+				continue
+			}
+			next, rerr := pool.Transition(s.pack, s.reason, e.Event, e.Reason)
+			if rerr != nil {
+				reject(rerr.Code, rerr.Reason)
+				continue
+			}
+			s.pack, s.reason = next, e.Reason
+			applied = append(applied, out{i, next})
+		}
+		if bad.Total > 0 {
+			return bad.AsError()
+		}
+
+		if len(newExternal) > 0 {
+			pids, vals := make([]int64, len(newExternal)), make([]string, len(newExternal))
+			for j, i := range newExternal {
+				pids[j], vals[j] = states[i].productID, events[i].Serial
+			}
+			rows, err := tx.Query(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, assigned_at)
+				SELECT u.p, $3, 'ASSIGNED', 'EXTERNAL', u.v, now() FROM unnest($1::bigint[], $2::text[]) u(p, v)
+				ON CONFLICT (product_id, value) DO NOTHING
+				RETURNING product_id, value, id`, pids, vals, a.TenantID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var p, id int64
+				var v string
+				if err := rows.Scan(&p, &v, &id); err != nil {
+					return err
+				}
+				current[key{p, v}].id = &id
+				res.StoredExternal++
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if res.StoredExternal != len(newExternal) {
+				return pool.Errorf(pool.ECONFLICT, "some external serials were stored concurrently; retry the batch")
+			}
+		}
+
+		var actor string
+		if err := tx.QueryRow(ctx, `SELECT name || ' (' || $2 || ')' FROM tenants WHERE id = $1`, a.TenantID, a.Name()).Scan(&actor); err != nil {
+			return err
+		}
+		n := len(applied)
+		pids, ids, owners, partners := make([]int64, n), make([]int64, n), make([]int64, n), make([]*int64, n)
+		evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]time.Time, n)
+		now := time.Now()
+		for j, o := range applied {
+			e, s := events[o.i], current[key{states[o.i].productID, events[o.i].Serial}]
+			pids[j], ids[j], owners[j], partners[j] = states[o.i].productID, *s.id, states[o.i].owner, s.partner
+			evs[j], sts[j] = string(e.Event), string(o.status)
+			if e.Reason != nil {
+				rsn[j] = ptr(string(*e.Reason))
+			}
+			ats[j] = e.At
+			if e.At.IsZero() {
+				ats[j] = now
+			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor)
+			SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, at, $9
+			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+				u(p, s, t, pt, e, st, r, at)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor); err != nil {
+			return err
+		}
+		// The last event of each serial decides its pack status.
+		if _, err := tx.Exec(ctx, `UPDATE serials s SET pack_status = u.st::pack_status, pack_reason = u.r::decommission_reason
+			FROM (SELECT DISTINCT ON (p, s) p, s, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+				WITH ORDINALITY u(p, s, st, r, n) ORDER BY p, s, n DESC) u
+			WHERE s.product_id = u.p AND s.id = u.s`, pids, ids, sts, rsn); err != nil {
+			return err
+		}
+		res.Recorded = n
+		return auditTx(ctx, tx, a, "pack.events", 0, int64(n), map[string]any{"storedExternal": res.StoredExternal})
+	})
+	if err != nil {
+		return nil, wrap("record pack events", err)
+	}
+	return res, nil
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,87 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// An SSCC pool is a product row with code schema SSCC and code = extension
+// digit + GS1 company prefix, so SSCCs are stored, counted, requested, released
+// and tracked exactly like serials.
+
+// CreateSSCCPool implements pool.LifecycleService.
+func (d *DB) CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*pool.Product, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	code, err := pool.SSCCPoolCode(companyPrefix, extension)
+	if err != nil {
+		return nil, err
+	}
+	return d.createProduct(ctx, a, productRow{Code: code, CodeSchema: string(pool.SSCC), Name: "SSCC pool " + code,
+		Source: string(pool.SourceSNM), SerialAlphabet: string(pool.Numeric), SerialLength: 18})
+}
+
+// SSCCPools implements pool.LifecycleService.
+func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
+	var rows []productRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE tenant_id = @tenant AND code_schema = 'SSCC' ORDER BY code`,
+			map[string]any{"tenant": a.TenantID}).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, wrap("sscc pools", err)
+	}
+	pools := make([]*pool.Product, len(rows))
+	for i := range rows {
+		pools[i] = rows[i].domain()
+	}
+	return pools, nil
+}
+
+// UpdateLimits implements pool.LifecycleService.
+func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	var rows []productRow
+	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+		err := tx.Raw(`UPDATE products SET
+				request_cap = coalesce(@cap, request_cap),
+				low_threshold = coalesce(@low, low_threshold),
+				replenish_to = CASE WHEN @to::int IS NULL THEN replenish_to ELSE nullif(@to::int, 0) END
+			WHERE code = @code AND tenant_id = @tenant
+			RETURNING `+productColumns, map[string]any{"cap": l.RequestCap, "low": l.LowThreshold, "to": l.ReplenishTo,
+			"code": l.ProductCode, "tenant": a.TenantID}).Scan(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		if r := rows[0]; r.ReplenishTo != nil && *r.ReplenishTo <= r.LowThreshold {
+			return pool.Invalid("replenishTo", "replenishTo (%d) must be above lowThreshold (%d)", *r.ReplenishTo, r.LowThreshold)
+		}
+		return audit(tx, a, "product.limits", &rows[0].ID, nil, map[string]any{"requestCap": l.RequestCap,
+			"lowThreshold": l.LowThreshold, "replenishTo": l.ReplenishTo})
+	})
+	if err != nil {
+		return nil, wrap("update limits", err)
+	}
+	if len(rows) == 0 {
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", l.ProductCode)}
+	}
+	return rows[0].domain(), nil
+}

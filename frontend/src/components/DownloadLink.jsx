@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * A download that needs the API key: a real link (so it reads and behaves as one), whose
+ * click fetches the file with the Authorization header and saves it from a Blob.
+ */
+import { useState } from 'preact/hooks';
+import { isAbort } from '../api.js';
+import { saveBlob } from '../files.js';
+import { useClient } from './context.js';
+import { DownloadIcon } from './icons.jsx';
+
+/**
+ * @param {{path: string, filename: string, children: import('preact').ComponentChildren,
+ *   class?: string, onSaved?: (filename: string, blob: Blob) => void}} props
+ */
+export function DownloadLink({ path, filename, children, class: cls = 'button', onSaved }) {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  /** @param {MouseEvent} event */
+  async function download(event) {
+    // Always handled here, also for modified clicks: a new tab would not carry the key.
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const { blob, filename: suggested } = await client.get(path, { as: 'blob' });
+      const name = suggested || filename;
+      saveBlob(blob, name);
+      onSaved?.(name, blob);
+    } catch (err) {
+      if (!isAbort(err)) setError(/** @type {Error} */ (err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <span class="download">
+      <a class={cls} href={path} download={filename} onClick={download} aria-busy={busy ? 'true' : undefined}>
+        <DownloadIcon />
+        {children}
+        {busy ? <span class="visually-hidden"> (downloading)</span> : null}
+      </a>
+      <span class="download-error" role="alert">
+        {error ? `Download failed: ${error}` : ''}
+      </span>
+    </span>
+  );
+}

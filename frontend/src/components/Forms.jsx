@@ -1,0 +1,171 @@
+// @ts-check
+/**
+ * Pieces shared by the action forms: the async action hook, the error callout with the
+ * refused rows of a batch (`extensions.rows`), and the success note. Errors and results
+ * are announced (role=alert / role=status); the row table itself is not read out in full.
+ */
+import { useRef, useState } from 'preact/hooks';
+import { isAbort } from '../api.js';
+import { formatCount } from '../format.js';
+
+/**
+ * @template T
+ * @typedef {object} Action
+ * @property {boolean} busy
+ * @property {any} error the ApiError of the last run, or null
+ * @property {T | null} result the value of the last successful run
+ * @property {(fn: () => Promise<T>) => Promise<T | undefined>} run
+ * @property {() => void} reset
+ */
+
+/**
+ * Runs one async action at a time and keeps its busy / error / result state.
+ * @template T
+ * @returns {Action<T>}
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(/** @type {any} */ (null));
+  const [result, setResult] = useState(/** @type {T | null} */ (null));
+  const running = useRef(false);
+  return {
+    busy,
+    error,
+    result,
+    async run(fn) {
+      if (running.current) return undefined;
+      running.current = true;
+      setBusy(true);
+      setError(null);
+      setResult(null);
+      try {
+        const value = await fn();
+        setResult(value);
+        return value;
+      } catch (err) {
+        if (!isAbort(err)) setError(err);
+        return undefined;
+      } finally {
+        running.current = false;
+        setBusy(false);
+      }
+    },
+    reset() {
+      setError(null);
+      setResult(null);
+    },
+  };
+}
+
+/**
+ * The error of an action: the server's message (which names the rule broken) and its
+ * code, then the refused rows when the server listed them.
+ * @param {{error: {message: string, code?: string, rows?: import('../api.js').RowError[], total?: number},
+ *   title?: string}} props
+ */
+export function ActionError({ error, title }) {
+  const rows = error.rows || [];
+  return (
+    <div class="action-error" data-testid="action-error">
+      <div class="callout callout-error" role="alert">
+        {title ? <p class="callout-title">{title}</p> : null}
+        <p class="callout-message">
+          {error.message}
+          {error.code ? <span class="error-code"> ({error.code})</span> : null}
+        </p>
+      </div>
+      {rows.length > 0 ? <RowErrors rows={rows} total={error.total ?? rows.length} /> : null}
+    </div>
+  );
+}
+
+/**
+ * The refused rows of a batch: row, serial, rule (machine code) and reason.
+ * @param {{rows: import('../api.js').RowError[], total: number}} props
+ */
+export function RowErrors({ rows, total }) {
+  return (
+    <div class="row-errors">
+      <p class="row-errors-summary">{rowErrorSummary(rows.length, total)}</p>
+      <div class="table-scroll row-errors-scroll" role="region" aria-label="Refused rows" tabIndex={0}>
+        <table class="data-table row-errors-table">
+          <thead>
+            <tr>
+              <th scope="col" class="num">
+                Row
+              </th>
+              <th scope="col">Serial</th>
+              <th scope="col">Rule</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={`${r.row}-${i}`} data-code={r.code}>
+                <td class="num">{formatCount(r.row)}</td>
+                <th scope="row" class="mono serial-value">
+                  {r.value === '' ? <span class="muted">(empty)</span> : r.value}
+                </th>
+                <td>
+                  <code class="rule">{r.code}</code>
+                </td>
+                <td class="reason">{r.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * "1 row was refused", "3 rows were refused", "250 rows were refused; the first 100 are listed".
+ * @param {number} listed
+ * @param {number} total
+ */
+export function rowErrorSummary(listed, total) {
+  const n = Math.max(total, listed);
+  const head = `${formatCount(n)} ${n === 1 ? 'row was' : 'rows were'} refused; nothing was changed.`;
+  return n > listed ? `${head} The first ${formatCount(listed)} are listed.` : head;
+}
+
+/**
+ * A success note, announced politely.
+ * @param {{children: import('preact').ComponentChildren}} props
+ */
+export function SuccessNote({ children }) {
+  return (
+    <div class="callout callout-success" role="status" data-testid="action-success">
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A labelled form field with hint and error wired by id.
+ * @param {{id: string, label: string, hint?: import('preact').ComponentChildren, error?: string | null,
+ *   children: (describedBy: string | undefined, invalid: boolean) => import('preact').ComponentChildren,
+ *   class?: string}} props
+ */
+export function Field({ id, label, hint, error, children, class: cls }) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${cls ? ` ${cls}` : ''}`}>
+      <label class="field-label" for={id}>
+        {label}
+      </label>
+      {children(ids, !!error)}
+      {hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
