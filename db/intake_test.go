@@ -94,7 +94,9 @@ func TestReceiveFromEverySource(t *testing.T) {
 	assertCountersExact(t, w)
 }
 
-func (w *world) mahOperator(t *testing.T) context.Context { return w.actor(t, w.mah, pool.RoleOperator) }
+func (w *world) mahOperator(t *testing.T) context.Context {
+	return w.actor(t, w.mah, pool.RoleOperator)
+}
 
 // TestReceiveRejectsBadBatchesWhole tries every class of bad input: each batch
 // stores nothing, and its error names the offending rows and counts them all.

@@ -22,7 +22,7 @@ type productRow struct {
 	LowThreshold   int
 	SerialAlphabet string
 	SerialLength   int
-	RequestCap     int `gorm:"->"`
+	RequestCap     int  `gorm:"->"`
 	ReplenishTo    *int `gorm:"->"`
 }
 

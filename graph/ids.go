@@ -75,3 +75,19 @@ func parseTenantID(s, field string) (int64, error) {
 	}
 	return id, nil
 }
+
+// RequestID is a serial request's opaque id.
+func RequestID(id int64) string { return globalID("SerialRequest", id) }
+
+// ParseRequestID reads a serial request's opaque id.
+func ParseRequestID(s string) (int64, error) {
+	key, err := decode("SerialRequest", s, "id")
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return 0, pool.Invalid("id", "id is not a valid serial request id")
+	}
+	return id, nil
+}

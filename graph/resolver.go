@@ -13,6 +13,7 @@ type Services interface {
 	pool.PoolService
 	pool.IntakeService
 	pool.LifecycleService
+	pool.ExportService
 }
 
 // Resolver is the root resolver; it holds the services.

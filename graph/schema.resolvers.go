@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -242,13 +241,9 @@ func (r *queryResolver) Serial(ctx context.Context, productCode string, value st
 }
 
 func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error) {
-	key, err := decode("SerialRequest", id, "id")
+	n, err := ParseRequestID(id)
 	if err != nil {
 		return nil, nil // a forged id finds nothing
-	}
-	n, err := strconv.ParseInt(key, 10, 64)
-	if err != nil {
-		return nil, nil
 	}
 	req, err := r.svc.SerialRequestByID(ctx, n)
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
@@ -287,7 +282,7 @@ func (r *serialResolver) DigitalLink(ctx context.Context, obj *pool.Serial) (*st
 }
 
 func (r *serialRequestResolver) ID(ctx context.Context, obj *pool.SerialRequest) (string, error) {
-	return globalID("SerialRequest", obj.ID), nil
+	return RequestID(obj.ID), nil
 }
 
 func (r *serialRequestResolver) Partner(ctx context.Context, obj *pool.SerialRequest) (*pool.Tenant, error) {

@@ -196,3 +196,22 @@ func SSCCPoolCode(companyPrefix string, extension int) (string, error) {
 	}
 	return strconv.Itoa(extension) + companyPrefix, nil
 }
+
+// PartnerSerial is one serial an MAH assigned to a partner, for the CSV export.
+type PartnerSerial struct {
+	ProductCode   string
+	Value         string
+	AssignedAt    *time.Time
+	PartnerStatus Status
+	PackStatus    PackStatus
+}
+
+// ExportService streams large result sets row by row.
+type ExportService interface {
+	// EachRequestSerial calls fn for each serial of the caller's request, in
+	// hand-out order, with its extra parameters.
+	EachRequestSerial(ctx context.Context, requestID int64, fn func(value string, extra map[string]string) error) error
+	// EachPartnerSerial calls fn for each serial the caller assigned to partner,
+	// of one product or (productCode "") all.
+	EachPartnerSerial(ctx context.Context, partner int64, productCode string, fn func(PartnerSerial) error) error
+}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
@@ -15,24 +18,40 @@ import (
 // API key; a push also sends its channel's key (X-Channel-Key), whose type is
 // the serials' source.
 //
-//	POST /api/v2/products/{code}/serials   push serials: a JSON array, NDJSON or CSV body, streamed
-//	GET  /api/v2/products/{code}/pool      the pool's counts
-//	GET  /api/v2/intake/{key}              a batch by Idempotency-Key: progress, then result
+//	POST /api/v2/products/{code}/serials       push serials: a JSON array, NDJSON or CSV body, streamed
+//	POST /api/v2/products/{code}/requests      request serials for an order: {count, orderRef}; streams them back
+//	POST /api/v2/products/{code}/release       release serials: {serials: [...]}
+//	POST /api/v2/products/{code}/commission    commission packs: {serials: [...], at}
+//	POST /api/v2/products/{code}/decommission  decommission packs: {serials: [...], reason, at}
+//	GET  /api/v2/products/{code}/pool          the pool's counts
+//	GET  /api/v2/requests/{id}/serials.csv     a request's serials as CSV
+//	GET  /api/v2/partners/{tenant}/serials.csv what the caller assigned to a partner, as CSV
+//	GET  /api/v2/intake/{key}                  a batch by Idempotency-Key: progress, then result
+//
+// People uploading a file in the web app name the source (?source=) instead of
+// presenting a channel key. Extra parameters (TraceLink crypto data) are only
+// returned to callers presenting a channel key.
 func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Handler) http.Handler) {
 	mux.Handle("POST /api/v2/products/{code}/serials", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		ch, err := svc.ChannelByKey(ctx, r.Header.Get("X-Channel-Key"))
-		if err != nil {
-			writeError(w, statusOf(err), err)
-			return
+		in := pool.Intake{ProductCode: r.PathValue("code"), IdempotencyKey: r.Header.Get("Idempotency-Key")}
+		if source := r.URL.Query().Get("source"); source != "" && r.Header.Get("X-Channel-Key") == "" {
+			in.Source = pool.Source(source)
+		} else {
+			ch, err := svc.ChannelByKey(ctx, r.Header.Get("X-Channel-Key"))
+			if err != nil {
+				writeError(w, statusOf(err), err)
+				return
+			}
+			in.Source, in.ChannelID = ch.Source, ch.ID
 		}
 		rows, err := bodyRows(r)
 		if err != nil {
 			writeError(w, http.StatusUnsupportedMediaType, err)
 			return
 		}
-		res, err := svc.Receive(ctx, pool.Intake{ProductCode: r.PathValue("code"), Source: ch.Source, ChannelID: ch.ID,
-			IdempotencyKey: r.Header.Get("Idempotency-Key"), Rows: rows})
+		in.Rows = rows
+		res, err := svc.Receive(ctx, in)
 		if err != nil {
 			writeError(w, statusOf(err), err)
 			return
@@ -59,6 +78,132 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 			"assigned": c[0].Assigned, "total": c[0].Total(), "low": c[0].Low(p.LowThreshold)})
 	})))
 
+	mux.Handle("POST /api/v2/products/{code}/requests", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Count    int    `json:"count"`
+			OrderRef string `json:"orderRef"`
+		}
+		if !decodeJSON(w, r, &body) {
+			return
+		}
+		channel, ok := optionalChannel(w, r, svc)
+		if !ok {
+			return
+		}
+		req, err := svc.RequestSerials(r.Context(), r.PathValue("code"), body.Count, body.OrderRef)
+		if err != nil {
+			writeError(w, statusOf(err), err)
+			return
+		}
+		// The serials are assigned; stream them back as they are read.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"requestId":%q,"orderRef":%q,"count":%d,"serialsCsv":"/api/v2/requests/%s/serials.csv","serials":[`,
+			graph.RequestID(req.ID), body.OrderRef, req.Count, graph.RequestID(req.ID))
+		enc := json.NewEncoder(w)
+		first := true
+		err = svc.EachRequestSerial(r.Context(), req.ID, func(value string, extra map[string]string) error {
+			if !first {
+				w.Write([]byte{','})
+			}
+			first = false
+			if !channel {
+				extra = nil
+			}
+			return enc.Encode(pool.SerialInput{Value: value, Extra: extra})
+		})
+		if err != nil {
+			return // the status is sent; a broken stream is all the client can see
+		}
+		w.Write([]byte("]}\n"))
+	})))
+
+	mux.Handle("POST /api/v2/products/{code}/release", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Serials []string `json:"serials"`
+		}
+		if !decodeJSON(w, r, &body) {
+			return
+		}
+		n, err := svc.ReleaseSerials(r.Context(), r.PathValue("code"), body.Serials)
+		if err != nil {
+			writeError(w, statusOf(err), err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"released": n})
+	})))
+
+	packEvents := func(event pool.PackEventType) http.Handler {
+		return bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var body struct {
+				Serials []string     `json:"serials"`
+				Reason  *pool.Reason `json:"reason"`
+				At      time.Time    `json:"at"`
+			}
+			if !decodeJSON(w, r, &body) {
+				return
+			}
+			events := make([]pool.PackEventInput, len(body.Serials))
+			for i, s := range body.Serials {
+				events[i] = pool.PackEventInput{ProductCode: r.PathValue("code"), Serial: s, Event: event, Reason: body.Reason, At: body.At}
+			}
+			res, err := svc.RecordPackEvents(r.Context(), events)
+			if err != nil {
+				writeError(w, statusOf(err), err)
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"recorded": res.Recorded, "storedExternal": res.StoredExternal})
+		}))
+	}
+	mux.Handle("POST /api/v2/products/{code}/commission", packEvents(pool.Commission))
+	mux.Handle("POST /api/v2/products/{code}/decommission", packEvents(pool.Decommission))
+
+	mux.Handle("GET /api/v2/requests/{id}/serials.csv", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := graph.ParseRequestID(r.PathValue("id"))
+		if err == nil {
+			_, err = svc.SerialRequestByID(r.Context(), id)
+		}
+		if err != nil {
+			writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such serial request"))
+			return
+		}
+		channel, ok := optionalChannel(w, r, svc)
+		if !ok {
+			return
+		}
+		cw := startCSV(w, "request-"+r.PathValue("id")+".csv")
+		header := []string{"serial"}
+		if channel {
+			header = append(header, "91", "92")
+		}
+		cw.Write(header)
+		svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
+			if channel {
+				return cw.Write([]string{value, extra["91"], extra["92"]})
+			}
+			return cw.Write([]string{value})
+		})
+		cw.Flush()
+	})))
+
+	mux.Handle("GET /api/v2/partners/{tenant}/serials.csv", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		partner, err := graph.ParseTenantID(r.PathValue("tenant"))
+		if err != nil {
+			writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such partner"))
+			return
+		}
+		cw := startCSV(w, "partner-serials.csv")
+		cw.Write([]string{"product_code", "serial", "assigned_at", "partner_status", "pack_status"})
+		svc.EachPartnerSerial(r.Context(), partner, r.URL.Query().Get("productCode"), func(s pool.PartnerSerial) error {
+			at := ""
+			if s.AssignedAt != nil {
+				at = s.AssignedAt.UTC().Format(time.RFC3339)
+			}
+			return cw.Write([]string{s.ProductCode, s.Value, at, string(s.PartnerStatus), string(s.PackStatus)})
+		})
+		cw.Flush()
+	})))
+
 	mux.Handle("GET /api/v2/intake/{key}", api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.PathValue("key")
 		running, n, res, err := svc.IntakeProgress(r.Context(), key)
@@ -74,6 +219,37 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		}
 		writeJSON(w, http.StatusOK, body)
 	})))
+}
+
+// optionalChannel checks an X-Channel-Key when one is sent; it reports whether
+// the caller is a channel (entitled to extra parameters).
+func optionalChannel(w http.ResponseWriter, r *http.Request, svc graph.Services) (channel, ok bool) {
+	if r.Header.Get("X-Channel-Key") == "" {
+		return false, true
+	}
+	if _, err := svc.ChannelByKey(r.Context(), r.Header.Get("X-Channel-Key")); err != nil {
+		writeError(w, statusOf(err), err)
+		return false, false
+	}
+	return true, true
+}
+
+// decodeJSON reads a JSON request body into v, or answers 400.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	d := json.NewDecoder(r.Body)
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		writeError(w, statusOf(err), pool.Invalid("body", "the body must be a JSON object: %v", err))
+		return false
+	}
+	return true
+}
+
+// startCSV begins a streamed CSV download.
+func startCSV(w http.ResponseWriter, filename string) *csv.Writer {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	return csv.NewWriter(w)
 }
 
 // bodyRows picks the row reader for the body's media type.

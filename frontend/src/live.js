@@ -2,7 +2,8 @@
 /**
  * Live pool counts of one product. Today this polls `product(code) { pool }` every few
  * seconds; it is the single place to swap for a GraphQL subscription once the server has
- * one. Callers only see `watchPool(...)` → `stop()`.
+ * one. Callers only see `watchPool(...)` → `stop()`, and `stop.refresh()` to ask at once
+ * (after an action changed the pool).
  */
 import { PRODUCT_POOL_QUERY, isAbort } from './api.js';
 
@@ -12,7 +13,7 @@ export const POLL_INTERVAL_MS = 5000;
 /**
  * @typedef {{available: number, assigned: number, total: number, low: boolean}} Pool
  * @typedef {object} WatchHandlers
- * @property {(pool: Pool, lowThreshold: number) => void} onData
+ * @property {(pool: Pool, lowThreshold: number, product: any) => void} onData
  * @property {(error: Error) => void} [onError] a failed refresh; polling goes on
  * @property {() => void} [onGone] the product is no longer visible; polling stops
  */
@@ -25,7 +26,7 @@ export const POLL_INTERVAL_MS = 5000;
  * @param {string} code product code
  * @param {WatchHandlers} handlers
  * @param {{intervalMs?: number}} [options]
- * @returns {() => void} stop
+ * @returns {(() => void) & {refresh: () => Promise<void>}} stop, with refresh() to ask now
  */
 export function watchPool(client, code, handlers, options = {}) {
   const intervalMs = options.intervalMs ?? POLL_INTERVAL_MS;
@@ -45,16 +46,17 @@ export function watchPool(client, code, handlers, options = {}) {
       schedule();
       return;
     }
-    inflight = new AbortController();
+    const controller = new AbortController();
+    inflight = controller;
     try {
-      const data = await client.request(PRODUCT_POOL_QUERY, { code }, { signal: inflight.signal });
+      const data = await client.request(PRODUCT_POOL_QUERY, { code }, { signal: controller.signal });
       if (stopped) return;
       if (!data.product) {
         stopped = true;
         handlers.onGone?.();
         return;
       }
-      handlers.onData(data.product.pool, data.product.lowThreshold);
+      handlers.onData(data.product.pool, data.product.lowThreshold, data.product);
     } catch (error) {
       if (stopped || isAbort(error)) return;
       handlers.onError?.(/** @type {Error} */ (error));
@@ -63,15 +65,23 @@ export function watchPool(client, code, handlers, options = {}) {
         return;
       }
     } finally {
-      inflight = undefined;
+      if (inflight === controller) inflight = undefined;
     }
     schedule();
   }
 
   schedule();
-  return () => {
+  const stop = () => {
     stopped = true;
     clearTimeout(timer);
     inflight?.abort();
   };
+  /** Asks now (a refresh in flight is replaced), then goes on with the interval. */
+  stop.refresh = async () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    inflight?.abort();
+    await tick();
+  };
+  return stop;
 }

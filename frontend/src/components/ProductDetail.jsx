@@ -1,13 +1,15 @@
 // @ts-check
 /**
- * The expanded row of a product: its details and the pool donut, refreshed live.
+ * The expanded row of a product: its details and the pool donut, refreshed live, and the
+ * operator actions the viewer's role allows (each refreshes the counts at once).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PoolDonut } from '../donut.jsx';
 import { formatCount, schemaLabel, sourceLabel } from '../format.js';
 import { watchPool, POLL_INTERVAL_MS } from '../live.js';
 import { onLinkClick, serialsPath } from '../router.js';
 import { useClient } from './context.js';
+import { ProductActions } from './ProductActions.jsx';
 
 /**
  * @typedef {import('./ProductList.jsx').Product} Product
@@ -15,38 +17,47 @@ import { useClient } from './context.js';
  */
 
 /**
- * @param {{product: Product, pool: Pool, lowThreshold: number,
- *   onPool: (pool: Pool, lowThreshold: number) => void, intervalMs?: number}} props
+ * @param {{product: Product, onUpdate: (patch: Partial<Product>) => void, intervalMs?: number}} props
+ *   product: the row's current data (live counts and limits included)
  */
-export function ProductDetail({ product, pool, lowThreshold, onPool, intervalMs = POLL_INTERVAL_MS }) {
+export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS }) {
   const client = useClient();
   const [updatedAt, setUpdatedAt] = useState(() => new Date());
   const [liveError, setLiveError] = useState('');
   const [gone, setGone] = useState(false);
+  const watcher = useRef(/** @type {ReturnType<typeof watchPool> | null} */ (null));
 
-  useEffect(
-    () =>
-      watchPool(
-        client,
-        product.code,
-        {
-          onData(next, threshold) {
-            onPool(next, threshold);
-            setUpdatedAt(new Date());
-            setLiveError('');
-          },
-          onError(error) {
-            setLiveError(error.message);
-          },
-          onGone() {
-            setGone(true);
-          },
+  useEffect(() => {
+    const stop = watchPool(
+      client,
+      product.code,
+      {
+        onData(next, threshold, fresh) {
+          /** @type {Partial<Product>} */
+          const patch = { pool: next, lowThreshold: threshold };
+          if (fresh && typeof fresh.requestCap === 'number') patch.requestCap = fresh.requestCap;
+          if (fresh && 'replenishTo' in fresh) patch.replenishTo = fresh.replenishTo;
+          onUpdate(patch);
+          setUpdatedAt(new Date());
+          setLiveError('');
         },
-        { intervalMs },
-      ),
-    [product.code, intervalMs],
-  );
+        onError(error) {
+          setLiveError(error.message);
+        },
+        onGone() {
+          setGone(true);
+        },
+      },
+      { intervalMs },
+    );
+    watcher.current = stop;
+    return () => {
+      stop();
+      watcher.current = null;
+    };
+  }, [product.code, intervalMs]);
 
+  const { pool, lowThreshold } = product;
   const titleId = `detail-title-${product.id}`;
   return (
     <div class="detail" aria-labelledby={titleId} role="group">
@@ -73,12 +84,24 @@ export function ProductDetail({ product, pool, lowThreshold, onPool, intervalMs 
           </div>
           <div>
             <dt>Low-pool threshold</dt>
-            <dd>{formatCount(lowThreshold)}</dd>
+            <dd data-testid="low-threshold">{formatCount(lowThreshold)}</dd>
           </div>
           <div>
             <dt>Total serials</dt>
             <dd>{formatCount(pool.total)}</dd>
           </div>
+          {product.requestCap != null ? (
+            <div>
+              <dt>Cap per request</dt>
+              <dd data-testid="request-cap">{formatCount(product.requestCap)}</dd>
+            </div>
+          ) : null}
+          {product.requestCap != null ? (
+            <div>
+              <dt>Replenishment</dt>
+              <dd data-testid="replenish-to">{product.replenishTo ? `up to ${formatCount(product.replenishTo)}` : 'Off'}</dd>
+            </div>
+          ) : null}
         </dl>
         {pool.low ? (
           <p class="callout callout-warning">
@@ -105,6 +128,18 @@ export function ProductDetail({ product, pool, lowThreshold, onPool, intervalMs 
         </div>
       </div>
       <PoolDonut pool={pool} label={product.code} />
+      <ProductActions
+        product={product}
+        onChanged={() => watcher.current?.refresh()}
+        onLimits={(p) =>
+          onUpdate({
+            requestCap: p.requestCap,
+            lowThreshold: p.lowThreshold,
+            replenishTo: p.replenishTo,
+            ...(p.pool ? { pool: p.pool } : {}),
+          })
+        }
+      />
     </div>
   );
 }

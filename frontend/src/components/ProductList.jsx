@@ -19,7 +19,8 @@ const COLUMNS = 6;
 /**
  * @typedef {{available: number, assigned: number, total: number, low: boolean}} Pool
  * @typedef {{id: string, code: string, codeSchema: string, name: string, source: string,
- *   lowThreshold: number, owner: {id: string, name: string}, pool: Pool}} Product
+ *   lowThreshold: number, requestCap?: number, replenishTo?: number | null,
+ *   owner: {id: string, name: string}, pool: Pool}} Product
  * @typedef {{edges: {cursor: string, node: Product}[],
  *   pageInfo: {hasNextPage: boolean, endCursor: string | null}, totalCount: number}} ProductPage
  */
@@ -264,13 +265,12 @@ export function countText(n, search) {
  * @param {{product: Product, query: string, expanded: boolean, onToggle: () => void}} props
  */
 function ProductRow({ product, query, expanded, onToggle }) {
-  // Live counts while expanded; reset whenever the list brings fresh data.
-  const [pool, setPool] = useState(product.pool);
-  const [lowThreshold, setLowThreshold] = useState(product.lowThreshold);
+  // Live counts (and limits) while expanded; reset whenever the list brings fresh data.
+  const [current, setCurrent] = useState(product);
   useEffect(() => {
-    setPool(product.pool);
-    setLowThreshold(product.lowThreshold);
+    setCurrent(product);
   }, [product]);
+  const { pool, lowThreshold } = current;
 
   const detailId = `detail-${product.id}`;
   return (
@@ -321,15 +321,7 @@ function ProductRow({ product, query, expanded, onToggle }) {
       {expanded ? (
         <tr class="detail-row" id={detailId}>
           <td colSpan={COLUMNS}>
-            <ProductDetail
-              product={product}
-              pool={pool}
-              lowThreshold={lowThreshold}
-              onPool={(p, threshold) => {
-                setPool(p);
-                setLowThreshold(threshold);
-              }}
-            />
+            <ProductDetail product={current} onUpdate={(patch) => setCurrent((c) => ({ ...c, ...patch }))} />
           </td>
         </tr>
       ) : null}

@@ -1,0 +1,91 @@
+// @ts-check
+/**
+ * Release Assigned serials back to Available, all or nothing: paste them one per line. A
+ * refusal lists every refused serial and the rule (external, has pack events, …).
+ */
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { RELEASE_SERIALS } from '../api.js';
+import { formatCount } from '../format.js';
+import { describeSerialList, MAX_RELEASE, parseSerialList } from '../serial-list.js';
+import { useClient } from './context.js';
+import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+
+/**
+ * @param {{code: string, idPrefix: string, onDone?: (released: number) => void, noun?: string}} props
+ */
+export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
+  const client = useClient();
+  const action = /** @type {import('./Forms.jsx').Action<number>} */ (useAction());
+  const [text, setText] = useState('');
+  const [invalid, setInvalid] = useState(/** @type {string | null} */ (null));
+  const areaRef = useRef(/** @type {HTMLTextAreaElement | null} */ (null));
+  const list = useMemo(() => parseSerialList(text), [text]);
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    const problem =
+      list.values.length === 0
+        ? `Enter the ${noun} to release, one per line.`
+        : list.values.length > MAX_RELEASE
+          ? `At most ${formatCount(MAX_RELEASE)} ${noun} can be released at once; this list has ${formatCount(list.values.length)}.`
+          : null;
+    setInvalid(problem);
+    if (problem) return areaRef.current?.focus();
+    const values = list.values;
+    const released = await action.run(async () => {
+      const data = await client.request(RELEASE_SERIALS, { input: { productCode: code, serials: values } });
+      return data.releaseSerials.released;
+    });
+    if (released != null) {
+      setText('');
+      onDone?.(released);
+    }
+  }
+
+  return (
+    <form class="action-form" onSubmit={submit} noValidate>
+      <Field
+        id={`${idPrefix}-serials`}
+        label={`${noun[0].toUpperCase()}${noun.slice(1)} to release (one per line)`}
+        hint={
+          <>
+            Only Assigned {noun} the pool manages, without pack events, can go back to Available; all or nothing.
+            <span class="list-count" aria-live="polite" data-testid="release-count">
+              {text.trim() ? ` ${describeSerialList(list)}` : ''}
+            </span>
+          </>
+        }
+        error={invalid}
+      >
+        {(describedBy, bad) => (
+          <textarea
+            ref={areaRef}
+            id={`${idPrefix}-serials`}
+            class="input textarea mono"
+            rows={5}
+            spellcheck={false}
+            autocomplete="off"
+            value={text}
+            onInput={(e) => setText(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value)}
+            aria-describedby={describedBy}
+            aria-invalid={bad ? 'true' : undefined}
+          />
+        )}
+      </Field>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? 'Releasing…' : list.values.length ? `Release ${formatCount(list.values.length)} ${noun}` : `Release ${noun}`}
+        </button>
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title={`No ${noun} were released`} /> : null}
+        {action.result != null ? (
+          <SuccessNote>
+            Released <strong>{formatCount(action.result)}</strong> {noun}; they are Available again.
+          </SuccessNote>
+        ) : null}
+      </div>
+    </form>
+  );
+}
