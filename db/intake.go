@@ -430,6 +430,9 @@ func auditTx(ctx context.Context, tx pgx.Tx, a pool.Actor, action string, produc
 
 // wrap adds what was being done to an internal error; application errors pass as they are.
 func wrap(doing string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var pe *pool.Error
 	if errors.As(err, &pe) {
 		return pe

@@ -100,13 +100,16 @@ func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRe
 			Scan(&req.ID, &req.CreatedAt); err != nil {
 			return err
 		}
-		pick := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`
+		pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, count}
 		if v.asPartner {
 			pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
+			args = append(args, a.TenantID)
 		}
-		tag, err := tx.Exec(ctx, `UPDATE serials SET `+v.statusCol+` = 'ASSIGNED', assigned_at = now(), `+v.requestCol+` = $2
-			WHERE product_id = $1 AND id IN (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)`,
-			v.productID, req.ID, count, a.TenantID)
+		// A locking CTE is materialised once; an IN (sub-select) may be re-run by
+		// the planner and take more than LIMIT rows.
+		tag, err := tx.Exec(ctx, `WITH picked AS (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			UPDATE serials s SET `+v.statusCol+` = 'ASSIGNED', assigned_at = now(), `+v.requestCol+` = $2
+			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, args...)
 		if err != nil {
 			return err
 		}
@@ -161,10 +164,11 @@ func (d *DB) AssignToPartner(ctx context.Context, code string, partner int64, co
 			Scan(&req.ID, &req.CreatedAt); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE serials SET status = 'ASSIGNED', assigned_at = now(), request_id = $2,
+		tag, err := tx.Exec(ctx, `WITH picked AS (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'
+				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			UPDATE serials s SET status = 'ASSIGNED', assigned_at = now(), request_id = $2,
 				partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL
-			WHERE product_id = $1 AND id IN (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'
-				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)`, v.productID, req.ID, count, partner)
+			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, v.productID, req.ID, count, partner)
 		if err != nil {
 			return err
 		}

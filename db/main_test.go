@@ -7,6 +7,7 @@ import (
 
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/db/dbtest"
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -94,3 +95,5 @@ func (w *world) assignToCMO(t *testing.T, p *pool.Product, n int) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func gs1ValidSSCC(s string) error { return gs1.ValidSSCC(s) }

@@ -64,9 +64,9 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 		err := tx.Raw(`UPDATE products SET
 				request_cap = coalesce(@cap, request_cap),
 				low_threshold = coalesce(@low, low_threshold),
-				replenish_to = CASE WHEN @to::int IS NULL THEN replenish_to ELSE nullif(@to::int, 0) END
+				replenish_to = CASE WHEN CAST(@replenish AS int) IS NULL THEN replenish_to ELSE nullif(CAST(@replenish AS int), 0) END
 			WHERE code = @code AND tenant_id = @tenant
-			RETURNING `+productColumns, map[string]any{"cap": l.RequestCap, "low": l.LowThreshold, "to": l.ReplenishTo,
+			RETURNING `+productColumns, map[string]any{"cap": l.RequestCap, "low": l.LowThreshold, "replenish": l.ReplenishTo,
 			"code": l.ProductCode, "tenant": a.TenantID}).Scan(&rows).Error
 		if err != nil || len(rows) == 0 {
 			return err

@@ -151,9 +151,11 @@ function showTooltip(chart, tooltip, el) {
 
 /**
  * The donut with its legend.
- * @param {{pool: Pool, label: string}} props label names the product, e.g. its code
+ * @param {{pool: Pool, label: string, kind?: string, noun?: string}} props label names the
+ *   product, e.g. its code; kind names the pool ("Serial number pool", "SSCC pool"); noun
+ *   is what it counts ("serials", "SSCCs")
  */
-export function PoolDonut({ pool, label }) {
+export function PoolDonut({ pool, label, kind = 'Serial number pool', noun = 'serials' }) {
   const canvasRef = useRef(/** @type {HTMLCanvasElement | null} */ (null));
   const tooltipRef = useRef(/** @type {HTMLDivElement | null} */ (null));
   const chartRef = useRef(/** @type {ReturnType<typeof drawDonut> | null} */ (null));
@@ -176,7 +178,7 @@ export function PoolDonut({ pool, label }) {
   const items = donutLegend(pool);
   const total = pool.available + pool.assigned;
   return (
-    <figure class="donut" aria-label={`Serial number pool of ${label}`}>
+    <figure class="donut" aria-label={`${kind} of ${label}`}>
       <div class="donut-chart">
         <canvas ref={canvasRef} aria-hidden="true" />
         <div class="donut-center" aria-hidden="true">
@@ -195,7 +197,7 @@ export function PoolDonut({ pool, label }) {
               </span>{' '}
               <span class="legend-count">
                 {formatCount(item.count)}
-                <span class="visually-hidden"> serials</span>
+                <span class="visually-hidden">{` ${noun}`}</span>
               </span>{' '}
               <span class="legend-percent">({item.percent})</span>
             </li>
@@ -207,7 +209,7 @@ export function PoolDonut({ pool, label }) {
             </span>{' '}
             <span class="legend-count">
               {formatCount(total)}
-              <span class="visually-hidden"> serials</span>
+              <span class="visually-hidden">{` ${noun}`}</span>
             </span>
           </li>
         </ul>

@@ -1,0 +1,418 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// TestConcurrentRequestsNeverShareASerial runs 32 requests at once on one pool.
+func TestConcurrentRequestsNeverShareASerial(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	w.addSerials(t, p, "Q", 40000)
+	var wg sync.WaitGroup
+	reqs := make([]*pool.SerialRequest, 32)
+	for i := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if reqs[i], err = w.db.RequestSerials(w.mahAdmin, p.Code, 1000, fmt.Sprintf("order-%d", i)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := w.count(t, `SELECT count(*) FROM serials WHERE product_id = ? AND status = 'ASSIGNED'`, p.ID); n != 32000 {
+		t.Errorf("%d serials assigned by 32 requests of 1000", n)
+	}
+	if n := w.count(t, `SELECT count(DISTINCT request_id) FROM serials WHERE product_id = ?`, p.ID); n != 32 {
+		t.Errorf("serials carry %d distinct requests, want 32", n)
+	}
+	// Every request's page lists exactly its own 1000 serials.
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		var after int64
+		for {
+			page, err := w.db.RequestSerialsPage(w.mahViewer, r, after, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range page.Serials {
+				if seen[s.Value] {
+					t.Fatalf("serial %s handed out twice", s.Value)
+				}
+				seen[s.Value] = true
+				after = s.ID
+			}
+			if !page.HasNext {
+				break
+			}
+		}
+	}
+	if len(seen) != 32000 {
+		t.Errorf("requests list %d serials, want 32000", len(seen))
+	}
+	assertCountersExact(t, w)
+}
+
+func TestRequestLimits(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	w.addSerials(t, p, "L", 100)
+	cap := 50
+	if _, err := w.db.UpdateLimits(w.mahAdmin, pool.Limits{ProductCode: p.Code, RequestCap: &cap}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ctx   context.Context
+		count int
+		ref   string
+		code  string
+	}{
+		{w.mahAdmin, 51, "o", pool.EINVALID},   // over the cap
+		{w.mahAdmin, 0, "o", pool.EINVALID},    // nothing
+		{w.mahAdmin, 5, " ", pool.EINVALID},    // no order reference
+		{w.mahViewer, 5, "o", pool.EFORBIDDEN}, // a viewer
+		{w.otherAdmin, 5, "o", pool.ENOTFOUND}, // another tenant
+		{w.cmoAdmin, 5, "o", pool.ENOTFOUND},   // a CMO with nothing assigned
+	} {
+		if _, err := w.db.RequestSerials(tc.ctx, p.Code, tc.count, tc.ref); pool.ErrorCode(err) != tc.code {
+			t.Errorf("request %d %q: %v, want %s", tc.count, tc.ref, err, tc.code)
+		}
+	}
+	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 50, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 50, "b"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.db.RequestSerials(w.mahAdmin, p.Code, 1, "c")
+	var pe *pool.Error
+	if !errors.As(err, &pe) || pe.Code != pool.EINSUFFICIENT || pe.Message != fmt.Sprintf("asks for 1 serials of %s; 0 are available", p.Code) {
+		t.Errorf("empty pool: %v", err)
+	}
+	if n := w.count(t, `SELECT count(*) FROM serial_requests`); n != 2 {
+		t.Errorf("%d requests recorded; refused ones must leave nothing", n)
+	}
+	for _, l := range []pool.Limits{
+		{ProductCode: p.Code, RequestCap: ptr(0)},
+		{ProductCode: p.Code, LowThreshold: ptr(-1)},
+		{ProductCode: p.Code, ReplenishTo: ptr(1)}, // not above the low threshold (1)
+	} {
+		if _, err := w.db.UpdateLimits(w.mahAdmin, l); pool.ErrorCode(err) != pool.EINVALID {
+			t.Errorf("limits %+v: %v", l, err)
+		}
+	}
+	if _, err := w.db.UpdateLimits(w.mahOperator(t), pool.Limits{ProductCode: p.Code, RequestCap: ptr(5)}); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("operator set limits: %v", err)
+	}
+	if _, err := w.db.UpdateLimits(w.otherAdmin, pool.Limits{ProductCode: p.Code, RequestCap: ptr(5)}); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("other tenant set limits: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestReleaseRules(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	w.addSerials(t, p, "R", 20)
+	if _, err := w.db.Receive(w.mahAdmin, pool.Intake{ProductCode: p.Code, Source: pool.SourceExternal, Rows: rows("EXT1")}); err != nil {
+		t.Fatal(err)
+	}
+	req, err := w.db.RequestSerials(w.mahAdmin, p.Code, 10, "line 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := w.db.RequestSerialsPage(w.mahAdmin, req, 0, 100)
+	assigned := make([]string, len(page.Serials))
+	for i, s := range page.Serials {
+		assigned[i] = s.Value
+	}
+	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: assigned[0], Event: pool.Commission}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 2); err != nil {
+		t.Fatal(err)
+	}
+	var toCMO string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE partner_tenant_id = ? LIMIT 1`, w.cmo).Scan(&toCMO)
+	var free string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND status = 'AVAILABLE' LIMIT 1`, p.ID).Scan(&free)
+
+	// One bad serial refuses the whole batch, naming each refusal.
+	_, err = w.db.ReleaseSerials(w.mahAdmin, p.Code, []string{assigned[1], assigned[0], "EXT1", toCMO, free, "NOPE", assigned[1]})
+	var pe *pool.Error
+	if !errors.As(err, &pe) || pe.Batch == nil || pe.Batch.Total != 6 {
+		t.Fatalf("release: %v", err)
+	}
+	want := []string{"has_pack_events", "external", "assigned_to_partner", "not_assigned", "not_found", "duplicate_in_batch"}
+	for i, r := range pe.Batch.Rows {
+		if r.Code != want[i] || r.Row != int64(i+2) {
+			t.Errorf("row %d: %+v, want %s", i+2, r, want[i])
+		}
+	}
+	if n := w.count(t, `SELECT count(*) FROM serials WHERE product_id = ? AND status = 'ASSIGNED'`, p.ID); n != 13 {
+		t.Errorf("%d assigned after a refused release, want 13 (10 + 1 external + 2 partner)", n)
+	}
+	n, err := w.db.ReleaseSerials(w.mahOperator(t), p.Code, assigned[1:])
+	if err != nil || n != 9 {
+		t.Fatalf("release = %d, %v", n, err)
+	}
+	page, _ = w.db.RequestSerialsPage(w.mahAdmin, req, 0, 100)
+	if len(page.Serials) != 1 {
+		t.Errorf("the request still lists %d serials after 9 were released", len(page.Serials))
+	}
+	if _, err := w.db.ReleaseSerials(w.mahViewer, p.Code, []string{assigned[0]}); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("viewer release: %v", err)
+	}
+	assertCountersExact(t, w)
+}
+
+// TestPartnership walks the MAH-to-CMO flow and checks what each side sees.
+func TestPartnership(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSNM, pool.SerialFormat{})
+	if _, err := w.db.Generate(w.mahAdmin, pool.Generation{ProductCode: p.Code, Count: 500, Mode: pool.Random}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.other, 10); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("assign to a non-partner: %v", err)
+	}
+	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 501); pool.ErrorCode(err) != pool.EINSUFFICIENT {
+		t.Errorf("assign more than available: %v", err)
+	}
+	req, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 200)
+	if err != nil || *req.PartnerID != w.cmo {
+		t.Fatalf("assign = %+v, %v", req, err)
+	}
+	counts := func(ctx context.Context) pool.Counts {
+		c, err := w.db.Counts(ctx, []int64{p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c[0]
+	}
+	if c := counts(w.mahViewer); c.Available != 300 || c.Assigned != 200 {
+		t.Errorf("MAH pool = %+v", c)
+	}
+	if c := counts(w.cmoAdmin); c.Available != 200 || c.Assigned != 0 {
+		t.Errorf("CMO pool = %+v", c)
+	}
+	// The CMO requests and releases from what it was given, like its own.
+	cmoReq, err := w.db.RequestSerials(w.cmoAdmin, p.Code, 50, "cmo line")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := w.db.RequestSerialsPage(w.cmoAdmin, cmoReq, 0, 100)
+	if err != nil || len(page.Serials) != 50 || page.Serials[0].Source != pool.SourcePartner || page.Serials[0].Status != pool.Assigned {
+		t.Fatalf("CMO request page: %d %v", len(page.Serials), err)
+	}
+	if _, err := w.db.RequestSerials(w.cmoAdmin, p.Code, 151, "too many"); pool.ErrorCode(err) != pool.EINSUFFICIENT {
+		t.Errorf("CMO asked beyond what it was given: %v", err)
+	}
+	if _, err := w.db.ReleaseSerials(w.cmoAdmin, p.Code, []string{page.Serials[0].Value}); err != nil {
+		t.Fatal(err)
+	}
+	if c := counts(w.cmoAdmin); c.Available != 151 || c.Assigned != 49 {
+		t.Errorf("CMO pool after request and release = %+v", c)
+	}
+	if c := counts(w.mahViewer); c.Available != 300 || c.Assigned != 200 {
+		t.Errorf("MAH pool moved with the CMO's requests: %+v", c)
+	}
+	// The CMO records a pack event; the MAH sees it, another tenant sees nothing.
+	cmoSerial := page.Serials[1].Value
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: cmoSerial, Event: pool.Commission}}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := w.db.SerialByValue(w.mahViewer, p.Code, cmoSerial)
+	if err != nil || s.PackStatus != pool.PackCommissioned || s.Status != pool.Assigned || s.Source != pool.SourceSNM {
+		t.Fatalf("MAH view of the CMO's pack: %+v, %v", s, err)
+	}
+	h, err := w.db.PackHistory(w.mahViewer, s.ProductID, s.ID)
+	if err != nil || len(h) != 1 || h[0].Event != pool.Commission || h[0].Actor == "" {
+		t.Errorf("MAH sees history %+v, %v", h, err)
+	}
+	for _, who := range []context.Context{w.otherAdmin} {
+		if _, err := w.db.SerialByValue(who, p.Code, cmoSerial); pool.ErrorCode(err) != pool.ENOTFOUND {
+			t.Errorf("other tenant sees the serial: %v", err)
+		}
+	}
+	// A serial the MAH kept is invisible to the CMO.
+	var kept string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_tenant_id IS NULL LIMIT 1`, p.ID).Scan(&kept)
+	if _, err := w.db.SerialByValue(w.cmoAdmin, p.Code, kept); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("CMO sees a serial it was not given: %v", err)
+	}
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: kept, Event: pool.Commission}}); pool.ErrorCode(err) != pool.EINVALID {
+		t.Errorf("CMO commissioned a serial it was not given: %v", err)
+	}
+	// The export lists exactly what was assigned to the CMO.
+	var exported int
+	if err := w.db.EachPartnerSerial(w.mahViewer, w.cmo, "", func(ps pool.PartnerSerial) error {
+		exported++
+		if ps.ProductCode != p.Code || ps.AssignedAt == nil {
+			t.Errorf("export row %+v", ps)
+		}
+		return nil
+	}); err != nil || exported != 200 {
+		t.Errorf("export has %d rows, %v", exported, err)
+	}
+	exported = 0
+	w.db.EachPartnerSerial(w.otherAdmin, w.cmo, "", func(pool.PartnerSerial) error { exported++; return nil })
+	if exported != 0 {
+		t.Errorf("another tenant exports %d of the MAH's partner serials", exported)
+	}
+	partners, err := w.db.Partners(w.cmoAdmin)
+	if err != nil || len(partners) != 1 || partners[0].TenantID != w.mah || partners[0].IsCMO {
+		t.Errorf("CMO partners = %+v, %v", partners, err)
+	}
+	if _, err := w.db.CreatePartnership(w.mahAdmin, 999999); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("partnership with a missing tenant: %v", err)
+	}
+	if _, err := w.db.CreatePartnership(w.mahViewer, w.other); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("viewer created a partnership: %v", err)
+	}
+	assertCountersExact(t, w)
+}
+
+func TestPackEventTransitions(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	w.addSerials(t, p, "P", 10)
+	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 8, "o"); err != nil {
+		t.Fatal(err)
+	}
+	ev := func(serial string, e pool.PackEventType, r *pool.Reason) pool.PackEventInput {
+		return pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r}
+	}
+	sampled, destroyed := pool.Sampled, pool.Destroyed
+	// A whole lifecycle in one batch, in order.
+	res, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{
+		ev("P1", pool.Commission, nil), ev("P1", pool.Decommission, &sampled), ev("P1", pool.Reactivate, nil),
+		ev("P2", pool.Commission, nil), ev("P2", pool.Decommission, &destroyed),
+		ev("EXTERNAL-9", pool.Commission, nil), // unknown but valid: stored as external
+	})
+	if err != nil || res.Recorded != 6 || res.StoredExternal != 1 {
+		t.Fatalf("record = %+v, %v", res, err)
+	}
+	s, _ := w.db.SerialByValue(w.mahViewer, p.Code, "P1")
+	h, _ := w.db.PackHistory(w.mahViewer, p.ID, s.ID)
+	if s.PackStatus != pool.PackCommissioned || len(h) != 3 || h[1].Reason == nil || *h[1].Reason != pool.Sampled {
+		t.Errorf("P1: %+v history %+v", s, h)
+	}
+	s, _ = w.db.SerialByValue(w.mahViewer, p.Code, "P2")
+	if s.PackStatus != pool.PackDecommissioned || s.DecommissionReason == nil || *s.DecommissionReason != pool.Destroyed || s.Status != pool.Assigned {
+		t.Errorf("P2 = %+v; it stays Assigned", s)
+	}
+	s, _ = w.db.SerialByValue(w.mahViewer, p.Code, "EXTERNAL-9")
+	if s == nil || s.Source != pool.SourceExternal || s.Status != pool.Assigned || s.PackStatus != pool.PackCommissioned {
+		t.Errorf("external serial = %+v", s)
+	}
+	var p9 string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND status = 'AVAILABLE' LIMIT 1`, p.ID).Scan(&p9)
+
+	for _, tc := range []struct {
+		name string
+		e    pool.PackEventInput
+		code string
+	}{
+		{"commission twice", ev("P1", pool.Commission, nil), "illegal_transition"},
+		{"decommission an active pack", ev("P3", pool.Decommission, &sampled), "illegal_transition"},
+		{"decommission without reason", ev("P1", pool.Decommission, nil), "reason_required"},
+		{"reactivate a destroyed pack", ev("P2", pool.Reactivate, nil), "final_decommission"},
+		{"reactivate an active pack", ev("P3", pool.Reactivate, nil), "illegal_transition"},
+		{"reason on commission", ev("P3", pool.Commission, &sampled), "reason_not_allowed"},
+		{"commission an available serial", ev(p9, pool.Commission, nil), "not_assigned"},
+		{"unknown serial decommissioned", ev("NOPE", pool.Decommission, &sampled), "not_found"},
+		{"invalid external serial", ev("BAD SERIAL", pool.Commission, nil), "serial_charset"},
+		{"unknown product", pool.PackEventInput{ProductCode: "00000000000000", Serial: "P3", Event: pool.Commission}, "product_not_found"},
+	} {
+		_, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{ev("P4", pool.Commission, nil), tc.e})
+		var pe *pool.Error
+		if !errors.As(err, &pe) || pe.Batch == nil || pe.Batch.Rows[0].Code != tc.code || pe.Batch.Rows[0].Row != 2 || pe.Batch.Rows[0].Reason == "" {
+			t.Errorf("%s: %v, want %s on row 2", tc.name, err, tc.code)
+		}
+	}
+	// Refused batches recorded nothing: P4 is still ACTIVE.
+	s, _ = w.db.SerialByValue(w.mahViewer, p.Code, "P4")
+	if s.PackStatus != pool.PackActive {
+		t.Errorf("P4 = %s after refused batches", s.PackStatus)
+	}
+	if err := w.db.Gorm().Exec(`UPDATE pack_events SET reason = NULL`).Error; err == nil {
+		t.Error("pack history was rewritten")
+	}
+	assertCountersExact(t, w)
+}
+
+func TestSSCCPool(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sp, err := w.db.CreateSSCCPool(w.mahAdmin, "4012345", 3)
+	if err != nil || sp.Code != "34012345" || sp.CodeSchema != pool.SSCC {
+		t.Fatalf("CreateSSCCPool = %+v, %v", sp, err)
+	}
+	if _, err := w.db.Generate(w.mahAdmin, pool.Generation{ProductCode: sp.Code, Count: 1000, Mode: pool.Sequential}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Generate(w.mahAdmin, pool.Generation{ProductCode: sp.Code, Count: 1, Mode: pool.Random}); pool.ErrorCode(err) != pool.EINVALID {
+		t.Errorf("random SSCCs: %v", err)
+	}
+	var values []string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? ORDER BY id`, sp.ID).Scan(&values)
+	if len(values) != 1000 || values[0] != "340123450000000017" {
+		t.Fatalf("%d SSCCs, first %q", len(values), values[0])
+	}
+	for _, v := range values {
+		if err := gs1ValidSSCC(v); err != nil {
+			t.Fatalf("SSCC %s: %v", v, err)
+		}
+	}
+	// External SSCCs are received; non-SSCCs refused.
+	if _, err := w.db.Receive(w.mahAdmin, pool.Intake{ProductCode: sp.Code, Source: pool.SourceExternal, Rows: rows("106141412345678908")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Receive(w.mahAdmin, pool.Intake{ProductCode: sp.Code, Source: pool.SourceExternal, Rows: rows("106141412345678909")}); pool.ErrorCode(err) != pool.EINVALID {
+		t.Errorf("bad SSCC check digit: %v", err)
+	}
+	req, err := w.db.RequestSerials(w.mahAdmin, sp.Code, 10, "shipment 7")
+	if err != nil || req.Count != 10 {
+		t.Fatal(err)
+	}
+	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: sp.Code, Serial: values[0], Event: pool.Commission}}); err != nil {
+		t.Fatal(err)
+	}
+	pools, err := w.db.SSCCPools(w.mahViewer)
+	if err != nil || len(pools) != 1 {
+		t.Fatalf("SSCCPools = %v, %v", pools, err)
+	}
+	if page, _ := w.db.Products(w.mahViewer, pool.ProductFilter{Limit: 50}); len(page.Products) != 0 {
+		t.Errorf("SSCC pools appear among products: %d", len(page.Products))
+	}
+	if pools, _ := w.db.SSCCPools(w.otherAdmin); len(pools) != 0 {
+		t.Errorf("another tenant sees SSCC pools")
+	}
+	for _, bad := range []struct {
+		prefix string
+		ext    int
+	}{{"12345", 0}, {"1234567890123", 0}, {"40123x5", 0}, {"4012345", 10}} {
+		if _, err := w.db.CreateSSCCPool(w.mahAdmin, bad.prefix, bad.ext); pool.ErrorCode(err) != pool.EINVALID {
+			t.Errorf("SSCC pool %q/%d: %v", bad.prefix, bad.ext, err)
+		}
+	}
+	if _, err := w.db.CreateSSCCPool(w.otherAdmin, "4012345", 3); pool.ErrorCode(err) != pool.ECONFLICT {
+		t.Errorf("same prefix for another tenant: %v", err)
+	}
+	assertCountersExact(t, w)
+}

@@ -1,0 +1,146 @@
+// @ts-check
+/** Record a pack event for one serial: Commission, Decommission (with a reason) or Reactivate. */
+import { useEffect, useState } from 'preact/hooks';
+import { RECORD_PACK_EVENTS } from '../api.js';
+import { eventLabel, REASONS } from '../format.js';
+import { eventRules, localToIso, PACK_EVENTS } from '../pack.js';
+import { useClient } from './context.js';
+import { ActionError, SuccessNote, useAction } from './Forms.jsx';
+
+/**
+ * @param {{productCode: string, serial: string, packStatus: string, reason: string | null,
+ *   onRecorded?: (event: string) => void}} props
+ */
+export function PackEventForm({ productCode, serial, packStatus, reason, onRecorded }) {
+  const client = useClient();
+  const action = /** @type {import('./Forms.jsx').Action<string>} */ (useAction());
+  const rules = eventRules(packStatus, reason);
+  const firstAllowed = PACK_EVENTS.find((e) => rules[e] === null) || 'COMMISSION';
+  const [event, setEvent] = useState(/** @type {string} */ (firstAllowed));
+  const [why, setWhy] = useState('');
+  const [at, setAt] = useState('');
+  const [invalid, setInvalid] = useState('');
+
+  // A new pack status (after an event) picks the next event that applies.
+  useEffect(() => {
+    setEvent(firstAllowed);
+    setWhy('');
+    setInvalid('');
+  }, [packStatus, reason]);
+
+  /** @param {Event} e */
+  async function submit(e) {
+    e.preventDefault();
+    if (event === 'DECOMMISSION' && !why) {
+      setInvalid('Choose why the pack was decommissioned.');
+      document.getElementById('pack-reason')?.focus();
+      return;
+    }
+    setInvalid('');
+    const input = {
+      productCode,
+      serial,
+      event,
+      ...(event === 'DECOMMISSION' ? { reason: why } : {}),
+      ...(localToIso(at) ? { at: localToIso(at) } : {}),
+    };
+    const done = await action.run(async () => {
+      await client.request(RECORD_PACK_EVENTS, { input: [input] });
+      return event;
+    });
+    if (done) onRecorded?.(done);
+  }
+
+  return (
+    <form class="action-form pack-event-form" onSubmit={submit} noValidate aria-labelledby="pack-event-title">
+      <h3 class="action-title" id="pack-event-title">
+        Record a pack event
+      </h3>
+      <div class="form-row">
+        <fieldset class="field choice-group">
+          <legend class="field-label">Event</legend>
+          {PACK_EVENTS.map((ev) => (
+            <label key={ev} class={`choice${rules[ev] ? ' has-rule' : ''}`}>
+              <input
+                type="radio"
+                name="pack-event"
+                value={ev}
+                checked={event === ev}
+                onChange={() => setEvent(ev)}
+                aria-describedby={rules[ev] ? `pack-event-${ev}-rule` : undefined}
+              />
+              <span>
+                <span class="choice-label">{eventLabel(ev)}</span>
+                {rules[ev] ? (
+                  <span class="choice-hint" id={`pack-event-${ev}-rule`}>
+                    {rules[ev]}
+                  </span>
+                ) : null}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {event === 'DECOMMISSION' ? (
+          <div class="field">
+            <label class="field-label" for="pack-reason">
+              Reason
+            </label>
+            <select
+              id="pack-reason"
+              class="input select"
+              value={why}
+              onChange={(e) => setWhy(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}
+              aria-invalid={invalid ? 'true' : undefined}
+              aria-describedby={invalid ? 'pack-reason-error' : 'pack-reason-hint'}
+            >
+              <option value="">Choose a reason…</option>
+              {REASONS.map(([r, label]) => (
+                <option key={r} value={r}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            {invalid ? (
+              <p class="field-error" id="pack-reason-error">
+                {invalid}
+              </p>
+            ) : (
+              <p class="field-hint" id="pack-reason-hint">
+                Destroyed, stolen and exported are final.
+              </p>
+            )}
+          </div>
+        ) : null}
+        <div class="field">
+          <label class="field-label" for="pack-at">
+            Happened at <span class="optional">(optional)</span>
+          </label>
+          <input
+            id="pack-at"
+            class="input"
+            type="datetime-local"
+            step={1}
+            value={at}
+            onInput={(e) => setAt(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+            aria-describedby="pack-at-hint"
+          />
+          <p class="field-hint" id="pack-at-hint">
+            Empty: now
+          </p>
+        </div>
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? 'Recording…' : `Record ${eventLabel(event).toLowerCase()}`}
+        </button>
+        {rules[/** @type {'COMMISSION'} */ (event)] ? (
+          <span class="form-note">The server will check the rule: {rules[/** @type {'COMMISSION'} */ (event)]}</span>
+        ) : null}
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title="The event was not recorded" /> : null}
+        {action.result ? <SuccessNote>Recorded: {eventLabel(action.result)}.</SuccessNote> : null}
+      </div>
+    </form>
+  );
+}
