@@ -29,6 +29,17 @@ func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) e
 	if err != nil {
 		return err
 	}
+	return d.pgxRoleTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, enterTenant, strconv.FormatInt(a.TenantID, 10)); err != nil {
+			return fmt.Errorf("db: enter tenant: %w", err)
+		}
+		return fn(tx, a)
+	})
+}
+
+// pgxRoleTx runs fn in a transaction on a raw pgx connection as the connecting
+// role: only for system tasks across tenants, and under pgxTenantTx.
+func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	conn, err := d.sql.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: connection: %w", err)
@@ -40,10 +51,7 @@ func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) e
 			return err
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))
-		if _, err := tx.Exec(ctx, enterTenant, strconv.FormatInt(a.TenantID, 10)); err != nil {
-			return fmt.Errorf("db: enter tenant: %w", err)
-		}
-		if err := fn(tx, a); err != nil {
+		if err := fn(tx); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)

@@ -24,10 +24,16 @@ type Actor struct {
 	TenantID int64
 	KeyID    int64
 	Role     Role
+	System   string // a system task acting for the tenant (e.g. "replenish"), instead of a key
 }
 
-// Name identifies the actor in the audit log.
-func (a Actor) Name() string { return "key:" + strconv.FormatInt(a.KeyID, 10) }
+// Name identifies the actor in the audit log: its key, or the system task.
+func (a Actor) Name() string {
+	if a.System != "" {
+		return "system:" + a.System
+	}
+	return "key:" + strconv.FormatInt(a.KeyID, 10)
+}
 
 // Require returns EFORBIDDEN unless the actor's role includes min.
 func (a Actor) Require(min Role) error {

@@ -215,3 +215,15 @@ type ExportService interface {
 	// of one product or (productCode "") all.
 	EachPartnerSerial(ctx context.Context, partner int64, productCode string, fn func(PartnerSerial) error) error
 }
+
+// Replenishment is a job refilling a pool that fell below its low threshold.
+type Replenishment struct {
+	ID          int64
+	TenantID    int64
+	ProductCode string
+	Source      Source
+	Count       int
+	Attempts    int     // including this one
+	ChannelID   int64   // the channel asked for serials, for channel sources
+	UpstreamURL *string // where that channel takes requests
+}

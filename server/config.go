@@ -20,18 +20,21 @@ type config struct {
 	RequestTimeout time.Duration // SERIALPOOL_REQUEST_TIMEOUT (default 30s)
 	MaxBulkBytes   int64         // SERIALPOOL_MAX_BULK_BYTES for bulk serial uploads (default 4 GiB)
 	BulkTimeout    time.Duration // SERIALPOOL_BULK_TIMEOUT (default 30m)
+	// ReplenishInterval is how often low pools are checked (SERIALPOOL_REPLENISH_INTERVAL, default 10s).
+	ReplenishInterval time.Duration
 }
 
 func loadConfig() (config, error) {
 	c := config{
-		DatabaseURL:    os.Getenv("DATABASE_URL"),
-		Addr:           env("SERIALPOOL_ADDR", ":8080"),
-		DataDir:        env("SERIALPOOL_DATA_DIR", ".data"),
-		Introspection:  true,
-		MaxBodyBytes:   16 << 20,
-		RequestTimeout: 30 * time.Second,
-		MaxBulkBytes:   4 << 30,
-		BulkTimeout:    30 * time.Minute,
+		DatabaseURL:       os.Getenv("DATABASE_URL"),
+		Addr:              env("SERIALPOOL_ADDR", ":8080"),
+		DataDir:           env("SERIALPOOL_DATA_DIR", ".data"),
+		Introspection:     true,
+		MaxBodyBytes:      16 << 20,
+		RequestTimeout:    30 * time.Second,
+		MaxBulkBytes:      4 << 30,
+		BulkTimeout:       30 * time.Minute,
+		ReplenishInterval: 10 * time.Second,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -51,7 +54,8 @@ func loadConfig() (config, error) {
 			}
 		}
 	}
-	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout, "SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout} {
+	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout,
+		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = time.ParseDuration(v); err != nil || *dst <= 0 {
 				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)

@@ -38,6 +38,9 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	rep := &replenisher{db: d, svc: d, client: &http.Client{}, interval: cfg.ReplenishInterval, backoff: 5 * time.Second,
+		log: log, outcomes: func(o string) { replenishments.WithLabelValues(o).Inc() }}
+	go rep.run(ctx)
 	log.Info("serving", "addr", cfg.Addr)
 	select {
 	case err := <-errc:
@@ -49,6 +52,11 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
 }
+
+// replenishments counts replenishment attempts by outcome (done, parked).
+var replenishments = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Name: "serialpool_replenishments_total", Help: "Replenishment attempts by outcome.",
+}, []string{"outcome"})
 
 // newHandler routes every endpoint: the APIs behind authentication, and the
 // public health, metrics, playground and SPA.
@@ -62,7 +70,18 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		Name: "serialpool_http_request_duration_seconds", Help: "HTTP requests by route and status code.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	}, []string{"route", "code"})
-	reg.MustRegister(requests)
+	reg.MustRegister(requests, replenishments)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "serialpool_pools_low", Help: "Pools whose Available count is below their low threshold.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := d.LowPools(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
 	instrument := func(route string, h http.Handler) http.Handler {
 		return promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h)
 	}

@@ -6,11 +6,12 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createClient, VIEWER_QUERY, isAbort } from '../api.js';
 import { clearKey, loadKey, saveKey } from '../session.js';
 import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
-import { ClientContext } from './context.js';
+import { ClientContext, ViewerContext } from './context.js';
 import { Header } from './Header.jsx';
 import { SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
+import { PartnersPage } from './PartnersPage.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
@@ -79,13 +80,15 @@ export function App({ fetch: fetchImpl }) {
   }
   return (
     <ClientContext.Provider value={client}>
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
-      <Header viewer={session.viewer} onSignOut={() => signOut()} />
-      <main id="main" class="main" tabIndex={-1}>
-        <Routes />
-      </main>
+      <ViewerContext.Provider value={session.viewer}>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Header viewer={session.viewer} onSignOut={() => signOut()} />
+        <main id="main" class="main" tabIndex={-1}>
+          <Routes />
+        </main>
+      </ViewerContext.Provider>
     </ClientContext.Provider>
   );
 }
@@ -93,7 +96,8 @@ export function App({ fetch: fetchImpl }) {
 function Routes() {
   const { path, params } = useLocation();
   const route = matchRoute(path);
-  if (route.name === 'pool') return <PoolPage initialSearch={params.get('search') || ''} />;
+  if (route.name === 'pool') return <PoolPage tab={route.tab} params={params} />;
+  if (route.name === 'partners') return <PartnersPage />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

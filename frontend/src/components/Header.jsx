@@ -1,12 +1,15 @@
 // @ts-check
 import { roleLabel } from '../format.js';
-import { onLinkClick, POOL_PATH } from '../router.js';
+import { matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
  * @param {{viewer: import('./App.jsx').Viewer, onSignOut: () => void}} props
  */
 export function Header({ viewer, onSignOut }) {
+  const { path } = useLocation();
+  const route = matchRoute(path);
+  const section = route.name === 'partners' ? 'partners' : route.name === 'notFound' ? '' : 'pool';
   return (
     <header class="app-header">
       <div class="app-header-inner">
@@ -15,8 +18,11 @@ export function Header({ viewer, onSignOut }) {
           <span class="brand-name">serialpool</span>
         </a>
         <nav class="main-nav" aria-label="Main">
-          <a href={POOL_PATH} onClick={onLinkClick} aria-current="page">
+          <a href={POOL_PATH} onClick={onLinkClick} aria-current={section === 'pool' ? 'page' : undefined}>
             SN/SSCC pool
+          </a>
+          <a href={PARTNERS_PATH} onClick={onLinkClick} aria-current={section === 'partners' ? 'page' : undefined}>
+            Partners
           </a>
         </nav>
         <div class="account" aria-label="Signed in as">

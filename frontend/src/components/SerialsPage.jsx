@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PAGE_SIZE, PRODUCT_SERIALS_QUERY, isAbort } from '../api.js';
 import { formatCount, formatDateTime, schemaLabel, sourceLabel, statusLabel } from '../format.js';
-import { navigate, onLinkClick, POOL_PATH, serialsPath } from '../router.js';
+import { navigate, onLinkClick, packHistoryPath, POOL_PATH, serialsPath } from '../router.js';
+import { PackBadge } from './PackHistoryTab.jsx';
 import { useClient } from './context.js';
 import { ErrorState, Pager } from './States.jsx';
 
@@ -15,7 +16,8 @@ const FIRST_PAGE = Object.freeze([null]);
 
 /**
  * @typedef {{id: string, value: string, status: string, source: string,
- *   receivedAt: string, assignedAt: string | null}} Serial
+ *   receivedAt: string, assignedAt: string | null, packStatus?: string,
+ *   decommissionReason?: string | null}} Serial
  */
 
 /**
@@ -142,19 +144,20 @@ export function SerialsPage({ code, status: statusParam }) {
                     <th scope="col">Source</th>
                     <th scope="col">Received at</th>
                     <th scope="col">Assigned at</th>
+                    <th scope="col">Pack status</th>
                   </tr>
                 </thead>
                 <tbody>
                   {!product && loading ? (
                     <tr class="state-row">
-                      <td colSpan={5}>
+                      <td colSpan={6}>
                         <span class="spinner" aria-hidden="true" /> Loading serials…
                       </td>
                     </tr>
                   ) : null}
                   {product && edges.length === 0 && !loading ? (
                     <tr class="state-row">
-                      <td colSpan={5}>
+                      <td colSpan={6}>
                         <p class="empty">
                           {status ? `No ${statusLabel(status).toLowerCase()} serials.` : 'This pool has no serials yet.'}
                         </p>
@@ -164,7 +167,9 @@ export function SerialsPage({ code, status: statusParam }) {
                   {edges.map(({ node }) => (
                     <tr key={node.id} data-status={node.status}>
                       <th scope="row" class="mono serial-value">
-                        {node.value}
+                        <a href={packHistoryPath(code, node.value)} onClick={onLinkClick} title="Pack history">
+                          {node.value}
+                        </a>
                       </th>
                       <td>
                         <span class={`status status-${node.status.toLowerCase()}`}>{statusLabel(node.status)}</span>
@@ -176,6 +181,7 @@ export function SerialsPage({ code, status: statusParam }) {
                       <td>
                         {node.assignedAt ? <time dateTime={node.assignedAt}>{formatDateTime(node.assignedAt)}</time> : <span class="muted">—</span>}
                       </td>
+                      <td>{node.packStatus ? <PackBadge status={node.packStatus} reason={node.decommissionReason} /> : <span class="muted">—</span>}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,0 +1,74 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// Replenishment is a system task across tenants: these methods run as the
+// connecting role, and the work itself goes through the tenant's own services.
+
+// ScheduleReplenishments opens a job for every pool below its low threshold that
+// has a replenishment target and no open job, and returns how many it opened.
+func (d *DB) ScheduleReplenishments(ctx context.Context) (int64, error) {
+	res := d.gorm.WithContext(ctx).Exec(`INSERT INTO replenishments (tenant_id, product_id, count)
+		SELECT p.tenant_id, p.id, p.replenish_to - coalesce(c.n, 0)
+		FROM products p LEFT JOIN pool_counters c
+			ON c.tenant_id = p.tenant_id AND c.product_id = p.id AND c.status = 'AVAILABLE'
+		WHERE p.replenish_to IS NOT NULL AND coalesce(c.n, 0) < p.low_threshold
+		ON CONFLICT (product_id) WHERE state = 'PENDING' DO NOTHING`)
+	if res.Error != nil {
+		return 0, wrap("schedule replenishments", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// ClaimReplenishment takes the next due job and leases it until leaseUntil, so
+// that a crashed worker's job comes due again; nil when none is due.
+func (d *DB) ClaimReplenishment(ctx context.Context, leaseUntil time.Time) (*pool.Replenishment, error) {
+	r := &pool.Replenishment{}
+	err := d.pgxRoleTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `WITH due AS (
+				SELECT id FROM replenishments WHERE state = 'PENDING' AND next_attempt_at <= now()
+				ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+			UPDATE replenishments j SET attempts = attempts + 1, next_attempt_at = $1
+			FROM due, products p
+			LEFT JOIN LATERAL (SELECT id, upstream_url FROM channels c
+				WHERE c.tenant_id = p.tenant_id AND c.source = p.source AND c.upstream_url IS NOT NULL
+				ORDER BY c.id LIMIT 1) ch ON true
+			WHERE j.id = due.id AND p.id = j.product_id
+			RETURNING j.id, j.tenant_id, p.code, p.source, j.count, j.attempts, coalesce(ch.id, 0), ch.upstream_url`, leaseUntil).
+			Scan(&r.ID, &r.TenantID, &r.ProductCode, &r.Source, &r.Count, &r.Attempts, &r.ChannelID, &r.UpstreamURL)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("claim replenishment", err)
+	}
+	return r, nil
+}
+
+// FinishReplenishment closes a job, or parks it until retryAt with the error.
+func (d *DB) FinishReplenishment(ctx context.Context, id int64, failure error, retryAt time.Time) error {
+	q, args := `UPDATE replenishments SET state = 'DONE', done_at = now(), last_error = NULL WHERE id = ?`, []any{id}
+	if failure != nil {
+		q, args = `UPDATE replenishments SET next_attempt_at = ?, last_error = ? WHERE id = ?`, []any{retryAt, failure.Error(), id}
+	}
+	return wrap("finish replenishment", d.gorm.WithContext(ctx).Exec(q, args...).Error)
+}
+
+// LowPools counts the pools, across tenants, whose Available count is below
+// their low threshold, for the metrics.
+func (d *DB) LowPools(ctx context.Context) (int64, error) {
+	var n int64
+	err := d.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM products p LEFT JOIN pool_counters c
+		ON c.tenant_id = p.tenant_id AND c.product_id = p.id AND c.status = 'AVAILABLE'
+		WHERE coalesce(c.n, 0) < p.low_threshold`).Scan(&n).Error
+	return n, wrap("low pools", err)
+}

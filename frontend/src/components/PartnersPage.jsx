@@ -1,0 +1,452 @@
+// @ts-check
+/**
+ * Partners. An MAH sees its contract manufacturers (CMOs): it assigns them serials of its
+ * products and exports, as CSV, what it assigned. A CMO sees the MAH(s) that assign
+ * serials to it, and the products it received from each (only what was assigned to it).
+ * Admins add a partnership by the CMO tenant's id.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ASSIGN_TO_PARTNER, CREATE_PARTNERSHIP, isAbort, partnerCsvPath, PARTNERS_QUERY, PRODUCTS_QUERY } from '../api.js';
+import { formatCount, partnerRoleLabel, parseCount, sourceLabel } from '../format.js';
+import { canAdminister, canOperate } from '../roles.js';
+import { onLinkClick, poolPath } from '../router.js';
+import { useClient, useViewer } from './context.js';
+import { DownloadLink } from './DownloadLink.jsx';
+import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { PlusIcon } from './icons.jsx';
+import { RequestResult } from './RequestResult.jsx';
+import { ErrorState } from './States.jsx';
+
+/**
+ * @typedef {{tenant: {id: string, name: string}, role: 'MAH' | 'CMO'}} Partner
+ * @typedef {import('./ProductList.jsx').Product} Product
+ */
+
+export function PartnersPage() {
+  const client = useClient();
+  const viewer = useViewer();
+  const [partners, setPartners] = useState(/** @type {Partner[] | null} */ (null));
+  const [products, setProducts] = useState(/** @type {Product[]} */ ([]));
+  const [error, setError] = useState(/** @type {any} */ (null));
+  const [reload, setReload] = useState(0);
+  const [productsVersion, setProductsVersion] = useState(0);
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState(/** @type {Partner | null} */ (null));
+  const headingRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
+  const addButton = useRef(/** @type {HTMLButtonElement | null} */ (null));
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    client
+      .request(PARTNERS_QUERY, {}, { signal: controller.signal })
+      .then((data) => {
+        setPartners(data.partners);
+        setError(null);
+      })
+      .catch((err) => {
+        if (!isAbort(err)) setError(err);
+      });
+    return () => controller.abort();
+  }, [reload]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    client
+      .request(PRODUCTS_QUERY, { search: null, first: 1000, after: null }, { signal: controller.signal })
+      .then((data) => setProducts(data.products.edges.map((/** @type {any} */ e) => e.node)))
+      .catch(() => {});
+    return () => controller.abort();
+  }, [productsVersion]);
+
+  const cmos = (partners || []).filter((p) => p.role === 'CMO');
+  const mahs = (partners || []).filter((p) => p.role === 'MAH');
+  const own = products.filter((p) => p.owner.id === viewer.tenant.id);
+
+  return (
+    <section class="page" aria-labelledby="partners-title">
+      <h1 class="page-title" id="partners-title" ref={headingRef} tabIndex={-1}>
+        Partners
+      </h1>
+      <p class="page-subtitle">
+        {mahs.length && !cmos.length
+          ? 'The marketing authorization holders that assign serials to you. You see only the serials assigned to you.'
+          : 'Contract manufacturers you assign serials to, and what you assigned them.'}
+      </p>
+
+      {canAdminister(viewer.role) ? (
+        <div class="page-actions">
+          <button
+            ref={addButton}
+            type="button"
+            class="button"
+            aria-expanded={adding ? 'true' : 'false'}
+            aria-controls={adding ? 'add-partner' : undefined}
+            onClick={() => setAdding((a) => !a)}
+          >
+            <PlusIcon /> Add a CMO partner
+          </button>
+        </div>
+      ) : null}
+      {adding ? (
+        <div class="card">
+          <AddPartnerForm
+            onAdded={(p) => {
+              setAdded(p);
+              setAdding(false);
+              setReload((n) => n + 1);
+              addButton.current?.focus();
+            }}
+            onCancel={() => {
+              setAdding(false);
+              addButton.current?.focus();
+            }}
+          />
+        </div>
+      ) : null}
+      {added ? (
+        <SuccessNote>
+          {added.tenant.name} is now your partner ({partnerRoleLabel(added.role).toLowerCase()}).
+        </SuccessNote>
+      ) : null}
+
+      {error ? (
+        <div class="card">
+          <ErrorState error={error} title="The partners could not be loaded" onRetry={() => setReload((n) => n + 1)} />
+        </div>
+      ) : null}
+      {!partners && !error ? (
+        <p class="empty-hint" role="status">
+          <span class="spinner" aria-hidden="true" /> Loading partners…
+        </p>
+      ) : null}
+      {partners && partners.length === 0 ? (
+        <div class="card">
+          <div class="state">
+            <p class="state-title">No partnerships yet</p>
+            <p class="state-message">
+              {canAdminister(viewer.role)
+                ? 'Add a contract manufacturer by its tenant id to assign serials to it.'
+                : 'An admin of your tenant adds partnerships.'}
+            </p>
+          </div>
+        </div>
+      ) : null}
+
+      {cmos.length > 0 ? (
+        <section class="partner-section" aria-labelledby="cmo-title">
+          <h2 class="section-title" id="cmo-title">
+            Contract manufacturers
+          </h2>
+          {cmos.map((p) => (
+            <CmoCard key={p.tenant.id} partner={p} products={own} onAssigned={() => setProductsVersion((n) => n + 1)} />
+          ))}
+        </section>
+      ) : null}
+
+      {mahs.length > 0 ? (
+        <section class="partner-section" aria-labelledby="mah-title">
+          <h2 class="section-title" id="mah-title">
+            Marketing authorization holders
+          </h2>
+          {mahs.map((p) => (
+            <MahCard key={p.tenant.id} partner={p} products={products.filter((x) => x.owner.id === p.tenant.id)} />
+          ))}
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * A CMO of the caller (an MAH): assign serials to it, export what it was assigned.
+ * @param {{partner: Partner, products: Product[], onAssigned: () => void}} props
+ */
+export function CmoCard({ partner, products, onAssigned }) {
+  const viewer = useViewer();
+  const [exportCode, setExportCode] = useState('');
+  const [saved, setSaved] = useState(/** @type {{name: string, lines: number} | null} */ (null));
+  const base = `cmo-${partner.tenant.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return (
+    <article class="card partner-card" aria-labelledby={`${base}-name`} data-tenant={partner.tenant.id} data-role={partner.role}>
+      <header class="partner-head">
+        <h3 class="partner-name" id={`${base}-name`}>
+          {partner.tenant.name}
+        </h3>
+        <span class="partner-role">{partnerRoleLabel(partner.role)}</span>
+        <span class="partner-id muted">
+          Tenant <span class="mono">{partner.tenant.id}</span>
+        </span>
+      </header>
+      <div class="partner-body">
+        {canOperate(viewer.role) ? (
+          <section class="partner-part" aria-labelledby={`${base}-assign`}>
+            <h4 class="part-title" id={`${base}-assign`}>
+              Assign serials
+            </h4>
+            <AssignForm partner={partner} products={products} idPrefix={`${base}-as`} onDone={onAssigned} />
+          </section>
+        ) : null}
+        <section class="partner-part" aria-labelledby={`${base}-export`}>
+          <h4 class="part-title" id={`${base}-export`}>
+            Export what was assigned
+          </h4>
+          <div class="form-row">
+            <div class="field field-grow">
+              <label class="field-label" for={`${base}-export-product`}>
+                Product
+              </label>
+              <select
+                id={`${base}-export-product`}
+                class="input select"
+                value={exportCode}
+                onChange={(e) => setExportCode(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}
+              >
+                <option value="">All products</option>
+                {products.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.code} · {p.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div class="form-actions">
+            <DownloadLink
+              path={partnerCsvPath(partner.tenant.id, exportCode || undefined)}
+              filename={`assigned-to-${slug(partner.tenant.name)}${exportCode ? `-${exportCode}` : ''}.csv`}
+              onSaved={async (name, blob) => {
+                const text = await blob.text();
+                setSaved({ name, lines: text.split(/\r?\n/).filter((l) => l.trim() !== '').length });
+              }}
+            >
+              Export CSV
+            </DownloadLink>
+          </div>
+          {saved ? (
+            <p class="field-hint" role="status">
+              Saved {saved.name} ({formatCount(Math.max(0, saved.lines - 1))} rows).
+            </p>
+          ) : null}
+        </section>
+      </div>
+    </article>
+  );
+}
+
+/**
+ * Assign N Available serials of one of the caller's products to a CMO.
+ * @param {{partner: Partner, products: Product[], idPrefix: string, onDone?: () => void}} props
+ */
+export function AssignForm({ partner, products, idPrefix, onDone }) {
+  const client = useClient();
+  const action = /** @type {import('./Forms.jsx').Action<import('./RequestResult.jsx').SerialRequest>} */ (useAction());
+  const [code, setCode] = useState('');
+  const [count, setCount] = useState('');
+  const [errors, setErrors] = useState(/** @type {{code?: string | null, count?: string | null}} */ ({}));
+  const codeRef = useRef(/** @type {HTMLSelectElement | null} */ (null));
+  const countRef = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const chosen = products.find((p) => p.code === code);
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    const parsed = parseCount(count, { min: 1, max: chosen?.requestCap, name: 'the number of serials' });
+    const next = { code: code ? null : 'Choose a product.', count: parsed.error };
+    setErrors(next);
+    if (next.code) return codeRef.current?.focus();
+    if (next.count) return countRef.current?.focus();
+    const n = /** @type {number} */ (parsed.value);
+    const result = await action.run(async () => {
+      const data = await client.request(ASSIGN_TO_PARTNER, { input: { productCode: code, partner: partner.tenant.id, count: n } });
+      return data.assignSerialsToPartner;
+    });
+    if (result) onDone?.();
+  }
+
+  return (
+    <form class="action-form" onSubmit={submit} noValidate>
+      <div class="form-row">
+        <Field id={`${idPrefix}-product`} label="Product" error={errors.code} class="field-grow">
+          {(describedBy, bad) => (
+            <select
+              ref={codeRef}
+              id={`${idPrefix}-product`}
+              class="input select"
+              value={code}
+              onChange={(e) => setCode(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}
+              aria-describedby={describedBy}
+              aria-invalid={bad ? 'true' : undefined}
+            >
+              <option value="">Choose a product…</option>
+              {products.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.code} · {p.name} ({formatCount(p.pool.available)} available)
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          id={`${idPrefix}-count`}
+          label="Number of serials"
+          hint={chosen ? `${formatCount(chosen.pool.available)} available${chosen.requestCap ? ` · at most ${formatCount(chosen.requestCap)}` : ''}` : undefined}
+          error={errors.count}
+        >
+          {(describedBy, bad) => (
+            <input
+              ref={countRef}
+              id={`${idPrefix}-count`}
+              class="input input-count"
+              inputMode="numeric"
+              autocomplete="off"
+              value={count}
+              onInput={(e) => setCount(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+              aria-describedby={describedBy}
+              aria-invalid={bad ? 'true' : undefined}
+            />
+          )}
+        </Field>
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? 'Assigning…' : `Assign to ${partner.tenant.name}`}
+        </button>
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title="No serials were assigned" /> : null}
+        {action.result ? <RequestResult request={action.result} /> : null}
+      </div>
+    </form>
+  );
+}
+
+/**
+ * An MAH of the caller (a CMO): the products it assigned serials of.
+ * @param {{partner: Partner, products: Product[]}} props
+ */
+export function MahCard({ partner, products }) {
+  const base = `mah-${partner.tenant.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  return (
+    <article class="card partner-card" aria-labelledby={`${base}-name`} data-tenant={partner.tenant.id} data-role={partner.role}>
+      <header class="partner-head">
+        <h3 class="partner-name" id={`${base}-name`}>
+          {partner.tenant.name}
+        </h3>
+        <span class="partner-role">{partnerRoleLabel(partner.role)}</span>
+        <span class="partner-id muted">
+          Tenant <span class="mono">{partner.tenant.id}</span>
+        </span>
+      </header>
+      <div class="partner-body partner-body-single">
+        <p class="partner-note">
+          Serials {partner.tenant.name} assigns to you arrive in your Serial number pool as Available, with source{' '}
+          {sourceLabel('PARTNER')}. You see only the serials assigned to you.
+        </p>
+        {products.length > 0 ? (
+          <div class="table-scroll" role="region" aria-label={`Products from ${partner.tenant.name}`} tabIndex={0}>
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Product code</th>
+                  <th scope="col">Product name</th>
+                  <th scope="col" class="num">
+                    Available
+                  </th>
+                  <th scope="col" class="num">
+                    Assigned
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {products.map((p) => (
+                  <tr key={p.code} data-code={p.code}>
+                    <th scope="row" class="mono">
+                      <a href={poolPath(p.code)} onClick={onLinkClick}>
+                        {p.code}
+                      </a>
+                    </th>
+                    <td>{p.name}</td>
+                    <td class="num">{formatCount(p.pool.available)}</td>
+                    <td class="num">{formatCount(p.pool.assigned)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p class="empty-hint">No serials have been assigned to you yet.</p>
+        )}
+      </div>
+    </article>
+  );
+}
+
+/**
+ * Admin: add a CMO partner by its tenant id.
+ * @param {{onAdded: (partner: Partner) => void, onCancel: () => void}} props
+ */
+export function AddPartnerForm({ onAdded, onCancel }) {
+  const client = useClient();
+  const action = /** @type {import('./Forms.jsx').Action<Partner>} */ (useAction());
+  const [id, setId] = useState('');
+  const [invalid, setInvalid] = useState(/** @type {string | null} */ (null));
+  const ref = useRef(/** @type {HTMLInputElement | null} */ (null));
+  useEffect(() => ref.current?.focus(), []);
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    const v = id.trim();
+    setInvalid(v ? null : 'Enter the CMO tenant id.');
+    if (!v) return ref.current?.focus();
+    const partner = await action.run(async () => {
+      const data = await client.request(CREATE_PARTNERSHIP, { input: { cmoTenantId: v } });
+      return data.createPartnership;
+    });
+    if (partner) onAdded(partner);
+  }
+
+  return (
+    <form id="add-partner" class="action-form create-form" onSubmit={submit} noValidate aria-labelledby="add-partner-title">
+      <h2 class="action-title" id="add-partner-title">
+        Add a CMO partner
+      </h2>
+      <div class="form-row">
+        <Field id="cmo-tenant" label="CMO tenant id" hint="As printed by serialpool tenant create" error={invalid}>
+          {(describedBy, bad) => (
+            <input
+              ref={ref}
+              id="cmo-tenant"
+              class="input mono"
+              autocomplete="off"
+              value={id}
+              onInput={(e) => setId(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+              aria-describedby={describedBy}
+              aria-invalid={bad ? 'true' : undefined}
+            />
+          )}
+        </Field>
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? 'Adding…' : 'Add partner'}
+        </button>
+        <button type="button" class="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title="The partnership was not created" /> : null}
+      </div>
+    </form>
+  );
+}
+
+/** @param {string} s */
+function slug(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'partner';
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/graph"
+	"github.com/serialpool/serialpool/pool"
+)
+
+// replenisher refills pools that fell below their low threshold, up to their
+// replenishment target: SNM pools by generating, channel pools by asking the
+// channel's upstream system (SAP ATTP number ranges, TraceLink SNX, ...) over
+// HTTP. A failed attempt parks the job and retries with exponential back-off
+// ("park and retry"); the intake's idempotency key makes a retried delivery
+// store the serials once.
+type replenisher struct {
+	db       *db.DB
+	svc      graph.Services
+	client   *http.Client
+	interval time.Duration // how often pools are checked
+	backoff  time.Duration // first retry delay; doubles per attempt, up to 5 minutes
+	log      *slog.Logger
+	outcomes func(outcome string) // counts attempts for the metrics
+}
+
+func (r *replenisher) run(ctx context.Context) {
+	t := time.NewTicker(r.interval)
+	defer t.Stop()
+	for {
+		r.tick(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// tick schedules jobs for low pools, then works through every due job.
+func (r *replenisher) tick(ctx context.Context) {
+	if _, err := r.db.ScheduleReplenishments(ctx); err != nil {
+		r.log.ErrorContext(ctx, "replenish: schedule", "err", err)
+		return
+	}
+	for ctx.Err() == nil {
+		job, err := r.db.ClaimReplenishment(ctx, time.Now().Add(10*time.Minute))
+		if err != nil {
+			r.log.ErrorContext(ctx, "replenish: claim", "err", err)
+			return
+		}
+		if job == nil {
+			return
+		}
+		err = r.replenish(ctx, job)
+		retry := time.Now().Add(min(r.backoff<<min(job.Attempts-1, 16), 5*time.Minute))
+		if err != nil {
+			r.log.WarnContext(ctx, "replenish: parked", "job", job.ID, "product", job.ProductCode, "attempt", job.Attempts, "retry_at", retry, "err", err)
+			r.outcomes("parked")
+		} else {
+			r.log.InfoContext(ctx, "replenished", "job", job.ID, "product", job.ProductCode, "count", job.Count)
+			r.outcomes("done")
+		}
+		if err := r.db.FinishReplenishment(ctx, job.ID, err, retry); err != nil {
+			r.log.ErrorContext(ctx, "replenish: finish", "err", err)
+			return
+		}
+	}
+}
+
+// replenish runs one attempt as the tenant's system actor, through the same
+// services as every other intake.
+func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) error {
+	ctx = pool.WithActor(ctx, pool.Actor{TenantID: job.TenantID, Role: pool.RoleOperator, System: "replenish"})
+	if job.Source == pool.SourceSNM {
+		_, err := r.svc.Generate(ctx, pool.Generation{ProductCode: job.ProductCode, Count: job.Count, Mode: pool.Random})
+		return err
+	}
+	if job.UpstreamURL == nil {
+		return fmt.Errorf("no %s channel with an upstream URL to ask for serials", job.Source)
+	}
+	reqID := fmt.Sprintf("replenish-%d", job.ID)
+	body, _ := json.Marshal(map[string]any{"productCode": job.ProductCode, "count": job.Count, "requestId": reqID})
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *job.UpstreamURL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", reqID)
+	res, err := r.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("upstream: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 512))
+		return fmt.Errorf("upstream answered %s: %s", res.Status, bytes.TrimSpace(msg))
+	}
+	rows, err := bodyRows(&http.Request{Header: http.Header{"Content-Type": res.Header.Values("Content-Type")}, Body: res.Body})
+	if err != nil {
+		return fmt.Errorf("upstream: %w", err)
+	}
+	_, err = r.svc.Receive(ctx, pool.Intake{ProductCode: job.ProductCode, Source: job.Source, ChannelID: job.ChannelID,
+		IdempotencyKey: reqID, Rows: rows})
+	var pe *pool.Error
+	if errors.As(err, &pe) {
+		return fmt.Errorf("upstream serials refused: %s", pe.Message)
+	}
+	return err
+}
