@@ -239,7 +239,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	d := json.NewDecoder(r.Body)
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		writeError(w, statusOf(err), pool.Invalid("body", "the body must be a JSON object: %v", err))
+		status := http.StatusBadRequest
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		writeError(w, status, pool.Invalid("body", "the body must be a JSON object: %v", err))
 		return false
 	}
 	return true

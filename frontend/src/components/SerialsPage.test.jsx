@@ -15,6 +15,8 @@ function serial(i, status) {
     source: 'SNM',
     receivedAt: '2026-11-01T08:00:00Z',
     assignedAt: status === 'ASSIGNED' ? '2026-11-02T09:30:00Z' : null,
+    packStatus: status === 'ASSIGNED' ? 'DECOMMISSIONED' : 'ACTIVE',
+    decommissionReason: status === 'ASSIGNED' ? 'SAMPLED' : null,
   };
 }
 
@@ -59,7 +61,11 @@ describe('<SerialsPage>', () => {
     expect(fake.calls[0].variables).toEqual({ code: CODE, status: null, first: 50, after: null });
     expect(el.querySelector('h1').textContent).toBe('Serials of Amoxicillin 500 mg capsules');
     const firstRow = [...el.querySelector('tbody tr[data-status]').children].map((c) => c.textContent);
-    expect(firstRow).toEqual(['SN0', 'Available', 'SNM', expect.stringMatching(/^2026-11-01 \d\d:00:00$/), '—']);
+    expect(firstRow).toEqual(['SN0', 'Available', 'SNM', expect.stringMatching(/^2026-11-01 \d\d:00:00$/), '—', 'Active']);
+    const second = [...el.querySelectorAll('tbody tr[data-status]')[1].children].map((c) => c.textContent);
+    expect(second[5]).toBe('Decommissioned · Sampled');
+    // Each serial opens its pack history.
+    expect(el.querySelector('tbody th a').getAttribute('href')).toBe(`/pool/pack-history?product=${CODE}&serial=SN0`);
     expect(values(el)).toEqual(['SN0', 'SN1']);
     expect(el.querySelector('.pager-range').textContent).toBe('Showing 1–2 of 4 serials');
     click([...el.querySelectorAll('.pager button')].find((b) => b.textContent === 'Next'));
