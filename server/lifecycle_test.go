@@ -40,7 +40,9 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 			Count        int
 			Product      struct{ Code string }
 			Serials      struct {
-				Edges []struct{ Node struct{ Value, Status string } }
+				Edges []struct {
+					Node struct{ Value, Status string }
+				}
 			}
 		}
 	}
@@ -155,7 +157,9 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 		SsccPools []struct {
 			Code  string
 			Pool  struct{ Available int }
-			Ssccs struct{ Edges []struct{ Node struct{ Value string } } }
+			Ssccs struct {
+				Edges []struct{ Node struct{ Value string } }
+			}
 		}
 	}
 	d.gql(t, d.keys.MAHViewer, `{ ssccPools { code pool { available } ssccs(first: 2) { edges { node { value } } } } }`, nil).ok(t, &pools)
@@ -243,7 +247,9 @@ func TestLifecycleOverREST(t *testing.T) {
 	}
 
 	// The partner export lists what was assigned to the CMO: 8,000 + 5,000 + 3,000 in the demo.
-	var partners struct{ Partners []struct{ Tenant struct{ ID string } } }
+	var partners struct {
+		Partners []struct{ Tenant struct{ ID string } }
+	}
 	d.gql(t, d.keys.MAHViewer, `{ partners { tenant { id } } }`, nil).ok(t, &partners)
 	cmo := partners.Partners[0].Tenant.ID
 	status, body = d.raw(t, "GET", "/api/v2/partners/"+cmo+"/serials.csv", d.keys.MAHViewer, "", "", "")
@@ -257,7 +263,9 @@ func TestLifecycleOverREST(t *testing.T) {
 		t.Errorf("partner export of one product: %d, %d lines", status, len(records))
 	}
 	// The CMO exporting "its partner's" assignments sees nothing of the MAH.
-	var mine struct{ Viewer struct{ Tenant struct{ ID string } } }
+	var mine struct {
+		Viewer struct{ Tenant struct{ ID string } }
+	}
 	d.gql(t, d.keys.MAHViewer, `{ viewer { tenant { id } } }`, nil).ok(t, &mine)
 	status, body = d.raw(t, "GET", "/api/v2/partners/"+mine.Viewer.Tenant.ID+"/serials.csv", d.keys.CMOAdmin, "", "", "")
 	if records, _ = csv.NewReader(strings.NewReader(body)).ReadAll(); status != 200 || len(records) != 1 {
