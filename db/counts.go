@@ -19,7 +19,8 @@ func (d *DB) Counts(ctx context.Context, productIDs []int64) ([]pool.Counts, err
 		N         int64
 	}
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT product_id, status, n FROM pool_counters WHERE tenant_id = ? AND product_id IN ?`,
+		return tx.Raw(`SELECT product_id, status, sum(n) AS n FROM pool_counters WHERE tenant_id = ? AND product_id IN ?
+			GROUP BY product_id, status`,
 			a.TenantID, productIDs).Scan(&rows).Error
 	})
 	if err != nil {

@@ -13,14 +13,17 @@ import (
 // Replenishment is a system task across tenants: these methods run as the
 // connecting role, and the work itself goes through the tenant's own services.
 
+// ownerAvailable is the owner's Available count of product p.
+const ownerAvailable = `SELECT coalesce(sum(n), 0) AS n FROM pool_counters c
+	WHERE c.tenant_id = p.tenant_id AND c.product_id = p.id AND c.status = 'AVAILABLE'`
+
 // ScheduleReplenishments opens a job for every pool below its low threshold that
 // has a replenishment target and no open job, and returns how many it opened.
 func (d *DB) ScheduleReplenishments(ctx context.Context) (int64, error) {
 	res := d.gorm.WithContext(ctx).Exec(`INSERT INTO replenishments (tenant_id, product_id, count)
-		SELECT p.tenant_id, p.id, p.replenish_to - coalesce(c.n, 0)
-		FROM products p LEFT JOIN pool_counters c
-			ON c.tenant_id = p.tenant_id AND c.product_id = p.id AND c.status = 'AVAILABLE'
-		WHERE p.replenish_to IS NOT NULL AND coalesce(c.n, 0) < p.low_threshold
+		SELECT p.tenant_id, p.id, p.replenish_to - a.n
+		FROM products p, LATERAL (`+ownerAvailable+`) a
+		WHERE p.replenish_to IS NOT NULL AND a.n < p.low_threshold
 		ON CONFLICT (product_id) WHERE state = 'PENDING' DO NOTHING`)
 	if res.Error != nil {
 		return 0, wrap("schedule replenishments", res.Error)
@@ -67,8 +70,7 @@ func (d *DB) FinishReplenishment(ctx context.Context, id int64, failure error, r
 // their low threshold, for the metrics.
 func (d *DB) LowPools(ctx context.Context) (int64, error) {
 	var n int64
-	err := d.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM products p LEFT JOIN pool_counters c
-		ON c.tenant_id = p.tenant_id AND c.product_id = p.id AND c.status = 'AVAILABLE'
-		WHERE coalesce(c.n, 0) < p.low_threshold`).Scan(&n).Error
+	err := d.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM products p, LATERAL (` + ownerAvailable + `) a
+		WHERE a.n < p.low_threshold`).Scan(&n).Error
 	return n, wrap("low pools", err)
 }
