@@ -29,10 +29,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ActivityRow() ActivityRowResolver
 	Channel() ChannelResolver
 	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
 	Partner() PartnerResolver
+	PoolStatsRow() PoolStatsRowResolver
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
 	Query() QueryResolver
@@ -46,6 +48,13 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActivityRow struct {
+		Bucket  func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Product func(childComplexity int) int
+	}
+
 	Channel struct {
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
@@ -114,6 +123,15 @@ type ComplexityRoot struct {
 		Total     func(childComplexity int) int
 	}
 
+	PoolStatsRow struct {
+		CodeSchema func(childComplexity int) int
+		Count      func(childComplexity int) int
+		Partner    func(childComplexity int) int
+		Product    func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
 	Product struct {
 		Code           func(childComplexity int) int
 		CodeSchema     func(childComplexity int) int
@@ -145,6 +163,8 @@ type ComplexityRoot struct {
 		Channels      func(childComplexity int) int
 		IntakeBatch   func(childComplexity int, idempotencyKey string) int
 		Partners      func(childComplexity int) int
+		PoolActivity  func(childComplexity int, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) int
+		PoolStats     func(childComplexity int, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) int
 		Product       func(childComplexity int, code string) int
 		Products      func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
 		Serial        func(childComplexity int, productCode string, value string) int
@@ -219,6 +239,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActivityRowResolver interface {
+	Product(ctx context.Context, obj *pool.ActivityRow) (*pool.Product, error)
+}
 type ChannelResolver interface {
 	ID(ctx context.Context, obj *pool.Channel) (string, error)
 }
@@ -244,6 +267,11 @@ type PartnerResolver interface {
 	Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
 	Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error)
 }
+type PoolStatsRowResolver interface {
+	Product(ctx context.Context, obj *pool.StatsRow) (*pool.Product, error)
+
+	Partner(ctx context.Context, obj *pool.StatsRow) (*pool.Tenant, error)
+}
 type ProductResolver interface {
 	ID(ctx context.Context, obj *pool.Product) (string, error)
 
@@ -265,6 +293,8 @@ type QueryResolver interface {
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
 	Partners(ctx context.Context) ([]*pool.Partner, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
+	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
+	PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error)
 }
 type SerialResolver interface {
 	ID(ctx context.Context, obj *pool.Serial) (string, error)
@@ -309,6 +339,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActivityRow.bucket":
+		if e.ComplexityRoot.ActivityRow.Bucket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRow.Bucket(childComplexity), true
+	case "ActivityRow.count":
+		if e.ComplexityRoot.ActivityRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRow.Count(childComplexity), true
+	case "ActivityRow.kind":
+		if e.ComplexityRoot.ActivityRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRow.Kind(childComplexity), true
+	case "ActivityRow.product":
+		if e.ComplexityRoot.ActivityRow.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRow.Product(childComplexity), true
 
 	case "Channel.id":
 		if e.ComplexityRoot.Channel.ID == nil {
@@ -620,6 +675,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Pool.Total(childComplexity), true
 
+	case "PoolStatsRow.codeSchema":
+		if e.ComplexityRoot.PoolStatsRow.CodeSchema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.CodeSchema(childComplexity), true
+	case "PoolStatsRow.count":
+		if e.ComplexityRoot.PoolStatsRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.Count(childComplexity), true
+	case "PoolStatsRow.partner":
+		if e.ComplexityRoot.PoolStatsRow.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.Partner(childComplexity), true
+	case "PoolStatsRow.product":
+		if e.ComplexityRoot.PoolStatsRow.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.Product(childComplexity), true
+	case "PoolStatsRow.source":
+		if e.ComplexityRoot.PoolStatsRow.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.Source(childComplexity), true
+	case "PoolStatsRow.status":
+		if e.ComplexityRoot.PoolStatsRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStatsRow.Status(childComplexity), true
+
 	case "Product.code":
 		if e.ComplexityRoot.Product.Code == nil {
 			break
@@ -760,6 +852,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Partners(childComplexity), true
+	case "Query.poolActivity":
+		if e.ComplexityRoot.Query.PoolActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_poolActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PoolActivity(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["interval"].(*pool.ActivityInterval), args["groupBy"].([]pool.ActivityDimension)), true
+	case "Query.poolStats":
+		if e.ComplexityRoot.Query.PoolStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_poolStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PoolStats(childComplexity, args["groupBy"].([]pool.StatsDimension), args["filter"].(*model.PoolStatsFilter)), true
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
 			break
@@ -1056,6 +1170,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSsccPoolInput", ec.unmarshalInputCreateSsccPoolInput),
 			graphql.NewInputUnmarshaler("GenerateSerialsInput", ec.unmarshalInputGenerateSerialsInput),
 			graphql.NewInputUnmarshaler("PackEventInput", ec.unmarshalInputPackEventInput),
+			graphql.NewInputUnmarshaler("PoolStatsFilter", ec.unmarshalInputPoolStatsFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("ReceiveSerialsInput", ec.unmarshalInputReceiveSerialsInput),
 			graphql.NewInputUnmarshaler("ReleaseSerialsInput", ec.unmarshalInputReleaseSerialsInput),
@@ -1179,6 +1294,100 @@ type Query {
   partners: [Partner!]!
   "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
   ssccPools: [SsccPool!]!
+  """
+  Pool counts for BI tools, grouped by the given dimensions, from the exact counters
+  (never a scan of serials). Scoped like everything else: a CMO counts only its serials.
+  A dimension not grouped by is null in the rows.
+  """
+  poolStats(groupBy: [PoolStatsDimension!]!, filter: PoolStatsFilter): [PoolStatsRow!]!
+  "Serials received, generated, assigned, released and pack events per day or week, from the audit trail. At most 1,000 buckets."
+  poolActivity(from: Time!, to: Time!, interval: ActivityInterval = DAY, groupBy: [ActivityDimension!] = [KIND]): [ActivityRow!]!
+}
+
+"What poolStats groups by."
+enum PoolStatsDimension {
+  "One row per product (or SSCC pool)."
+  PRODUCT
+  "By the serials' source (PARTNER for what a CMO received)."
+  SOURCE
+  "By pool status."
+  STATUS
+  "By the product's code schema."
+  CODE_SCHEMA
+  "By partner: the CMO an MAH's serials went to, or the MAH a CMO's came from."
+  PARTNER
+}
+
+"Narrows poolStats."
+input PoolStatsFilter {
+  "One product (or SSCC pool)."
+  productCode: String
+  "One source."
+  source: SerialSource
+  "One pool status."
+  status: SerialStatus
+  "One code schema."
+  codeSchema: ProductCodeSchema
+}
+
+"One group of poolStats."
+type PoolStatsRow {
+  "The product, when grouped by PRODUCT."
+  product: Product
+  "The source, when grouped by SOURCE."
+  source: SerialSource
+  "The pool status, when grouped by STATUS."
+  status: SerialStatus
+  "The code schema, when grouped by CODE_SCHEMA."
+  codeSchema: ProductCodeSchema
+  "The partner, when grouped by PARTNER; null for serials without one."
+  partner: Tenant
+  "Serials in the group."
+  count: Int!
+}
+
+"Bucket size of poolActivity."
+enum ActivityInterval {
+  "Calendar days (UTC)."
+  DAY
+  "ISO weeks, starting Monday (UTC)."
+  WEEK
+}
+
+"What happened to serials."
+enum ActivityKind {
+  "Received from an outside source."
+  RECEIVED
+  "Generated by SNM."
+  GENERATED
+  "Assigned to an order or line."
+  ASSIGNED
+  "Assigned to a CMO partner."
+  ASSIGNED_TO_PARTNER
+  "Released back to Available."
+  RELEASED
+  "Pack events recorded."
+  PACK_EVENTS
+}
+
+"What poolActivity groups by besides time."
+enum ActivityDimension {
+  "By kind of activity."
+  KIND
+  "By product."
+  PRODUCT
+}
+
+"Activity in one time bucket."
+type ActivityRow {
+  "Start of the bucket."
+  bucket: Time!
+  "The kind, when grouped by KIND."
+  kind: ActivityKind
+  "The product, when grouped by PRODUCT."
+  product: Product
+  "Serials (or pack events) in the bucket."
+  count: Int!
 }
 
 type Mutation {
@@ -1397,13 +1606,21 @@ enum PackEventType {
 
 "Why a pack was decommissioned (EU FMD set)."
 enum DecommissionReason {
+  "Destroyed; final."
   DESTROYED
+  "Taken as a sample by an authority."
   SAMPLED
+  "Supplied to the patient or a healthcare institution."
   SUPPLIED
+  "Stolen; final."
   STOLEN
+  "Exported out of the market; final."
   EXPORTED
+  "Given as a free sample."
   FREE_SAMPLE
+  "Locked (e.g. under investigation)."
   LOCKED
+  "Checked out of the repository."
   CHECKED_OUT
 }
 
@@ -1587,6 +1804,8 @@ enum ProductCodeSchema {
   PPN
   "US National Drug Code carried in a GTIN-14 (03 + NDC10)."
   NDC
+  "An SSCC pool (extension digit + GS1 company prefix), not a product: see ssccPools."
+  SSCC
 }
 
 "A new product."
@@ -1732,6 +1951,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ActivityRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bucket":
+		return ec.fieldContext_ActivityRow_bucket(ctx, field)
+	case "kind":
+		return ec.fieldContext_ActivityRow_kind(ctx, field)
+	case "product":
+		return ec.fieldContext_ActivityRow_product(ctx, field)
+	case "count":
+		return ec.fieldContext_ActivityRow_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1838,6 +2071,24 @@ func (ec *executionContext) childFields_Pool(ctx context.Context, field graphql.
 		return ec.fieldContext_Pool_low(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Pool", field.Name)
+}
+
+func (ec *executionContext) childFields_PoolStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_PoolStatsRow_product(ctx, field)
+	case "source":
+		return ec.fieldContext_PoolStatsRow_source(ctx, field)
+	case "status":
+		return ec.fieldContext_PoolStatsRow_status(ctx, field)
+	case "codeSchema":
+		return ec.fieldContext_PoolStatsRow_codeSchema(ctx, field)
+	case "partner":
+		return ec.fieldContext_PoolStatsRow_partner(ctx, field)
+	case "count":
+		return ec.fieldContext_PoolStatsRow_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoolStatsRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2344,6 +2595,66 @@ func (ec *executionContext) field_Query_intakeBatch_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_poolActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*pool.ActivityInterval, error) {
+			return ec.unmarshalOActivityInterval2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]pool.ActivityDimension, error) {
+			return ec.unmarshalOActivityDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_poolStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]pool.StatsDimension, error) {
+			return ec.unmarshalNPoolStatsDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PoolStatsFilter, error) {
+			return ec.unmarshalOPoolStatsFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2549,6 +2860,107 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActivityRow_bucket(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRow_bucket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bucket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRow_bucket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActivityRow_kind(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRow_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.ActivityKind) graphql.Marshaler {
+			return ec.marshalOActivityKind2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "ActivityKind")
+}
+
+func (ec *executionContext) _ActivityRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRow_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ActivityRow().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRow_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "Int")
+}
 
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3751,6 +4163,162 @@ func (ec *executionContext) fieldContext_Pool_low(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Pool", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PoolStatsRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoolStatsRow().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoolStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoolStatsRow_source(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Source) graphql.Marshaler {
+			return ec.marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "SerialSource")
+}
+
+func (ec *executionContext) _PoolStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Status) graphql.Marshaler {
+			return ec.marshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "SerialStatus")
+}
+
+func (ec *executionContext) _PoolStatsRow_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_codeSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeSchema, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.CodeSchema) graphql.Marshaler {
+			return ec.marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_codeSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "ProductCodeSchema")
+}
+
+func (ec *executionContext) _PoolStatsRow_partner(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoolStatsRow().Partner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoolStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoolStatsRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStatsRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStatsRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4575,6 +5143,94 @@ func (ec *executionContext) fieldContext_Query_ssccPools(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SsccPool(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_poolStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_poolStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PoolStats(ctx, fc.Args["groupBy"].([]pool.StatsDimension), fc.Args["filter"].(*model.PoolStatsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.StatsRow) graphql.Marshaler {
+			return ec.marshalNPoolStatsRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_poolStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoolStatsRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_poolStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_poolActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_poolActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PoolActivity(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["interval"].(*pool.ActivityInterval), fc.Args["groupBy"].([]pool.ActivityDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.ActivityRow) graphql.Marshaler {
+			return ec.marshalNActivityRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_poolActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_poolActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7050,6 +7706,69 @@ func UnmarshalPackEventInput(ctx context.Context, raw any) (model.PackEventInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPoolStatsFilter(ctx context.Context, obj any) (model.PoolStatsFilter, error) {
+	var it model.PoolStatsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "source", "status", "codeSchema"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "codeSchema":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeSchema"))
+			data, err := ec.unmarshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeSchema = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPoolStatsFilter unmarshals raw into the PoolStatsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPoolStatsFilter(ctx context.Context, raw any) (model.PoolStatsFilter, error) {
+	var out model.PoolStatsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PoolStatsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj any) (model.ProductFilter, error) {
 	var it model.ProductFilter
 	if obj == nil {
@@ -7379,6 +8098,55 @@ func UnmarshalUpdateProductLimitsInput(ctx context.Context, raw any) (model.Upda
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var activityRowImplementors = []string{"ActivityRow"}
+
+func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionSet, obj *pool.ActivityRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityRow")
+		case "bucket":
+			out.Values[i] = ec._ActivityRow_bucket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ActivityRow_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActivityRow_product(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._ActivityRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var channelImplementors = []string{"Channel"}
 
@@ -7872,6 +8640,66 @@ func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var poolStatsRowImplementors = []string{"PoolStatsRow"}
+
+func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.SelectionSet, obj *pool.StatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poolStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoolStatsRow")
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoolStatsRow_product(ctx, field, obj)
+				})
+		case "source":
+			out.Values[i] = ec._PoolStatsRow_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PoolStatsRow_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "codeSchema":
+			out.Values[i] = ec._PoolStatsRow_codeSchema(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoolStatsRow_partner(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._PoolStatsRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
@@ -8123,6 +8951,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ssccPools(ctx, field)
+				})
+		case "poolStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_poolStats(ctx, field)
+				})
+		case "poolActivity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_poolActivity(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -8952,6 +9792,45 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNActivityDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimension(ctx context.Context, v any) (pool.ActivityDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pool.ActivityDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimension(ctx context.Context, sel ast.SelectionSet, v pool.ActivityDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNActivityRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.ActivityRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRow(ctx context.Context, sel ast.SelectionSet, v *pool.ActivityRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityRow!")
+		return graphql.Null
+	}
+	return ec._ActivityRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssignSerialsToPartnerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAssignSerialsToPartnerInput(ctx context.Context, v any) (model.AssignSerialsToPartnerInput, error) {
 	res, err := ec.unmarshalInputAssignSerialsToPartnerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9239,6 +10118,75 @@ func (ec *executionContext) marshalNPool2ᚖgithubᚗcomᚋserialpoolᚋserialpo
 	return ec._Pool(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPoolStatsDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimension(ctx context.Context, v any) (pool.StatsDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pool.StatsDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPoolStatsDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimension(ctx context.Context, sel ast.SelectionSet, v pool.StatsDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PoolStatsDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPoolStatsDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimensionᚄ(ctx context.Context, v any) ([]pool.StatsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pool.StatsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPoolStatsDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPoolStatsDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []pool.StatsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPoolStatsDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPoolStatsRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.StatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPoolStatsRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPoolStatsRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRow(ctx context.Context, sel ast.SelectionSet, v *pool.StatsRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PoolStatsRow!")
+		return graphql.Null
+	}
+	return ec._PoolStatsRow(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
@@ -9268,12 +10216,14 @@ var (
 		"NTIN": pool.NTIN,
 		"PPN":  pool.PPN,
 		"NDC":  pool.NDC,
+		"SSCC": pool.SSCC,
 	}
 	marshalNProductCodeSchema2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema = map[pool.CodeSchema]string{
 		pool.GTIN: "GTIN",
 		pool.NTIN: "NTIN",
 		pool.PPN:  "PPN",
 		pool.NDC:  "NDC",
+		pool.SSCC: "SSCC",
 	}
 )
 
@@ -9747,6 +10697,80 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOActivityDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimensionᚄ(ctx context.Context, v any) ([]pool.ActivityDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pool.ActivityDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActivityDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOActivityDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []pool.ActivityDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOActivityInterval2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityInterval(ctx context.Context, v any) (*pool.ActivityInterval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := pool.ActivityInterval(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActivityInterval2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityInterval(ctx context.Context, sel ast.SelectionSet, v *pool.ActivityInterval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOActivityKind2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityKind(ctx context.Context, v any) (*pool.ActivityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := pool.ActivityKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActivityKind2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityKind(ctx context.Context, sel ast.SelectionSet, v *pool.ActivityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9915,12 +10939,56 @@ func (ec *executionContext) marshalOIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋ
 	return ec._IntakeResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPoolStatsFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolStatsFilter(ctx context.Context, v any) (*model.PoolStatsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPoolStatsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Product(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx context.Context, v any) (*pool.CodeSchema, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx context.Context, sel ast.SelectionSet, v *pool.CodeSchema) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema[*v])
+	return res
+}
+
+var (
+	unmarshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema = map[string]pool.CodeSchema{
+		"GTIN": pool.GTIN,
+		"NTIN": pool.NTIN,
+		"PPN":  pool.PPN,
+		"NDC":  pool.NDC,
+		"SSCC": pool.SSCC,
+	}
+	marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema = map[pool.CodeSchema]string{
+		pool.GTIN: "GTIN",
+		pool.NTIN: "NTIN",
+		pool.PPN:  "PPN",
+		pool.NDC:  "NDC",
+		pool.SSCC: "SSCC",
+	}
+)
 
 func (ec *executionContext) unmarshalOProductFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductFilter(ctx context.Context, v any) (*model.ProductFilter, error) {
 	if v == nil {
@@ -9973,6 +11041,44 @@ func (ec *executionContext) marshalOSerialRequest2ᚖgithubᚗcomᚋserialpool�
 	}
 	return ec._SerialRequest(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, v any) (*pool.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, sel ast.SelectionSet, v *pool.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource[*v])
+	return res
+}
+
+var (
+	unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource = map[string]pool.Source{
+		"SNM":       pool.SourceSNM,
+		"SAP_ATTP":  pool.SourceSAPATTP,
+		"SAP_ICH":   pool.SourceSAPICH,
+		"TRACELINK": pool.SourceTraceLink,
+		"EXTERNAL":  pool.SourceExternal,
+		"PARTNER":   pool.SourcePartner,
+	}
+	marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource = map[pool.Source]string{
+		pool.SourceSNM:       "SNM",
+		pool.SourceSAPATTP:   "SAP_ATTP",
+		pool.SourceSAPICH:    "SAP_ICH",
+		pool.SourceTraceLink: "TRACELINK",
+		pool.SourceExternal:  "EXTERNAL",
+		pool.SourcePartner:   "PARTNER",
+	}
+)
 
 func (ec *executionContext) unmarshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx context.Context, v any) (*pool.Status, error) {
 	if v == nil {

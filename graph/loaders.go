@@ -74,3 +74,11 @@ func serialConnection(page *pool.SerialPage) *model.SerialConnection {
 	}
 	return conn
 }
+
+// loadOptional loads the value of an optional id through a loader; nil stays nil.
+func loadOptional[V any](ctx context.Context, l *dataloadgen.Loader[int64, *V], id *int64) (*V, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return l.Load(ctx, *id)
+}

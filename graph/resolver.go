@@ -14,6 +14,7 @@ type Services interface {
 	pool.IntakeService
 	pool.LifecycleService
 	pool.ExportService
+	pool.StatsService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -3,11 +3,16 @@ package graph
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/serialpool/serialpool/graph/model"
 	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
+
+func (r *activityRowResolver) Product(ctx context.Context, obj *pool.ActivityRow) (*pool.Product, error) {
+	return loadOptional(ctx, loadersFrom(ctx).products, obj.ProductID)
+}
 
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
 	return globalID("Channel", obj.ID), nil
@@ -132,6 +137,14 @@ func (r *partnerResolver) Role(ctx context.Context, obj *pool.Partner) (model.Pa
 		return model.PartnerRoleCmo, nil
 	}
 	return model.PartnerRoleMah, nil
+}
+
+func (r *poolStatsRowResolver) Product(ctx context.Context, obj *pool.StatsRow) (*pool.Product, error) {
+	return loadOptional(ctx, loadersFrom(ctx).products, obj.ProductID)
+}
+
+func (r *poolStatsRowResolver) Partner(ctx context.Context, obj *pool.StatsRow) (*pool.Tenant, error) {
+	return loadOptional(ctx, loadersFrom(ctx).tenants, obj.PartnerID)
 }
 
 func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
@@ -260,6 +273,25 @@ func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) 
 	return r.svc.SSCCPools(ctx)
 }
 
+func (r *queryResolver) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error) {
+	f := pool.StatsFilter{}
+	if filter != nil {
+		f = pool.StatsFilter{Source: filter.Source, Status: filter.Status, CodeSchema: filter.CodeSchema}
+		if filter.ProductCode != nil {
+			f.ProductCode = strings.TrimSpace(*filter.ProductCode)
+		}
+	}
+	return r.svc.PoolStats(ctx, groupBy, f)
+}
+
+func (r *queryResolver) PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error) {
+	iv := pool.Day
+	if interval != nil {
+		iv = *interval
+	}
+	return r.svc.PoolActivity(ctx, from, to, iv, groupBy)
+}
+
 func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
 	return globalID("Serial", obj.ID), nil
 }
@@ -286,10 +318,7 @@ func (r *serialRequestResolver) ID(ctx context.Context, obj *pool.SerialRequest)
 }
 
 func (r *serialRequestResolver) Partner(ctx context.Context, obj *pool.SerialRequest) (*pool.Tenant, error) {
-	if obj.PartnerID == nil {
-		return nil, nil
-	}
-	return loadersFrom(ctx).tenants.Load(ctx, *obj.PartnerID)
+	return loadOptional(ctx, loadersFrom(ctx).tenants, obj.PartnerID)
 }
 
 func (r *serialRequestResolver) Product(ctx context.Context, obj *pool.SerialRequest) (*pool.Product, error) {
@@ -332,6 +361,8 @@ func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, erro
 	return globalID("Tenant", obj.ID), nil
 }
 
+func (r *Resolver) ActivityRow() ActivityRowResolver { return &activityRowResolver{r} }
+
 func (r *Resolver) Channel() ChannelResolver { return &channelResolver{r} }
 
 func (r *Resolver) IntakeResult() IntakeResultResolver { return &intakeResultResolver{r} }
@@ -339,6 +370,8 @@ func (r *Resolver) IntakeResult() IntakeResultResolver { return &intakeResultRes
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Partner() PartnerResolver { return &partnerResolver{r} }
+
+func (r *Resolver) PoolStatsRow() PoolStatsRowResolver { return &poolStatsRowResolver{r} }
 
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 
@@ -357,10 +390,12 @@ func (r *Resolver) SsccPool() SsccPoolResolver { return &ssccPoolResolver{r} }
 func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
+	activityRowResolver       struct{ *Resolver }
 	channelResolver           struct{ *Resolver }
 	intakeResultResolver      struct{ *Resolver }
 	mutationResolver          struct{ *Resolver }
 	partnerResolver           struct{ *Resolver }
+	poolStatsRowResolver      struct{ *Resolver }
 	productResolver           struct{ *Resolver }
 	productConnectionResolver struct{ *Resolver }
 	queryResolver             struct{ *Resolver }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -49,20 +50,26 @@ func newDemoAt(t *testing.T, url string) *demo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(newHandler(cfg, d, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
 	t.Cleanup(srv.Close)
 	return &demo{url: srv.URL, db: d, dbURL: url}
 }
 
-// sql runs a ground-truth query as the database owner, outside every tenant.
-func (d *demo) sql(t *testing.T, query string, args ...any) pgx.Row {
+// conn connects as the database owner, outside every tenant, for ground truth.
+func (d *demo) conn(t *testing.T) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), d.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn.QueryRow(context.Background(), query, args...)
+	return conn
+}
+
+// sql runs a ground-truth query as the database owner, outside every tenant.
+func (d *demo) sql(t *testing.T, query string, args ...any) pgx.Row {
+	t.Helper()
+	return d.conn(t).QueryRow(context.Background(), query, args...)
 }
 
 type gqlError struct {

@@ -131,6 +131,18 @@ type Pool struct {
 	Low bool `json:"low"`
 }
 
+// Narrows poolStats.
+type PoolStatsFilter struct {
+	// One product (or SSCC pool).
+	ProductCode *string `json:"productCode,omitempty"`
+	// One source.
+	Source *pool.Source `json:"source,omitempty"`
+	// One pool status.
+	Status *pool.Status `json:"status,omitempty"`
+	// One code schema.
+	CodeSchema *pool.CodeSchema `json:"codeSchema,omitempty"`
+}
+
 // A product and its cursor.
 type ProductEdge struct {
 	// Pass as `after` to get the products following this one.

@@ -1,0 +1,108 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// statsColumns are the poolStats dimensions, in output order, with their SQL over
+// pool_counters c joined with products p.
+var statsColumns = []struct {
+	dim         pool.StatsDimension
+	sql, column string
+}{
+	{pool.ByProduct, "c.product_id", "product_id"},
+	{pool.BySource, "c.source", "source"},
+	{pool.ByStatus, "c.status", "status"},
+	{pool.ByCodeSchema, "p.code_schema", "code_schema"},
+	{pool.ByPartner, "nullif(c.partner_id, 0)", "partner_id"},
+}
+
+// PoolStats implements pool.StatsService: one GROUP BY over the caller's
+// counter rows (a handful per product), never over serials.
+func (d *DB) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, f pool.StatsFilter) ([]*pool.StatsRow, error) {
+	wanted := map[pool.StatsDimension]bool{}
+	for _, dim := range groupBy {
+		wanted[dim] = true
+	}
+	sel, group := "", ""
+	for _, c := range statsColumns {
+		if wanted[c.dim] {
+			sel += c.sql + " AS " + c.column + ", "
+			group += c.sql + ", "
+			delete(wanted, c.dim)
+		} else {
+			sel += "NULL AS " + c.column + ", "
+		}
+	}
+	for dim := range wanted {
+		return nil, pool.Invalid("groupBy", "unknown dimension %q", dim)
+	}
+	query := `SELECT ` + sel + `sum(c.n) AS count
+		FROM pool_counters c JOIN products p ON p.id = c.product_id
+		WHERE c.tenant_id = @tenant
+		  AND (@code = '' OR p.code = @code)
+		  AND (CAST(@source AS text) IS NULL OR c.source::text = @source)
+		  AND (CAST(@status AS text) IS NULL OR c.status::text = @status)
+		  AND (CAST(@schema AS text) IS NULL OR p.code_schema::text = @schema)`
+	if group != "" {
+		group = group[:len(group)-2]
+		query += ` GROUP BY ` + group + ` HAVING sum(c.n) > 0 ORDER BY ` + group
+	} else {
+		query += ` HAVING sum(c.n) > 0`
+	}
+	var rows []*pool.StatsRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(query, map[string]any{"tenant": a.TenantID, "code": f.ProductCode,
+			"source": f.Source, "status": f.Status, "schema": f.CodeSchema}).Scan(&rows).Error
+	})
+	return rows, wrap("pool stats", err)
+}
+
+// activityKinds maps audit actions to what happened to serials.
+const activityKind = `CASE action
+	WHEN 'serials.receive' THEN 'RECEIVED' WHEN 'serials.generate' THEN 'GENERATED'
+	WHEN 'serials.request' THEN 'ASSIGNED' WHEN 'serials.assign_partner' THEN 'ASSIGNED_TO_PARTNER'
+	WHEN 'serials.release' THEN 'RELEASED' WHEN 'pack.events' THEN 'PACK_EVENTS' END`
+
+// PoolActivity implements pool.StatsService: a range scan of the caller's audit
+// entries (one per batch, not per serial) on the (tenant_id, at) index.
+func (d *DB) PoolActivity(ctx context.Context, from, to time.Time, interval pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error) {
+	step := 24 * time.Hour
+	if interval == pool.Week {
+		step *= 7
+	} else if interval != pool.Day {
+		return nil, pool.Invalid("interval", "unknown interval %q", interval)
+	}
+	if !to.After(from) {
+		return nil, pool.Invalid("to", "to must be after from")
+	}
+	if to.Sub(from)/step > pool.MaxActivityBuckets {
+		return nil, pool.Invalid("to", "the range spans more than %d buckets; use a wider interval or a shorter range", pool.MaxActivityBuckets)
+	}
+	kind, product := "NULL", "NULL::bigint"
+	group := "1"
+	for _, dim := range groupBy {
+		switch dim {
+		case pool.ByKind:
+			kind, group = activityKind, group+", 2"
+		case pool.ByActivityProduct:
+			product, group = "product_id", group+", 3"
+		default:
+			return nil, pool.Invalid("groupBy", "unknown dimension %q", dim)
+		}
+	}
+	var rows []*pool.ActivityRow
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT date_trunc(@unit, at, 'UTC') AS bucket, `+kind+` AS kind, `+product+` AS product_id, sum(count) AS count
+			FROM audit_log
+			WHERE tenant_id = @tenant AND at >= @from AND at < @to AND `+activityKind+` IS NOT NULL
+			GROUP BY `+group+` ORDER BY `+group, map[string]any{"unit": map[pool.ActivityInterval]string{pool.Day: "day", pool.Week: "week"}[interval],
+			"tenant": a.TenantID, "from": from, "to": to}).Scan(&rows).Error
+	})
+	return rows, wrap("pool activity", err)
+}
