@@ -18,21 +18,31 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// Options switch optional GraphQL features.
+// Options switch optional GraphQL features and set the limits.
 type Options struct {
 	Introspection bool
+	MaxComplexity int                                // the most an operation may cost (see limits.go)
+	MaxDepth      int                                // the deepest nesting allowed
+	Observe       func(context.Context, Observation) // called after every operation; may be nil
 }
 
 // NewHandler serves the GraphQL API over HTTP (POST, and GET for queries). The
 // caller must have put the authenticated pool.Actor in the request context.
 func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{svc: svc}}))
+	cfg := Config{Resolvers: &Resolver{svc: svc}}
+	costs(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(&limits{maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
+	if opt.Observe != nil {
+		srv.Use(observer{report: opt.Observe})
 	}
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {

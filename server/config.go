@@ -22,6 +22,11 @@ type config struct {
 	BulkTimeout    time.Duration // SERIALPOOL_BULK_TIMEOUT (default 30m)
 	// ReplenishInterval is how often low pools are checked (SERIALPOOL_REPLENISH_INTERVAL, default 10s).
 	ReplenishInterval time.Duration
+	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 20000)
+	MaxDepth          int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
+	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
+	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
+	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
 }
 
 func loadConfig() (config, error) {
@@ -35,6 +40,11 @@ func loadConfig() (config, error) {
 		MaxBulkBytes:      4 << 30,
 		BulkTimeout:       30 * time.Minute,
 		ReplenishInterval: 10 * time.Second,
+		MaxComplexity:     20000,
+		MaxDepth:          15,
+		SlowQuery:         500 * time.Millisecond,
+		RateLimit:         200,
+		RateBurst:         400,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -55,11 +65,25 @@ func loadConfig() (config, error) {
 		}
 	}
 	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout,
-		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval} {
+		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval,
+		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = time.ParseDuration(v); err != nil || *dst <= 0 {
 				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
 			}
+		}
+	}
+	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
+		"SERIALPOOL_RATE_BURST": &c.RateBurst} {
+		if v := os.Getenv(name); v != "" {
+			if *dst, err = strconv.Atoi(v); err != nil || *dst <= 0 {
+				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)
+			}
+		}
+	}
+	if v := os.Getenv("SERIALPOOL_RATE_LIMIT"); v != "" {
+		if c.RateLimit, err = strconv.ParseFloat(v, 64); err != nil || c.RateLimit < 0 {
+			return c, fmt.Errorf("SERIALPOOL_RATE_LIMIT: want requests per second (0 for unlimited), got %q", v)
 		}
 	}
 	return c, nil

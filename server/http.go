@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"golang.org/x/time/rate"
 
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/frontend"
@@ -86,14 +88,34 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		return promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h)
 	}
 
+	operations := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "serialpool_graphql_operation_duration_seconds", Help: "GraphQL operations by root fields.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+	}, []string{"operation"})
+	opErrors := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "serialpool_graphql_errors_total", Help: "GraphQL errors by operation and code.",
+	}, []string{"operation", "code"})
+	reg.MustRegister(operations, opErrors)
+	observe := func(ctx context.Context, o graph.Observation) {
+		operations.WithLabelValues(o.Operation).Observe(o.Duration.Seconds())
+		for _, code := range o.Codes {
+			opErrors.WithLabelValues(o.Operation, code).Inc()
+		}
+		if o.Duration >= cfg.SlowQuery {
+			log.WarnContext(ctx, "slow graphql operation", "operation", o.Operation, "name", o.Name, "duration", o.Duration)
+		}
+	}
+
+	keys := newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	api := func(h http.Handler) http.Handler {
-		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(d, log, h)))
+		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(d, keys, log, h)))
 	}
 	bulk := func(h http.Handler) http.Handler {
-		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(d, log, h))))
+		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(d, keys, log, h))))
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection}, log))))
+	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection,
+		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth, Observe: observe}, log))))
 	restRoutes(mux, d, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
@@ -120,7 +142,7 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 
 // authenticate is the one entrance for API callers: it resolves the bearer key
 // to a pool.Actor in the request context, or answers 401.
-func authenticate(auth pool.AuthService, log *slog.Logger, next http.Handler) http.Handler {
+func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -141,8 +163,33 @@ func authenticate(auth pool.AuthService, log *slog.Logger, next http.Handler) ht
 			writeError(w, status, err)
 			return
 		}
+		if !keys.allow(a.KeyID) {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry"))
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
 	})
+}
+
+// rateLimiter keeps a token bucket per API key.
+type rateLimiter struct {
+	limit rate.Limit
+	burst int
+	keys  sync.Map // key id -> *rate.Limiter
+}
+
+// newRateLimiter allows perSecond requests per key with bursts of burst; 0 turns it off.
+func newRateLimiter(perSecond float64, burst int) *rateLimiter {
+	return &rateLimiter{limit: rate.Limit(perSecond), burst: burst}
+}
+
+func (l *rateLimiter) allow(key int64) bool {
+	if l.limit == 0 {
+		return true
+	}
+	b, _ := l.keys.LoadOrStore(key, rate.NewLimiter(l.limit, l.burst))
+	return b.(*rate.Limiter).Allow()
 }
 
 // writeError answers with a GraphQL-shaped error body, which the REST API shares.

@@ -1,0 +1,94 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/serialpool/serialpool/graph/model"
+	"github.com/serialpool/serialpool/pool"
+)
+
+// Operations are priced before they run: each field costs 1, and a list costs
+// its page size times what one item costs. Over the limit, or nested deeper
+// than the depth limit, the operation is refused with QUERY_TOO_COMPLEX and
+// nothing executes.
+
+// pageCost is what a connection's `first` multiplies its items' cost by. A
+// `first` out of range costs nothing here: the resolver refuses it with an
+// error that names the argument.
+func pageCost(first *int) int {
+	switch {
+	case first == nil:
+		return pool.DefaultPageSize
+	case *first < 1 || *first > pool.MaxPageSize:
+		return 1
+	}
+	return *first
+}
+
+// costs sets the price of every list field.
+func costs(c *ComplexityRoot) {
+	c.Query.Products = func(child int, _ *model.ProductFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.Product.Serials = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.SsccPool.Ssccs = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.SerialRequest.Serials = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	// Lists without paging are priced at their realistic sizes.
+	c.Serial.History = func(child int) int { return 1 + child*10 }
+	c.Query.PoolStats = func(child int, _ []pool.StatsDimension, _ *model.PoolStatsFilter) int { return 1 + child*100 }
+	c.Query.PoolActivity = func(child int, _, _ time.Time, _ *pool.ActivityInterval, _ []pool.ActivityDimension) int {
+		return 1 + child*100
+	}
+}
+
+// limits enforces the complexity and depth limits.
+type limits struct {
+	schema        graphql.ExecutableSchema
+	maxComplexity int
+	maxDepth      int
+}
+
+func (limits) ExtensionName() string { return "Limits" }
+
+func (l *limits) Validate(s graphql.ExecutableSchema) error {
+	l.schema = s
+	return nil
+}
+
+func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if d := depth(oc.Operation.SelectionSet); d > l.maxDepth {
+		return tooComplex("the query is nested %d levels deep; the limit is %d", d, l.maxDepth)
+	}
+	if c := complexity.Calculate(ctx, l.schema, oc.Operation, oc.Variables); c > l.maxComplexity {
+		return tooComplex("the query costs %d; the limit is %d (each list costs its page size times its items)", c, l.maxComplexity)
+	}
+	return nil
+}
+
+func tooComplex(format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": pool.ETOOCOMPLEX}}
+}
+
+// depth is the deepest field nesting of a selection set; validation has
+// already ruled out fragment cycles.
+func depth(set ast.SelectionSet) int {
+	deepest := 0
+	for _, s := range set {
+		var d int
+		switch s := s.(type) {
+		case *ast.Field:
+			d = 1 + depth(s.SelectionSet)
+		case *ast.InlineFragment:
+			d = depth(s.SelectionSet)
+		case *ast.FragmentSpread:
+			d = depth(s.Definition.SelectionSet)
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestQueryLimits(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	for _, tc := range []struct {
+		name, query string
+		code        string
+	}{
+		{"a page of products with their serials", `{ products(first: 50) { edges { node { serials(first: 1000) { edges { node { value } } } } } } }`, "QUERY_TOO_COMPLEX"},
+		{"huge first", `{ products(first: 100000) { totalCount } }`, "BAD_USER_INPUT"},
+		{"deep nesting", `{ products { edges { node { serials { edges { node { product { serials { edges { node { product { serials { edges { node { value } } } } } } } } } } } } } } }`, "QUERY_TOO_COMPLEX"},
+		{"a fair page", `{ products(first: 1000) { totalCount edges { node { code name owner { name } pool { available assigned } } } } }`, ""},
+	} {
+		r := d.gql(t, d.keys.MAHViewer, tc.query, nil)
+		if r.code() != tc.code {
+			t.Errorf("%s: errors %+v, want %q", tc.name, r.Errors, tc.code)
+		}
+		if tc.code == "QUERY_TOO_COMPLEX" && r.Data != nil && string(r.Data) != "null" {
+			t.Errorf("%s: executed anyway: %s", tc.name, r.Data)
+		}
+	}
+}
+
+func TestRateLimitPerKey(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RateLimit, cfg.RateBurst = 1, 5
+	srv := httptest.NewServer(newHandler(cfg, d.db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	limited := &demo{url: srv.URL, db: d.db, dbURL: d.dbURL, keys: d.keys}
+	ok, refused := 0, 0
+	for i := 0; i < 8; i++ {
+		r := limited.gql(t, d.keys.MAHViewer, `{ viewer { role } }`, nil)
+		switch {
+		case r.status == 200:
+			ok++
+		case r.status == 429 && r.code() == "RATE_LIMITED":
+			refused++
+		default:
+			t.Fatalf("status %d %+v", r.status, r.Errors)
+		}
+	}
+	if ok != 5 || refused != 3 {
+		t.Errorf("%d answered, %d refused; want a burst of 5 then refusals", ok, refused)
+	}
+	// Another key has its own bucket.
+	if r := limited.gql(t, d.keys.MAHAdmin, `{ viewer { role } }`, nil); r.status != 200 {
+		t.Errorf("another key was limited: %d", r.status)
+	}
+}
+
+// TestPersistedQueriesAndGET sends a query by hash (APQ) and over GET.
+func TestPersistedQueriesAndGET(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	query := `{ viewer { tenant { name } } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	get := func(params url.Values) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", d.url+"/graphql?"+params.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+d.keys.MAHViewer)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v map[string]any
+		json.NewDecoder(res.Body).Decode(&v)
+		return res.StatusCode, v
+	}
+	// Unknown hash: the server asks for the query.
+	_, v := get(url.Values{"extensions": {ext}})
+	if !strings.Contains(toJSON(v), "PersistedQueryNotFound") {
+		t.Fatalf("unknown hash: %v", v)
+	}
+	// Register it with the full query, then the hash alone works.
+	if status, v := get(url.Values{"query": {query}, "extensions": {ext}}); status != 200 || !strings.Contains(toJSON(v), "Demo Pharma") {
+		t.Fatalf("register: %d %v", status, v)
+	}
+	if status, v := get(url.Values{"extensions": {ext}}); status != 200 || !strings.Contains(toJSON(v), "Demo Pharma") {
+		t.Errorf("by hash: %d %v", status, v)
+	}
+	// GET never mutates.
+	if status, v := get(url.Values{"query": {`mutation { requestSerials(input: {productCode: "` + amoxicillin + `", count: 1, orderRef: "x"}) { id } }`}}); status == 200 && v["data"] != nil {
+		t.Errorf("a mutation ran over GET: %d %v", status, v)
+	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestOperationMetrics checks the per-operation metrics and error counts.
+func TestOperationMetrics(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	d.gql(t, d.keys.MAHViewer, `{ products { totalCount } }`, nil)
+	d.gql(t, d.keys.MAHViewer, `mutation { createProduct(input: {code: "1", codeSchema: GTIN, name: "x", source: SNM}) { id } }`, nil)
+	_, body := get(t, d.url+"/metrics")
+	for _, want := range []string{
+		`serialpool_graphql_operation_duration_seconds_count{operation="query:products"} 1`,
+		`serialpool_graphql_errors_total{code="FORBIDDEN",operation="mutation:createProduct"} 1`,
+		`serialpool_http_request_duration_seconds_count{code="200",route="graphql"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
