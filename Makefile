@@ -10,7 +10,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './frontend/node_modules/*') go.mod go.sum
 WEBSRC  := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
-.PHONY: run test build web deps chromium test-go test-web test-e2e bench generate fmt clean
+.PHONY: run test build web deps chromium test-go test-web test-e2e bench generate schema-snapshot fmt clean
 
 run: build
 	./$(BIN) dev
@@ -60,6 +60,10 @@ bench: build
 
 generate:
 	$(GO) tool gqlgen generate
+
+# Accept the current schema as the contract the breaking-change test compares against.
+schema-snapshot:
+	cp schema.graphqls graph/testdata/schema.snapshot.graphqls
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

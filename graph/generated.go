@@ -1268,6 +1268,7 @@ schema {
   mutation: Mutation
 }
 
+"Everything a caller can read, scoped to its tenant."
 type Query {
   "The caller: its tenant and role."
   viewer: Viewer!
@@ -1281,15 +1282,15 @@ type Query {
     after: String
   ): ProductConnection!
   "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
-  product(code: String!): Product
+  product("The product code." code: String!): Product
   "The caller's channels: the outside systems that push serials."
   channels: [Channel!]!
   "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
-  intakeBatch(idempotencyKey: String!): IntakeBatch
+  intakeBatch("The key the batch was delivered with." idempotencyKey: String!): IntakeBatch
   "One serial with its pool status, pack status and pack history; null when not visible to the caller."
-  serial(productCode: String!, value: String!): Serial
+  serial("The product (or SSCC pool) code." productCode: String!, "The serial (or SSCC)." value: String!): Serial
   "One request of serials (an order, or an assignment to a partner); null when not visible."
-  serialRequest(id: ID!): SerialRequest
+  serialRequest("The request's id." id: ID!): SerialRequest
   "The caller's partnerships: CMOs it assigns serials to, or MAHs that assign to it."
   partners: [Partner!]!
   "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
@@ -1299,9 +1300,9 @@ type Query {
   (never a scan of serials). Scoped like everything else: a CMO counts only its serials.
   A dimension not grouped by is null in the rows.
   """
-  poolStats(groupBy: [PoolStatsDimension!]!, filter: PoolStatsFilter): [PoolStatsRow!]!
+  poolStats("The dimensions to group by; none for one total." groupBy: [PoolStatsDimension!]!, "Narrows the counted serials." filter: PoolStatsFilter): [PoolStatsRow!]!
   "Serials received, generated, assigned, released and pack events per day or week, from the audit trail. At most 1,000 buckets."
-  poolActivity(from: Time!, to: Time!, interval: ActivityInterval = DAY, groupBy: [ActivityDimension!] = [KIND]): [ActivityRow!]!
+  poolActivity("Start of the range (inclusive)." from: Time!, "End of the range (exclusive)." to: Time!, "Bucket size." interval: ActivityInterval = DAY, "What to group by besides time." groupBy: [ActivityDimension!] = [KIND]): [ActivityRow!]!
 }
 
 "What poolStats groups by."
@@ -1390,47 +1391,48 @@ type ActivityRow {
   count: Int!
 }
 
+"Everything a caller can change, as its role allows; every change is written to the audit trail."
 type Mutation {
   "Registers a product and its empty pool. Admin only."
-  createProduct(input: CreateProductInput!): Product!
+  createProduct("What to do." input: CreateProductInput!): Product!
   "Generates new serials for an SNM product into its pool (Available). Operator or admin."
-  generateSerials(input: GenerateSerialsInput!): IntakeResult!
+  generateSerials("What to do." input: GenerateSerialsInput!): IntakeResult!
   """
   Receives a batch of serials from an outside source, all or nothing. Operator or admin.
   A rejected batch stores nothing; its error has ` + "`" + `extensions.rows` + "`" + ` (the first 100
   offending rows: row, value, code, reason) and ` + "`" + `extensions.total` + "`" + `.
   """
-  receiveSerials(input: ReceiveSerialsInput!): IntakeResult!
+  receiveSerials("What to do." input: ReceiveSerialsInput!): IntakeResult!
   "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
-  createChannel(input: CreateChannelInput!): CreateChannelPayload!
+  createChannel("What to do." input: CreateChannelInput!): CreateChannelPayload!
   """
   Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
   global lock: parallel requests never receive the same serial. Over the product's cap
   per request is BAD_USER_INPUT; more than is Available is INSUFFICIENT_SERIALS; both
   assign nothing. Operator or admin. A CMO requests from what its MAH assigned to it.
   """
-  requestSerials(input: RequestSerialsInput!): SerialRequest!
+  requestSerials("What to do." input: RequestSerialsInput!): SerialRequest!
   """
   Moves Assigned serials back to Available, all or nothing: only serials the pool
   manages (never EXTERNAL), without pack events, not handed to a partner. A refused
   batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
   """
-  releaseSerials(input: ReleaseSerialsInput!): ReleaseResult!
+  releaseSerials("What to do." input: ReleaseSerialsInput!): ReleaseResult!
   "Lets a CMO tenant receive serials from the caller (the MAH). Admin only."
-  createPartnership(input: CreatePartnershipInput!): Partner!
+  createPartnership("What to do." input: CreatePartnershipInput!): Partner!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
-  assignSerialsToPartner(input: AssignSerialsToPartnerInput!): SerialRequest!
+  assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
   """
   Records pack events, all or nothing: ACTIVE -> COMMISSIONED -> DECOMMISSIONED (with a
   reason) and back with REACTIVATE where the reason allows. A serial must be Assigned to
   be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
   Illegal transitions are rejected naming the rule. Operator or admin.
   """
-  recordPackEvents(input: [PackEventInput!]!): RecordPackEventsResult!
+  recordPackEvents("What to do." input: [PackEventInput!]!): RecordPackEventsResult!
   "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
-  createSsccPool(input: CreateSsccPoolInput!): SsccPool!
+  createSsccPool("What to do." input: CreateSsccPoolInput!): SsccPool!
   "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
-  updateProductLimits(input: UpdateProductLimitsInput!): Product!
+  updateProductLimits("What to do." input: UpdateProductLimitsInput!): Product!
 }
 
 "The authenticated caller."
@@ -1677,7 +1679,12 @@ type SerialRequest {
   "When it was made."
   createdAt: Time!
   "The serials, in the order handed out. Also as CSV: GET /api/v2/requests/{id}/serials.csv."
-  serials(first: Int, after: String): SerialConnection!
+  serials(
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String
+  ): SerialConnection!
 }
 
 "A request for serials."
@@ -1747,7 +1754,14 @@ type SsccPool {
   "Pool counts."
   pool: Pool!
   "The SSCCs, oldest first."
-  ssccs(status: SerialStatus, first: Int, after: String): SerialConnection!
+  ssccs(
+    "Only SSCCs in this pool status."
+    status: SerialStatus
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String
+  ): SerialConnection!
 }
 
 "A new SSCC pool."

@@ -94,6 +94,7 @@ type IntakeBatch struct {
 	Result *pool.IntakeResult `json:"result,omitempty"`
 }
 
+// Everything a caller can change, as its role allows; every change is written to the audit trail.
 type Mutation struct {
 }
 
@@ -157,6 +158,7 @@ type ProductFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// Everything a caller can read, scoped to its tenant.
 type Query struct {
 }
 
