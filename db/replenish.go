@@ -22,7 +22,7 @@ const ownerAvailable = `SELECT coalesce(sum(n), 0) AS n FROM pool_counters c
 func (d *DB) ScheduleReplenishments(ctx context.Context) (int64, error) {
 	res := d.gorm.WithContext(ctx).Exec(`INSERT INTO replenishments (tenant_id, product_id, count)
 		SELECT p.tenant_id, p.id, p.replenish_to - a.n
-		FROM products p, LATERAL (`+ownerAvailable+`) a
+		FROM products p, LATERAL (` + ownerAvailable + `) a
 		WHERE p.replenish_to IS NOT NULL AND a.n < p.low_threshold
 		ON CONFLICT (product_id) WHERE state = 'PENDING' DO NOTHING`)
 	if res.Error != nil {
