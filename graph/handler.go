@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -49,8 +50,30 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(v))
 		return errors.New("panic in resolver")
 	})
-	return withLoaders(svc, srv)
+	return withLoaders(svc, legacyJSONStatus(srv))
 }
+
+// legacyJSONStatus answers 200 instead of 422 to clients of the legacy
+// application/json media type when the request failed as GraphQL (a document
+// that does not parse or validate, variables that do not coerce): GraphQL over
+// HTTP asks for it, since such clients treat any non-200 as a transport failure.
+// Clients accepting application/graphql-response+json keep the 4xx.
+func legacyJSONStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
+	})
+}
+
+type statusRewriter struct{ http.ResponseWriter }
+
+func (s *statusRewriter) WriteHeader(code int) {
+	if code == http.StatusUnprocessableEntity && strings.HasPrefix(s.Header().Get("Content-Type"), "application/json") {
+		code = http.StatusOK
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // presentError is the one place errors become GraphQL errors: a pool.Error keeps
 // its message and code; anything else is logged and shown as INTERNAL, so
