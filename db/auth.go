@@ -2,11 +2,13 @@ package db
 
 import (
 	"context"
+
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"strings"
 
 	"gorm.io/gorm"
@@ -87,14 +89,15 @@ func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (str
 
 // TenantsByID implements pool.TenantService.
 func (d *DB) TenantsByID(ctx context.Context, ids []int64) ([]*pool.Tenant, error) {
-	var rows []*pool.Tenant
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, _ pool.Actor) error {
-		return tx.Raw(`SELECT id, name FROM tenants WHERE id IN ?`, ids).Scan(&rows).Error
-	})
+	rows, err := tenantRead[pool.Tenant](ctx, d, `SELECT id, name FROM tenants WHERE id = ANY(@ids)`, pgx.NamedArgs{"ids": ids})
 	if err != nil {
-		return nil, fmt.Errorf("db: tenants: %w", err)
+		return nil, wrap("tenants", err)
 	}
-	return inOrder(ids, rows, func(t *pool.Tenant) int64 { return t.ID }), nil
+	tenants := make([]*pool.Tenant, len(rows))
+	for i := range rows {
+		tenants[i] = &rows[i]
+	}
+	return inOrder(ids, tenants, func(t *pool.Tenant) int64 { return t.ID }), nil
 }
 
 // inOrder arranges rows to match ids (for dataloaders); a missing row is nil.

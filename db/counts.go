@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,18 +15,14 @@ import (
 // Counts implements pool.PoolService from pool_counters, which the serials_count
 // trigger keeps exact: a few index lookups, whatever the pool size.
 func (d *DB) Counts(ctx context.Context, productIDs []int64) ([]pool.Counts, error) {
-	var rows []struct {
-		ProductID int64
-		Status    string
-		N         int64
-	}
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT product_id, status, sum(n) AS n FROM pool_counters WHERE tenant_id = ? AND product_id IN ?
-			GROUP BY product_id, status`,
-			a.TenantID, productIDs).Scan(&rows).Error
-	})
+	rows, err := tenantRead[struct {
+		ProductID int64  `db:"product_id"`
+		Status    string `db:"status"`
+		N         int64  `db:"n"`
+	}](ctx, d, `SELECT product_id, status, sum(n)::bigint AS n FROM pool_counters
+		WHERE tenant_id = @tenant AND product_id = ANY(@ids) GROUP BY product_id, status`, pgx.NamedArgs{"ids": productIDs})
 	if err != nil {
-		return nil, fmt.Errorf("db: pool counts: %w", err)
+		return nil, wrap("pool counts", err)
 	}
 	at := make(map[int64]int, len(productIDs))
 	for i, id := range productIDs {

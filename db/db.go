@@ -100,22 +100,30 @@ func (d *DB) Ping(ctx context.Context) error {
 // Migrate applies pending migrations. Safe to run concurrently from several
 // processes: a PostgreSQL advisory lock serialises them.
 func (d *DB) Migrate(ctx context.Context) error {
-	locker, err := lock.NewPostgresSessionLocker()
+	p, err := d.migrations()
 	if err != nil {
 		return err
-	}
-	files, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, d.sql, files, goose.WithSessionLocker(locker))
-	if err != nil {
-		return fmt.Errorf("db: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("db: migrate: %w", err)
 	}
 	return nil
+}
+
+func (d *DB) migrations() (*goose.Provider, error) {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, d.sql, files, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("db: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // tenantTx runs fn in a transaction confined to the caller's tenant: as the

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/serialpool/serialpool/pool"
@@ -16,3 +17,24 @@ func (d *DB) TenantExec(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // Gorm exposes the connection as its own (privileged) role, for test set-up.
 func (d *DB) Gorm() *gorm.DB { return d.gorm }
+
+// TenantReadCount runs a count query on the single-round-trip read path, with no
+// application filter, so tests can show that RLS applies there too.
+func (d *DB) TenantReadCount(ctx context.Context, query string) (int64, error) {
+	rows, err := tenantRead[struct{ N int64 }](ctx, d, query, pgx.NamedArgs{})
+	if err != nil {
+		return 0, err
+	}
+	return rows[0].N, nil
+}
+
+// MigrateDownTo rolls migrations back to version, so tests can migrate up over
+// data written under an older schema.
+func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := d.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}

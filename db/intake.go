@@ -59,9 +59,12 @@ func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 }
 
 // ownProduct locks the caller's own product (or SSCC pool) for an intake. Only
-// the owner fills a pool.
+// the owner fills a pool. NO KEY UPDATE serialises intakes and generators of the
+// product (sequence_next) without blocking the key-share locks that inserts
+// referencing the product take: a release writing its audit row after moving
+// counters would otherwise deadlock with an intake waiting for those counters.
 func ownProduct(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (id int64, source pool.Source, schema pool.CodeSchema, err error) {
-	err = tx.QueryRow(ctx, `SELECT id, source, code_schema FROM products WHERE code = $1 AND tenant_id = $2 FOR UPDATE`,
+	err = tx.QueryRow(ctx, `SELECT id, source, code_schema FROM products WHERE code = $1 AND tenant_id = $2 FOR NO KEY UPDATE`,
 		code, a.TenantID).Scan(&id, &source, &schema)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, "", "", &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}

@@ -416,8 +416,7 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 		}
 		n := len(applied)
 		pids, ids, owners, partners := make([]int64, n), make([]int64, n), make([]int64, n), make([]*int64, n)
-		evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]time.Time, n)
-		now := time.Now()
+		evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]*time.Time, n)
 		for j, o := range applied {
 			e, s := events[o.i], current[key{states[o.i].productID, events[o.i].Serial}]
 			pids[j], ids[j], owners[j], partners[j] = states[o.i].productID, *s.id, states[o.i].owner, s.partner
@@ -425,13 +424,12 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 			if e.Reason != nil {
 				rsn[j] = ptr(string(*e.Reason))
 			}
-			ats[j] = e.At
-			if e.At.IsZero() {
-				ats[j] = now
+			if !e.At.IsZero() {
+				ats[j] = &e.At
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor)
-			SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, at, $9
+			SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, coalesce(at, now()), $9
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
 				u(p, s, t, pt, e, st, r, at)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor); err != nil {
 			return err

@@ -2,8 +2,10 @@ package db
 
 import (
 	"context"
+
 	"encoding/json"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"strings"
 
 	"gorm.io/gorm"
@@ -42,22 +44,19 @@ const (
 // productMatch is the product list's condition: visible and matching the search.
 const productMatch = productVisible + ` AND code_schema <> 'SSCC' AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)`
 
-func searchArgs(tenant int64, search string) map[string]any {
-	return map[string]any{"tenant": tenant, "search": search, "pattern": "%" + likeEscape(search) + "%"}
+func searchArgs(search string) pgx.NamedArgs {
+	return pgx.NamedArgs{"search": search, "pattern": "%" + likeEscape(search) + "%"}
 }
 
 // Products implements pool.ProductService.
 func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
-	var rows []productRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		args := searchArgs(a.TenantID, f.Search)
-		args["after"], args["limit"] = f.AfterCode, f.Limit+1
-		return tx.Raw(`SELECT `+productColumns+` FROM products
-			WHERE `+productMatch+` AND code > @after
-			ORDER BY code LIMIT @limit`, args).Scan(&rows).Error
-	})
+	args := searchArgs(f.Search)
+	args["after"], args["limit"] = f.AfterCode, f.Limit+1
+	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
+		WHERE `+productMatch+` AND code > @after
+		ORDER BY code LIMIT @limit`, args)
 	if err != nil {
-		return nil, fmt.Errorf("db: products: %w", err)
+		return nil, wrap("products", err)
 	}
 	page := &pool.ProductPage{HasNext: len(rows) > f.Limit}
 	if page.HasNext {
@@ -71,25 +70,19 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 
 // CountProducts implements pool.ProductService.
 func (d *DB) CountProducts(ctx context.Context, search string) (int, error) {
-	var n int
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT count(*) FROM products WHERE `+productMatch, searchArgs(a.TenantID, search)).Scan(&n).Error
-	})
+	rows, err := tenantRead[struct{ N int }](ctx, d, `SELECT count(*) AS n FROM products WHERE `+productMatch, searchArgs(search))
 	if err != nil {
-		return 0, fmt.Errorf("db: count products: %w", err)
+		return 0, wrap("count products", err)
 	}
-	return n, nil
+	return rows[0].N, nil
 }
 
 // ProductByCode implements pool.ProductService.
 func (d *DB) ProductByCode(ctx context.Context, code string) (*pool.Product, error) {
-	var rows []productRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE code = @code AND code_schema <> 'SSCC' AND `+productVisible,
-			map[string]any{"tenant": a.TenantID, "code": code}).Scan(&rows).Error
-	})
+	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
+		WHERE code = @code AND code_schema <> 'SSCC' AND `+productVisible, pgx.NamedArgs{"code": code})
 	if err != nil {
-		return nil, fmt.Errorf("db: product: %w", err)
+		return nil, wrap("product", err)
 	}
 	if len(rows) == 0 {
 		return nil, pool.Errorf(pool.ENOTFOUND, "no product with code %q", code)
@@ -99,13 +92,10 @@ func (d *DB) ProductByCode(ctx context.Context, code string) (*pool.Product, err
 
 // ProductsByID implements pool.ProductService.
 func (d *DB) ProductsByID(ctx context.Context, ids []int64) ([]*pool.Product, error) {
-	var rows []productRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE id IN @ids AND `+productVisible,
-			map[string]any{"tenant": a.TenantID, "ids": ids}).Scan(&rows).Error
-	})
+	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
+		WHERE id = ANY(@ids) AND `+productVisible, pgx.NamedArgs{"ids": ids})
 	if err != nil {
-		return nil, fmt.Errorf("db: products by id: %w", err)
+		return nil, wrap("products by id", err)
 	}
 	products := make([]*pool.Product, len(rows))
 	for i := range rows {

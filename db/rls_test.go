@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -56,6 +57,10 @@ func TestRowLevelSecurityWithoutAppFilters(t *testing.T) {
 	} {
 		if got := count(tc.ctx, tc.query); got != tc.want {
 			t.Errorf("%s: %s = %d, want %d", tc.who, tc.query, got, tc.want)
+		}
+		// The one-round-trip read path (a pgx batch) is confined the same way.
+		if got, err := w.db.TenantReadCount(tc.ctx, strings.Replace(tc.query, "count(*)", "count(*) AS n", 1)); err != nil || got != tc.want {
+			t.Errorf("%s on the batch read path: %s = %d (%v), want %d", tc.who, tc.query, got, err, tc.want)
 		}
 	}
 

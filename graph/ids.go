@@ -91,3 +91,6 @@ func ParseRequestID(s string) (int64, error) {
 	}
 	return id, nil
 }
+
+// BatchID is an intake batch's opaque id.
+func BatchID(id int64) string { return globalID("IntakeBatch", id) }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -24,7 +26,7 @@ type loaders struct {
 type loadersKey struct{}
 
 func newLoaders(svc Services) *loaders {
-	wait := dataloadgen.WithWait(time.Millisecond)
+	wait := dataloadgen.WithWait(200 * time.Microsecond) // gqlgen resolves a list's items concurrently, well within this
 	return &loaders{
 		counts:   dataloadgen.NewLoader(single(svc.Counts), wait),
 		tenants:  dataloadgen.NewLoader(single(svc.TenantsByID), wait),
@@ -81,4 +83,62 @@ func loadOptional[V any](ctx context.Context, l *dataloadgen.Loader[int64, *V], 
 		return nil, nil
 	}
 	return l.Load(ctx, *id)
+}
+
+// selects reports whether the current field's selection reaches path (through
+// fragments), e.g. selects(ctx, "edges", "node", "pool").
+func selects(ctx context.Context, path ...string) bool {
+	oc := graphql.GetOperationContext(ctx)
+	set := graphql.GetFieldContext(ctx).Field.Selections
+	for _, name := range path {
+		var next ast.SelectionSet
+		found := false
+		for _, f := range graphql.CollectFields(oc, set, nil) {
+			if f.Name == name {
+				next, found = append(next, f.Selections...), true
+			}
+		}
+		if !found {
+			return false
+		}
+		set = next
+	}
+	return true
+}
+
+// prime loads the pool counts and owners of products the caller is about to
+// resolve, when the selection (at path below the current field) asks for them:
+// one query each, whatever the page size, and no loader waits for a batch.
+func prime(ctx context.Context, svc Services, products []*pool.Product, path ...string) error {
+	if len(products) == 0 {
+		return nil
+	}
+	l := loadersFrom(ctx)
+	ids := make([]int64, len(products))
+	for i, p := range products {
+		ids[i] = p.ID
+	}
+	if selects(ctx, append(path, "pool")...) {
+		counts, err := svc.Counts(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			l.counts.Prime(id, counts[i])
+		}
+	}
+	if selects(ctx, append(path, "owner")...) {
+		owners := make([]int64, len(products))
+		for i, p := range products {
+			owners[i] = p.TenantID
+		}
+		tenants, err := svc.TenantsByID(ctx, owners)
+		if err != nil {
+			return err
+		}
+		for i, id := range owners {
+			l.tenants.Prime(id, tenants[i])
+		}
+	}
+	return nil
 }

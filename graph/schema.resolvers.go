@@ -22,7 +22,7 @@ func (r *intakeResultResolver) BatchID(ctx context.Context, obj *pool.IntakeResu
 	if obj.BatchID == 0 {
 		return nil, nil
 	}
-	id := globalID("IntakeBatch", obj.BatchID)
+	id := BatchID(obj.BatchID)
 	return &id, nil
 }
 
@@ -208,6 +208,9 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	if err != nil {
 		return nil, err
 	}
+	if err := prime(ctx, r.svc, page.Products, "edges", "node"); err != nil {
+		return nil, err
+	}
 	conn := &model.ProductConnection{Edges: []*model.ProductEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, Search: f.Search}
 	for _, p := range page.Products {
 		conn.Edges = append(conn.Edges, &model.ProductEdge{Cursor: productCursor(p), Node: p})
@@ -223,7 +226,10 @@ func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
 		return nil, nil
 	}
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return p, prime(ctx, r.svc, []*pool.Product{p})
 }
 
 func (r *queryResolver) Channels(ctx context.Context) ([]*pool.Channel, error) {

@@ -22,7 +22,7 @@ type config struct {
 	BulkTimeout    time.Duration // SERIALPOOL_BULK_TIMEOUT (default 30m)
 	// ReplenishInterval is how often low pools are checked (SERIALPOOL_REPLENISH_INTERVAL, default 10s).
 	ReplenishInterval time.Duration
-	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 20000)
+	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 50000)
 	MaxDepth          int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
 	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
@@ -40,7 +40,7 @@ func loadConfig() (config, error) {
 		MaxBulkBytes:      4 << 30,
 		BulkTimeout:       30 * time.Minute,
 		ReplenishInterval: 10 * time.Second,
-		MaxComplexity:     20000,
+		MaxComplexity:     50000,
 		MaxDepth:          15,
 		SlowQuery:         500 * time.Millisecond,
 		RateLimit:         200,

@@ -272,7 +272,7 @@ func bodyRows(r *http.Request) (pool.Rows, error) {
 }
 
 func resultJSON(r *pool.IntakeResult) map[string]any {
-	return map[string]any{"batchId": r.BatchID, "productCode": r.ProductCode, "source": r.Source,
+	return map[string]any{"batchId": graph.BatchID(r.BatchID), "productCode": r.ProductCode, "source": r.Source,
 		"accepted": r.Accepted, "duplicates": 0, "replayed": r.Replayed}
 }
 

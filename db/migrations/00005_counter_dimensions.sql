@@ -4,7 +4,8 @@
 -- handed to a partner, the MAH for a CMO's rows, and 0 otherwise.
 
 -- +goose Up
-ALTER TABLE pool_counters ADD COLUMN source serial_source, ADD COLUMN partner_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE pool_counters DROP CONSTRAINT pool_counters_pkey,
+  ADD COLUMN source serial_source, ADD COLUMN partner_id bigint NOT NULL DEFAULT 0;
 DELETE FROM pool_counters;
 INSERT INTO pool_counters (tenant_id, product_id, status, source, partner_id, n)
 SELECT tenant_id, product_id, status, source, coalesce(partner_tenant_id, 0), count(*) FROM serials GROUP BY 1, 2, 3, 4, 5
@@ -12,7 +13,7 @@ UNION ALL
 SELECT partner_tenant_id, product_id, partner_status, 'PARTNER'::serial_source, tenant_id, count(*) FROM serials
 WHERE partner_tenant_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
 ALTER TABLE pool_counters ALTER COLUMN source SET NOT NULL,
-  DROP CONSTRAINT pool_counters_pkey, ADD PRIMARY KEY (tenant_id, product_id, status, source, partner_id);
+  ADD PRIMARY KEY (tenant_id, product_id, status, source, partner_id);
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION serials_count() RETURNS trigger
@@ -52,3 +53,35 @@ CREATE TEMP TABLE c AS SELECT tenant_id, product_id, status, sum(n) AS n FROM po
 DELETE FROM pool_counters;
 ALTER TABLE pool_counters DROP COLUMN source, DROP COLUMN partner_id, ADD PRIMARY KEY (tenant_id, product_id, status);
 INSERT INTO pool_counters (tenant_id, product_id, status, n) SELECT * FROM c;
+-- The counting trigger of 00001, by (tenant, product, status) only.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION serials_count() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO pool_counters AS c (tenant_id, product_id, status, n)
+    SELECT t, p, s, count(*) FROM (
+      SELECT tenant_id, product_id, status FROM new_rows
+      UNION ALL
+      SELECT partner_tenant_id, product_id, partner_status FROM new_rows WHERE partner_tenant_id IS NOT NULL
+    ) AS r(t, p, s)
+    GROUP BY t, p, s
+    ON CONFLICT (tenant_id, product_id, status) DO UPDATE SET n = c.n + excluded.n;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    UPDATE pool_counters AS c SET n = c.n - d.n
+    FROM (
+      SELECT t, p, s, count(*) FROM (
+        SELECT tenant_id, product_id, status FROM old_rows
+        UNION ALL
+        SELECT partner_tenant_id, product_id, partner_status FROM old_rows WHERE partner_tenant_id IS NOT NULL
+      ) AS r(t, p, s)
+      GROUP BY t, p, s
+    ) AS d(t, p, s, n)
+    WHERE c.tenant_id = d.t AND c.product_id = d.p AND c.status = d.s;
+  END IF;
+  RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
