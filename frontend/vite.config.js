@@ -39,8 +39,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 400,
   },
   server: {
-    // `npx vite --config frontend/vite.config.js` against a running serialpool server.
-    proxy: { '/graphql': process.env.SERIALPOOL_URL || 'http://localhost:8080' },
+    // `npm run dev` against a running serialpool server (GraphQL and the REST downloads/uploads).
+    proxy: {
+      '/graphql': process.env.SERIALPOOL_URL || 'http://localhost:8080',
+      '/api': process.env.SERIALPOOL_URL || 'http://localhost:8080',
+    },
   },
   test: {
     root,

@@ -10,13 +10,16 @@
 // step goes to frontend/e2e/screenshots/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const BASE = (process.env.SERIALPOOL_URL || '').replace(/\/+$/, '');
 const KEYS = parseKeys(process.env.SERIALPOOL_KEYS);
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+// E2E_SCREENSHOTS moves them elsewhere (e.g. two runs at once on one checkout).
+const SHOTS = process.env.E2E_SCREENSHOTS
+  ? `${process.env.E2E_SCREENSHOTS.replace(/\/+$/, '')}/`
+  : fileURLToPath(new URL('./screenshots/', import.meta.url));
 const TIMEOUT = 15_000;
 const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 
@@ -66,6 +69,20 @@ const SERIALS = `query E2ESerials($code: String!, $status: SerialStatus) {
   product(code: $code) { serials(status: $status, first: 50) { edges { node { value status } } pageInfo { hasNextPage } } }
 }`;
 const serialsOf = async (key, code, status = null) => (await gql(key, SERIALS, { code, status })).product.serials;
+const SERIAL = `query E2ESerial($code: String!, $value: String!) {
+  serial(productCode: $code, value: $value) {
+    value status source packStatus decommissionReason digitalLink
+    history { event status reason at recordedAt actor }
+  }
+}`;
+const serialOf = async (key, code, value) => (await gql(key, SERIAL, { code, value })).serial;
+const SSCC_POOLS = `{ ssccPools { code companyPrefix extensionDigit pool { available assigned total } } }`;
+const PARTNERS = `{ partners { tenant { id name } role } }`;
+/** The product codes the brief names: the SNM demo product and the SAP ATTP one. */
+const AMOX = '04012340051006';
+const IBU = '04012340051013';
+const OPERATOR = () => KEYS.mah_operator || KEYS.mah_admin;
+const RUN = Date.now().toString(36).toUpperCase(); // makes order refs and uploaded serials unique per run
 
 // ---- Browser -------------------------------------------------------------------------
 
@@ -84,14 +101,26 @@ async function screenshot(p, name, { fullPage = false } = {}) {
   return file;
 }
 
+/** The page a failing step is screenshotted from (the step's own page when it has one). */
+let current = null;
+/** Browser contexts a step is done with: closed after its failure screenshot. */
+const finished = [];
+/** Marks a step's page as done; it is closed when the step ends. */
+const release = (p) => finished.push(p.context());
+
 /** Runs a step; on failure keeps a screenshot of what the browser showed. */
 function step(name, fn) {
   test(name, async () => {
+    current = null;
     try {
       await fn();
     } catch (error) {
-      if (page && !page.isClosed()) await screenshot(page, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
+      // The step's own page, else the operator's (steps share it), else the first page.
+      const shown = [current, op, page].find((x) => x && !x.isClosed());
+      if (shown) await screenshot(shown, `FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
       throw error;
+    } finally {
+      for (const context of finished.splice(0)) await context.close().catch(() => {});
     }
   });
 }
@@ -111,6 +140,60 @@ async function signIn(p, key) {
 }
 
 const productRows = (p) => p.locator('tr.product-row');
+
+/** Signs in on a new page (own browser context) and waits for the header. */
+async function openAs(key, options = { viewport: { width: 1280, height: 900 } }) {
+  const p = await newPage(options);
+  current = p;
+  await signIn(p, key);
+  await p.getByTestId('tenant-name').waitFor();
+  return p;
+}
+
+/** Searches the product list for a code and expands the product; returns its detail row. */
+async function expandProduct(p, code) {
+  const search = p.getByRole('searchbox', { name: /search products/i });
+  await search.fill(code);
+  const expand = p.getByRole('button', { name: `Expand ${code}`, exact: true });
+  await p.waitForFunction(
+    (c) => document.querySelectorAll('tr.product-row').length === 1 && document.querySelector(`tr.product-row[data-code="${c}"]`),
+    code,
+  );
+  if ((await expand.getAttribute('aria-expanded')) !== 'true') await expand.click();
+  const detail = p.locator(`#${await expand.getAttribute('aria-controls')}`);
+  await detail.locator('canvas').waitFor();
+  return detail;
+}
+
+/** A count of the donut legend ("Available", "Assigned", "Total") as a number. */
+async function legendCount(scope, status) {
+  const text = await scope.locator(`.donut-legend li[data-status="${status}"] .legend-count`).first().textContent();
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+/**
+ * Waits until the legend shows `n` for a status. The default wait is shorter than the 5 s
+ * live poll, so an action's own refresh must have brought the count.
+ */
+async function expectLegend(scope, status, n, timeout = 4000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await legendCount(scope, status);
+    if (last === n || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(last, n, `${status} count in the donut legend`);
+}
+
+/** Clicks a download link and returns the saved file's name and text. */
+async function download(p, link) {
+  const [file] = await Promise.all([p.waitForEvent('download'), link.click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+const csvLines = (text) => text.split(/\r?\n/).filter((l) => l !== '');
 const countText = (p) => p.getByTestId('product-count');
 
 before(async () => {
@@ -412,7 +495,7 @@ step('the CMO sees only the products assigned to it, from its partner', async ()
     await p.keyboard.press('Space');
     assert.equal(await expand.getAttribute('aria-expanded'), 'false');
   } finally {
-    await p.context().close();
+    release(p);
   }
 });
 
@@ -432,12 +515,445 @@ step('the app works on a 390 px phone screen', async () => {
     const legend = await p.locator('.detail .donut-legend').textContent();
     const pool = await poolOf(KEYS.mah_admin, chosen.code);
     assert.ok(legend.includes(`Available: ${fmt(pool.available)} serials`), legend);
+    if (KEYS.mah_viewer) assert.equal(await p.locator('.detail .product-actions').count(), 0, 'a viewer has no actions');
     const detailBox = await p.locator('.detail').boundingBox();
     assert.ok(detailBox.x >= 0 && detailBox.x + detailBox.width <= 390 + 1, 'details fit on the screen');
     await p.locator('.detail .donut').scrollIntoViewIfNeeded();
     await screenshot(p, 'phone-detail');
   } finally {
-    await p.context().close();
+    release(p);
+  }
+});
+
+// ---- Lifecycle: pack history, operator actions, uploads, partners, SSCC pools --------
+
+step('Pack history: a known serial shows its pool and pack status, Digital Link and timeline', async () => {
+  // A serial the API knows, with pack events when the demo data has such one.
+  const assigned = await serialsOf(KEYS.mah_admin, AMOX, 'ASSIGNED');
+  assert.ok(assigned.edges.length > 0, 'the SNM demo product has assigned serials');
+  let value = assigned.edges[0].node.value;
+  for (const { node } of assigned.edges.slice(0, 20)) {
+    if ((await serialOf(KEYS.mah_admin, AMOX, node.value)).history.length > 0) {
+      value = node.value;
+      break;
+    }
+  }
+  const expected = await serialOf(KEYS.mah_admin, AMOX, value);
+  const p = await openAs(KEYS.mah_viewer || KEYS.mah_admin);
+  try {
+    await p.getByRole('tab', { name: 'Pack history' }).click();
+    await p.waitForURL('**/pool/pack-history');
+    assert.equal(await p.getByRole('tab', { name: 'Pack history' }).getAttribute('aria-selected'), 'true');
+    await p.getByLabel('Product code').fill(AMOX);
+    await p.getByLabel('Serial number').fill(value);
+    await p.getByRole('button', { name: 'Look up' }).click();
+    const card = p.getByTestId('serial-history');
+    await card.waitFor();
+    assert.match(p.url(), new RegExp(`product=${AMOX}&serial=${encodeURIComponent(value)}`));
+    assert.equal((await card.getByRole('heading', { level: 2 }).textContent()).trim(), `Serial ${value}`);
+    assert.equal((await card.getByTestId('pool-status').textContent()).trim().toUpperCase(), expected.status);
+    assert.equal(await card.locator('[data-testid=pack-status] .pack-badge').getAttribute('data-status'), expected.packStatus);
+    assert.equal(await card.getByTestId('digital-link').locator('a').getAttribute('href'), expected.digitalLink);
+    const events = card.locator('ol.timeline > li');
+    assert.equal(await events.count(), expected.history.length);
+    assert.deepEqual(
+      await events.evaluateAll((li) => li.map((x) => x.dataset.event)),
+      expected.history.map((e) => e.event),
+    );
+    if (expected.history.length === 0) assert.ok(await card.getByText('No pack events yet').isVisible());
+    else assert.equal((await events.first().locator('.timeline-actor').textContent()).trim(), expected.history[0].actor);
+    // A viewer reads only: no form to record events.
+    if (KEYS.mah_viewer) assert.equal(await p.getByRole('button', { name: /^Record/ }).count(), 0);
+    await screenshot(p, 'pack-history-lookup', { fullPage: true });
+
+    // A serial nobody can see.
+    await p.getByLabel('Serial number').fill('NO-SUCH-SERIAL');
+    await p.getByRole('button', { name: 'Look up' }).click();
+    const missing = p.getByTestId('serial-not-found');
+    await missing.waitFor();
+    assert.match(await missing.textContent(), /No serial NO-SUCH-SERIAL of product \d+ is\s+visible to you/);
+    await screenshot(p, 'pack-history-not-found');
+    // Back goes to the previous lookup.
+    await p.goBack();
+    await card.waitFor();
+  } finally {
+    release(p);
+  }
+});
+
+/** The request made by the operator below: its order ref and serials (from the page). */
+const order = { ref: `E2E-${RUN}`, count: 25, values: /** @type {string[]} */ ([]) };
+/** @type {import('playwright-core').Page} */
+let op; // the MAH operator's page
+
+step('operator requests serials for an order: the donut’s Assigned count rises by that number', async () => {
+  op = await openAs(OPERATOR());
+  const detail = await expandProduct(op, AMOX);
+  // Role-appropriate actions: an operator of the owner generates (SNM), requests, releases, uploads; no limits.
+  assert.deepEqual(
+    await detail.locator('.action-bar button[data-action]').evaluateAll((b) => b.map((x) => x.dataset.action)),
+    KEYS.mah_operator ? ['generate', 'request', 'release', 'upload'] : ['generate', 'request', 'release', 'upload', 'limits'],
+  );
+  const before = await poolOf(OPERATOR(), AMOX);
+  await expectLegend(detail, 'ASSIGNED', before.assigned, TIMEOUT);
+  await detail.getByRole('button', { name: 'Request for an order' }).click();
+  assert.equal(await detail.getByRole('button', { name: 'Request for an order' }).getAttribute('aria-expanded'), 'true');
+  // The panel takes the focus to its first field.
+  assert.equal(await detail.getByLabel('Number of serials').evaluate((el) => el === document.activeElement), true);
+  await screenshot(op, 'request-form');
+  // Client-side check first: an order reference is required.
+  await detail.getByLabel('Number of serials').fill(String(order.count));
+  await detail.getByRole('button', { name: 'Request serials' }).click();
+  assert.equal(await detail.getByLabel('Order reference').getAttribute('aria-invalid'), 'true');
+  await detail.getByLabel('Order reference').fill(order.ref);
+  await detail.getByRole('button', { name: 'Request serials' }).click();
+  const result = detail.getByTestId('request-result');
+  await result.waitFor();
+  assert.match(await result.locator('[role=status]').textContent(), new RegExp(`${order.count} serials assigned to order ${order.ref}`));
+  order.values = await result.locator('.serial-preview a').allTextContents();
+  assert.equal(order.values.length, 10, 'the first 10 serials are shown');
+  await expectLegend(detail, 'ASSIGNED', before.assigned + order.count);
+  await expectLegend(detail, 'AVAILABLE', before.available - order.count);
+  const after = await poolOf(OPERATOR(), AMOX);
+  assert.equal(after.assigned, before.assigned + order.count);
+  await op.waitForTimeout(500); // the donut's transition
+  await screenshot(op, 'request-result');
+  await screenshot(op, 'request-result-full-page', { fullPage: true });
+
+  // The CSV of the request: a header and one line per serial.
+  const csv = await download(op, result.getByRole('link', { name: /Download CSV/ }));
+  const lines = csvLines(csv.text);
+  assert.match(lines[0], /serial/i);
+  assert.equal(lines.length, order.count + 1, `${csv.name}: header + ${order.count} serials`);
+  assert.ok(lines.slice(1).some((l) => l.includes(order.values[0])), 'the CSV holds the shown serials');
+});
+
+step('operator releases serials back: refusals per row, then the donut updates', async () => {
+  const detail = await expandProduct(op, AMOX);
+  await detail.getByRole('button', { name: 'Release', exact: true }).click();
+  const area = detail.getByLabel(/Serials to release/);
+  // A refused batch: one unknown serial among good ones; nothing is released.
+  await area.fill(`${order.values[0]}\nE2E-NO-SUCH-${RUN}\n${order.values[1]}\n`);
+  assert.match(await detail.getByTestId('release-count').textContent(), /3 serials/);
+  const before = await poolOf(OPERATOR(), AMOX);
+  await detail.getByRole('button', { name: 'Release 3 serials' }).click();
+  const refusal = detail.getByTestId('action-error');
+  await refusal.waitFor();
+  assert.match(await refusal.getByRole('alert').textContent(), /rejected|refused/i);
+  const rows = refusal.locator('.row-errors-table tbody tr');
+  assert.equal(await rows.count(), 1);
+  assert.equal((await rows.first().locator('th').textContent()).trim(), `E2E-NO-SUCH-${RUN}`);
+  assert.equal((await rows.first().locator('td').first().textContent()).trim(), '2');
+  assert.ok((await rows.first().getAttribute('data-code')).length > 0, 'the rule is named');
+  assert.deepEqual(await poolOf(OPERATOR(), AMOX), before);
+  await screenshot(op, 'release-refused');
+
+  // Release five of the requested serials (pasted with a CSV header and a duplicate).
+  const five = order.values.slice(0, 5);
+  await area.fill(['serial', ...five, five[0]].join('\n'));
+  assert.match(await detail.getByTestId('release-count').textContent(), /5 serials · 1 duplicate dropped · CSV header skipped/);
+  await detail.getByRole('button', { name: 'Release 5 serials' }).click();
+  await detail.getByTestId('action-success').filter({ hasText: 'Released 5 serials' }).waitFor();
+  await expectLegend(detail, 'ASSIGNED', before.assigned - 5);
+  await expectLegend(detail, 'AVAILABLE', before.available + 5);
+  assert.equal((await serialOf(OPERATOR(), AMOX, five[0])).status, 'AVAILABLE');
+  await screenshot(op, 'release-done');
+});
+
+step('Pack history: record COMMISSION, then DECOMMISSION (SAMPLED); the timeline shows both', async () => {
+  // One of the requested serials still Assigned (not released above): open it from the request.
+  const value = order.values[7];
+  assert.equal((await serialOf(OPERATOR(), AMOX, value)).packStatus, 'ACTIVE');
+  await op.goto(`/pool/pack-history?product=${AMOX}&serial=${encodeURIComponent(value)}`);
+  const card = op.getByTestId('serial-history');
+  await card.waitFor();
+  assert.equal(await card.locator('[data-testid=pack-status] .pack-badge').getAttribute('data-status'), 'ACTIVE');
+  assert.equal(await card.locator('ol.timeline > li').count(), 0);
+  // The next event that applies is preselected.
+  assert.equal(await card.getByRole('radio', { name: /^Commission/ }).isChecked(), true);
+  await card.getByRole('button', { name: 'Record commission' }).click();
+  await card.locator('ol.timeline > li[data-event=COMMISSION]').waitFor();
+  await card.locator('[data-testid=pack-status] .pack-badge[data-status=COMMISSIONED]').waitFor();
+  await card.getByTestId('action-success').filter({ hasText: 'Recorded: Commission' }).waitFor();
+  await screenshot(op, 'pack-commissioned', { fullPage: true });
+
+  await card.getByRole('radio', { name: /^Decommission/ }).check();
+  // A reason is required.
+  await card.getByRole('button', { name: 'Record decommission' }).click();
+  assert.equal(await card.getByLabel('Reason').getAttribute('aria-invalid'), 'true');
+  await card.getByLabel('Reason').selectOption('SAMPLED');
+  await card.getByRole('button', { name: 'Record decommission' }).click();
+  await card.locator('ol.timeline > li[data-event=DECOMMISSION]').waitFor();
+  const badge = card.locator('[data-testid=pack-status] .pack-badge');
+  await badge.and(op.locator('[data-status=DECOMMISSIONED]')).waitFor();
+  assert.equal((await badge.textContent()).trim(), 'Decommissioned · Sampled');
+  const expected = await serialOf(OPERATOR(), AMOX, value);
+  assert.equal(expected.packStatus, 'DECOMMISSIONED');
+  assert.equal(expected.decommissionReason, 'SAMPLED');
+  assert.equal(expected.status, 'ASSIGNED', 'a decommissioned pack stays Assigned');
+  const items = card.locator('ol.timeline > li');
+  assert.deepEqual(await items.evaluateAll((li) => li.map((x) => `${x.dataset.event}:${x.dataset.status}`)), [
+    'COMMISSION:COMMISSIONED',
+    'DECOMMISSION:DECOMMISSIONED',
+  ]);
+  assert.match(await items.nth(1).textContent(), /reason Sampled/);
+  assert.equal((await items.nth(1).locator('.timeline-actor').textContent()).trim(), expected.history[1].actor);
+  await screenshot(op, 'pack-decommissioned', { fullPage: true });
+
+  // The server refuses an illegal transition and the page names its rule.
+  await card.getByRole('radio', { name: /^Commission/ }).check();
+  await card.getByRole('button', { name: 'Record commission' }).click();
+  const refusal = card.getByTestId('action-error');
+  await refusal.waitFor();
+  assert.match(await refusal.getByRole('alert').textContent(), /COMMISSION needs an ACTIVE pack/);
+  assert.equal(await items.count(), 2, 'nothing was recorded');
+  await refusal.scrollIntoViewIfNeeded();
+  await screenshot(op, 'pack-refused');
+});
+
+step('operator uploads a CSV to the SAP ATTP product: progress reaches 100 % and the result shows', async () => {
+  await op.goto('/pool/serial-numbers');
+  const detail = await expandProduct(op, IBU);
+  await detail.getByRole('button', { name: 'Upload CSV' }).click();
+  const source = detail.getByLabel('Source');
+  assert.equal(await source.inputValue(), 'SAP_ATTP', 'the source defaults to the product’s');
+  const before = await poolOf(OPERATOR(), IBU);
+
+  // A file with a bad row is refused as a whole, with the row named.
+  await detail.getByLabel('CSV file of serials', { exact: true }).setInputFiles({
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`serial\nE2EOK${RUN}\nE2E BAD ${RUN}\n`),
+  });
+  await detail.getByTestId('upload-file-info').filter({ hasText: '2 serials (header skipped)' }).waitFor();
+  await detail.getByRole('button', { name: 'Upload', exact: true }).click();
+  const refusal = detail.getByTestId('action-error');
+  await refusal.waitFor();
+  const row = refusal.locator('.row-errors-table tbody tr').first();
+  assert.equal((await row.locator('th').textContent()).trim(), `E2E BAD ${RUN}`);
+  assert.equal(await row.getAttribute('data-code'), 'serial_charset');
+  assert.deepEqual(await poolOf(OPERATOR(), IBU), before);
+  await screenshot(op, 'upload-refused');
+
+  // 20 unique serials.
+  const n = 20;
+  const values = Array.from({ length: n }, (_, i) => `E2E${RUN}${String(i).padStart(3, '0')}`);
+  await detail.getByLabel('CSV file of serials', { exact: true }).setInputFiles({
+    name: 'serials.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`serial\n${values.join('\n')}\n`),
+  });
+  await detail.getByTestId('upload-file-info').filter({ hasText: `${n} serials` }).waitFor();
+  await detail.getByRole('button', { name: 'Upload', exact: true }).click();
+  const bar = detail.getByRole('progressbar', { name: 'Upload progress' });
+  await bar.waitFor();
+  await op.waitForFunction(
+    (el) => el.getAttribute('aria-valuenow') === '100',
+    await bar.elementHandle(),
+  );
+  assert.ok(await bar.isVisible());
+  assert.equal(await detail.locator('.progress-fill').evaluate((el) => el.style.width), '100%');
+  const success = detail.getByTestId('action-success');
+  await success.waitFor();
+  assert.match(await success.textContent(), new RegExp(`Stored ${n} serials from SAP ATTP`));
+  await expectLegend(detail, 'AVAILABLE', before.available + n);
+  assert.equal((await serialOf(OPERATOR(), IBU, values[0])).source, 'SAP_ATTP');
+  assert.match(await detail.getByTestId('upload-progress-label').textContent(), /^100% · Stored/);
+  await op.waitForTimeout(500); // the bar's and the donut's transitions
+  await screenshot(op, 'upload-done');
+});
+
+step('operator generates serials for the SNM product; counts update at once', async () => {
+  await op.goto('/pool/serial-numbers');
+  const detail = await expandProduct(op, AMOX);
+  // Generate is offered for SNM products only.
+  await detail.getByRole('button', { name: 'Generate', exact: true }).click();
+  const before = await poolOf(OPERATOR(), AMOX);
+  await detail.getByLabel('Number of serials').fill('1,000');
+  await detail.getByRole('button', { name: 'Generate serials' }).click();
+  await detail.getByTestId('action-success').filter({ hasText: 'Generated 1,000 serials (random)' }).waitFor();
+  await expectLegend(detail, 'AVAILABLE', before.available + 1000);
+  await screenshot(op, 'generate-done');
+  const ibu = await expandProduct(op, IBU);
+  assert.equal(await ibu.getByRole('button', { name: 'Generate', exact: true }).count(), 0, 'no Generate for a received product');
+});
+
+step('admin edits product limits; a request over the cap is refused', async () => {
+  const p = await openAs(KEYS.mah_admin);
+  try {
+    const target = all.edges.map((e) => e.node).find((n) => n.code !== AMOX && n.code !== IBU && n.pool.available > 10) || all.edges[0].node;
+    const { product: was } = await gql(KEYS.mah_admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
+    const cap = was.requestCap === 10 ? 12 : 10; // a change on every run
+    const detail = await expandProduct(p, target.code);
+    await detail.getByRole('button', { name: 'Limits' }).click();
+    await detail.getByLabel('Cap per request').fill(String(cap));
+    await detail.getByLabel('Replenish up to').fill('');
+    await detail.getByRole('button', { name: 'Save limits' }).click();
+    await detail.getByTestId('action-success').filter({ hasText: `cap ${cap} per request` }).waitFor();
+    assert.equal((await detail.getByTestId('request-cap').textContent()).trim(), String(cap));
+    const { product } = await gql(KEYS.mah_admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
+    assert.equal(product.requestCap, cap);
+    await screenshot(p, 'limits-saved');
+    // Over the cap: the form says so before asking the server.
+    await detail.getByRole('button', { name: 'Request for an order' }).click();
+    await detail.getByLabel('Number of serials').fill(String(cap + 1));
+    await detail.getByLabel('Order reference').fill(`E2E-CAP-${RUN}`);
+    await detail.getByRole('button', { name: 'Request serials' }).click();
+    await detail.getByText(`The number of serials must be at most ${cap}.`).waitFor();
+    assert.equal(await detail.getByLabel('Number of serials').evaluate((el) => el === document.activeElement), true);
+    await screenshot(p, 'request-over-cap');
+  } finally {
+    release(p);
+  }
+});
+
+step('MAH Partners view: assign serials to the CMO and export what was assigned as CSV', async () => {
+  const { partners } = await gql(OPERATOR(), PARTNERS);
+  const cmo = partners.find((x) => x.role === 'CMO');
+  assert.ok(cmo, 'the demo MAH has a CMO partner');
+  await op.getByRole('link', { name: 'Partners' }).click();
+  await op.waitForURL('**/partners');
+  assert.equal(await op.getByRole('link', { name: 'Partners' }).getAttribute('aria-current'), 'page');
+  const card = op.locator(`article.partner-card[data-tenant="${cmo.tenant.id}"]`);
+  await card.waitFor();
+  assert.equal((await card.getByRole('heading', { level: 3 }).textContent()).trim(), cmo.tenant.name);
+  await screenshot(op, 'partners-mah');
+
+  const cmoBefore = (await gql(KEYS.cmo_admin, POOL, { code: AMOX })).product?.pool ?? { available: 0, assigned: 0, total: 0 };
+  const n = 30;
+  const product = card.getByLabel('Product', { exact: true });
+  await product.waitFor();
+  await op.waitForFunction((el) => el.options.length > 1, await product.elementHandle());
+  await product.selectOption(AMOX);
+  await card.getByLabel('Number of serials').fill(String(n));
+  await card.getByRole('button', { name: `Assign to ${cmo.tenant.name}` }).click();
+  const result = card.getByTestId('request-result');
+  await result.waitFor();
+  assert.match(await result.locator('[role=status]').textContent(), new RegExp(`${n} serials assigned to ${cmo.tenant.name}`));
+  const cmoAfter = (await gql(KEYS.cmo_admin, POOL, { code: AMOX })).product.pool;
+  assert.equal(cmoAfter.available, cmoBefore.available + n, 'the serials arrive Available in the CMO’s pool');
+  await screenshot(op, 'partners-assigned');
+
+  // Export: everything assigned to the CMO of this product = the CMO's pool of it.
+  await card.getByLabel('Products to export').selectOption(AMOX);
+  const csv = await download(op, card.getByRole('link', { name: 'Export CSV' }));
+  const lines = csvLines(csv.text);
+  assert.match(lines[0], /serial/i, 'a header line');
+  assert.equal(lines.length - 1, cmoAfter.total, `${csv.name}: one line per serial assigned to the CMO`);
+  assert.ok(lines.slice(1).every((l) => l.includes(AMOX)), 'only the chosen product');
+  await card.getByText(`(${fmt(cmoAfter.total)} rows)`).waitFor();
+  await screenshot(op, 'partners-exported');
+});
+
+step('CMO Partners view shows its MAH and only the products assigned to it', async () => {
+  const { partners } = await gql(KEYS.cmo_admin, PARTNERS);
+  const mah = partners.find((x) => x.role === 'MAH');
+  assert.ok(mah, 'the CMO has an MAH partner');
+  assert.equal(mah.tenant.name, 'Demo Pharma');
+  const cmoProducts = await products(KEYS.cmo_admin);
+  const p = await openAs(KEYS.cmo_admin);
+  try {
+    await p.getByRole('link', { name: 'Partners' }).click();
+    const card = p.locator(`article.partner-card[data-role=MAH]`);
+    await card.waitFor();
+    assert.equal((await card.getByRole('heading', { level: 3 }).textContent()).trim(), 'Demo Pharma');
+    assert.match(await card.textContent(), /Marketing authorization holder/);
+    const rows = card.locator('tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(
+      (await rows.evaluateAll((r) => r.map((x) => x.dataset.code))).sort(),
+      cmoProducts.edges.map((e) => e.node.code).sort(),
+    );
+    // A CMO assigns nothing on: no CMO section, no assign form.
+    assert.equal(await p.getByRole('heading', { name: 'Contract manufacturers' }).count(), 0);
+    await screenshot(p, 'partners-cmo');
+  } finally {
+    release(p);
+  }
+});
+
+step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {
+  const p = await openAs(KEYS.mah_admin);
+  try {
+    await p.getByRole('tab', { name: 'SSCC pool' }).click();
+    await p.waitForURL('**/pool/sscc');
+    await p.getByTestId('sscc-count').filter({ hasText: /SSCC pool/ }).waitFor();
+    await screenshot(p, 'sscc-tab');
+    // A company prefix of this run (9 digits), extension digit 0.
+    const prefix = String(Date.now()).slice(-9);
+    await p.getByRole('button', { name: 'New SSCC pool' }).click();
+    await p.getByLabel('GS1 company prefix').fill('12345'); // too short: checked before sending
+    await p.getByRole('button', { name: 'Create SSCC pool' }).click();
+    await p.getByText('The company prefix has 6 to 12 digits, not 5.').waitFor();
+    await p.getByLabel('GS1 company prefix').fill(prefix);
+    await p.getByLabel('Extension digit').selectOption('0');
+    await p.getByRole('button', { name: 'Create SSCC pool' }).click();
+    const code = `0${prefix}`;
+    const card = p.locator(`article.sscc-card[data-code="${code}"]`);
+    await card.waitFor();
+    const pools = (await gql(KEYS.mah_admin, SSCC_POOLS)).ssccPools;
+    assert.ok(pools.some((x) => x.code === code && x.companyPrefix === prefix && x.extensionDigit === 0));
+    await expectLegend(card, 'TOTAL', 0);
+
+    await card.getByRole('button', { name: 'Generate', exact: true }).click();
+    await card.getByLabel('Number of SSCCs').fill('25');
+    await card.getByRole('button', { name: 'Generate SSCCs' }).click();
+    await card.getByTestId('action-success').filter({ hasText: 'Generated 25 SSCCs (sequential)' }).waitFor();
+    await expectLegend(card, 'AVAILABLE', 25);
+    await expectLegend(card, 'TOTAL', 25);
+
+    await card.getByRole('button', { name: 'Request for an order' }).click();
+    await card.getByLabel('Number of SSCCs').fill('5');
+    await card.getByLabel('Order reference').fill(`E2E-SSCC-${RUN}`);
+    await card.getByRole('button', { name: 'Request SSCCs' }).click();
+    await card.getByTestId('request-result').waitFor();
+    await expectLegend(card, 'ASSIGNED', 5);
+    await expectLegend(card, 'AVAILABLE', 20);
+    const after = (await gql(KEYS.mah_admin, SSCC_POOLS)).ssccPools.find((x) => x.code === code);
+    assert.deepEqual(after.pool, { available: 20, assigned: 5, total: 25 });
+
+    await card.getByRole('button', { name: 'Show SSCCs' }).click();
+    const rows = card.locator('table.sscc-table tbody tr[data-status]');
+    await p.waitForFunction((c) => document.querySelectorAll(`article[data-code="${c}"] table.sscc-table tbody tr[data-status]`).length === 25, code);
+    const values = await rows.locator('th').allTextContents();
+    assert.ok(values.every((v) => /^\d{18}$/.test(v) && v.startsWith(code)), 'SSCC-18 values of the pool');
+    await card.getByRole('radio', { name: /^Assigned/ }).check();
+    await p.waitForFunction((c) => document.querySelectorAll(`article[data-code="${c}"] table.sscc-table tbody tr[data-status]`).length === 5, code);
+    await p.waitForTimeout(500); // the donut's transition
+    await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await screenshot(p, 'sscc-pool');
+    await screenshot(p, 'sscc-pool-full-page', { fullPage: true });
+  } finally {
+    release(p);
+  }
+});
+
+step('the new screens work on a 390 px phone screen', async () => {
+  const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+  const p = await openAs(OPERATOR(), phone);
+  try {
+    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const detail = await expandProduct(p, IBU);
+    await detail.getByRole('button', { name: 'Upload CSV' }).click();
+    await detail.getByLabel('CSV file of serials', { exact: true }).waitFor();
+    assert.ok((await overflow()) <= 0, 'upload form fits');
+    const box = await detail.locator('.action-panel').boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 391, 'the panel fits on the screen');
+    await detail.locator('.action-panel').scrollIntoViewIfNeeded();
+    await screenshot(p, 'phone-upload');
+
+    await p.goto(`/pool/pack-history?product=${AMOX}&serial=${encodeURIComponent(order.values[7] || '')}`);
+    await p.getByTestId('serial-history').waitFor();
+    assert.ok((await overflow()) <= 0, 'pack history fits');
+    await screenshot(p, 'phone-pack-history', { fullPage: true });
+
+    await p.goto('/partners');
+    await p.locator('article.partner-card').first().waitFor();
+    assert.ok((await overflow()) <= 0, 'partners fit');
+    await screenshot(p, 'phone-partners', { fullPage: true });
+  } finally {
+    release(p);
+    if (op) release(op);
   }
 });
 

@@ -14,6 +14,8 @@ export const ErrorCode = Object.freeze({
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   INSUFFICIENT_SERIALS: 'INSUFFICIENT_SERIALS',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
   /** Ours: the request never got a usable answer (offline, proxy error page, bad JSON). */
   NETWORK: 'NETWORK',
@@ -426,6 +428,23 @@ export const PRODUCT_CODES_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * The caller's products with their counts, for the Partners page (what to assign, what was
+ * received). Few fields, so that large pages stay under the server's complexity limit.
+ */
+export const PARTNER_PRODUCTS_QUERY = /* GraphQL */ `
+  query PartnerProducts($first: Int, $after: String) {
+    products(first: $first, after: $after) {
+      edges { node { id code name requestCap owner { id } pool { available assigned } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** Page size of PARTNER_PRODUCTS_QUERY, and the most pages the Partners page reads. */
+export const PARTNER_PRODUCTS_PAGE = 500;
+export const PARTNER_PRODUCTS_MAX_PAGES = 20;
+
 export const GENERATE_SERIALS = /* GraphQL */ `
   mutation GenerateSerials($input: GenerateSerialsInput!) {
     generateSerials(input: $input) { ${INTAKE_RESULT_FIELDS} }
@@ -497,12 +516,6 @@ export const SSCCS_QUERY = /* GraphQL */ `
 export const CREATE_SSCC_POOL = /* GraphQL */ `
   mutation CreateSsccPool($input: CreateSsccPoolInput!) {
     createSsccPool(input: $input) { ${SSCC_POOL_FIELDS} }
-  }
-`;
-
-export const INTAKE_BATCH_QUERY = /* GraphQL */ `
-  query IntakeBatch($key: String!) {
-    intakeBatch(idempotencyKey: $key) { idempotencyKey state rowsRead result { ${INTAKE_RESULT_FIELDS} } }
   }
 `;
 

@@ -4,7 +4,7 @@
  * refused rows of a batch (`extensions.rows`), and the success note. Errors and results
  * are announced (role=alert / role=status); the row table itself is not read out in full.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isAbort } from '../api.js';
 import { formatCount } from '../format.js';
 
@@ -58,6 +58,18 @@ export function useAction() {
 }
 
 /**
+ * A ref whose element is scrolled into view when it appears, so that the outcome of an
+ * action below the fold is seen (it is announced to screen readers either way).
+ */
+export function useReveal() {
+  const ref = useRef(/** @type {HTMLDivElement | null} */ (null));
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
+  return ref;
+}
+
+/**
  * The error of an action: the server's message (which names the rule broken) and its
  * code, then the refused rows when the server listed them.
  * @param {{error: {message: string, code?: string, rows?: import('../api.js').RowError[], total?: number},
@@ -65,8 +77,9 @@ export function useAction() {
  */
 export function ActionError({ error, title }) {
   const rows = error.rows || [];
+  const ref = useReveal();
   return (
-    <div class="action-error" data-testid="action-error">
+    <div class="action-error" data-testid="action-error" ref={ref}>
       <div class="callout callout-error" role="alert">
         {title ? <p class="callout-title">{title}</p> : null}
         <p class="callout-message">
@@ -135,8 +148,9 @@ export function rowErrorSummary(listed, total) {
  * @param {{children: import('preact').ComponentChildren}} props
  */
 export function SuccessNote({ children }) {
+  const ref = useReveal();
   return (
-    <div class="callout callout-success" role="status" data-testid="action-success">
+    <div class="callout callout-success" role="status" data-testid="action-success" ref={ref}>
       {children}
     </div>
   );

@@ -131,7 +131,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       </div>
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Recording…' : `Record ${eventLabel(event).toLowerCase()}`}
+          {action.busy ? 'Recording…' : `Record ${{ COMMISSION: 'commission', DECOMMISSION: 'decommission', REACTIVATE: 'reactivation' }[event] || event}`}
         </button>
         {rules[/** @type {'COMMISSION'} */ (event)] ? (
           <span class="form-note">The server will check the rule: {rules[/** @type {'COMMISSION'} */ (event)]}</span>

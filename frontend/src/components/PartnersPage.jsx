@@ -6,7 +6,16 @@
  * Admins add a partnership by the CMO tenant's id.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ASSIGN_TO_PARTNER, CREATE_PARTNERSHIP, isAbort, partnerCsvPath, PARTNERS_QUERY, PRODUCTS_QUERY } from '../api.js';
+import {
+  ASSIGN_TO_PARTNER,
+  CREATE_PARTNERSHIP,
+  isAbort,
+  partnerCsvPath,
+  PARTNER_PRODUCTS_MAX_PAGES,
+  PARTNER_PRODUCTS_PAGE,
+  PARTNER_PRODUCTS_QUERY,
+  PARTNERS_QUERY,
+} from '../api.js';
 import { formatCount, partnerRoleLabel, parseCount, sourceLabel } from '../format.js';
 import { canAdminister, canOperate } from '../roles.js';
 import { onLinkClick, poolPath } from '../router.js';
@@ -19,14 +28,39 @@ import { ErrorState } from './States.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: 'MAH' | 'CMO'}} Partner
- * @typedef {import('./ProductList.jsx').Product} Product
+ * @typedef {{id: string, code: string, name: string, requestCap?: number, owner: {id: string},
+ *   pool: {available: number, assigned: number}}} Product
  */
+
+/**
+ * Every product visible to the caller, page by page (up to a limit).
+ * @param {import('../api.js').Client} client
+ * @param {AbortSignal} signal
+ * @returns {Promise<{products: Product[], complete: boolean}>}
+ */
+export async function loadAllProducts(client, signal) {
+  /** @type {Product[]} */
+  const products = [];
+  /** @type {string | null} */
+  let after = null;
+  for (let page = 0; page < PARTNER_PRODUCTS_MAX_PAGES; page++) {
+    /** @type {any} */
+    const data = await client.request(PARTNER_PRODUCTS_QUERY, { first: PARTNER_PRODUCTS_PAGE, after }, { signal });
+    /** @type {{edges: {node: Product}[], pageInfo: {hasNextPage: boolean, endCursor: string | null}}} */
+    const conn = data.products;
+    products.push(...conn.edges.map((e) => e.node));
+    if (!conn.pageInfo.hasNextPage || !conn.pageInfo.endCursor) return { products, complete: true };
+    after = conn.pageInfo.endCursor;
+  }
+  return { products, complete: false };
+}
 
 export function PartnersPage() {
   const client = useClient();
   const viewer = useViewer();
   const [partners, setPartners] = useState(/** @type {Partner[] | null} */ (null));
   const [products, setProducts] = useState(/** @type {Product[]} */ ([]));
+  const [productsError, setProductsError] = useState(/** @type {any} */ (null));
   const [error, setError] = useState(/** @type {any} */ (null));
   const [reload, setReload] = useState(0);
   const [productsVersion, setProductsVersion] = useState(0);
@@ -55,10 +89,14 @@ export function PartnersPage() {
 
   useEffect(() => {
     const controller = new AbortController();
-    client
-      .request(PRODUCTS_QUERY, { search: null, first: 1000, after: null }, { signal: controller.signal })
-      .then((data) => setProducts(data.products.edges.map((/** @type {any} */ e) => e.node)))
-      .catch(() => {});
+    loadAllProducts(client, controller.signal)
+      .then(({ products: all }) => {
+        setProducts(all);
+        setProductsError(null);
+      })
+      .catch((err) => {
+        if (!isAbort(err)) setProductsError(err);
+      });
     return () => controller.abort();
   }, [productsVersion]);
 
@@ -77,7 +115,8 @@ export function PartnersPage() {
           : 'Contract manufacturers you assign serials to, and what you assigned them.'}
       </p>
 
-      {canAdminister(viewer.role) ? (
+      {/* A CMO that only receives (no products of its own, no CMOs) has no one to add. */}
+      {canAdminister(viewer.role) && partners && (own.length > 0 || cmos.length > 0 || mahs.length === 0) ? (
         <div class="page-actions">
           <button
             ref={addButton}
@@ -116,6 +155,15 @@ export function PartnersPage() {
       {error ? (
         <div class="card">
           <ErrorState error={error} title="The partners could not be loaded" onRetry={() => setReload((n) => n + 1)} />
+        </div>
+      ) : null}
+      {productsError && partners && partners.length > 0 ? (
+        <div class="card">
+          <ErrorState
+            error={productsError}
+            title="The products could not be loaded"
+            onRetry={() => setProductsVersion((n) => n + 1)}
+          />
         </div>
       ) : null}
       {!partners && !error ? (
@@ -197,7 +245,7 @@ export function CmoCard({ partner, products, onAssigned }) {
           <div class="form-row">
             <div class="field field-grow">
               <label class="field-label" for={`${base}-export-product`}>
-                Product
+                Products to export
               </label>
               <select
                 id={`${base}-export-product`}
@@ -208,7 +256,7 @@ export function CmoCard({ partner, products, onAssigned }) {
                 <option value="">All products</option>
                 {products.map((p) => (
                   <option key={p.code} value={p.code}>
-                    {p.code} · {p.name}
+                    {p.name} · {p.code}
                   </option>
                 ))}
               </select>
@@ -284,7 +332,7 @@ export function AssignForm({ partner, products, idPrefix, onDone }) {
               <option value="">Choose a product…</option>
               {products.map((p) => (
                 <option key={p.code} value={p.code}>
-                  {p.code} · {p.name} ({formatCount(p.pool.available)} available)
+                  {p.name} · {p.code}
                 </option>
               ))}
             </select>

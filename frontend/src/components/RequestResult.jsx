@@ -7,6 +7,7 @@ import { requestCsvPath } from '../api.js';
 import { formatCount, formatDateTime } from '../format.js';
 import { onLinkClick, packHistoryPath } from '../router.js';
 import { DownloadLink } from './DownloadLink.jsx';
+import { useReveal } from './Forms.jsx';
 
 /**
  * @typedef {{id: string, orderRef: string | null, count: number, createdAt: string,
@@ -19,6 +20,7 @@ import { DownloadLink } from './DownloadLink.jsx';
  */
 export function RequestResult({ request, noun = 'serials' }) {
   const values = request.serials.edges.map((e) => e.node.value);
+  const ref = useReveal();
   const what = request.partner ? (
     <>
       assigned to <strong>{request.partner.name}</strong>
@@ -29,7 +31,7 @@ export function RequestResult({ request, noun = 'serials' }) {
     </>
   );
   return (
-    <div class="request-result" data-testid="request-result" data-request-id={request.id}>
+    <div class="request-result" data-testid="request-result" data-request-id={request.id} ref={ref}>
       <p class="callout callout-success" role="status">
         <strong>{formatCount(request.count)}</strong> {noun} {what}.
       </p>

@@ -138,7 +138,7 @@ export function SsccPoolCard({ pool, onChanged, highlight = false }) {
     setListVersion((n) => n + 1);
   };
   const actions = /** @type {const} */ ([
-    ['generate', 'Generate SSCCs'],
+    ['generate', 'Generate'],
     ['request', 'Request for an order'],
     ['release', 'Release'],
   ]);
@@ -162,18 +162,6 @@ export function SsccPoolCard({ pool, onChanged, highlight = false }) {
             <div>
               <dt>Capacity</dt>
               <dd>{formatCount(10 ** Math.max(0, 16 - pool.companyPrefix.length))} SSCCs</dd>
-            </div>
-            <div>
-              <dt>Available</dt>
-              <dd data-testid="sscc-available">{formatCount(pool.pool.available)}</dd>
-            </div>
-            <div>
-              <dt>Assigned</dt>
-              <dd data-testid="sscc-assigned">{formatCount(pool.pool.assigned)}</dd>
-            </div>
-            <div>
-              <dt>Total</dt>
-              <dd data-testid="sscc-total">{formatCount(pool.pool.total)}</dd>
             </div>
           </dl>
           {pool.pool.low ? (
@@ -212,7 +200,7 @@ export function SsccPoolCard({ pool, onChanged, highlight = false }) {
           </button>
         </div>
         {open ? (
-          <section class="action-panel" id={`${base}-panel`} ref={panelRef} aria-label={actions.find(([a]) => a === open)?.[1]}>
+          <section class="action-panel" id={`${base}-panel`} ref={panelRef} aria-label={{ generate: 'Generate SSCCs', request: 'Request SSCCs for an order', release: 'Release SSCCs' }[open]}>
             {open === 'generate' ? (
               <GenerateForm code={pool.code} idPrefix={`${base}-gen`} modes={['SEQUENTIAL']} noun="SSCCs" onDone={changed} />
             ) : null}

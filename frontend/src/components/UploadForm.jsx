@@ -12,7 +12,7 @@ import { formatCount, sourceLabel } from '../format.js';
 import { uploadSourcesFor } from '../roles.js';
 import { countFileRows, formatBytes, PROGRESS_POLL_MS, uploadProgress } from '../upload.js';
 import { useClient } from './context.js';
-import { ActionError, SuccessNote } from './Forms.jsx';
+import { ActionError, SuccessNote, useReveal } from './Forms.jsx';
 import { UploadIcon } from './icons.jsx';
 
 /**
@@ -129,8 +129,12 @@ export function UploadForm({ product, idPrefix, onDone, pollMs = PROGRESS_POLL_M
         setError({ message: 'The upload was cancelled; nothing was stored.', code: '' });
       } else {
         setError(err);
-        // A rejected batch is final; a lost connection may be retried with the same key.
-        if (/** @type {any} */ (err).code !== 'NETWORK') keyRef.current = null;
+        // A rejected batch is final (its bar goes; the error says why); a lost connection
+        // keeps the bar where it stopped and may be retried with the same key.
+        if (/** @type {any} */ (err).code !== 'NETWORK') {
+          keyRef.current = null;
+          setState(null);
+        }
       }
     } finally {
       polling = false;
@@ -219,24 +223,7 @@ export function UploadForm({ product, idPrefix, onDone, pollMs = PROGRESS_POLL_M
           </button>
         ) : null}
       </div>
-      {progress ? (
-        <div class={`upload-progress${failed ? ' is-failed' : ''}`} data-phase={progress.phase}>
-          <div
-            class="progress"
-            role="progressbar"
-            aria-label="Upload progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={progress.percent}
-            aria-valuetext={`${progress.percent}% · ${progress.label}`}
-          >
-            <div class="progress-fill" style={{ width: `${progress.percent}%` }} />
-          </div>
-          <p class="progress-label" data-testid="upload-progress-label">
-            <span class="progress-percent">{progress.percent}%</span> · {failed ? 'Stopped' : progress.label}
-          </p>
-        </div>
-      ) : null}
+      {progress ? <ProgressBar percent={progress.percent} phase={progress.phase} label={failed ? 'Stopped' : progress.label} failed={failed} /> : null}
       <div class="form-feedback">
         {error && !busy ? <ActionError error={error} title="Nothing was stored" /> : null}
         {result ? (
@@ -255,5 +242,31 @@ export function UploadForm({ product, idPrefix, onDone, pollMs = PROGRESS_POLL_M
         ) : null}
       </div>
     </form>
+  );
+}
+
+/**
+ * The upload's progress bar with its text (percent and phase), announced as a progressbar.
+ * @param {{percent: number, phase: string, label: string, failed: boolean}} props
+ */
+export function ProgressBar({ percent, phase, label, failed }) {
+  const ref = useReveal();
+  return (
+    <div class={`upload-progress${failed ? ' is-failed' : ''}`} data-phase={phase} ref={ref}>
+      <div
+        class="progress"
+        role="progressbar"
+        aria-label="Upload progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${percent}% · ${label}`}
+      >
+        <div class="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <p class="progress-label" data-testid="upload-progress-label">
+        <span class="progress-percent">{percent}%</span> · {label}
+      </p>
+    </div>
   );
 }
