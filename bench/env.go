@@ -15,48 +15,65 @@ import (
 
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/db/localpg"
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
-// env is a private cluster with a migrated database and the server running on it.
+// env is a migrated database of the bench cluster, a bench tenant with an admin
+// key, and the server binary running on that database as a separate process.
 type env struct {
-	cluster *localpg.Cluster
-	dbURL   string
-	db      *db.DB
-	server  *exec.Cmd
-	url     string
-	tenant  int64
-	key     string // an operator key of the bench tenant
-	actor   context.Context
+	dbURL  string
+	db     *db.DB
+	server *exec.Cmd
+	url    string
+	tenant int64
+	key    string // an admin key of the bench tenant
+	actor  context.Context
 }
 
-func start(ctx context.Context, bin string) (*env, error) {
-	dir, err := os.MkdirTemp("", "serialpool-bench-pg-")
+// startCluster starts the bench's own PostgreSQL in dir, kept between runs so
+// that big pools are built once.
+func startCluster(dir string) (*localpg.Cluster, error) {
+	return localpg.Start(dir, localpg.Options{})
+}
+
+// start serves database name of the cluster; fresh drops it first.
+func start(ctx context.Context, cluster *localpg.Cluster, bin, name string, fresh bool) (*env, error) {
+	admin, err := pgx.Connect(ctx, cluster.URL("postgres"))
 	if err != nil {
 		return nil, err
 	}
-	e := &env{}
-	if e.cluster, err = localpg.Start(dir, localpg.Options{}); err != nil {
+	defer admin.Close(ctx)
+	if fresh {
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			return nil, err
+		}
+	}
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return nil, err
 	}
-	admin, err := pgx.Connect(ctx, e.cluster.URL("postgres"))
-	if err != nil {
-		return e, err
+	if !exists {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			return nil, err
+		}
 	}
-	_, err = admin.Exec(ctx, "CREATE DATABASE bench")
-	admin.Close(ctx)
-	if err != nil {
-		return e, err
-	}
-	e.dbURL = e.cluster.URL("bench")
+	e := &env{dbURL: cluster.URL(name)}
 	if e.db, err = db.Open(ctx, e.dbURL); err != nil {
 		return e, err
 	}
 	if err := e.db.Migrate(ctx); err != nil {
 		return e, err
 	}
-	if e.tenant, err = e.db.CreateTenant(ctx, "Bench Pharma"); err != nil {
+	if err := e.exec(ctx, func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT coalesce(min(id), 0) FROM tenants WHERE name = 'Bench Pharma'`).Scan(&e.tenant)
+	}); err != nil {
 		return e, err
+	}
+	if e.tenant == 0 {
+		if e.tenant, err = e.db.CreateTenant(ctx, "Bench Pharma"); err != nil {
+			return e, err
+		}
 	}
 	if e.key, err = e.db.CreateKey(ctx, e.tenant, pool.RoleAdmin); err != nil {
 		return e, err
@@ -73,7 +90,7 @@ func start(ctx context.Context, bin string) (*env, error) {
 	}
 	e.url = "http://127.0.0.1:" + strconv.Itoa(port)
 	e.server = exec.Command(bin, "serve", "--addr", "127.0.0.1:"+strconv.Itoa(port))
-	e.server.Env = append(os.Environ(), "DATABASE_URL="+e.dbURL)
+	e.server.Env = append(os.Environ(), "DATABASE_URL="+e.dbURL, "SERIALPOOL_RATE_LIMIT=0") // measure throughput, not the limiter
 	e.server.Stderr = nil
 	if err := e.server.Start(); err != nil {
 		return e, fmt.Errorf("start %s (run make build first): %w", bin, err)
@@ -102,10 +119,6 @@ func (e *env) stop() {
 	if e.db != nil {
 		e.db.Close()
 	}
-	if e.cluster != nil {
-		e.cluster.Stop()
-		os.RemoveAll(e.cluster.Dir)
-	}
 }
 
 // peakRSS is the server's peak resident memory in MB (VmHWM).
@@ -123,19 +136,30 @@ func (e *env) peakRSS() float64 {
 	return -1
 }
 
-// product registers a product with the given source for the bench tenant.
-func (e *env) product(n int, source pool.Source) (*pool.Product, error) {
-	code := fmt.Sprintf("0490000%06d", n)
-	c := byte('0')
-	for ; c <= '9'; c++ {
-		if _, err := e.db.CreateProduct(e.actor, pool.NewProduct{Code: code + string(c), CodeSchema: pool.GTIN,
-			Name: "Bench " + strconv.Itoa(n), Source: source}); err == nil {
-			break
-		} else if pool.ErrorCode(err) != pool.EINVALID {
-			return nil, err
-		}
+// exec runs fn on a connection to the bench database as its owner, for set-up
+// and baselines outside the server.
+func (e *env) exec(ctx context.Context, fn func(*pgx.Conn) error) error {
+	c, err := pgx.Connect(ctx, e.dbURL)
+	if err != nil {
+		return err
 	}
-	return e.db.ProductByCode(e.actor, code+string(c))
+	defer c.Close(ctx)
+	return fn(c)
+}
+
+// product returns the bench tenant's n-th product, registering it (with the
+// given source) on first use.
+func (e *env) product(n int, source pool.Source) (*pool.Product, error) {
+	body := fmt.Sprintf("0490000%06d", n)
+	c, err := gs1.CheckDigit(body)
+	if err != nil {
+		return nil, err
+	}
+	code := body + string(c)
+	if p, err := e.db.ProductByCode(e.actor, code); err == nil {
+		return p, nil
+	}
+	return e.db.CreateProduct(e.actor, pool.NewProduct{Code: code, CodeSchema: pool.GTIN, Name: "Bench " + strconv.Itoa(n), Source: source})
 }
 
 func freePort() (int, error) {

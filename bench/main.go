@@ -31,27 +31,46 @@ type result struct {
 }
 
 func main() {
-	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick) or full")
+	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick), full, or huge (adds a 30M pool)")
 	bin := flag.String("bin", "bin/serialpool", "the server binary")
 	out := flag.String("out", "bench/results.json", "where to write the results")
+	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
 	flag.Parse()
-	rows := map[string]int{"small": 100_000, "full": 1_000_000}[*size]
+	rows := map[string]int{"small": 100_000, "full": 1_000_000, "huge": 1_000_000}[*size]
 	if rows == 0 {
 		log.Fatalf("unknown size %q: small or full", *size)
 	}
 	ctx := context.Background()
-	env, err := start(ctx, *bin)
+	cluster, err := startCluster(*pgdir)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer env.stop()
+	defer cluster.Stop()
+	// Runs that change pools get a fresh database; the big read-only pools are
+	// built once in bench_pools and reused by later runs.
+	scratch, err := start(ctx, cluster, *bin, "bench_run", true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer scratch.stop()
+	pools, err := start(ctx, cluster, *bin, "bench_pools", false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pools.stop()
 
 	var results []result
-	r, err := benchIntake(ctx, env, rows)
-	if err != nil {
-		log.Fatal(err)
+	for _, run := range []func() ([]result, error){
+		func() ([]result, error) { return benchIntake(ctx, scratch, rows) },
+		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
+		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[*size]) },
+	} {
+		r, err := run()
+		if err != nil {
+			log.Fatal(err)
+		}
+		results = append(results, r...)
 	}
-	results = append(results, r...)
 
 	host, _ := os.Hostname()
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
