@@ -126,3 +126,27 @@ func TestOperationMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestIntrospectionSwitch(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const q = `{ __schema { queryType { name } } }`
+	if r := d.gql(t, d.keys.MAHViewer, q, nil); len(r.Errors) > 0 {
+		t.Fatalf("introspection is on by default: %+v", r.Errors)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Introspection = false
+	srv := httptest.NewServer(newHandler(cfg, d.db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	closed := &demo{url: srv.URL, db: d.db, dbURL: d.dbURL}
+	if r := closed.gql(t, d.keys.MAHViewer, q, nil); len(r.Errors) == 0 || r.code() == "" {
+		t.Errorf("introspection answered while switched off: %+v", r)
+	}
+	// Ordinary queries still work.
+	if r := closed.gql(t, d.keys.MAHViewer, `{ viewer { role } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("viewer: %+v", r.Errors)
+	}
+}
