@@ -59,7 +59,9 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 // CreateTenant registers a tenant. An operator command: it runs as the connecting role.
 func (d *DB) CreateTenant(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := d.gorm.WithContext(ctx).Raw(`INSERT INTO tenants (name) VALUES (?) RETURNING id`, name).Scan(&id).Error
+	err := d.gorm.WithContext(ctx).Raw(`WITH t AS (INSERT INTO tenants (name) VALUES (?) RETURNING id),
+		a AS (INSERT INTO audit_log (tenant_id, actor, action, detail) SELECT id, 'cli', 'tenant.create', jsonb_build_object('name', ?::text) FROM t)
+		SELECT id FROM t`, name, name).Scan(&id).Error
 	if err != nil {
 		return 0, fmt.Errorf("db: create tenant: %w", err)
 	}
@@ -75,8 +77,10 @@ func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (str
 	if err != nil {
 		return "", err
 	}
-	res := d.gorm.WithContext(ctx).Exec(
-		`INSERT INTO api_keys (tenant_id, role, hash) SELECT id, ?, ? FROM tenants WHERE id = ?`,
+	res := d.gorm.WithContext(ctx).Exec(`WITH k AS (INSERT INTO api_keys (tenant_id, role, hash)
+			SELECT id, ?, ? FROM tenants WHERE id = ? RETURNING id, tenant_id, role)
+		INSERT INTO audit_log (tenant_id, actor, action, detail)
+		SELECT tenant_id, 'cli', 'key.create', jsonb_build_object('key', id, 'role', role) FROM k`,
 		string(role), hashKey(key), tenantID)
 	if res.Error != nil {
 		return "", fmt.Errorf("db: create key: %w", res.Error)
