@@ -56,6 +56,15 @@ func decodeSerialCursor(after *string) (int64, error) {
 	return id, nil
 }
 
+// serialPageArgs validates the paging arguments of a serial connection.
+func serialPageArgs(first *int, after *string) (limit int, afterID int64, err error) {
+	if limit, err = pool.PageSize(first); err != nil {
+		return 0, 0, err
+	}
+	afterID, err = decodeSerialCursor(after)
+	return limit, afterID, err
+}
+
 // TenantID is a tenant's opaque id, as GraphQL and the operator commands show it.
 func TenantID(id int64) string { return globalID("Tenant", id) }
 

@@ -160,11 +160,7 @@ func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.P
 }
 
 func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
-	limit, err := pool.PageSize(first)
-	if err != nil {
-		return nil, err
-	}
-	afterID, err := decodeSerialCursor(after)
+	limit, afterID, err := serialPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -332,11 +328,7 @@ func (r *serialRequestResolver) Product(ctx context.Context, obj *pool.SerialReq
 }
 
 func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialRequest, first *int, after *string) (*model.SerialConnection, error) {
-	limit, err := pool.PageSize(first)
-	if err != nil {
-		return nil, err
-	}
-	afterID, err := decodeSerialCursor(after)
+	limit, afterID, err := serialPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}

@@ -10,32 +10,32 @@ import (
 	"time"
 )
 
-// rest calls the Manufacturer API.
+// rest calls the Manufacturer API and decodes its JSON answer.
 func (d *demo) rest(t *testing.T, method, path, key, channel, idem, ctype string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, d.url+path, body)
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	if channel != "" {
-		req.Header.Set("X-Channel-Key", channel)
-	}
-	if idem != "" {
-		req.Header.Set("Idempotency-Key", idem)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := d.do(t, method, path, key, channel, idem, ctype, body)
 	defer res.Body.Close()
 	var v map[string]any
 	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
 		t.Fatalf("%s %s: %s, body is not JSON: %v", method, path, res.Status, err)
 	}
 	return res.StatusCode, v
+}
+
+// do sends one request to the server with the API's headers, each if set.
+func (d *demo) do(t *testing.T, method, path, key, channel, idem, ctype string, body io.Reader) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, d.url+path, body)
+	for h, v := range map[string]string{"Authorization": "Bearer " + key, "X-Channel-Key": channel, "Idempotency-Key": idem, "Content-Type": ctype} {
+		if v != "" && v != "Bearer " {
+			req.Header.Set(h, v)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func errCode(v map[string]any) string {

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -14,18 +13,7 @@ const amoxicillin = "04012340051006" // SNM, partly assigned to the CMO
 // raw performs a request and returns status and body.
 func (d *demo) raw(t *testing.T, method, path, key, channel, ctype, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, d.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	if channel != "" {
-		req.Header.Set("X-Channel-Key", channel)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := d.do(t, method, path, key, channel, "", ctype, strings.NewReader(body))
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
