@@ -36,38 +36,53 @@ func main() {
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
 	flag.Parse()
-	rows := map[string]int{"small": 100_000, "full": 1_000_000, "huge": 1_000_000}[*size]
-	if rows == 0 {
-		log.Fatalf("unknown size %q: small or full", *size)
+	intakeSizes := map[string][]int{"small": {100_000}, "full": {1_000_000, 10_000_000}, "huge": {1_000_000, 10_000_000}}[*size]
+	if intakeSizes == nil {
+		log.Fatalf("unknown size %q: small, full or huge", *size)
 	}
-	ctx := context.Background()
-	cluster, err := startCluster(*pgdir)
-	if err != nil {
+	// run returns instead of exiting, so that the deferred stops always run.
+	if err := run(*size, *bin, *out, *pgdir, intakeSizes); err != nil {
 		log.Fatal(err)
+	}
+}
+
+func run(size, bin, out, pgdir string, intakeSizes []int) error {
+	ctx := context.Background()
+	cluster, err := startCluster(pgdir)
+	if err != nil {
+		return err
 	}
 	defer cluster.Stop()
 	// Runs that change pools get a fresh database; the big read-only pools are
 	// built once in bench_pools and reused by later runs.
-	scratch, err := start(ctx, cluster, *bin, "bench_run", true)
-	if err != nil {
-		log.Fatal(err)
+	scratch, err := start(ctx, cluster, bin, "bench_run", true)
+	if scratch != nil {
+		defer scratch.stop()
 	}
-	defer scratch.stop()
-	pools, err := start(ctx, cluster, *bin, "bench_pools", false)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	defer pools.stop()
+	pools, err := start(ctx, cluster, bin, "bench_pools", false)
+	if pools != nil {
+		defer pools.stop()
+	}
+	if err != nil {
+		return err
+	}
 
 	var results []result
-	for _, run := range []func() ([]result, error){
-		func() ([]result, error) { return benchIntake(ctx, scratch, rows) },
+	runs := []func() ([]result, error){}
+	for i, n := range intakeSizes {
+		runs = append(runs, func() ([]result, error) { return benchIntake(ctx, scratch, n, i) })
+	}
+	for _, bench := range append(runs,
+		func() ([]result, error) { return benchProducts(ctx, scratch, size) },
 		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
-		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[*size]) },
-	} {
-		r, err := run()
+		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
+	) {
+		r, err := bench()
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		results = append(results, r...)
 	}
@@ -84,13 +99,11 @@ func main() {
 			fmt.Printf("%s: %s\n", r.Work, r.Note)
 		}
 	}
-	b, _ := json.MarshalIndent(map[string]any{"machine": host, "size": *size, "at": time.Now().UTC(), "results": results}, "", "  ")
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
-		err = os.WriteFile(*out, b, 0o644)
+	b, _ := json.MarshalIndent(map[string]any{"machine": host, "size": size, "at": time.Now().UTC(), "results": results}, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
 	}
-	if err != nil {
-		log.Fatal(err)
-	}
+	return os.WriteFile(out, b, 0o644)
 }
 
 func envOr(name, def string) string {

@@ -27,6 +27,7 @@ type config struct {
 	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
+	AuthCache         time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
 }
 
 func loadConfig() (config, error) {
@@ -45,6 +46,7 @@ func loadConfig() (config, error) {
 		SlowQuery:         500 * time.Millisecond,
 		RateLimit:         200,
 		RateBurst:         400,
+		AuthCache:         10 * time.Second,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -66,9 +68,9 @@ func loadConfig() (config, error) {
 	}
 	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout,
 		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval,
-		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery} {
+		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery, "SERIALPOOL_AUTH_CACHE": &c.AuthCache} {
 		if v := os.Getenv(name); v != "" {
-			if *dst, err = time.ParseDuration(v); err != nil || *dst <= 0 {
+			if *dst, err = time.ParseDuration(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_CACHE") {
 				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
 			}
 		}

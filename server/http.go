@@ -107,11 +107,12 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 
 	keys := newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	auth := newAuthCache(d, cfg.AuthCache)
 	api := func(h http.Handler) http.Handler {
-		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(d, keys, log, h)))
+		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(auth, keys, log, h)))
 	}
 	bulk := func(h http.Handler) http.Handler {
-		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(d, keys, log, h))))
+		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(auth, keys, log, h))))
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection,
@@ -170,6 +171,35 @@ func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, ne
 		}
 		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
 	})
+}
+
+// authCache remembers authenticated keys for ttl, saving a lookup per request;
+// a revoked key stops working within ttl. Unknown keys are never cached.
+type authCache struct {
+	auth pool.AuthService
+	ttl  time.Duration
+	keys sync.Map // key -> cachedActor
+}
+
+type cachedActor struct {
+	actor   pool.Actor
+	expires time.Time
+}
+
+func newAuthCache(auth pool.AuthService, ttl time.Duration) *authCache {
+	return &authCache{auth: auth, ttl: ttl}
+}
+
+// Authenticate implements pool.AuthService.
+func (c *authCache) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
+	if e, ok := c.keys.Load(key); ok && time.Now().Before(e.(cachedActor).expires) {
+		return e.(cachedActor).actor, nil
+	}
+	a, err := c.auth.Authenticate(ctx, key)
+	if err == nil && c.ttl > 0 {
+		c.keys.Store(key, cachedActor{a, time.Now().Add(c.ttl)})
+	}
+	return a, err
 }
 
 // rateLimiter keeps a token bucket per API key.

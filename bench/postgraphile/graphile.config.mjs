@@ -1,0 +1,59 @@
+// PostGraphile 5 over serialpool's own tables: the baseline of the products page
+// benchmark (bench/products.go). It runs under the same row-level security as
+// serialpool: it connects as the cluster's superuser, as serialpool does, and
+// every request's transaction switches to the serialpool_app role with the
+// tenant in app.tenant_id (pgSettings become set_config(..., true) in the
+// request's transaction, just like db.enterTenant).
+//
+//   DATABASE_URL=postgres://... PORT=5678 SERIALPOOL_TENANT_ID=1 \
+//     node node_modules/postgraphile/dist/cli-run.js --config graphile.config.mjs
+//
+// An X-Tenant-Id header overrides SERIALPOOL_TENANT_ID for one request. This is a
+// benchmark baseline on loopback, not a server to expose: anyone who can reach
+// it can name any tenant.
+import { makePgService } from "postgraphile/adaptors/pg";
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+
+const env = (name, def) => {
+  const v = process.env[name];
+  if (v === undefined || v === "") {
+    if (def === undefined) throw new Error(`${name} is required`);
+    return def;
+  }
+  return v;
+};
+
+const tenant = env("SERIALPOOL_TENANT_ID", "");
+
+/** @type {GraphileConfig.Preset} */
+const preset = {
+  extends: [PostGraphileAmberPreset],
+  pgServices: [
+    makePgService({
+      connectionString: env("DATABASE_URL"),
+      schemas: ["public"],
+      // As serialpool's server (db.Open): up to 32 connections, kept while idle
+      // for 5 minutes (node-postgres would close them after 10 s, and reconnect).
+      poolConfig: { max: Number(env("PG_POOL_MAX", "32")), idleTimeoutMillis: 5 * 60 * 1000 },
+    }),
+  ],
+  grafserv: {
+    host: env("HOST", "127.0.0.1"),
+    port: Number(env("PORT", "5678")),
+    graphqlPath: "/graphql",
+    graphiql: false,
+    watch: false,
+    websockets: false,
+  },
+  grafast: {
+    explain: false,
+    context(requestContext) {
+      const header = requestContext.node?.req?.headers["x-tenant-id"];
+      const id = typeof header === "string" && header !== "" ? header : tenant;
+      // No tenant: no app.tenant_id, so app_tenant() is NULL and RLS shows nothing.
+      return { pgSettings: id ? { role: "serialpool_app", "app.tenant_id": id } : { role: "serialpool_app" } };
+    },
+  },
+};
+
+export default preset;
