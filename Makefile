@@ -70,3 +70,23 @@ fmt:
 
 clean:
 	rm -rf bin frontend/dist/assets frontend/dist/index.html node_modules
+
+# Run each fuzz target for FUZZTIME (default 30s), one after the other; make test
+# runs only their seed corpora. Every target runs even when one fails.
+FUZZTIME ?= 30s
+FUZZPKGS := ./gs1 ./pool ./server
+.PHONY: fuzz soak
+fuzz: build
+	@log=$$(mktemp); failed=; for pkg in $(FUZZPKGS); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1 || failed="$$failed $$pkg:$$target"; \
+	    awk '/^fuzz: elapsed/ { last = $$0; next } { print } END { print last }' $$log; \
+	  done; \
+	done; rm -f $$log; \
+	if [ -n "$$failed" ]; then echo "fuzz: failing:$$failed"; exit 1; fi
+
+# Mixed load against the real server for SOAK_MINUTES (default 10): the pool's
+# invariants at the end, and memory and goroutines that do not grow. Not in CI.
+soak: build
+	$(GO) run ./soak -minutes $(or $(SOAK_MINUTES),10)

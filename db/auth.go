@@ -51,7 +51,7 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
 	}
 	if err != nil {
-		return pool.Actor{}, fmt.Errorf("db: authenticate: %w", err)
+		return pool.Actor{}, fmt.Errorf("db: authenticate: %w", classify(err))
 	}
 	return pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}, nil
 }

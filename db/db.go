@@ -10,11 +10,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,13 +137,38 @@ func (d *DB) tenantTx(ctx context.Context, readOnly bool, fn func(tx *gorm.DB, a
 	if err != nil {
 		return err
 	}
-	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return classify(d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Exec(enterTenant, strconv.FormatInt(a.TenantID, 10)).Error
 		if err != nil {
 			return fmt.Errorf("db: enter tenant: %w", err)
 		}
 		return fn(tx, a)
-	}, &sql.TxOptions{ReadOnly: readOnly})
+	}, &sql.TxOptions{ReadOnly: readOnly}))
+}
+
+// Errors that are not the server's fault, as callers are told them.
+var (
+	errUnavailable = pool.Errorf(pool.EINTERNAL, "the database is unavailable; retry in a moment")
+	errBadText     = pool.Errorf(pool.EINVALID, "text must be UTF-8 without NUL characters")
+)
+
+// classify presents failures that are not the server's fault as such, keeping
+// the cause for the logs: PostgreSQL out of reach (refused, shutting down, the
+// connection lost), and text it cannot store (a NUL character, bytes that are
+// not UTF-8), which only a caller's input brings, e.g. "%00" in a URL path.
+func classify(err error) error {
+	var ce *pgconn.ConnectError
+	switch code := pgCode(err); {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce), errors.Is(err, driver.ErrBadConn),
+		strings.HasPrefix(code, "08"),  // connection exception
+		strings.HasPrefix(code, "57P"): // shutdown, crash, cannot connect now
+		return fmt.Errorf("%w: %w", errUnavailable, err)
+	case code == "22021", code == "22P05": // invalid byte sequence; \u0000 in jsonb
+		return fmt.Errorf("%w: %w", errBadText, err)
+	}
+	return err
 }
 
 // pgCode returns the SQLSTATE of a PostgreSQL error, or "".

@@ -42,10 +42,10 @@ func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) e
 func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	conn, err := d.sql.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("db: connection: %w", err)
+		return fmt.Errorf("db: connection: %w", classify(err))
 	}
 	defer conn.Close()
-	return conn.Raw(func(driverConn any) error {
+	return classify(conn.Raw(func(driverConn any) error {
 		tx, err := driverConn.(*stdlib.Conn).Conn().Begin(ctx)
 		if err != nil {
 			return err
@@ -55,7 +55,7 @@ func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 			return err
 		}
 		return tx.Commit(ctx)
-	})
+	}))
 }
 
 // ownProduct locks the caller's own product (or SSCC pool) for an intake. Only

@@ -25,7 +25,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 	args["tenant"] = a.TenantID
 	conn, err := d.sql.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("db: connection: %w", err)
+		return nil, fmt.Errorf("db: connection: %w", classify(err))
 	}
 	defer conn.Close()
 	var out []T
@@ -48,5 +48,5 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 		}
 		return br.Close()
 	})
-	return out, err
+	return out, classify(err)
 }

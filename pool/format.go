@@ -126,7 +126,15 @@ func (j *jsonRows) Next() (SerialInput, error) {
 		if _, err := j.d.Token(); err != nil {
 			return SerialInput{}, Invalid("body", "the JSON array is not closed: %v", err)
 		}
-		return SerialInput{}, io.EOF
+		// Anything after the array would be silently dropped: refuse the batch.
+		var syntax *json.SyntaxError
+		switch _, err := j.d.Token(); {
+		case err == io.EOF:
+			return SerialInput{}, io.EOF
+		case err != nil && !errors.As(err, &syntax):
+			return SerialInput{}, bodyError(err)
+		}
+		return SerialInput{}, Invalid("body", "the body must be one JSON array; more follows it")
 	}
 	j.n++
 	var s SerialInput
@@ -142,7 +150,8 @@ func strictUnmarshal(b []byte, v any) error {
 	if err := d.Decode(v); err != nil {
 		return err
 	}
-	if d.More() {
+	// Not d.More(): it is false before a stray ']' or '}', which would slip through.
+	if _, err := d.Token(); err != io.EOF {
 		return errors.New("more than one JSON value on the line")
 	}
 	return nil

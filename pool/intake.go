@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +66,8 @@ func (s SerialInput) Validate(source Source) *RowError {
 	if len(s.Extra) > 0 && source != SourceTraceLink {
 		return &RowError{Value: s.Value, Code: "extra_not_allowed", Reason: "extra parameters are stored for TRACELINK serials only"}
 	}
-	for ai, v := range s.Extra {
+	for _, ai := range slices.Sorted(maps.Keys(s.Extra)) { // in order: the same row is refused for the same rule
+		v := s.Extra[ai]
 		n, ok := extraRules[ai]
 		switch {
 		case !ok:

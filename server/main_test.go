@@ -28,7 +28,7 @@ type demo struct {
 	dbURL string
 }
 
-func newDemo(t *testing.T) *demo {
+func newDemo(t testing.TB) *demo {
 	t.Helper()
 	d := newDemoAt(t, dbtest.URL(t))
 	var err error
@@ -39,7 +39,7 @@ func newDemo(t *testing.T) *demo {
 }
 
 // newDemoAt serves the database at url, as it is.
-func newDemoAt(t *testing.T, url string) *demo {
+func newDemoAt(t testing.TB, url string) *demo {
 	t.Helper()
 	d, err := db.Open(context.Background(), url)
 	if err != nil {

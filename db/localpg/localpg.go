@@ -25,8 +25,9 @@ type Cluster struct {
 	Dir  string // data directory
 	Port int
 
-	bin  string
-	cred *syscall.Credential // set when we are root: initdb refuses to run as root
+	bin      string
+	cred     *syscall.Credential // set when we are root: initdb refuses to run as root
+	settings string              // the server options it was started with
 }
 
 // Options tune a cluster.
@@ -83,14 +84,24 @@ func Start(dir string, opt Options) (*Cluster, error) {
 	if c.Port, err = freePort(); err != nil {
 		return nil, err
 	}
-	settings := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.Port, c.Dir)
+	c.settings = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.Port, c.Dir)
 	if opt.Ephemeral {
-		settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		c.settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
-	if err := c.run("pg_ctl", "-D", c.Dir, "-w", "-t", "60", "-l", filepath.Join(c.Dir, "server.log"), "-o", settings, "start"); err != nil {
+	if err := c.Start(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Start starts a stopped cluster again, on the same port with the same
+// settings, so that clients holding its URL reconnect: for tests of how the
+// server lives through a database outage.
+func (c *Cluster) Start() error {
+	if c.settings == "" {
+		return errors.New("localpg: the cluster was attached to, not started here; its settings are unknown")
+	}
+	return c.run("pg_ctl", "-D", c.Dir, "-w", "-t", "60", "-l", filepath.Join(c.Dir, "server.log"), "-o", c.settings, "start")
 }
 
 // URL is the connection URL of database name in the cluster.
@@ -104,9 +115,11 @@ func (c *Cluster) Stop() error {
 }
 
 // Restart stops the cluster and starts it again on the same port, for tests of
-// how the server lives through a database restart.
+// how the server lives through a database restart. The log file is named again:
+// without it the new postmaster would keep pg_ctl's output pipe open, and run
+// would wait for it forever.
 func (c *Cluster) Restart() error {
-	return c.run("pg_ctl", "-D", c.Dir, "-w", "-m", "fast", "restart")
+	return c.run("pg_ctl", "-D", c.Dir, "-w", "-t", "60", "-m", "fast", "-l", filepath.Join(c.Dir, "server.log"), "restart")
 }
 
 func (c *Cluster) run(name string, args ...string) error {

@@ -1,0 +1,258 @@
+package pool
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/serialpool/serialpool/gs1"
+)
+
+// Fuzz targets for what reads untrusted input: the bulk row readers, serial
+// validation and pack transitions. Seed corpora are in testdata/fuzz/<Target>;
+// plain `go test` runs them, `make fuzz` explores further.
+
+// bounded fails the test when a reader returns more rows than its body could
+// hold: every row consumes at least one byte, so more means a reader loops.
+type bounded struct {
+	Rows
+	t    *testing.T
+	left int
+}
+
+func (b *bounded) Next() (SerialInput, error) {
+	if b.left--; b.left < 0 {
+		b.t.Fatal("the reader returns more rows than its body has bytes")
+	}
+	return b.Rows.Next()
+}
+
+// readBody reads every row of body and checks how a malformed one is refused:
+// BAD_USER_INPUT on the body, with a message.
+func readBody(t *testing.T, newRows func(io.Reader) Rows, body []byte) ([]SerialInput, *Error) {
+	t.Helper()
+	rows, err := readAll(t, &bounded{Rows: newRows(bytes.NewReader(body)), t: t, left: len(body) + 1})
+	if err == nil {
+		return rows, nil
+	}
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Code != EINVALID || pe.Field != "body" || pe.Message == "" {
+		t.Fatalf("a malformed body is refused with %#v, want BAD_USER_INPUT on the body", err)
+	}
+	return rows, pe
+}
+
+func FuzzCSVRows(f *testing.F) {
+	for _, s := range []string{"A1\nB2\n", "serial,91,92\nA1,K001,c\nB2,,\n", "value\n\"A,1\"\n", "serial\n", "A1\n\"B2\n",
+		"A1\nB2,x\n", "SERIAL , 91\r\nX,Y\r\n", "\n\n\nA\n", "a\"b\n", "serial,serial\nA,B\n", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rows, err := readBody(t, NewCSVRows, body)
+		if err != nil {
+			return
+		}
+		header := csvHeader(body)
+		for _, r := range rows {
+			for ai, v := range r.Extra {
+				if v == "" || !strings.Contains(header, ai) {
+					t.Fatalf("row %+v: extra %q=%q is not from the header %q", r, ai, v, header)
+				}
+			}
+		}
+		// Without quotes, commas or carriage returns, and without a header,
+		// every non-empty line is one serial, as it stands.
+		if bytes.ContainsAny(body, "\",\r") || header != "" {
+			return
+		}
+		var want []string
+		for _, line := range strings.Split(string(body), "\n") {
+			if line != "" {
+				want = append(want, line)
+			}
+		}
+		if len(rows) != len(want) {
+			t.Fatalf("%d rows from %d non-empty lines", len(rows), len(want))
+		}
+		for i, r := range rows {
+			if r.Value != want[i] || r.Extra != nil {
+				t.Fatalf("row %d = %+v, want %q", i+1, r, want[i])
+			}
+		}
+	})
+}
+
+// csvHeader is the first non-empty line of body when it names the serial column, else "".
+func csvHeader(body []byte) string {
+	first, _, _ := strings.Cut(strings.TrimLeft(string(body), "\n"), "\n")
+	name, _, _ := strings.Cut(first, ",")
+	if h := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(name), `"`))); h == "serial" || h == "value" {
+		return first
+	}
+	return ""
+}
+
+func FuzzNDJSONRows(f *testing.F) {
+	for _, s := range []string{"{\"value\":\"A1\"}\n\n {\"value\":\"B2\",\"extra\":{\"91\":\"K001\"}}\n", "{\"value\":\"A1\"}\n[1]\n",
+		"{\"serial\":\"A1\"}\n", "{\"value\":\"A\"} {\"value\":\"B\"}\n", "{\"value\":\"A\"}]\n", "{\"value\":\"A\"}}", "{\"value\":\"A\"}\r\n{\"value\":\"B\"}", "null\n", "{\"value\":\"\\u00e9\"}\n", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rows, err := readBody(t, NewNDJSONRows, body)
+		if len(body) >= 1<<20 {
+			return // longer lines than the reader's limit fail by design
+		}
+		// The reference: each non-blank line on its own is one strict JSON object.
+		var want []SerialInput
+		var wantErr error
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if line = bytes.TrimSpace(line); len(line) == 0 {
+				continue
+			}
+			var s SerialInput
+			if wantErr = strictUnmarshal(line, &s); wantErr != nil {
+				break
+			}
+			want = append(want, s)
+		}
+		if (err == nil) != (wantErr == nil) || (err == nil && !sameRows(rows, want)) {
+			t.Fatalf("read %+v, %v; each line alone gives %+v, %v", rows, err, want, wantErr)
+		}
+		for _, line := range bytes.Split(body, []byte("\n")) {
+			if line = bytes.TrimSpace(line); err == nil && len(line) > 0 && !json.Valid(line) {
+				t.Fatalf("accepted line %q, which is not one JSON value", line)
+			}
+		}
+	})
+}
+
+func FuzzJSONRows(f *testing.F) {
+	for _, s := range []string{`[{"value":"A1"}, {"value":"B2"}]`, `[]`, `{"value":"A1"}`, `[{"value":"A1"},{"val`, `[{"value":"A1"}`,
+		`[{"value":5}]`, `[{"value":"A","extra":{"91":"K001"}}]`, `[{"value":"A"}][{"value":"B"}]`, `[{"value":"A"}] x`, `[]]`, `null`, ` [ ] `, `[{"Value":"A"}]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rows, err := readBody(t, NewJSONRows, body)
+		// The reference: the whole body decoded at once, strictly.
+		var want []SerialInput
+		wantErr := strictUnmarshal(body, &want)
+		if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+			wantErr = errors.New("null is not an array") // a nil slice to Unmarshal; not a batch
+		}
+		if (err == nil) != (wantErr == nil) || (err == nil && !sameRows(rows, want)) {
+			t.Fatalf("streamed %+v, %v; decoded at once %+v, %v", rows, err, want, wantErr)
+		}
+	})
+}
+
+func sameRows(a, b []SerialInput) bool {
+	return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b))
+}
+
+var validateCodes = map[string]bool{"extra_not_allowed": true, "extra_unknown": true, "extra_length": true, "extra_charset": true,
+	"serial_" + gs1.RuleLength: true, "serial_" + gs1.RuleCharset: true}
+
+func FuzzSerialInputValidate(f *testing.F) {
+	code := strings.Repeat("c", 44)
+	f.Add("A1", "TRACELINK", "91", "K001", "92", code)
+	f.Add("A1", "SAP_ATTP", "91", "K001", "", "")
+	f.Add("A B", "TRACELINK", "", "", "", "")
+	f.Add("A1", "TRACELINK", "93", "x", "91", "K0#1")
+	f.Add("A1", "TRACELINK", "91", "K01", "92", "é")
+	f.Add(strings.Repeat("9", 21), "EXTERNAL", "", "", "", "")
+	f.Fuzz(func(t *testing.T, value, source, ai1, v1, ai2, v2 string) {
+		s := SerialInput{Value: value}
+		for _, kv := range [][2]string{{ai1, v1}, {ai2, v2}} {
+			if kv[0] != "" {
+				if s.Extra == nil {
+					s.Extra = map[string]string{}
+				}
+				s.Extra[kv[0]] = kv[1]
+			}
+		}
+		e := s.Validate(Source(source))
+		if e == nil {
+			if gs1.ValidSerial(value) != nil {
+				t.Fatalf("accepted serial %q", value)
+			}
+			if len(s.Extra) > 0 && Source(source) != SourceTraceLink {
+				t.Fatalf("accepted extras %v from %s", s.Extra, source)
+			}
+			for ai, v := range s.Extra {
+				if n, ok := extraRules[ai]; !ok || len(v) != n || !inCharset82(v) {
+					t.Fatalf("accepted extra %s=%q", ai, v)
+				}
+			}
+			return
+		}
+		if !validateCodes[e.Code] || e.Reason == "" || e.Value != value {
+			t.Fatalf("rejected with %+v: want a known code, a reason and the value", e)
+		}
+		// The same serial is always refused for the same rule, whatever the map order.
+		for i := 0; i < 8; i++ {
+			if again := s.Validate(Source(source)); again == nil || *again != *e {
+				t.Fatalf("Validate(%+v) = %+v, then %+v", s, e, again)
+			}
+		}
+	})
+}
+
+var transitionCodes = map[string]bool{"reason_not_allowed": true, "illegal_transition": true, "reason_required": true,
+	"final_decommission": true, "unknown_event": true}
+
+// FuzzTransition walks a pack from ACTIVE through a fuzzed sequence of events
+// (each byte picks an event and a reason, some of them invalid), then one event
+// and reason of any text, and checks the rules of DOMAIN.md at every step.
+func FuzzTransition(f *testing.F) {
+	// Each byte is an event (byte % 4: COMMISSION, DECOMMISSION, REACTIVATE, an
+	// unknown one) with a reason (byte / 4 % 11: none, the eight, an unknown one, none).
+	f.Add([]byte{0, 9, 2}, "DECOMMISSION", "SUPPLIED") // commission, sample, reactivate, supply
+	f.Add([]byte{0, 5}, "REACTIVATE", "")              // destroyed, then reactivated
+	f.Add([]byte{8}, "COMMISSION", "")                 // a reason on the wrong event
+	f.Add([]byte{3, 0, 0}, "NOPE", "")                 // unknown events
+	f.Add([]byte{0, 1, 37}, "REACTIVATE", "SAMPLED")   // no reason, an unknown reason, a reason on REACTIVATE
+	events := []PackEventType{Commission, Decommission, Reactivate, "BOGUS"}
+	picks := []Reason{"", Destroyed, Sampled, Supplied, Stolen, Exported, FreeSample, Locked, CheckedOut, "MISLAID", ""}
+	f.Fuzz(func(t *testing.T, steps []byte, event, reason string) {
+		status, last := PackActive, (*Reason)(nil)
+		step := func(e PackEventType, r *Reason) {
+			next, rerr := Transition(status, last, e, r)
+			if rerr != nil {
+				if next != "" || !transitionCodes[rerr.Code] || rerr.Reason == "" {
+					t.Fatalf("%s %s %v: %q with %+v", status, e, r, next, rerr)
+				}
+				if r != nil && e != Decommission && rerr.Code != "reason_not_allowed" {
+					t.Fatalf("a reason on %s refused for %s", e, rerr.Code)
+				}
+				return
+			}
+			switch {
+			case r != nil && e != Decommission:
+				t.Fatalf("%s took a reason", e)
+			case e == Commission && (status != PackActive && status != PackUnknown || next != PackCommissioned),
+				e == Decommission && (status != PackCommissioned || next != PackDecommissioned || r == nil || !reasons[*r]),
+				e == Reactivate && (status != PackDecommissioned || next != PackCommissioned || last != nil && final[*last]):
+				t.Fatalf("%s (%v) --%s %v--> %s breaks the rules", status, last, e, r, next)
+			case e != Commission && e != Decommission && e != Reactivate:
+				t.Fatalf("unknown event %q accepted", e)
+			}
+			status, last = next, r
+		}
+		for _, b := range steps {
+			r := &picks[int(b)/4%len(picks)]
+			if *r == "" {
+				r = nil
+			}
+			step(events[int(b)%len(events)], r)
+		}
+		var r *Reason
+		if reason != "" {
+			r = (*Reason)(&reason)
+		}
+		step(PackEventType(event), r)
+	})
+}
