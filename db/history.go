@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -86,8 +88,11 @@ func (d *DB) RequestSerialsPage(ctx context.Context, r *pool.SerialRequest, afte
 	return page, nil
 }
 
-// CreatePartnership implements pool.LifecycleService.
-func (d *DB) CreatePartnership(ctx context.Context, cmo int64) (*pool.Partner, error) {
+// invitationPrefix marks partner invitation codes, as keyPrefix marks keys.
+const invitationPrefix = "spi_"
+
+// CreatePartnerInvitation implements pool.LifecycleService.
+func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error) {
 	a, err := pool.ActorFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -95,24 +100,67 @@ func (d *DB) CreatePartnership(ctx context.Context, cmo int64) (*pool.Partner, e
 	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
-	if cmo == a.TenantID {
-		return nil, pool.Invalid("cmoTenantId", "a tenant cannot partner with itself")
+	code, err := newSecret(invitationPrefix)
+	if err != nil {
+		return nil, err
 	}
+	inv := &pool.PartnerInvitation{Code: code}
 	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
-		// The foreign key sees the CMO tenant even though RLS hides it until partnered.
-		if err := tx.Exec(`INSERT INTO partnerships (mah_tenant_id, cmo_tenant_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-			a.TenantID, cmo).Error; err != nil {
+		var id int64
+		if err := tx.Raw(`INSERT INTO partner_invitations (cmo_tenant_id, hash, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))
+			RETURNING id, expires_at`, a.TenantID, hashKey(code), pool.InvitationLifetime.Seconds()).Row().Scan(&id, &inv.ExpiresAt); err != nil {
 			return err
 		}
-		return audit(tx, a, "partnership.create", nil, nil, map[string]any{"cmo": cmo})
+		return audit(tx, a, "partnership.invite", nil, nil, map[string]any{"invitation": id})
 	})
-	if pgCode(err) == foreignKeyViolation {
-		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "cmoTenantId", Message: "no such tenant"}
+	if err != nil {
+		return nil, wrap("create partner invitation", err)
 	}
+	return inv, nil
+}
+
+// CreatePartnership implements pool.LifecycleService. The invitation is looked
+// up past RLS by accept_partner_invitation, the one cross-tenant step, which
+// reveals nothing but the issuing CMO of a valid code.
+func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil, pool.Invalid("invitationCode", "the invitation code is required")
+	}
+	var cmo *int64
+	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+		if err := tx.Raw(`SELECT accept_partner_invitation(?, ?)`, fmt.Sprintf("tenant:%d %s", a.TenantID, a.Name()), hashKey(code)).
+			Row().Scan(&cmo); err != nil || cmo == nil {
+			return err
+		}
+		return audit(tx, a, "partnership.create", nil, nil, map[string]any{"cmo": *cmo})
+	})
 	if err != nil {
 		return nil, wrap("create partnership", err)
 	}
-	return &pool.Partner{TenantID: cmo, IsCMO: true}, nil
+	if cmo == nil {
+		if d.ownInvitation(ctx, code) {
+			return nil, pool.Invalid("invitationCode", "this invitation is your own: give it to the MAH's admin; a tenant cannot partner with itself")
+		}
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "invitationCode", Message: "no such invitation, or it has expired or been used"}
+	}
+	return &pool.Partner{TenantID: *cmo, IsCMO: true}, nil
+}
+
+// ownInvitation tells whether the caller issued the code (RLS shows a tenant only its own).
+func (d *DB) ownInvitation(ctx context.Context, code string) bool {
+	var own bool
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, _ pool.Actor) error {
+		return tx.Raw(`SELECT EXISTS (SELECT FROM partner_invitations WHERE hash = ?)`, hashKey(code)).Row().Scan(&own)
+	})
+	return err == nil && own
 }
 
 // Partners implements pool.LifecycleService.

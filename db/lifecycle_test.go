@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/serialpool/serialpool/pool"
 )
@@ -277,13 +279,81 @@ func TestPartnership(t *testing.T) {
 	if err != nil || len(partners) != 1 || partners[0].TenantID != w.mah || partners[0].IsCMO {
 		t.Errorf("CMO partners = %+v, %v", partners, err)
 	}
-	if _, err := w.db.CreatePartnership(w.mahAdmin, 999999); pool.ErrorCode(err) != pool.ENOTFOUND {
-		t.Errorf("partnership with a missing tenant: %v", err)
-	}
-	if _, err := w.db.CreatePartnership(w.mahViewer, w.other); pool.ErrorCode(err) != pool.EFORBIDDEN {
-		t.Errorf("viewer created a partnership: %v", err)
-	}
 	assertCountersExact(t, w)
+}
+
+// TestPartnerInvitations: a partnership needs the CMO's invitation, which works
+// once, until it expires, for another tenant only; a wrong code tells nothing.
+func TestPartnerInvitations(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	invite := func(ctx context.Context) string {
+		t.Helper()
+		inv, err := w.db.CreatePartnerInvitation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(inv.Code, "spi_") || time.Until(inv.ExpiresAt) < pool.InvitationLifetime-time.Minute {
+			t.Fatalf("invitation %+v", inv)
+		}
+		return inv.Code
+	}
+	partners := func(ctx context.Context) int {
+		t.Helper()
+		p, err := w.db.Partners(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p)
+	}
+	code := invite(w.otherAdmin)
+	if _, err := w.db.CreatePartnership(w.otherAdmin, code); pool.ErrorCode(err) != pool.EINVALID {
+		t.Errorf("accepting one's own invitation: %v; want BAD_USER_INPUT", err)
+	}
+	if _, err := w.db.CreatePartnership(w.mahViewer, code); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("a viewer accepted an invitation: %v", err)
+	}
+	if _, err := w.db.CreatePartnerInvitation(w.mahViewer); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("a viewer created an invitation: %v", err)
+	}
+	if n := w.count(t, `SELECT count(*) FROM partner_invitations WHERE cmo_tenant_id = ?`, w.other); n != 1 {
+		t.Fatalf("%d invitations of Other", n)
+	}
+	p, err := w.db.CreatePartnership(w.mahAdmin, code)
+	if err != nil || p.TenantID != w.other || !p.IsCMO {
+		t.Fatalf("accept = %+v, %v", p, err)
+	}
+	if partners(w.otherAdmin) != 1 || partners(w.mahAdmin) != 2 {
+		t.Errorf("Other has %d partners, the MAH %d; want 1 and 2", partners(w.otherAdmin), partners(w.mahAdmin))
+	}
+	if n := w.count(t, `SELECT count(*) FROM audit_log WHERE tenant_id = ? AND action = 'partnership.accepted' AND (detail->>'mah')::bigint = ?`, w.other, w.mah); n != 1 {
+		t.Errorf("the CMO's audit log has %d acceptances", n)
+	}
+	// Used, expired, unknown and malformed codes are refused alike.
+	expired := invite(w.otherAdmin)
+	if err := w.db.Gorm().Exec(`UPDATE partner_invitations SET expires_at = now() - interval '1 second' WHERE hash = sha256(?::bytea)`, expired).Error; err != nil {
+		t.Fatal(err)
+	}
+	var messages []string
+	for _, c := range []string{code, expired, "spi_" + strings.Repeat("A", 43), "tenant:2", "\x00"} {
+		_, err := w.db.CreatePartnership(w.cmoAdmin, c)
+		if pool.ErrorCode(err) != pool.ENOTFOUND {
+			t.Errorf("code %q: %v; want NOT_FOUND", c, err)
+		}
+		messages = append(messages, pool.ErrorMessage(err))
+	}
+	for _, m := range messages[1:] {
+		if m != messages[0] {
+			t.Errorf("refusals differ: %q", messages)
+		}
+	}
+	if partners(w.cmoAdmin) != 1 {
+		t.Errorf("refused codes made partners: %d", partners(w.cmoAdmin))
+	}
+	// Accepting a current partner's invitation changes nothing, and succeeds.
+	if _, err := w.db.CreatePartnership(w.mahAdmin, invite(w.cmoAdmin)); err != nil || partners(w.mahAdmin) != 2 {
+		t.Errorf("accepting a partner's invitation again: %v, %d partners", err, partners(w.mahAdmin))
+	}
 }
 
 func TestPackEventTransitions(t *testing.T) {

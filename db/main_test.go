@@ -37,11 +37,15 @@ func newWorld(t *testing.T) *world {
 		}
 	}
 	w.mahAdmin = w.actor(t, w.mah, pool.RoleAdmin)
-	if _, err := w.db.CreatePartnership(w.mahAdmin, w.cmo); err != nil {
+	w.cmoAdmin = w.actor(t, w.cmo, pool.RoleAdmin)
+	inv, err := w.db.CreatePartnerInvitation(w.cmoAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.CreatePartnership(w.mahAdmin, inv.Code); err != nil {
 		t.Fatal(err)
 	}
 	w.mahViewer = w.actor(t, w.mah, pool.RoleViewer)
-	w.cmoAdmin = w.actor(t, w.cmo, pool.RoleAdmin)
 	w.otherAdmin = w.actor(t, w.other, pool.RoleAdmin)
 	return w
 }

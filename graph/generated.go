@@ -84,17 +84,18 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AssignSerialsToPartner func(childComplexity int, input model.AssignSerialsToPartnerInput) int
-		CreateChannel          func(childComplexity int, input model.CreateChannelInput) int
-		CreatePartnership      func(childComplexity int, input model.CreatePartnershipInput) int
-		CreateProduct          func(childComplexity int, input model.CreateProductInput) int
-		CreateSsccPool         func(childComplexity int, input model.CreateSsccPoolInput) int
-		GenerateSerials        func(childComplexity int, input model.GenerateSerialsInput) int
-		ReceiveSerials         func(childComplexity int, input model.ReceiveSerialsInput) int
-		RecordPackEvents       func(childComplexity int, input []*model.PackEventInput) int
-		ReleaseSerials         func(childComplexity int, input model.ReleaseSerialsInput) int
-		RequestSerials         func(childComplexity int, input model.RequestSerialsInput) int
-		UpdateProductLimits    func(childComplexity int, input model.UpdateProductLimitsInput) int
+		AssignSerialsToPartner  func(childComplexity int, input model.AssignSerialsToPartnerInput) int
+		CreateChannel           func(childComplexity int, input model.CreateChannelInput) int
+		CreatePartnerInvitation func(childComplexity int) int
+		CreatePartnership       func(childComplexity int, input model.CreatePartnershipInput) int
+		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
+		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
+		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
+		ReceiveSerials          func(childComplexity int, input model.ReceiveSerialsInput) int
+		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput) int
+		ReleaseSerials          func(childComplexity int, input model.ReleaseSerialsInput) int
+		RequestSerials          func(childComplexity int, input model.RequestSerialsInput) int
+		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput) int
 	}
 
 	PackEvent struct {
@@ -114,6 +115,11 @@ type ComplexityRoot struct {
 	Partner struct {
 		Role   func(childComplexity int) int
 		Tenant func(childComplexity int) int
+	}
+
+	PartnerInvitation struct {
+		Code      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
 	}
 
 	Pool struct {
@@ -257,6 +263,7 @@ type MutationResolver interface {
 	CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error)
 	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
+	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
 	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
 	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
@@ -487,6 +494,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateChannel(childComplexity, args["input"].(model.CreateChannelInput)), true
+	case "Mutation.createPartnerInvitation":
+		if e.ComplexityRoot.Mutation.CreatePartnerInvitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePartnerInvitation(childComplexity), true
 	case "Mutation.createPartnership":
 		if e.ComplexityRoot.Mutation.CreatePartnership == nil {
 			break
@@ -649,6 +662,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partner.Tenant(childComplexity), true
+
+	case "PartnerInvitation.code":
+		if e.ComplexityRoot.PartnerInvitation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerInvitation.Code(childComplexity), true
+	case "PartnerInvitation.expiresAt":
+		if e.ComplexityRoot.PartnerInvitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerInvitation.ExpiresAt(childComplexity), true
 
 	case "Pool.assigned":
 		if e.ComplexityRoot.Pool.Assigned == nil {
@@ -1418,7 +1444,16 @@ type Mutation {
   batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
   """
   releaseSerials("What to do." input: ReleaseSerialsInput!): ReleaseResult!
-  "Lets a CMO tenant receive serials from the caller (the MAH). Admin only."
+  """
+  Starts a partnership in which the caller is the CMO: returns a one-time code
+  that the caller's admin gives the MAH's admin out of band. Admin only.
+  """
+  createPartnerInvitation: PartnerInvitation!
+  """
+  Makes the caller (the MAH) a partner of the CMO that issued the invitation code,
+  consuming the code; the CMO can then receive the caller's serials. An unknown,
+  expired or used code is NOT_FOUND, alike. Admin only.
+  """
   createPartnership("What to do." input: CreatePartnershipInput!): Partner!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
@@ -1727,10 +1762,18 @@ enum PartnerRole {
   CMO
 }
 
-"A new partnership."
+"A CMO's invitation to an MAH to become partners."
+type PartnerInvitation {
+  "The one-time code to give the MAH's admin. It is shown only now: only its hash is stored."
+  code: String!
+  "When the code stops working, if not used before."
+  expiresAt: Time!
+}
+
+"A new partnership, with the CMO's consent."
 input CreatePartnershipInput {
-  "The CMO tenant's id (as printed by ` + "`" + `serialpool tenant create` + "`" + `)."
-  cmoTenantId: ID!
+  "The invitation code the CMO's admin created with createPartnerInvitation."
+  invitationCode: String!
 }
 
 "Serials for a partner."
@@ -2071,6 +2114,16 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 		return ec.fieldContext_Partner_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_PartnerInvitation_code(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PartnerInvitation_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerInvitation", field.Name)
 }
 
 func (ec *executionContext) childFields_Pool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3626,6 +3679,38 @@ func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPartnerInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CreatePartnerInvitation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.PartnerInvitation) graphql.Marshaler {
+			return ec.marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPartnerInvitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4083,6 +4168,52 @@ func (ec *executionContext) _Partner_role(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partner", field, true, true, "PartnerRole")
+}
+
+func (ec *executionContext) _PartnerInvitation_code(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerInvitation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerInvitation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerInvitation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerInvitation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerInvitation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerInvitation", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Pool_available(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
@@ -7426,20 +7557,20 @@ func (ec *executionContext) unmarshalInputCreatePartnershipInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"cmoTenantId"}
+	fieldsInOrder := [...]string{"invitationCode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "cmoTenantId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cmoTenantId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+		case "invitationCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CmoTenantID = data
+			it.InvitationCode = data
 		}
 	}
 	return it, nil
@@ -8418,6 +8549,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPartnerInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPartnerInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPartnership":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPartnership(ctx, field)
@@ -8589,6 +8727,44 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Partner_role(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnerInvitationImplementors = []string{"PartnerInvitation"}
+
+func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.SelectionSet, obj *pool.PartnerInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerInvitation")
+		case "code":
+			out.Values[i] = ec._PartnerInvitation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._PartnerInvitation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10114,6 +10290,14 @@ func (ec *executionContext) marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋseria
 	return ec._Partner(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx context.Context, sel ast.SelectionSet, v *pool.PartnerInvitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnerInvitation!")
+		return graphql.Null
+	}
+	return ec._PartnerInvitation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPartnerRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, v any) (model.PartnerRole, error) {
 	var res model.PartnerRole
 	err := res.UnmarshalGQL(v)
@@ -10543,13 +10727,13 @@ func (ec *executionContext) marshalNTenant2ᚖgithubᚗcomᚋserialpoolᚋserial
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := model.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -11153,7 +11337,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -11163,7 +11347,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalTime(*v)
 	return res
 }
 

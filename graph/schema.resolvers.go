@@ -88,12 +88,12 @@ func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.Relea
 	return &model.ReleaseResult{Released: n}, nil
 }
 
+func (r *mutationResolver) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error) {
+	return r.svc.CreatePartnerInvitation(ctx)
+}
+
 func (r *mutationResolver) CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error) {
-	id, err := parseTenantID(input.CmoTenantID, "cmoTenantId")
-	if err != nil {
-		return nil, err
-	}
-	return r.svc.CreatePartnership(ctx, id)
+	return r.svc.CreatePartnership(ctx, input.InvitationCode)
 }
 
 func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error) {

@@ -131,6 +131,16 @@ type Partner struct {
 	IsCMO    bool // the partner is the caller's CMO (else its MAH)
 }
 
+// PartnerInvitation is a CMO's one-time code an MAH accepts to become its
+// partner; the code is shown once, only its hash is kept.
+type PartnerInvitation struct {
+	Code      string
+	ExpiresAt time.Time
+}
+
+// InvitationLifetime is how long an invitation code works.
+const InvitationLifetime = 7 * 24 * time.Hour
+
 // Limits are a product's settable limits; nil fields stay as they are.
 type Limits struct {
 	ProductCode  string
@@ -159,8 +169,13 @@ type LifecycleService interface {
 	SerialByValue(ctx context.Context, productCode, value string) (*Serial, error)
 	// PackHistory returns a serial's pack events, oldest first.
 	PackHistory(ctx context.Context, productID, serialID int64) ([]*PackEvent, error)
-	// CreatePartnership lets a CMO tenant receive the caller's serials. Needs RoleAdmin.
-	CreatePartnership(ctx context.Context, cmoTenantID int64) (*Partner, error)
+	// CreatePartnerInvitation issues a code with which an MAH becomes the
+	// caller's partner, the caller being its CMO. Needs RoleAdmin.
+	CreatePartnerInvitation(ctx context.Context) (*PartnerInvitation, error)
+	// CreatePartnership makes the caller the MAH of the CMO that issued the
+	// invitation code, consuming it; ENOTFOUND alike for unknown, expired and
+	// used codes. Needs RoleAdmin.
+	CreatePartnership(ctx context.Context, invitationCode string) (*Partner, error)
 	// Partners lists the caller's partnerships.
 	Partners(ctx context.Context) ([]*Partner, error)
 	// UpdateLimits sets a product's limits. Needs RoleAdmin.

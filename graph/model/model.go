@@ -4,8 +4,12 @@ package model
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/serialpool/serialpool/pool"
 )
 
 // ProductConnection is a page of products; TotalCount is resolved only when asked
@@ -23,13 +27,13 @@ type ExtraParameters map[string]string
 func (e *ExtraParameters) UnmarshalGQL(v any) error {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("extra parameters must be an object of strings by AI")
+		return pool.Invalid("extra", "extra parameters must be an object of strings by AI, such as {\"91\": \"K001\"}")
 	}
 	*e = make(ExtraParameters, len(m))
 	for k, x := range m {
 		s, ok := x.(string)
 		if !ok {
-			return fmt.Errorf("extra parameter %q must be a string", k)
+			return pool.Invalid("extra", "extra parameter %q must be a string", k)
 		}
 		(*e)[k] = s
 	}
@@ -39,4 +43,17 @@ func (e *ExtraParameters) UnmarshalGQL(v any) error {
 // MarshalGQL implements graphql.Marshaler.
 func (e ExtraParameters) MarshalGQL(w io.Writer) {
 	json.NewEncoder(w).Encode(map[string]string(e))
+}
+
+// MarshalTime and UnmarshalTime are gqlgen's Time scalar (RFC 3339), except
+// that a malformed time is the caller's error (BAD_USER_INPUT), not INTERNAL.
+func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalTime implements the Time scalar's input.
+func UnmarshalTime(v any) (time.Time, error) {
+	t, err := graphql.UnmarshalTime(v)
+	if err != nil {
+		return t, pool.Errorf(pool.EINVALID, "a time must be an RFC 3339 string, such as 2026-01-31T12:00:00Z")
+	}
+	return t, nil
 }

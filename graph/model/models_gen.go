@@ -40,10 +40,10 @@ type CreateChannelPayload struct {
 	Key string `json:"key"`
 }
 
-// A new partnership.
+// A new partnership, with the CMO's consent.
 type CreatePartnershipInput struct {
-	// The CMO tenant's id (as printed by `serialpool tenant create`).
-	CmoTenantID string `json:"cmoTenantId"`
+	// The invitation code the CMO's admin created with createPartnerInvitation.
+	InvitationCode string `json:"invitationCode"`
 }
 
 // A new product.

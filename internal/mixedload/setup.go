@@ -49,7 +49,15 @@ func Setup(ctx context.Context, d *db.DB, mahClients, cmoClients, initial int) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.CreatePartnership(admin, cmo); err != nil {
+	cmoAdmin, err := actor(ctx, d, cmo, pool.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := d.CreatePartnerInvitation(cmoAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.CreatePartnership(admin, inv.Code); err != nil {
 		return nil, err
 	}
 	check, err := gs1.CheckDigit("0409999000001")

@@ -1,0 +1,603 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/serialpool/serialpool/graph"
+	"github.com/serialpool/serialpool/gs1"
+	"github.com/serialpool/serialpool/pool"
+)
+
+// tenantThings are what a tenant owns that another must not reach: codes,
+// values, ids and keys as the API takes them.
+type tenantThings struct {
+	name      string
+	tenant    string // global id
+	product   string // a product only this tenant sees
+	serial    string // a serial only this tenant sees, of
+	serialOf  string // this product
+	request   string // global id of one of its requests
+	batch     string // idempotency key of one of its intake batches
+	channel   string // channel key
+	ssccPool  string // code of its SSCC pool
+	admin     string // keys
+	operator  string
+	ownCode   string // a product it may push to and request from (its own, or its MAH's for a CMO)
+	ownSerial string // a serial it holds of ownCode
+}
+
+// Values that exist for nobody, shaped like the real ones.
+var missing = tenantThings{tenant: graph.TenantID(999_999_999), product: withCheckDigit("0409999777777"), serial: "NOSUCHSERIAL",
+	request: graph.RequestID(999_999_999), batch: "no-such-batch", channel: "spc_" + strings.Repeat("A", 43), ssccPool: "94099997"}
+
+func withCheckDigit(body string) string {
+	c, err := gs1.CheckDigit(body)
+	if err != nil {
+		panic(err)
+	}
+	return body + string(c)
+}
+
+// TestTenantAttacks has an MAH, its CMO and an unrelated tenant try every query,
+// mutation, REST endpoint, export and aggregate on each other's product codes,
+// serials, ids, keys and cursors, forged ones included. Nothing of another
+// tenant may show, and the answer about another tenant's thing must equal the
+// answer about a thing that does not exist. A viewer mutates nothing.
+func TestTenantAttacks(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	a := &attacks{t: t, d: d}
+	mah, cmo, other := a.setup()
+
+	// The CMO sees the MAH's amoxicillin, but only the serials assigned to it;
+	// nobody else sees those.
+	mahOnShared := &tenantThings{name: "MAH (shared product)", serialOf: amoxicillin}
+	d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id
+		WHERE p.code = $1 AND s.partner_tenant_id IS NULL ORDER BY s.id LIMIT 1`, amoxicillin).Scan(&mahOnShared.serial)
+	cmoView := &tenantThings{name: "CMO (its serials)", serialOf: amoxicillin, serial: cmo.ownSerial}
+
+	for _, pair := range []struct {
+		attacker, victim *tenantThings
+		partners         bool // the victim is the attacker's CMO: its tenant id is fair to use
+	}{
+		{other, mah, false}, {other, cmo, false}, {other, cmoView, false}, {other, mahOnShared, false},
+		{cmo, other, false}, {cmo, mah, false}, {cmo, mahOnShared, false},
+		{mah, other, false}, {mah, cmo, true},
+	} {
+		a.probeAll(pair.attacker, pair.victim, pair.partners)
+	}
+	for _, attacker := range []*tenantThings{mah, cmo, other} {
+		a.forgedIDs(attacker)
+		a.forgedCursors(attacker)
+		a.listings(attacker)
+	}
+	a.viewerCannotMutate(mah, cmo, other)
+	a.partnerships(mah, cmo, other)
+	t.Logf("%d attack cases tried, %d leaks", a.cases, a.leaks)
+}
+
+type attacks struct {
+	t     *testing.T
+	d     *demo
+	cases int
+	leaks int
+}
+
+func (a *attacks) leak(format string, args ...any) {
+	a.t.Helper()
+	a.leaks++
+	a.t.Errorf(format, args...)
+}
+
+// setup gives each of the three tenants things of its own to attack.
+func (a *attacks) setup() (mah, cmo, other *tenantThings) {
+	t, d := a.t, a.d
+	ctx := context.Background()
+	var mahID, cmoID int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&mahID)
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Contract Manufacturing'`).Scan(&cmoID)
+	otherID, err := d.db.CreateTenant(ctx, "Unrelated Pharma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(tenant int64, role pool.Role) string {
+		k, err := d.db.CreateKey(ctx, tenant, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	mah = &tenantThings{name: "MAH", tenant: graph.TenantID(mahID), admin: d.keys.MAHAdmin, operator: d.keys.MAHOperator,
+		batch: "mah-batch", ssccPool: "14012345", ownCode: attpProduct}
+	cmo = &tenantThings{name: "CMO", tenant: graph.TenantID(cmoID), admin: d.keys.CMOAdmin, operator: key(cmoID, pool.RoleOperator),
+		ownCode: amoxicillin}
+	other = &tenantThings{name: "Other", tenant: graph.TenantID(otherID), admin: key(otherID, pool.RoleAdmin), operator: key(otherID, pool.RoleOperator),
+		product: withCheckDigit("0409999888888"), batch: "other-batch", ssccPool: "24099999"}
+	other.ownCode = other.product
+	d.sql(t, `SELECT code FROM products WHERE name LIKE 'Paracetamol%'`).Scan(&mah.product)
+	mah.serialOf = mah.product
+	d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 ORDER BY s.id LIMIT 1`, mah.product).Scan(&mah.serial)
+
+	var v struct {
+		CreateProduct   struct{ Code string }
+		CreateChannel   struct{ Key string }
+		ReceiveSerials  struct{ Accepted int }
+		RequestSerials  struct{ ID string }
+		CreateSsccPool  struct{ Code string }
+		GenerateSerials struct{ Accepted int }
+	}
+	gql := func(key, query string, vars map[string]any) {
+		t.Helper()
+		d.gql(t, key, query, vars).ok(t, &v)
+	}
+	const receive = `mutation($in: ReceiveSerialsInput!) { receiveSerials(input: $in) { accepted } }`
+	const request = `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id } }`
+	const channel = `mutation($in: CreateChannelInput!) { createChannel(input: $in) { key } }`
+	const sscc = `mutation($p: String!, $e: Int!) { createSsccPool(input: {companyPrefix: $p, extensionDigit: $e}) { code } }`
+	const generate = `mutation($c: String!) { generateSerials(input: {productCode: $c, count: 3, mode: SEQUENTIAL}) { accepted } }`
+
+	gql(other.admin, `mutation($c: String!) { createProduct(input: {code: $c, codeSchema: GTIN, name: "Unrelated secret product", source: SAP_ATTP}) { code } }`,
+		map[string]any{"c": other.product})
+	for _, tt := range []*tenantThings{mah, other} {
+		values := []map[string]any{{"value": tt.name + "-S1"}, {"value": tt.name + "-S2"}, {"value": tt.name + "-S3"}}
+		gql(tt.operator, receive, map[string]any{"in": map[string]any{"productCode": tt.ownCode, "source": "SAP_ATTP", "serials": values, "idempotencyKey": tt.batch}})
+		gql(tt.admin, channel, map[string]any{"in": map[string]any{"name": tt.name + " ATTP", "source": "SAP_ATTP"}})
+		tt.channel = v.CreateChannel.Key
+		gql(tt.admin, sscc, map[string]any{"p": tt.ssccPool[1:], "e": int(tt.ssccPool[0] - '0')})
+		gql(tt.operator, generate, map[string]any{"c": tt.ssccPool})
+	}
+	other.serial, other.serialOf = "Other-S1", other.product
+	gql(cmo.admin, channel, map[string]any{"in": map[string]any{"name": "CMO line", "source": "EXTERNAL"}})
+	cmo.channel = v.CreateChannel.Key
+	for _, tt := range []*tenantThings{mah, cmo, other} {
+		var req struct {
+			RequestSerials struct {
+				ID      string
+				Serials struct {
+					Edges []struct{ Node struct{ Value string } }
+				}
+			}
+		}
+		d.gql(t, tt.operator, `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id serials { edges { node { value } } } } }`,
+			map[string]any{"in": map[string]any{"productCode": tt.ownCode, "count": 2, "orderRef": tt.name + "-PO"}}).ok(t, &req)
+		tt.request, tt.ownSerial = req.RequestSerials.ID, req.RequestSerials.Serials.Edges[0].Node.Value
+	}
+	return mah, cmo, other
+}
+
+// answer is a call's status and body with the probed value replaced, so that
+// answers about different values compare.
+func answer(status int, body, x string) string {
+	if x != "" {
+		body = strings.ReplaceAll(body, x, "<X>")
+	}
+	return fmt.Sprintf("%d %s", status, body)
+}
+
+// graphQL posts query with the variable $x set to x.
+func (a *attacks) graphQL(key, query, x string) string {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"x": x}})
+	status, res := a.d.raw(a.t, http.MethodPost, "/graphql", key, "", "application/json", string(body))
+	return answer(status, res, x)
+}
+
+// rest calls the Manufacturer API with every {x} in path and body replaced by x.
+func (a *attacks) rest(key, channel, method, path, ctype, body, x string) string {
+	status, res := a.d.raw(a.t, method, strings.ReplaceAll(path, "{x}", x), key, channel, ctype, strings.ReplaceAll(body, "{x}", x))
+	return answer(status, res, x)
+}
+
+// same tries probe on the victim's value and on a missing one: the answers must match.
+func (a *attacks) same(what string, probe func(x string) string, victim, absent string) {
+	a.t.Helper()
+	a.cases++
+	if got, want := probe(victim), probe(absent); got != want {
+		a.leak("%s: the answer about another tenant's %q differs from the answer about nothing:\n  %s\n  %s", what, victim, got, want)
+	}
+}
+
+// probeAll tries everything the attacker can send that names one of the
+// victim's things.
+func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
+	key, op := at.admin, at.operator
+	who := at.name + " on " + v.name + "'s "
+	gqlWith := func(k, query string) func(string) string {
+		return func(x string) string { return a.graphQL(k, query, x) }
+	}
+	restWith := func(k, channel, method, path, ctype, body string) func(string) string {
+		return func(x string) string { return a.rest(k, channel, method, path, ctype, body, x) }
+	}
+	if v.product != "" {
+		for what, probe := range map[string]func(string) string{
+			"product":             gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
+			"products search":     gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
+			"poolStats":           gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
+			"generateSerials":     gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
+			"receiveSerials":      gqlWith(op, `mutation($x: String!) { receiveSerials(input: {productCode: $x, source: EXTERNAL, serials: [{value: "ATTACK-1"}]}) { accepted } }`),
+			"requestSerials":      gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "ATTACK"}) { id } }`),
+			"releaseSerials":      gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}) { released } }`),
+			"assignToPartner":     gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+v.tenant+`", count: 1}) { id } }`),
+			"recordPackEvents":    gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
+			"updateProductLimits": gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}) { requestCap } }`),
+			"GET pool":            restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
+			"POST serials":        restWith(op, "", "POST", "/api/v2/products/{x}/serials?source=EXTERNAL", "text/csv", "ATTACK-1\n"),
+			"POST requests":       restWith(op, "", "POST", "/api/v2/products/{x}/requests", "application/json", `{"count": 1, "orderRef": "ATTACK"}`),
+			"POST release":        restWith(op, "", "POST", "/api/v2/products/{x}/release", "application/json", `{"serials": ["ATTACK-1"]}`),
+			"POST commission":     restWith(op, "", "POST", "/api/v2/products/{x}/commission", "application/json", `{"serials": ["ATTACK-1"]}`),
+			"POST decommission":   restWith(op, "", "POST", "/api/v2/products/{x}/decommission", "application/json", `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`),
+			"partner export":      restWith(op, "", "GET", "/api/v2/partners/"+at.tenant+"/serials.csv?productCode={x}", "", ""),
+		} {
+			a.same(who+"product code: "+what, probe, v.product, missing.product)
+		}
+		// Registering a taken code must fail: product codes are unique across tenants,
+		// as GS1 assigns them to one brand owner. That they are taken is public (they
+		// are printed on packs); to whom is not: the answer names nobody.
+		a.cases++
+		if r := a.d.gql(a.t, key, `mutation($x: String!) { createProduct(input: {code: $x, codeSchema: GTIN, name: "Squat", source: SNM}) { id } }`,
+			map[string]any{"x": v.product}); r.code() != "CONFLICT" || strings.Contains(r.Errors[0].Message, "Pharma") {
+			a.leak("%screateProduct on a taken code: %+v", who, r.Errors)
+		}
+	}
+	if v.serial != "" {
+		for what, probe := range map[string]func(string) string{
+			"serial":           gqlWith(key, `query($x: String!) { serial(productCode: "`+v.serialOf+`", value: $x) { value status history { event } } }`),
+			"releaseSerials":   gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+v.serialOf+`", serials: [$x]}) { released } }`),
+			"recordPackEvents": gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+v.serialOf+`", serial: $x, event: COMMISSION}]) { recorded } }`),
+			"POST release":     restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/release", "application/json", `{"serials": ["{x}"]}`),
+			"POST commission":  restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/commission", "application/json", `{"serials": ["{x}"]}`),
+			"POST decommission": restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/decommission", "application/json",
+				`{"serials": ["{x}"], "reason": "SAMPLED"}`),
+		} {
+			a.same(who+"serial: "+what, probe, v.serial, missing.serial)
+		}
+	}
+	if v.request != "" {
+		a.same(who+"request: serialRequest", gqlWith(key, `query($x: ID!) { serialRequest(id: $x) { id count orderRef serials { edges { node { value } } } } }`),
+			v.request, missing.request)
+		a.same(who+"request: CSV export", restWith(key, "", "GET", "/api/v2/requests/{x}/serials.csv", "", ""), v.request, missing.request)
+	}
+	if v.batch != "" {
+		a.same(who+"batch: intakeBatch", gqlWith(key, `query($x: String!) { intakeBatch(idempotencyKey: $x) { state rowsRead result { accepted productCode } } }`),
+			v.batch, missing.batch)
+		a.same(who+"batch: GET intake", restWith(key, "", "GET", "/api/v2/intake/{x}", "", ""), v.batch, missing.batch)
+		// The victim's key is the attacker's to use: a new batch, not a replay of the victim's.
+		a.cases++
+		status, body := a.d.raw(a.t, "POST", "/api/v2/products/"+at.ownCode+"/serials?source=EXTERNAL", op, "", "text/csv", at.name+"-reuses-"+v.name+"\n")
+		if !(status == http.StatusCreated && strings.Contains(body, `"replayed":false`) && strings.Contains(body, `"accepted":1`)) &&
+			!(at.name == "CMO" && status == http.StatusNotFound) { // a CMO owns no product to push to
+			a.leak("%sidempotency key reused: %d %s", who, status, body)
+		}
+	}
+	if v.channel != "" {
+		for what, probe := range map[string]func(string) string{
+			"push": func(x string) string {
+				return a.rest(op, x, "POST", "/api/v2/products/"+at.ownCode+"/serials", "text/csv", "ATTACK-2\n", x)
+			},
+			"request": func(x string) string {
+				return a.rest(op, x, "POST", "/api/v2/products/"+at.ownCode+"/requests", "application/json", `{"count": 1, "orderRef": "A"}`, x)
+			},
+			"extras via CSV": func(x string) string {
+				return a.rest(op, x, "GET", "/api/v2/requests/"+at.request+"/serials.csv", "", "", x)
+			},
+		} {
+			a.same(who+"channel key: "+what, probe, v.channel, missing.channel)
+		}
+	}
+	if v.ssccPool != "" {
+		for what, probe := range map[string]func(string) string{
+			"generate":       gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1, mode: SEQUENTIAL}) { accepted } }`),
+			"request":        gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "A"}) { id } }`),
+			"GET pool":       restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
+			"serial by code": gqlWith(key, `query($x: String!) { serial(productCode: $x, value: "`+v.ssccPool+`00000000013") { value } }`),
+		} {
+			a.same(who+"SSCC pool: "+what, probe, v.ssccPool, missing.ssccPool)
+		}
+	}
+	if !partners && v.tenant != "" {
+		a.same(who+"tenant id: assignSerialsToPartner", gqlWith(op, `mutation($x: ID!) { assignSerialsToPartner(input: {productCode: "`+at.ownCode+`", partner: $x, count: 1}) { id } }`),
+			v.tenant, missing.tenant)
+		a.same(who+"tenant id: partner export", restWith(op, "", "GET", "/api/v2/partners/{x}/serials.csv", "", ""), v.tenant, missing.tenant)
+	}
+}
+
+// forgedIDs asks for serial requests by every id there is and by forged ones:
+// only the attacker's own are found; anything else answers as a missing one.
+func (a *attacks) forgedIDs(at *tenantThings) {
+	var last int64
+	a.d.sql(a.t, `SELECT max(id) FROM serial_requests`).Scan(&last)
+	tenantID, _ := graph.ParseTenantID(at.tenant)
+	var ownIDs []int64
+	a.d.sql(a.t, `SELECT coalesce(array_agg(id), '{}') FROM serial_requests WHERE tenant_id = $1`, tenantID).Scan(&ownIDs)
+	std := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	url := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	var forged []string
+	for id := int64(0); id <= last+2; id++ {
+		if !slices.Contains(ownIDs, id) {
+			forged = append(forged, graph.RequestID(id), std(fmt.Sprintf("SerialRequest:%d", id)), fmt.Sprint(id))
+		}
+	}
+	for _, s := range []string{"SerialRequest:-1", "SerialRequest:1 OR 1=1", "SerialRequest:99999999999999999999", "SerialRequest:",
+		"Product:1", "SerialCursor:0", "ProductCursor:", "Tenant:1", "Serial:1", "IntakeBatch:1", "Channel:1", "serialrequest:1"} {
+		forged = append(forged, url(s), std(s))
+	}
+	forged = append(forged, "", "bm9wZQ", "%00", "../1", strings.Repeat("A", 500))
+	query := func(x string) string {
+		return a.graphQL(at.admin, `query($x: ID!) { serialRequest(id: $x) { id count orderRef product { code } } }`, x)
+	}
+	csv := func(x string) string {
+		return a.rest(at.admin, "", "GET", "/api/v2/requests/{x}/serials.csv", "", "", x)
+	}
+	for _, f := range forged {
+		a.same(at.name+" forged request id "+f+": serialRequest", query, f, missing.request)
+		if f != "" && !strings.ContainsAny(f, "/%") {
+			a.same(at.name+" forged request id "+f+": CSV export", csv, f, missing.request)
+		}
+	}
+}
+
+// visible is what the attacker may see: product codes (SSCC pools included)
+// and, per product, the values of the serials in its view.
+func (a *attacks) visible(at *tenantThings) (codes []string, serials map[string][]string) {
+	tenantID, _ := graph.ParseTenantID(at.tenant)
+	rows, err := a.d.conn(a.t).Query(context.Background(), `SELECT p.code, array_agg(s.value ORDER BY s.id)
+		FROM products p JOIN serials s ON s.product_id = p.id
+		WHERE s.tenant_id = $1 OR s.partner_tenant_id = $1 GROUP BY p.code`, tenantID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer rows.Close()
+	serials = map[string][]string{}
+	for rows.Next() {
+		var code string
+		var values []string
+		if err := rows.Scan(&code, &values); err != nil {
+			a.t.Fatal(err)
+		}
+		codes, serials[code] = append(codes, code), values
+	}
+	return codes, serials
+}
+
+// forgedCursors pages with cursors of every kind, forged: only the attacker's
+// view ever comes back.
+func (a *attacks) forgedCursors(at *tenantThings) {
+	codes, serials := a.visible(at)
+	cursor := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	var maxID int64
+	a.d.sql(a.t, `SELECT max(id) FROM serials`).Scan(&maxID)
+	for _, c := range []string{"ProductCursor:", "ProductCursor:0", "ProductCursor:%", "ProductCursor:' OR ''='", "SerialCursor:0", "Product:1"} {
+		a.cases++
+		var data productsData
+		r := a.d.gql(a.t, at.admin, `query($c: String) { products(first: 1000, after: $c) { edges { node { code owner { name } } } } }`,
+			map[string]any{"c": cursor(c)})
+		if len(r.Errors) > 0 {
+			if r.code() != "BAD_USER_INPUT" {
+				a.leak("%s products after %q: %+v", at.name, c, r.Errors)
+			}
+			continue
+		}
+		r.ok(a.t, &data)
+		for _, e := range data.Products.Edges {
+			if !slices.Contains(codes, e.Node.Code) {
+				a.leak("%s products after %q lists %s (%s)", at.name, c, e.Node.Code, e.Node.Owner.Name)
+			}
+		}
+	}
+	for _, code := range []string{at.ownCode, amoxicillin} {
+		for _, c := range []string{"SerialCursor:0", "SerialCursor:-1", fmt.Sprintf("SerialCursor:%d", maxID/2)} {
+			a.cases++
+			var data struct{ Product *product }
+			r := a.d.gql(a.t, at.admin, `query($code: String!, $c: String) { product(code: $code) { serials(first: 1000, after: $c) { edges { node { value } } } } }`,
+				map[string]any{"code": code, "c": cursor(c)})
+			if r.code() == "BAD_USER_INPUT" {
+				continue // a negative id is no cursor
+			}
+			if r.ok(a.t, &data); data.Product == nil {
+				continue // not visible at all: nothing to page
+			}
+			for _, e := range data.Product.Serials.Edges {
+				if !slices.Contains(serials[code], e.Node.Value) {
+					a.leak("%s serials of %s after %q include %s, not in its view", at.name, code, c, e.Node.Value)
+				}
+			}
+		}
+	}
+	a.cases++
+	var data struct {
+		SerialRequest *struct {
+			Serials struct {
+				Edges []struct{ Node struct{ Value string } }
+			}
+		}
+	}
+	a.d.gql(a.t, at.admin, `query($id: ID!, $c: String) { serialRequest(id: $id) { serials(first: 1000, after: $c) { edges { node { value } } } } }`,
+		map[string]any{"id": at.request, "c": cursor("SerialCursor:0")}).ok(a.t, &data)
+	if data.SerialRequest == nil || len(data.SerialRequest.Serials.Edges) != 2 {
+		a.leak("%s own request paged from a forged cursor: %+v", at.name, data.SerialRequest)
+	}
+}
+
+// listings read everything that lists without arguments: only the attacker's
+// products, partners, channels, pools and activity may appear.
+func (a *attacks) listings(at *tenantThings) {
+	codes, _ := a.visible(at)
+	tenantID, _ := graph.ParseTenantID(at.tenant)
+	var names []string
+	a.d.sql(a.t, `SELECT array_agg(name) FROM tenants WHERE id = $1 OR id IN (
+		SELECT mah_tenant_id FROM partnerships WHERE cmo_tenant_id = $1 UNION SELECT cmo_tenant_id FROM partnerships WHERE mah_tenant_id = $1)`,
+		tenantID).Scan(&names)
+	var channels []string
+	a.d.sql(a.t, `SELECT coalesce(array_agg(name), '{}') FROM channels WHERE tenant_id = $1`, tenantID).Scan(&channels)
+	var data struct {
+		Viewer   struct{ Tenant struct{ Name string } }
+		Products struct {
+			Edges []struct {
+				Node struct {
+					Code  string
+					Owner struct{ Name string }
+				}
+			}
+		}
+		Channels  []struct{ Name string }
+		Partners  []struct{ Tenant struct{ Name string } }
+		SsccPools []struct{ Code string }
+		PoolStats []struct {
+			Product *struct{ Code string }
+			Partner *struct{ Name string }
+		}
+		PoolActivity []struct{ Product *struct{ Code string } }
+	}
+	// Activity over the years around now, where the setup's activity lies.
+	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
+		channels { name } partners { tenant { name } } ssccPools { code }
+		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
+		poolActivity(from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z", interval: WEEK, groupBy: [PRODUCT]) { product { code } } }`, nil).ok(a.t, &data)
+	check := func(what, value string, allowed []string) {
+		a.cases++
+		if !slices.Contains(allowed, value) {
+			a.leak("%s sees %s %q", at.name, what, value)
+		}
+	}
+	check("itself as", data.Viewer.Tenant.Name, names)
+	for _, e := range data.Products.Edges {
+		check("product", e.Node.Code, codes)
+		check("owner", e.Node.Owner.Name, names)
+	}
+	for _, c := range data.Channels {
+		check("channel", c.Name, channels)
+	}
+	for _, p := range data.Partners {
+		check("partner", p.Tenant.Name, names)
+	}
+	for _, p := range data.SsccPools {
+		check("SSCC pool", p.Code, codes)
+	}
+	for _, r := range data.PoolStats {
+		if r.Product != nil {
+			check("poolStats product", r.Product.Code, codes)
+		}
+		if r.Partner != nil {
+			check("poolStats partner", r.Partner.Name, names)
+		}
+	}
+	for _, r := range data.PoolActivity {
+		if r.Product != nil {
+			check("poolActivity product", r.Product.Code, codes)
+		}
+	}
+	// Exports: what the attacker assigned to each tenant, which is nothing unless it is their MAH.
+	for _, partner := range []string{"1", "2", "3", "4", "5"} {
+		a.cases++
+		status, body := a.d.raw(a.t, "GET", "/api/v2/partners/"+partner+"/serials.csv", at.admin, "", "", "")
+		for _, line := range strings.Split(strings.TrimSpace(body), "\n")[1:] {
+			if code, _, _ := strings.Cut(line, ","); !slices.Contains(codes, code) || status != http.StatusOK {
+				a.leak("%s exports a serial of %s assigned to tenant %s: %d %s", at.name, code, partner, status, line)
+				break
+			}
+		}
+	}
+}
+
+// viewerCannotMutate sends every mutation and every REST push, request, release
+// and pack event, with valid input, as the MAH's viewer (and the admin-only
+// ones as its operator): all are refused with FORBIDDEN and nothing changes.
+func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
+	t, d := a.t, a.d
+	snapshot := func() string {
+		var s string
+		d.sql(t, `SELECT concat_ws(' ', (SELECT count(*) FROM products), (SELECT sum(request_cap) FROM products),
+			(SELECT count(*) FROM serials), (SELECT count(*) FROM serials WHERE status = 'ASSIGNED'), (SELECT count(*) FROM serial_requests),
+			(SELECT count(*) FROM channels), (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partner_invitations), (SELECT count(*) FROM intake_batches),
+			(SELECT count(*) FROM pack_events), (SELECT count(*) FROM audit_log))`).Scan(&s)
+		return s
+	}
+	var inv struct{ CreatePartnerInvitation struct{ Code string } }
+	d.gql(t, other.admin, `mutation { createPartnerInvitation { code } }`, nil).ok(t, &inv)
+	invitation := inv.CreatePartnerInvitation.Code
+	before := snapshot()
+	inputs := map[string]any{
+		"createProduct":           map[string]any{"code": withCheckDigit("0409999666666"), "codeSchema": "GTIN", "name": "V", "source": "SNM"},
+		"generateSerials":         map[string]any{"productCode": amoxicillin, "count": 1},
+		"receiveSerials":          map[string]any{"productCode": attpProduct, "source": "SAP_ATTP", "serials": []any{map[string]any{"value": "V-1"}}},
+		"createChannel":           map[string]any{"name": "V", "source": "SAP_ICH"},
+		"requestSerials":          map[string]any{"productCode": amoxicillin, "count": 1, "orderRef": "V"},
+		"releaseSerials":          map[string]any{"productCode": mah.ownCode, "serials": []string{mah.ownSerial}},
+		"createPartnerInvitation": nil,
+		"createPartnership":       map[string]any{"invitationCode": invitation},
+		"assignSerialsToPartner":  map[string]any{"productCode": amoxicillin, "partner": cmo.tenant, "count": 1},
+		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION"}},
+		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
+		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
+	}
+	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "createSsccPool", "updateProductLimits"}
+	for _, name := range mutations(t) {
+		in, ok := inputs[name]
+		if !ok {
+			t.Fatalf("no valid input for mutation %s", name)
+		}
+		keys := []string{d.keys.MAHViewer}
+		if slices.Contains(adminOnly, name) {
+			keys = append(keys, mah.operator)
+		}
+		for _, key := range keys {
+			a.cases++
+			if r := d.gql(t, key, mutationDocs[name], map[string]any{"in": in}); r.code() != "FORBIDDEN" {
+				a.leak("%s as %s: %+v, want FORBIDDEN", name, map[bool]string{true: "viewer", false: "operator"}[key == d.keys.MAHViewer], r.Errors)
+			}
+		}
+	}
+	for _, c := range []struct{ path, channel, ctype, body string }{
+		{"/api/v2/products/" + attpProduct + "/serials?source=SAP_ATTP", "", "text/csv", "V-2\n"},
+		{"/api/v2/products/" + attpProduct + "/serials", mah.channel, "text/csv", "V-3\n"},
+		{"/api/v2/products/" + amoxicillin + "/requests", "", "application/json", `{"count": 1, "orderRef": "V"}`},
+		{"/api/v2/products/" + mah.ownCode + "/release", "", "application/json", `{"serials": ["` + mah.ownSerial + `"]}`},
+		{"/api/v2/products/" + mah.ownCode + "/commission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"]}`},
+		{"/api/v2/products/" + mah.ownCode + "/decommission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"], "reason": "SAMPLED"}`},
+	} {
+		a.cases++
+		if status, body := d.raw(t, "POST", c.path, d.keys.MAHViewer, c.channel, c.ctype, c.body); status != http.StatusForbidden || errCode(decodeBody(body)) != "FORBIDDEN" {
+			a.leak("POST %s as viewer: %d %s, want 403 FORBIDDEN", c.path, status, body)
+		}
+	}
+	if after := snapshot(); after != before {
+		a.leak("refused mutations changed the database: %s, then %s", before, after)
+	}
+}
+
+func decodeBody(body string) map[string]any {
+	var v map[string]any
+	json.Unmarshal([]byte(body), &v)
+	return v
+}
+
+// partnerships has the unrelated tenant's admin try to partner with the CMO:
+// by its tenant id where a code belongs, and with a used invitation code of the
+// CMO's. Each answer must equal the answer for a thing that does not exist, and
+// the unrelated tenant ends with no partner.
+func (a *attacks) partnerships(mah, cmo, other *tenantThings) {
+	t, d := a.t, a.d
+	var inv struct{ CreatePartnerInvitation struct{ Code string } }
+	d.gql(t, cmo.admin, `mutation { createPartnerInvitation { code } }`, nil).ok(t, &inv)
+	d.gql(t, mah.admin, `mutation($c: String!) { createPartnership(input: {invitationCode: $c}) { role } }`,
+		map[string]any{"c": inv.CreatePartnerInvitation.Code}).ok(t, &struct{}{})
+	const accept = `mutation($x: String!) { createPartnership(input: {invitationCode: $x}) { role tenant { id name } } }`
+	probe := func(x string) string { return a.graphQL(other.admin, accept, x) }
+	absent := "spi_" + strings.Repeat("B", 43)
+	a.same("Other accepts the CMO's used invitation", probe, inv.CreatePartnerInvitation.Code, absent)
+	a.same("Other names the CMO's tenant id as a code", probe, cmo.tenant, missing.tenant)
+	var partners struct {
+		Partners []struct{ Tenant struct{ Name string } }
+	}
+	d.gql(t, other.admin, `{ partners { tenant { name } } }`, nil).ok(t, &partners)
+	for _, p := range partners.Partners {
+		a.cases++
+		a.leak("Other sees tenant %q among its partners without its consent", p.Tenant.Name)
+	}
+}
