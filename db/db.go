@@ -148,7 +148,7 @@ func (d *DB) tenantTx(ctx context.Context, readOnly bool, fn func(tx *gorm.DB, a
 
 // Errors that are not the server's fault, as callers are told them.
 var (
-	errUnavailable = pool.Errorf(pool.EINTERNAL, "the database is unavailable; retry in a moment")
+	errUnavailable = pool.Errorf(pool.EUNAVAILABLE, "the database is unavailable; retry in a moment")
 	errBadText     = pool.Errorf(pool.EINVALID, "text must be UTF-8 without NUL characters")
 )
 

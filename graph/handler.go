@@ -1,10 +1,14 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -24,6 +28,7 @@ type Options struct {
 	Introspection bool
 	MaxComplexity int                                // the most an operation may cost (see limits.go)
 	MaxDepth      int                                // the deepest nesting allowed
+	MaxTokens     int                                // the longest document, in tokens, the parser reads
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
 }
 
@@ -37,6 +42,9 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Validation time grows with the square of a document's fields (20,000
+	// aliases took 3 s), so long documents are refused while parsing, before it.
+	srv.SetParserTokenLimit(opt.MaxTokens)
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -50,7 +58,72 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(v))
 		return errors.New("panic in resolver")
 	})
-	return withLoaders(svc, legacyJSONStatus(srv))
+	return checkHTTP(withLoaders(svc, legacyJSONStatus(srv)))
+}
+
+// checkHTTP answers, with a code, the HTTP mistakes gqlgen answers without one
+// or as an internal error: a method other than GET and POST (405), a POST that
+// is not application/json (415), a body over the limit set by the caller's
+// http.MaxBytesReader (413), and a body that is not a GraphQL request in JSON
+// (400, without echoing the body as gqlgen does). The body is decoded here and
+// again by gqlgen: GraphQL requests are small, bulk intake goes over REST.
+func checkHTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeHTTPError(w, http.StatusMethodNotAllowed, "use POST, or GET for queries")
+			return
+		}
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			writeHTTPError(w, http.StatusUnsupportedMediaType, "send GraphQL requests as Content-Type: application/json")
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeHTTPError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", tooLarge.Limit))
+			return
+		case err != nil:
+			writeHTTPError(w, http.StatusBadRequest, "the request body could not be read")
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&graphql.RawParams{}); err != nil {
+			writeHTTPError(w, http.StatusBadRequest, "the body is not a GraphQL request in JSON: "+jsonProblem(err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// jsonProblem says what is wrong with a request body in the caller's terms.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("%s (at byte %d)", strings.TrimPrefix(syntax.Error(), "json: "), syntax.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("%q has the wrong type (query and operationName are strings, variables and extensions objects)", typ.Field)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends early"
+	}
+	return "expected an object with query, operationName, variables and extensions"
+}
+
+// writeHTTPError writes a GraphQL-shaped error for a request refused before GraphQL.
+func writeHTTPError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{{Message: message, Extensions: map[string]any{"code": pool.EINVALID}}}})
 }
 
 // legacyJSONStatus answers 200 instead of 422 to clients of the legacy

@@ -16,6 +16,7 @@ const (
 	EINSUFFICIENT    = "INSUFFICIENT_SERIALS"
 	ETOOCOMPLEX      = "QUERY_TOO_COMPLEX"
 	ERATELIMITED     = "RATE_LIMITED"
+	EUNAVAILABLE     = "UNAVAILABLE" // a dependency (the database) is out of reach: retry later
 	EINTERNAL        = "INTERNAL"
 )
 

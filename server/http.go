@@ -116,8 +116,8 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection,
-		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth, Observe: observe}, log))))
-	restRoutes(mux, d, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
+		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe}, log))))
+	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -156,12 +156,7 @@ func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, ne
 		}
 		a, err := auth.Authenticate(r.Context(), strings.TrimSpace(key))
 		if err != nil {
-			status := http.StatusUnauthorized
-			if pool.ErrorCode(err) == pool.EINTERNAL {
-				log.ErrorContext(r.Context(), "authenticate", "err", err)
-				status = http.StatusServiceUnavailable
-			}
-			writeError(w, status, err)
+			fail(log, w, r, err)
 			return
 		}
 		if !keys.allow(a.KeyID) {
@@ -222,10 +217,23 @@ func (l *rateLimiter) allow(key int64) bool {
 	return b.(*rate.Limiter).Allow()
 }
 
+// fail answers err with the status of its code, logging the cause of a 5xx,
+// which the caller is only told the code of.
+func fail(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		log.ErrorContext(r.Context(), "api", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, status, err)
+}
+
 // writeError answers with a GraphQL-shaped error body, which the REST API shares.
 func writeError(w http.ResponseWriter, status int, err error) {
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="serialpool"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/serialpool/serialpool/graph"
@@ -31,7 +33,7 @@ import (
 // People uploading a file in the web app name the source (?source=) instead of
 // presenting a channel key. Extra parameters (TraceLink crypto data) are only
 // returned to callers presenting a channel key.
-func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Handler) http.Handler) {
+func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, bulk func(http.Handler) http.Handler) {
 	mux.Handle("POST /api/v2/products/{code}/serials", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		in := pool.Intake{ProductCode: r.PathValue("code"), IdempotencyKey: r.Header.Get("Idempotency-Key")}
@@ -40,7 +42,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		} else {
 			ch, err := svc.ChannelByKey(ctx, r.Header.Get("X-Channel-Key"))
 			if err != nil {
-				writeError(w, statusOf(err), err)
+				fail(log, w, r, err)
 				return
 			}
 			in.Source, in.ChannelID = ch.Source, ch.ID
@@ -53,7 +55,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		in.Rows = rows
 		res, err := svc.Receive(ctx, in)
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		status := http.StatusCreated
@@ -66,12 +68,12 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 	mux.Handle("GET /api/v2/products/{code}/pool", api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := svc.ProductByCode(r.Context(), r.PathValue("code"))
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		c, err := svc.Counts(r.Context(), []int64{p.ID})
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"productCode": p.Code, "available": c[0].Available,
@@ -86,13 +88,14 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		if !decodeJSON(w, r, &body) {
 			return
 		}
-		channel, ok := optionalChannel(w, r, svc)
-		if !ok {
+		channel, err := presentsChannel(r, svc)
+		if err != nil {
+			fail(log, w, r, err)
 			return
 		}
 		req, err := svc.RequestSerials(r.Context(), r.PathValue("code"), body.Count, body.OrderRef)
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		// The serials are assigned; stream them back as they are read.
@@ -127,7 +130,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		}
 		n, err := svc.ReleaseSerials(r.Context(), r.PathValue("code"), body.Serials)
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"released": n})
@@ -149,7 +152,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 			}
 			res, err := svc.RecordPackEvents(r.Context(), events)
 			if err != nil {
-				writeError(w, statusOf(err), err)
+				fail(log, w, r, err)
 				return
 			}
 			writeJSON(w, http.StatusOK, map[string]any{"recorded": res.Recorded, "storedExternal": res.StoredExternal})
@@ -167,8 +170,9 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 			writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such serial request"))
 			return
 		}
-		channel, ok := optionalChannel(w, r, svc)
-		if !ok {
+		channel, err := presentsChannel(r, svc)
+		if err != nil {
+			fail(log, w, r, err)
 			return
 		}
 		cw := startCSV(w, "request-"+r.PathValue("id")+".csv")
@@ -208,7 +212,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		key := r.PathValue("key")
 		running, n, res, err := svc.IntakeProgress(r.Context(), key)
 		if err != nil {
-			writeError(w, statusOf(err), err)
+			fail(log, w, r, err)
 			return
 		}
 		body := map[string]any{"idempotencyKey": key, "state": "STORED", "rowsRead": n}
@@ -219,19 +223,37 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, api, bulk func(http.Hand
 		}
 		writeJSON(w, http.StatusOK, body)
 	})))
+
+	// Anything else under /api/ is a JSON error, never the web app: 405 with
+	// the methods the path has, else 404.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, pool.Errorf(pool.EINVALID, "use %s on this route", strings.Join(allow, " or ")))
+			return
+		}
+		writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such API route; the Manufacturer API is under /api/v2/"))
+	})
 }
 
-// optionalChannel checks an X-Channel-Key when one is sent; it reports whether
+// presentsChannel checks an X-Channel-Key when one is sent; it reports whether
 // the caller is a channel (entitled to extra parameters).
-func optionalChannel(w http.ResponseWriter, r *http.Request, svc graph.Services) (channel, ok bool) {
+func presentsChannel(r *http.Request, svc graph.Services) (bool, error) {
 	if r.Header.Get("X-Channel-Key") == "" {
-		return false, true
+		return false, nil
 	}
 	if _, err := svc.ChannelByKey(r.Context(), r.Header.Get("X-Channel-Key")); err != nil {
-		writeError(w, statusOf(err), err)
-		return false, false
+		return false, err
 	}
-	return true, true
+	return true, nil
 }
 
 // decodeJSON reads a JSON request body into v, or answers 400.
@@ -299,6 +321,10 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case pool.ECONFLICT, pool.EINSUFFICIENT:
 		return http.StatusConflict
+	case pool.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case pool.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -47,9 +48,9 @@ func TestDatabaseRestart(t *testing.T) {
 	t.Cleanup(server.Kill)
 
 	l := &lightLoad{url: server.URL, code: scene.ProductCode, stop: make(chan struct{})}
-	for _, key := range scene.MAHKeys {
+	for i, key := range scene.MAHKeys {
 		l.wg.Add(1)
-		go l.run(key)
+		go l.run(key, i%2 == 1)
 	}
 	defer l.halt()
 	ready := func() int {
@@ -120,10 +121,10 @@ func TestDatabaseRestart(t *testing.T) {
 		t.Errorf("a call took %v while the database was down; want a fast failure, not a hang", outage.slowest)
 	}
 	for _, f := range l.failures(time.Time{}) {
-		// 503 from authentication; 500 from a handler once the key is cached.
-		if f.status != http.StatusServiceUnavailable && f.status != http.StatusInternalServerError ||
-			f.code != "INTERNAL" || !strings.Contains(f.body, "database is unavailable") {
-			t.Errorf("a call failed with %d %s; want it to say the database is unavailable, with a code", f.status, f.body)
+		// REST answers 503 with Retry-After; GraphQL 200 with the error.
+		rest := f.status == http.StatusServiceUnavailable && f.retryAfter != ""
+		if !rest && !(f.graphQL && f.status == http.StatusOK) || f.code != "UNAVAILABLE" || !strings.Contains(f.body, "database is unavailable") {
+			t.Errorf("a call failed with %d %s; want UNAVAILABLE saying the database is unavailable (503 with Retry-After over REST)", f.status, f.body)
 		}
 	}
 	if late := l.failures(restart.Add(recovery)); len(late) > 0 {
@@ -166,8 +167,8 @@ func privateCluster(t *testing.T) *localpg.Cluster {
 	return cluster
 }
 
-// lightLoad is a few clients reading pool counts over REST, each a call at a
-// time with a pause between calls, recording every answer.
+// lightLoad is a few clients reading pool counts over REST or GraphQL, each a
+// call at a time with a pause between calls, recording every answer.
 type lightLoad struct {
 	url, code string
 	stop      chan struct{}
@@ -178,15 +179,17 @@ type lightLoad struct {
 }
 
 type call struct {
-	at      time.Time
-	took    time.Duration
-	status  int
-	code    string // the error's extensions.code
-	body    string
-	failure bool
+	at         time.Time
+	took       time.Duration
+	graphQL    bool
+	status     int
+	retryAfter string
+	code       string // the error's extensions.code
+	body       string
+	failure    bool
 }
 
-func (l *lightLoad) run(key string) {
+func (l *lightLoad) run(key string, graphQL bool) {
 	defer l.wg.Done()
 	client := &http.Client{Timeout: 10 * time.Second}
 	for {
@@ -195,8 +198,13 @@ func (l *lightLoad) run(key string) {
 			return
 		case <-time.After(50 * time.Millisecond):
 		}
-		c := call{at: time.Now()}
+		c := call{at: time.Now(), graphQL: graphQL}
 		req, _ := http.NewRequest(http.MethodGet, l.url+"/api/v2/products/"+l.code+"/pool", nil)
+		if graphQL {
+			q, _ := json.Marshal(map[string]string{"query": `{ product(code: "` + l.code + `") { pool { available } } }`})
+			req, _ = http.NewRequest(http.MethodPost, l.url+"/graphql", bytes.NewReader(q))
+			req.Header.Set("Content-Type", "application/json")
+		}
 		req.Header.Set("Authorization", "Bearer "+key)
 		res, err := client.Do(req)
 		c.took = time.Since(c.at)
@@ -205,13 +213,15 @@ func (l *lightLoad) run(key string) {
 		} else {
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			c.status, c.body, c.failure = res.StatusCode, string(b), res.StatusCode != http.StatusOK
+			c.status, c.body, c.retryAfter = res.StatusCode, string(b), res.Header.Get("Retry-After")
 			var e struct {
 				Errors []struct{ Extensions struct{ Code string } }
 			}
-			if json.Unmarshal(b, &e) == nil && len(e.Errors) > 0 {
+			json.Unmarshal(b, &e)
+			if len(e.Errors) > 0 {
 				c.code = e.Errors[0].Extensions.Code
 			}
+			c.failure = res.StatusCode != http.StatusOK || len(e.Errors) > 0
 		}
 		l.mu.Lock()
 		l.calls = append(l.calls, c)
