@@ -38,3 +38,13 @@ func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// ReleaseQueries are the statements ReleaseSerials looks serials up with ($1 the
+// product, $2 the values), so tests can check their plans.
+var ReleaseQueries = map[string]string{"lock": lockReleased, "candidates": releaseCandidates}
+
+// TenantPgx runs fn in the caller's tenant transaction on pgx, as the
+// statements of the intake and lifecycle services run.
+func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return d.pgxTenantTx(ctx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
+}
