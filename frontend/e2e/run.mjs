@@ -872,6 +872,73 @@ step('CMO Partners view shows its MAH and only the products assigned to it', asy
   }
 });
 
+step('a partnership by invitation: the CMO admin creates a code, the MAH admin enters it once', async () => {
+  const { viewer } = await gql(KEYS.cmo_admin, '{ viewer { tenant { id name } } }');
+  const cmo = viewer.tenant;
+  const before = (await gql(KEYS.mah_admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id);
+  assert.deepEqual(before.map((x) => x.role), ['CMO'], 'the demo MAH already has this CMO: accepting again is idempotent');
+
+  // The CMO's admin creates the code in the page and reads it from there (shown only once).
+  const c = await openAs(KEYS.cmo_admin, { viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  release(c);
+  await c.getByRole('link', { name: 'Partners' }).click();
+  await c.waitForURL('**/partners');
+  await c.locator('article.partner-card[data-role=MAH]').waitFor();
+  // It only receives (no products of its own, no CMOs): it may invite, not add a CMO.
+  assert.equal(await c.getByRole('button', { name: 'Add a CMO partner' }).count(), 0);
+  const invite = c.getByRole('button', { name: 'Invite an MAH' });
+  await invite.click();
+  const form = c.locator('#invite-mah');
+  await form.getByRole('button', { name: 'Create invitation code' }).click();
+  const field = form.getByLabel('Invitation code');
+  await field.waitFor();
+  const code = await field.inputValue();
+  assert.match(code, /^spi_[A-Za-z0-9_-]{43}$/);
+  assert.equal(await field.evaluate((el) => el.readOnly), true);
+  assert.match(await form.getByTestId('action-success').textContent(), /shown only now and works once/);
+  const expiry = form.locator('.field-hint time');
+  const days = (Date.parse(await expiry.getAttribute('datetime')) - Date.now()) / 86_400_000;
+  assert.ok(days > 6.9 && days < 7.01, `the code is valid for 7 days (${days})`);
+  assert.match(await expiry.textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  await form.getByRole('button', { name: 'Copy' }).click();
+  await form.getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await c.evaluate(() => navigator.clipboard.readText()), code);
+  await screenshot(c, 'partners-invitation-created');
+  await form.getByRole('button', { name: 'Done' }).click();
+  assert.equal(await c.getByText(code).count(), 0, 'the code is not shown again');
+  assert.equal(await c.locator(`input[value="${code}"]`).count(), 0);
+
+  // The MAH's admin enters it: the CMO is (still) its partner.
+  const p = await openAs(KEYS.mah_admin);
+  release(p);
+  await p.getByRole('link', { name: 'Partners' }).click();
+  await p.waitForURL('**/partners');
+  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
+  const add = p.locator('#add-partner');
+  await add.getByLabel('Invitation code').fill(code);
+  await screenshot(p, 'partners-invitation-entered');
+  await add.getByRole('button', { name: 'Add partner' }).click();
+  const success = p.getByTestId('action-success');
+  await success.waitFor();
+  assert.equal((await success.textContent()).trim(), `${cmo.name} is now your partner (contract manufacturer).`);
+  const cards = p.locator(`article.partner-card[data-tenant="${cmo.id}"]`);
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 1);
+  assert.equal((await cards.getByRole('heading', { level: 3 }).textContent()).trim(), cmo.name);
+  assert.equal(await cards.getAttribute('data-role'), 'CMO');
+  assert.deepEqual((await gql(KEYS.mah_admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id), before);
+  await screenshot(p, 'partners-invitation-accepted');
+
+  // The same code again: it was used, so it is unknown.
+  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
+  await add.getByLabel('Invitation code').fill(code);
+  await add.getByRole('button', { name: 'Add partner' }).click();
+  const refusal = add.getByTestId('action-error');
+  await refusal.waitFor();
+  assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
+  await screenshot(p, 'partners-invitation-used');
+});
+
 step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {
   const p = await openAs(KEYS.mah_admin);
   try {

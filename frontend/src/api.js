@@ -16,6 +16,8 @@ export const ErrorCode = Object.freeze({
   INSUFFICIENT_SERIALS: 'INSUFFICIENT_SERIALS',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The database is out of reach for a moment: retry. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
   /** Ours: the request never got a usable answer (offline, proxy error page, bad JSON). */
   NETWORK: 'NETWORK',
@@ -481,6 +483,14 @@ export const PARTNERS_QUERY = /* GraphQL */ `
   }
 `;
 
+/** As a CMO: a one-time code for an MAH's admin (shown only in this answer). */
+export const CREATE_PARTNER_INVITATION = /* GraphQL */ `
+  mutation CreatePartnerInvitation {
+    createPartnerInvitation { code expiresAt }
+  }
+`;
+
+/** As an MAH: become a partner of the CMO that issued `input.invitationCode`. */
 export const CREATE_PARTNERSHIP = /* GraphQL */ `
   mutation CreatePartnership($input: CreatePartnershipInput!) {
     createPartnership(input: $input) { tenant { id name } role }

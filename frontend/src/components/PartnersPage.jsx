@@ -3,11 +3,14 @@
  * Partners. An MAH sees its contract manufacturers (CMOs): it assigns them serials of its
  * products and exports, as CSV, what it assigned. A CMO sees the MAH(s) that assign
  * serials to it, and the products it received from each (only what was assigned to it).
- * Admins add a partnership by the CMO tenant's id.
+ * A partnership needs the CMO's consent: its admin creates a one-time invitation code
+ * (Invite an MAH) and gives it out of band to the MAH's admin, who enters it (Add a CMO
+ * partner). A tenant can be both MAH and CMO, so every admin is offered both.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ASSIGN_TO_PARTNER,
+  CREATE_PARTNER_INVITATION,
   CREATE_PARTNERSHIP,
   isAbort,
   partnerCsvPath,
@@ -16,7 +19,7 @@ import {
   PARTNER_PRODUCTS_QUERY,
   PARTNERS_QUERY,
 } from '../api.js';
-import { formatCount, partnerRoleLabel, parseCount, sourceLabel } from '../format.js';
+import { formatCount, formatDateTime, partnerRoleLabel, parseCount, sourceLabel } from '../format.js';
 import { canAdminister, canOperate } from '../roles.js';
 import { onLinkClick, poolPath } from '../router.js';
 import { useClient, useViewer } from './context.js';
@@ -28,6 +31,7 @@ import { ErrorState } from './States.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: 'MAH' | 'CMO'}} Partner
+ * @typedef {{code: string, expiresAt: string}} Invitation
  * @typedef {{id: string, code: string, name: string, requestCap?: number, owner: {id: string},
  *   pool: {available: number, assigned: number}}} Product
  */
@@ -64,10 +68,12 @@ export function PartnersPage() {
   const [error, setError] = useState(/** @type {any} */ (null));
   const [reload, setReload] = useState(0);
   const [productsVersion, setProductsVersion] = useState(0);
-  const [adding, setAdding] = useState(false);
+  // The open admin panel: add a CMO (as the MAH) or invite an MAH (as the CMO).
+  const [panel, setPanel] = useState(/** @type {'add' | 'invite' | null} */ (null));
   const [added, setAdded] = useState(/** @type {Partner | null} */ (null));
   const headingRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
   const addButton = useRef(/** @type {HTMLButtonElement | null} */ (null));
+  const inviteButton = useRef(/** @type {HTMLButtonElement | null} */ (null));
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -103,6 +109,15 @@ export function PartnersPage() {
   const cmos = (partners || []).filter((p) => p.role === 'CMO');
   const mahs = (partners || []).filter((p) => p.role === 'MAH');
   const own = products.filter((p) => p.owner.id === viewer.tenant.id);
+  const admin = canAdminister(viewer.role);
+  // A CMO that only receives (no products of its own, no CMOs) has no one to add.
+  const mayAdd = admin && !!partners && (own.length > 0 || cmos.length > 0 || mahs.length === 0);
+
+  /** Closes the panel and gives the focus back to the button that opened it. */
+  function closePanel() {
+    (panel === 'invite' ? inviteButton : addButton).current?.focus();
+    setPanel(null);
+  }
 
   return (
     <section class="page" aria-labelledby="partners-title">
@@ -115,35 +130,50 @@ export function PartnersPage() {
           : 'Contract manufacturers you assign serials to, and what you assigned them.'}
       </p>
 
-      {/* A CMO that only receives (no products of its own, no CMOs) has no one to add. */}
-      {canAdminister(viewer.role) && partners && (own.length > 0 || cmos.length > 0 || mahs.length === 0) ? (
-        <div class="page-actions">
+      {admin ? (
+        <div class="page-actions action-bar">
+          {mayAdd ? (
+            <button
+              ref={addButton}
+              type="button"
+              class="button"
+              aria-expanded={panel === 'add' ? 'true' : 'false'}
+              aria-controls={panel === 'add' ? 'add-partner' : undefined}
+              onClick={() => {
+                setAdded(null); // a new partner, a new note
+                setPanel((x) => (x === 'add' ? null : 'add'));
+              }}
+            >
+              <PlusIcon /> Add a CMO partner
+            </button>
+          ) : null}
           <button
-            ref={addButton}
+            ref={inviteButton}
             type="button"
             class="button"
-            aria-expanded={adding ? 'true' : 'false'}
-            aria-controls={adding ? 'add-partner' : undefined}
-            onClick={() => setAdding((a) => !a)}
+            aria-expanded={panel === 'invite' ? 'true' : 'false'}
+            aria-controls={panel === 'invite' ? 'invite-mah' : undefined}
+            onClick={() => setPanel((x) => (x === 'invite' ? null : 'invite'))}
           >
-            <PlusIcon /> Add a CMO partner
+            <PlusIcon /> Invite an MAH
           </button>
         </div>
       ) : null}
-      {adding ? (
+      {panel === 'add' && mayAdd ? (
         <div class="card">
           <AddPartnerForm
             onAdded={(p) => {
               setAdded(p);
-              setAdding(false);
               setReload((n) => n + 1);
-              addButton.current?.focus();
+              closePanel();
             }}
-            onCancel={() => {
-              setAdding(false);
-              addButton.current?.focus();
-            }}
+            onCancel={closePanel}
           />
+        </div>
+      ) : null}
+      {panel === 'invite' && admin ? (
+        <div class="card">
+          <InviteMahForm onClose={closePanel} />
         </div>
       ) : null}
       {added ? (
@@ -176,9 +206,9 @@ export function PartnersPage() {
           <div class="state">
             <p class="state-title">No partnerships yet</p>
             <p class="state-message">
-              {canAdminister(viewer.role)
-                ? 'Add a contract manufacturer by its tenant id to assign serials to it.'
-                : 'An admin of your tenant adds partnerships.'}
+              {admin
+                ? 'Add a contract manufacturer with the invitation code its admin gives you, to assign serials to it; or invite a marketing authorization holder, to receive serials from it as its contract manufacturer.'
+                : 'An admin of your tenant sets up partnerships.'}
             </p>
           </div>
         </div>
@@ -434,13 +464,13 @@ export function MahCard({ partner, products }) {
 }
 
 /**
- * Admin: add a CMO partner by its tenant id.
+ * Admin, as the MAH: add a CMO partner with the invitation code its admin created.
  * @param {{onAdded: (partner: Partner) => void, onCancel: () => void}} props
  */
 export function AddPartnerForm({ onAdded, onCancel }) {
   const client = useClient();
   const action = /** @type {import('./Forms.jsx').Action<Partner>} */ (useAction());
-  const [id, setId] = useState('');
+  const [code, setCode] = useState('');
   const [invalid, setInvalid] = useState(/** @type {string | null} */ (null));
   const ref = useRef(/** @type {HTMLInputElement | null} */ (null));
   useEffect(() => ref.current?.focus(), []);
@@ -448,11 +478,11 @@ export function AddPartnerForm({ onAdded, onCancel }) {
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
-    const v = id.trim();
-    setInvalid(v ? null : 'Enter the CMO tenant id.');
+    const v = code.trim();
+    setInvalid(v ? null : 'Enter the invitation code.');
     if (!v) return ref.current?.focus();
     const partner = await action.run(async () => {
-      const data = await client.request(CREATE_PARTNERSHIP, { input: { cmoTenantId: v } });
+      const data = await client.request(CREATE_PARTNERSHIP, { input: { invitationCode: v } });
       return data.createPartnership;
     });
     if (partner) onAdded(partner);
@@ -464,15 +494,23 @@ export function AddPartnerForm({ onAdded, onCancel }) {
         Add a CMO partner
       </h2>
       <div class="form-row">
-        <Field id="cmo-tenant" label="CMO tenant id" hint="As printed by serialpool tenant create" error={invalid}>
+        <Field
+          id="cmo-invitation"
+          label="Invitation code"
+          hint="The CMO's admin creates it on their Partners page (Invite an MAH). It works once."
+          error={invalid}
+          class="field-grow"
+        >
           {(describedBy, bad) => (
             <input
               ref={ref}
-              id="cmo-tenant"
+              id="cmo-invitation"
               class="input mono"
               autocomplete="off"
-              value={id}
-              onInput={(e) => setId(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+              spellcheck={false}
+              placeholder="spi_…"
+              value={code}
+              onInput={(e) => setCode(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
               aria-describedby={describedBy}
               aria-invalid={bad ? 'true' : undefined}
             />
@@ -489,6 +527,127 @@ export function AddPartnerForm({ onAdded, onCancel }) {
       </div>
       <div class="form-feedback">
         {action.error ? <ActionError error={action.error} title="The partnership was not created" /> : null}
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Admin, as the CMO: create a one-time invitation code for an MAH's admin. The code is
+ * shown only here (the server keeps only its hash), read-only, with a Copy button.
+ * @param {{onClose: () => void}} props
+ */
+export function InviteMahForm({ onClose }) {
+  const client = useClient();
+  const action = /** @type {import('./Forms.jsx').Action<Invitation>} */ (useAction());
+  // How the code was copied: to the clipboard, or only selected (no clipboard access).
+  const [copied, setCopied] = useState(/** @type {'clipboard' | 'selected' | null} */ (null));
+  const createButton = useRef(/** @type {HTMLButtonElement | null} */ (null));
+  const codeRef = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const invitation = action.result;
+  useEffect(() => createButton.current?.focus(), []);
+  useEffect(() => {
+    if (invitation) codeRef.current?.focus();
+  }, [invitation]);
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    setCopied(null);
+    await action.run(async () => {
+      const data = await client.request(CREATE_PARTNER_INVITATION);
+      return data.createPartnerInvitation;
+    });
+  }
+
+  async function copy() {
+    if (!invitation) return;
+    try {
+      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(invitation.code);
+      setCopied('clipboard');
+    } catch {
+      // No clipboard access (an insecure origin, a denied permission): select the code so
+      // that the user copies it with the keyboard or the context menu.
+      codeRef.current?.focus();
+      codeRef.current?.select();
+      setCopied('selected');
+    }
+  }
+
+  return (
+    <form id="invite-mah" class="action-form create-form" onSubmit={submit} noValidate aria-labelledby="invite-mah-title">
+      <h2 class="action-title" id="invite-mah-title">
+        Invite an MAH to make you its CMO
+      </h2>
+      <p class="form-note">
+        Creates a one-time invitation code for the admin of a marketing authorization holder (MAH). When they enter it
+        under Add a CMO partner on their Partners page, your tenant becomes their contract manufacturer (CMO) and can
+        receive their serials.
+      </p>
+      {invitation ? (
+        <>
+          <SuccessNote>
+            Invitation code created. Copy it now and give it to the MAH's admin: it is shown only now and works once.
+          </SuccessNote>
+          <div class="form-row">
+            <Field
+              id="invitation-code"
+              label="Invitation code"
+              hint={
+                <>
+                  Valid until <time dateTime={invitation.expiresAt}>{formatDateTime(invitation.expiresAt)}</time>.
+                </>
+              }
+              class="field-grow"
+            >
+              {(describedBy) => (
+                <input
+                  ref={codeRef}
+                  id="invitation-code"
+                  class="input mono"
+                  readOnly
+                  autocomplete="off"
+                  spellcheck={false}
+                  value={invitation.code}
+                  aria-describedby={describedBy}
+                  onFocus={(e) => /** @type {HTMLInputElement} */ (e.currentTarget).select()}
+                />
+              )}
+            </Field>
+            <div class="lookup-submit">
+              <button type="button" class="button" onClick={copy}>
+                {copied === 'clipboard' ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          </div>
+          <p class="field-hint" role="status" data-testid="copy-status">
+            {copied === 'clipboard'
+              ? 'The code is on the clipboard.'
+              : copied === 'selected'
+                ? 'The code is selected: press Ctrl+C (⌘C on a Mac) to copy it.'
+                : ''}
+          </p>
+        </>
+      ) : null}
+      <div class="form-actions">
+        {invitation ? (
+          <button type="button" class="button" onClick={onClose}>
+            Done
+          </button>
+        ) : (
+          <>
+            <button ref={createButton} type="submit" class="button button-primary" disabled={action.busy}>
+              {action.busy ? 'Creating…' : 'Create invitation code'}
+            </button>
+            <button type="button" class="button" onClick={onClose}>
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title="No invitation was created" /> : null}
       </div>
     </form>
   );

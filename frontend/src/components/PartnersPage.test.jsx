@@ -50,7 +50,7 @@ describe('<PartnersPage>', () => {
     const { el, fake } = await setup('MAH', 'OPERATOR');
     const card = el.querySelector('article.partner-card[data-role=CMO]');
     expect(card.querySelector('h3').textContent).toBe('Demo Contract Manufacturing');
-    expect(el.textContent).not.toContain('Add a CMO partner'); // operators do not add partnerships
+    expect(el.querySelector('.page-actions')).toBeNull(); // operators neither add partners nor invite
     setValue(byLabel(card, 'Product'), amox.code);
     expect(card.querySelector('[id$=-as-count-hint]').textContent).toBe('500 available · at most 1,000');
     setValue(byLabel(card, 'Number of serials'), '1001');
@@ -89,7 +89,7 @@ describe('<PartnersPage>', () => {
     expect(card.querySelector('[role=status]').textContent).toBe('Saved partner-serials.csv (2 rows).');
   });
 
-  it('a CMO sees its MAH and the products it received from it, and cannot add partners', async () => {
+  it('a CMO sees its MAH and the products it received from it; its admin may invite, not add a CMO', async () => {
     const { el } = await setup('CMO', 'ADMIN');
     expect(el.querySelector('.page-subtitle').textContent).toContain('You see only the serials assigned to you.');
     const card = el.querySelector('article.partner-card[data-role=MAH]');
@@ -99,26 +99,223 @@ describe('<PartnersPage>', () => {
     expect([...row.children].map((c) => c.textContent)).toEqual([amox.code, amox.name, '70', '30']);
     expect(row.querySelector('a').getAttribute('href')).toBe(`/pool/serial-numbers?search=${amox.code}`);
     expect(el.querySelector('article[data-role=CMO]')).toBeNull();
-    expect(el.textContent).not.toContain('Add a CMO partner');
+    // It receives only (no products of its own, no CMOs): nothing to add, but it may invite.
+    expect([...el.querySelectorAll('.page-actions button')].map((b) => b.textContent.trim())).toEqual(['Invite an MAH']);
   });
 
-  it('an MAH admin adds a CMO partner by tenant id', async () => {
+  it('an MAH admin adds a CMO partner with the invitation code its admin gave', async () => {
+    const code = `spi_${'A'.repeat(43)}`;
     const fake = fakeFetch((op, v) => {
       if (op === 'Partners') return { body: { data: { partners: [] } } };
       if (op === 'PartnerProducts') return { body: productPage([amox]) };
-      if (op === 'CreatePartnership') return { body: { data: { createPartnership: { tenant: { id: v.input.cmoTenantId, name: 'New CMO' }, role: 'CMO' } } } };
+      if (op === 'CreatePartnership') {
+        expect(v.input.invitationCode).toBe(code);
+        return { body: { data: { createPartnership: { tenant: { id: 't3', name: 'New CMO' }, role: 'CMO' } } } };
+      }
       throw new Error(op);
     });
     const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
     await flush();
-    expect(el.textContent).toContain('No partnerships yet');
-    click(button(el, 'Add a CMO partner'));
-    setValue(byLabel(el, 'CMO tenant id'), ' VGVuYW50OjM ');
+    expect(el.querySelector('.state-title').textContent).toBe('No partnerships yet');
+    expect(el.querySelector('.state-message').textContent).toContain('with the invitation code its admin gives you');
+    const add = button(el, 'Add a CMO partner');
+    click(add);
+    expect(add.getAttribute('aria-expanded')).toBe('true');
+    const input = byLabel(el, 'Invitation code');
+    expect(document.activeElement).toBe(input);
+    expect(el.querySelector(`#${input.getAttribute('aria-describedby')}`).textContent).toContain("The CMO's admin creates it on their Partners page");
+    // Empty: said at once, nothing sent.
+    submit(el.querySelector('#add-partner'));
+    expect(el.querySelector('#cmo-invitation-error').textContent).toBe('Enter the invitation code.');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(fake.calls.some((c) => c.op === 'CreatePartnership')).toBe(false);
+    setValue(input, `  ${code}\n`);
     submit(el.querySelector('#add-partner'));
     await flush();
-    expect(fake.calls.find((c) => c.op === 'CreatePartnership').variables).toEqual({ input: { cmoTenantId: 'VGVuYW50OjM' } });
+    expect(fake.calls.filter((c) => c.op === 'CreatePartnership').map((c) => c.variables)).toEqual([{ input: { invitationCode: code } }]);
     expect(el.querySelector('[data-testid=action-success]').textContent).toBe('New CMO is now your partner (contract manufacturer).');
+    expect(el.querySelector('#add-partner')).toBeNull();
+    expect(document.activeElement).toBe(add);
     expect(fake.calls.filter((c) => c.op === 'Partners')).toHaveLength(2);
+    // Adding another one starts afresh: the note and the code are gone.
+    click(add);
+    expect(el.querySelector('[data-testid=action-success]')).toBeNull();
+    expect(byLabel(el, 'Invitation code').value).toBe('');
+  });
+
+  it('shows why an invitation code was refused, and keeps the form open', async () => {
+    const fake = fakeFetch((op) => {
+      if (op === 'Partners') return { body: { data: { partners: [{ tenant: CMO, role: 'CMO' }] } } };
+      if (op === 'PartnerProducts') return { body: productPage([amox]) };
+      if (op === 'CreatePartnership') {
+        return { body: { data: null, errors: [{ message: 'no such invitation', extensions: { code: 'NOT_FOUND' } }] } };
+      }
+      throw new Error(op);
+    });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
+    await flush();
+    click(button(el, 'Add a CMO partner'));
+    setValue(byLabel(el, 'Invitation code'), 'spi_used');
+    submit(el.querySelector('#add-partner'));
+    await flush();
+    const error = el.querySelector('#add-partner [data-testid=action-error]');
+    expect(error.querySelector('[role=alert] .callout-title').textContent).toBe('The partnership was not created');
+    expect(error.querySelector('.callout-message').textContent).toBe('no such invitation (NOT_FOUND)');
+    expect(el.querySelector('[data-testid=action-success]')).toBeNull();
+    expect(byLabel(el, 'Invitation code').value).toBe('spi_used'); // to correct it
+    expect(fake.calls.filter((c) => c.op === 'Partners')).toHaveLength(1); // nothing changed
+  });
+
+  describe('inviting an MAH (the admin as a CMO)', () => {
+    // A local time, so that the expected text does not depend on the time zone.
+    const expiresAt = new Date(2026, 11, 2, 9, 30, 5).toISOString();
+    const code = `spi_${'x8-_Q'.repeat(8)}abc`;
+
+    function inviting(answer) {
+      const fake = fakeFetch((op, v) => {
+        if (op === 'Partners') return { body: { data: { partners: [{ tenant: MAH, role: 'MAH' }] } } };
+        if (op === 'PartnerProducts') return { body: productPage([{ ...amox, source: 'PARTNER' }]) };
+        if (op === 'CreatePartnerInvitation') return answer(v);
+        throw new Error(op);
+      });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      return { el, fake };
+    }
+    const created = () => ({ body: { data: { createPartnerInvitation: { code, expiresAt } } } });
+
+    it('creates a one-time code and shows it once, read-only, with its expiry and a Copy button', async () => {
+      const { el, fake } = inviting(created);
+      await flush();
+      const invite = button(el, 'Invite an MAH');
+      click(invite);
+      expect(invite.getAttribute('aria-expanded')).toBe('true');
+      const form = el.querySelector('#invite-mah');
+      expect(invite.getAttribute('aria-controls')).toBe('invite-mah');
+      expect(form.querySelector('h2').textContent).toBe('Invite an MAH to make you its CMO');
+      expect(form.textContent).toContain('your tenant becomes their contract manufacturer (CMO)');
+      expect(form.querySelector('input')).toBeNull(); // no code before it is asked for
+      const create = button(form, 'Create invitation code');
+      expect(document.activeElement).toBe(create);
+      submit(form);
+      await flush();
+      expect(fake.calls.filter((c) => c.op === 'CreatePartnerInvitation').map((c) => c.variables)).toEqual([{}]);
+      const field = byLabel(form, 'Invitation code');
+      expect(field.value).toBe(code);
+      expect(field.readOnly).toBe(true);
+      expect(field.classList.contains('mono')).toBe(true);
+      expect(document.activeElement).toBe(field);
+      const hint = form.querySelector(`#${field.getAttribute('aria-describedby')}`);
+      expect(hint.textContent).toBe('Valid until 2026-12-02 09:30:05.');
+      expect(hint.querySelector('time').getAttribute('datetime')).toBe(expiresAt);
+      expect(form.querySelector('[data-testid=action-success]').textContent).toContain('it is shown only now and works once');
+      expect(button(form, 'Copy')).toBeTruthy();
+      expect(() => button(form, 'Create invitation code')).toThrow(); // one code per opening
+      // Done forgets the code: it is not shown again.
+      click(button(form, 'Done'));
+      expect(el.querySelector('#invite-mah')).toBeNull();
+      expect(el.textContent).not.toContain(code);
+      expect(document.activeElement).toBe(invite);
+      expect(invite.getAttribute('aria-expanded')).toBe('false');
+      click(invite);
+      expect(el.querySelector('#invite-mah input')).toBeNull();
+      expect(fake.calls.filter((c) => c.op === 'CreatePartnerInvitation')).toHaveLength(1);
+    });
+
+    it('Copy puts the code on the clipboard', async () => {
+      const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
+      const { el } = inviting(created);
+      await flush();
+      click(button(el, 'Invite an MAH'));
+      submit(el.querySelector('#invite-mah'));
+      await flush();
+      click(button(el, 'Copy'));
+      await flush();
+      expect(writeText).toHaveBeenCalledExactlyOnceWith(code);
+      expect(button(el, 'Copied')).toBeTruthy();
+      expect(el.querySelector('[data-testid=copy-status]').textContent).toBe('The code is on the clipboard.');
+    });
+
+    it('Copy without clipboard access selects the code for the user to copy', async () => {
+      vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new DOMException('denied', 'NotAllowedError'));
+      const { el } = inviting(created);
+      await flush();
+      click(button(el, 'Invite an MAH'));
+      submit(el.querySelector('#invite-mah'));
+      await flush();
+      const field = byLabel(el, 'Invitation code');
+      act(() => field.blur());
+      field.setSelectionRange(0, 0);
+      click(button(el, 'Copy'));
+      await flush();
+      expect(document.activeElement).toBe(field);
+      expect([field.selectionStart, field.selectionEnd]).toEqual([0, code.length]);
+      expect(button(el, 'Copy')).toBeTruthy(); // not "Copied"
+      expect(el.querySelector('[data-testid=copy-status]').textContent).toBe('The code is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+    });
+
+    it('shows why no invitation was created, and offers to try again', async () => {
+      let fail = true;
+      const { el, fake } = inviting(() =>
+        fail ? { body: { data: null, errors: [{ message: 'admin only', extensions: { code: 'FORBIDDEN' } }] } } : created(),
+      );
+      await flush();
+      click(button(el, 'Invite an MAH'));
+      submit(el.querySelector('#invite-mah'));
+      await flush();
+      const error = el.querySelector('#invite-mah [data-testid=action-error]');
+      expect(error.querySelector('.callout-title').textContent).toBe('No invitation was created');
+      expect(error.querySelector('.callout-message').textContent).toBe('admin only (FORBIDDEN)');
+      expect(el.querySelector('#invite-mah input')).toBeNull();
+      fail = false;
+      click(button(el, 'Create invitation code'));
+      await flush();
+      expect(el.querySelector('#invite-mah [data-testid=action-error]')).toBeNull();
+      expect(byLabel(el, 'Invitation code').value).toBe(code);
+      expect(fake.calls.filter((c) => c.op === 'CreatePartnerInvitation')).toHaveLength(2);
+    });
+
+    it('one panel at a time: inviting closes Add a CMO partner', async () => {
+      const fake = fakeFetch((op) => {
+        if (op === 'Partners') return { body: { data: { partners: [] } } };
+        if (op === 'PartnerProducts') return { body: productPage([]) };
+        throw new Error(op);
+      });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      await flush();
+      click(button(el, 'Add a CMO partner'));
+      expect(el.querySelector('#add-partner')).not.toBeNull();
+      click(button(el, 'Invite an MAH'));
+      expect(el.querySelector('#add-partner')).toBeNull();
+      expect(el.querySelector('#invite-mah')).not.toBeNull();
+      expect(button(el, 'Add a CMO partner').getAttribute('aria-expanded')).toBe('false');
+    });
+  });
+
+  it.each([
+    ['MAH', 'VIEWER'],
+    ['MAH', 'OPERATOR'],
+    ['CMO', 'VIEWER'],
+    ['CMO', 'OPERATOR'],
+  ])('%s %s: sees neither the add nor the invite form', async (as, role) => {
+    const { el, fake } = await setup(as, role);
+    expect(el.querySelector('article.partner-card')).not.toBeNull();
+    expect(el.querySelector('.page-actions')).toBeNull();
+    expect(el.querySelector('#add-partner, #invite-mah')).toBeNull();
+    expect([...el.querySelectorAll('button')].map((b) => b.textContent)).not.toContainEqual(expect.stringMatching(/Add a CMO|Invite/));
+    expect(fake.calls.map((c) => c.op)).not.toContain('CreatePartnerInvitation');
+  });
+
+  it('without partnerships, a non-admin is told that an admin sets them up', async () => {
+    const fake = fakeFetch((op) => {
+      if (op === 'Partners') return { body: { data: { partners: [] } } };
+      if (op === 'PartnerProducts') return { body: productPage([amox]) };
+      throw new Error(op);
+    });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'OPERATOR' } });
+    await flush();
+    expect(el.querySelector('.state-title').textContent).toBe('No partnerships yet');
+    expect(el.querySelector('.state-message').textContent).toBe('An admin of your tenant sets up partnerships.');
+    expect(el.querySelector('.page-actions')).toBeNull();
   });
 
   it('reads every page of products for the choices, and says so when they cannot be loaded', async () => {
