@@ -53,7 +53,7 @@ func TestConcurrentMovesDoNotDeadlock(t *testing.T) {
 						return
 					}
 				}
-				req, err := w.db.RequestSerials(actor, p.Code, 10, fmt.Sprintf("PO-%d-%d", i, n))
+				req, err := w.db.RequestSerials(actor, pool.Request{ProductCode: p.Code, Count: 10, OrderRef: fmt.Sprintf("PO-%d-%d", i, n)})
 				if err != nil {
 					errs <- fmt.Errorf("request: %w", err)
 					return

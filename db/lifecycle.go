@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -69,7 +68,7 @@ func checkCount(count, cap int, avail int64, code string) error {
 // RequestSerials implements pool.LifecycleService. Concurrent requests each lock
 // and skip what the others hold (FOR UPDATE SKIP LOCKED on the index of
 // available serials), so none waits for a global lock and none gets a serial twice.
-func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRef string) (*pool.SerialRequest, error) {
+func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialRequest, error) {
 	a, err := pool.ActorFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -77,13 +76,26 @@ func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRe
 	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
-	orderRef = strings.TrimSpace(orderRef)
-	if orderRef == "" || len(orderRef) > 200 {
-		return nil, pool.Invalid("orderRef", "orderRef must be 1 to 200 characters")
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
+	code, count := in.ProductCode, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
+		if err != nil {
+			return err
+		}
+		// The request row first: under a key already used, the insert waits for
+		// that request's transaction and then inserts nothing.
+		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &in.OrderRef, Count: count}
+		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, count, actor, idempotency_key)
+			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+			RETURNING id, created_at`, a.TenantID, v.productID, in.OrderRef, count, a.Name(), in.IdempotencyKey).
+			Scan(&req.ID, &req.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return replayRequest(ctx, tx, a, in, req)
+		}
 		if err != nil {
 			return err
 		}
@@ -92,12 +104,6 @@ func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRe
 			return err
 		}
 		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &orderRef, Count: count}
-		if err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, count, actor)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`, a.TenantID, v.productID, orderRef, count, a.Name()).
-			Scan(&req.ID, &req.CreatedAt); err != nil {
 			return err
 		}
 		pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, count}
@@ -116,12 +122,31 @@ func (d *DB) RequestSerials(ctx context.Context, code string, count int, orderRe
 		if got := tag.RowsAffected(); got < int64(count) {
 			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
 		}
-		return auditTx(ctx, tx, a, "serials.request", v.productID, int64(count), map[string]any{"request": req.ID, "orderRef": orderRef})
+		return auditTx(ctx, tx, a, "serials.request", v.productID, int64(count), map[string]any{"request": req.ID, "orderRef": in.OrderRef})
 	})
 	if err != nil {
 		return nil, wrap("request serials", err)
 	}
 	return req, nil
+}
+
+// replayRequest fills req with the earlier request under in's idempotency key,
+// which must have asked for the same: else the key is CONFLICT.
+func replayRequest(ctx context.Context, tx pgx.Tx, a pool.Actor, in pool.Request, req *pool.SerialRequest) error {
+	var product int64
+	var count int
+	var orderRef string
+	if err := tx.QueryRow(ctx, `SELECT id, product_id, count, order_ref, created_at FROM serial_requests
+		WHERE tenant_id = $1 AND idempotency_key = $2`, a.TenantID, in.IdempotencyKey).
+		Scan(&req.ID, &product, &count, &orderRef, &req.CreatedAt); err != nil {
+		return err
+	}
+	if product != req.ProductID || count != in.Count || orderRef != in.OrderRef {
+		return &pool.Error{Code: pool.ECONFLICT, Field: "idempotencyKey",
+			Message: "this idempotency key was used for another request (a different product, count or orderRef)"}
+	}
+	req.Replayed = true
+	return nil
 }
 
 // AssignToPartner implements pool.LifecycleService: the serials become Assigned

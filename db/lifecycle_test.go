@@ -25,7 +25,7 @@ func TestConcurrentRequestsNeverShareASerial(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var err error
-			if reqs[i], err = w.db.RequestSerials(w.mahAdmin, p.Code, 1000, fmt.Sprintf("order-%d", i)); err != nil {
+			if reqs[i], err = w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 1000, OrderRef: fmt.Sprintf("order-%d", i)}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -86,17 +86,17 @@ func TestRequestLimits(t *testing.T) {
 		{w.otherAdmin, 5, "o", pool.ENOTFOUND}, // another tenant
 		{w.cmoAdmin, 5, "o", pool.ENOTFOUND},   // a CMO with nothing assigned
 	} {
-		if _, err := w.db.RequestSerials(tc.ctx, p.Code, tc.count, tc.ref); pool.ErrorCode(err) != tc.code {
+		if _, err := w.db.RequestSerials(tc.ctx, pool.Request{ProductCode: p.Code, Count: tc.count, OrderRef: tc.ref}); pool.ErrorCode(err) != tc.code {
 			t.Errorf("request %d %q: %v, want %s", tc.count, tc.ref, err, tc.code)
 		}
 	}
-	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 50, "a"); err != nil {
+	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 50, OrderRef: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 50, "b"); err != nil {
+	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 50, OrderRef: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := w.db.RequestSerials(w.mahAdmin, p.Code, 1, "c")
+	_, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 1, OrderRef: "c"})
 	var pe *pool.Error
 	if !errors.As(err, &pe) || pe.Code != pool.EINSUFFICIENT || pe.Message != fmt.Sprintf("asks for 1 serials of %s; 0 are available", p.Code) {
 		t.Errorf("empty pool: %v", err)
@@ -131,7 +131,7 @@ func TestReleaseRules(t *testing.T) {
 	if _, err := w.db.Receive(w.mahAdmin, pool.Intake{ProductCode: p.Code, Source: pool.SourceExternal, Rows: rows("EXT1")}); err != nil {
 		t.Fatal(err)
 	}
-	req, err := w.db.RequestSerials(w.mahAdmin, p.Code, 10, "line 1")
+	req, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 10, OrderRef: "line 1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestPartnership(t *testing.T) {
 		t.Errorf("CMO pool = %+v", c)
 	}
 	// The CMO requests and releases from what it was given, like its own.
-	cmoReq, err := w.db.RequestSerials(w.cmoAdmin, p.Code, 50, "cmo line")
+	cmoReq, err := w.db.RequestSerials(w.cmoAdmin, pool.Request{ProductCode: p.Code, Count: 50, OrderRef: "cmo line"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestPartnership(t *testing.T) {
 	if err != nil || len(page.Serials) != 50 || page.Serials[0].Source != pool.SourcePartner || page.Serials[0].Status != pool.Assigned {
 		t.Fatalf("CMO request page: %d %v", len(page.Serials), err)
 	}
-	if _, err := w.db.RequestSerials(w.cmoAdmin, p.Code, 151, "too many"); pool.ErrorCode(err) != pool.EINSUFFICIENT {
+	if _, err := w.db.RequestSerials(w.cmoAdmin, pool.Request{ProductCode: p.Code, Count: 151, OrderRef: "too many"}); pool.ErrorCode(err) != pool.EINSUFFICIENT {
 		t.Errorf("CMO asked beyond what it was given: %v", err)
 	}
 	if _, err := w.db.ReleaseSerials(w.cmoAdmin, p.Code, []string{page.Serials[0].Value}); err != nil {
@@ -361,7 +361,7 @@ func TestPackEventTransitions(t *testing.T) {
 	w := newWorld(t)
 	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
 	w.addSerials(t, p, "P", 10)
-	if _, err := w.db.RequestSerials(w.mahAdmin, p.Code, 8, "o"); err != nil {
+	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 8, OrderRef: "o"}); err != nil {
 		t.Fatal(err)
 	}
 	ev := func(serial string, e pool.PackEventType, r *pool.Reason) pool.PackEventInput {
@@ -456,7 +456,7 @@ func TestSSCCPool(t *testing.T) {
 	if _, err := w.db.Receive(w.mahAdmin, pool.Intake{ProductCode: sp.Code, Source: pool.SourceExternal, Rows: rows("106141412345678909")}); pool.ErrorCode(err) != pool.EINVALID {
 		t.Errorf("bad SSCC check digit: %v", err)
 	}
-	req, err := w.db.RequestSerials(w.mahAdmin, sp.Code, 10, "shipment 7")
+	req, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: sp.Code, Count: 10, OrderRef: "shipment 7"})
 	if err != nil || req.Count != 10 {
 		t.Fatal(err)
 	}
@@ -483,6 +483,75 @@ func TestSSCCPool(t *testing.T) {
 	}
 	if _, err := w.db.CreateSSCCPool(w.otherAdmin, "4012345", 3); pool.ErrorCode(err) != pool.ECONFLICT {
 		t.Errorf("same prefix for another tenant: %v", err)
+	}
+	assertCountersExact(t, w)
+}
+
+// TestRequestIdempotency: a retry under the same key, even eight at once, gets
+// the first request back and assigns nothing more; the key with another ask is
+// CONFLICT; a refused request leaves its key unused; keys are per tenant.
+func TestRequestIdempotency(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.product(t, w.mahAdmin, gtin(1), "Keyed")
+	w.addSerials(t, p, "K", 100)
+	ask := pool.Request{ProductCode: p.Code, Count: 10, OrderRef: "PO-1", IdempotencyKey: "po-1-try"}
+	reqs := make([]*pool.SerialRequest, 8)
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := w.db.RequestSerials(w.mahAdmin, ask)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			reqs[i] = r
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	replayed := 0
+	for _, r := range reqs {
+		if r.ID != reqs[0].ID {
+			t.Errorf("requests %d and %d under one key", r.ID, reqs[0].ID)
+		}
+		if r.Replayed {
+			replayed++
+		}
+	}
+	if replayed != len(reqs)-1 {
+		t.Errorf("%d of %d calls replayed; want all but one", replayed, len(reqs))
+	}
+	if n := w.count(t, `SELECT count(*) FROM serials WHERE product_id = ? AND status = 'ASSIGNED'`, p.ID); n != 10 {
+		t.Errorf("%d serials assigned; want 10", n)
+	}
+	for _, changed := range []pool.Request{
+		{ProductCode: p.Code, Count: 11, OrderRef: "PO-1", IdempotencyKey: "po-1-try"},
+		{ProductCode: p.Code, Count: 10, OrderRef: "PO-2", IdempotencyKey: "po-1-try"},
+	} {
+		if _, err := w.db.RequestSerials(w.mahAdmin, changed); pool.ErrorCode(err) != pool.ECONFLICT {
+			t.Errorf("%+v: %v; want CONFLICT", changed, err)
+		}
+	}
+	big := pool.Request{ProductCode: p.Code, Count: 95, OrderRef: "PO-3", IdempotencyKey: "po-3"}
+	if _, err := w.db.RequestSerials(w.mahAdmin, big); pool.ErrorCode(err) != pool.EINSUFFICIENT {
+		t.Fatalf("95 of 90: %v", err)
+	}
+	w.addSerials(t, p, "L", 10)
+	if r, err := w.db.RequestSerials(w.mahAdmin, big); err != nil || r.Replayed {
+		t.Errorf("the refused request's key, once serials arrived: %+v, %v", r, err)
+	}
+	other := w.product(t, w.otherAdmin, gtin(2), "Theirs")
+	w.addSerials(t, other, "O", 10)
+	if r, err := w.db.RequestSerials(w.otherAdmin, pool.Request{ProductCode: other.Code, Count: 10, OrderRef: "PO-1", IdempotencyKey: "po-1-try"}); err != nil || r.Replayed {
+		t.Errorf("another tenant's request under the same key: %+v, %v", r, err)
+	}
+	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 1, OrderRef: "x", IdempotencyKey: strings.Repeat("k", 201)}); pool.ErrorCode(err) != pool.EINVALID {
+		t.Errorf("a 201-character key: %v", err)
 	}
 	assertCountersExact(t, w)
 }

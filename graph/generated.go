@@ -1730,6 +1730,12 @@ input RequestSerialsInput {
   count: Int!
   "The packaging order or line, for people and the audit log."
   orderRef: String!
+  """
+  Optional, at most 200 characters: a retry under the same key (after a timeout,
+  say) returns the first request, with the serials it still holds, instead of
+  assigning more. The same key with another product, count or orderRef is CONFLICT.
+  """
+  idempotencyKey: String
 }
 
 "Serials to release."
@@ -8079,7 +8085,7 @@ func (ec *executionContext) unmarshalInputRequestSerialsInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"productCode", "count", "orderRef"}
+	fieldsInOrder := [...]string{"productCode", "count", "orderRef", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8107,6 +8113,13 @@ func (ec *executionContext) unmarshalInputRequestSerialsInput(ctx context.Contex
 				return it, err
 			}
 			it.OrderRef = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

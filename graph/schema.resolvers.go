@@ -77,7 +77,11 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 }
 
 func (r *mutationResolver) RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error) {
-	return r.svc.RequestSerials(ctx, strings.TrimSpace(input.ProductCode), input.Count, input.OrderRef)
+	in := pool.Request{ProductCode: strings.TrimSpace(input.ProductCode), Count: input.Count, OrderRef: input.OrderRef}
+	if input.IdempotencyKey != nil {
+		in.IdempotencyKey = *input.IdempotencyKey
+	}
+	return r.svc.RequestSerials(ctx, in)
 }
 
 func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error) {

@@ -162,7 +162,12 @@ func (in *Intake) Validate() error {
 	default:
 		return Invalid("source", "serials cannot be received from source %q", in.Source)
 	}
-	if len(in.IdempotencyKey) > 200 {
+	return validKey(in.IdempotencyKey)
+}
+
+// validKey checks an optional idempotency key.
+func validKey(key string) error {
+	if len(key) > 200 {
 		return Invalid("idempotencyKey", "idempotencyKey must be at most 200 characters")
 	}
 	return nil

@@ -117,6 +117,26 @@ type SerialRequest struct {
 	PartnerID *int64
 	Count     int
 	CreatedAt time.Time
+	Replayed  bool // an earlier request under the same idempotency key, returned again
+}
+
+// Request asks for Available serials of a product for an order.
+type Request struct {
+	ProductCode string
+	Count       int
+	OrderRef    string
+	// IdempotencyKey is optional: a retry under the same key (after a timeout,
+	// say) gets the first request back instead of more serials.
+	IdempotencyKey string
+}
+
+// Validate checks the request's order reference and key.
+func (r *Request) Validate() error {
+	r.OrderRef = strings.TrimSpace(r.OrderRef)
+	if r.OrderRef == "" || len(r.OrderRef) > 200 {
+		return Invalid("orderRef", "orderRef must be 1 to 200 characters")
+	}
+	return validKey(r.IdempotencyKey)
 }
 
 // Request limits.
@@ -153,7 +173,7 @@ type Limits struct {
 type LifecycleService interface {
 	// RequestSerials assigns count Available serials to an order. Needs RoleOperator.
 	// Returns EINVALID over the product's cap, EINSUFFICIENT when fewer are Available.
-	RequestSerials(ctx context.Context, productCode string, count int, orderRef string) (*SerialRequest, error)
+	RequestSerials(ctx context.Context, r Request) (*SerialRequest, error)
 	// AssignToPartner assigns count Available serials to a CMO partner. Needs RoleOperator.
 	AssignToPartner(ctx context.Context, productCode string, partner int64, count int) (*SerialRequest, error)
 	// ReleaseSerials makes Assigned serials Available again, all or nothing. Needs

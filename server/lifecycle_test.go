@@ -234,6 +234,36 @@ func TestLifecycleOverREST(t *testing.T) {
 		}
 	}
 
+	// A line retrying a request under its Idempotency-Key gets the same serials
+	// back (200, not 201), over REST and GraphQL alike; nothing more is assigned.
+	keyed := func(idem string) (int, string) {
+		res := d.do(t, "POST", "/api/v2/products/"+amoxicillin+"/requests", d.keys.MAHOperator, "", idem, "application/json",
+			strings.NewReader(`{"count": 5, "orderRef": "PO-RETRY"}`))
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	var before int
+	d.sql(t, `SELECT count(*) FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND s.status = 'ASSIGNED'`, amoxicillin).Scan(&before)
+	firstStatus, first := keyed("retry-1")
+	againStatus, again := keyed("retry-1")
+	if firstStatus != 201 || againStatus != 200 || first != again {
+		t.Errorf("a retried request: %d %s, then %d %s; want 201, then 200 with the same body", firstStatus, first, againStatus, again)
+	}
+	var viaGraphQL struct{ RequestSerials struct{ ID string } }
+	d.gql(t, d.keys.MAHOperator, `mutation { requestSerials(input: {productCode: "`+amoxicillin+`", count: 5, orderRef: "PO-RETRY", idempotencyKey: "retry-1"}) { id } }`, nil).ok(t, &viaGraphQL)
+	if !strings.Contains(first, viaGraphQL.RequestSerials.ID) {
+		t.Errorf("GraphQL replay gave request %s; REST %s", viaGraphQL.RequestSerials.ID, first)
+	}
+	var after int
+	d.sql(t, `SELECT count(*) FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND s.status = 'ASSIGNED'`, amoxicillin).Scan(&after)
+	if after != before+5 {
+		t.Errorf("%d serials assigned by three tries under one key; want 5", after-before)
+	}
+	if r := d.gql(t, d.keys.MAHOperator, `mutation { requestSerials(input: {productCode: "`+amoxicillin+`", count: 6, orderRef: "PO-RETRY", idempotencyKey: "retry-1"}) { id } }`, nil); r.code() != "CONFLICT" {
+		t.Errorf("the key with another count: %+v; want CONFLICT", r.Errors)
+	}
+
 	// The partner export lists what was assigned to the CMO: 8,000 + 5,000 + 3,000 in the demo.
 	var partners struct {
 		Partners []struct{ Tenant struct{ ID string } }

@@ -22,6 +22,7 @@ import (
 //
 //	POST /api/v2/products/{code}/serials       push serials: a JSON array, NDJSON or CSV body, streamed
 //	POST /api/v2/products/{code}/requests      request serials for an order: {count, orderRef}; streams them back
+//	                                           (Idempotency-Key: a retry gets the same request, 200 instead of 201)
 //	POST /api/v2/products/{code}/release       release serials: {serials: [...]}
 //	POST /api/v2/products/{code}/commission    commission packs: {serials: [...], at}
 //	POST /api/v2/products/{code}/decommission  decommission packs: {serials: [...], reason, at}
@@ -93,14 +94,19 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			fail(log, w, r, err)
 			return
 		}
-		req, err := svc.RequestSerials(r.Context(), r.PathValue("code"), body.Count, body.OrderRef)
+		req, err := svc.RequestSerials(r.Context(), pool.Request{ProductCode: r.PathValue("code"), Count: body.Count,
+			OrderRef: body.OrderRef, IdempotencyKey: r.Header.Get("Idempotency-Key")})
 		if err != nil {
 			fail(log, w, r, err)
 			return
 		}
 		// The serials are assigned; stream them back as they are read.
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
+		status := http.StatusCreated
+		if req.Replayed {
+			status = http.StatusOK
+		}
+		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"requestId":%q,"orderRef":%q,"count":%d,"serialsCsv":"/api/v2/requests/%s/serials.csv","serials":[`,
 			graph.RequestID(req.ID), body.OrderRef, req.Count, graph.RequestID(req.ID))
 		enc := json.NewEncoder(w)

@@ -204,6 +204,10 @@ type RequestSerialsInput struct {
 	Count int `json:"count"`
 	// The packaging order or line, for people and the audit log.
 	OrderRef string `json:"orderRef"`
+	// Optional, at most 200 characters: a retry under the same key (after a timeout,
+	// say) returns the first request, with the serials it still holds, instead of
+	// assigning more. The same key with another product, count or orderRef is CONFLICT.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // A page of serials (Relay connection).

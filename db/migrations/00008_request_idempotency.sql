@@ -1,0 +1,10 @@
+-- A request for serials may carry an idempotency key: a retry under the same key
+-- (after a timeout, say) gets the first request back instead of more serials.
+
+-- +goose Up
+ALTER TABLE serial_requests ADD COLUMN idempotency_key text CHECK (length(idempotency_key) BETWEEN 1 AND 200);
+CREATE UNIQUE INDEX serial_requests_idempotency ON serial_requests (tenant_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+
+-- +goose Down
+ALTER TABLE serial_requests DROP COLUMN idempotency_key;
