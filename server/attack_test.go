@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -166,7 +167,7 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 			}
 		}
 		d.gql(t, tt.operator, `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id serials { edges { node { value } } } } }`,
-			map[string]any{"in": map[string]any{"productCode": tt.ownCode, "count": 2, "orderRef": tt.name + "-PO"}}).ok(t, &req)
+			map[string]any{"in": map[string]any{"productCode": tt.ownCode, "count": 2, "orderRef": tt.name + "-PO", "idempotencyKey": tt.name + "-request"}}).ok(t, &req)
 		tt.request, tt.ownSerial = req.RequestSerials.ID, req.RequestSerials.Serials.Edges[0].Node.Value
 	}
 	return mah, cmo, other
@@ -262,6 +263,15 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		a.same(who+"request: serialRequest", gqlWith(key, `query($x: ID!) { serialRequest(id: $x) { id count orderRef serials { edges { node { value } } } } }`),
 			v.request, missing.request)
 		a.same(who+"request: CSV export", restWith(key, "", "GET", "/api/v2/requests/{x}/serials.csv", "", ""), v.request, missing.request)
+		// The victim's request key is the attacker's to use: never a replay of the victim's request.
+		a.cases++
+		res := a.d.do(a.t, "POST", "/api/v2/products/"+at.ownCode+"/requests", op, "", v.name+"-request", "application/json",
+			strings.NewReader(`{"count": 1, "orderRef": "A"}`))
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK || strings.Contains(string(body), v.request) {
+			a.leak("%srequest idempotency key reused: %d %s", who, res.StatusCode, body)
+		}
 	}
 	if v.batch != "" {
 		a.same(who+"batch: intakeBatch", gqlWith(key, `query($x: String!) { intakeBatch(idempotencyKey: $x) { state rowsRead result { accepted productCode } } }`),

@@ -349,6 +349,16 @@ export function isAbort(error) {
   );
 }
 
+/**
+ * A fresh idempotency key for a request of serials: "web-" and 32 hex digits (128 random
+ * bits). Built on crypto.getRandomValues, not crypto.randomUUID, which browsers only offer
+ * in secure contexts (it is missing when the app is served over plain http, off localhost).
+ */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 // ---- Queries ---------------------------------------------------------------------------
 
 const POOL_FIELDS = 'pool { available assigned total low }';

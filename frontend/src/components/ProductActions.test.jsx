@@ -101,7 +101,9 @@ describe('product actions', () => {
       setValue(byLabel(detail, 'Order reference'), ' PO-4711 ');
       submit(detail.querySelector('.action-panel form'));
       await flush();
-      expect(fake.calls.find((c) => c.op === 'RequestSerials').variables).toEqual({ input: { productCode: amox.code, count: 25, orderRef: 'PO-4711' } });
+      expect(fake.calls.find((c) => c.op === 'RequestSerials').variables).toEqual({
+        input: { productCode: amox.code, count: 25, orderRef: 'PO-4711', idempotencyKey: expect.stringMatching(/^web-[0-9a-f]{32}$/) },
+      });
       const result = detail.querySelector('[data-testid=request-result]');
       expect(result.querySelector('[role=status]').textContent).toBe('25 serials assigned to order PO-4711.');
       expect(result.querySelector('.preview-title').textContent).toBe('First 10 of 25 serials');
