@@ -79,12 +79,13 @@ func TestRequestLimits(t *testing.T) {
 		ref   string
 		code  string
 	}{
-		{w.mahAdmin, 51, "o", pool.EINVALID},   // over the cap
-		{w.mahAdmin, 0, "o", pool.EINVALID},    // nothing
-		{w.mahAdmin, 5, " ", pool.EINVALID},    // no order reference
-		{w.mahViewer, 5, "o", pool.EFORBIDDEN}, // a viewer
-		{w.otherAdmin, 5, "o", pool.ENOTFOUND}, // another tenant
-		{w.cmoAdmin, 5, "o", pool.ENOTFOUND},   // a CMO with nothing assigned
+		{w.mahAdmin, 51, "o", pool.EINVALID},      // over the cap
+		{w.mahAdmin, 0, "o", pool.EINVALID},       // nothing
+		{w.mahAdmin, 1 << 40, "o", pool.EINVALID}, // more than any cap, and than the column holds
+		{w.mahAdmin, 5, " ", pool.EINVALID},       // no order reference
+		{w.mahViewer, 5, "o", pool.EFORBIDDEN},    // a viewer
+		{w.otherAdmin, 5, "o", pool.ENOTFOUND},    // another tenant
+		{w.cmoAdmin, 5, "o", pool.ENOTFOUND},      // a CMO with nothing assigned
 	} {
 		if _, err := w.db.RequestSerials(tc.ctx, pool.Request{ProductCode: p.Code, Count: tc.count, OrderRef: tc.ref}); pool.ErrorCode(err) != tc.code {
 			t.Errorf("request %d %q: %v, want %s", tc.count, tc.ref, err, tc.code)

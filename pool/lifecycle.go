@@ -130,8 +130,12 @@ type Request struct {
 	IdempotencyKey string
 }
 
-// Validate checks the request's order reference and key.
+// Validate checks what needs no pool: the count within any product's cap (the
+// product's own cap is checked with its pool), the order reference and the key.
 func (r *Request) Validate() error {
+	if r.Count < 1 || r.Count > MaxRequestCap {
+		return Invalid("count", "count must be 1 to %d, got %d", MaxRequestCap, r.Count)
+	}
 	r.OrderRef = strings.TrimSpace(r.OrderRef)
 	if r.OrderRef == "" || len(r.OrderRef) > 200 {
 		return Invalid("orderRef", "orderRef must be 1 to 200 characters")
