@@ -14,11 +14,8 @@ const channelKeyPrefix = "spc_"
 
 // CreateChannel implements pool.IntakeService.
 func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Channel, string, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, "", err
 	}
 	nc.Name = strings.TrimSpace(nc.Name)

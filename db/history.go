@@ -93,11 +93,8 @@ const invitationPrefix = "spi_"
 
 // CreatePartnerInvitation implements pool.LifecycleService.
 func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
 	code, err := newSecret(invitationPrefix)
@@ -106,12 +103,12 @@ func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitati
 	}
 	inv := &pool.PartnerInvitation{Code: code}
 	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
-		var id int64
 		if err := tx.Raw(`INSERT INTO partner_invitations (cmo_tenant_id, hash, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))
-			RETURNING id, expires_at`, a.TenantID, hashKey(code), pool.InvitationLifetime.Seconds()).Row().Scan(&id, &inv.ExpiresAt); err != nil {
+			RETURNING id, created_at, expires_at`, a.TenantID, hashKey(code), pool.InvitationLifetime.Seconds()).
+			Row().Scan(&inv.ID, &inv.CreatedAt, &inv.ExpiresAt); err != nil {
 			return err
 		}
-		return audit(tx, a, "partnership.invite", nil, nil, map[string]any{"invitation": id})
+		return audit(tx, a, "partnership.invite", nil, nil, map[string]any{"invitation": inv.ID})
 	})
 	if err != nil {
 		return nil, wrap("create partner invitation", err)
@@ -119,15 +116,50 @@ func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitati
 	return inv, nil
 }
 
+// openInvitation is the condition of an invitation whose code still works.
+const openInvitation = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`
+
+// PartnerInvitations implements pool.LifecycleService.
+func (d *DB) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var invs []*pool.PartnerInvitation
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		return tx.Raw(`SELECT id, created_at, expires_at FROM partner_invitations
+			WHERE cmo_tenant_id = ? AND `+openInvitation+` ORDER BY id DESC`, a.TenantID).Scan(&invs).Error
+	})
+	return invs, wrap("partner invitations", err)
+}
+
+// RevokePartnerInvitation implements pool.LifecycleService.
+func (d *DB) RevokePartnerInvitation(ctx context.Context, id int64) (*pool.PartnerInvitation, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var invs []*pool.PartnerInvitation
+	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+		if err := tx.Raw(`UPDATE partner_invitations SET revoked_at = now() WHERE id = ? AND cmo_tenant_id = ? AND `+openInvitation+`
+			RETURNING id, created_at, expires_at`, id, a.TenantID).Scan(&invs).Error; err != nil || len(invs) == 0 {
+			return err
+		}
+		return audit(tx, a, "partnership.invite_revoke", nil, nil, map[string]any{"invitation": id})
+	})
+	if err != nil {
+		return nil, wrap("revoke partner invitation", err)
+	}
+	if len(invs) == 0 {
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "id", Message: "no such open invitation"}
+	}
+	return invs[0], nil
+}
+
 // CreatePartnership implements pool.LifecycleService. The invitation is looked
 // up past RLS by accept_partner_invitation, the one cross-tenant step, which
 // reveals nothing but the issuing CMO of a valid code.
 func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
 	code = strings.TrimSpace(code)

@@ -74,11 +74,8 @@ func ownProduct(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (id i
 
 // Receive implements pool.IntakeService.
 func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, error) {
-	a, err := pool.ActorFrom(ctx)
+	a, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -286,11 +283,8 @@ func (s *stagingSource) Err() error             { return nil }
 // numbers are never handed out twice; random values that collide with existing
 // serials are dropped by ON CONFLICT and replaced in the next round.
 func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResult, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	if err := g.Validate(); err != nil {

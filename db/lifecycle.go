@@ -69,11 +69,8 @@ func checkCount(count, cap int, avail int64, code string) error {
 // and skip what the others hold (FOR UPDATE SKIP LOCKED on the index of
 // available serials), so none waits for a global lock and none gets a serial twice.
 func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialRequest, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -152,11 +149,8 @@ func replayRequest(ctx context.Context, tx pgx.Tx, a pool.Actor, in pool.Request
 // AssignToPartner implements pool.LifecycleService: the serials become Assigned
 // (to the CMO) in the MAH's pool and Available in the CMO's.
 func (d *DB) AssignToPartner(ctx context.Context, code string, partner int64, count int) (*pool.SerialRequest, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	var req *pool.SerialRequest
@@ -224,11 +218,8 @@ const (
 
 // ReleaseSerials implements pool.LifecycleService.
 func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (int, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return 0, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return 0, err
 	}
 	if len(values) == 0 || len(values) > pool.MaxBatch {
@@ -300,11 +291,8 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 // RecordPackEvents implements pool.LifecycleService: set-based, so a batch of
 // thousands costs a handful of statements.
 func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	if len(events) == 0 || len(events) > pool.MaxBatch {

@@ -335,8 +335,32 @@ func TestPartnerInvitations(t *testing.T) {
 	if err := w.db.Gorm().Exec(`UPDATE partner_invitations SET expires_at = now() - interval '1 second' WHERE hash = sha256(?::bytea)`, expired).Error; err != nil {
 		t.Fatal(err)
 	}
+	// An open invitation is listed to its tenant's admins only, and can be revoked once.
+	revoked := invite(w.otherAdmin)
+	open, err := w.db.PartnerInvitations(w.otherAdmin)
+	if err != nil || len(open) != 1 || open[0].Code != "" {
+		t.Fatalf("open invitations of Other: %+v, %v; want the one to revoke, without its code", open, err)
+	}
+	if mine, err := w.db.PartnerInvitations(w.mahAdmin); err != nil || len(mine) != 0 {
+		t.Errorf("the MAH lists %+v, %v", mine, err)
+	}
+	if _, err := w.db.PartnerInvitations(w.mahViewer); pool.ErrorCode(err) != pool.EFORBIDDEN {
+		t.Errorf("a viewer lists invitations: %v", err)
+	}
+	if _, err := w.db.RevokePartnerInvitation(w.mahAdmin, open[0].ID); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("the MAH revokes Other's invitation: %v", err)
+	}
+	if inv, err := w.db.RevokePartnerInvitation(w.otherAdmin, open[0].ID); err != nil || inv.ID != open[0].ID {
+		t.Errorf("revoke: %+v, %v", inv, err)
+	}
+	if _, err := w.db.RevokePartnerInvitation(w.otherAdmin, open[0].ID); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("revoking twice: %v", err)
+	}
+	if open, _ := w.db.PartnerInvitations(w.otherAdmin); len(open) != 0 {
+		t.Errorf("still open after revoking: %+v", open)
+	}
 	var messages []string
-	for _, c := range []string{code, expired, "spi_" + strings.Repeat("A", 43), "tenant:2", "\x00"} {
+	for _, c := range []string{code, expired, revoked, "spi_" + strings.Repeat("A", 43), "tenant:2", "\x00"} {
 		_, err := w.db.CreatePartnership(w.cmoAdmin, c)
 		if pool.ErrorCode(err) != pool.ENOTFOUND {
 			t.Errorf("code %q: %v; want NOT_FOUND", c, err)

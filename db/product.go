@@ -106,11 +106,8 @@ func (d *DB) ProductsByID(ctx context.Context, ids []int64) ([]*pool.Product, er
 
 // CreateProduct implements pool.ProductService.
 func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Product, error) {
-	a, err := pool.ActorFrom(ctx)
+	a, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if err := p.Normalize(); err != nil {

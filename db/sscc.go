@@ -15,11 +15,8 @@ import (
 
 // CreateSSCCPool implements pool.LifecycleService.
 func (d *DB) CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*pool.Product, error) {
-	a, err := pool.ActorFrom(ctx)
+	a, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
 	code, err := pool.SSCCPoolCode(companyPrefix, extension)
@@ -49,11 +46,8 @@ func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
 
 // UpdateLimits implements pool.LifecycleService.
 func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, error) {
-	a, err := pool.ActorFrom(ctx)
+	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(pool.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if err := l.Validate(); err != nil {

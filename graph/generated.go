@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
 	Partner() PartnerResolver
+	PartnerInvitation() PartnerInvitationResolver
 	PoolStatsRow() PoolStatsRowResolver
 	Product() ProductResolver
 	ProductConnection() ProductConnectionResolver
@@ -95,6 +96,7 @@ type ComplexityRoot struct {
 		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput) int
 		ReleaseSerials          func(childComplexity int, input model.ReleaseSerialsInput) int
 		RequestSerials          func(childComplexity int, input model.RequestSerialsInput) int
+		RevokePartnerInvitation func(childComplexity int, id string) int
 		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput) int
 	}
 
@@ -119,7 +121,9 @@ type ComplexityRoot struct {
 
 	PartnerInvitation struct {
 		Code      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
+		ID        func(childComplexity int) int
 	}
 
 	Pool struct {
@@ -166,17 +170,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Channels      func(childComplexity int) int
-		IntakeBatch   func(childComplexity int, idempotencyKey string) int
-		Partners      func(childComplexity int) int
-		PoolActivity  func(childComplexity int, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) int
-		PoolStats     func(childComplexity int, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) int
-		Product       func(childComplexity int, code string) int
-		Products      func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
-		Serial        func(childComplexity int, productCode string, value string) int
-		SerialRequest func(childComplexity int, id string) int
-		SsccPools     func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		Channels           func(childComplexity int) int
+		IntakeBatch        func(childComplexity int, idempotencyKey string) int
+		PartnerInvitations func(childComplexity int) int
+		Partners           func(childComplexity int) int
+		PoolActivity       func(childComplexity int, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) int
+		PoolStats          func(childComplexity int, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) int
+		Product            func(childComplexity int, code string) int
+		Products           func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
+		Serial             func(childComplexity int, productCode string, value string) int
+		SerialRequest      func(childComplexity int, id string) int
+		SsccPools          func(childComplexity int) int
+		Viewer             func(childComplexity int) int
 	}
 
 	RecordPackEventsResult struct {
@@ -265,6 +270,7 @@ type MutationResolver interface {
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
 	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
+	RevokePartnerInvitation(ctx context.Context, id string) (*pool.PartnerInvitation, error)
 	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
 	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
@@ -273,6 +279,10 @@ type MutationResolver interface {
 type PartnerResolver interface {
 	Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
 	Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error)
+}
+type PartnerInvitationResolver interface {
+	ID(ctx context.Context, obj *pool.PartnerInvitation) (string, error)
+	Code(ctx context.Context, obj *pool.PartnerInvitation) (*string, error)
 }
 type PoolStatsRowResolver interface {
 	Product(ctx context.Context, obj *pool.StatsRow) (*pool.Product, error)
@@ -299,6 +309,7 @@ type QueryResolver interface {
 	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
 	Partners(ctx context.Context) ([]*pool.Partner, error)
+	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
 	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
 	PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error)
@@ -588,6 +599,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestSerials(childComplexity, args["input"].(model.RequestSerialsInput)), true
+	case "Mutation.revokePartnerInvitation":
+		if e.ComplexityRoot.Mutation.RevokePartnerInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokePartnerInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokePartnerInvitation(childComplexity, args["id"].(string)), true
 	case "Mutation.updateProductLimits":
 		if e.ComplexityRoot.Mutation.UpdateProductLimits == nil {
 			break
@@ -669,12 +691,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnerInvitation.Code(childComplexity), true
+	case "PartnerInvitation.createdAt":
+		if e.ComplexityRoot.PartnerInvitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerInvitation.CreatedAt(childComplexity), true
 	case "PartnerInvitation.expiresAt":
 		if e.ComplexityRoot.PartnerInvitation.ExpiresAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartnerInvitation.ExpiresAt(childComplexity), true
+	case "PartnerInvitation.id":
+		if e.ComplexityRoot.PartnerInvitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerInvitation.ID(childComplexity), true
 
 	case "Pool.assigned":
 		if e.ComplexityRoot.Pool.Assigned == nil {
@@ -872,6 +906,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.IntakeBatch(childComplexity, args["idempotencyKey"].(string)), true
 
+	case "Query.partnerInvitations":
+		if e.ComplexityRoot.Query.PartnerInvitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PartnerInvitations(childComplexity), true
 	case "Query.partners":
 		if e.ComplexityRoot.Query.Partners == nil {
 			break
@@ -1319,6 +1359,8 @@ type Query {
   serialRequest("The request's id." id: ID!): SerialRequest
   "The caller's partnerships: CMOs it assigns serials to, or MAHs that assign to it."
   partners: [Partner!]!
+  "The caller's open partner invitations (neither used, revoked nor expired), newest first. Admin only."
+  partnerInvitations: [PartnerInvitation!]!
   "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
   ssccPools: [SsccPool!]!
   """
@@ -1455,6 +1497,8 @@ type Mutation {
   expired or used code is NOT_FOUND, alike. Admin only.
   """
   createPartnership("What to do." input: CreatePartnershipInput!): Partner!
+  "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
+  revokePartnerInvitation("The invitation." id: ID!): PartnerInvitation!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
   """
@@ -1770,8 +1814,12 @@ enum PartnerRole {
 
 "A CMO's invitation to an MAH to become partners."
 type PartnerInvitation {
-  "The one-time code to give the MAH's admin. It is shown only now: only its hash is stored."
-  code: String!
+  "Its id, to revoke it."
+  id: ID!
+  "The one-time code to give the MAH's admin: only in the answer of createPartnerInvitation, null afterwards (only its hash is stored)."
+  code: String
+  "When it was created."
+  createdAt: Time!
   "When the code stops working, if not used before."
   expiresAt: Time!
 }
@@ -2124,8 +2172,12 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 
 func (ec *executionContext) childFields_PartnerInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartnerInvitation_id(ctx, field)
 	case "code":
 		return ec.fieldContext_PartnerInvitation_code(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PartnerInvitation_createdAt(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_PartnerInvitation_expiresAt(ctx, field)
 	}
@@ -2593,6 +2645,20 @@ func (ec *executionContext) field_Mutation_requestSerials_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokePartnerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -3761,6 +3827,50 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_revokePartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokePartnerInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokePartnerInvitation(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.PartnerInvitation) graphql.Marshaler {
+			return ec.marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokePartnerInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerInvitation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokePartnerInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4176,6 +4286,29 @@ func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Partner", field, true, true, "PartnerRole")
 }
 
+func (ec *executionContext) _PartnerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerInvitation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartnerInvitation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerInvitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerInvitation", field, true, true, "ID")
+}
+
 func (ec *executionContext) _PartnerInvitation_code(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4185,18 +4318,41 @@ func (ec *executionContext) _PartnerInvitation_code(ctx context.Context, field g
 			return ec.fieldContext_PartnerInvitation_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return ec.Resolvers.PartnerInvitation().Code(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerInvitation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerInvitation", field, true, true, "String")
+}
+
+func (ec *executionContext) _PartnerInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerInvitation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PartnerInvitation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartnerInvitation", field, false, false, "String")
+func (ec *executionContext) fieldContext_PartnerInvitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerInvitation", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PartnerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
@@ -5261,6 +5417,38 @@ func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PartnerInvitations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.PartnerInvitation) graphql.Marshaler {
+			return ec.marshalNPartnerInvitation2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerInvitation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8576,6 +8764,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revokePartnerInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokePartnerInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "assignSerialsToPartner":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignSerialsToPartner(ctx, field)
@@ -8768,15 +8963,27 @@ func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PartnerInvitation")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnerInvitation_id(ctx, field, obj)
+				})
 		case "code":
-			out.Values[i] = ec._PartnerInvitation_code(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnerInvitation_code(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._PartnerInvitation_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expiresAt":
 			out.Values[i] = ec._PartnerInvitation_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9148,6 +9355,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partners(ctx, field)
+				})
+		case "partnerInvitations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnerInvitations(ctx, field)
 				})
 		case "ssccPools":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -10301,6 +10514,22 @@ func (ec *executionContext) marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋseria
 		return graphql.Null
 	}
 	return ec._Partner(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnerInvitation2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.PartnerInvitation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx context.Context, sel ast.SelectionSet, v *pool.PartnerInvitation) graphql.Marshaler {

@@ -89,14 +89,20 @@ func parseTenantID(s, field string) (int64, error) {
 func RequestID(id int64) string { return globalID("SerialRequest", id) }
 
 // ParseRequestID reads a serial request's opaque id.
-func ParseRequestID(s string) (int64, error) {
-	key, err := decode("SerialRequest", s, "id")
+func ParseRequestID(s string) (int64, error) { return parseID("SerialRequest", s) }
+
+// invitationID is a partner invitation's opaque id.
+func invitationID(id int64) string { return globalID("PartnerInvitation", id) }
+
+// parseID reads the opaque id of a kind, given as the argument "id".
+func parseID(kind, s string) (int64, error) {
+	key, err := decode(kind, s, "id")
 	if err != nil {
 		return 0, err
 	}
 	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil {
-		return 0, pool.Invalid("id", "id is not a valid serial request id")
+		return 0, pool.Invalid("id", "id is not a valid %s id", kind)
 	}
 	return id, nil
 }

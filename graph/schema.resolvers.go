@@ -100,6 +100,14 @@ func (r *mutationResolver) CreatePartnership(ctx context.Context, input model.Cr
 	return r.svc.CreatePartnership(ctx, input.InvitationCode)
 }
 
+func (r *mutationResolver) RevokePartnerInvitation(ctx context.Context, id string) (*pool.PartnerInvitation, error) {
+	n, err := parseID("PartnerInvitation", id)
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.RevokePartnerInvitation(ctx, n)
+}
+
 func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error) {
 	id, err := parseTenantID(input.Partner, "partner")
 	if err != nil {
@@ -141,6 +149,17 @@ func (r *partnerResolver) Role(ctx context.Context, obj *pool.Partner) (model.Pa
 		return model.PartnerRoleCmo, nil
 	}
 	return model.PartnerRoleMah, nil
+}
+
+func (r *partnerInvitationResolver) ID(ctx context.Context, obj *pool.PartnerInvitation) (string, error) {
+	return invitationID(obj.ID), nil
+}
+
+func (r *partnerInvitationResolver) Code(ctx context.Context, obj *pool.PartnerInvitation) (*string, error) {
+	if obj.Code == "" {
+		return nil, nil
+	}
+	return &obj.Code, nil
 }
 
 func (r *poolStatsRowResolver) Product(ctx context.Context, obj *pool.StatsRow) (*pool.Product, error) {
@@ -275,6 +294,10 @@ func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {
 	return r.svc.Partners(ctx)
 }
 
+func (r *queryResolver) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error) {
+	return r.svc.PartnerInvitations(ctx)
+}
+
 func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) {
 	return r.svc.SSCCPools(ctx)
 }
@@ -373,6 +396,10 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Partner() PartnerResolver { return &partnerResolver{r} }
 
+func (r *Resolver) PartnerInvitation() PartnerInvitationResolver {
+	return &partnerInvitationResolver{r}
+}
+
 func (r *Resolver) PoolStatsRow() PoolStatsRowResolver { return &poolStatsRowResolver{r} }
 
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
@@ -397,6 +424,7 @@ type (
 	intakeResultResolver      struct{ *Resolver }
 	mutationResolver          struct{ *Resolver }
 	partnerResolver           struct{ *Resolver }
+	partnerInvitationResolver struct{ *Resolver }
 	poolStatsRowResolver      struct{ *Resolver }
 	productResolver           struct{ *Resolver }
 	productConnectionResolver struct{ *Resolver }

@@ -58,3 +58,13 @@ func ActorFrom(ctx context.Context) (Actor, error) {
 	}
 	return a, nil
 }
+
+// ActorWithRole returns the caller when its role includes min: else
+// EUNAUTHENTICATED without a caller, EFORBIDDEN with too small a role.
+func ActorWithRole(ctx context.Context, min Role) (Actor, error) {
+	a, err := ActorFrom(ctx)
+	if err != nil {
+		return a, err
+	}
+	return a, a.Require(min)
+}

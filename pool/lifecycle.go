@@ -158,7 +158,9 @@ type Partner struct {
 // PartnerInvitation is a CMO's one-time code an MAH accepts to become its
 // partner; the code is shown once, only its hash is kept.
 type PartnerInvitation struct {
-	Code      string
+	ID        int64
+	Code      string // only when just created
+	CreatedAt time.Time
 	ExpiresAt time.Time
 }
 
@@ -196,6 +198,11 @@ type LifecycleService interface {
 	// CreatePartnerInvitation issues a code with which an MAH becomes the
 	// caller's partner, the caller being its CMO. Needs RoleAdmin.
 	CreatePartnerInvitation(ctx context.Context) (*PartnerInvitation, error)
+	// PartnerInvitations lists the caller's open invitations, newest first. Needs RoleAdmin.
+	PartnerInvitations(ctx context.Context) ([]*PartnerInvitation, error)
+	// RevokePartnerInvitation ends one of the caller's open invitations;
+	// ENOTFOUND for any other. Needs RoleAdmin.
+	RevokePartnerInvitation(ctx context.Context, id int64) (*PartnerInvitation, error)
 	// CreatePartnership makes the caller the MAH of the CMO that issued the
 	// invitation code, consuming it; ENOTFOUND alike for unknown, expired and
 	// used codes. Needs RoleAdmin.

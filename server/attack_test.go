@@ -528,9 +528,9 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 			(SELECT count(*) FROM pack_events), (SELECT count(*) FROM audit_log))`).Scan(&s)
 		return s
 	}
-	var inv struct{ CreatePartnerInvitation struct{ Code string } }
-	d.gql(t, other.admin, `mutation { createPartnerInvitation { code } }`, nil).ok(t, &inv)
-	invitation := inv.CreatePartnerInvitation.Code
+	var inv struct{ CreatePartnerInvitation struct{ ID, Code string } }
+	d.gql(t, other.admin, `mutation { createPartnerInvitation { id code } }`, nil).ok(t, &inv)
+	invitation, invitationID := inv.CreatePartnerInvitation.Code, inv.CreatePartnerInvitation.ID
 	before := snapshot()
 	inputs := map[string]any{
 		"createProduct":           map[string]any{"code": withCheckDigit("0409999666666"), "codeSchema": "GTIN", "name": "V", "source": "SNM"},
@@ -541,12 +541,13 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"releaseSerials":          map[string]any{"productCode": mah.ownCode, "serials": []string{mah.ownSerial}},
 		"createPartnerInvitation": nil,
 		"createPartnership":       map[string]any{"invitationCode": invitation},
+		"revokePartnerInvitation": invitationID,
 		"assignSerialsToPartner":  map[string]any{"productCode": amoxicillin, "partner": cmo.tenant, "count": 1},
 		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION"}},
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
 	}
-	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "createSsccPool", "updateProductLimits"}
+	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "createSsccPool", "updateProductLimits"}
 	for _, name := range mutations(t) {
 		in, ok := inputs[name]
 		if !ok {
@@ -602,6 +603,20 @@ func (a *attacks) partnerships(mah, cmo, other *tenantThings) {
 	absent := "spi_" + strings.Repeat("B", 43)
 	a.same("Other accepts the CMO's used invitation", probe, inv.CreatePartnerInvitation.Code, absent)
 	a.same("Other names the CMO's tenant id as a code", probe, cmo.tenant, missing.tenant)
+	// The CMO's open invitation: Other can neither list nor revoke it.
+	var open struct{ CreatePartnerInvitation struct{ ID string } }
+	d.gql(t, cmo.admin, `mutation { createPartnerInvitation { id } }`, nil).ok(t, &open)
+	a.same("Other revokes the CMO's invitation", func(x string) string {
+		return a.graphQL(other.admin, `mutation($x: ID!) { revokePartnerInvitation(id: $x) { id expiresAt } }`, x)
+	}, open.CreatePartnerInvitation.ID, base64.RawURLEncoding.EncodeToString([]byte("PartnerInvitation:999999999")))
+	var listed struct{ PartnerInvitations []struct{ ID string } }
+	d.gql(t, other.admin, `{ partnerInvitations { id } }`, nil).ok(t, &listed)
+	for _, inv := range listed.PartnerInvitations {
+		a.cases++
+		if inv.ID == open.CreatePartnerInvitation.ID {
+			a.leak("Other lists the CMO's invitation %s", inv.ID)
+		}
+	}
 	var partners struct {
 		Partners []struct{ Tenant struct{ Name string } }
 	}

@@ -19,8 +19,9 @@ var mutationDocs = map[string]string{
 	"createChannel":           `mutation($in: CreateChannelInput!) { createChannel(input: $in) { key channel { id source } } }`,
 	"requestSerials":          `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id count serials(first: 5) { edges { node { value } } } } }`,
 	"releaseSerials":          `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in) { released } }`,
-	"createPartnerInvitation": `mutation { createPartnerInvitation { code expiresAt } }`, // no input: $in is ignored
+	"createPartnerInvitation": `mutation { createPartnerInvitation { id code expiresAt } }`, // no input: $in is ignored
 	"createPartnership":       `mutation($in: CreatePartnershipInput!) { createPartnership(input: $in) { role tenant { id } } }`,
+	"revokePartnerInvitation": `mutation($in: ID!) { revokePartnerInvitation(id: $in) { id expiresAt } }`,
 	"assignSerialsToPartner":  `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
 	"recordPackEvents":        `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`,
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
@@ -65,6 +66,8 @@ func FuzzMutationVariables(f *testing.F) {
 		{"releaseSerials", `{"productCode":"` + amoxicillin + `","serials":["000000000001","\u0000"]}`},
 		{"createPartnerInvitation", `{}`},
 		{"createPartnership", `{"invitationCode":"spi_` + strings.Repeat("A", 43) + `"}`},
+		{"revokePartnerInvitation", `"UGFydG5lckludml0YXRpb246MQ"`},
+		{"revokePartnerInvitation", `"UGFydG5lckludml0YXRpb246MQ"`},
 		{"assignSerialsToPartner", `{"productCode":"` + amoxicillin + `","partner":"2","count":1}`},
 		{"recordPackEvents", `[{"productCode":"` + amoxicillin + `","serial":"NEW-1","event":"COMMISSION","at":"2026-01-01T00:00:00Z"}]`},
 		{"createSsccPool", `{"companyPrefix":"4012345","extensionDigit":3}`},

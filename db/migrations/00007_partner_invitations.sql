@@ -10,7 +10,8 @@ CREATE TABLE partner_invitations (
   created_at    timestamptz NOT NULL DEFAULT now(),
   expires_at    timestamptz NOT NULL,
   accepted_by   bigint REFERENCES tenants,
-  accepted_at   timestamptz
+  accepted_at   timestamptz,
+  revoked_at    timestamptz
 );
 CREATE INDEX partner_invitations_cmo ON partner_invitations (cmo_tenant_id);
 
@@ -18,11 +19,12 @@ ALTER TABLE partner_invitations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY partner_invitation_own ON partner_invitations
   USING (cmo_tenant_id = app_tenant()) WITH CHECK (cmo_tenant_id = app_tenant());
 GRANT SELECT, INSERT ON partner_invitations TO serialpool_app;
+GRANT UPDATE (revoked_at) ON partner_invitations TO serialpool_app;
 
 -- The one way across tenants for an MAH: with a valid code, consume it and
 -- partner with the CMO that issued it, noting it in the CMO's audit log. It runs
 -- as the owner (past RLS), so it answers only the CMO's id, or NULL alike for
--- unknown, expired, used and own codes.
+-- unknown, expired, used, revoked and own codes.
 -- +goose StatementBegin
 CREATE FUNCTION accept_partner_invitation(actor text, code_hash bytea) RETURNS bigint
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -30,7 +32,7 @@ DECLARE
   inv partner_invitations;
 BEGIN
   UPDATE partner_invitations SET accepted_by = app_tenant(), accepted_at = now()
-   WHERE hash = code_hash AND accepted_at IS NULL AND expires_at > now()
+   WHERE hash = code_hash AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
      AND app_tenant() IS NOT NULL AND cmo_tenant_id <> app_tenant()
   RETURNING * INTO inv;
   IF NOT FOUND THEN
