@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/db/localpg"
 	"github.com/serialpool/serialpool/gs1"
+	"github.com/serialpool/serialpool/internal/serverproc"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -24,7 +20,7 @@ import (
 type env struct {
 	dbURL  string
 	db     *db.DB
-	server *exec.Cmd
+	server *serverproc.Server
 	url    string
 	tenant int64
 	key    string // an admin key of the bench tenant
@@ -84,56 +80,30 @@ func start(ctx context.Context, cluster *localpg.Cluster, bin, name string, fres
 	}
 	e.actor = pool.WithActor(ctx, a)
 
-	port, err := freePort()
-	if err != nil {
+	// Throughput is measured, not the rate limiter.
+	if e.server, err = serverproc.Start(bin, e.dbURL, "SERIALPOOL_RATE_LIMIT=0"); err != nil {
 		return e, err
 	}
-	e.url = "http://127.0.0.1:" + strconv.Itoa(port)
-	e.server = exec.Command(bin, "serve", "--addr", "127.0.0.1:"+strconv.Itoa(port))
-	e.server.Env = append(os.Environ(), "DATABASE_URL="+e.dbURL, "SERIALPOOL_RATE_LIMIT=0") // measure throughput, not the limiter
-	e.server.Stderr = nil
-	if err := e.server.Start(); err != nil {
-		return e, fmt.Errorf("start %s (run make build first): %w", bin, err)
-	}
-	for i := 0; ; i++ {
-		res, err := http.Get(e.url + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if i == 100 {
-			return e, fmt.Errorf("server did not become ready")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	e.url = e.server.URL
 	return e, nil
 }
 
 func (e *env) stop() {
-	if e.server != nil && e.server.Process != nil {
-		e.server.Process.Kill()
-		e.server.Wait()
+	if e.server != nil {
+		e.server.Kill()
 	}
 	if e.db != nil {
 		e.db.Close()
 	}
 }
 
-// peakRSS is the server's peak resident memory in MB (VmHWM).
+// peakRSS is the server's peak resident memory in MB.
 func (e *env) peakRSS() float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", e.server.Process.Pid))
+	b, err := e.server.PeakRSS()
 	if err != nil {
 		return -1
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return -1
+	return float64(b) / (1 << 20)
 }
 
 // exec runs fn on a connection to the bench database as its owner, for set-up

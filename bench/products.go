@@ -116,11 +116,11 @@ func benchProducts(ctx context.Context, e *env, size string) ([]result, error) {
 	}
 	for i := range rounds {
 		if i%2 == 0 {
-			oursRuns = append(oursRuns, measure(ours, e.server.Process.Pid, &oursCPU))
+			oursRuns = append(oursRuns, measure(ours, e.server.Pid(), &oursCPU))
 			theirRuns = append(theirRuns, measure(theirs, pg.cmd.Process.Pid, &theirCPU))
 		} else {
 			theirRuns = append(theirRuns, measure(theirs, pg.cmd.Process.Pid, &theirCPU))
-			oursRuns = append(oursRuns, measure(ours, e.server.Process.Pid, &oursCPU))
+			oursRuns = append(oursRuns, measure(ours, e.server.Pid(), &oursCPU))
 		}
 		log.Printf("products page: round %d: serialpool %.0f req/s, PostGraphile %.0f req/s", i+1,
 			oursRuns[i].rate(), theirRuns[i].rate())

@@ -1,8 +1,12 @@
 package db_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/serialpool/serialpool/db/dbtest"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -66,23 +70,11 @@ func TestCountersEqualCountAfterMixedWorkload(t *testing.T) {
 // assertCountersExact checks every counter row against COUNT(*) over serials.
 func assertCountersExact(t *testing.T, w *world) {
 	t.Helper()
-	g := w.db.Gorm()
-	var mismatches []struct {
-		TenantID, ProductID int64
-		Status              string
-		Counter, Actual     int64
-	}
-	err := g.Raw(`
-		WITH actual AS (
-			SELECT tenant_id, product_id, status, source, coalesce(partner_tenant_id, 0) AS partner_id, count(*) AS n
-			FROM serials GROUP BY 1, 2, 3, 4, 5
-			UNION ALL
-			SELECT partner_tenant_id, product_id, partner_status, 'PARTNER'::serial_source, tenant_id, count(*) FROM serials
-			WHERE partner_tenant_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5)
-		SELECT coalesce(c.tenant_id, a.tenant_id) AS tenant_id, coalesce(c.product_id, a.product_id) AS product_id,
-		       coalesce(c.status, a.status) AS status, coalesce(c.n, 0) AS counter, coalesce(a.n, 0) AS actual
-		FROM pool_counters c FULL JOIN actual a USING (tenant_id, product_id, status, source, partner_id)
-		WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)`).Scan(&mismatches).Error
+	var mismatches []dbtest.CounterMismatch
+	err := w.db.OwnerPgx(context.Background(), func(tx pgx.Tx) (err error) {
+		mismatches, err = dbtest.CounterMismatches(context.Background(), tx)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

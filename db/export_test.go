@@ -48,3 +48,7 @@ var ReleaseQueries = map[string]string{"lock": lockReleased, "candidates": relea
 func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return d.pgxTenantTx(ctx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
 }
+
+// OwnerPgx runs fn in a transaction on pgx as the database owner, outside every
+// tenant, for invariant checks across tenants.
+func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error { return d.pgxRoleTx(ctx, fn) }

@@ -134,18 +134,24 @@ func (s *Server) Exited() (bool, error) {
 }
 
 // RSS is the process's resident memory in bytes (VmRSS).
-func (s *Server) RSS() (int64, error) {
+func (s *Server) RSS() (int64, error) { return s.memory("VmRSS") }
+
+// PeakRSS is the most resident memory the process has had, in bytes (VmHWM).
+func (s *Server) PeakRSS() (int64, error) { return s.memory("VmHWM") }
+
+// memory reads a size in kB from the process's /proc status.
+func (s *Server) memory(field string) (int64, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.Pid()) + "/status")
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == field+":" {
 			kb, err := strconv.ParseInt(f[1], 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, errors.New("serverproc: no VmRSS in /proc status")
+	return 0, fmt.Errorf("serverproc: no %s in /proc status", field)
 }
 
 // Log is the end of what the server wrote to stdout and stderr.
