@@ -61,6 +61,34 @@ func (d *DB) SerialRequestByID(ctx context.Context, id int64) (*pool.SerialReque
 	return &rows[0], nil
 }
 
+// SerialRequests implements pool.LifecycleService. A product code the caller
+// cannot see matches nothing, like a code that does not exist.
+func (d *DB) SerialRequests(ctx context.Context, f pool.RequestFilter) (*pool.RequestPage, error) {
+	var rows []*pool.SerialRequest
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+		q := tx.Table("serial_requests").Select("id, product_id, order_ref, partner_tenant_id AS partner_id, count, created_at").
+			Where("tenant_id = ?", a.TenantID)
+		if f.ProductCode != "" {
+			q = q.Where("product_id = (SELECT id FROM products WHERE code = ?)", f.ProductCode)
+		}
+		if f.OrderRef != "" {
+			q = q.Where("order_ref = ?", f.OrderRef)
+		}
+		if f.BeforeID > 0 {
+			q = q.Where("id < ?", f.BeforeID)
+		}
+		return q.Order("id DESC").Limit(f.Limit + 1).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, wrap("serial requests", err)
+	}
+	page := &pool.RequestPage{Requests: rows, HasNext: len(rows) > f.Limit}
+	if page.HasNext {
+		page.Requests = rows[:f.Limit]
+	}
+	return page, nil
+}
+
 // RequestSerialsPage implements pool.LifecycleService. A request names the
 // serials through the requester's column: the owner's request_id, or a CMO's
 // partner_request_id.

@@ -580,3 +580,65 @@ func TestRequestIdempotency(t *testing.T) {
 	}
 	assertCountersExact(t, w)
 }
+
+// TestSerialRequestsList pages through a tenant's requests newest first, by
+// product and order reference; each tenant sees only its own.
+func TestSerialRequestsList(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.product(t, w.mahAdmin, gtin(1), "Listed")
+	q := w.product(t, w.mahAdmin, gtin(2), "Other product")
+	w.addSerials(t, p, "L", 100)
+	w.addSerials(t, q, "Q", 10)
+	var want []int64 // newest first
+	for i := 1; i <= 5; i++ {
+		r, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: i, OrderRef: fmt.Sprintf("PO-%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append([]int64{r.ID}, want...)
+	}
+	assigned, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append([]int64{assigned.ID}, want...)
+	cmoReq, err := w.db.RequestSerials(w.cmoAdmin, pool.Request{ProductCode: p.Code, Count: 3, OrderRef: "CMO-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(ctx context.Context, f pool.RequestFilter) []int64 {
+		t.Helper()
+		var ids []int64
+		for {
+			page, err := w.db.SerialRequests(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Requests {
+				ids = append(ids, r.ID)
+			}
+			if !page.HasNext {
+				return ids
+			}
+			f.BeforeID = page.Requests[len(page.Requests)-1].ID
+		}
+	}
+	if got := list(w.mahAdmin, pool.RequestFilter{Limit: 2}); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("MAH requests in pages of 2: %v; want %v", got, want)
+	}
+	if got := list(w.mahAdmin, pool.RequestFilter{ProductCode: p.Code, OrderRef: "PO-3", Limit: 10}); len(got) != 1 || got[0] != want[3] {
+		t.Errorf("PO-3: %v; want [%d]", got, want[3])
+	}
+	for _, code := range []string{q.Code, gtin(9), "nonsense"} {
+		if got := list(w.mahAdmin, pool.RequestFilter{ProductCode: code, Limit: 10}); len(got) != 0 {
+			t.Errorf("requests of %s: %v; want none", code, got)
+		}
+	}
+	if got := list(w.cmoAdmin, pool.RequestFilter{Limit: 10}); len(got) != 1 || got[0] != cmoReq.ID {
+		t.Errorf("CMO requests: %v; want only its own %d", got, cmoReq.ID)
+	}
+	if got := list(w.otherAdmin, pool.RequestFilter{ProductCode: p.Code, Limit: 10}); len(got) != 0 {
+		t.Errorf("another tenant lists %v", got)
+	}
+}

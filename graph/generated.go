@@ -180,6 +180,7 @@ type ComplexityRoot struct {
 		Products           func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
 		Serial             func(childComplexity int, productCode string, value string) int
 		SerialRequest      func(childComplexity int, id string) int
+		SerialRequests     func(childComplexity int, filter *model.SerialRequestFilter, first *int, after *string) int
 		SsccPools          func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 	}
@@ -225,6 +226,16 @@ type ComplexityRoot struct {
 		Partner   func(childComplexity int) int
 		Product   func(childComplexity int) int
 		Serials   func(childComplexity int, first *int, after *string) int
+	}
+
+	SerialRequestConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SerialRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SsccPool struct {
@@ -308,6 +319,7 @@ type QueryResolver interface {
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
 	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
+	SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error)
 	Partners(ctx context.Context) ([]*pool.Partner, error)
 	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
@@ -984,6 +996,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SerialRequest(childComplexity, args["id"].(string)), true
+	case "Query.serialRequests":
+		if e.ComplexityRoot.Query.SerialRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serialRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SerialRequests(childComplexity, args["filter"].(*model.SerialRequestFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.ssccPools":
 		if e.ComplexityRoot.Query.SsccPools == nil {
 			break
@@ -1158,6 +1181,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialRequest.Serials(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
+	case "SerialRequestConnection.edges":
+		if e.ComplexityRoot.SerialRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequestConnection.Edges(childComplexity), true
+	case "SerialRequestConnection.pageInfo":
+		if e.ComplexityRoot.SerialRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequestConnection.PageInfo(childComplexity), true
+
+	case "SerialRequestEdge.cursor":
+		if e.ComplexityRoot.SerialRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequestEdge.Cursor(childComplexity), true
+	case "SerialRequestEdge.node":
+		if e.ComplexityRoot.SerialRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialRequestEdge.Node(childComplexity), true
+
 	case "SsccPool.code":
 		if e.ComplexityRoot.SsccPool.Code == nil {
 			break
@@ -1242,6 +1291,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReleaseSerialsInput", ec.unmarshalInputReleaseSerialsInput),
 			graphql.NewInputUnmarshaler("RequestSerialsInput", ec.unmarshalInputRequestSerialsInput),
 			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
+			graphql.NewInputUnmarshaler("SerialRequestFilter", ec.unmarshalInputSerialRequestFilter),
 			graphql.NewInputUnmarshaler("UpdateProductLimitsInput", ec.unmarshalInputUpdateProductLimitsInput),
 		)
 	}
@@ -1357,6 +1407,15 @@ type Query {
   serial("The product (or SSCC pool) code." productCode: String!, "The serial (or SSCC)." value: String!): Serial
   "One request of serials (an order, or an assignment to a partner); null when not visible."
   serialRequest("The request's id." id: ID!): SerialRequest
+  "The caller's requests for serials, newest first: its orders and, for an MAH, its assignments to partners."
+  serialRequests(
+    "Narrows the list; omitted means all the caller's requests."
+    filter: SerialRequestFilter
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String
+  ): SerialRequestConnection!
   "The caller's partnerships: CMOs it assigns serials to, or MAHs that assign to it."
   partners: [Partner!]!
   "The caller's open partner invitations (neither used, revoked nor expired), newest first. Admin only."
@@ -1627,6 +1686,30 @@ type SerialConnection {
   edges: [SerialEdge!]!
   "Paging information."
   pageInfo: PageInfo!
+}
+
+"Which serial requests to list."
+input SerialRequestFilter {
+  "Only requests of this product (or SSCC pool) code."
+  productCode: String
+  "Only requests with exactly this order reference."
+  orderRef: String
+}
+
+"A page of serial requests."
+type SerialRequestConnection {
+  "The requests on this page."
+  edges: [SerialRequestEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+}
+
+"A serial request and its cursor."
+type SerialRequestEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the requests following this one."
+  cursor: String!
+  "The request."
+  node: SerialRequest!
 }
 
 "A serial and its cursor."
@@ -2356,6 +2439,26 @@ func (ec *executionContext) childFields_SerialRequest(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SerialRequest", field.Name)
 }
 
+func (ec *executionContext) childFields_SerialRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SerialRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SerialRequestConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SerialRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SerialRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SerialRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialRequestEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SsccPool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -2849,6 +2952,36 @@ func (ec *executionContext) field_Query_serialRequest_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_serialRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SerialRequestFilter, error) {
+			return ec.unmarshalOSerialRequestFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5390,6 +5523,50 @@ func (ec *executionContext) fieldContext_Query_serialRequest(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serialRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serialRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SerialRequests(ctx, fc.Args["filter"].(*model.SerialRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialRequestConnection) graphql.Marshaler {
+			return ec.marshalNSerialRequestConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serialRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serialRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6305,6 +6482,125 @@ func (ec *executionContext) fieldContext_SerialRequest_serials(ctx context.Conte
 	if fc.Args, err = ec.field_SerialRequest_serials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SerialRequestEdge) graphql.Marshaler {
+			return ec.marshalNSerialRequestEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialRequestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SerialRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+			return ec.marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequest(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -8374,6 +8670,55 @@ func UnmarshalSerialInput(ctx context.Context, raw any) (model.SerialInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSerialRequestFilter(ctx context.Context, obj any) (model.SerialRequestFilter, error) {
+	var it model.SerialRequestFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "orderRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "orderRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderRef = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSerialRequestFilter unmarshals raw into the SerialRequestFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSerialRequestFilter(ctx context.Context, raw any) (model.SerialRequestFilter, error) {
+	var out model.SerialRequestFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SerialRequestFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateProductLimitsInput(ctx context.Context, obj any) (model.UpdateProductLimitsInput, error) {
 	var it model.UpdateProductLimitsInput
 	if obj == nil {
@@ -9350,6 +9695,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serialRequest(ctx, field)
 				})
+		case "serialRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serialRequests(ctx, field)
+				})
 		case "partners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -9695,6 +10046,82 @@ func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SerialRequest_serials(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serialRequestConnectionImplementors = []string{"SerialRequestConnection"}
+
+func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SerialRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialRequestConnection")
+		case "edges":
+			out.Values[i] = ec._SerialRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SerialRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serialRequestEdgeImplementors = []string{"SerialRequestEdge"}
+
+func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SerialRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialRequestEdge")
+		case "cursor":
+			out.Values[i] = ec._SerialRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SerialRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10833,6 +11260,38 @@ func (ec *executionContext) marshalNSerialRequest2ᚖgithubᚗcomᚋserialpool�
 	return ec._SerialRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSerialRequestConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.SerialRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SerialRequestConnection!")
+		return graphql.Null
+	}
+	return ec._SerialRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSerialRequestEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SerialRequestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSerialRequestEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSerialRequestEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdge(ctx context.Context, sel ast.SelectionSet, v *model.SerialRequestEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SerialRequestEdge!")
+		return graphql.Null
+	}
+	return ec._SerialRequestEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, v any) (pool.Source, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource[tmp]
@@ -11480,6 +11939,14 @@ func (ec *executionContext) marshalOSerialRequest2ᚖgithubᚗcomᚋserialpool�
 		return graphql.Null
 	}
 	return ec._SerialRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSerialRequestFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestFilter(ctx context.Context, v any) (*model.SerialRequestFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSerialRequestFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx context.Context, v any) (*pool.Source, error) {

@@ -85,6 +85,26 @@ func parseTenantID(s, field string) (int64, error) {
 	return id, nil
 }
 
+// requestCursor pages serial requests by id, newest first.
+func requestCursor(r *pool.SerialRequest) string {
+	return encode("SerialRequestCursor", strconv.FormatInt(r.ID, 10))
+}
+
+func decodeRequestCursor(after *string) (int64, error) {
+	if after == nil {
+		return 0, nil
+	}
+	key, err := decode("SerialRequestCursor", *after, "after")
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, pool.Invalid("after", "after is not a valid cursor")
+	}
+	return id, nil
+}
+
 // RequestID is a serial request's opaque id.
 func RequestID(id int64) string { return globalID("SerialRequest", id) }
 

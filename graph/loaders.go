@@ -67,14 +67,20 @@ func poolOf(ctx context.Context, p *pool.Product) (*model.Pool, error) {
 
 // serialConnection turns a page of serials into a Relay connection.
 func serialConnection(page *pool.SerialPage) *model.SerialConnection {
-	conn := &model.SerialConnection{Edges: []*model.SerialEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
-	for _, s := range page.Serials {
-		conn.Edges = append(conn.Edges, &model.SerialEdge{Cursor: serialCursor(s), Node: s})
+	e, info := edges(page.Serials, page.HasNext, serialCursor,
+		func(c string, s *pool.Serial) *model.SerialEdge { return &model.SerialEdge{Cursor: c, Node: s} })
+	return &model.SerialConnection{Edges: e, PageInfo: info}
+}
+
+// edges turns a page of nodes into a connection's edges and its page info.
+func edges[N, E any](nodes []*N, hasNext bool, cursor func(*N) string, edge func(cursor string, node *N) E) ([]E, *model.PageInfo) {
+	out := make([]E, len(nodes))
+	info := &model.PageInfo{HasNextPage: hasNext}
+	for i, n := range nodes {
+		c := cursor(n)
+		out[i], info.EndCursor = edge(c, n), &c
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
-	return conn
+	return out, info
 }
 
 // loadOptional loads the value of an optional id through a loader; nil stays nil.

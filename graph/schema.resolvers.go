@@ -230,14 +230,9 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	if err := prime(ctx, r.svc, page.Products, "edges", "node"); err != nil {
 		return nil, err
 	}
-	conn := &model.ProductConnection{Edges: []*model.ProductEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, Search: f.Search}
-	for _, p := range page.Products {
-		conn.Edges = append(conn.Edges, &model.ProductEdge{Cursor: productCursor(p), Node: p})
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
-	return conn, nil
+	e, info := edges(page.Products, page.HasNext, productCursor,
+		func(c string, p *pool.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: p} })
+	return &model.ProductConnection{Edges: e, PageInfo: info, Search: f.Search}, nil
 }
 
 func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product, error) {
@@ -288,6 +283,32 @@ func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.Ser
 		return nil, nil
 	}
 	return req, err
+}
+
+func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error) {
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	f := pool.RequestFilter{Limit: limit}
+	if f.BeforeID, err = decodeRequestCursor(after); err != nil {
+		return nil, err
+	}
+	if filter != nil && filter.ProductCode != nil {
+		f.ProductCode = strings.TrimSpace(*filter.ProductCode)
+	}
+	if filter != nil && filter.OrderRef != nil {
+		f.OrderRef = *filter.OrderRef
+	}
+	page, err := r.svc.SerialRequests(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	e, info := edges(page.Requests, page.HasNext, requestCursor,
+		func(c string, q *pool.SerialRequest) *model.SerialRequestEdge {
+			return &model.SerialRequestEdge{Cursor: c, Node: q}
+		})
+	return &model.SerialRequestConnection{Edges: e, PageInfo: info}, nil
 }
 
 func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {

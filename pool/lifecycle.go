@@ -120,6 +120,20 @@ type SerialRequest struct {
 	Replayed  bool // an earlier request under the same idempotency key, returned again
 }
 
+// RequestFilter selects a page of the caller's requests, newest first.
+type RequestFilter struct {
+	ProductCode string // optional
+	OrderRef    string // optional, exact
+	BeforeID    int64  // paging: requests older than this one; 0 starts at the newest
+	Limit       int
+}
+
+// RequestPage is a page of requests, newest first.
+type RequestPage struct {
+	Requests []*SerialRequest
+	HasNext  bool
+}
+
 // Request asks for Available serials of a product for an order.
 type Request struct {
 	ProductCode string
@@ -185,6 +199,8 @@ type LifecycleService interface {
 	// ReleaseSerials makes Assigned serials Available again, all or nothing. Needs
 	// RoleOperator. Returns EINVALID with a BatchError naming each refused serial.
 	ReleaseSerials(ctx context.Context, productCode string, values []string) (int, error)
+	// SerialRequests pages through the caller's requests, newest first.
+	SerialRequests(ctx context.Context, f RequestFilter) (*RequestPage, error)
 	// SerialRequestByID returns ENOTFOUND unless the caller made the request.
 	SerialRequestByID(ctx context.Context, id int64) (*SerialRequest, error)
 	// RequestSerialsPage pages through the serials of a request in hand-out order.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -219,6 +220,7 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		for what, probe := range map[string]func(string) string{
 			"product":             gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
 			"products search":     gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
+			"serialRequests":      gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
 			"poolStats":           gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
 			"generateSerials":     gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
 			"receiveSerials":      gqlWith(op, `mutation($x: String!) { receiveSerials(input: {productCode: $x, source: EXTERNAL, serials: [{value: "ATTACK-1"}]}) { accepted } }`),
@@ -400,6 +402,32 @@ func (a *attacks) forgedCursors(at *tenantThings) {
 			}
 		}
 	}
+	// Requests after a forged cursor are still only the attacker's own.
+	tenantID, _ := graph.ParseTenantID(at.tenant)
+	for _, c := range []string{"SerialRequestCursor:999999999", "SerialRequestCursor:0", "SerialCursor:5", "SerialRequestCursor:1 OR 1=1"} {
+		a.cases++
+		var data struct {
+			SerialRequests struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		r := a.d.gql(a.t, at.admin, `query($c: String) { serialRequests(first: 1000, after: $c) { edges { node { id } } } }`, map[string]any{"c": cursor(c)})
+		if len(r.Errors) > 0 {
+			if r.code() != "BAD_USER_INPUT" {
+				a.leak("%s serialRequests after %q: %+v", at.name, c, r.Errors)
+			}
+			continue
+		}
+		r.ok(a.t, &data)
+		for _, e := range data.SerialRequests.Edges {
+			id, _ := graph.ParseRequestID(e.Node.ID)
+			var owner int64
+			a.d.sql(a.t, `SELECT tenant_id FROM serial_requests WHERE id = $1`, id).Scan(&owner)
+			if owner != tenantID {
+				a.leak("%s serialRequests after %q lists request %d of tenant %d", at.name, c, id, owner)
+			}
+		}
+	}
 	for _, code := range []string{at.ownCode, amoxicillin} {
 		for _, c := range []string{"SerialCursor:0", "SerialCursor:-1", fmt.Sprintf("SerialCursor:%d", maxID/2)} {
 			a.cases++
@@ -462,11 +490,27 @@ func (a *attacks) listings(at *tenantThings) {
 			Product *struct{ Code string }
 			Partner *struct{ Name string }
 		}
-		PoolActivity []struct{ Product *struct{ Code string } }
+		PoolActivity   []struct{ Product *struct{ Code string } }
+		SerialRequests struct {
+			Edges []struct {
+				Node struct {
+					ID      string
+					Product struct{ Code string }
+					Partner *struct{ Name string }
+				}
+			}
+		}
+	}
+	var requests []string
+	a.d.sql(a.t, `SELECT coalesce(array_agg(id::text), '{}') FROM serial_requests WHERE tenant_id = $1`, tenantID).Scan(&requests)
+	for i, id := range requests {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		requests[i] = graph.RequestID(n)
 	}
 	// Activity over the years around now, where the setup's activity lies.
 	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
 		channels { name } partners { tenant { name } } ssccPools { code }
+		serialRequests(first: 1000) { edges { node { id product { code } partner { name } } } }
 		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
 		poolActivity(from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z", interval: WEEK, groupBy: [PRODUCT]) { product { code } } }`, nil).ok(a.t, &data)
 	check := func(what, value string, allowed []string) {
@@ -500,6 +544,13 @@ func (a *attacks) listings(at *tenantThings) {
 	for _, r := range data.PoolActivity {
 		if r.Product != nil {
 			check("poolActivity product", r.Product.Code, codes)
+		}
+	}
+	for _, e := range data.SerialRequests.Edges {
+		check("request", e.Node.ID, requests)
+		check("request product", e.Node.Product.Code, codes)
+		if e.Node.Partner != nil {
+			check("request partner", e.Node.Partner.Name, names)
 		}
 	}
 	// Exports: what the attacker assigned to each tenant, which is nothing unless it is their MAH.

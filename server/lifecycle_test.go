@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -263,6 +264,47 @@ func TestLifecycleOverREST(t *testing.T) {
 	if r := d.gql(t, d.keys.MAHOperator, `mutation { requestSerials(input: {productCode: "`+amoxicillin+`", count: 6, orderRef: "PO-RETRY", idempotencyKey: "retry-1"}) { id } }`, nil); r.code() != "CONFLICT" {
 		t.Errorf("the key with another count: %+v; want CONFLICT", r.Errors)
 	}
+	// The request is listed once under its order reference; pages follow their cursors.
+	type requestPage struct {
+		SerialRequests struct {
+			Edges []struct {
+				Node struct {
+					ID      string
+					Count   int
+					Product struct{ Code string }
+				}
+			}
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+		}
+	}
+	var byRef requestPage
+	d.gql(t, d.keys.MAHViewer, `{ serialRequests(filter: {orderRef: "PO-RETRY"}) { edges { node { id count product { code } } } pageInfo { hasNextPage endCursor } } }`, nil).ok(t, &byRef)
+	if e := byRef.SerialRequests.Edges; len(e) != 1 || e[0].Node.ID != viaGraphQL.RequestSerials.ID || e[0].Node.Count != 5 || e[0].Node.Product.Code != amoxicillin {
+		t.Errorf("requests of PO-RETRY: %+v", byRef)
+	}
+	var seen []string
+	var cursor *string
+	for {
+		var page requestPage
+		d.gql(t, d.keys.MAHViewer, `query($a: String) { serialRequests(first: 2, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"a": cursor}).ok(t, &page)
+		for _, e := range page.SerialRequests.Edges {
+			seen = append(seen, e.Node.ID)
+		}
+		if !page.SerialRequests.PageInfo.HasNextPage {
+			break
+		}
+		cursor = page.SerialRequests.PageInfo.EndCursor
+	}
+	var total int
+	d.sql(t, `SELECT count(*) FROM serial_requests WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'Demo Pharma')`).Scan(&total)
+	if len(seen) != total || len(slices.Compact(slices.Clone(seen))) != total || seen[0] != viaGraphQL.RequestSerials.ID {
+		t.Errorf("paged through %d requests (newest %s); want all %d, newest first, each once", len(seen), seen[0], total)
+	}
+
 
 	// The partner export lists what was assigned to the CMO: 8,000 + 5,000 + 3,000 in the demo.
 	var partners struct {

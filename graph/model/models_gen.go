@@ -234,6 +234,30 @@ type SerialInput struct {
 	Extra ExtraParameters `json:"extra,omitempty"`
 }
 
+// A page of serial requests.
+type SerialRequestConnection struct {
+	// The requests on this page.
+	Edges []*SerialRequestEdge `json:"edges"`
+	// Paging information.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A serial request and its cursor.
+type SerialRequestEdge struct {
+	// Pass as `after` to get the requests following this one.
+	Cursor string `json:"cursor"`
+	// The request.
+	Node *pool.SerialRequest `json:"node"`
+}
+
+// Which serial requests to list.
+type SerialRequestFilter struct {
+	// Only requests of this product (or SSCC pool) code.
+	ProductCode *string `json:"productCode,omitempty"`
+	// Only requests with exactly this order reference.
+	OrderRef *string `json:"orderRef,omitempty"`
+}
+
 // A product's limits; omitted fields stay as they are.
 type UpdateProductLimitsInput struct {
 	// The product.
