@@ -51,4 +51,6 @@ func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 
 // OwnerPgx runs fn in a transaction on pgx as the database owner, outside every
 // tenant, for invariant checks across tenants.
-func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error { return d.pgxRoleTx(ctx, fn) }
+func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return d.pgxRoleTx(ctx, fn)
+}

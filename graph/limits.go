@@ -38,7 +38,9 @@ func costs(c *ComplexityRoot) {
 	c.Product.Serials = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.SsccPool.Ssccs = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.SerialRequest.Serials = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first) }
-	c.Query.SerialRequests = func(child int, _ *model.SerialRequestFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.Query.SerialRequests = func(child int, _ *model.SerialRequestFilter, first *int, _ *string) int {
+		return 1 + child*pageCost(first)
+	}
 	// Lists without paging are priced at their realistic sizes.
 	c.Serial.History = func(child int) int { return 1 + child*10 }
 	c.Query.PoolStats = func(child int, _ []pool.StatsDimension, _ *model.PoolStatsFilter) int { return 1 + child*100 }

@@ -305,7 +305,6 @@ func TestLifecycleOverREST(t *testing.T) {
 		t.Errorf("paged through %d requests (newest %s); want all %d, newest first, each once", len(seen), seen[0], total)
 	}
 
-
 	// The partner export lists what was assigned to the CMO: 8,000 + 5,000 + 3,000 in the demo.
 	var partners struct {
 		Partners []struct{ Tenant struct{ ID string } }
