@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -220,6 +221,27 @@ func TestConstantStatementsPerPage(t *testing.T) {
 		t.Errorf("statements for 2 products: %d, for 12: %d; want equal", small, large)
 	}
 	t.Logf("a products page costs %d statements", large)
+
+	// Requests with their products and partners.
+	for i := range 3 {
+		d.gql(t, d.keys.MAHOperator, `mutation($r: String!) { requestSerials(input: {productCode: "`+amoxicillin+`", count: 1, orderRef: $r}) { id } }`,
+			map[string]any{"r": "PO-" + strconv.Itoa(i)}).ok(t, &struct{}{})
+	}
+	requests := func(first int) uint64 {
+		before := d.db.Statements()
+		var data struct {
+			SerialRequests struct{ Edges []struct{} }
+		}
+		d.gql(t, d.keys.MAHViewer, `query($n: Int) { serialRequests(first: $n) { edges { node { id product { code name pool { available } } partner { name } } } } }`,
+			map[string]any{"n": first}).ok(t, &data)
+		if len(data.SerialRequests.Edges) != first {
+			t.Fatalf("asked for %d requests, got %d", first, len(data.SerialRequests.Edges))
+		}
+		return d.db.Statements() - before
+	}
+	if one, three := requests(1), requests(3); one != three || one == 0 {
+		t.Errorf("statements for 1 request: %d, for 3: %d; want equal", one, three)
+	}
 }
 
 // TestCMOSeesOnlyWhatWasAssigned checks the partnership view over HTTP.
