@@ -36,16 +36,15 @@ func decodeProductCursor(after *string) (string, error) {
 	return decode("ProductCursor", *after, "after")
 }
 
-// serialCursor pages serials by id.
-func serialCursor(s *pool.Serial) string {
-	return encode("SerialCursor", strconv.FormatInt(s.ID, 10))
-}
+// idCursor pages a list by id: serials oldest first, requests and audit
+// entries newest first.
+func idCursor(kind string, id int64) string { return encode(kind, strconv.FormatInt(id, 10)) }
 
-func decodeSerialCursor(after *string) (int64, error) {
+func decodeIDCursor(kind string, after *string) (int64, error) {
 	if after == nil {
 		return 0, nil
 	}
-	key, err := decode("SerialCursor", *after, "after")
+	key, err := decode(kind, *after, "after")
 	if err != nil {
 		return 0, err
 	}
@@ -56,12 +55,16 @@ func decodeSerialCursor(after *string) (int64, error) {
 	return id, nil
 }
 
+func serialCursor(s *pool.Serial) string         { return idCursor("SerialCursor", s.ID) }
+func requestCursor(r *pool.SerialRequest) string { return idCursor("SerialRequestCursor", r.ID) }
+func auditCursor(e *pool.AuditEntry) string      { return idCursor("AuditCursor", e.ID) }
+
 // serialPageArgs validates the paging arguments of a serial connection.
 func serialPageArgs(first *int, after *string) (limit int, afterID int64, err error) {
 	if limit, err = pool.PageSize(first); err != nil {
 		return 0, 0, err
 	}
-	afterID, err = decodeSerialCursor(after)
+	afterID, err = decodeIDCursor("SerialCursor", after)
 	return limit, afterID, err
 }
 
@@ -85,31 +88,14 @@ func parseTenantID(s, field string) (int64, error) {
 	return id, nil
 }
 
-// requestCursor pages serial requests by id, newest first.
-func requestCursor(r *pool.SerialRequest) string {
-	return encode("SerialRequestCursor", strconv.FormatInt(r.ID, 10))
-}
-
-func decodeRequestCursor(after *string) (int64, error) {
-	if after == nil {
-		return 0, nil
-	}
-	key, err := decode("SerialRequestCursor", *after, "after")
-	if err != nil {
-		return 0, err
-	}
-	id, err := strconv.ParseInt(key, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, pool.Invalid("after", "after is not a valid cursor")
-	}
-	return id, nil
-}
-
 // RequestID is a serial request's opaque id.
 func RequestID(id int64) string { return globalID("SerialRequest", id) }
 
 // ParseRequestID reads a serial request's opaque id.
 func ParseRequestID(s string) (int64, error) { return parseID("SerialRequest", s) }
+
+// auditID is an audit entry's opaque id.
+func auditID(id int64) string { return globalID("AuditEntry", id) }
 
 // invitationID is a partner invitation's opaque id.
 func invitationID(id int64) string { return globalID("PartnerInvitation", id) }

@@ -38,6 +38,7 @@ func costs(c *ComplexityRoot) {
 	c.Product.Serials = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.SsccPool.Ssccs = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.SerialRequest.Serials = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.Query.AuditLog = func(child int, _ *model.AuditFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.Query.SerialRequests = func(child int, _ *model.SerialRequestFilter, first *int, _ *string) int {
 		return 1 + child*pageCost(first)
 	}

@@ -15,6 +15,7 @@ type Services interface {
 	pool.LifecycleService
 	pool.ExportService
 	pool.StatsService
+	pool.AuditService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -14,6 +14,18 @@ func (r *activityRowResolver) Product(ctx context.Context, obj *pool.ActivityRow
 	return loadOptional(ctx, loadersFrom(ctx).products, obj.ProductID)
 }
 
+func (r *auditEntryResolver) ID(ctx context.Context, obj *pool.AuditEntry) (string, error) {
+	return auditID(obj.ID), nil
+}
+
+func (r *auditEntryResolver) Product(ctx context.Context, obj *pool.AuditEntry) (*pool.Product, error) {
+	return loadOptional(ctx, loadersFrom(ctx).products, obj.ProductID)
+}
+
+func (r *auditEntryResolver) Detail(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditDetail, error) {
+	return auditDetail(obj.Detail), nil
+}
+
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
 	return globalID("Channel", obj.ID), nil
 }
@@ -77,11 +89,8 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 }
 
 func (r *mutationResolver) RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error) {
-	in := pool.Request{ProductCode: strings.TrimSpace(input.ProductCode), Count: input.Count, OrderRef: input.OrderRef}
-	if input.IdempotencyKey != nil {
-		in.IdempotencyKey = *input.IdempotencyKey
-	}
-	return r.svc.RequestSerials(ctx, in)
+	return r.svc.RequestSerials(ctx, pool.Request{ProductCode: strings.TrimSpace(input.ProductCode), Count: input.Count,
+		OrderRef: input.OrderRef, IdempotencyKey: deref(input.IdempotencyKey)})
 }
 
 func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error) {
@@ -291,14 +300,11 @@ func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.Serial
 		return nil, err
 	}
 	f := pool.RequestFilter{Limit: limit}
-	if f.BeforeID, err = decodeRequestCursor(after); err != nil {
+	if f.BeforeID, err = decodeIDCursor("SerialRequestCursor", after); err != nil {
 		return nil, err
 	}
-	if filter != nil && filter.ProductCode != nil {
-		f.ProductCode = strings.TrimSpace(*filter.ProductCode)
-	}
-	if filter != nil && filter.OrderRef != nil {
-		f.OrderRef = *filter.OrderRef
+	if filter != nil {
+		f.ProductCode, f.OrderRef = strings.TrimSpace(deref(filter.ProductCode)), deref(filter.OrderRef)
 	}
 	page, err := r.svc.SerialRequests(ctx, f)
 	if err != nil {
@@ -313,6 +319,30 @@ func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.Serial
 
 func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {
 	return r.svc.Partners(ctx)
+}
+
+func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	f := pool.AuditFilter{Limit: limit}
+	if f.BeforeID, err = decodeIDCursor("AuditCursor", after); err != nil {
+		return nil, err
+	}
+	if filter != nil {
+		f.Action, f.ProductCode = deref(filter.Action), strings.TrimSpace(deref(filter.ProductCode))
+		f.From, f.To = deref(filter.From), deref(filter.To)
+	}
+	page, err := r.svc.AuditLog(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	e, info := edges(page.Entries, page.HasNext, auditCursor,
+		func(c string, a *pool.AuditEntry) *model.AuditEntryEdge {
+			return &model.AuditEntryEdge{Cursor: c, Node: a}
+		})
+	return &model.AuditEntryConnection{Edges: e, PageInfo: info}, nil
 }
 
 func (r *queryResolver) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error) {
@@ -409,6 +439,8 @@ func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, erro
 
 func (r *Resolver) ActivityRow() ActivityRowResolver { return &activityRowResolver{r} }
 
+func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
+
 func (r *Resolver) Channel() ChannelResolver { return &channelResolver{r} }
 
 func (r *Resolver) IntakeResult() IntakeResultResolver { return &intakeResultResolver{r} }
@@ -441,6 +473,7 @@ func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
 	activityRowResolver       struct{ *Resolver }
+	auditEntryResolver        struct{ *Resolver }
 	channelResolver           struct{ *Resolver }
 	intakeResultResolver      struct{ *Resolver }
 	mutationResolver          struct{ *Resolver }

@@ -220,6 +220,7 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		for what, probe := range map[string]func(string) string{
 			"product":             gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
 			"products search":     gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
+			"auditLog":            gqlWith(key, `query($x: String!) { auditLog(filter: {productCode: $x}) { edges { node { id action } } } }`),
 			"serialRequests":      gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
 			"poolStats":           gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
 			"generateSerials":     gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
@@ -402,29 +403,33 @@ func (a *attacks) forgedCursors(at *tenantThings) {
 			}
 		}
 	}
-	// Requests after a forged cursor are still only the attacker's own.
+	// Requests and audit entries after a forged cursor are still only the attacker's own.
 	tenantID, _ := graph.ParseTenantID(at.tenant)
-	for _, c := range []string{"SerialRequestCursor:999999999", "SerialRequestCursor:0", "SerialCursor:5", "SerialRequestCursor:1 OR 1=1"} {
-		a.cases++
-		var data struct {
-			SerialRequests struct {
+	for _, l := range []struct{ field, cursor, table, kind string }{
+		{"serialRequests", "SerialRequestCursor", "serial_requests", "SerialRequest"},
+		{"auditLog", "AuditCursor", "audit_log", "AuditEntry"},
+	} {
+		for _, c := range []string{l.cursor + ":999999999", l.cursor + ":0", "SerialCursor:5", l.cursor + ":1 OR 1=1"} {
+			a.cases++
+			var data map[string]struct {
 				Edges []struct{ Node struct{ ID string } }
 			}
-		}
-		r := a.d.gql(a.t, at.admin, `query($c: String) { serialRequests(first: 1000, after: $c) { edges { node { id } } } }`, map[string]any{"c": cursor(c)})
-		if len(r.Errors) > 0 {
-			if r.code() != "BAD_USER_INPUT" {
-				a.leak("%s serialRequests after %q: %+v", at.name, c, r.Errors)
+			r := a.d.gql(a.t, at.admin, `query($c: String) { `+l.field+`(first: 1000, after: $c) { edges { node { id } } } }`, map[string]any{"c": cursor(c)})
+			if len(r.Errors) > 0 {
+				if r.code() != "BAD_USER_INPUT" {
+					a.leak("%s %s after %q: %+v", at.name, l.field, c, r.Errors)
+				}
+				continue
 			}
-			continue
-		}
-		r.ok(a.t, &data)
-		for _, e := range data.SerialRequests.Edges {
-			id, _ := graph.ParseRequestID(e.Node.ID)
-			var owner int64
-			a.d.sql(a.t, `SELECT tenant_id FROM serial_requests WHERE id = $1`, id).Scan(&owner)
-			if owner != tenantID {
-				a.leak("%s serialRequests after %q lists request %d of tenant %d", at.name, c, id, owner)
+			r.ok(a.t, &data)
+			for _, e := range data[l.field].Edges {
+				raw, _ := base64.RawURLEncoding.DecodeString(e.Node.ID)
+				id, _ := strings.CutPrefix(string(raw), l.kind+":")
+				var owner int64
+				a.d.sql(a.t, `SELECT tenant_id FROM `+l.table+` WHERE id = $1`, id).Scan(&owner)
+				if owner != tenantID {
+					a.leak("%s %s after %q lists %s %s of tenant %d", at.name, l.field, c, l.kind, id, owner)
+				}
 			}
 		}
 	}
@@ -500,6 +505,11 @@ func (a *attacks) listings(at *tenantThings) {
 				}
 			}
 		}
+		AuditLog struct {
+			Edges []struct {
+				Node struct{ Product *struct{ Code string } }
+			}
+		}
 	}
 	var requests []string
 	a.d.sql(a.t, `SELECT coalesce(array_agg(id::text), '{}') FROM serial_requests WHERE tenant_id = $1`, tenantID).Scan(&requests)
@@ -511,6 +521,7 @@ func (a *attacks) listings(at *tenantThings) {
 	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
 		channels { name } partners { tenant { name } } ssccPools { code }
 		serialRequests(first: 1000) { edges { node { id product { code } partner { name } } } }
+		auditLog(first: 1000) { edges { node { product { code } } } }
 		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
 		poolActivity(from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z", interval: WEEK, groupBy: [PRODUCT]) { product { code } } }`, nil).ok(a.t, &data)
 	check := func(what, value string, allowed []string) {
@@ -544,6 +555,11 @@ func (a *attacks) listings(at *tenantThings) {
 	for _, r := range data.PoolActivity {
 		if r.Product != nil {
 			check("poolActivity product", r.Product.Code, codes)
+		}
+	}
+	for _, e := range data.AuditLog.Edges {
+		if e.Node.Product != nil {
+			check("audited product", e.Node.Product.Code, codes)
 		}
 	}
 	for _, e := range data.SerialRequests.Edges {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -298,6 +299,25 @@ func TestLifecycleOverREST(t *testing.T) {
 			break
 		}
 		cursor = page.SerialRequests.PageInfo.EndCursor
+	}
+	// The audit trail shows the request once, with its particulars; a viewer may read it.
+	var trail struct {
+		AuditLog struct {
+			Edges []struct {
+				Node struct {
+					Actor, Action string
+					Count         int
+					Product       struct{ Code string }
+					Detail        []struct{ Key, Value string }
+				}
+			}
+		}
+	}
+	d.gql(t, d.keys.MAHViewer, `{ auditLog(filter: {action: "serials.request", productCode: "`+amoxicillin+`"}, first: 5) {
+		edges { node { actor action count product { code } detail { key value } } } } }`, nil).ok(t, &trail)
+	if e := trail.AuditLog.Edges; len(e) != 1 || e[0].Node.Count != 5 || e[0].Node.Product.Code != amoxicillin || !strings.HasPrefix(e[0].Node.Actor, "key:") ||
+		fmt.Sprint(e[0].Node.Detail[0]) != "{orderRef PO-RETRY}" || e[0].Node.Detail[1].Key != "request" {
+		t.Errorf("audit trail of the requests: %+v", trail)
 	}
 	var total int
 	d.sql(t, `SELECT count(*) FROM serial_requests WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'Demo Pharma')`).Scan(&total)

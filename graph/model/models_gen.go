@@ -22,6 +22,42 @@ type AssignSerialsToPartnerInput struct {
 	Count int `json:"count"`
 }
 
+// One particular of an audit entry.
+type AuditDetail struct {
+	// Its name.
+	Key string `json:"key"`
+	// Its value: a string as it is, anything else as JSON.
+	Value string `json:"value"`
+}
+
+// A page of audit entries.
+type AuditEntryConnection struct {
+	// The entries on this page.
+	Edges []*AuditEntryEdge `json:"edges"`
+	// Paging information.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An audit entry and its cursor.
+type AuditEntryEdge struct {
+	// Pass as `after` to get the entries following this one.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *pool.AuditEntry `json:"node"`
+}
+
+// Which audit entries to list.
+type AuditFilter struct {
+	// Only this action, such as serials.request.
+	Action *string `json:"action,omitempty"`
+	// Only entries about this product (or SSCC pool) code.
+	ProductCode *string `json:"productCode,omitempty"`
+	// Only entries at this time or later.
+	From *time.Time `json:"from,omitempty"`
+	// Only entries before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // A new channel.
 type CreateChannelInput struct {
 	// A name, unique within the tenant.

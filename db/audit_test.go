@@ -1,0 +1,82 @@
+package db_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// TestAuditLog reads the trail newest first, page by page and filtered by
+// action, product and time; each tenant reads only its own, any role may.
+func TestAuditLog(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	start := time.Now()
+	p := w.product(t, w.mahAdmin, gtin(1), "Audited")
+	q := w.product(t, w.mahAdmin, gtin(2), "Also audited")
+	w.addSerials(t, p, "A", 20)
+	for i := 1; i <= 3; i++ {
+		if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: i, OrderRef: fmt.Sprintf("PO-%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cap := 7
+	if _, err := w.db.UpdateLimits(w.mahAdmin, pool.Limits{ProductCode: q.Code, RequestCap: &cap}); err != nil {
+		t.Fatal(err)
+	}
+	all := func(f pool.AuditFilter) []*pool.AuditEntry {
+		t.Helper()
+		var out []*pool.AuditEntry
+		for {
+			page, err := w.db.AuditLog(w.mahViewer, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, page.Entries...)
+			if !page.HasNext {
+				return out
+			}
+			f.BeforeID = page.Entries[len(page.Entries)-1].ID
+		}
+	}
+	entries := all(pool.AuditFilter{From: start, Limit: 2})
+	var actions []string
+	for i, e := range entries {
+		actions = append(actions, e.Action)
+		if i > 0 && e.ID >= entries[i-1].ID {
+			t.Errorf("entry %d after %d: not newest first", e.ID, entries[i-1].ID)
+		}
+	}
+	want := "[product.limits serials.request serials.request serials.request product.create product.create]"
+	if fmt.Sprint(actions) != want {
+		t.Errorf("trail since the start: %v; want %s", actions, want)
+	}
+	requests := all(pool.AuditFilter{Action: "serials.request", ProductCode: p.Code, Limit: 10})
+	if len(requests) != 3 || *requests[0].Count != 3 || requests[0].Detail["orderRef"] != "PO-3" || *requests[0].ProductID != p.ID {
+		t.Errorf("requests of %s: %+v", p.Code, requests)
+	}
+	if got := all(pool.AuditFilter{ProductCode: q.Code, Limit: 10}); len(got) != 2 {
+		t.Errorf("entries of %s: %d; want product.create and product.limits", q.Code, len(got))
+	}
+	if got := all(pool.AuditFilter{From: time.Now().Add(time.Hour), Limit: 10}); len(got) != 0 {
+		t.Errorf("entries in the future: %d", len(got))
+	}
+	if got := all(pool.AuditFilter{To: start, Action: "serials.request", Limit: 10}); len(got) != 0 {
+		t.Errorf("requests before the start: %d", len(got))
+	}
+	page, err := w.db.AuditLog(w.otherAdmin, pool.AuditFilter{ProductCode: p.Code, Limit: 1000})
+	if err != nil || len(page.Entries) != 0 {
+		t.Errorf("another tenant reads the MAH's trail: %d entries, %v", len(page.Entries), err)
+	}
+	page, err = w.db.AuditLog(w.otherAdmin, pool.AuditFilter{Limit: 1000})
+	for _, e := range page.Entries {
+		if e.ProductID != nil && (*e.ProductID == p.ID || *e.ProductID == q.ID) {
+			t.Errorf("another tenant reads %+v", e)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}

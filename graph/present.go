@@ -1,0 +1,37 @@
+package graph
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/serialpool/serialpool/graph/model"
+)
+
+// deref is an optional argument's value, or its zero value when omitted.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// auditDetail lists an audit entry's particulars by key, strings as they are
+// and other values as JSON, so clients need no JSON scalar.
+func auditDetail(detail map[string]any) []*model.AuditDetail {
+	keys := make([]string, 0, len(detail))
+	for k := range detail {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]*model.AuditDetail, len(keys))
+	for i, k := range keys {
+		v, ok := detail[k].(string)
+		if !ok {
+			b, _ := json.Marshal(detail[k]) // it came from JSON
+			v = string(b)
+		}
+		out[i] = &model.AuditDetail{Key: k, Value: v}
+	}
+	return out
+}
