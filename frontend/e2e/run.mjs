@@ -78,6 +78,7 @@ const SERIAL = `query E2ESerial($code: String!, $value: String!) {
 const serialOf = async (key, code, value) => (await gql(key, SERIAL, { code, value })).serial;
 const SSCC_POOLS = `{ ssccPools { code companyPrefix extensionDigit pool { available assigned total } } }`;
 const PARTNERS = `{ partners { tenant { id name } role } }`;
+const INVITATIONS = `{ partnerInvitations { id createdAt expiresAt } }`;
 /** The product codes the brief names: the SNM demo product and the SAP ATTP one. */
 const AMOX = '04012340051006';
 const IBU = '04012340051013';
@@ -937,6 +938,72 @@ step('a partnership by invitation: the CMO admin creates a code, the MAH admin e
   await refusal.waitFor();
   assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
   await screenshot(p, 'partners-invitation-used');
+});
+
+step('the CMO admin sees its open invitation and revokes it; the MAH admin then cannot use its code', async () => {
+  const open = async () => (await gql(KEYS.cmo_admin, INVITATIONS)).partnerInvitations;
+  const before = await open();
+
+  const c = await openAs(KEYS.cmo_admin);
+  release(c);
+  await c.getByRole('link', { name: 'Partners' }).click();
+  await c.waitForURL('**/partners');
+  await c.locator('article.partner-card[data-role=MAH]').waitFor();
+  await c.getByRole('button', { name: 'Invite an MAH' }).click();
+  const form = c.locator('#invite-mah');
+  await form.getByRole('button', { name: 'Create invitation code' }).click();
+  const field = form.getByLabel('Invitation code');
+  await field.waitFor();
+  const code = await field.inputValue();
+  const validUntil = await form.locator('.field-hint time').textContent();
+  const after = await open();
+  assert.equal(after.length, before.length + 1, 'one more open invitation');
+  const created = after[0]; // newest first
+  assert.ok(!before.some((x) => x.id === created.id));
+
+  // The list was asked again after the creation: the new invitation is in it, without its code.
+  const section = c.getByTestId('open-invitations');
+  const row = section.locator(`tbody tr[data-id="${created.id}"]`);
+  await row.waitFor();
+  assert.equal(await section.locator('tbody tr').count(), after.length);
+  const [createdText, untilText] = (await row.locator('th, td').allTextContents()).map((t) => t.trim());
+  assert.match(createdText, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  assert.equal(untilText, validUntil, 'valid until, as shown when it was created');
+  const times = await row.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+  assert.deepEqual(times.map(Date.parse), [Date.parse(created.createdAt), Date.parse(created.expiresAt)]);
+  await form.getByRole('button', { name: 'Done' }).click();
+  assert.equal(await c.getByText(code).count(), 0, 'the code is not shown in the list');
+  await section.scrollIntoViewIfNeeded();
+  await screenshot(c, 'partners-invitations-open');
+
+  // Revoke asks first; No keeps it.
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByText('Revoke?').waitFor();
+  await row.getByRole('button', { name: 'No' }).click();
+  await row.getByRole('button', { name: 'Revoke' }).waitFor();
+  assert.ok((await open()).some((x) => x.id === created.id), 'No revoked nothing');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await screenshot(c, 'partners-invitation-revoke-confirm');
+  await row.getByRole('button', { name: 'Yes' }).click();
+  await row.waitFor({ state: 'detached' });
+  if (!before.length) await section.waitFor({ state: 'detached' }); // none left: no section
+  assert.equal(await c.getByTestId('action-error').count(), 0);
+  assert.ok(!(await open()).some((x) => x.id === created.id), 'the invitation is no longer open');
+  await screenshot(c, 'partners-invitation-revoked');
+
+  // Its code no longer works.
+  const p = await openAs(KEYS.mah_admin);
+  release(p);
+  await p.getByRole('link', { name: 'Partners' }).click();
+  await p.waitForURL('**/partners');
+  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
+  const add = p.locator('#add-partner');
+  await add.getByLabel('Invitation code').fill(code);
+  await add.getByRole('button', { name: 'Add partner' }).click();
+  const refusal = add.getByTestId('action-error');
+  await refusal.waitFor();
+  assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
+  await screenshot(p, 'partners-invitation-revoked-refused');
 });
 
 step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {

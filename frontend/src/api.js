@@ -496,7 +496,21 @@ export const PARTNERS_QUERY = /* GraphQL */ `
 /** As a CMO: a one-time code for an MAH's admin (shown only in this answer). */
 export const CREATE_PARTNER_INVITATION = /* GraphQL */ `
   mutation CreatePartnerInvitation {
-    createPartnerInvitation { code expiresAt }
+    createPartnerInvitation { id code expiresAt }
+  }
+`;
+
+/** As a CMO: its open invitations (neither used, revoked nor expired), newest first. Admin only. */
+export const PARTNER_INVITATIONS_QUERY = /* GraphQL */ `
+  query PartnerInvitations {
+    partnerInvitations { id createdAt expiresAt }
+  }
+`;
+
+/** As a CMO: withdraw an open invitation (NOT_FOUND once it was used, revoked or expired). */
+export const REVOKE_PARTNER_INVITATION = /* GraphQL */ `
+  mutation RevokePartnerInvitation($id: ID!) {
+    revokePartnerInvitation(id: $id) { id }
   }
 `;
 

@@ -5,7 +5,8 @@
  * serials to it, and the products it received from each (only what was assigned to it).
  * A partnership needs the CMO's consent: its admin creates a one-time invitation code
  * (Invite an MAH) and gives it out of band to the MAH's admin, who enters it (Add a CMO
- * partner). A tenant can be both MAH and CMO, so every admin is offered both.
+ * partner). A tenant can be both MAH and CMO, so every admin is offered both. Its admins
+ * also see the invitations still open, and may revoke one (a code given to the wrong person).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -14,10 +15,12 @@ import {
   CREATE_PARTNERSHIP,
   isAbort,
   partnerCsvPath,
+  PARTNER_INVITATIONS_QUERY,
   PARTNER_PRODUCTS_MAX_PAGES,
   PARTNER_PRODUCTS_PAGE,
   PARTNER_PRODUCTS_QUERY,
   PARTNERS_QUERY,
+  REVOKE_PARTNER_INVITATION,
 } from '../api.js';
 import { formatCount, formatDateTime, partnerRoleLabel, parseCount, sourceLabel } from '../format.js';
 import { canAdminister, canOperate } from '../roles.js';
@@ -31,7 +34,8 @@ import { ErrorState } from './States.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: 'MAH' | 'CMO'}} Partner
- * @typedef {{code: string, expiresAt: string}} Invitation
+ * @typedef {{id: string, code: string, expiresAt: string}} Invitation
+ * @typedef {{id: string, createdAt: string, expiresAt: string}} OpenInvitation
  * @typedef {{id: string, code: string, name: string, requestCap?: number, owner: {id: string},
  *   pool: {available: number, assigned: number}}} Product
  */
@@ -68,6 +72,7 @@ export function PartnersPage() {
   const [error, setError] = useState(/** @type {any} */ (null));
   const [reload, setReload] = useState(0);
   const [productsVersion, setProductsVersion] = useState(0);
+  const [invitationsVersion, setInvitationsVersion] = useState(0);
   // The open admin panel: add a CMO (as the MAH) or invite an MAH (as the CMO).
   const [panel, setPanel] = useState(/** @type {'add' | 'invite' | null} */ (null));
   const [added, setAdded] = useState(/** @type {Partner | null} */ (null));
@@ -173,7 +178,7 @@ export function PartnersPage() {
       ) : null}
       {panel === 'invite' && admin ? (
         <div class="card">
-          <InviteMahForm onClose={closePanel} />
+          <InviteMahForm onClose={closePanel} onCreated={() => setInvitationsVersion((n) => n + 1)} />
         </div>
       ) : null}
       {added ? (
@@ -181,6 +186,7 @@ export function PartnersPage() {
           {added.tenant.name} is now your partner ({partnerRoleLabel(added.role).toLowerCase()}).
         </SuccessNote>
       ) : null}
+      {admin ? <OpenInvitations version={invitationsVersion} onEmptied={() => headingRef.current?.focus()} /> : null}
 
       {error ? (
         <div class="card">
@@ -533,11 +539,175 @@ export function AddPartnerForm({ onAdded, onCancel }) {
 }
 
 /**
+ * Admin, as the CMO: its invitations whose code still works, newest first, each with a
+ * Revoke that asks first. Hidden while there are none (or they are loading); loaded apart
+ * from the partners so that a failure of one does not hide the other.
+ * @param {{version?: number, onEmptied?: () => void}} props version: bump to reload (after
+ *   an invitation was created); onEmptied: the last one was revoked (the section goes)
+ */
+export function OpenInvitations({ version = 0, onEmptied }) {
+  const client = useClient();
+  const [invitations, setInvitations] = useState(/** @type {OpenInvitation[] | null} */ (null));
+  const [error, setError] = useState(/** @type {any} */ (null));
+  const [reload, setReload] = useState(0);
+  const action = /** @type {import('./Forms.jsx').Action<{id: string}>} */ (useAction());
+  const titleRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
+  // Set by a revoke: its button is gone with its row, so the focus goes elsewhere.
+  const revoked = useRef(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    client
+      .request(PARTNER_INVITATIONS_QUERY, {}, { signal: controller.signal })
+      .then((data) => {
+        setInvitations(data.partnerInvitations);
+        setError(null);
+      })
+      .catch((err) => {
+        if (!isAbort(err)) setError(err);
+      });
+    return () => controller.abort();
+  }, [reload, version]);
+
+  useEffect(() => {
+    if (!revoked.current) return;
+    revoked.current = false;
+    if (invitations?.length) titleRef.current?.focus();
+    else onEmptied?.();
+  }, [invitations]);
+
+  /** @param {string} id @returns {Promise<boolean>} whether it was revoked */
+  async function revoke(id) {
+    const done = await action.run(async () => {
+      try {
+        const data = await client.request(REVOKE_PARTNER_INVITATION, { id });
+        return data.revokePartnerInvitation;
+      } catch (err) {
+        // Used, expired or revoked meanwhile: the list is stale, the error says why.
+        if (/** @type {any} */ (err)?.code === 'NOT_FOUND') setReload((n) => n + 1);
+        throw err;
+      }
+    });
+    if (!done) return false;
+    revoked.current = true;
+    setInvitations((xs) => (xs || []).filter((x) => x.id !== id));
+    return true;
+  }
+
+  const list = invitations || [];
+  if (!error && !action.error && list.length === 0) return null;
+  return (
+    <section class="partner-section" aria-labelledby="invitations-title" data-testid="open-invitations">
+      <h2 class="section-title" id="invitations-title" ref={titleRef} tabIndex={-1}>
+        Open invitations
+      </h2>
+      <div class="card invitations-card">
+        {error ? (
+          <ErrorState error={error} title="The open invitations could not be loaded" onRetry={() => setReload((n) => n + 1)} />
+        ) : null}
+        {list.length > 0 ? (
+          <div class="table-scroll" role="region" aria-label="Open invitation codes" tabIndex={0}>
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Valid until</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((inv) => (
+                  <InvitationRow key={inv.id} invitation={inv} busy={action.busy} onRevoke={revoke} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {action.error ? (
+          <div class="card-note">
+            <ActionError error={action.error} title="The invitation was not revoked" />
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * One open invitation; Revoke turns into "Revoke? Yes / No" (the focus goes to No).
+ * @param {{invitation: OpenInvitation, busy: boolean, onRevoke: (id: string) => Promise<boolean>}} props
+ */
+function InvitationRow({ invitation, busy, onRevoke }) {
+  const [asking, setAsking] = useState(false);
+  const [sent, setSent] = useState(false);
+  const revokeRef = useRef(/** @type {HTMLButtonElement | null} */ (null));
+  const noRef = useRef(/** @type {HTMLButtonElement | null} */ (null));
+  const asked = useRef(false);
+  const base = `invitation-${invitation.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  useEffect(() => {
+    if (asking) noRef.current?.focus();
+    else if (asked.current) revokeRef.current?.focus();
+    asked.current = asking;
+  }, [asking]);
+
+  async function yes() {
+    setSent(true);
+    // Revoked, the row goes; refused, it shows Revoke again above the error.
+    if (await onRevoke(invitation.id)) return;
+    setSent(false);
+    setAsking(false);
+  }
+
+  return (
+    <tr data-id={invitation.id}>
+      <th scope="row" id={`${base}-created`}>
+        <time dateTime={invitation.createdAt}>{formatDateTime(invitation.createdAt)}</time>
+      </th>
+      <td>
+        <time dateTime={invitation.expiresAt}>{formatDateTime(invitation.expiresAt)}</time>
+      </td>
+      <td class="cell-actions">
+        {asking ? (
+          <span class="confirm">
+            <span id={`${base}-ask`}>Revoke?</span>
+            <button
+              type="button"
+              class="button button-primary"
+              disabled={busy}
+              onClick={yes}
+              aria-describedby={`${base}-ask ${base}-created`}
+            >
+              {sent ? 'Revoking…' : 'Yes'}
+            </button>
+            <button
+              ref={noRef}
+              type="button"
+              class="button"
+              disabled={busy}
+              onClick={() => setAsking(false)}
+              aria-describedby={`${base}-ask ${base}-created`}
+            >
+              No
+            </button>
+          </span>
+        ) : (
+          <button ref={revokeRef} type="button" class="button" onClick={() => setAsking(true)} aria-describedby={`${base}-created`}>
+            Revoke
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/**
  * Admin, as the CMO: create a one-time invitation code for an MAH's admin. The code is
  * shown only here (the server keeps only its hash), read-only, with a Copy button.
- * @param {{onClose: () => void}} props
+ * @param {{onClose: () => void, onCreated?: () => void}} props
  */
-export function InviteMahForm({ onClose }) {
+export function InviteMahForm({ onClose, onCreated }) {
   const client = useClient();
   const action = /** @type {import('./Forms.jsx').Action<Invitation>} */ (useAction());
   // How the code was copied: to the clipboard, or only selected (no clipboard access).
@@ -554,10 +724,11 @@ export function InviteMahForm({ onClose }) {
   async function submit(event) {
     event.preventDefault();
     setCopied(null);
-    await action.run(async () => {
+    const created = await action.run(async () => {
       const data = await client.request(CREATE_PARTNER_INVITATION);
       return data.createPartnerInvitation;
     });
+    if (created) onCreated?.();
   }
 
   async function copy() {

@@ -6,11 +6,13 @@ import { PartnersPage } from './PartnersPage.jsx';
 
 const MAH = { id: 't1', name: 'Demo Pharma' };
 const CMO = { id: 't2', name: 'Demo Contract Manufacturing' };
+const noInvitations = { body: { data: { partnerInvitations: [] } } };
 const amox = product({ code: '04012340051006', owner: MAH, requestCap: 1000, pool: { available: 500, assigned: 0, total: 500, low: false } });
 
 function server(as) {
   return fakeFetch((op, v) => {
     if (op === 'Partners') return { body: { data: { partners: as === 'MAH' ? [{ tenant: CMO, role: 'CMO' }] : [{ tenant: MAH, role: 'MAH' }] } } };
+    if (op === 'PartnerInvitations') return noInvitations;
     if (op === 'PartnerProducts') {
       const p = as === 'MAH' ? amox : { ...amox, source: 'PARTNER', pool: { available: 70, assigned: 30, total: 100, low: false } };
       return { body: productPage([p]) };
@@ -107,6 +109,7 @@ describe('<PartnersPage>', () => {
     const code = `spi_${'A'.repeat(43)}`;
     const fake = fakeFetch((op, v) => {
       if (op === 'Partners') return { body: { data: { partners: [] } } };
+      if (op === 'PartnerInvitations') return noInvitations;
       if (op === 'PartnerProducts') return { body: productPage([amox]) };
       if (op === 'CreatePartnership') {
         expect(v.input.invitationCode).toBe(code);
@@ -146,6 +149,7 @@ describe('<PartnersPage>', () => {
   it('shows why an invitation code was refused, and keeps the form open', async () => {
     const fake = fakeFetch((op) => {
       if (op === 'Partners') return { body: { data: { partners: [{ tenant: CMO, role: 'CMO' }] } } };
+      if (op === 'PartnerInvitations') return noInvitations;
       if (op === 'PartnerProducts') return { body: productPage([amox]) };
       if (op === 'CreatePartnership') {
         return { body: { data: null, errors: [{ message: 'no such invitation', extensions: { code: 'NOT_FOUND' } }] } };
@@ -174,6 +178,7 @@ describe('<PartnersPage>', () => {
     function inviting(answer) {
       const fake = fakeFetch((op, v) => {
         if (op === 'Partners') return { body: { data: { partners: [{ tenant: MAH, role: 'MAH' }] } } };
+        if (op === 'PartnerInvitations') return noInvitations;
         if (op === 'PartnerProducts') return { body: productPage([{ ...amox, source: 'PARTNER' }]) };
         if (op === 'CreatePartnerInvitation') return answer(v);
         throw new Error(op);
@@ -181,7 +186,7 @@ describe('<PartnersPage>', () => {
       const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
       return { el, fake };
     }
-    const created = () => ({ body: { data: { createPartnerInvitation: { code, expiresAt } } } });
+    const created = () => ({ body: { data: { createPartnerInvitation: { id: 'I1', code, expiresAt } } } });
 
     it('creates a one-time code and shows it once, read-only, with its expiry and a Copy button', async () => {
       const { el, fake } = inviting(created);
@@ -277,6 +282,7 @@ describe('<PartnersPage>', () => {
     it('one panel at a time: inviting closes Add a CMO partner', async () => {
       const fake = fakeFetch((op) => {
         if (op === 'Partners') return { body: { data: { partners: [] } } };
+        if (op === 'PartnerInvitations') return noInvitations;
         if (op === 'PartnerProducts') return { body: productPage([]) };
         throw new Error(op);
       });
@@ -288,6 +294,179 @@ describe('<PartnersPage>', () => {
       expect(el.querySelector('#add-partner')).toBeNull();
       expect(el.querySelector('#invite-mah')).not.toBeNull();
       expect(button(el, 'Add a CMO partner').getAttribute('aria-expanded')).toBe('false');
+    });
+  });
+
+  describe('open invitations (admins)', () => {
+    // Local times, so that the expected text does not depend on the time zone.
+    const older = { id: 'UGFydG5lckludml0YXRpb246Nw==', code: null, createdAt: new Date(2026, 10, 20, 8, 5, 0).toISOString(), expiresAt: new Date(2026, 10, 27, 8, 5, 0).toISOString() };
+    const newer = { id: 'UGFydG5lckludml0YXRpb246OQ==', code: null, createdAt: new Date(2026, 10, 25, 14, 0, 9).toISOString(), expiresAt: new Date(2026, 11, 2, 14, 0, 9).toISOString() };
+    const rowsOf = (el) =>
+      [...el.querySelectorAll('[data-testid=open-invitations] tbody tr')].map((r) => [...r.children].slice(0, 2).map((c) => c.textContent));
+
+    /** A CMO admin's page; `list` and `revoke` answer PartnerInvitations and RevokePartnerInvitation. */
+    async function listing({ list, revoke, create } = {}) {
+      const fake = fakeFetch((op, v) => {
+        if (op === 'Partners') return { body: { data: { partners: [{ tenant: MAH, role: 'MAH' }] } } };
+        if (op === 'PartnerProducts') return { body: productPage([{ ...amox, source: 'PARTNER' }]) };
+        if (op === 'PartnerInvitations') return list();
+        if (op === 'RevokePartnerInvitation') return revoke(v);
+        if (op === 'CreatePartnerInvitation') return create();
+        throw new Error(op);
+      });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      await flush();
+      return { el, fake };
+    }
+    const invitations = (xs) => ({ body: { data: { partnerInvitations: xs } } });
+
+    it('lists them for an admin, newest first, with when each was created and until when it is valid', async () => {
+      const { el, fake } = await listing({ list: () => invitations([newer, older]) });
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations').map((c) => c.variables)).toEqual([{}]);
+      const section = el.querySelector('[data-testid=open-invitations]');
+      expect(section.querySelector('h2').textContent).toBe('Open invitations');
+      expect([...section.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Created', 'Valid until', 'Actions']);
+      expect(rowsOf(el)).toEqual([
+        ['2026-11-25 14:00:09', '2026-12-02 14:00:09'],
+        ['2026-11-20 08:05:00', '2026-11-27 08:05:00'],
+      ]);
+      const times = [...section.querySelectorAll('tbody tr')[0].querySelectorAll('time')].map((t) => t.getAttribute('datetime'));
+      expect(times).toEqual([newer.createdAt, newer.expiresAt]);
+      expect([...section.querySelectorAll('tbody button')].map((b) => b.textContent)).toEqual(['Revoke', 'Revoke']);
+      // The partners are there too.
+      expect(el.querySelector('article.partner-card[data-role=MAH]')).not.toBeNull();
+    });
+
+    it('shows no section while there are none', async () => {
+      const { el } = await listing({ list: () => invitations([]) });
+      expect(el.querySelector('article.partner-card')).not.toBeNull();
+      expect(el.querySelector('[data-testid=open-invitations]')).toBeNull();
+      expect(el.textContent).not.toContain('Open invitations');
+    });
+
+    it('Revoke asks first; Yes revokes that invitation and removes its row, No keeps it', async () => {
+      const { el, fake } = await listing({
+        list: () => invitations([newer, older]),
+        revoke: (v) => ({ body: { data: { revokePartnerInvitation: { id: v.id } } } }),
+      });
+      const revokes = () => fake.calls.filter((c) => c.op === 'RevokePartnerInvitation').map((c) => c.variables);
+      const row = () => el.querySelector(`[data-testid=open-invitations] tr[data-id="${older.id}"]`);
+      const revoke = button(row(), 'Revoke');
+      click(revoke);
+      expect(revokes()).toEqual([]); // nothing before the answer
+      expect(row().querySelector('.confirm').textContent).toContain('Revoke?');
+      const no = button(row(), 'No');
+      expect(document.activeElement).toBe(no);
+      expect(button(row(), 'Yes').getAttribute('aria-describedby')).toMatch(/-ask .*-created$/);
+      click(no);
+      expect(revokes()).toEqual([]);
+      expect(row().querySelector('.confirm')).toBeNull();
+      expect(document.activeElement).toBe(button(row(), 'Revoke'));
+
+      click(button(row(), 'Revoke'));
+      click(button(row(), 'Yes'));
+      await flush();
+      expect(revokes()).toEqual([{ id: older.id }]);
+      expect(row()).toBeNull();
+      expect(rowsOf(el)).toEqual([['2026-11-25 14:00:09', '2026-12-02 14:00:09']]);
+      expect(document.activeElement).toBe(el.querySelector('#invitations-title'));
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations')).toHaveLength(1); // removed, not asked again
+
+      // The last one: the section goes, the focus to the page's title.
+      click(button(el.querySelector('[data-testid=open-invitations]'), 'Revoke'));
+      click(button(el.querySelector('[data-testid=open-invitations]'), 'Yes'));
+      await flush();
+      expect(revokes()).toEqual([{ id: older.id }, { id: newer.id }]);
+      expect(el.querySelector('[data-testid=open-invitations]')).toBeNull();
+      expect(document.activeElement).toBe(el.querySelector('#partners-title'));
+    });
+
+    it('shows why an invitation was not revoked, and keeps its row', async () => {
+      const { el, fake } = await listing({
+        list: () => invitations([newer]),
+        revoke: () => ({ body: { data: null, errors: [{ message: 'admin only', extensions: { code: 'FORBIDDEN' } }] } }),
+      });
+      const section = el.querySelector('[data-testid=open-invitations]');
+      click(button(section, 'Revoke'));
+      click(button(section, 'Yes'));
+      await flush();
+      expect(fake.calls.filter((c) => c.op === 'RevokePartnerInvitation').map((c) => c.variables)).toEqual([{ id: newer.id }]);
+      const error = section.querySelector('[data-testid=action-error] [role=alert]');
+      expect(error.querySelector('.callout-title').textContent).toBe('The invitation was not revoked');
+      expect(error.querySelector('.callout-message').textContent).toBe('admin only (FORBIDDEN)');
+      expect(rowsOf(el)).toEqual([['2026-11-25 14:00:09', '2026-12-02 14:00:09']]);
+      expect(document.activeElement).toBe(button(section, 'Revoke')); // asks again on the next try
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations')).toHaveLength(1);
+    });
+
+    it('an invitation no longer open (used meanwhile): says so and reloads the list', async () => {
+      let open = [newer, older];
+      const { el, fake } = await listing({
+        list: () => invitations(open),
+        revoke: () => {
+          open = [older]; // the MAH's admin entered it meanwhile
+          return { body: { data: null, errors: [{ message: 'no such open invitation', extensions: { code: 'NOT_FOUND' } }] } };
+        },
+      });
+      const section = el.querySelector('[data-testid=open-invitations]');
+      click(button(section.querySelector(`tr[data-id="${newer.id}"]`), 'Revoke'));
+      click(button(section, 'Yes'));
+      await flush();
+      expect(section.querySelector('[data-testid=action-error] .callout-message').textContent).toBe('no such open invitation (NOT_FOUND)');
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations')).toHaveLength(2);
+      expect(rowsOf(el)).toEqual([['2026-11-20 08:05:00', '2026-11-27 08:05:00']]);
+    });
+
+    it('a new invitation appears in the list (it is asked again)', async () => {
+      let open = [];
+      const { el, fake } = await listing({
+        list: () => invitations(open),
+        create: () => {
+          open = [newer];
+          return { body: { data: { createPartnerInvitation: { id: newer.id, code: 'spi_new', expiresAt: newer.expiresAt } } } };
+        },
+      });
+      expect(el.querySelector('[data-testid=open-invitations]')).toBeNull();
+      click(button(el, 'Invite an MAH'));
+      submit(el.querySelector('#invite-mah'));
+      await flush();
+      expect(byLabel(el, 'Invitation code').value).toBe('spi_new');
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations')).toHaveLength(2);
+      expect(rowsOf(el)).toEqual([['2026-11-25 14:00:09', '2026-12-02 14:00:09']]);
+      expect(el.querySelector('[data-testid=open-invitations]').textContent).not.toContain('spi_new'); // the code only once
+    });
+
+    it('when they cannot be loaded: the error with Try again, and the partners still show', async () => {
+      let fail = true;
+      const { el, fake } = await listing({
+        list: () =>
+          fail ? { body: { data: null, errors: [{ message: 'the database is unavailable', extensions: { code: 'UNAVAILABLE' } }] } } : invitations([older]),
+      });
+      const section = el.querySelector('[data-testid=open-invitations]');
+      const error = section.querySelector('.state-error');
+      expect(error.querySelector('.state-title').textContent).toBe('The open invitations could not be loaded');
+      expect(error.querySelector('.state-message').textContent).toBe('the database is unavailable (UNAVAILABLE)');
+      expect(el.querySelector('article.partner-card[data-role=MAH] h3').textContent).toBe('Demo Pharma');
+      expect(el.querySelectorAll('.state-error')).toHaveLength(1); // the partners' own load went well
+      fail = false;
+      click(button(section, 'Try again'));
+      await flush();
+      expect(fake.calls.filter((c) => c.op === 'PartnerInvitations')).toHaveLength(2);
+      expect(el.querySelector('.state-error')).toBeNull();
+      expect(rowsOf(el)).toEqual([['2026-11-20 08:05:00', '2026-11-27 08:05:00']]);
+    });
+
+    it('a failing partners query does not hide them', async () => {
+      const fake = fakeFetch((op) => {
+        if (op === 'Partners') return { body: { data: null, errors: [{ message: 'boom', extensions: { code: 'INTERNAL' } }] } };
+        if (op === 'PartnerProducts') return { body: productPage([]) };
+        if (op === 'PartnerInvitations') return invitations([older]);
+        throw new Error(op);
+      });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      await flush();
+      expect(el.querySelector('.state-error .state-title').textContent).toBe('The partners could not be loaded');
+      expect(rowsOf(el)).toEqual([['2026-11-20 08:05:00', '2026-11-27 08:05:00']]);
     });
   });
 
@@ -303,6 +482,10 @@ describe('<PartnersPage>', () => {
     expect(el.querySelector('#add-partner, #invite-mah')).toBeNull();
     expect([...el.querySelectorAll('button')].map((b) => b.textContent)).not.toContainEqual(expect.stringMatching(/Add a CMO|Invite/));
     expect(fake.calls.map((c) => c.op)).not.toContain('CreatePartnerInvitation');
+    // Open invitations are the admins' business: not even asked for.
+    expect(fake.calls.map((c) => c.op)).not.toContain('PartnerInvitations');
+    expect(el.querySelector('[data-testid=open-invitations]')).toBeNull();
+    expect(el.textContent).not.toContain('Open invitations');
   });
 
   it('without partnerships, a non-admin is told that an admin sets them up', async () => {
