@@ -18,28 +18,31 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		At        time.Time
 		Actor     string
 		Action    string
-		ProductID *int64
-		Count     *int64
-		Detail    []byte
+		ProductID   *int64
+		ProductCode *string
+		Count       *int64
+		Detail      []byte
 	}
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		q := tx.Table("audit_log").Select("id, at, actor, action, product_id, count, detail").Where("tenant_id = ?", a.TenantID)
+		// Row-level security leaves the code NULL when the product is no longer visible.
+		q := tx.Table("audit_log l").Select("l.id, l.at, l.actor, l.action, l.product_id, p.code AS product_code, l.count, l.detail").
+			Joins("LEFT JOIN products p ON p.id = l.product_id").Where("l.tenant_id = ?", a.TenantID)
 		if f.Action != "" {
-			q = q.Where("action = ?", f.Action)
+			q = q.Where("l.action = ?", f.Action)
 		}
 		if f.ProductCode != "" {
-			q = q.Where("product_id = (SELECT id FROM products WHERE code = ?)", f.ProductCode)
+			q = q.Where("p.code = ?", f.ProductCode)
 		}
 		if !f.From.IsZero() {
-			q = q.Where("at >= ?", f.From)
+			q = q.Where("l.at >= ?", f.From)
 		}
 		if !f.To.IsZero() {
-			q = q.Where("at < ?", f.To)
+			q = q.Where("l.at < ?", f.To)
 		}
 		if f.BeforeID > 0 {
-			q = q.Where("id < ?", f.BeforeID)
+			q = q.Where("l.id < ?", f.BeforeID)
 		}
-		return q.Order("id DESC").Limit(f.Limit + 1).Scan(&rows).Error
+		return q.Order("l.id DESC").Limit(f.Limit + 1).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("audit log", err)
@@ -48,6 +51,9 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 	for i := range rows[:min(len(rows), f.Limit)] {
 		r := rows[i]
 		e := &pool.AuditEntry{ID: r.ID, At: r.At, Actor: r.Actor, Action: r.Action, ProductID: r.ProductID, Count: r.Count}
+		if r.ProductCode != nil {
+			e.ProductCode = *r.ProductCode
+		}
 		if len(r.Detail) > 0 {
 			if err := json.Unmarshal(r.Detail, &e.Detail); err != nil {
 				return nil, wrap("audit log detail", err)

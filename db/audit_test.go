@@ -54,7 +54,7 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("trail since the start: %v; want %s", actions, want)
 	}
 	requests := all(pool.AuditFilter{Action: "serials.request", ProductCode: p.Code, Limit: 10})
-	if len(requests) != 3 || *requests[0].Count != 3 || requests[0].Detail["orderRef"] != "PO-3" || *requests[0].ProductID != p.ID {
+	if len(requests) != 3 || requests[0].ProductCode != p.Code || *requests[0].Count != 3 || requests[0].Detail["orderRef"] != "PO-3" || *requests[0].ProductID != p.ID {
 		t.Errorf("requests of %s: %+v", p.Code, requests)
 	}
 	if got := all(pool.AuditFilter{ProductCode: q.Code, Limit: 10}); len(got) != 2 {

@@ -12,8 +12,9 @@ type AuditEntry struct {
 	At        time.Time
 	Actor     string // "key:N" (an API key of the tenant), "system:task", "cli", or "tenant:M key:N" for a partner's acceptance
 	Action    string // e.g. serials.request, product.limits, partnership.create
-	ProductID *int64
-	Count     *int64
+	ProductID   *int64
+	ProductCode string // "" without a product, or when it is no longer visible
+	Count       *int64
 	Detail    map[string]any // the action's particulars, e.g. the order reference
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -567,6 +568,18 @@ func (a *attacks) listings(at *tenantThings) {
 		check("request product", e.Node.Product.Code, codes)
 		if e.Node.Partner != nil {
 			check("request partner", e.Node.Partner.Name, names)
+		}
+	}
+	// The audit export names only products the attacker sees.
+	a.cases++
+	status, body := a.d.raw(a.t, "GET", "/api/v2/audit.csv", at.admin, "", "", "")
+	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != http.StatusOK || err != nil || len(records) < 2 {
+		a.leak("%s audit export: %d %v %.200s", at.name, status, err, body)
+	}
+	for _, rec := range records[1:] {
+		if rec[3] != "" {
+			check("audit export product", rec[3], codes)
 		}
 	}
 	// Exports: what the attacker assigned to each tenant, which is nothing unless it is their MAH.

@@ -319,6 +319,26 @@ func TestLifecycleOverREST(t *testing.T) {
 		fmt.Sprint(e[0].Node.Detail[0]) != "{orderRef PO-RETRY}" || e[0].Node.Detail[1].Key != "request" {
 		t.Errorf("audit trail of the requests: %+v", trail)
 	}
+	// The trail exports as CSV, page after page of the store, newest first.
+	d.sql(t, `INSERT INTO audit_log (tenant_id, actor, action, count, detail) SELECT id, 'cli', 'test.bulk', g, jsonb_build_object('n', g)
+		FROM tenants, generate_series(1, 1500) g WHERE name = 'Demo Pharma' RETURNING 1`).Scan(new(int))
+	status, body = d.raw(t, "GET", "/api/v2/audit.csv?action=test.bulk", d.keys.MAHViewer, "", "", "")
+	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != 200 || len(records) != 1501 || strings.Join(records[0], ",") != "at,actor,action,product_code,count,detail" ||
+		records[1][4] != "1500" || records[1][5] != `{"n":1500}` || records[1500][4] != "1" {
+		t.Errorf("audit export: %d, %d lines, first %v", status, len(records), records[:min(2, len(records))])
+	}
+	status, body = d.raw(t, "GET", "/api/v2/audit.csv?action=serials.request&productCode="+amoxicillin, d.keys.MAHViewer, "", "", "")
+	if records, _ = csv.NewReader(strings.NewReader(body)).ReadAll(); status != 200 || len(records) != 2 || records[1][3] != amoxicillin || !strings.Contains(records[1][5], "PO-RETRY") {
+		t.Errorf("audit export of the requests: %d %q", status, body)
+	}
+	if status, body := d.raw(t, "GET", "/api/v2/audit.csv?from=yesterday", d.keys.MAHViewer, "", "", ""); status != 400 || !strings.Contains(body, `"field":"from"`) {
+		t.Errorf("audit export from yesterday: %d %s", status, body)
+	}
+	if status, body := d.raw(t, "GET", "/api/v2/audit.csv?action=test.bulk", d.keys.CMOAdmin, "", "", ""); status != 200 || strings.Count(body, "\n") != 1 {
+		t.Errorf("the CMO exports the MAH's trail: %d %.200s", status, body)
+	}
+
 	var total int
 	d.sql(t, `SELECT count(*) FROM serial_requests WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'Demo Pharma')`).Scan(&total)
 	if len(seen) != total || len(slices.Compact(slices.Clone(seen))) != total || seen[0] != viaGraphQL.RequestSerials.ID {

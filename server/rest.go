@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 //	GET  /api/v2/requests/{id}/serials.csv     a request's serials as CSV
 //	GET  /api/v2/partners/{tenant}/serials.csv what the caller assigned to a partner, as CSV
 //	GET  /api/v2/intake/{key}                  a batch by Idempotency-Key: progress, then result
+//	GET  /api/v2/audit.csv                     the audit trail, newest first (?action=&productCode=&from=&to=)
 //
 // People uploading a file in the web app name the source (?source=) instead of
 // presenting a channel key. Extra parameters (TraceLink crypto data) are only
@@ -122,7 +124,7 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			return enc.Encode(pool.SerialInput{Value: value, Extra: extra})
 		})
 		if err != nil {
-			return // the status is sent; a broken stream is all the client can see
+			abortStream(log, r, err)
 		}
 		w.Write([]byte("]}\n"))
 	})))
@@ -172,8 +174,11 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 		if err == nil {
 			_, err = svc.SerialRequestByID(r.Context(), id)
 		}
+		if err != nil && pool.ErrorCode(err) != pool.EUNAVAILABLE {
+			err = pool.Errorf(pool.ENOTFOUND, "no such serial request")
+		}
 		if err != nil {
-			writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such serial request"))
+			fail(log, w, r, err)
 			return
 		}
 		channel, err := presentsChannel(r, svc)
@@ -187,13 +192,12 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			header = append(header, "91", "92")
 		}
 		cw.Write(header)
-		svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
+		endCSV(log, r, cw, svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
 			if channel {
 				return cw.Write([]string{value, extra["91"], extra["92"]})
 			}
 			return cw.Write([]string{value})
-		})
-		cw.Flush()
+		}))
 	})))
 
 	mux.Handle("GET /api/v2/partners/{tenant}/serials.csv", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -204,14 +208,56 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 		}
 		cw := startCSV(w, "partner-serials.csv")
 		cw.Write([]string{"product_code", "serial", "assigned_at", "partner_status", "pack_status"})
-		svc.EachPartnerSerial(r.Context(), partner, r.URL.Query().Get("productCode"), func(s pool.PartnerSerial) error {
+		endCSV(log, r, cw, svc.EachPartnerSerial(r.Context(), partner, r.URL.Query().Get("productCode"), func(s pool.PartnerSerial) error {
 			at := ""
 			if s.AssignedAt != nil {
 				at = s.AssignedAt.UTC().Format(time.RFC3339)
 			}
 			return cw.Write([]string{s.ProductCode, s.Value, at, string(s.PartnerStatus), string(s.PackStatus)})
-		})
-		cw.Flush()
+		}))
+	})))
+
+	mux.Handle("GET /api/v2/audit.csv", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := pool.AuditFilter{Action: q.Get("action"), ProductCode: q.Get("productCode"), Limit: pool.MaxPageSize}
+		for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+			if v := q.Get(name); v != "" {
+				t, err := time.Parse(time.RFC3339, v)
+				if err != nil {
+					fail(log, w, r, pool.Invalid(name, "%s must be an RFC 3339 time, such as 2026-01-31T00:00:00Z", name))
+					return
+				}
+				*dst = t
+			}
+		}
+		page, err := svc.AuditLog(r.Context(), f)
+		if err != nil {
+			fail(log, w, r, err)
+			return
+		}
+		cw := startCSV(w, "audit-trail.csv")
+		cw.Write([]string{"at", "actor", "action", "product_code", "count", "detail"})
+		for {
+			for _, e := range page.Entries {
+				count, detail := "", ""
+				if e.Count != nil {
+					count = strconv.FormatInt(*e.Count, 10)
+				}
+				if e.Detail != nil {
+					b, _ := json.Marshal(e.Detail)
+					detail = string(b)
+				}
+				cw.Write([]string{e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.ProductCode, count, detail})
+			}
+			if !page.HasNext {
+				break
+			}
+			f.BeforeID = page.Entries[len(page.Entries)-1].ID
+			if page, err = svc.AuditLog(r.Context(), f); err != nil {
+				break
+			}
+		}
+		endCSV(log, r, cw, err)
 	})))
 
 	mux.Handle("GET /api/v2/intake/{key}", api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -283,6 +329,24 @@ func startCSV(w http.ResponseWriter, filename string) *csv.Writer {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	return csv.NewWriter(w)
+}
+
+// endCSV finishes a CSV whose status is sent; see abortStream.
+func endCSV(log *slog.Logger, r *http.Request, cw *csv.Writer, err error) {
+	if err == nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err != nil {
+		abortStream(log, r, err)
+	}
+}
+
+// abortStream cuts the connection of a streamed answer that failed after its
+// status was sent, so that no client takes a truncated export for a whole one.
+func abortStream(log *slog.Logger, r *http.Request, err error) {
+	log.ErrorContext(r.Context(), "api: stream broken off", "method", r.Method, "path", r.URL.Path, "err", err)
+	panic(http.ErrAbortHandler)
 }
 
 // bodyRows picks the row reader for the body's media type.
