@@ -14,10 +14,10 @@ import (
 // matches nothing, like a code that does not exist.
 func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage, error) {
 	var rows []struct {
-		ID        int64
-		At        time.Time
-		Actor     string
-		Action    string
+		ID          int64
+		At          time.Time
+		Actor       string
+		Action      string
 		ProductID   *int64
 		ProductCode *string
 		Count       *int64

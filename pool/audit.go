@@ -8,14 +8,14 @@ import (
 // AuditEntry is one change in a tenant's audit trail, which is append-only:
 // who did what, when, to which product, to how many serials.
 type AuditEntry struct {
-	ID        int64
-	At        time.Time
-	Actor     string // "key:N" (an API key of the tenant), "system:task", "cli", or "tenant:M key:N" for a partner's acceptance
-	Action    string // e.g. serials.request, product.limits, partnership.create
+	ID          int64
+	At          time.Time
+	Actor       string // "key:N" (an API key of the tenant), "system:task", "cli", or "tenant:M key:N" for a partner's acceptance
+	Action      string // e.g. serials.request, product.limits, partnership.create
 	ProductID   *int64
 	ProductCode string // "" without a product, or when it is no longer visible
 	Count       *int64
-	Detail    map[string]any // the action's particulars, e.g. the order reference
+	Detail      map[string]any // the action's particulars, e.g. the order reference
 }
 
 // AuditFilter selects a page of the caller's audit trail, newest first.
