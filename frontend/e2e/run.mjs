@@ -629,6 +629,87 @@ step('operator requests serials for an order: the donut’s Assigned count rises
   assert.ok(lines.slice(1).some((l) => l.includes(order.values[0])), 'the CSV holds the shown serials');
 });
 
+step('the request is listed under Recent requests with its CSV, and first in the audit trail filtered by action', async () => {
+  const LATEST = `query E2ELatest($code: String!) {
+    serialRequests(filter: { productCode: $code }, first: 1) { edges { node { id orderRef count } } }
+    auditLog(filter: { action: "serials.request" }, first: 1) { edges { node { id actor count product { code } detail { key value } } } }
+  }`;
+  const latest = await gql(OPERATOR(), LATEST, { code: AMOX });
+  const made = latest.serialRequests.edges[0].node;
+  const entry = latest.auditLog.edges[0].node;
+  assert.equal(made.orderRef, order.ref, 'the newest request of the product is the one made above');
+  assert.deepEqual(entry.detail.find((d) => d.key === 'orderRef'), { key: 'orderRef', value: order.ref });
+
+  // The product's detail, still open from the request: the list was read again after it.
+  const detail = await expandProduct(op, AMOX);
+  const recent = detail.getByTestId('recent-requests');
+  const first = recent.locator('li.request-item').first();
+  await op.waitForFunction((id) => document.querySelector('[data-testid=recent-requests] li.request-item')?.dataset.requestId === id, made.id);
+  assert.equal((await first.locator('.request-what').textContent()).trim(), order.ref);
+  assert.equal((await first.locator('.request-count').textContent()).trim(), `${order.count} serials`);
+  const link = first.getByRole('link', { name: `CSV of order ${order.ref}, ${order.count} serials` });
+  assert.equal(await link.getAttribute('href'), `/api/v2/requests/${encodeURIComponent(made.id)}/serials.csv`);
+  const csv = await download(op, link);
+  assert.equal(csvLines(csv.text).length, order.count + 1, `${csv.name}: header + ${order.count} serials`);
+  await recent.scrollIntoViewIfNeeded();
+  await screenshot(op, 'recent-requests');
+
+  // The audit trail, from the header, filtered to requests: this one comes first.
+  await op.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit trail' }).click();
+  await op.waitForURL('**/audit');
+  assert.equal(await op.getByRole('heading', { level: 1 }).evaluate((h) => h === document.activeElement && h.textContent), 'Audit trail');
+  await op.locator('table.audit-table tbody tr[data-id]').first().waitFor();
+  await screenshot(op, 'audit-trail-all', { fullPage: true });
+  await op.getByLabel('Action').selectOption({ label: 'Serials requested' });
+  await op.waitForURL('**/audit?action=serials.request');
+  const rows = op.locator('table.audit-table tbody tr[data-id]');
+  const firstRow = async () => {
+    await op.waitForFunction(
+      (id) => {
+        const all = [...document.querySelectorAll('table.audit-table tbody tr[data-id]')];
+        return all[0]?.dataset.id === id && all.every((r) => r.dataset.action === 'serials.request');
+      },
+      entry.id,
+    );
+    const row = rows.first();
+    assert.equal((await row.locator('th.audit-action').evaluate((th) => th.firstChild.textContent)).trim(), 'Serials requested');
+    assert.equal((await row.locator('td.col-audit a').textContent()).trim(), AMOX);
+    assert.equal((await row.locator('td.num').textContent()).trim(), fmt(order.count));
+    assert.equal((await row.locator('td.audit-actor').textContent()).trim(), entry.actor);
+    assert.equal((await row.locator('td.col-audit .audit-details li[data-key=orderRef]').textContent()).trim(), `orderRef: ${order.ref}`);
+  };
+  await firstRow();
+  assert.equal(await op.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, true, 'no sideways scrolling');
+  await screenshot(op, 'audit-trail');
+
+  // A reload keeps the filter (it is in the address).
+  await op.reload();
+  await firstRow();
+  assert.equal(await op.getByLabel('Action').inputValue(), 'serials.request');
+  assert.ok(op.url().endsWith('/audit?action=serials.request'), op.url());
+
+  // The same on a 390 px phone: the facts stack under the action, nothing scrolls sideways.
+  const phone = await openAs(OPERATOR(), { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    await phone.goto('/audit?action=serials.request');
+    await phone.waitForFunction((id) => document.querySelector('table.audit-table tbody tr[data-id]')?.dataset.id === id, entry.id);
+    const inline = phone.locator('table.audit-table tbody tr[data-id]').first().locator('.audit-inline');
+    assert.ok(await inline.isVisible(), 'the facts show under the action');
+    assert.match(await inline.textContent(), new RegExp(`orderRef: ${order.ref}`));
+    assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, 'the page fits');
+    const table = await phone.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(table <= 0, `the audit table is ${table}px wider than its region`);
+    await screenshot(phone, 'phone-audit-trail');
+  } finally {
+    release(phone);
+  }
+  current = op;
+
+  // Back to the pool for the next steps.
+  await op.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SN/SSCC pool' }).click();
+  await op.waitForURL('**/pool/serial-numbers');
+});
+
 step('operator releases serials back: refusals per row, then the donut updates', async () => {
   const detail = await expandProduct(op, AMOX);
   await detail.getByRole('button', { name: 'Release', exact: true }).click();

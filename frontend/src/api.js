@@ -487,6 +487,29 @@ export const UPDATE_PRODUCT_LIMITS = /* GraphQL */ `
   }
 `;
 
+/** Requests shown at first under a product's Recent requests (then "Show more"). */
+export const RECENT_REQUESTS = 10;
+
+/** The caller's requests of serials (orders, assignments to partners), newest first. */
+export const SERIAL_REQUESTS_QUERY = /* GraphQL */ `
+  query SerialRequests($filter: SerialRequestFilter, $first: Int, $after: String) {
+    serialRequests(filter: $filter, first: $first, after: $after) {
+      edges { cursor node { id orderRef count createdAt partner { id name } product { id code } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** The caller's audit trail, newest first. `filter.from` is inclusive, `filter.to` exclusive. */
+export const AUDIT_LOG_QUERY = /* GraphQL */ `
+  query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
+    auditLog(filter: $filter, first: $first, after: $after) {
+      edges { cursor node { id at actor action count product { id code codeSchema name } detail { key value } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
 export const PARTNERS_QUERY = /* GraphQL */ `
   query Partners {
     partners { tenant { id name } role }

@@ -109,6 +109,31 @@ export function partnerRoleLabel(role) {
   return { MAH: 'Marketing authorization holder', CMO: 'Contract manufacturer' }[role] || role;
 }
 
+/** The actions of the audit trail, in the order the filter offers them, with labels. */
+export const AUDIT_ACTIONS = Object.freeze([
+  ['serials.request', 'Serials requested'],
+  ['serials.assign_partner', 'Serials assigned to a partner'],
+  ['serials.release', 'Serials released'],
+  ['serials.receive', 'Serials received'],
+  ['serials.generate', 'Serials generated'],
+  ['pack.events', 'Pack events recorded'],
+  ['product.create', 'Product created'],
+  ['product.limits', 'Product limits changed'],
+  ['channel.create', 'Channel created'],
+  ['partnership.invite', 'Partner invitation created'],
+  ['partnership.invite_revoke', 'Partner invitation revoked'],
+  ['partnership.create', 'Partnership created'],
+  ['partnership.accepted', 'Partner invitation accepted'],
+  ['tenant.create', 'Tenant created'],
+  ['key.create', 'API key created'],
+  ['demo.seed', 'Demo data loaded'],
+]);
+
+/** @param {string} action an audit action such as serials.request; unknown ones as they are */
+export function auditActionLabel(action) {
+  return AUDIT_ACTIONS.find(([a]) => a === action)?.[1] || action;
+}
+
 /**
  * A number typed into a form: a whole number within bounds, or an error message.
  * @param {string} text

@@ -9,6 +9,7 @@
  *   /pool/pack-history?product=…&serial=… → Pack history tab (a lookup when both are given)
  *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
+ *   /audit?action=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -47,7 +48,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -59,6 +60,7 @@ export function matchRoute(path) {
   if (p === SSCC_PATH) return { name: 'pool', tab: 'sscc' };
   if (p === PACK_PATH) return { name: 'pool', tab: 'pack' };
   if (p === PARTNERS_PATH) return { name: 'partners' };
+  if (p === AUDIT_PATH) return { name: 'audit' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -74,6 +76,7 @@ export const POOL_PATH = '/pool/serial-numbers';
 export const SSCC_PATH = '/pool/sscc';
 export const PACK_PATH = '/pool/pack-history';
 export const PARTNERS_PATH = '/partners';
+export const AUDIT_PATH = '/audit';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });
@@ -89,6 +92,19 @@ export function packHistoryPath(productCode, serial) {
   if (serial) params.set('serial', serial);
   const q = params.toString();
   return q ? `${PACK_PATH}?${q}` : PACK_PATH;
+}
+
+/**
+ * The audit trail with its filters; empty ones are left out.
+ * @param {{action?: string, product?: string, from?: string, to?: string}} [filters]
+ */
+export function auditPath(filters = {}) {
+  const params = new URLSearchParams();
+  for (const name of /** @type {const} */ (['action', 'product', 'from', 'to'])) {
+    if (filters[name]) params.set(name, /** @type {string} */ (filters[name]));
+  }
+  const q = params.toString();
+  return q ? `${AUDIT_PATH}?${q}` : AUDIT_PATH;
 }
 
 /** @param {string} search */

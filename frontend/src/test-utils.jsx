@@ -193,6 +193,9 @@ export function productPage(nodes, page = {}) {
   };
 }
 
+/** The answer of SerialRequests for a product nobody requested yet (an expanded product reads it). */
+export const noSerialRequests = { body: { data: { serialRequests: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } } };
+
 /** A signed-in viewer of the demo MAH (tenant T1) with the given role. */
 export const mahViewer = (/** @type {string} */ role) => ({ tenant: { id: 't1', name: 'Demo Pharma' }, role });
 

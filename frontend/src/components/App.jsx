@@ -12,6 +12,7 @@ import { SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
 import { PartnersPage } from './PartnersPage.jsx';
+import { AuditPage } from './AuditPage.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
@@ -98,6 +99,7 @@ function Routes() {
   const route = matchRoute(path);
   if (route.name === 'pool') return <PoolPage tab={route.tab} params={params} />;
   if (route.name === 'partners') return <PartnersPage />;
+  if (route.name === 'audit') return <AuditPage params={params} />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

@@ -1,6 +1,6 @@
 // @ts-check
 import { roleLabel } from '../format.js';
-import { matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, useLocation } from '../router.js';
+import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -9,7 +9,7 @@ import { LogoMark } from './icons.jsx';
 export function Header({ viewer, onSignOut }) {
   const { path } = useLocation();
   const route = matchRoute(path);
-  const section = route.name === 'partners' ? 'partners' : route.name === 'notFound' ? '' : 'pool';
+  const section = route.name === 'notFound' ? '' : route.name === 'serials' ? 'pool' : route.name;
   return (
     <header class="app-header">
       <div class="app-header-inner">
@@ -23,6 +23,9 @@ export function Header({ viewer, onSignOut }) {
           </a>
           <a href={PARTNERS_PATH} onClick={onLinkClick} aria-current={section === 'partners' ? 'page' : undefined}>
             Partners
+          </a>
+          <a href={AUDIT_PATH} onClick={onLinkClick} aria-current={section === 'audit' ? 'page' : undefined}>
+            Audit trail
           </a>
         </nav>
         <div class="account" aria-label="Signed in as">

@@ -79,6 +79,19 @@ describe('<Header>', () => {
     expect(links.map((a) => [a.textContent, a.getAttribute('aria-current')])).toEqual([
       ['SN/SSCC pool', null],
       ['Partners', 'page'],
+      ['Audit trail', null],
     ]);
+  });
+
+  it('links the audit trail for every role, marked current there', () => {
+    history.replaceState(null, '', '/audit?action=serials.request');
+    for (const role of ['VIEWER', 'OPERATOR', 'ADMIN']) {
+      const el = mount(<Header viewer={mahViewer(role)} onSignOut={() => {}} />);
+      const audit = [...el.querySelectorAll('.main-nav a')].find((a) => a.textContent === 'Audit trail');
+      expect(audit.getAttribute('href')).toBe('/audit');
+      expect(audit.getAttribute('aria-current')).toBe('page');
+      expect(el.querySelectorAll('.main-nav a[aria-current]')).toHaveLength(1);
+      unmountAll();
+    }
   });
 });

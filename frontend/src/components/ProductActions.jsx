@@ -25,9 +25,10 @@ export const ACTION_LABELS = Object.freeze({
 
 /**
  * @param {{product: import('./ProductList.jsx').Product, onChanged: () => void,
- *   onLimits: (product: any) => void}} props
+ *   onLimits: (product: any) => void, onRequested?: () => void}} props onRequested: after a
+ *   request for an order (beside onChanged)
  */
-export function ProductActions({ product, onChanged, onLimits }) {
+export function ProductActions({ product, onChanged, onLimits, onRequested }) {
   const viewer = useViewer();
   const actions = productActions(viewer, product);
   const [open, setOpen] = useState(/** @type {import('../roles.js').ProductAction | null} */ (null));
@@ -72,7 +73,10 @@ export function ProductActions({ product, onChanged, onLimits }) {
               idPrefix={`${base}-req`}
               requestCap={product.requestCap}
               available={product.pool.available}
-              onDone={onChanged}
+              onDone={() => {
+                onChanged();
+                onRequested?.();
+              }}
             />
           ) : null}
           {open === 'release' ? <ReleaseForm code={product.code} idPrefix={`${base}-rel`} onDone={onChanged} /> : null}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
-import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, noSerialRequests, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
 import { ProductList } from './ProductList.jsx';
 import { validateLimits } from './LimitsForm.jsx';
 
@@ -36,6 +36,7 @@ function server() {
       delete limits.productCode;
       return { body: { data: { updateProductLimits: { id: amox.id, code: amox.code, ...limits, pool } } } };
     }
+    if (op === 'SerialRequests') return noSerialRequests;
     throw new Error(`unexpected ${op}`);
   });
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * The expanded row of a product: its details and the pool donut, refreshed live, and the
- * operator actions the viewer's role allows (each refreshes the counts at once).
+ * The expanded row of a product: its details and the pool donut, refreshed live, the
+ * operator actions the viewer's role allows (each refreshes the counts at once), and the
+ * product's recent requests.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PoolDonut } from '../donut.jsx';
@@ -10,6 +11,7 @@ import { watchPool, POLL_INTERVAL_MS } from '../live.js';
 import { onLinkClick, serialsPath } from '../router.js';
 import { useClient } from './context.js';
 import { ProductActions } from './ProductActions.jsx';
+import { RecentRequests } from './RecentRequests.jsx';
 
 /**
  * @typedef {import('./ProductList.jsx').Product} Product
@@ -25,6 +27,7 @@ export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS
   const [updatedAt, setUpdatedAt] = useState(() => new Date());
   const [liveError, setLiveError] = useState('');
   const [gone, setGone] = useState(false);
+  const [requests, setRequests] = useState(0);
   const watcher = useRef(/** @type {ReturnType<typeof watchPool> | null} */ (null));
 
   useEffect(() => {
@@ -139,7 +142,9 @@ export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS
             ...(p.pool ? { pool: p.pool } : {}),
           })
         }
+        onRequested={() => setRequests((n) => n + 1)}
       />
+      <RecentRequests code={product.code} idPrefix={`recent-${product.id}`.replace(/[^A-Za-z0-9_-]/g, '_')} version={requests} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
-import { click, fakeFetch, flush, mount, product, productPage, tick, typeInto, unmountAll } from '../test-utils.jsx';
+import { click, fakeFetch, flush, mount, noSerialRequests, product, productPage, tick, typeInto, unmountAll } from '../test-utils.jsx';
 import { countText, ProductList } from './ProductList.jsx';
 
 const amox = product({ code: '04012345000019', name: 'Amoxicillin 500 mg capsules' });
@@ -24,6 +24,7 @@ function server() {
         body: { data: { product: { id: amox.id, code: amox.code, lowThreshold: 1000, pool: { available: 12000, assigned: 1023, total: 13023, low: false } } } },
       };
     }
+    if (op === 'SerialRequests') return noSerialRequests;
     throw new Error(`unexpected ${op}`);
   });
 }

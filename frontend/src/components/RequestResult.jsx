@@ -74,8 +74,11 @@ export function RequestResult({ request, noun = 'serials' }) {
   );
 }
 
-/** @param {SerialRequest} r */
-function csvName(r) {
+/**
+ * The file name a request's CSV is saved under when the server suggests none.
+ * @param {{orderRef: string | null, partner: {name: string} | null, product: {code: string}}} r
+ */
+export function csvName(r) {
   const ref = (r.orderRef || r.partner?.name || 'request').replace(/[^A-Za-z0-9._-]+/g, '-');
   return `${r.product.code}-${ref}.csv`;
 }

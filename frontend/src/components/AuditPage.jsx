@@ -1,0 +1,354 @@
+// @ts-check
+/**
+ * The audit trail of the tenant, newest first: who did what, when, to which product. Every
+ * role may read it. Its filters (action, product code, a range of days) live in the
+ * address, so a reload or a shared link keeps them; more entries come with "Load more".
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { AUDIT_LOG_QUERY, PAGE_SIZE } from '../api.js';
+import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
+import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime } from '../format.js';
+import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } from '../router.js';
+import { useClient } from './context.js';
+import { Field } from './Forms.jsx';
+import { ResetFilterIcon } from './icons.jsx';
+import { ErrorState, LoadMore, usePagedList } from './States.jsx';
+
+const COLUMNS = 6;
+
+/**
+ * @typedef {{action: string, product: string, from: string, to: string}} AuditFilters
+ *   from, to: days as YYYY-MM-DD, both included
+ * @typedef {{id: string, at: string, actor: string, action: string, count: number | null,
+ *   product: {id: string, code: string, codeSchema: string, name: string} | null,
+ *   detail: {key: string, value: string}[]}} AuditEntry
+ */
+
+/**
+ * The filters the address holds; a day that is not a real YYYY-MM-DD date is ignored.
+ * @param {URLSearchParams} params
+ * @returns {AuditFilters}
+ */
+export function auditFilters(params) {
+  /** @param {string | null} v */
+  const day = (v) => (v && localDay(v) ? v : '');
+  return {
+    action: (params.get('action') || '').trim(),
+    product: (params.get('product') || '').trim(),
+    from: day(params.get('from')),
+    to: day(params.get('to')),
+  };
+}
+
+/**
+ * The AuditFilter the server takes, or null for none. The days are the browser's local
+ * days, like the times the table shows: `from` is the start of its day and `to` the start
+ * of the day after (the server's `to` is exclusive), both sent in UTC.
+ * @param {AuditFilters} f
+ */
+export function auditFilterInput(f) {
+  /** @type {Record<string, string>} */
+  const filter = {};
+  if (f.action) filter.action = f.action;
+  if (f.product) filter.productCode = f.product;
+  const from = localDay(f.from);
+  if (from) filter.from = from.toISOString();
+  const to = localDay(f.to);
+  if (to) {
+    to.setDate(to.getDate() + 1);
+    filter.to = to.toISOString();
+  }
+  return Object.keys(filter).length ? filter : null;
+}
+
+/** Local midnight of a YYYY-MM-DD day, or null. @param {string} s */
+function localDay(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const date = new Date(y, mo, d);
+  // new Date() rolls 2026-02-31 over into March: such a day is not one.
+  return date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d ? date : null;
+}
+
+/** @param {{params: URLSearchParams, debounceMs?: number}} props */
+export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
+  const client = useClient();
+  const filters = auditFilters(params);
+  const filtered = !!(filters.action || filters.product || filters.from || filters.to);
+  const list = /** @type {import('./States.jsx').PagedList<AuditEntry>} */ (
+    usePagedList(async (after, signal) => {
+      const variables = { filter: auditFilterInput(filters), first: PAGE_SIZE, after };
+      const data = await client.request(AUDIT_LOG_QUERY, variables, { signal });
+      return data.auditLog;
+    }, JSON.stringify(filters))
+  );
+  // The product code field applies once typing pauses, like the product search.
+  const [product, setProduct] = useState(filters.product);
+  const applied = useRef(filters.product);
+  const headingRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
+  const actionRef = useRef(/** @type {HTMLSelectElement | null} */ (null));
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
+
+  /** @param {Partial<AuditFilters>} patch */
+  function apply(patch) {
+    // From the address, not this render: a debounced call may come after other changes.
+    navigate(auditPath({ ...auditFilters(new URLSearchParams(location.search)), ...patch }), { replace: true });
+  }
+
+  const applyProduct = useMemo(
+    () =>
+      debounce((/** @type {string} */ value) => {
+        applied.current = value.trim();
+        apply({ product: applied.current });
+      }, debounceMs),
+    [debounceMs],
+  );
+  useEffect(() => () => applyProduct.cancel(), [applyProduct]);
+
+  // The address changed otherwise (back, the header link): the field follows it.
+  useEffect(() => {
+    if (filters.product === applied.current) return;
+    applyProduct.cancel();
+    applied.current = filters.product;
+    setProduct(filters.product);
+  }, [filters.product]);
+
+  /** @param {Partial<AuditFilters>} patch */
+  function change(patch) {
+    applyProduct.flush();
+    apply(patch);
+  }
+
+  function reset() {
+    applyProduct.cancel();
+    applied.current = '';
+    setProduct('');
+    navigate(AUDIT_PATH, { replace: true });
+    actionRef.current?.focus();
+  }
+
+  // An action the address names that the list lacks (a newer server) stays choosable.
+  const known = !filters.action || AUDIT_ACTIONS.some(([a]) => a === filters.action);
+  const actions = known ? AUDIT_ACTIONS : [...AUDIT_ACTIONS, [filters.action, filters.action]];
+  const nodes = list.nodes || [];
+
+  return (
+    <section class="page" aria-labelledby="audit-title">
+      <h1 class="page-title" id="audit-title" ref={headingRef} tabIndex={-1}>
+        Audit trail
+      </h1>
+      <p class="page-subtitle">Every change in your tenant, newest first: what was done, when, by whom and to which product.</p>
+
+      <div class="card">
+        <form
+          class="audit-filters"
+          role="search"
+          aria-label="Filter the audit trail"
+          onSubmit={(e) => {
+            e.preventDefault();
+            applyProduct.flush();
+          }}
+        >
+          <Field id="audit-action" label="Action" class="audit-filter-action">
+            {() => (
+              <select
+                ref={actionRef}
+                id="audit-action"
+                class="input select"
+                value={filters.action}
+                onChange={(e) => change({ action: /** @type {HTMLSelectElement} */ (e.currentTarget).value })}
+              >
+                <option value="">All actions</option>
+                {actions.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="audit-product" label="Product code" class="audit-filter-product">
+            {() => (
+              <input
+                id="audit-product"
+                class="input mono"
+                autocomplete="off"
+                spellcheck={false}
+                value={product}
+                onInput={(e) => {
+                  const value = /** @type {HTMLInputElement} */ (e.currentTarget).value;
+                  setProduct(value);
+                  applyProduct(value);
+                }}
+              />
+            )}
+          </Field>
+          <Field id="audit-from" label="From" class="audit-filter-day">
+            {() => (
+              <input
+                id="audit-from"
+                class="input"
+                type="date"
+                value={filters.from}
+                max={filters.to || undefined}
+                onChange={(e) => change({ from: /** @type {HTMLInputElement} */ (e.currentTarget).value })}
+              />
+            )}
+          </Field>
+          <Field id="audit-to" label="To" class="audit-filter-day">
+            {() => (
+              <input
+                id="audit-to"
+                class="input"
+                type="date"
+                value={filters.to}
+                min={filters.from || undefined}
+                onChange={(e) => change({ to: /** @type {HTMLInputElement} */ (e.currentTarget).value })}
+              />
+            )}
+          </Field>
+          <button type="button" class="button audit-reset" onClick={reset} disabled={!filtered && !product}>
+            <ResetFilterIcon /> Reset filters
+          </button>
+        </form>
+
+        {list.error && !list.loading && !list.nodes ? (
+          <ErrorState error={list.error} title="The audit trail could not be loaded" onRetry={list.retry} />
+        ) : (
+          <div
+            class={`table-scroll${list.loading && list.nodes ? ' is-refreshing' : ''}`}
+            role="region"
+            aria-labelledby="audit-caption"
+            tabIndex={0}
+          >
+            <table class="data-table audit-table" aria-busy={list.loading ? 'true' : 'false'}>
+              <caption id="audit-caption" class="visually-hidden">
+                Audit trail entries, newest first
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Action</th>
+                  <th scope="col" class="col-audit">
+                    Product code
+                  </th>
+                  <th scope="col" class="num col-audit">
+                    Count
+                  </th>
+                  <th scope="col" class="col-audit">
+                    Actor
+                  </th>
+                  <th scope="col" class="col-audit">
+                    Details
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {!list.nodes && list.loading ? (
+                  <tr class="state-row">
+                    <td colSpan={COLUMNS}>
+                      <span class="spinner" aria-hidden="true" /> Loading the audit trail…
+                    </td>
+                  </tr>
+                ) : null}
+                {list.nodes && nodes.length === 0 ? (
+                  <tr class="state-row">
+                    <td colSpan={COLUMNS}>
+                      {filtered ? (
+                        <div class="empty">
+                          <p>No entries match these filters.</p>
+                          <button type="button" class="button" onClick={reset}>
+                            Reset filters
+                          </button>
+                        </div>
+                      ) : (
+                        <p class="empty">The audit trail is empty.</p>
+                      )}
+                    </td>
+                  </tr>
+                ) : null}
+                {nodes.map((entry) => (
+                  <AuditRow key={entry.id} entry={entry} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {list.error && !list.loading && list.nodes ? (
+          <ErrorState error={list.error} title="More entries could not be loaded" onRetry={list.retry} />
+        ) : null}
+        <LoadMore list={list} noun="entries" />
+      </div>
+    </section>
+  );
+}
+
+/** @param {{entry: AuditEntry}} props */
+function AuditRow({ entry }) {
+  const product = entry.product ? (
+    <a
+      class="mono"
+      href={entry.product.codeSchema === 'SSCC' ? SSCC_PATH : poolPath(entry.product.code)}
+      onClick={onLinkClick}
+      title={entry.product.name}
+    >
+      {entry.product.code}
+    </a>
+  ) : null;
+  const count = entry.count != null ? formatCount(entry.count) : null;
+  const none = <span class="muted">—</span>;
+  // Date and time each stay on one line when a phone wraps the cell.
+  const [date, time] = formatDateTime(entry.at).split(' ');
+  return (
+    <tr data-id={entry.id} data-action={entry.action}>
+      <td class="audit-time">
+        <time dateTime={entry.at}>
+          <span>{date}</span>
+          {time ? <> <span>{time}</span></> : null}
+        </time>
+      </td>
+      <th scope="row" class="audit-action">
+        {auditActionLabel(entry.action)}
+        {/* On a phone the last four columns are hidden and their facts show here. */}
+        <div class="audit-inline">
+          {product ? (
+            <span>
+              <span class="muted">Product</span> {product}
+            </span>
+          ) : null}
+          {count ? (
+            <span>
+              <span class="muted">Count</span> {count}
+            </span>
+          ) : null}
+          <span>
+            <span class="muted">Actor</span> <span class="mono">{entry.actor}</span>
+          </span>
+          <AuditDetails detail={entry.detail} />
+        </div>
+      </th>
+      <td class="col-audit">{product || none}</td>
+      <td class="num col-audit">{count || none}</td>
+      <td class="mono col-audit audit-actor">{entry.actor}</td>
+      <td class="col-audit">{entry.detail.length ? <AuditDetails detail={entry.detail} /> : none}</td>
+    </tr>
+  );
+}
+
+/** @param {{detail: AuditEntry['detail']}} props */
+function AuditDetails({ detail }) {
+  if (detail.length === 0) return null;
+  return (
+    <ul class="audit-details">
+      {detail.map((d) => (
+        <li key={d.key} data-key={d.key}>
+          <span class="audit-detail-key">{d.key}:</span> <span class="mono">{d.value}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
