@@ -109,10 +109,10 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	keys := newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	auth := newAuthCache(d, cfg.AuthCache)
 	api := func(h http.Handler) http.Handler {
-		return limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(auth, keys, log, h)))
+		return noStore(limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(auth, keys, log, h))))
 	}
 	bulk := func(h http.Handler) http.Handler {
-		return instrument("bulk", limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(auth, keys, log, h))))
+		return instrument("bulk", noStore(limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(auth, keys, log, h)))))
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection,
@@ -138,8 +138,31 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Channel-Key", "Idempotency-Key"},
 		MaxAge:         600,
 	})
-	return accessLog(log, c.Handler(mux))
+	return accessLog(log, secureHeaders(c.Handler(mux)))
 }
+
+// secureHeaders keeps browsers from guessing media types and from sending the
+// app's URLs (which carry product codes and serials) to other sites.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore keeps API answers (serial numbers, keys) out of browser and proxy caches.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// appPolicy confines the web app to its own scripts, styles, images and API
+// (the browser test fails on any violation): an injected script or a page
+// framing the app gets nothing.
+const appPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // authenticate is the one entrance for API callers: it resolves the bearer key
 // to a pool.Actor in the request context, or answers 401.
@@ -284,6 +307,8 @@ func spa() http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/assets/") {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		}
+		w.Header().Set("Content-Security-Policy", appPolicy)
+		w.Header().Set("X-Frame-Options", "DENY")
 		files.ServeHTTP(w, r)
 	})
 }

@@ -157,4 +157,24 @@ func TestHealthMetricsAndSPA(t *testing.T) {
 			t.Errorf("GET %s = %d %.80q, want %d containing %q", tc.path, status, body, tc.status, tc.body)
 		}
 	}
+	// Browsers get the app under a strict policy, and keep API answers out of caches.
+	for path, want := range map[string]map[string]string{
+		"/":                                     {"Content-Security-Policy": "default-src 'self'", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
+		"/partners":                             {"Content-Security-Policy": "frame-ancestors 'none'"},
+		"/graphql?query=%7Bviewer%7Brole%7D%7D": {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+		"/api/v2/products/" + amoxicillin + "/pool": {"Cache-Control": "no-store"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+d.keys.MAHViewer)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for h, v := range want {
+			if !strings.Contains(res.Header.Get(h), v) {
+				t.Errorf("GET %s: %s = %q, want it to contain %q", path, h, res.Header.Get(h), v)
+			}
+		}
+	}
 }

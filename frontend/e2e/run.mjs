@@ -93,6 +93,7 @@ let browser;
 let page; // the MAH admin's page, shared by the steps in order
 let shot = 0;
 const pageErrors = [];
+const cspViolations = [];
 
 /** Saves what the screen shows (the viewport; `fullPage` for the whole document). */
 async function screenshot(p, name, { fullPage = false } = {}) {
@@ -131,6 +132,13 @@ async function newPage(options = {}) {
   const p = await context.newPage();
   p.setDefaultTimeout(TIMEOUT);
   p.on('pageerror', (error) => pageErrors.push(`${error.message}`));
+  // The server's Content-Security-Policy must not block anything the app does.
+  await p.exposeFunction('reportCspViolation', (v) => cspViolations.push(v));
+  await p.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      /** @type {any} */ (window).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
   return p;
 }
 
@@ -1172,6 +1180,9 @@ step('the new screens work on a 390 px phone screen', async () => {
   }
 });
 
-step('no uncaught errors in the pages', async () => {
+step('no uncaught errors in the pages, and nothing blocked by the Content-Security-Policy', async () => {
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(cspViolations, []);
+  const res = await fetch(`${BASE}/`);
+  assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
 });
