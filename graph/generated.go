@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	Serial() SerialResolver
 	SerialRequest() SerialRequestResolver
 	SsccPool() SsccPoolResolver
+	Subscription() SubscriptionResolver
 	Tenant() TenantResolver
 }
 
@@ -168,6 +169,12 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 	}
 
+	PoolUpdate struct {
+		LowThreshold func(childComplexity int) int
+		Pool         func(childComplexity int) int
+		ProductCode  func(childComplexity int) int
+	}
+
 	Product struct {
 		Code           func(childComplexity int) int
 		CodeSchema     func(childComplexity int) int
@@ -271,6 +278,10 @@ type ComplexityRoot struct {
 		ExtensionDigit func(childComplexity int) int
 		Pool           func(childComplexity int) int
 		Ssccs          func(childComplexity int, status *pool.Status, first *int, after *string) int
+	}
+
+	Subscription struct {
+		PoolCounts func(childComplexity int, productCode string) int
 	}
 
 	Tenant struct {
@@ -382,6 +393,9 @@ type SsccPoolResolver interface {
 	ExtensionDigit(ctx context.Context, obj *pool.Product) (int, error)
 	Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error)
 	Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error)
+}
+type SubscriptionResolver interface {
+	PoolCounts(ctx context.Context, productCode string) (<-chan *model.PoolUpdate, error)
 }
 type TenantResolver interface {
 	ID(ctx context.Context, obj *pool.Tenant) (string, error)
@@ -901,6 +915,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PoolStatsRow.Status(childComplexity), true
 
+	case "PoolUpdate.lowThreshold":
+		if e.ComplexityRoot.PoolUpdate.LowThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolUpdate.LowThreshold(childComplexity), true
+	case "PoolUpdate.pool":
+		if e.ComplexityRoot.PoolUpdate.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolUpdate.Pool(childComplexity), true
+	case "PoolUpdate.productCode":
+		if e.ComplexityRoot.PoolUpdate.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolUpdate.ProductCode(childComplexity), true
+
 	case "Product.code":
 		if e.ComplexityRoot.Product.Code == nil {
 			break
@@ -1371,6 +1404,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SsccPool.Ssccs(childComplexity, args["status"].(*pool.Status), args["first"].(*int), args["after"].(*string)), true
 
+	case "Subscription.poolCounts":
+		if e.ComplexityRoot.Subscription.PoolCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_poolCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PoolCounts(childComplexity, args["productCode"].(string)), true
+
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -1472,6 +1517,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1506,11 +1568,13 @@ tenant and the role. Everything below is scoped to that tenant: an MAH sees its 
 products and serials, a CMO sees only what its MAH partners assigned to it.
 
 Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT
-(with ` + "`" + `extensions.field` + "`" + `), CONFLICT, INSUFFICIENT_SERIALS, QUERY_TOO_COMPLEX, INTERNAL.
+(with ` + "`" + `extensions.field` + "`" + `), CONFLICT, INSUFFICIENT_SERIALS, QUERY_TOO_COMPLEX,
+RATE_LIMITED, UNAVAILABLE, INTERNAL.
 """
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "Everything a caller can read, scoped to its tenant."
@@ -1816,6 +1880,29 @@ type Pool {
   total: Int!
   "True when available is below the product's low threshold."
   low: Boolean!
+}
+
+"""
+Live updates, over WebSocket at /graphql (the graphql-transport-ws protocol): send the
+API key as ` + "`" + `"authorization": "Bearer <key>"` + "`" + ` in the payload of connection_init.
+"""
+type Subscription {
+  """
+  A product's (or SSCC pool's) counts: the current ones at once, then each change,
+  checked every second. NOT_FOUND, as for product(code), when the caller cannot see
+  it; it ends when the product stops being visible.
+  """
+  poolCounts("The product (or SSCC pool) code." productCode: String!): PoolUpdate!
+}
+
+"A product's pool counts at one moment."
+type PoolUpdate {
+  "The product (or SSCC pool) code."
+  productCode: String!
+  "The counts."
+  pool: Pool!
+  "The product's low threshold at that moment."
+  lowThreshold: Int!
 }
 
 "A page of serials (Relay connection)."
@@ -2548,6 +2635,18 @@ func (ec *executionContext) childFields_PoolStatsRow(ctx context.Context, field 
 		return ec.fieldContext_PoolStatsRow_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PoolStatsRow", field.Name)
+}
+
+func (ec *executionContext) childFields_PoolUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "productCode":
+		return ec.fieldContext_PoolUpdate_productCode(ctx, field)
+	case "pool":
+		return ec.fieldContext_PoolUpdate_pool(ctx, field)
+	case "lowThreshold":
+		return ec.fieldContext_PoolUpdate_lowThreshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoolUpdate", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3337,6 +3436,20 @@ func (ec *executionContext) field_SsccPool_ssccs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_poolCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "productCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productCode"] = arg0
 	return args, nil
 }
 
@@ -5384,6 +5497,84 @@ func (ec *executionContext) fieldContext_PoolStatsRow_count(_ context.Context, f
 	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PoolUpdate_productCode(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolUpdate_productCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolUpdate_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _PoolUpdate_pool(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolUpdate_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pool, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Pool) graphql.Marshaler {
+			return ec.marshalNPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolUpdate_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoolUpdate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoolUpdate_lowThreshold(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolUpdate_lowThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolUpdate_lowThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolUpdate", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7413,6 +7604,50 @@ func (ec *executionContext) fieldContext_SsccPool_ssccs(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SsccPool_ssccs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_poolCounts(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_poolCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PoolCounts(ctx, fc.Args["productCode"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PoolUpdate) graphql.Marshaler {
+			return ec.marshalNPoolUpdate2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolUpdate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_poolCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoolUpdate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_poolCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10367,6 +10602,49 @@ func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var poolUpdateImplementors = []string{"PoolUpdate"}
+
+func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSet, obj *model.PoolUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poolUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoolUpdate")
+		case "productCode":
+			out.Values[i] = ec._PoolUpdate_productCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pool":
+			out.Values[i] = ec._PoolUpdate_pool(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lowThreshold":
+			out.Values[i] = ec._PoolUpdate_lowThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
@@ -11112,6 +11390,26 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "poolCounts":
+		return ec._Subscription_poolCounts(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var tenantImplementors = []string{"Tenant"}
@@ -12034,6 +12332,14 @@ func (ec *executionContext) marshalNPoolStatsRow2ᚖgithubᚗcomᚋserialpoolᚋ
 		return graphql.Null
 	}
 	return ec._PoolStatsRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPoolUpdate2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolUpdate(ctx context.Context, sel ast.SelectionSet, v *model.PoolUpdate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PoolUpdate!")
+		return graphql.Null
+	}
+	return ec._PoolUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -30,6 +31,9 @@ type Options struct {
 	MaxDepth      int                                // the deepest nesting allowed
 	MaxTokens     int                                // the longest document, in tokens, the parser reads
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
+	// Authenticate puts the actor of an API key into ctx, for WebSocket
+	// connections, which present their key in connection_init.
+	Authenticate func(ctx context.Context, key string) (context.Context, error)
 }
 
 // NewHandler serves the GraphQL API over HTTP (POST, and GET for queries). The
@@ -41,6 +45,17 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(&transport.Websocket{ // same-origin only: the library checks the Origin
+		KeepAlivePingInterval: 15 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			key, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
+			actx, err := opt.Authenticate(ctx, strings.TrimSpace(key))
+			if err != nil {
+				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(pool.ErrorMessage(err))
+			}
+			return withSubscriptionSlots(actx), nil, nil
+		},
+	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Validation time grows with the square of a document's fields (20,000
 	// aliases took 3 s), so long documents are refused while parsing, before it.
@@ -58,7 +73,12 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(v))
 		return errors.New("panic in resolver")
 	})
-	return checkHTTP(withLoaders(svc, legacyJSONStatus(srv)))
+	// Each operation gets its own loaders: their caches must never outlive it
+	// (a WebSocket carries many) or cross tenants.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withLoaders(ctx, svc))
+	})
+	return checkHTTP(legacyJSONStatus(srv))
 }
 
 // checkHTTP answers, with a code, the HTTP mistakes gqlgen answers without one

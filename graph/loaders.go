@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -45,13 +44,9 @@ func single[V any](fetch func(context.Context, []int64) ([]V, error)) func(conte
 	}
 }
 
-// withLoaders gives every request its own loaders: their caches must never
-// outlive a request or cross tenants.
-func withLoaders(svc Services, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(svc))
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+// withLoaders gives an operation its own loaders.
+func withLoaders(ctx context.Context, svc Services) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(svc))
 }
 
 func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }
@@ -62,7 +57,11 @@ func poolOf(ctx context.Context, p *pool.Product) (*model.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &model.Pool{Available: int(c.Available), Assigned: int(c.Assigned), Total: int(c.Total()), Low: c.Low(p.LowThreshold)}, nil
+	return poolModel(c, p.LowThreshold), nil
+}
+
+func poolModel(c pool.Counts, lowThreshold int) *model.Pool {
+	return &model.Pool{Available: int(c.Available), Assigned: int(c.Assigned), Total: int(c.Total()), Low: c.Low(lowThreshold)}
 }
 
 // serialConnection turns a page of serials into a Relay connection.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Observation is what the handler reports about each operation, for metrics
@@ -34,6 +35,9 @@ func (o observer) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		return res
 	}
 	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		return res // each update of a subscription passes here; its age is no latency
+	}
 	obs := Observation{Operation: "invalid", Name: oc.OperationName, Duration: time.Since(oc.Stats.OperationStart)}
 	if oc.Operation != nil {
 		var roots []string

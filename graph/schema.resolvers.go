@@ -433,6 +433,10 @@ func (r *ssccPoolResolver) Ssccs(ctx context.Context, obj *pool.Product, status 
 	return r.Product().Serials(ctx, obj, status, first, after)
 }
 
+func (r *subscriptionResolver) PoolCounts(ctx context.Context, productCode string) (<-chan *model.PoolUpdate, error) {
+	return watchPool(ctx, r.svc, strings.TrimSpace(productCode))
+}
+
 func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, error) {
 	return globalID("Tenant", obj.ID), nil
 }
@@ -469,6 +473,8 @@ func (r *Resolver) SerialRequest() SerialRequestResolver { return &serialRequest
 
 func (r *Resolver) SsccPool() SsccPoolResolver { return &ssccPoolResolver{r} }
 
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
@@ -486,5 +492,6 @@ type (
 	serialResolver            struct{ *Resolver }
 	serialRequestResolver     struct{ *Resolver }
 	ssccPoolResolver          struct{ *Resolver }
+	subscriptionResolver      struct{ *Resolver }
 	tenantResolver            struct{ *Resolver }
 )

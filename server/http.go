@@ -114,9 +114,21 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	bulk := func(h http.Handler) http.Handler {
 		return instrument("bulk", noStore(limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(auth, keys, log, h)))))
 	}
+	// A WebSocket presents its key in connection_init, and lives past any request deadline.
+	wsAuth := func(ctx context.Context, key string) (context.Context, error) {
+		a, err := auth.Authenticate(ctx, key)
+		if err != nil {
+			return ctx, err
+		}
+		if !keys.allow(a.KeyID) {
+			return ctx, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
+		}
+		return pool.WithActor(ctx, a), nil
+	}
+	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
+		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe, Authenticate: wsAuth}, log)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", instrument("graphql", api(graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection,
-		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe}, log))))
+	mux.Handle("/graphql", instrument("graphql", webSockets(gql, api(gql))))
 	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
@@ -164,8 +176,20 @@ func noStore(next http.Handler) http.Handler {
 // framing the app gets nothing.
 const appPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// authenticate is the one entrance for API callers: it resolves the bearer key
-// to a pool.Actor in the request context, or answers 401.
+// webSockets sends WebSocket upgrades to ws, the rest to next.
+func webSockets(ws, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate is the entrance for API requests: it resolves the bearer key to
+// a pool.Actor in the request context, or answers 401. WebSockets present
+// their key in connection_init instead (wsAuth, same cache and rate limit).
 func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {

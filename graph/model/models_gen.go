@@ -180,6 +180,16 @@ type PoolStatsFilter struct {
 	CodeSchema *pool.CodeSchema `json:"codeSchema,omitempty"`
 }
 
+// A product's pool counts at one moment.
+type PoolUpdate struct {
+	// The product (or SSCC pool) code.
+	ProductCode string `json:"productCode"`
+	// The counts.
+	Pool *Pool `json:"pool"`
+	// The product's low threshold at that moment.
+	LowThreshold int `json:"lowThreshold"`
+}
+
 // A product and its cursor.
 type ProductEdge struct {
 	// Pass as `after` to get the products following this one.
@@ -292,6 +302,11 @@ type SerialRequestFilter struct {
 	ProductCode *string `json:"productCode,omitempty"`
 	// Only requests with exactly this order reference.
 	OrderRef *string `json:"orderRef,omitempty"`
+}
+
+// Live updates, over WebSocket at /graphql (the graphql-transport-ws protocol): send the
+// API key as `"authorization": "Bearer <key>"` in the payload of connection_init.
+type Subscription struct {
 }
 
 // A product's limits; omitted fields stay as they are.
