@@ -83,6 +83,7 @@ const INVITATIONS = `{ partnerInvitations { id createdAt expiresAt } }`;
 const AMOX = '04012340051006';
 const IBU = '04012340051013';
 const OPERATOR = () => KEYS.mah_operator || KEYS.mah_admin;
+const REQUEST_SERIALS = `mutation E2ERequest($input: RequestSerialsInput!) { requestSerials(input: $input) { id count } }`;
 const RUN = Date.now().toString(36).toUpperCase(); // makes order refs and uploaded serials unique per run
 
 // ---- Browser -------------------------------------------------------------------------
@@ -94,6 +95,12 @@ let page; // the MAH admin's page, shared by the steps in order
 let shot = 0;
 const pageErrors = [];
 const cspViolations = [];
+/**
+ * The WebSockets the pages opened, with the text frames they sent and received (frames are
+ * never printed: connection_init carries the API key).
+ * @type {{page: import('playwright-core').Page, ws: import('playwright-core').WebSocket, sent: string[], received: string[]}[]}
+ */
+const sockets = [];
 
 /** Saves what the screen shows (the viewport; `fullPage` for the whole document). */
 async function screenshot(p, name, { fullPage = false } = {}) {
@@ -132,6 +139,12 @@ async function newPage(options = {}) {
   const p = await context.newPage();
   p.setDefaultTimeout(TIMEOUT);
   p.on('pageerror', (error) => pageErrors.push(`${error.message}`));
+  p.on('websocket', (ws) => {
+    const socket = { page: p, ws, sent: [], received: [] };
+    ws.on('framesent', (f) => socket.sent.push(String(f.payload)));
+    ws.on('framereceived', (f) => socket.received.push(String(f.payload)));
+    sockets.push(socket);
+  });
   // The server's Content-Security-Policy must not block anything the app does.
   await p.exposeFunction('reportCspViolation', (v) => cspViolations.push(v));
   await p.addInitScript(() =>
@@ -403,12 +416,63 @@ step('the counts are available as text to screen readers', async () => {
   assert.equal(await figure.locator('canvas').getAttribute('aria-hidden'), 'true');
   await screenshot(page, 'donut-legend');
 
-  // Live counts: the expanded product's pool is asked for again within ~5 s.
-  const refresh = await page.waitForRequest(
-    (r) => r.url().endsWith('/graphql') && /ProductPool/.test(r.postData() || '') && r.postData().includes(chosen.code),
-    { timeout: 8000 },
+  // Live counts come over the poolCounts subscription: the page opened a WebSocket to
+  // /graphql on its own origin and subscribed to the expanded product.
+  const socket = sockets.find((x) => x.page === page && new URL(x.ws.url()).pathname === '/graphql');
+  assert.ok(socket, `a WebSocket to /graphql (opened: ${sockets.map((x) => x.ws.url()).join(', ') || 'none'})`);
+  const url = new URL(socket.ws.url());
+  assert.equal(url.protocol, new URL(BASE).protocol === 'https:' ? 'wss:' : 'ws:');
+  assert.equal(url.host, new URL(BASE).host);
+  assert.equal(socket.ws.isClosed(), false, 'the WebSocket is open');
+  const frames = (list) =>
+    list.map((f) => {
+      try {
+        return JSON.parse(f);
+      } catch {
+        return {};
+      }
+    });
+  const until = async (what, ok, timeout = 5000) => {
+    const deadline = Date.now() + timeout;
+    while (!ok()) {
+      assert.ok(Date.now() < deadline, what);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await until('connection_ack', () => frames(socket.received).some((m) => m.type === 'connection_ack'));
+  const sub = () => frames(socket.sent).find((m) => m.type === 'subscribe' && m.payload?.variables?.code === chosen.code);
+  await until(`a subscription to ${chosen.code}`, () => Boolean(sub()));
+  assert.match(sub().payload.query, /poolCounts\(productCode: \$code\)/);
+  await until('its first update', () =>
+    frames(socket.received).some((m) => m.type === 'next' && m.id === sub().id && m.payload?.data?.poolCounts),
   );
-  assert.ok(refresh);
+
+  // Serials requested by an API client show up by themselves, within ~3 s (polling, the
+  // fallback, would take 5 s), and with no poll of the counts meanwhile.
+  const polls = [];
+  const onRequest = (r) => {
+    if (r.url().endsWith('/graphql') && /ProductPool/.test(r.postData() || '')) polls.push(r.url());
+  };
+  page.on('request', onRequest);
+  const stamp = () => page.locator('.detail .live-note time').getAttribute('datetime');
+  const stampBefore = await stamp();
+  try {
+    const before = await poolOf(KEYS.mah_admin, chosen.code);
+    const n = Math.min(2, before.available);
+    const { requestSerials } = await gql(OPERATOR(), REQUEST_SERIALS, {
+      input: { productCode: chosen.code, count: n, orderRef: `E2E-LIVE-${RUN}` },
+    });
+    assert.equal(requestSerials.count, n);
+    await expectLegend(figure, 'ASSIGNED', before.assigned + n, 3000);
+    await expectLegend(figure, 'AVAILABLE', before.available - n, 500);
+    assert.deepEqual(polls, [], 'the counts came over the WebSocket, not by polling');
+  } finally {
+    page.off('request', onRequest);
+  }
+  // "Live · updated" tells when the last update came: this one.
+  assert.match(await page.locator('.detail .live-note').textContent(), /Live · updated \d\d:\d\d:\d\d/);
+  assert.ok(new Date(await stamp()) > new Date(stampBefore), 'the “updated” time moved on with the update');
+  await screenshot(page, 'donut-live-update');
 });
 
 step('Show serials opens the paged serials table and the status filter works', async () => {

@@ -3,7 +3,8 @@
  * The GraphQL client of the SPA: one POST to /graphql per request, with the API key as a
  * bearer token. Every failure becomes an {@link ApiError} carrying the server's
  * `extensions.code`, so callers can tell "sign in again" (UNAUTHENTICATED) from everything
- * else. This is the only module that talks to the server.
+ * else. This is the only module that talks to the server over HTTP; live.js holds the
+ * WebSocket of the live pool counts.
  */
 
 /** Error codes the server sends in `extensions.code` (see schema.graphqls), plus two of ours. */
@@ -284,7 +285,10 @@ export function createClient(options) {
     });
   }
 
-  return { request, get, upload };
+  /** The API key of the session, for the WebSocket of live counts (live.js). */
+  const key = () => options.getKey() || null;
+
+  return { request, get, upload, key };
 }
 
 /** @typedef {ReturnType<typeof createClient>} Client */
@@ -390,6 +394,16 @@ export const PRODUCTS_QUERY = /* GraphQL */ `
 export const PRODUCT_POOL_QUERY = /* GraphQL */ `
   query ProductPool($code: String!) {
     product(code: $code) { id code lowThreshold requestCap replenishTo ${POOL_FIELDS} }
+  }
+`;
+
+/**
+ * A product's counts, live (over the WebSocket, see live.js): the current ones at once, then
+ * each change. NOT_FOUND, and the end of the subscription, when the product is not visible.
+ */
+export const POOL_COUNTS_SUBSCRIPTION = /* GraphQL */ `
+  subscription PoolCounts($code: String!) {
+    poolCounts(productCode: $code) { productCode lowThreshold ${POOL_FIELDS} }
   }
 `;
 

@@ -4,6 +4,11 @@ import { render } from 'preact';
 import { vi } from 'vitest';
 import { act } from 'preact/test-utils';
 import { ClientContext, ViewerContext } from './components/context.js';
+import { setSocketFactory } from './live.js';
+
+// Component tests poll for live counts: no WebSocket (happy-dom has one, which would try to
+// reach a server). A test of the subscription sets its own fake with setSocketFactory().
+setSocketFactory(null);
 
 /** @type {HTMLElement[]} */
 const mounted = [];

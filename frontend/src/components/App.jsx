@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createClient, VIEWER_QUERY, isAbort } from '../api.js';
+import { closeLive } from '../live.js';
 import { clearKey, loadKey, saveKey } from '../session.js';
 import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
 import { ClientContext, ViewerContext } from './context.js';
@@ -44,6 +45,7 @@ export function App({ fetch: fetchImpl }) {
   function signOut(notice) {
     keyRef.current = null;
     clearKey();
+    closeLive(); // the WebSocket of live counts speaks with the key
     setSession({ status: 'signedOut', notice });
   }
 

@@ -38,6 +38,7 @@ export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS
         onData(next, threshold, fresh) {
           /** @type {Partial<Product>} */
           const patch = { pool: next, lowThreshold: threshold };
+          // A poll brings the limits too; a subscription update only counts and threshold.
           if (fresh && typeof fresh.requestCap === 'number') patch.requestCap = fresh.requestCap;
           if (fresh && 'replenishTo' in fresh) patch.replenishTo = fresh.replenishTo;
           onUpdate(patch);

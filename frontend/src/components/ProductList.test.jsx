@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act } from 'preact/test-utils';
 import { createClient } from '../api.js';
+import { setSocketFactory } from '../live.js';
 import { click, fakeFetch, flush, mount, noSerialRequests, product, productPage, tick, typeInto, unmountAll } from '../test-utils.jsx';
 import { countText, ProductList } from './ProductList.jsx';
 
@@ -152,6 +154,69 @@ describe('<ProductList>', () => {
     expect(el.querySelector('.detail')).toBeNull();
     await tick(20000);
     expect(fake.calls.filter((c) => c.op === 'ProductPool')).toHaveLength(1);
+  });
+
+  it('takes the expanded product’s counts from the poolCounts subscription; “Live · updated” follows each update', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(new Date('2026-03-02T10:00:00Z'));
+    /** @type {{payload: any, sink: any, disposed: boolean}[]} */
+    const subs = [];
+    setSocketFactory((key) => ({
+      subscribe(payload, sink) {
+        const sub = { key, payload, sink, disposed: false };
+        subs.push(sub);
+        return () => {
+          sub.disposed = true;
+        };
+      },
+      dispose() {},
+    }));
+    try {
+      const fake = server();
+      const el = setup(fake);
+      await flush();
+      const button = el.querySelector('button[aria-label="Expand 04012345000019"]');
+      click(button);
+      expect(subs).toHaveLength(1);
+      expect(subs[0].key).toBe('k');
+      expect(subs[0].payload.variables).toEqual({ code: '04012345000019' });
+      const detail = el.querySelector(`#${button.getAttribute('aria-controls')}`);
+      const legend = () => detail.querySelector('.donut-legend').textContent;
+      const updated = () => detail.querySelector('.live-note time').getAttribute('datetime');
+      expect(updated()).toBe('2026-03-02T10:00:00.000Z');
+
+      const push = (available, assigned) =>
+        act(() =>
+          subs[0].sink.next({
+            data: { poolCounts: { productCode: amox.code, lowThreshold: 1000, pool: { available, assigned, total: available + assigned, low: false } } },
+          }),
+        );
+      vi.setSystemTime(new Date('2026-03-02T10:00:01Z'));
+      push(12345, 678); // the current counts, at once
+      await flush();
+      expect(updated()).toBe('2026-03-02T10:00:01.000Z');
+      vi.setSystemTime(new Date('2026-03-02T10:00:07Z'));
+      push(12300, 723); // a change
+      await flush();
+      expect(legend()).toContain('Available: 12,300 serials');
+      expect(legend()).toContain('Assigned: 723 serials');
+      expect(rows(el)[0].querySelector('.available-count').textContent).toBe('12,300');
+      expect(detail.querySelector('.live-note').textContent).toContain(
+        `Live · updated ${new Date('2026-03-02T10:00:07Z').toLocaleTimeString('en-GB')}`,
+      );
+      expect(updated()).toBe('2026-03-02T10:00:07.000Z');
+
+      await tick(20000);
+      expect(fake.calls.filter((c) => c.op === 'ProductPool')).toHaveLength(0); // no polling
+
+      // The product stops being visible: NOT_FOUND.
+      act(() => subs[0].sink.next({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }));
+      await flush();
+      expect(detail.textContent).toContain('This product is no longer visible to your tenant.');
+      expect(subs[0].disposed).toBe(true);
+    } finally {
+      setSocketFactory(null);
+    }
   });
 
   it('words the result count', () => {
