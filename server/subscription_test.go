@@ -10,86 +10,46 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
+
+	"github.com/serialpool/serialpool/internal/liveclient"
 )
-
-// wsMessage is a graphql-transport-ws message.
-type wsMessage struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
-// liveClient speaks graphql-transport-ws over a WebSocket to /graphql.
-type liveClient struct {
-	t       *testing.T
-	c       *websocket.Conn
-	pending []wsMessage // read while waiting for another subscription
-}
-
-// liveConn opens a WebSocket to /graphql and sends connection_init with key.
-func liveConn(t *testing.T, d *demo, key string, header http.Header) (*liveClient, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, strings.Replace(d.url, "http", "ws", 1)+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: header})
-	if err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	init, _ := json.Marshal(map[string]string{"authorization": "Bearer " + key})
-	if err := wsjson.Write(ctx, c, wsMessage{Type: "connection_init", Payload: init}); err != nil {
-		return nil, err
-	}
-	var ack wsMessage
-	if err := wsjson.Read(ctx, c, &ack); err != nil {
-		return nil, err
-	}
-	if ack.Type != "connection_ack" {
-		t.Fatalf("connection_init answered %+v", ack)
-	}
-	return &liveClient{t: t, c: c}, nil
-}
 
 const poolCountsSub = `subscription($c: String!) { poolCounts(productCode: $c) { productCode lowThreshold pool { available assigned total low } } }`
 
-func (l *liveClient) send(m wsMessage) {
+// live is a liveclient.Client that fails the test on errors, waiting 5 s at most.
+type live struct {
+	t *testing.T
+	*liveclient.Client
+}
+
+func dialLive(t *testing.T, d *demo, key string, header http.Header) (*live, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := liveclient.Dial(ctx, d.url, key, header)
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { c.Conn.CloseNow() })
+	return &live{t, c}, nil
+}
+
+func (l *live) subscribe(id, code string) {
 	l.t.Helper()
-	if err := wsjson.Write(context.Background(), l.c, m); err != nil {
+	if err := l.Subscribe(context.Background(), id, poolCountsSub, map[string]any{"c": code}); err != nil {
 		l.t.Fatal(err)
 	}
 }
 
-func (l *liveClient) subscribe(id, code string) {
+func (l *live) next(id string) liveclient.Message {
 	l.t.Helper()
-	payload, _ := json.Marshal(map[string]any{"query": poolCountsSub, "variables": map[string]string{"c": code}})
-	l.send(wsMessage{ID: id, Type: "subscribe", Payload: payload})
-}
-
-// next returns the next message of subscription id, within 5 s.
-func (l *liveClient) next(id string) wsMessage {
-	l.t.Helper()
-	for i, m := range l.pending {
-		if m.ID == id {
-			l.pending = append(l.pending[:i], l.pending[i+1:]...)
-			return m
-		}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for {
-		var m wsMessage
-		if err := wsjson.Read(ctx, l.c, &m); err != nil {
-			l.t.Fatalf("waiting for subscription %s: %v", id, err)
-		}
-		if m.ID == id {
-			return m
-		}
-		if m.ID != "" {
-			l.pending = append(l.pending, m)
-		}
+	m, err := l.Next(ctx, id)
+	if err != nil {
+		l.t.Fatalf("waiting for subscription %s: %v", id, err)
 	}
+	return m
 }
 
 type poolUpdate struct {
@@ -107,7 +67,7 @@ type poolUpdate struct {
 func TestLiveCounts(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
-	c, err := liveConn(t, d, d.keys.MAHViewer, nil)
+	c, err := dialLive(t, d, d.keys.MAHViewer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,10 +87,12 @@ func TestLiveCounts(t *testing.T) {
 		t.Fatalf("after requesting 7: %s %s", m.Type, m.Payload)
 	}
 	t.Logf("a change reached the subscriber %v after the request", time.Since(start).Round(time.Millisecond))
-	c.send(wsMessage{ID: "1", Type: "complete"})
+	if err := c.Send(context.Background(), liveclient.Message{ID: "1", Type: "complete"}); err != nil {
+		t.Fatal(err)
+	}
 
 	// The CMO on an MAH-only product gets the answer it gets for a missing product.
-	cmo, err := liveConn(t, d, d.keys.CMOAdmin, nil)
+	cmo, err := dialLive(t, d, d.keys.CMOAdmin, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +119,10 @@ func TestLiveCounts(t *testing.T) {
 	}
 
 	// A wrong key is closed with 4403; another origin cannot open a socket.
-	bad, err := liveConn(t, d, "sp_wrong", nil)
-	if err == nil {
-		var m wsMessage
-		err = wsjson.Read(context.Background(), bad.c, &m)
-	}
-	if websocket.CloseStatus(err) != 4403 {
+	if _, err := dialLive(t, d, "sp_wrong", nil); websocket.CloseStatus(err) != 4403 {
 		t.Errorf("a wrong key: %v; want close 4403", err)
 	}
-	if _, err := liveConn(t, d, d.keys.MAHViewer, http.Header{"Origin": {"https://evil.example"}}); err == nil {
+	if _, err := dialLive(t, d, d.keys.MAHViewer, http.Header{"Origin": {"https://evil.example"}}); err == nil {
 		t.Error("a page of another origin opened a WebSocket")
 	}
 	// Claiming an upgrade does not skip authentication for a query.

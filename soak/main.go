@@ -2,7 +2,7 @@
 // that nothing drifts: at the end no serial is held twice, none is lost and the
 // counters equal COUNT(*); throughout, the server's resident memory and
 // goroutine count stay flat (the last quarter of the run against the first,
-// after a warm-up). It starts a private PostgreSQL and bin/serialpool, as the
+// after a warm-up), while subscribers of the live counts come and go. It starts a private PostgreSQL and bin/serialpool, as the
 // benchmarks do, and leaves nothing behind. Not part of make test.
 //
 //	go run ./soak [-minutes 10] [-clients 32] [-bin bin/serialpool]     (make soak, SOAK_MINUTES)
@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -107,6 +108,12 @@ func soak(ctx context.Context, bin string, length time.Duration, clients int, ev
 		load.Run(runCtx, 0, uint64(time.Now().UnixNano()))
 		close(done)
 	}()
+	var churn liveChurn
+	var watchers sync.WaitGroup
+	for range 4 {
+		watchers.Add(1)
+		go churn.run(runCtx, &watchers, server.URL, scene.MAHKeys[0], scene.ProductCode)
+	}
 	var samples []sample
 	start := time.Now()
 	tick := time.NewTicker(every)
@@ -127,12 +134,16 @@ func soak(ctx context.Context, bin string, length time.Duration, clients int, ev
 		}
 	}
 	log.Printf("soak: load: %s", load.Report())
+	watchers.Wait()
+	liveSummary, liveProblems := churn.report()
+	log.Printf("soak: live counts: %s", liveSummary)
 
 	var problems []string
 	if exited, err := server.Exited(); exited {
 		problems = append(problems, fmt.Sprintf("the server exited: %v: %s", err, server.Log()))
 	}
 	problems = append(problems, load.Failures()...)
+	problems = append(problems, liveProblems...)
 	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		return err
