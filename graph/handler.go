@@ -150,20 +150,38 @@ func writeHTTPError(w http.ResponseWriter, status int, message string) {
 // application/json media type when the request failed as GraphQL (a document
 // that does not parse or validate, variables that do not coerce): GraphQL over
 // HTTP asks for it, since such clients treat any non-200 as a transport failure.
-// Clients accepting application/graphql-response+json keep the 4xx.
+// Clients accepting application/graphql-response+json keep the 4xx, and get no
+// "data" entry with it, since the operation never ran.
 func legacyJSONStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
 	})
 }
 
-type statusRewriter struct{ http.ResponseWriter }
+type statusRewriter struct {
+	http.ResponseWriter
+	notRun bool // a 4xx graphql-response+json answer
+}
 
 func (s *statusRewriter) WriteHeader(code int) {
-	if code == http.StatusUnprocessableEntity && strings.HasPrefix(s.Header().Get("Content-Type"), "application/json") {
+	ct := s.Header().Get("Content-Type")
+	switch {
+	case code == http.StatusUnprocessableEntity && strings.HasPrefix(ct, "application/json"):
 		code = http.StatusOK
+	case code >= 400 && strings.HasPrefix(ct, "application/graphql-response+json"):
+		s.notRun = true
 	}
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// Write drops the trailing "data": null that gqlgen writes after the errors
+// of an operation that never ran (it writes each answer in one piece).
+func (s *statusRewriter) Write(b []byte) (int, error) {
+	if trimmed, ok := bytes.CutSuffix(b, []byte(`,"data":null}`)); s.notRun && ok {
+		_, err := s.ResponseWriter.Write(append(trimmed, '}'))
+		return len(b), err
+	}
+	return s.ResponseWriter.Write(b)
 }
 
 func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
