@@ -24,7 +24,7 @@ func TestConcurrentMovesDoNotDeadlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.addSerials(t, p, "B", 20000)
-	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 2000); err != nil {
+	if _, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 2000}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -48,7 +48,7 @@ func TestConcurrentMovesDoNotDeadlock(t *testing.T) {
 					}
 				}
 				if i%4 == 2 && n%5 == 0 {
-					if _, err := w.db.AssignToPartner(actor, p.Code, w.cmo, 5); err != nil {
+					if _, err := w.db.AssignToPartner(actor, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 5}); err != nil {
 						errs <- fmt.Errorf("assign: %w", err)
 						return
 					}

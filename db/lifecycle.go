@@ -91,7 +91,7 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 			RETURNING id, created_at`, a.TenantID, v.productID, in.OrderRef, count, a.Name(), in.IdempotencyKey).
 			Scan(&req.ID, &req.CreatedAt)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return replayRequest(ctx, tx, a, in, req)
+			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
 		}
 		if err != nil {
 			return err
@@ -127,32 +127,40 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 	return req, nil
 }
 
-// replayRequest fills req with the earlier request under in's idempotency key,
-// which must have asked for the same: else the key is CONFLICT.
-func replayRequest(ctx context.Context, tx pgx.Tx, a pool.Actor, in pool.Request, req *pool.SerialRequest) error {
+// replayRequest fills req with the earlier request under key, which must have
+// asked for the same (product, count, order or partner): else the key is CONFLICT.
+func replayRequest(ctx context.Context, tx pgx.Tx, a pool.Actor, key string, req *pool.SerialRequest) error {
 	var product int64
 	var count int
-	var orderRef string
-	if err := tx.QueryRow(ctx, `SELECT id, product_id, count, order_ref, created_at FROM serial_requests
-		WHERE tenant_id = $1 AND idempotency_key = $2`, a.TenantID, in.IdempotencyKey).
-		Scan(&req.ID, &product, &count, &orderRef, &req.CreatedAt); err != nil {
+	var orderRef *string
+	var partner *int64
+	if err := tx.QueryRow(ctx, `SELECT id, product_id, count, order_ref, partner_tenant_id, created_at FROM serial_requests
+		WHERE tenant_id = $1 AND idempotency_key = $2`, a.TenantID, key).
+		Scan(&req.ID, &product, &count, &orderRef, &partner, &req.CreatedAt); err != nil {
 		return err
 	}
-	if product != req.ProductID || count != in.Count || orderRef != in.OrderRef {
+	if product != req.ProductID || count != req.Count || !same(orderRef, req.OrderRef) || !same(partner, req.PartnerID) {
 		return &pool.Error{Code: pool.ECONFLICT, Field: "idempotencyKey",
-			Message: "this idempotency key was used for another request (a different product, count or orderRef)"}
+			Message: "this idempotency key was used for another request (a different product, count, order reference or partner)"}
 	}
 	req.Replayed = true
 	return nil
 }
 
+// same reports whether two optional values are both absent or equal.
+func same[T comparable](a, b *T) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
 // AssignToPartner implements pool.LifecycleService: the serials become Assigned
 // (to the CMO) in the MAH's pool and Available in the CMO's.
-func (d *DB) AssignToPartner(ctx context.Context, code string, partner int64, count int) (*pool.SerialRequest, error) {
+func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.SerialRequest, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
 		return nil, err
 	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	code, partner, count := in.ProductCode, in.Partner, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
@@ -170,17 +178,22 @@ func (d *DB) AssignToPartner(ctx context.Context, code string, partner int64, co
 		if !ok {
 			return &pool.Error{Code: pool.ENOTFOUND, Field: "partner", Message: "no partnership with that tenant"}
 		}
+		// The request row first, as in RequestSerials: a used key replays.
+		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
+		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor, idempotency_key)
+			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+			RETURNING id, created_at`, a.TenantID, v.productID, partner, count, a.Name(), in.IdempotencyKey).Scan(&req.ID, &req.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
+		}
+		if err != nil {
+			return err
+		}
 		avail, err := available(ctx, tx, a, v.productID)
 		if err != nil {
 			return err
 		}
 		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
-		if err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`, a.TenantID, v.productID, partner, count, a.Name()).
-			Scan(&req.ID, &req.CreatedAt); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `WITH picked AS (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'

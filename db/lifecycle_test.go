@@ -144,7 +144,7 @@ func TestReleaseRules(t *testing.T) {
 	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: assigned[0], Event: pool.Commission}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 2); err != nil {
+	if _, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 2}); err != nil {
 		t.Fatal(err)
 	}
 	var toCMO string
@@ -189,13 +189,13 @@ func TestPartnership(t *testing.T) {
 	if _, err := w.db.Generate(w.mahAdmin, pool.Generation{ProductCode: p.Code, Count: 500, Mode: pool.Random}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.other, 10); pool.ErrorCode(err) != pool.ENOTFOUND {
+	if _, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.other, Count: 10}); pool.ErrorCode(err) != pool.ENOTFOUND {
 		t.Errorf("assign to a non-partner: %v", err)
 	}
-	if _, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 501); pool.ErrorCode(err) != pool.EINSUFFICIENT {
+	if _, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 501}); pool.ErrorCode(err) != pool.EINSUFFICIENT {
 		t.Errorf("assign more than available: %v", err)
 	}
-	req, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 200)
+	req, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 200})
 	if err != nil || *req.PartnerID != w.cmo {
 		t.Fatalf("assign = %+v, %v", req, err)
 	}
@@ -578,6 +578,26 @@ func TestRequestIdempotency(t *testing.T) {
 	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 1, OrderRef: "x", IdempotencyKey: strings.Repeat("k", 201)}); pool.ErrorCode(err) != pool.EINVALID {
 		t.Errorf("a 201-character key: %v", err)
 	}
+	// Assignments to a partner replay the same way; a key is one request, order or assignment.
+	assign := pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 4, IdempotencyKey: "to-cmo-1"}
+	first, err := w.db.AssignToPartner(w.mahAdmin, assign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := w.db.AssignToPartner(w.mahAdmin, assign); err != nil || again.ID != first.ID || !again.Replayed {
+		t.Errorf("a retried assignment: %+v, %v; want request %d replayed", again, err, first.ID)
+	}
+	if n := w.count(t, `SELECT count(*) FROM serials WHERE product_id = ? AND partner_tenant_id IS NOT NULL`, p.ID); n != 4 {
+		t.Errorf("%d serials with the CMO after a retried assignment of 4", n)
+	}
+	for _, changed := range []pool.Assignment{
+		{ProductCode: p.Code, Partner: w.cmo, Count: 5, IdempotencyKey: "to-cmo-1"},
+		{ProductCode: p.Code, Partner: w.cmo, Count: 10, IdempotencyKey: "po-1-try"}, // an order's key
+	} {
+		if _, err := w.db.AssignToPartner(w.mahAdmin, changed); pool.ErrorCode(err) != pool.ECONFLICT {
+			t.Errorf("%+v: %v; want CONFLICT", changed, err)
+		}
+	}
 	assertCountersExact(t, w)
 }
 
@@ -598,7 +618,7 @@ func TestSerialRequestsList(t *testing.T) {
 		}
 		want = append([]int64{r.ID}, want...)
 	}
-	assigned, err := w.db.AssignToPartner(w.mahAdmin, p.Code, w.cmo, 20)
+	assigned, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 20})
 	if err != nil {
 		t.Fatal(err)
 	}

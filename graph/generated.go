@@ -2209,6 +2209,12 @@ input AssignSerialsToPartnerInput {
   partner: ID!
   "How many; at most the product's requestCap."
   count: Int!
+  """
+  Optional, at most 200 characters, as for requestSerials: a retry under the same
+  key returns the first assignment instead of assigning more. The same key with
+  another product, partner or count is CONFLICT.
+  """
+  idempotencyKey: String
 }
 
 "A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
@@ -8839,7 +8845,7 @@ func (ec *executionContext) unmarshalInputAssignSerialsToPartnerInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"productCode", "partner", "count"}
+	fieldsInOrder := [...]string{"productCode", "partner", "count", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8867,6 +8873,13 @@ func (ec *executionContext) unmarshalInputAssignSerialsToPartnerInput(ctx contex
 				return it, err
 			}
 			it.Count = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

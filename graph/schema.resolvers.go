@@ -122,7 +122,8 @@ func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input mod
 	if err != nil {
 		return nil, err
 	}
-	return r.svc.AssignToPartner(ctx, strings.TrimSpace(input.ProductCode), id, input.Count)
+	return r.svc.AssignToPartner(ctx, pool.Assignment{ProductCode: strings.TrimSpace(input.ProductCode), Partner: id,
+		Count: input.Count, IdempotencyKey: deref(input.IdempotencyKey)})
 }
 
 func (r *mutationResolver) RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error) {

@@ -120,6 +120,24 @@ type SerialRequest struct {
 	Replayed  bool // an earlier request under the same idempotency key, returned again
 }
 
+// Assignment hands Available serials of an MAH's product to its CMO.
+type Assignment struct {
+	ProductCode string
+	Partner     int64 // the CMO tenant
+	Count       int
+	// IdempotencyKey is optional, as for a Request: a retry gets the first
+	// assignment back instead of more serials.
+	IdempotencyKey string
+}
+
+// Validate checks what needs no pool, as Request.Validate does.
+func (a *Assignment) Validate() error {
+	if a.Count < 1 || a.Count > MaxRequestCap {
+		return Invalid("count", "count must be 1 to %d, got %d", MaxRequestCap, a.Count)
+	}
+	return validKey(a.IdempotencyKey)
+}
+
 // RequestFilter selects a page of the caller's requests, newest first.
 type RequestFilter struct {
 	ProductCode string // optional
@@ -195,7 +213,7 @@ type LifecycleService interface {
 	// Returns EINVALID over the product's cap, EINSUFFICIENT when fewer are Available.
 	RequestSerials(ctx context.Context, r Request) (*SerialRequest, error)
 	// AssignToPartner assigns count Available serials to a CMO partner. Needs RoleOperator.
-	AssignToPartner(ctx context.Context, productCode string, partner int64, count int) (*SerialRequest, error)
+	AssignToPartner(ctx context.Context, a Assignment) (*SerialRequest, error)
 	// ReleaseSerials makes Assigned serials Available again, all or nothing. Needs
 	// RoleOperator. Returns EINVALID with a BatchError naming each refused serial.
 	ReleaseSerials(ctx context.Context, productCode string, values []string) (int, error)

@@ -20,6 +20,10 @@ type AssignSerialsToPartnerInput struct {
 	Partner string `json:"partner"`
 	// How many; at most the product's requestCap.
 	Count int `json:"count"`
+	// Optional, at most 200 characters, as for requestSerials: a retry under the same
+	// key returns the first assignment instead of assigning more. The same key with
+	// another product, partner or count is CONFLICT.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // One particular of an audit entry.

@@ -5,7 +5,7 @@
  * are announced (role=alert / role=status); the row table itself is not read out in full.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { isAbort } from '../api.js';
+import { isAbort, newIdempotencyKey } from '../api.js';
 import { formatCount } from '../format.js';
 
 /**
@@ -53,6 +53,26 @@ export function useAction() {
     reset() {
       setError(null);
       setResult(null);
+    },
+  };
+}
+
+/**
+ * One idempotency key per intended action: the same ask submitted again after a failure
+ * (timeout, network error, UNAVAILABLE) reuses its key, so the server acts once even if the
+ * first call did; a success (`succeeded()`) or a changed ask takes a new key.
+ * @returns {{keyFor: (ask: unknown[]) => string, succeeded: () => void}}
+ */
+export function useIdempotencyKey() {
+  const pending = useRef(/** @type {{ask: string, key: string} | null} */ (null));
+  return {
+    keyFor(ask) {
+      const a = JSON.stringify(ask);
+      if (pending.current?.ask !== a) pending.current = { ask: a, key: newIdempotencyKey() };
+      return pending.current.key;
+    },
+    succeeded() {
+      pending.current = null;
     },
   };
 }

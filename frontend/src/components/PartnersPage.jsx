@@ -27,7 +27,7 @@ import { canAdminister, canOperate } from '../roles.js';
 import { onLinkClick, poolPath } from '../router.js';
 import { useClient, useViewer } from './context.js';
 import { DownloadLink } from './DownloadLink.jsx';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { ActionError, Field, SuccessNote, useAction, useIdempotencyKey } from './Forms.jsx';
 import { PlusIcon } from './icons.jsx';
 import { RequestResult } from './RequestResult.jsx';
 import { ErrorState } from './States.jsx';
@@ -334,6 +334,7 @@ export function AssignForm({ partner, products, idPrefix, onDone }) {
   const codeRef = useRef(/** @type {HTMLSelectElement | null} */ (null));
   const countRef = useRef(/** @type {HTMLInputElement | null} */ (null));
   const chosen = products.find((p) => p.code === code);
+  const idempotency = useIdempotencyKey();
 
   /** @param {Event} event */
   async function submit(event) {
@@ -344,11 +345,17 @@ export function AssignForm({ partner, products, idPrefix, onDone }) {
     if (next.code) return codeRef.current?.focus();
     if (next.count) return countRef.current?.focus();
     const n = /** @type {number} */ (parsed.value);
+    const idempotencyKey = idempotency.keyFor([code, partner.tenant.id, n]);
     const result = await action.run(async () => {
-      const data = await client.request(ASSIGN_TO_PARTNER, { input: { productCode: code, partner: partner.tenant.id, count: n } });
+      const data = await client.request(ASSIGN_TO_PARTNER, {
+        input: { productCode: code, partner: partner.tenant.id, count: n, idempotencyKey },
+      });
       return data.assignSerialsToPartner;
     });
-    if (result) onDone?.();
+    if (result) {
+      idempotency.succeeded();
+      onDone?.();
+    }
   }
 
   return (

@@ -9,6 +9,9 @@ const CMO = { id: 't2', name: 'Demo Contract Manufacturing' };
 const noInvitations = { body: { data: { partnerInvitations: [] } } };
 const amox = product({ code: '04012340051006', owner: MAH, requestCap: 1000, pool: { available: 500, assigned: 0, total: 500, low: false } });
 
+/** When set, the next assignment fails as if the database were away. */
+let assignFailsOnce = false;
+
 function server(as) {
   return fakeFetch((op, v) => {
     if (op === 'Partners') return { body: { data: { partners: as === 'MAH' ? [{ tenant: CMO, role: 'CMO' }] : [{ tenant: MAH, role: 'MAH' }] } } };
@@ -16,6 +19,10 @@ function server(as) {
     if (op === 'PartnerProducts') {
       const p = as === 'MAH' ? amox : { ...amox, source: 'PARTNER', pool: { available: 70, assigned: 30, total: 100, low: false } };
       return { body: productPage([p]) };
+    }
+    if (op === 'AssignSerialsToPartner' && assignFailsOnce) {
+      assignFailsOnce = false;
+      return { body: { errors: [{ message: 'the database is unavailable; retry in a moment', extensions: { code: 'UNAVAILABLE' } }] } };
     }
     if (op === 'AssignSerialsToPartner') {
       return {
@@ -62,11 +69,31 @@ describe('<PartnersPage>', () => {
     submit(card.querySelector('form'));
     await flush();
     expect(fake.calls.find((c) => c.op === 'AssignSerialsToPartner').variables).toEqual({
-      input: { productCode: amox.code, partner: 't2', count: 30 },
+      input: { productCode: amox.code, partner: 't2', count: 30, idempotencyKey: expect.stringMatching(/^web-[0-9a-f]{32}$/) },
     });
     expect(card.querySelector('[data-testid=request-result] [role=status]').textContent).toBe('30 serials assigned to Demo Contract Manufacturing.');
     // The products are asked again (their Available counts changed).
     expect(fake.calls.filter((c) => c.op === 'PartnerProducts')).toHaveLength(2);
+  });
+
+  it('an assignment retried after a failure sends the same idempotency key; the next one a new key', async () => {
+    const { el, fake } = await setup('MAH', 'OPERATOR');
+    const card = el.querySelector('article.partner-card[data-role=CMO]');
+    setValue(byLabel(card, 'Product'), amox.code);
+    setValue(byLabel(card, 'Number of serials'), '30');
+    assignFailsOnce = true;
+    submit(card.querySelector('form'));
+    await flush();
+    expect(card.textContent).toContain('the database is unavailable');
+    submit(card.querySelector('form'));
+    await flush();
+    expect(card.querySelector('[data-testid=request-result] [role=status]').textContent).toBe('30 serials assigned to Demo Contract Manufacturing.');
+    submit(card.querySelector('form'));
+    await flush();
+    const keys = fake.calls.filter((c) => c.op === 'AssignSerialsToPartner').map((c) => c.variables.input.idempotencyKey);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).toBe(keys[0]); // the retry of the failed assignment
+    expect(keys[2]).not.toBe(keys[0]); // a new assignment after the success
   });
 
   it('exports what was assigned to the CMO as a CSV download (with the key), optionally for one product', async () => {

@@ -1,10 +1,10 @@
 // @ts-check
 /** Request serials (or SSCCs) for a packaging order or line: they become Assigned. */
 import { useRef, useState } from 'preact/hooks';
-import { REQUEST_SERIALS, newIdempotencyKey } from '../api.js';
+import { REQUEST_SERIALS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, Field, useAction } from './Forms.jsx';
+import { ActionError, Field, useAction, useIdempotencyKey } from './Forms.jsx';
 import { RequestResult } from './RequestResult.jsx';
 
 /**
@@ -19,10 +19,7 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
   const [errors, setErrors] = useState(/** @type {{count?: string | null, orderRef?: string | null}} */ ({}));
   const countRef = useRef(/** @type {HTMLInputElement | null} */ (null));
   const refRef = useRef(/** @type {HTMLInputElement | null} */ (null));
-  // One idempotency key per intended request: submitting the same ask again after a failure
-  // (timeout, network error, UNAVAILABLE) reuses the key, so the server hands the serials out
-  // once even if the first call did assign them; a success or a changed ask takes a new key.
-  const pending = useRef(/** @type {{ask: string, key: string} | null} */ (null));
+  const idempotency = useIdempotencyKey();
 
   /** @param {Event} event */
   async function submit(event) {
@@ -34,15 +31,13 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
     if (next.count) return countRef.current?.focus();
     if (next.orderRef) return refRef.current?.focus();
     const n = /** @type {number} */ (parsed.value);
-    const ask = JSON.stringify([code, n, ref]);
-    if (pending.current?.ask !== ask) pending.current = { ask, key: newIdempotencyKey() };
-    const idempotencyKey = pending.current.key;
+    const idempotencyKey = idempotency.keyFor([code, n, ref]);
     const result = await action.run(async () => {
       const data = await client.request(REQUEST_SERIALS, { input: { productCode: code, count: n, orderRef: ref, idempotencyKey } });
       return data.requestSerials;
     });
     if (result) {
-      pending.current = null;
+      idempotency.succeeded();
       onDone?.(result);
     }
   }
