@@ -148,7 +148,9 @@ func replayRequest(ctx context.Context, tx pgx.Tx, a pool.Actor, key string, req
 }
 
 // same reports whether two optional values are both absent or equal.
-func same[T comparable](a, b *T) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+func same[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
 
 // AssignToPartner implements pool.LifecycleService: the serials become Assigned
 // (to the CMO) in the MAH's pool and Available in the CMO's.

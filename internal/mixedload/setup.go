@@ -78,7 +78,7 @@ func Setup(ctx context.Context, d *db.DB, mahClients, cmoClients, initial int) (
 		return nil, err
 	}
 	s := &Pool{ProductCode: p.Code, ProductID: p.ID, Initial: initial, Channel: channel, CMO: strconv.FormatInt(cmo, 10)}
-	req, err := d.AssignToPartner(admin, pool.Assignment{ProductCode: p.Code, Partner: cmo, Count: initial/10})
+	req, err := d.AssignToPartner(admin, pool.Assignment{ProductCode: p.Code, Partner: cmo, Count: initial / 10})
 	if err != nil {
 		return nil, err
 	}
