@@ -21,7 +21,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/exaring/otelpgx"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -48,7 +51,14 @@ const enterTenant = `SELECT set_config('role', 'serialpool_app', true), set_conf
 
 // Open connects to the database at url. It does not migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
-	g, err := gorm.Open(postgres.Open(url), &gorm.Config{
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	// Statements become spans when the server traces (OpenTelemetry, off unless
+	// configured); their parameters, serials and keys among them, are not recorded.
+	cfg.Tracer = otelpgx.NewTracer(otelpgx.WithTrimSQLInSpanName())
+	g, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 	})

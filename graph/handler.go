@@ -68,6 +68,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	if opt.Observe != nil {
 		srv.Use(observer{report: opt.Observe})
 	}
+	srv.Use(tracer{})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(v))

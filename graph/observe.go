@@ -8,6 +8,10 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	otelcodes "go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Observation is what the handler reports about each operation, for metrics
@@ -38,21 +42,59 @@ func (o observer) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
 		return res // each update of a subscription passes here; its age is no latency
 	}
-	obs := Observation{Operation: "invalid", Name: oc.OperationName, Duration: time.Since(oc.Stats.OperationStart)}
-	if oc.Operation != nil {
-		var roots []string
-		for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, nil) {
-			roots = append(roots, f.Name)
-		}
-		sort.Strings(roots)
-		obs.Operation = string(oc.Operation.Operation) + ":" + strings.Join(roots, ",")
+	o.report(ctx, Observation{Operation: operationLabel(oc), Name: oc.OperationName,
+		Duration: time.Since(oc.Stats.OperationStart), Codes: errorCodes(res)})
+	return res
+}
+
+// operationLabel names an operation by its type and root fields, e.g.
+// "query:products,viewer"; "invalid" when it did not parse or validate.
+func operationLabel(oc *graphql.OperationContext) string {
+	if oc.Operation == nil {
+		return "invalid"
 	}
+	var roots []string
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, nil) {
+		roots = append(roots, f.Name)
+	}
+	sort.Strings(roots)
+	return string(oc.Operation.Operation) + ":" + strings.Join(roots, ",")
+}
+
+func errorCodes(res *graphql.Response) []string {
+	var codes []string
 	if res != nil {
 		for _, e := range res.Errors {
 			code, _ := e.Extensions["code"].(string)
-			obs.Codes = append(obs.Codes, code)
+			codes = append(codes, code)
 		}
 	}
-	o.report(ctx, obs)
+	return codes
+}
+
+// tracer gives each query and mutation a span, under the HTTP request's when
+// tracing is on, so that its SQL statements show beneath it. Subscriptions
+// live for as long as a socket: they get none.
+type tracer struct{}
+
+func (tracer) ExtensionName() string                   { return "Tracer" }
+func (tracer) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (tracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+		return next(ctx)
+	}
+	ctx, span := otel.Tracer("github.com/serialpool/serialpool/graph").Start(ctx, "graphql "+operationLabel(oc),
+		trace.WithAttributes(attribute.String("graphql.operation.name", oc.OperationName)))
+	defer span.End()
+	res := next(ctx)
+	if codes := errorCodes(res); len(codes) > 0 {
+		span.SetAttributes(attribute.StringSlice("graphql.error.codes", codes))
+		span.SetStatus(otelcodes.Error, strings.Join(codes, ","))
+	}
 	return res
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -20,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"golang.org/x/time/rate"
 
 	"github.com/serialpool/serialpool/db"
@@ -38,6 +40,11 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	stopTracing, err := startTracing(ctx)
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer stopTracing(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	rep := &replenisher{db: d, svc: d, client: &http.Client{}, interval: cfg.ReplenishInterval, backoff: 5 * time.Second,
@@ -84,8 +91,11 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		}
 		return float64(n)
 	}))
+	// Each API route is measured, and traced when tracing is on (a span named
+	// after the route, continuing the caller's trace).
 	instrument := func(route string, h http.Handler) http.Handler {
-		return promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h)
+		return otelhttp.NewHandler(promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h), route,
+			otelhttp.WithSpanNameFormatter(func(route string, r *http.Request) string { return r.Method + " " + route }))
 	}
 
 	operations := prometheus.NewHistogramVec(prometheus.HistogramOpts{
