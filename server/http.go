@@ -126,12 +126,9 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	// A WebSocket presents its key in connection_init, and lives past any request deadline.
 	wsAuth := func(ctx context.Context, key string) (context.Context, error) {
-		a, err := auth.Authenticate(ctx, key)
+		a, err := admit(ctx, auth, keys, key)
 		if err != nil {
 			return ctx, err
-		}
-		if !keys.allow(a.KeyID) {
-			return ctx, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
 		}
 		return pool.WithActor(ctx, a), nil
 	}
@@ -198,8 +195,8 @@ func webSockets(ws, next http.Handler) http.Handler {
 }
 
 // authenticate is the entrance for API requests: it resolves the bearer key to
-// a pool.Actor in the request context, or answers 401. WebSockets present
-// their key in connection_init instead (wsAuth, same cache and rate limit).
+// a pool.Actor in the request context, or answers 401 (429 over the key's rate
+// limit). WebSockets present their key in connection_init instead (wsAuth).
 func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
@@ -211,18 +208,23 @@ func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, ne
 			writeError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
 			return
 		}
-		a, err := auth.Authenticate(r.Context(), strings.TrimSpace(key))
+		a, err := admit(r.Context(), auth, keys, key)
 		if err != nil {
 			fail(log, w, r, err)
 			return
 		}
-		if !keys.allow(a.KeyID) {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry"))
-			return
-		}
 		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
 	})
+}
+
+// admit resolves an API key to its actor within the key's rate limit: the one
+// check that HTTP requests and WebSocket connections both pass.
+func admit(ctx context.Context, auth pool.AuthService, keys *rateLimiter, key string) (pool.Actor, error) {
+	a, err := auth.Authenticate(ctx, strings.TrimSpace(key))
+	if err == nil && !keys.allow(a.KeyID) {
+		err = pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
+	}
+	return a, err
 }
 
 // authCache remembers authenticated keys for ttl, saving a lookup per request;
@@ -289,7 +291,7 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	switch status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="serialpool"`)
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", "application/json")

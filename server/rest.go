@@ -171,11 +171,10 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 
 	mux.Handle("GET /api/v2/requests/{id}/serials.csv", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := graph.ParseRequestID(r.PathValue("id"))
-		if err == nil {
+		if err != nil {
+			err = pool.Errorf(pool.ENOTFOUND, "no such serial request") // a malformed id names nothing
+		} else {
 			_, err = svc.SerialRequestByID(r.Context(), id)
-		}
-		if err != nil && pool.ErrorCode(err) != pool.EUNAVAILABLE {
-			err = pool.Errorf(pool.ENOTFOUND, "no such serial request")
 		}
 		if err != nil {
 			fail(log, w, r, err)
