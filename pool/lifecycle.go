@@ -132,10 +132,19 @@ type Assignment struct {
 
 // Validate checks what needs no pool, as Request.Validate does.
 func (a *Assignment) Validate() error {
-	if a.Count < 1 || a.Count > MaxRequestCap {
-		return Invalid("count", "count must be 1 to %d, got %d", MaxRequestCap, a.Count)
+	if err := validCount(a.Count); err != nil {
+		return err
 	}
 	return validKey(a.IdempotencyKey)
+}
+
+// validCount checks a count of serials to hand out against the largest cap any
+// product may have; the product's own cap is checked with its pool.
+func validCount(n int) error {
+	if n < 1 || n > MaxRequestCap {
+		return Invalid("count", "count must be 1 to %d, got %d", MaxRequestCap, n)
+	}
+	return nil
 }
 
 // RequestFilter selects a page of the caller's requests, newest first.
@@ -162,11 +171,10 @@ type Request struct {
 	IdempotencyKey string
 }
 
-// Validate checks what needs no pool: the count within any product's cap (the
-// product's own cap is checked with its pool), the order reference and the key.
+// Validate checks what needs no pool: the count, the order reference and the key.
 func (r *Request) Validate() error {
-	if r.Count < 1 || r.Count > MaxRequestCap {
-		return Invalid("count", "count must be 1 to %d, got %d", MaxRequestCap, r.Count)
+	if err := validCount(r.Count); err != nil {
+		return err
 	}
 	r.OrderRef = strings.TrimSpace(r.OrderRef)
 	if r.OrderRef == "" || len(r.OrderRef) > 200 {
