@@ -1026,6 +1026,23 @@ step('CMO Partners view shows its MAH and only the products assigned to it', asy
   }
 });
 
+/** The MAH admin on the Partners page enters an invitation code (a screenshot before sending, if named). */
+async function enterInvitation(p, code, shot) {
+  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
+  const add = p.locator('#add-partner');
+  await add.getByLabel('Invitation code').fill(code);
+  if (shot) await screenshot(p, shot);
+  await add.getByRole('button', { name: 'Add partner' }).click();
+}
+
+/** The code entered was refused as unknown: NOT_FOUND, whatever made it so. */
+async function invitationRefused(p, shot) {
+  const refusal = p.locator('#add-partner').getByTestId('action-error');
+  await refusal.waitFor();
+  assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
+  await screenshot(p, shot);
+}
+
 step('a partnership by invitation: the CMO admin creates a code, the MAH admin enters it once', async () => {
   const { viewer } = await gql(KEYS.cmo_admin, '{ viewer { tenant { id name } } }');
   const cmo = viewer.tenant;
@@ -1067,11 +1084,7 @@ step('a partnership by invitation: the CMO admin creates a code, the MAH admin e
   release(p);
   await p.getByRole('link', { name: 'Partners' }).click();
   await p.waitForURL('**/partners');
-  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
-  const add = p.locator('#add-partner');
-  await add.getByLabel('Invitation code').fill(code);
-  await screenshot(p, 'partners-invitation-entered');
-  await add.getByRole('button', { name: 'Add partner' }).click();
+  await enterInvitation(p, code, 'partners-invitation-entered');
   const success = p.getByTestId('action-success');
   await success.waitFor();
   assert.equal((await success.textContent()).trim(), `${cmo.name} is now your partner (contract manufacturer).`);
@@ -1084,13 +1097,8 @@ step('a partnership by invitation: the CMO admin creates a code, the MAH admin e
   await screenshot(p, 'partners-invitation-accepted');
 
   // The same code again: it was used, so it is unknown.
-  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
-  await add.getByLabel('Invitation code').fill(code);
-  await add.getByRole('button', { name: 'Add partner' }).click();
-  const refusal = add.getByTestId('action-error');
-  await refusal.waitFor();
-  assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
-  await screenshot(p, 'partners-invitation-used');
+  await enterInvitation(p, code);
+  await invitationRefused(p, 'partners-invitation-used');
 });
 
 step('the CMO admin sees its open invitation and revokes it; the MAH admin then cannot use its code', async () => {
@@ -1149,14 +1157,8 @@ step('the CMO admin sees its open invitation and revokes it; the MAH admin then 
   release(p);
   await p.getByRole('link', { name: 'Partners' }).click();
   await p.waitForURL('**/partners');
-  await p.getByRole('button', { name: 'Add a CMO partner' }).click();
-  const add = p.locator('#add-partner');
-  await add.getByLabel('Invitation code').fill(code);
-  await add.getByRole('button', { name: 'Add partner' }).click();
-  const refusal = add.getByTestId('action-error');
-  await refusal.waitFor();
-  assert.match(await refusal.getByRole('alert').textContent(), /^The partnership was not created.*\(NOT_FOUND\)$/s);
-  await screenshot(p, 'partners-invitation-revoked-refused');
+  await enterInvitation(p, code);
+  await invitationRefused(p, 'partners-invitation-revoked-refused');
 });
 
 step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {
