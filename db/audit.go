@@ -39,10 +39,7 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		if !f.To.IsZero() {
 			q = q.Where("l.at < ?", f.To)
 		}
-		if f.BeforeID > 0 {
-			q = q.Where("l.id < ?", f.BeforeID)
-		}
-		return q.Order("l.id DESC").Limit(f.Limit + 1).Scan(&rows).Error
+		return newestFirst(q, "l.id", f.BeforeID, f.Limit).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("audit log", err)

@@ -74,10 +74,7 @@ func (d *DB) SerialRequests(ctx context.Context, f pool.RequestFilter) (*pool.Re
 		if f.OrderRef != "" {
 			q = q.Where("order_ref = ?", f.OrderRef)
 		}
-		if f.BeforeID > 0 {
-			q = q.Where("id < ?", f.BeforeID)
-		}
-		return q.Order("id DESC").Limit(f.Limit + 1).Scan(&rows).Error
+		return newestFirst(q, "id", f.BeforeID, f.Limit).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("serial requests", err)
@@ -87,6 +84,15 @@ func (d *DB) SerialRequests(ctx context.Context, f pool.RequestFilter) (*pool.Re
 		page.Requests = rows[:f.Limit]
 	}
 	return page, nil
+}
+
+// newestFirst pages q by its id column, newest first, from before beforeID
+// (0: the newest); the one row past limit tells whether more follow.
+func newestFirst(q *gorm.DB, id string, beforeID int64, limit int) *gorm.DB {
+	if beforeID > 0 {
+		q = q.Where(id+" < ?", beforeID)
+	}
+	return q.Order(id + " DESC").Limit(limit + 1)
 }
 
 // RequestSerialsPage implements pool.LifecycleService. A request names the
