@@ -59,13 +59,14 @@ func serialCursor(s *pool.Serial) string         { return idCursor("SerialCursor
 func requestCursor(r *pool.SerialRequest) string { return idCursor("SerialRequestCursor", r.ID) }
 func auditCursor(e *pool.AuditEntry) string      { return idCursor("AuditCursor", e.ID) }
 
-// serialPageArgs validates the paging arguments of a serial connection.
-func serialPageArgs(first *int, after *string) (limit int, afterID int64, err error) {
+// pageArgs validates the paging arguments of a connection paged by id, whose
+// cursors are of kind ("SerialCursor", "AuditCursor", ...).
+func pageArgs(kind string, first *int, after *string) (limit int, id int64, err error) {
 	if limit, err = pool.PageSize(first); err != nil {
 		return 0, 0, err
 	}
-	afterID, err = decodeIDCursor("SerialCursor", after)
-	return limit, afterID, err
+	id, err = decodeIDCursor(kind, after)
+	return limit, id, err
 }
 
 // TenantID is a tenant's opaque id, as GraphQL and the operator commands show it.

@@ -193,7 +193,7 @@ func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.P
 }
 
 func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
-	limit, afterID, err := serialPageArgs(first, after)
+	limit, afterID, err := pageArgs("SerialCursor", first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -296,14 +296,11 @@ func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.Ser
 }
 
 func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error) {
-	limit, err := pool.PageSize(first)
+	limit, before, err := pageArgs("SerialRequestCursor", first, after)
 	if err != nil {
 		return nil, err
 	}
-	f := pool.RequestFilter{Limit: limit}
-	if f.BeforeID, err = decodeIDCursor("SerialRequestCursor", after); err != nil {
-		return nil, err
-	}
+	f := pool.RequestFilter{BeforeID: before, Limit: limit}
 	if filter != nil {
 		f.ProductCode, f.OrderRef = strings.TrimSpace(deref(filter.ProductCode)), deref(filter.OrderRef)
 	}
@@ -323,14 +320,11 @@ func (r *queryResolver) Partners(ctx context.Context) ([]*pool.Partner, error) {
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
-	limit, err := pool.PageSize(first)
+	limit, before, err := pageArgs("AuditCursor", first, after)
 	if err != nil {
 		return nil, err
 	}
-	f := pool.AuditFilter{Limit: limit}
-	if f.BeforeID, err = decodeIDCursor("AuditCursor", after); err != nil {
-		return nil, err
-	}
+	f := pool.AuditFilter{BeforeID: before, Limit: limit}
 	if filter != nil {
 		f.Action, f.ProductCode = deref(filter.Action), strings.TrimSpace(deref(filter.ProductCode))
 		f.From, f.To = deref(filter.From), deref(filter.To)
@@ -407,7 +401,7 @@ func (r *serialRequestResolver) Product(ctx context.Context, obj *pool.SerialReq
 }
 
 func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialRequest, first *int, after *string) (*model.SerialConnection, error) {
-	limit, afterID, err := serialPageArgs(first, after)
+	limit, afterID, err := pageArgs("SerialCursor", first, after)
 	if err != nil {
 		return nil, err
 	}
