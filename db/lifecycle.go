@@ -24,7 +24,13 @@ type poolView struct {
 	requestCol string // the column holding the caller's latest request
 }
 
-// visiblePool finds a product's pool for the caller and locks nothing.
+// noProduct answers a product code the caller may not use as one that does not exist.
+func noProduct(code string) error {
+	return &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
+}
+
+// visiblePool finds a product's pool for the caller and locks nothing; before
+// moving serials, the caller holds it.
 func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*poolView, error) {
 	v := &poolView{}
 	err := tx.QueryRow(ctx, `SELECT id, tenant_id, request_cap, code_schema FROM products
@@ -32,7 +38,7 @@ func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*po
 			SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = $2))`,
 		code, a.TenantID).Scan(&v.productID, &v.owner, &v.cap, &v.schema)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "productCode", Message: fmt.Sprintf("no product with code %q", code)}
+		return nil, noProduct(code)
 	}
 	if err != nil {
 		return nil, err
@@ -43,6 +49,24 @@ func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*po
 		v.statusCol, v.requestCol = "partner_status", "partner_request_id"
 	}
 	return v, nil
+}
+
+// hold holds a CMO's partnership with the product's owner until the
+// transaction ends; an ended partnership leaves the CMO its history to read
+// but nothing to move, answered as for a product it does not see. An owner
+// holds nothing.
+func (v *poolView) hold(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) error {
+	if !v.asPartner {
+		return nil
+	}
+	mahs, err := holdMAHs(ctx, tx, a, []string{code})
+	if err != nil {
+		return err
+	}
+	if len(mahs) == 0 {
+		return noProduct(code)
+	}
+	return nil
 }
 
 // available reads the caller's Available count from the counters.
@@ -94,6 +118,11 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
 		}
 		if err != nil {
+			return err
+		}
+		// After the replay: a retry of a request made before its partnership
+		// ended still gets that request (and its serials) back.
+		if err := v.hold(ctx, tx, a, code); err != nil {
 			return err
 		}
 		avail, err := available(ctx, tx, a, v.productID)
@@ -169,18 +198,14 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 		if err != nil {
 			return err
 		}
+		if err := v.hold(ctx, tx, a, code); err != nil {
+			return err
+		}
 		if v.asPartner {
 			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", code)
 		}
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM partnerships WHERE mah_tenant_id = $1 AND cmo_tenant_id = $2)`,
-			a.TenantID, partner).Scan(&ok); err != nil {
-			return err
-		}
-		if !ok {
-			return &pool.Error{Code: pool.ENOTFOUND, Field: "partner", Message: "no partnership with that tenant"}
-		}
-		// The request row first, as in RequestSerials: a used key replays.
+		// The request row first, as in RequestSerials: a used key replays, also
+		// after the partnership ended.
 		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
 		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor, idempotency_key)
 			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -189,6 +214,9 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
 		}
 		if err != nil {
+			return err
+		}
+		if err := holdCMO(ctx, tx, a, partner); err != nil {
 			return err
 		}
 		avail, err := available(ctx, tx, a, v.productID)
@@ -243,6 +271,9 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
+			return err
+		}
+		if err := v.hold(ctx, tx, a, code); err != nil {
 			return err
 		}
 		// Lock what exists first, so the checks below see settled rows.
@@ -319,6 +350,11 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 	}
 	res := &pool.PackEventsResult{}
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+		// A CMO sees the products of an ended partnership, but records nothing on them.
+		mahs, err := holdMAHs(ctx, tx, a, codes)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM serials s JOIN products p ON p.id = s.product_id
 			JOIN unnest($1::text[], $2::text[]) u(code, v) ON p.code = u.code AND s.value = u.v
 			FOR UPDATE OF s`, codes, values); err != nil {
@@ -337,10 +373,10 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 		rows, err := tx.Query(ctx, `SELECT coalesce(p.id, 0), coalesce(p.tenant_id, 0), s.id, s.partner_tenant_id, s.status, s.partner_status,
 				coalesce(s.pack_status, 'ACTIVE'), s.pack_reason
 			FROM unnest($1::text[], $2::text[]) WITH ORDINALITY u(code, v, n)
-			LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR EXISTS (
-				SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3))
+			LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR (p.tenant_id = ANY($4) AND EXISTS (
+				SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3)))
 			LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v
-			ORDER BY u.n`, codes, values, a.TenantID)
+			ORDER BY u.n`, codes, values, a.TenantID, mahs)
 		if err != nil {
 			return err
 		}

@@ -95,6 +95,11 @@ type ComplexityRoot struct {
 		Key     func(childComplexity int) int
 	}
 
+	EndPartnershipPayload struct {
+		Partner  func(childComplexity int) int
+		Returned func(childComplexity int) int
+	}
+
 	IntakeBatch struct {
 		IdempotencyKey func(childComplexity int) int
 		Result         func(childComplexity int) int
@@ -118,6 +123,7 @@ type ComplexityRoot struct {
 		CreatePartnership       func(childComplexity int, input model.CreatePartnershipInput) int
 		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
 		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
+		EndPartnership          func(childComplexity int, id string, reason string) int
 		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
 		ReceiveSerials          func(childComplexity int, input model.ReceiveSerialsInput) int
 		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput) int
@@ -142,8 +148,13 @@ type ComplexityRoot struct {
 	}
 
 	Partner struct {
-		Role   func(childComplexity int) int
-		Tenant func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		EndReason func(childComplexity int) int
+		EndedAt   func(childComplexity int) int
+		EndedBy   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Tenant    func(childComplexity int) int
 	}
 
 	PartnerInvitation struct {
@@ -327,14 +338,18 @@ type MutationResolver interface {
 	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
 	RevokePartnerInvitation(ctx context.Context, id string) (*pool.PartnerInvitation, error)
+	EndPartnership(ctx context.Context, id string, reason string) (*pool.PartnershipEnd, error)
 	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
 	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
 	UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error)
 }
 type PartnerResolver interface {
+	ID(ctx context.Context, obj *pool.Partner) (string, error)
 	Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
 	Role(ctx context.Context, obj *pool.Partner) (model.PartnerRole, error)
+
+	EndedBy(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
 }
 type PartnerInvitationResolver interface {
 	ID(ctx context.Context, obj *pool.PartnerInvitation) (string, error)
@@ -564,6 +579,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateChannelPayload.Key(childComplexity), true
 
+	case "EndPartnershipPayload.partner":
+		if e.ComplexityRoot.EndPartnershipPayload.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndPartnershipPayload.Partner(childComplexity), true
+	case "EndPartnershipPayload.returned":
+		if e.ComplexityRoot.EndPartnershipPayload.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndPartnershipPayload.Returned(childComplexity), true
+
 	case "IntakeBatch.idempotencyKey":
 		if e.ComplexityRoot.IntakeBatch.IdempotencyKey == nil {
 			break
@@ -687,6 +715,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSsccPool(childComplexity, args["input"].(model.CreateSsccPoolInput)), true
+	case "Mutation.endPartnership":
+		if e.ComplexityRoot.Mutation.EndPartnership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endPartnership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.generateSerials":
 		if e.ComplexityRoot.Mutation.GenerateSerials == nil {
 			break
@@ -815,6 +854,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Partner.createdAt":
+		if e.ComplexityRoot.Partner.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.CreatedAt(childComplexity), true
+	case "Partner.endReason":
+		if e.ComplexityRoot.Partner.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.EndReason(childComplexity), true
+	case "Partner.endedAt":
+		if e.ComplexityRoot.Partner.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.EndedAt(childComplexity), true
+	case "Partner.endedBy":
+		if e.ComplexityRoot.Partner.EndedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.EndedBy(childComplexity), true
+	case "Partner.id":
+		if e.ComplexityRoot.Partner.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partner.ID(childComplexity), true
 	case "Partner.role":
 		if e.ComplexityRoot.Partner.Role == nil {
 			break
@@ -1609,7 +1678,7 @@ type Query {
     "Cursor of the last edge of the previous page."
     after: String
   ): SerialRequestConnection!
-  "The caller's partnerships: CMOs it assigns serials to, or MAHs that assign to it."
+  "The caller's partnerships, oldest first: CMOs it assigns serials to, or MAHs that assign to it; ended ones stay listed as ended."
   partners: [Partner!]!
   "The caller's audit trail, newest first: every change, who made it and when. Any role may read it."
   auditLog(
@@ -1760,6 +1829,16 @@ type Mutation {
   createPartnership("What to do." input: CreatePartnershipInput!): Partner!
   "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
   revokePartnerInvitation("The invitation." id: ID!): PartnerInvitation!
+  """
+  Ends one of the caller's partnerships, from either side. Admin only. At once the CMO
+  can no longer request, release or record pack events on the MAH's serials, and the MAH
+  can no longer assign to it; the CMO's unused serials (Available, without pack events)
+  return to the MAH's pool as Available. Serials the CMO used stay readable to both, with
+  their history and exports. Both sides' audit trails note it (partnership.end, and
+  serials.return per product with its count). The partnership stays listed, ended; a new
+  one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
+  """
+  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID!, "Why it ends, 1 to 500 characters; both sides see it." reason: String!): EndPartnershipPayload!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
   """
@@ -1957,7 +2036,7 @@ type AuditEntry {
   What was done: serials.receive, serials.generate, serials.request,
   serials.release, serials.assign_partner, pack.events, product.create,
   product.limits, channel.create, partnership.invite,
-  partnership.invite_revoke, partnership.create, partnership.accepted, ...
+  partnership.invite_revoke, partnership.create, partnership.accepted, partnership.end, serials.return, ...
   """
   action: String!
   "The product (or SSCC pool) it concerned, if any and still visible."
@@ -2167,12 +2246,30 @@ type ReleaseResult {
   released: Int!
 }
 
-"A partnership seen from the caller."
+"A partnership seen from the caller, lasting or ended."
 type Partner {
+  "Opaque identifier of the partnership, to end it."
+  id: ID!
   "The other tenant."
   tenant: Tenant!
   "The other tenant's part: CMO when the caller is its MAH, MAH when the caller is its CMO."
   role: PartnerRole!
+  "When the partnership began."
+  createdAt: Time!
+  "When it ended; null while it lasts."
+  endedAt: Time
+  "The side that ended it (the caller or the other tenant); null while it lasts."
+  endedBy: Tenant
+  "Why it ended, as the side that ended it said; null while it lasts."
+  endReason: String
+}
+
+"What ending a partnership did."
+type EndPartnershipPayload {
+  "The partnership, now ended."
+  partner: Partner!
+  "The CMO's unused serials (Available, without pack events) that went back to the MAH's pool as Available."
+  returned: Int!
 }
 
 "A tenant's part in a partnership."
@@ -2527,6 +2624,16 @@ func (ec *executionContext) childFields_CreateChannelPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CreateChannelPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_EndPartnershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partner":
+		return ec.fieldContext_EndPartnershipPayload_partner(ctx, field)
+	case "returned":
+		return ec.fieldContext_EndPartnershipPayload_returned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndPartnershipPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_IntakeBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "idempotencyKey":
@@ -2589,10 +2696,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Partner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Partner_id(ctx, field)
 	case "tenant":
 		return ec.fieldContext_Partner_tenant(ctx, field)
 	case "role":
 		return ec.fieldContext_Partner_role(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Partner_createdAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_Partner_endedAt(ctx, field)
+	case "endedBy":
+		return ec.fieldContext_Partner_endedBy(ctx, field)
+	case "endReason":
+		return ec.fieldContext_Partner_endReason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
 }
@@ -3034,6 +3151,28 @@ func (ec *executionContext) field_Mutation_createSsccPool_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endPartnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -4125,6 +4264,61 @@ func (ec *executionContext) fieldContext_CreateChannelPayload_key(_ context.Cont
 	return graphql.NewScalarFieldContext("CreateChannelPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _EndPartnershipPayload_partner(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndPartnershipPayload_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Partner) graphql.Marshaler {
+			return ec.marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndPartnershipPayload_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndPartnershipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EndPartnershipPayload_returned(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndPartnershipPayload_returned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndPartnershipPayload_returned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndPartnershipPayload", field, false, false, "Int")
+}
+
 func (ec *executionContext) _IntakeBatch_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4748,6 +4942,50 @@ func (ec *executionContext) fieldContext_Mutation_revokePartnerInvitation(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endPartnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndPartnership(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.PartnershipEnd) graphql.Marshaler {
+			return ec.marshalNEndPartnershipPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnershipEnd(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndPartnershipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endPartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5108,6 +5346,29 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Partner_id(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partner().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partner", field, true, true, "ID")
+}
+
 func (ec *executionContext) _Partner_tenant(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5161,6 +5422,107 @@ func (ec *executionContext) _Partner_role(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partner", field, true, true, "PartnerRole")
+}
+
+func (ec *executionContext) _Partner_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partner", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Partner_endedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partner", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Partner_endedBy(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_endedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partner().EndedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_endedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Partner_endReason(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partner_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Partner_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partner", field, false, false, "String")
 }
 
 func (ec *executionContext) _PartnerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
@@ -10086,6 +10448,44 @@ func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var endPartnershipPayloadImplementors = []string{"EndPartnershipPayload"}
+
+func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.SelectionSet, obj *pool.PartnershipEnd) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endPartnershipPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndPartnershipPayload")
+		case "partner":
+			out.Values[i] = ec._EndPartnershipPayload_partner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returned":
+			out.Values[i] = ec._EndPartnershipPayload_returned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intakeBatchImplementors = []string{"IntakeBatch"}
 
 func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionSet, obj *model.IntakeBatch) graphql.Marshaler {
@@ -10276,6 +10676,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "endPartnership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endPartnership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "assignSerialsToPartner":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignSerialsToPartner(ctx, field)
@@ -10428,6 +10835,12 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Partner")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partner_id(ctx, field, obj)
+				})
 		case "tenant":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10440,6 +10853,27 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Partner_role(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Partner_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedAt":
+			out.Values[i] = ec._Partner_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partner_endedBy(ctx, field, obj)
+				})
+		case "endReason":
+			out.Values[i] = ec._Partner_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12036,6 +12470,14 @@ func (ec *executionContext) unmarshalNCreateProductInput2githubᚗcomᚋserialpo
 func (ec *executionContext) unmarshalNCreateSsccPoolInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateSsccPoolInput(ctx context.Context, v any) (model.CreateSsccPoolInput, error) {
 	res, err := ec.unmarshalInputCreateSsccPoolInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndPartnershipPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnershipEnd(ctx context.Context, sel ast.SelectionSet, v *pool.PartnershipEnd) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EndPartnershipPayload!")
+		return graphql.Null
+	}
+	return ec._EndPartnershipPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGenerateSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐGenerateSerialsInput(ctx context.Context, v any) (model.GenerateSerialsInput, error) {

@@ -101,6 +101,9 @@ func auditID(id int64) string { return globalID("AuditEntry", id) }
 // invitationID is a partner invitation's opaque id.
 func invitationID(id int64) string { return globalID("PartnerInvitation", id) }
 
+// partnershipID is a partnership's opaque id.
+func partnershipID(id int64) string { return globalID("Partnership", id) }
+
 // parseID reads the opaque id of a kind, given as the argument "id".
 func parseID(kind, s string) (int64, error) {
 	key, err := decode(kind, s, "id")

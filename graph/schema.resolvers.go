@@ -117,6 +117,14 @@ func (r *mutationResolver) RevokePartnerInvitation(ctx context.Context, id strin
 	return r.svc.RevokePartnerInvitation(ctx, n)
 }
 
+func (r *mutationResolver) EndPartnership(ctx context.Context, id string, reason string) (*pool.PartnershipEnd, error) {
+	n, err := parseID("Partnership", id)
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.EndPartnership(ctx, n, reason)
+}
+
 func (r *mutationResolver) AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error) {
 	id, err := parseTenantID(input.Partner, "partner")
 	if err != nil {
@@ -150,6 +158,10 @@ func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.
 		LowThreshold: input.LowThreshold, ReplenishTo: input.ReplenishTo})
 }
 
+func (r *partnerResolver) ID(ctx context.Context, obj *pool.Partner) (string, error) {
+	return partnershipID(obj.ID), nil
+}
+
 func (r *partnerResolver) Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error) {
 	return loadersFrom(ctx).tenants.Load(ctx, obj.TenantID)
 }
@@ -159,6 +171,10 @@ func (r *partnerResolver) Role(ctx context.Context, obj *pool.Partner) (model.Pa
 		return model.PartnerRoleCmo, nil
 	}
 	return model.PartnerRoleMah, nil
+}
+
+func (r *partnerResolver) EndedBy(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error) {
+	return loadOptional(ctx, loadersFrom(ctx).tenants, obj.EndedBy)
 }
 
 func (r *partnerInvitationResolver) ID(ctx context.Context, obj *pool.PartnerInvitation) (string, error) {

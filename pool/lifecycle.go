@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // PackStatus is what happened to the pack carrying a serial (the "Pack history"
@@ -189,10 +190,34 @@ const (
 	MaxRequestCap     = 10_000_000
 )
 
-// Partner is the other side of one of the caller's partnerships.
+// Partner is the other side of one of the caller's partnerships, lasting or ended.
 type Partner struct {
-	TenantID int64
-	IsCMO    bool // the partner is the caller's CMO (else its MAH)
+	ID        int64 // the partnership
+	TenantID  int64
+	IsCMO     bool // the partner is the caller's CMO (else its MAH)
+	CreatedAt time.Time
+	EndedAt   *time.Time // nil while it lasts
+	EndedBy   *int64     // the tenant (either side) that ended it
+	EndReason *string
+}
+
+// PartnershipEnd is what ending a partnership did.
+type PartnershipEnd struct {
+	Partner  *Partner
+	Returned int64 // the CMO's unused serials, back in the MAH's pool as Available
+}
+
+// MaxEndReason is the longest reason for ending a partnership, in characters.
+const MaxEndReason = 500
+
+// ValidEndReason trims the reason for ending a partnership and checks it:
+// 1 to MaxEndReason characters.
+func ValidEndReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n == 0 || n > MaxEndReason {
+		return "", Invalid("reason", "the reason must be 1 to %d characters, got %d", MaxEndReason, n)
+	}
+	return reason, nil
 }
 
 // PartnerInvitation is a CMO's one-time code an MAH accepts to become its
@@ -249,8 +274,16 @@ type LifecycleService interface {
 	// invitation code, consuming it; ENOTFOUND alike for unknown, expired and
 	// used codes. Needs RoleAdmin.
 	CreatePartnership(ctx context.Context, invitationCode string) (*Partner, error)
-	// Partners lists the caller's partnerships.
+	// Partners lists the caller's partnerships, ended ones included, oldest first.
 	Partners(ctx context.Context) ([]*Partner, error)
+	// EndPartnership ends one of the caller's partnerships, from either side,
+	// for the reason given (ValidEndReason): from then on the CMO requests,
+	// releases and records pack events on none of the MAH's serials and the
+	// MAH assigns it none; the CMO's unused serials (Available, no pack event)
+	// return to the MAH's pool as Available; what the CMO used stays readable
+	// to both. Needs RoleAdmin. Returns ENOTFOUND unless the caller is a side,
+	// ECONFLICT when it has ended already.
+	EndPartnership(ctx context.Context, id int64, reason string) (*PartnershipEnd, error)
 	// UpdateLimits sets a product's limits. Needs RoleAdmin.
 	UpdateLimits(ctx context.Context, l Limits) (*Product, error)
 	// CreateSSCCPool creates the caller's SSCC pool for a company prefix. Needs RoleAdmin.
