@@ -204,8 +204,12 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 		if v.asPartner {
 			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", code)
 		}
-		// The request row first, as in RequestSerials: a used key replays, also
-		// after the partnership ended.
+		// An ended partnership took back what its assignments left unused, so a
+		// retry of one after the end is refused too, not replayed.
+		if err := holdCMO(ctx, tx, a, partner); err != nil {
+			return err
+		}
+		// The request row first, as in RequestSerials: a used key replays.
 		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
 		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor, idempotency_key)
 			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -214,9 +218,6 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
 		}
 		if err != nil {
-			return err
-		}
-		if err := holdCMO(ctx, tx, a, partner); err != nil {
 			return err
 		}
 		avail, err := available(ctx, tx, a, v.productID)

@@ -206,40 +206,76 @@ func (a *attacks) same(what string, probe func(x string) string, victim, absent 
 	}
 }
 
+// probes are calls that name one thing, as $x in a GraphQL document or {x} in
+// a REST path or body.
+type probes map[string]func(x string) string
+
+func (a *attacks) gqlWith(key, query string) func(string) string {
+	return func(x string) string { return a.graphQL(key, query, x) }
+}
+
+func (a *attacks) restWith(key, channel, method, path, ctype, body string) func(string) string {
+	return func(x string) string { return a.rest(key, channel, method, path, ctype, body, x) }
+}
+
+// productProbes are at's calls that name a product code (assigning to
+// partner): those that only read, and those that would change something.
+func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes probes) {
+	key, op := at.admin, at.operator
+	reads = probes{
+		"product":         a.gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
+		"products search": a.gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
+		"auditLog":        a.gqlWith(key, `query($x: String!) { auditLog(filter: {productCode: $x}) { edges { node { id action } } } }`),
+		"serialRequests":  a.gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
+		"poolStats":       a.gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
+		"GET pool":        a.restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
+		"partner export":  a.restWith(op, "", "GET", "/api/v2/partners/"+at.tenant+"/serials.csv?productCode={x}", "", ""),
+	}
+	writes = probes{
+		"generateSerials":     a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
+		"receiveSerials":      a.gqlWith(op, `mutation($x: String!) { receiveSerials(input: {productCode: $x, source: EXTERNAL, serials: [{value: "ATTACK-1"}]}) { accepted } }`),
+		"requestSerials":      a.gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "ATTACK"}) { id } }`),
+		"releaseSerials":      a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}) { released } }`),
+		"assignToPartner":     a.gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+partner+`", count: 1}) { id } }`),
+		"recordPackEvents":    a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
+		"updateProductLimits": a.gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}) { requestCap } }`),
+		"POST serials":        a.restWith(op, "", "POST", "/api/v2/products/{x}/serials?source=EXTERNAL", "text/csv", "ATTACK-1\n"),
+		"POST requests":       a.restWith(op, "", "POST", "/api/v2/products/{x}/requests", "application/json", `{"count": 1, "orderRef": "ATTACK"}`),
+		"POST release":        a.restWith(op, "", "POST", "/api/v2/products/{x}/release", "application/json", `{"serials": ["ATTACK-1"]}`),
+		"POST commission":     a.restWith(op, "", "POST", "/api/v2/products/{x}/commission", "application/json", `{"serials": ["ATTACK-1"]}`),
+		"POST decommission":   a.restWith(op, "", "POST", "/api/v2/products/{x}/decommission", "application/json", `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`),
+	}
+	return reads, writes
+}
+
+// serialProbes are at's calls that name a serial of product code, split as productProbes.
+func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes probes) {
+	key, op := at.admin, at.operator
+	reads = probes{
+		"serial": a.gqlWith(key, `query($x: String!) { serial(productCode: "`+code+`", value: $x) { value status history { event } } }`),
+	}
+	writes = probes{
+		"releaseSerials":   a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}) { released } }`),
+		"recordPackEvents": a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION}]) { recorded } }`),
+		"POST release":     a.restWith(op, "", "POST", "/api/v2/products/"+code+"/release", "application/json", `{"serials": ["{x}"]}`),
+		"POST commission":  a.restWith(op, "", "POST", "/api/v2/products/"+code+"/commission", "application/json", `{"serials": ["{x}"]}`),
+		"POST decommission": a.restWith(op, "", "POST", "/api/v2/products/"+code+"/decommission", "application/json",
+			`{"serials": ["{x}"], "reason": "SAMPLED"}`),
+	}
+	return reads, writes
+}
+
 // probeAll tries everything the attacker can send that names one of the
 // victim's things.
 func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	key, op := at.admin, at.operator
 	who := at.name + " on " + v.name + "'s "
-	gqlWith := func(k, query string) func(string) string {
-		return func(x string) string { return a.graphQL(k, query, x) }
-	}
-	restWith := func(k, channel, method, path, ctype, body string) func(string) string {
-		return func(x string) string { return a.rest(k, channel, method, path, ctype, body, x) }
-	}
 	if v.product != "" {
-		for what, probe := range map[string]func(string) string{
-			"product":             gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
-			"products search":     gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
-			"auditLog":            gqlWith(key, `query($x: String!) { auditLog(filter: {productCode: $x}) { edges { node { id action } } } }`),
-			"serialRequests":      gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
-			"poolStats":           gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
-			"generateSerials":     gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
-			"receiveSerials":      gqlWith(op, `mutation($x: String!) { receiveSerials(input: {productCode: $x, source: EXTERNAL, serials: [{value: "ATTACK-1"}]}) { accepted } }`),
-			"requestSerials":      gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "ATTACK"}) { id } }`),
-			"releaseSerials":      gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}) { released } }`),
-			"assignToPartner":     gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+v.tenant+`", count: 1}) { id } }`),
-			"recordPackEvents":    gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
-			"updateProductLimits": gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}) { requestCap } }`),
-			"GET pool":            restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
-			"POST serials":        restWith(op, "", "POST", "/api/v2/products/{x}/serials?source=EXTERNAL", "text/csv", "ATTACK-1\n"),
-			"POST requests":       restWith(op, "", "POST", "/api/v2/products/{x}/requests", "application/json", `{"count": 1, "orderRef": "ATTACK"}`),
-			"POST release":        restWith(op, "", "POST", "/api/v2/products/{x}/release", "application/json", `{"serials": ["ATTACK-1"]}`),
-			"POST commission":     restWith(op, "", "POST", "/api/v2/products/{x}/commission", "application/json", `{"serials": ["ATTACK-1"]}`),
-			"POST decommission":   restWith(op, "", "POST", "/api/v2/products/{x}/decommission", "application/json", `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`),
-			"partner export":      restWith(op, "", "GET", "/api/v2/partners/"+at.tenant+"/serials.csv?productCode={x}", "", ""),
-		} {
-			a.same(who+"product code: "+what, probe, v.product, missing.product)
+		reads, writes := a.productProbes(at, v.tenant)
+		for _, ps := range []probes{reads, writes} {
+			for what, probe := range ps {
+				a.same(who+"product code: "+what, probe, v.product, missing.product)
+			}
 		}
 		// Registering a taken code must fail: product codes are unique across tenants,
 		// as GS1 assigns them to one brand owner. That they are taken is public (they
@@ -251,22 +287,17 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		}
 	}
 	if v.serial != "" {
-		for what, probe := range map[string]func(string) string{
-			"serial":           gqlWith(key, `query($x: String!) { serial(productCode: "`+v.serialOf+`", value: $x) { value status history { event } } }`),
-			"releaseSerials":   gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+v.serialOf+`", serials: [$x]}) { released } }`),
-			"recordPackEvents": gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+v.serialOf+`", serial: $x, event: COMMISSION}]) { recorded } }`),
-			"POST release":     restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/release", "application/json", `{"serials": ["{x}"]}`),
-			"POST commission":  restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/commission", "application/json", `{"serials": ["{x}"]}`),
-			"POST decommission": restWith(op, "", "POST", "/api/v2/products/"+v.serialOf+"/decommission", "application/json",
-				`{"serials": ["{x}"], "reason": "SAMPLED"}`),
-		} {
-			a.same(who+"serial: "+what, probe, v.serial, missing.serial)
+		reads, writes := a.serialProbes(at, v.serialOf)
+		for _, ps := range []probes{reads, writes} {
+			for what, probe := range ps {
+				a.same(who+"serial: "+what, probe, v.serial, missing.serial)
+			}
 		}
 	}
 	if v.request != "" {
-		a.same(who+"request: serialRequest", gqlWith(key, `query($x: ID!) { serialRequest(id: $x) { id count orderRef serials { edges { node { value } } } } }`),
+		a.same(who+"request: serialRequest", a.gqlWith(key, `query($x: ID!) { serialRequest(id: $x) { id count orderRef serials { edges { node { value } } } } }`),
 			v.request, missing.request)
-		a.same(who+"request: CSV export", restWith(key, "", "GET", "/api/v2/requests/{x}/serials.csv", "", ""), v.request, missing.request)
+		a.same(who+"request: CSV export", a.restWith(key, "", "GET", "/api/v2/requests/{x}/serials.csv", "", ""), v.request, missing.request)
 		// The victim's request key is the attacker's to use: never a replay of the victim's request.
 		a.cases++
 		res := a.d.do(a.t, "POST", "/api/v2/products/"+at.ownCode+"/requests", op, "", v.name+"-request", "application/json",
@@ -278,9 +309,9 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		}
 	}
 	if v.batch != "" {
-		a.same(who+"batch: intakeBatch", gqlWith(key, `query($x: String!) { intakeBatch(idempotencyKey: $x) { state rowsRead result { accepted productCode } } }`),
+		a.same(who+"batch: intakeBatch", a.gqlWith(key, `query($x: String!) { intakeBatch(idempotencyKey: $x) { state rowsRead result { accepted productCode } } }`),
 			v.batch, missing.batch)
-		a.same(who+"batch: GET intake", restWith(key, "", "GET", "/api/v2/intake/{x}", "", ""), v.batch, missing.batch)
+		a.same(who+"batch: GET intake", a.restWith(key, "", "GET", "/api/v2/intake/{x}", "", ""), v.batch, missing.batch)
 		// The victim's key is the attacker's to use: a new batch, not a replay of the victim's.
 		a.cases++
 		status, body := a.d.raw(a.t, "POST", "/api/v2/products/"+at.ownCode+"/serials?source=EXTERNAL", op, "", "text/csv", at.name+"-reuses-"+v.name+"\n")
@@ -306,18 +337,18 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	}
 	if v.ssccPool != "" {
 		for what, probe := range map[string]func(string) string{
-			"generate":       gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1, mode: SEQUENTIAL}) { accepted } }`),
-			"request":        gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "A"}) { id } }`),
-			"GET pool":       restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
-			"serial by code": gqlWith(key, `query($x: String!) { serial(productCode: $x, value: "`+v.ssccPool+`00000000013") { value } }`),
+			"generate":       a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1, mode: SEQUENTIAL}) { accepted } }`),
+			"request":        a.gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "A"}) { id } }`),
+			"GET pool":       a.restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
+			"serial by code": a.gqlWith(key, `query($x: String!) { serial(productCode: $x, value: "`+v.ssccPool+`00000000013") { value } }`),
 		} {
 			a.same(who+"SSCC pool: "+what, probe, v.ssccPool, missing.ssccPool)
 		}
 	}
 	if !partners && v.tenant != "" {
-		a.same(who+"tenant id: assignSerialsToPartner", gqlWith(op, `mutation($x: ID!) { assignSerialsToPartner(input: {productCode: "`+at.ownCode+`", partner: $x, count: 1}) { id } }`),
+		a.same(who+"tenant id: assignSerialsToPartner", a.gqlWith(op, `mutation($x: ID!) { assignSerialsToPartner(input: {productCode: "`+at.ownCode+`", partner: $x, count: 1}) { id } }`),
 			v.tenant, missing.tenant)
-		a.same(who+"tenant id: partner export", restWith(op, "", "GET", "/api/v2/partners/{x}/serials.csv", "", ""), v.tenant, missing.tenant)
+		a.same(who+"tenant id: partner export", a.restWith(op, "", "GET", "/api/v2/partners/{x}/serials.csv", "", ""), v.tenant, missing.tenant)
 	}
 }
 
@@ -604,13 +635,16 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		var s string
 		d.sql(t, `SELECT concat_ws(' ', (SELECT count(*) FROM products), (SELECT sum(request_cap) FROM products),
 			(SELECT count(*) FROM serials), (SELECT count(*) FROM serials WHERE status = 'ASSIGNED'), (SELECT count(*) FROM serial_requests),
-			(SELECT count(*) FROM channels), (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partner_invitations), (SELECT count(*) FROM intake_batches),
+			(SELECT count(*) FROM channels), (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partnerships WHERE ended_at IS NOT NULL),
+			(SELECT count(*) FROM partner_invitations), (SELECT count(*) FROM intake_batches),
 			(SELECT count(*) FROM pack_events), (SELECT count(*) FROM audit_log))`).Scan(&s)
 		return s
 	}
 	var inv struct{ CreatePartnerInvitation struct{ ID, Code string } }
 	d.gql(t, other.admin, `mutation { createPartnerInvitation { id code } }`, nil).ok(t, &inv)
 	invitation, invitationID := inv.CreatePartnerInvitation.Code, inv.CreatePartnerInvitation.ID
+	var partners struct{ Partners []struct{ ID string } }
+	d.gql(t, mah.admin, `{ partners { id } }`, nil).ok(t, &partners)
 	before := snapshot()
 	inputs := map[string]any{
 		"createProduct":           map[string]any{"code": withCheckDigit("0409999666666"), "codeSchema": "GTIN", "name": "V", "source": "SNM"},
@@ -622,12 +656,14 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"createPartnerInvitation": nil,
 		"createPartnership":       map[string]any{"invitationCode": invitation},
 		"revokePartnerInvitation": invitationID,
+		"endPartnership":          partners.Partners[0].ID,
 		"assignSerialsToPartner":  map[string]any{"productCode": amoxicillin, "partner": cmo.tenant, "count": 1},
 		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION"}},
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
 	}
-	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "createSsccPool", "updateProductLimits"}
+	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership",
+		"createSsccPool", "updateProductLimits"}
 	for _, name := range mutations(t) {
 		in, ok := inputs[name]
 		if !ok {
@@ -705,4 +741,146 @@ func (a *attacks) partnerships(mah, cmo, other *tenantThings) {
 		a.cases++
 		a.leak("Other sees tenant %q among its partners without its consent", p.Tenant.Name)
 	}
+}
+
+// TestEndedPartnerAttacks ends the demo's partnership and has the ended CMO try
+// everything new on what was its MAH's: requests, releases, pack events and
+// assignments on the product it used and on the serials it used, and anything
+// on a product it was given but never used and on the serials that went back;
+// the MAH assigns to it. Each answer must equal the answer about a thing that
+// does not exist. What the CMO used stays readable to both, a retry of a
+// request made before the end replays it, and Product.owner answers even when
+// the partnership row is deleted by hand.
+func TestEndedPartnerAttacks(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	a := &attacks{t: t, d: d}
+	mah, cmo, other := a.setup()
+	var cmoID int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Contract Manufacturing'`).Scan(&cmoID)
+
+	// A product the CMO is given but never uses, and serials of both products that will go back.
+	var neverUsed string
+	d.sql(t, `SELECT code FROM products WHERE name LIKE 'Lisinopril%'`).Scan(&neverUsed)
+	d.gql(t, mah.operator, `mutation($c: String!, $p: ID!) { assignSerialsToPartner(input: {productCode: $c, partner: $p, count: 10}) { id } }`,
+		map[string]any{"c": neverUsed, "p": cmo.tenant}).ok(t, &struct{}{})
+	goesBack := func(code string) string {
+		var v string
+		d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id
+			WHERE p.code = $1 AND s.partner_status = 'AVAILABLE' AND s.pack_status IS NULL ORDER BY s.id LIMIT 1`, code).Scan(&v)
+		return v
+	}
+	mahOnShared := &tenantThings{name: "MAH (shared product)", serialOf: amoxicillin}
+	d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id
+		WHERE p.code = $1 AND s.partner_tenant_id IS NULL ORDER BY s.id LIMIT 1`, amoxicillin).Scan(&mahOnShared.serial)
+	returnedShared := &tenantThings{name: "MAH (returned from the CMO)", serial: goesBack(amoxicillin), serialOf: amoxicillin}
+	given := &tenantThings{name: "MAH (given, never used)", tenant: mah.tenant, product: neverUsed, serial: goesBack(neverUsed), serialOf: neverUsed}
+	var unused, used int64
+	d.sql(t, `SELECT count(*) FILTER (WHERE partner_status = 'AVAILABLE' AND pack_status IS NULL), count(*) FILTER (WHERE partner_status = 'ASSIGNED' OR pack_status IS NOT NULL)
+		FROM serials WHERE partner_tenant_id = $1`, cmoID).Scan(&unused, &used)
+
+	var partners struct {
+		Partners []struct{ ID string }
+	}
+	d.gql(t, mah.admin, `{ partners { id } }`, nil).ok(t, &partners)
+	id := partners.Partners[0].ID
+	a.same("Other ends the MAH's partnership", a.gqlWith(other.admin, `mutation($x: ID!) { endPartnership(id: $x, reason: "hostile") { returned } }`),
+		id, base64.RawURLEncoding.EncodeToString([]byte("Partnership:999999999")))
+	var ended struct {
+		EndPartnership struct {
+			Returned int64
+			Partner  struct {
+				ID, EndReason string
+				EndedAt       *string
+				EndedBy       struct{ Name string }
+				Tenant        struct{ Name string }
+			}
+		}
+	}
+	d.gql(t, mah.admin, `mutation($id: ID!) { endPartnership(id: $id, reason: "Contract ended") {
+		returned partner { id endReason endedAt endedBy { name } tenant { name } } } }`, map[string]any{"id": id}).ok(t, &ended)
+	if e := ended.EndPartnership; e.Returned != unused || e.Partner.ID != id || e.Partner.EndedAt == nil || e.Partner.EndReason != "Contract ended" ||
+		e.Partner.EndedBy.Name != "Demo Pharma" || e.Partner.Tenant.Name != "Demo Contract Manufacturing" {
+		t.Fatalf("endPartnership = %+v; want %d returned", e, unused)
+	}
+	d.assertCountersExact(t)
+
+	// The ended CMO is a stranger for everything new.
+	cmoView := &tenantThings{name: "CMO (its serials)", serialOf: amoxicillin, serial: cmo.ownSerial}
+	for _, pair := range []struct {
+		attacker, victim *tenantThings
+		partners         bool
+	}{
+		{cmo, mah, false}, {cmo, mahOnShared, false}, {cmo, returnedShared, false}, {cmo, given, false}, {cmo, other, false},
+		{other, cmo, false}, {other, cmoView, false}, {mah, cmo, true},
+	} {
+		a.probeAll(pair.attacker, pair.victim, pair.partners)
+	}
+	_, writes := a.productProbes(cmo, mah.tenant)
+	for what, probe := range writes {
+		a.same("ended CMO on the product it used: "+what, probe, amoxicillin, missing.product)
+	}
+	_, writes = a.serialProbes(cmo, amoxicillin)
+	for what, probe := range writes {
+		a.same("ended CMO on a serial it used: "+what, probe, cmo.ownSerial, missing.serial)
+	}
+	a.same("MAH assigns to its ended CMO", a.gqlWith(mah.operator,
+		`mutation($x: ID!) { assignSerialsToPartner(input: {productCode: "`+amoxicillin+`", partner: $x, count: 1}) { id } }`), cmo.tenant, missing.tenant)
+	a.forgedIDs(cmo)
+	a.forgedCursors(cmo)
+	a.listings(cmo)
+
+	// What the CMO used stays readable to both, and a retry of its request replays it.
+	var readable struct {
+		Product struct {
+			Owner struct{ Name string }
+			Pool  struct{ Available, Assigned int }
+		}
+		Serial   struct{ Status string }
+		Partners []struct {
+			EndedAt *string
+			EndedBy struct{ Name string }
+		}
+	}
+	d.gql(t, cmo.admin, `query($c: String!, $s: String!) { product(code: $c) { owner { name } pool { available assigned } }
+		serial(productCode: $c, value: $s) { status } partners { endedAt endedBy { name } } }`,
+		map[string]any{"c": amoxicillin, "s": cmo.ownSerial}).ok(t, &readable)
+	if readable.Product.Owner.Name != "Demo Pharma" || readable.Product.Pool.Available != 0 || readable.Serial.Status != "ASSIGNED" ||
+		len(readable.Partners) != 1 || readable.Partners[0].EndedAt == nil || readable.Partners[0].EndedBy.Name != "Demo Pharma" {
+		t.Errorf("the ended CMO's history: %+v", readable)
+	}
+	var replay struct{ RequestSerials struct{ ID string } }
+	d.gql(t, cmo.operator, `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"productCode": amoxicillin, "count": 2, "orderRef": "CMO-PO", "idempotencyKey": "CMO-request"}}).ok(t, &replay)
+	if replay.RequestSerials.ID != cmo.request {
+		t.Errorf("a retry of the CMO's request made before the end = %s, want %s", replay.RequestSerials.ID, cmo.request)
+	}
+	if status, body := d.raw(t, "GET", "/api/v2/requests/"+cmo.request+"/serials.csv", cmo.admin, "", "", ""); status != http.StatusOK || !strings.Contains(body, cmo.ownSerial) {
+		t.Errorf("the CMO's request export after the end: %d %s", status, body)
+	}
+	status, body := d.raw(t, "GET", "/api/v2/partners/"+cmo.tenant+"/serials.csv", mah.admin, "", "", "")
+	if lines := strings.Count(strings.TrimSpace(body), "\n"); status != http.StatusOK || int64(lines) != used {
+		t.Errorf("the MAH's partner export after the end: %d, %d rows; want the %d the CMO used", status, lines, used)
+	}
+
+	// Deleted by hand, as before there was endPartnership: the CMO still moves
+	// nothing, and the owner of what it sees still answers.
+	if _, err := d.conn(t).Exec(context.Background(), `DELETE FROM partnerships`); err != nil {
+		t.Fatal(err)
+	}
+	var owned struct {
+		Products struct {
+			Edges []struct {
+				Node struct{ Owner struct{ Name string } }
+			}
+		}
+	}
+	d.gql(t, cmo.admin, `{ products(first: 100) { edges { node { owner { name } } } } }`, nil).ok(t, &owned)
+	if len(owned.Products.Edges) == 0 || owned.Products.Edges[0].Node.Owner.Name != "Demo Pharma" {
+		t.Errorf("the CMO's products after the partnership row was deleted: %+v", owned)
+	}
+	a.same("CMO requests after the partnership row was deleted", a.gqlWith(cmo.operator,
+		`mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "A"}) { id } }`), amoxicillin, missing.product)
+	d.assertCountersExact(t)
+	t.Logf("%d attack cases tried, %d leaks", a.cases, a.leaks)
 }

@@ -22,6 +22,7 @@ var mutationDocs = map[string]string{
 	"createPartnerInvitation": `mutation { createPartnerInvitation { id code expiresAt } }`, // no input: $in is ignored
 	"createPartnership":       `mutation($in: CreatePartnershipInput!) { createPartnership(input: $in) { role tenant { id } } }`,
 	"revokePartnerInvitation": `mutation($in: ID!) { revokePartnerInvitation(id: $in) { id expiresAt } }`,
+	"endPartnership":          `mutation($in: ID!) { endPartnership(id: $in, reason: "fuzz") { returned partner { id endedAt } } }`,
 	"assignSerialsToPartner":  `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
 	"recordPackEvents":        `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`,
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
@@ -68,6 +69,7 @@ func FuzzMutationVariables(f *testing.F) {
 		{"createPartnership", `{"invitationCode":"spi_` + strings.Repeat("A", 43) + `"}`},
 		{"revokePartnerInvitation", `"UGFydG5lckludml0YXRpb246MQ"`},
 		{"revokePartnerInvitation", `"UGFydG5lckludml0YXRpb246MQ"`},
+		{"endPartnership", `"UGFydG5lcnNoaXA6OTk5"`}, // Partnership:999
 		{"assignSerialsToPartner", `{"productCode":"` + amoxicillin + `","partner":"2","count":1}`},
 		{"recordPackEvents", `[{"productCode":"` + amoxicillin + `","serial":"NEW-1","event":"COMMISSION","at":"2026-01-01T00:00:00Z"}]`},
 		{"createSsccPool", `{"companyPrefix":"4012345","extensionDigit":3}`},
