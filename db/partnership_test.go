@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -83,6 +85,22 @@ func TestPartnershipEnd(t *testing.T) {
 		var pe *pool.Error
 		if _, err := w.db.EndPartnership(w.cmoAdmin, id, reason); !errors.As(err, &pe) || pe.Code != pool.EINVALID || pe.Field != "reason" {
 			t.Errorf("reason %.10q: %v", reason, err)
+		}
+	}
+	// The database checks the key too, and the app's role can neither end nor
+	// begin a partnership but through the functions.
+	key := func(ctx context.Context) int64 { a, _ := pool.ActorFrom(ctx); return a.KeyID }
+	for what, call := range map[string]struct {
+		ctx context.Context
+		sql string
+	}{
+		"a viewer's key":         {w.mahViewer, fmt.Sprintf(`SELECT end_partnership(%d, %d, 'x')`, key(w.mahViewer), id)},
+		"another tenant's admin": {w.mahViewer, fmt.Sprintf(`SELECT end_partnership(%d, %d, 'x')`, key(w.otherAdmin), id)},
+		"a direct update":        {w.mahAdmin, fmt.Sprintf(`UPDATE partnerships SET ended_at = now() WHERE id = %d`, id)},
+		"a direct insert":        {w.mahAdmin, fmt.Sprintf(`INSERT INTO partnerships (mah_tenant_id, cmo_tenant_id) VALUES (%d, %d)`, w.mah, w.other)},
+	} {
+		if err := w.db.TenantExec(call.ctx, func(tx *gorm.DB) error { return tx.Exec(call.sql).Error }); err == nil {
+			t.Errorf("%s passed: %s", what, call.sql)
 		}
 	}
 	if n := w.count(t, `SELECT count(*) FROM partnerships WHERE ended_at IS NOT NULL`); n != 0 {

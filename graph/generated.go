@@ -1834,7 +1834,8 @@ type Mutation {
   can no longer request, release or record pack events on the MAH's serials, and the MAH
   can no longer assign to it; the CMO's unused serials (Available, without pack events)
   return to the MAH's pool as Available. Serials the CMO used stay readable to both, with
-  their history and exports. Both sides' audit trails note it (partnership.end, and
+  their history and exports; a retry of a request the CMO made before the end (same
+  idempotency key) returns that request. Both sides' audit trails note it (partnership.end, and
   serials.return per product with its count). The partnership stays listed, ended; a new
   one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
   """
@@ -2029,7 +2030,7 @@ type AuditEntry {
   """
   Who made it: one of the tenant's API keys (key:N), a system task
   (system:replenish), an operator command (cli), or a partner's admin
-  accepting the tenant's invitation (tenant:M key:N).
+  accepting the tenant's invitation or ending a partnership (tenant:M key:N).
   """
   actor: String!
   """
