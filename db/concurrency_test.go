@@ -59,7 +59,7 @@ func TestConcurrentMovesDoNotDeadlock(t *testing.T) {
 					return
 				}
 				var values []string
-				page, err := w.db.RequestSerialsPage(actor, req, 0, 10)
+				page, err := requestPage(actor, w, req, 0, 10)
 				if err != nil {
 					errs <- err
 					return

@@ -2,12 +2,9 @@ package db
 
 import (
 	"context"
-
-	"fmt"
-	"github.com/jackc/pgx/v5"
 	"time"
 
-	"gorm.io/gorm"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/serialpool/serialpool/pool"
 )
@@ -41,6 +38,7 @@ func (d *DB) Counts(ctx context.Context, productIDs []int64) ([]pool.Counts, err
 }
 
 type serialRow struct {
+	RequestID  int64 // set only by queries that page through requests
 	ID         int64
 	ProductID  int64
 	Value      string
@@ -55,7 +53,7 @@ type serialRow struct {
 // serialColumns selects a serial as its owner sees it; partnerColumns as its CMO does.
 const (
 	serialColumns  = `id, product_id, value, status, source, received_at, assigned_at, coalesce(pack_status, 'ACTIVE') AS pack_status, pack_reason`
-	partnerColumns = `id, product_id, value, partner_status AS status, 'PARTNER' AS source, received_at, assigned_at,
+	partnerColumns = `id, product_id, value, partner_status AS status, 'PARTNER'::serial_source AS source, received_at, assigned_at,
 		coalesce(pack_status, 'ACTIVE') AS pack_status, pack_reason`
 )
 
@@ -68,39 +66,74 @@ func (r *serialRow) domain() *pool.Serial {
 	return s
 }
 
-// Serials implements pool.PoolService. The owner pages through the primary key
+// Serials implements pool.PoolService: one statement for every product, each
+// product's page a LATERAL subquery. The owner pages through the primary key
 // (product_id, id); a CMO through the serials_partner index.
-func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) (*pool.SerialPage, error) {
-	var rows []serialRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		args := map[string]any{"tenant": a.TenantID, "product": f.Product.ID, "after": f.AfterID, "limit": f.Limit + 1}
-		query := `SELECT ` + serialColumns + ` FROM serials
-			WHERE product_id = @product AND tenant_id = @tenant AND id > @after`
-		statusColumn := "status"
-		if f.Product.TenantID != a.TenantID {
-			query = `SELECT ` + partnerColumns + ` FROM serials
-			WHERE partner_tenant_id = @tenant AND product_id = @product AND id > @after`
-			statusColumn = "partner_status"
+func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	own, partner := []int64{}, []int64{}
+	for _, p := range f.Products {
+		if p.TenantID == a.TenantID {
+			own = append(own, p.ID)
+		} else {
+			partner = append(partner, p.ID)
 		}
+	}
+	status := func(column string) (string, error) {
 		switch {
 		case f.Status == nil:
+			return "", nil
 		case *f.Status == pool.Available || *f.Status == pool.Assigned:
 			// A literal, not a parameter, so the planner can use the partial index of available serials.
-			query += " AND " + statusColumn + " = '" + string(*f.Status) + "'"
-		default:
-			return pool.Invalid("status", "unknown status %q", *f.Status)
+			return " AND " + column + " = '" + string(*f.Status) + "'", nil
 		}
-		return tx.Raw(query+" ORDER BY id LIMIT @limit", args).Scan(&rows).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("db: serials: %w", err)
+		return "", pool.Invalid("status", "unknown status %q", *f.Status)
 	}
-	page := &pool.SerialPage{HasNext: len(rows) > f.Limit}
-	if page.HasNext {
-		rows = rows[:f.Limit]
+	ownStatus, err := status("status")
+	if err != nil {
+		return nil, err
+	}
+	partnerStatus, _ := status("partner_status")
+	rows, err := tenantRead[serialRow](ctx, d, `SELECT s.* FROM unnest(@own::bigint[]) AS p(id) CROSS JOIN LATERAL (
+			SELECT `+serialColumns+` FROM serials
+			WHERE product_id = p.id AND tenant_id = @tenant AND id > @after`+ownStatus+` ORDER BY id LIMIT @limit) s
+		UNION ALL
+		SELECT s.* FROM unnest(@partner::bigint[]) AS p(id) CROSS JOIN LATERAL (
+			SELECT `+partnerColumns+` FROM serials
+			WHERE partner_tenant_id = @tenant AND product_id = p.id AND id > @after`+partnerStatus+` ORDER BY id LIMIT @limit) s
+		ORDER BY product_id, id`,
+		pgx.NamedArgs{"own": own, "partner": partner, "after": f.AfterID, "limit": f.Limit + 1})
+	if err != nil {
+		return nil, wrap("serials", err)
+	}
+	ids := make([]int64, len(f.Products))
+	for i, p := range f.Products {
+		ids[i] = p.ID
+	}
+	return pages(ids, rows, func(r *serialRow) int64 { return r.ProductID }, f.Limit), nil
+}
+
+// pages splits rows, each page's rows in order and at most limit+1 of them,
+// into one page per key of keys, in order: the extra row says there is a next page.
+func pages(keys []int64, rows []serialRow, key func(*serialRow) int64, limit int) []*pool.SerialPage {
+	byKey := make(map[int64]*pool.SerialPage, len(keys))
+	out := make([]*pool.SerialPage, len(keys))
+	for i, k := range keys {
+		if byKey[k] == nil {
+			byKey[k] = &pool.SerialPage{Serials: []*pool.Serial{}}
+		}
+		out[i] = byKey[k]
 	}
 	for i := range rows {
-		page.Serials = append(page.Serials, rows[i].domain())
+		p := byKey[key(&rows[i])]
+		if len(p.Serials) == limit {
+			p.HasNext = true
+			continue
+		}
+		p.Serials = append(p.Serials, rows[i].domain())
 	}
-	return page, nil
+	return out
 }

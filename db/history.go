@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/serialpool/serialpool/pool"
@@ -29,18 +30,34 @@ func (d *DB) SerialByValue(ctx context.Context, code, value string) (*pool.Seria
 	return rows[0].domain(), nil
 }
 
-// PackHistory implements pool.LifecycleService.
-func (d *DB) PackHistory(ctx context.Context, productID, serialID int64) ([]*pool.PackEvent, error) {
-	events := []*pool.PackEvent{}
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT event, status, reason, at, recorded_at, actor FROM pack_events
-			WHERE product_id = ? AND serial_id = ? AND (tenant_id = ? OR partner_tenant_id = ?)
-			ORDER BY id`, productID, serialID, a.TenantID, a.TenantID).Scan(&events).Error
-	})
+// PackHistories implements pool.LifecycleService: one statement for any number of serials.
+func (d *DB) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*pool.PackEvent, error) {
+	products, ids := make([]int64, len(serials)), make([]int64, len(serials))
+	for i, s := range serials {
+		products[i], ids[i] = s.ProductID, s.SerialID
+	}
+	rows, err := tenantRead[struct {
+		SerialID int64
+		pool.PackEvent
+	}](ctx, d, `SELECT serial_id, event, status, reason, at, recorded_at, actor FROM pack_events
+		WHERE (product_id, serial_id) IN (SELECT * FROM unnest(@products::bigint[], @serials::bigint[]))
+		AND (tenant_id = @tenant OR partner_tenant_id = @tenant)
+		ORDER BY serial_id, id`, pgx.NamedArgs{"products": products, "serials": ids})
 	if err != nil {
 		return nil, wrap("pack history", err)
 	}
-	return events, nil
+	bySerial := make(map[int64][]*pool.PackEvent, len(serials))
+	for i := range rows {
+		bySerial[rows[i].SerialID] = append(bySerial[rows[i].SerialID], &rows[i].PackEvent)
+	}
+	out := make([][]*pool.PackEvent, len(serials))
+	for i, s := range serials {
+		out[i] = bySerial[s.SerialID]
+		if out[i] == nil {
+			out[i] = []*pool.PackEvent{}
+		}
+	}
+	return out, nil
 }
 
 // SerialRequestByID implements pool.LifecycleService.
@@ -93,29 +110,24 @@ func newestFirst(q *gorm.DB, id string, beforeID int64, limit int) *gorm.DB {
 	return q.Order(id + " DESC").Limit(limit + 1)
 }
 
-// RequestSerialsPage implements pool.LifecycleService. A request names the
-// serials through the requester's column: the owner's request_id, or a CMO's
-// partner_request_id.
-func (d *DB) RequestSerialsPage(ctx context.Context, r *pool.SerialRequest, afterID int64, limit int) (*pool.SerialPage, error) {
-	var rows []serialRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		args := map[string]any{"tenant": a.TenantID, "request": r.ID, "product": r.ProductID, "after": afterID, "limit": limit + 1}
-		return tx.Raw(`SELECT `+serialColumns+` FROM serials
-			WHERE request_id = @request AND product_id = @product AND tenant_id = @tenant AND id > @after
+// RequestSerialsPages implements pool.LifecycleService: one statement for any
+// number of requests. A request names the serials through the requester's
+// column: the owner's request_id, or a CMO's partner_request_id.
+func (d *DB) RequestSerialsPages(ctx context.Context, reqs []*pool.SerialRequest, afterID int64, limit int) ([]*pool.SerialPage, error) {
+	ids, products := make([]int64, len(reqs)), make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i], products[i] = r.ID, r.ProductID
+	}
+	rows, err := tenantRead[serialRow](ctx, d, `SELECT s.* FROM unnest(@requests::bigint[], @products::bigint[]) AS r(id, product) CROSS JOIN LATERAL (
+			SELECT r.id AS request_id, `+serialColumns+` FROM serials
+			WHERE request_id = r.id AND product_id = r.product AND tenant_id = @tenant AND id > @after
 			UNION ALL
-			SELECT `+partnerColumns+` FROM serials
-			WHERE partner_request_id = @request AND product_id = @product AND partner_tenant_id = @tenant AND id > @after
-			ORDER BY id LIMIT @limit`, args).Scan(&rows).Error
-	})
+			SELECT r.id, `+partnerColumns+` FROM serials
+			WHERE partner_request_id = r.id AND product_id = r.product AND partner_tenant_id = @tenant AND id > @after
+			ORDER BY id LIMIT @limit) s
+		ORDER BY request_id, id`, pgx.NamedArgs{"requests": ids, "products": products, "after": afterID, "limit": limit + 1})
 	if err != nil {
 		return nil, wrap("request serials", err)
 	}
-	page := &pool.SerialPage{HasNext: len(rows) > limit}
-	if page.HasNext {
-		rows = rows[:limit]
-	}
-	for i := range rows {
-		page.Serials = append(page.Serials, rows[i].domain())
-	}
-	return page, nil
+	return pages(ids, rows, func(r *serialRow) int64 { return r.RequestID }, limit), nil
 }

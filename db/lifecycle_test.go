@@ -42,7 +42,7 @@ func TestConcurrentRequestsNeverShareASerial(t *testing.T) {
 	for _, r := range reqs {
 		var after int64
 		for {
-			page, err := w.db.RequestSerialsPage(w.mahViewer, r, after, 1000)
+			page, err := requestPage(w.mahViewer, w, r, after, 1000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +136,7 @@ func TestReleaseRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := w.db.RequestSerialsPage(w.mahAdmin, req, 0, 100)
+	page, _ := requestPage(w.mahAdmin, w, req, 0, 100)
 	assigned := make([]string, len(page.Serials))
 	for i, s := range page.Serials {
 		assigned[i] = s.Value
@@ -171,7 +171,7 @@ func TestReleaseRules(t *testing.T) {
 	if err != nil || n != 9 {
 		t.Fatalf("release = %d, %v", n, err)
 	}
-	page, _ = w.db.RequestSerialsPage(w.mahAdmin, req, 0, 100)
+	page, _ = requestPage(w.mahAdmin, w, req, 0, 100)
 	if len(page.Serials) != 1 {
 		t.Errorf("the request still lists %d serials after 9 were released", len(page.Serials))
 	}
@@ -217,7 +217,7 @@ func TestPartnership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := w.db.RequestSerialsPage(w.cmoAdmin, cmoReq, 0, 100)
+	page, err := requestPage(w.cmoAdmin, w, cmoReq, 0, 100)
 	if err != nil || len(page.Serials) != 50 || page.Serials[0].Source != pool.SourcePartner || page.Serials[0].Status != pool.Assigned {
 		t.Fatalf("CMO request page: %d %v", len(page.Serials), err)
 	}
@@ -242,7 +242,7 @@ func TestPartnership(t *testing.T) {
 	if err != nil || s.PackStatus != pool.PackCommissioned || s.Status != pool.Assigned || s.Source != pool.SourceSNM {
 		t.Fatalf("MAH view of the CMO's pack: %+v, %v", s, err)
 	}
-	h, err := w.db.PackHistory(w.mahViewer, s.ProductID, s.ID)
+	h, err := history(w.mahViewer, w, s.ProductID, s.ID)
 	if err != nil || len(h) != 1 || h[0].Event != pool.Commission || h[0].Actor == "" {
 		t.Errorf("MAH sees history %+v, %v", h, err)
 	}
@@ -403,7 +403,7 @@ func TestPackEventTransitions(t *testing.T) {
 		t.Fatalf("record = %+v, %v", res, err)
 	}
 	s, _ := w.db.SerialByValue(w.mahViewer, p.Code, "P1")
-	h, _ := w.db.PackHistory(w.mahViewer, p.ID, s.ID)
+	h, _ := history(w.mahViewer, w, p.ID, s.ID)
 	if s.PackStatus != pool.PackCommissioned || len(h) != 3 || h[1].Reason == nil || *h[1].Reason != pool.Sampled {
 		t.Errorf("P1: %+v history %+v", s, h)
 	}

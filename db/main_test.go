@@ -101,3 +101,29 @@ func (w *world) assignToCMO(t *testing.T, p *pool.Product, n int) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func gs1ValidSSCC(s string) error { return gs1.ValidSSCC(s) }
+
+// The services read in batches (one statement for a page of items); these read one.
+
+func serialPage(ctx context.Context, w *world, f pool.SerialFilter) (*pool.SerialPage, error) {
+	pages, err := w.db.Serials(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return pages[0], nil
+}
+
+func requestPage(ctx context.Context, w *world, r *pool.SerialRequest, afterID int64, limit int) (*pool.SerialPage, error) {
+	pages, err := w.db.RequestSerialsPages(ctx, []*pool.SerialRequest{r}, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pages[0], nil
+}
+
+func history(ctx context.Context, w *world, productID, serialID int64) ([]*pool.PackEvent, error) {
+	h, err := w.db.PackHistories(ctx, []pool.SerialKey{{ProductID: productID, SerialID: serialID}})
+	if err != nil {
+		return nil, err
+	}
+	return h[0], nil
+}

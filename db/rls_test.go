@@ -104,12 +104,12 @@ func TestServicesConfineTenants(t *testing.T) {
 	if err != nil || p.Source != pool.SourcePartner {
 		t.Fatalf("CMO product = %+v, %v", p, err)
 	}
-	page, err := w.db.Serials(w.cmoAdmin, pool.SerialFilter{Product: p, Limit: 100})
+	page, err := serialPage(w.cmoAdmin, w, pool.SerialFilter{Products: []*pool.Product{p}, Limit: 100})
 	if err != nil || len(page.Serials) != 20 {
 		t.Fatalf("CMO serials = %d, %v", len(page.Serials), err)
 	}
 	avail := pool.Available
-	page, err = w.db.Serials(w.cmoAdmin, pool.SerialFilter{Product: p, Status: &avail, Limit: 100})
+	page, err = serialPage(w.cmoAdmin, w, pool.SerialFilter{Products: []*pool.Product{p}, Status: &avail, Limit: 100})
 	if err != nil || len(page.Serials) != 10 {
 		t.Fatalf("CMO available serials = %d, %v", len(page.Serials), err)
 	}
@@ -127,7 +127,7 @@ func TestServicesConfineTenants(t *testing.T) {
 			t.Errorf("ProductsByID leaked %+v, %v", ps, err)
 		}
 		// Asking for serials of a product the caller cannot see yields nothing.
-		page, err := w.db.Serials(who, pool.SerialFilter{Product: private, Limit: 100})
+		page, err := serialPage(who, w, pool.SerialFilter{Products: []*pool.Product{private}, Limit: 100})
 		if err != nil || len(page.Serials) != 0 {
 			t.Errorf("serials of an invisible product leaked: %d, %v", len(page.Serials), err)
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -13,13 +11,36 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// loaders batch the per-item lookups of one request (a product's owner and
-// pool counts, a serial's product) into one SQL statement each, so a page of
-// products costs a constant number of statements.
+// loaders batch the per-item lookups of one operation (a product's owner, pool
+// counts and serials, a serial's product and history, a request's serials) into
+// one SQL statement each, so a page costs a constant number of statements
+// however many items it holds (TestConstantStatementsNested).
 type loaders struct {
-	counts   *dataloadgen.Loader[int64, pool.Counts]
-	tenants  *dataloadgen.Loader[int64, *pool.Tenant]
-	products *dataloadgen.Loader[int64, *pool.Product]
+	counts         *dataloadgen.Loader[int64, pool.Counts]
+	tenants        *dataloadgen.Loader[int64, *pool.Tenant]
+	products       *dataloadgen.Loader[int64, *pool.Product]
+	histories      *dataloadgen.Loader[pool.SerialKey, []*pool.PackEvent]
+	serials        *dataloadgen.Loader[productPage, *pool.SerialPage]
+	requestSerials *dataloadgen.Loader[requestPage, *pool.SerialPage]
+}
+
+// page is what a paged list field was asked for; items asking alike share a statement.
+type page struct {
+	status  pool.Status // "" for any
+	afterID int64
+	limit   int
+}
+
+// productPage asks for a page of a product's serials.
+type productPage struct {
+	productID, tenantID int64
+	page
+}
+
+// requestPage asks for a page of a request's serials.
+type requestPage struct {
+	requestID, productID int64
+	page
 }
 
 type loadersKey struct{}
@@ -27,22 +48,71 @@ type loadersKey struct{}
 func newLoaders(svc Services) *loaders {
 	wait := dataloadgen.WithWait(200 * time.Microsecond) // gqlgen resolves a list's items concurrently, well within this
 	return &loaders{
-		counts:   dataloadgen.NewLoader(single(svc.Counts), wait),
-		tenants:  dataloadgen.NewLoader(single(svc.TenantsByID), wait),
-		products: dataloadgen.NewLoader(single(svc.ProductsByID), wait),
+		counts:    dataloadgen.NewLoader(single(svc.Counts), wait),
+		tenants:   dataloadgen.NewLoader(single(svc.TenantsByID), wait),
+		products:  dataloadgen.NewLoader(single(svc.ProductsByID), wait),
+		histories: dataloadgen.NewLoader(single(svc.PackHistories), wait),
+		serials: dataloadgen.NewLoader(byPage(func(ctx context.Context, p page, keys []productPage) ([]*pool.SerialPage, error) {
+			products := make([]*pool.Product, len(keys))
+			for i, k := range keys {
+				products[i] = &pool.Product{ID: k.productID, TenantID: k.tenantID}
+			}
+			f := pool.SerialFilter{Products: products, AfterID: p.afterID, Limit: p.limit}
+			if p.status != "" {
+				f.Status = &p.status
+			}
+			return svc.Serials(ctx, f)
+		}), wait),
+		requestSerials: dataloadgen.NewLoader(byPage(func(ctx context.Context, p page, keys []requestPage) ([]*pool.SerialPage, error) {
+			reqs := make([]*pool.SerialRequest, len(keys))
+			for i, k := range keys {
+				reqs[i] = &pool.SerialRequest{ID: k.requestID, ProductID: k.productID}
+			}
+			return svc.RequestSerialsPages(ctx, reqs, p.afterID, p.limit)
+		}), wait),
 	}
 }
 
 // single adapts a batch method that fails as a whole to dataloadgen's fetch.
-func single[V any](fetch func(context.Context, []int64) ([]V, error)) func(context.Context, []int64) ([]V, []error) {
-	return func(ctx context.Context, ids []int64) ([]V, []error) {
-		vs, err := fetch(ctx, ids)
+func single[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		vs, err := fetch(ctx, keys)
 		if err != nil {
 			return nil, []error{err}
 		}
 		return vs, nil
 	}
 }
+
+// byPage adapts a batch method for pages: one call per set of page arguments.
+func byPage[K interface {
+	comparable
+	pageOf() page
+}](fetch func(context.Context, page, []K) ([]*pool.SerialPage, error)) func(context.Context, []K) ([]*pool.SerialPage, []error) {
+	return func(ctx context.Context, keys []K) ([]*pool.SerialPage, []error) {
+		groups := map[page][]int{}
+		for i, k := range keys {
+			groups[k.pageOf()] = append(groups[k.pageOf()], i)
+		}
+		out := make([]*pool.SerialPage, len(keys))
+		for p, idx := range groups {
+			group := make([]K, len(idx))
+			for j, i := range idx {
+				group[j] = keys[i]
+			}
+			pages, err := fetch(ctx, p, group)
+			if err != nil {
+				return nil, []error{err}
+			}
+			for j, i := range idx {
+				out[i] = pages[j]
+			}
+		}
+		return out, nil
+	}
+}
+
+func (p page) pageOf() page { return p }
 
 // withLoaders gives an operation its own loaders.
 func withLoaders(ctx context.Context, svc Services) context.Context {
@@ -88,62 +158,4 @@ func loadOptional[V any](ctx context.Context, l *dataloadgen.Loader[int64, *V], 
 		return nil, nil
 	}
 	return l.Load(ctx, *id)
-}
-
-// selects reports whether the current field's selection reaches path (through
-// fragments), e.g. selects(ctx, "edges", "node", "pool").
-func selects(ctx context.Context, path ...string) bool {
-	oc := graphql.GetOperationContext(ctx)
-	set := graphql.GetFieldContext(ctx).Field.Selections
-	for _, name := range path {
-		var next ast.SelectionSet
-		found := false
-		for _, f := range graphql.CollectFields(oc, set, nil) {
-			if f.Name == name {
-				next, found = append(next, f.Selections...), true
-			}
-		}
-		if !found {
-			return false
-		}
-		set = next
-	}
-	return true
-}
-
-// prime loads the pool counts and owners of products the caller is about to
-// resolve, when the selection (at path below the current field) asks for them:
-// one query each, whatever the page size, and no loader waits for a batch.
-func prime(ctx context.Context, svc Services, products []*pool.Product, path ...string) error {
-	if len(products) == 0 {
-		return nil
-	}
-	l := loadersFrom(ctx)
-	ids := make([]int64, len(products))
-	for i, p := range products {
-		ids[i] = p.ID
-	}
-	if selects(ctx, append(path, "pool")...) {
-		counts, err := svc.Counts(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			l.counts.Prime(id, counts[i])
-		}
-	}
-	if selects(ctx, append(path, "owner")...) {
-		owners := make([]int64, len(products))
-		for i, p := range products {
-			owners[i] = p.TenantID
-		}
-		tenants, err := svc.TenantsByID(ctx, owners)
-		if err != nil {
-			return err
-		}
-		for i, id := range owners {
-			l.tenants.Prime(id, tenants[i])
-		}
-	}
-	return nil
 }

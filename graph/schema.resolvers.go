@@ -213,11 +213,15 @@ func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.svc.Serials(ctx, pool.SerialFilter{Product: obj, Status: status, AfterID: afterID, Limit: limit})
+	p := page{afterID: afterID, limit: limit}
+	if status != nil {
+		p.status = *status
+	}
+	serials, err := loadersFrom(ctx).serials.Load(ctx, productPage{obj.ID, obj.TenantID, p})
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(page), nil
+	return serialConnection(serials), nil
 }
 
 func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
@@ -253,7 +257,7 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	if err != nil {
 		return nil, err
 	}
-	if err := prime(ctx, r.svc, page.Products, "edges", "node"); err != nil {
+	if err := primeProducts(ctx, r.svc, page.Products, below(ctx, "edges", "node")); err != nil {
 		return nil, err
 	}
 	e, info := edges(page.Products, page.HasNext, productCursor,
@@ -269,7 +273,7 @@ func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product
 	if err != nil {
 		return nil, err
 	}
-	return p, prime(ctx, r.svc, []*pool.Product{p})
+	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx))
 }
 
 func (r *queryResolver) Channels(ctx context.Context) ([]*pool.Channel, error) {
@@ -296,7 +300,10 @@ func (r *queryResolver) Serial(ctx context.Context, productCode string, value st
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
 		return nil, nil
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return s, primeSerials(ctx, r.svc, []*pool.Serial{s}, below(ctx))
 }
 
 func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error) {
@@ -308,7 +315,10 @@ func (r *queryResolver) SerialRequest(ctx context.Context, id string) (*pool.Ser
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
 		return nil, nil
 	}
-	return req, err
+	if err != nil {
+		return nil, err
+	}
+	return req, primeRequests(ctx, r.svc, []*pool.SerialRequest{req}, below(ctx))
 }
 
 func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error) {
@@ -322,6 +332,9 @@ func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.Serial
 	}
 	page, err := r.svc.SerialRequests(ctx, f)
 	if err != nil {
+		return nil, err
+	}
+	if err := primeRequests(ctx, r.svc, page.Requests, below(ctx, "edges", "node")); err != nil {
 		return nil, err
 	}
 	e, info := edges(page.Requests, page.HasNext, requestCursor,
@@ -349,6 +362,13 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 	if err != nil {
 		return nil, err
 	}
+	products := make([]*int64, len(page.Entries))
+	for i, e := range page.Entries {
+		products[i] = e.ProductID
+	}
+	if err := primeProductsOf(ctx, r.svc, products, below(ctx, "edges", "node")); err != nil {
+		return nil, err
+	}
 	e, info := edges(page.Entries, page.HasNext, auditCursor,
 		func(c string, a *pool.AuditEntry) *model.AuditEntryEdge {
 			return &model.AuditEntryEdge{Cursor: c, Node: a}
@@ -361,7 +381,11 @@ func (r *queryResolver) PartnerInvitations(ctx context.Context) ([]*pool.Partner
 }
 
 func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) {
-	return r.svc.SSCCPools(ctx)
+	pools, err := r.svc.SSCCPools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pools, primeProducts(ctx, r.svc, pools, below(ctx))
 }
 
 func (r *queryResolver) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error) {
@@ -372,7 +396,15 @@ func (r *queryResolver) PoolStats(ctx context.Context, groupBy []pool.StatsDimen
 			f.ProductCode = strings.TrimSpace(*filter.ProductCode)
 		}
 	}
-	return r.svc.PoolStats(ctx, groupBy, f)
+	rows, err := r.svc.PoolStats(ctx, groupBy, f)
+	if err != nil {
+		return nil, err
+	}
+	products := make([]*int64, len(rows))
+	for i, row := range rows {
+		products[i] = row.ProductID
+	}
+	return rows, primeProductsOf(ctx, r.svc, products, below(ctx))
 }
 
 func (r *queryResolver) PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error) {
@@ -380,7 +412,15 @@ func (r *queryResolver) PoolActivity(ctx context.Context, from time.Time, to tim
 	if interval != nil {
 		iv = *interval
 	}
-	return r.svc.PoolActivity(ctx, from, to, iv, groupBy)
+	rows, err := r.svc.PoolActivity(ctx, from, to, iv, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	products := make([]*int64, len(rows))
+	for i, row := range rows {
+		products[i] = row.ProductID
+	}
+	return rows, primeProductsOf(ctx, r.svc, products, below(ctx))
 }
 
 func (r *serialResolver) ID(ctx context.Context, obj *pool.Serial) (string, error) {
@@ -392,7 +432,7 @@ func (r *serialResolver) Product(ctx context.Context, obj *pool.Serial) (*pool.P
 }
 
 func (r *serialResolver) History(ctx context.Context, obj *pool.Serial) ([]*pool.PackEvent, error) {
-	return r.svc.PackHistory(ctx, obj.ProductID, obj.ID)
+	return loadersFrom(ctx).histories.Load(ctx, pool.SerialKey{ProductID: obj.ProductID, SerialID: obj.ID})
 }
 
 func (r *serialResolver) DigitalLink(ctx context.Context, obj *pool.Serial) (*string, error) {
@@ -421,11 +461,11 @@ func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialReq
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.svc.RequestSerialsPage(ctx, obj, afterID, limit)
+	serials, err := loadersFrom(ctx).requestSerials.Load(ctx, requestPage{obj.ID, obj.ProductID, page{afterID: afterID, limit: limit}})
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(page), nil
+	return serialConnection(serials), nil
 }
 
 func (r *ssccPoolResolver) CompanyPrefix(ctx context.Context, obj *pool.Product) (string, error) {

@@ -94,6 +94,9 @@ type PackEvent struct {
 	Actor      string
 }
 
+// SerialKey names a serial by its product's and its own id.
+type SerialKey struct{ ProductID, SerialID int64 }
+
 // PackEventInput is a pack event to record.
 type PackEventInput struct {
 	ProductCode string
@@ -254,14 +257,15 @@ type LifecycleService interface {
 	SerialRequests(ctx context.Context, f RequestFilter) (*RequestPage, error)
 	// SerialRequestByID returns ENOTFOUND unless the caller made the request.
 	SerialRequestByID(ctx context.Context, id int64) (*SerialRequest, error)
-	// RequestSerialsPage pages through the serials of a request in hand-out order.
-	RequestSerialsPage(ctx context.Context, r *SerialRequest, afterID int64, limit int) (*SerialPage, error)
+	// RequestSerialsPages returns a page of the serials of each request, in
+	// hand-out order.
+	RequestSerialsPages(ctx context.Context, reqs []*SerialRequest, afterID int64, limit int) ([]*SerialPage, error)
 	// RecordPackEvents records pack events all or nothing. Needs RoleOperator.
 	RecordPackEvents(ctx context.Context, events []PackEventInput) (*PackEventsResult, error)
 	// SerialByValue returns ENOTFOUND unless the caller may see the serial.
 	SerialByValue(ctx context.Context, productCode, value string) (*Serial, error)
-	// PackHistory returns a serial's pack events, oldest first.
-	PackHistory(ctx context.Context, productID, serialID int64) ([]*PackEvent, error)
+	// PackHistories returns the pack events of each serial, oldest first.
+	PackHistories(ctx context.Context, serials []SerialKey) ([][]*PackEvent, error)
 	// CreatePartnerInvitation issues a code with which an MAH becomes the
 	// caller's partner, the caller being its CMO. Needs RoleAdmin.
 	CreatePartnerInvitation(ctx context.Context) (*PartnerInvitation, error)

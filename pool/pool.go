@@ -133,12 +133,12 @@ type ProductPage struct {
 	HasNext  bool
 }
 
-// SerialFilter selects a page of one product's serials, ordered by id.
+// SerialFilter selects a page of serials, ordered by id, of each of some products.
 type SerialFilter struct {
-	Product *Product
-	Status  *Status
-	AfterID int64
-	Limit   int
+	Products []*Product
+	Status   *Status
+	AfterID  int64
+	Limit    int
 }
 
 // SerialPage is one page of serials.
@@ -243,6 +243,7 @@ type PoolService interface {
 	// Counts returns the caller's pool counts for each product id, in order, in
 	// time independent of pool size.
 	Counts(ctx context.Context, productIDs []int64) ([]Counts, error)
-	// Serials returns a page of the caller's serials of one product.
-	Serials(ctx context.Context, f SerialFilter) (*SerialPage, error)
+	// Serials returns a page of the caller's serials of each product, in order.
+	// Returns EINVALID for an unknown status.
+	Serials(ctx context.Context, f SerialFilter) ([]*SerialPage, error)
 }
