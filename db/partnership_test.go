@@ -47,7 +47,7 @@ func TestPartnershipEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := w.db.RequestSerialsPage(w.cmoAdmin, cmoReq, 0, 100)
+	page, err := requestPage(w.cmoAdmin, w, cmoReq, 0, 100)
 	if err != nil || len(page.Serials) != 30 {
 		t.Fatalf("CMO request: %d serials, %v", len(page.Serials), err)
 	}
@@ -181,7 +181,7 @@ func TestPartnershipEnd(t *testing.T) {
 	if err != nil || again.ID != cmoReq.ID || !again.Replayed {
 		t.Errorf("retry of a request made before the end = %+v, %v", again, err)
 	}
-	if page, err := w.db.RequestSerialsPage(w.cmoAdmin, cmoReq, 0, 100); err != nil || len(page.Serials) != 30 {
+	if page, err := requestPage(w.cmoAdmin, w, cmoReq, 0, 100); err != nil || len(page.Serials) != 30 {
 		t.Errorf("CMO request after the end: %d serials, %v", len(page.Serials), err)
 	}
 	var exported int
@@ -203,7 +203,7 @@ func TestPartnershipEnd(t *testing.T) {
 		if err != nil || s.PackStatus != pool.PackCommissioned {
 			t.Fatalf("a used serial after the end: %+v, %v", s, err)
 		}
-		if h, err := w.db.PackHistory(who, s.ProductID, s.ID); err != nil || len(h) != 1 {
+		if h, err := history(who, w, s.ProductID, s.ID); err != nil || len(h) != 1 {
 			t.Errorf("pack history after the end: %+v, %v", h, err)
 		}
 		if p, err := w.db.ProductByCode(who, used.Code); err != nil || p.TenantID != w.mah {
