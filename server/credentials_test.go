@@ -137,7 +137,9 @@ func TestChannelKeys(t *testing.T) {
 	if s := push(newKey, "CK-3"); s != http.StatusCreated {
 		t.Errorf("push with the rotated key: %d", s)
 	}
-	var rev struct{ RevokeChannel struct{ RevokedAt *time.Time } }
+	var rev struct {
+		RevokeChannel struct{ RevokedAt *time.Time }
+	}
 	d.gql(t, d.keys.MAHAdmin, `mutation($id: ID!) { revokeChannel(id: $id) { revokedAt } }`, map[string]any{"id": id}).ok(t, &rev)
 	if rev.RevokeChannel.RevokedAt == nil {
 		t.Errorf("revokeChannel = %+v", rev)
@@ -232,7 +234,10 @@ func TestUpstreamCredentials(t *testing.T) {
 		func() string {
 			return string(d.gql(t, d.keys.MAHViewer, `{ auditLog(first: 1000) { edges { node { action detail { key value } } } } }`, nil).Data)
 		},
-		func() string { _, body := d.raw(t, "GET", "/api/v2/audit.csv", d.keys.MAHViewer, "", "", ""); return body },
+		func() string {
+			_, body := d.raw(t, "GET", "/api/v2/audit.csv", d.keys.MAHViewer, "", "", "")
+			return body
+		},
 	} {
 		if body := read(); strings.Contains(body, secret) || !strings.Contains(body, "attp.example.com") {
 			t.Errorf("a read shows the secret or not the channel: %.300s", body)

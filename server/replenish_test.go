@@ -170,7 +170,9 @@ func TestUpstreamSSRF(t *testing.T) {
 	redirector := httptest.NewServer(http.RedirectHandler(redirected.URL+"/latest/meta-data/", http.StatusTemporaryRedirect))
 	defer redirector.Close()
 
-	var c struct{ CreateChannel struct{ Channel struct{ ID string } } }
+	var c struct {
+		CreateChannel struct{ Channel struct{ ID string } }
+	}
 	d.gql(t, d.keys.MAHAdmin, `mutation { createChannel(input: {name: "SNX", source: TRACELINK, upstreamUrl: "https://snx.example.com/replenish"}) { channel { id } } }`,
 		nil).ok(t, &c)
 	// A host name passes createChannel: it is checked where it resolves, when connecting.
