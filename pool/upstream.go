@@ -121,7 +121,7 @@ func ParseUpstreamPolicy(list string) (UpstreamPolicy, error) {
 			continue
 		}
 		prefix, err := netip.ParsePrefix(item)
-		if addr, aerr := netip.ParseAddr(item); aerr == nil {
+		if addr, aerr := netip.ParseAddr(item); aerr == nil && addr.Zone() == "" {
 			prefix, err = addr.Prefix(addr.BitLen())
 		}
 		if err == nil && prefix.Addr().Is4In6() {
