@@ -3,6 +3,7 @@ module github.com/serialpool/serialpool
 go 1.26.8
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/99designs/gqlgen v0.17.98
 	github.com/coder/websocket v1.8.15
 	github.com/exaring/otelpgx v0.13.0

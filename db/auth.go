@@ -34,7 +34,9 @@ func hashKey(key string) []byte {
 }
 
 // Authenticate implements pool.AuthService. It runs as the connecting role, before
-// any tenant is known: the key itself names the tenant.
+// any tenant is known: the key itself names the tenant. It records the key's
+// last use only when the recorded one is older than pool.KeyLastUsedResolution,
+// so that it writes at most once a minute per key, not once per request.
 func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 	if !strings.HasPrefix(key, keyPrefix) {
 		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
@@ -44,8 +46,10 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 		TenantID int64
 		Role     string
 	}
-	err := d.gorm.WithContext(ctx).Raw(
-		`SELECT id, tenant_id, role FROM api_keys WHERE hash = ? AND revoked_at IS NULL`, hashKey(key)).
+	err := d.gorm.WithContext(ctx).Raw(`WITH k AS (SELECT id, tenant_id, role, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL),
+		used AS (UPDATE api_keys a SET last_used_at = now() FROM k
+			WHERE a.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => ?)))
+		SELECT id, tenant_id, role FROM k`, hashKey(key), pool.KeyLastUsedResolution.Seconds()).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
@@ -54,6 +58,85 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 		return pool.Actor{}, fmt.Errorf("db: authenticate: %w", classify(err))
 	}
 	return pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}, nil
+}
+
+// keyColumns are what a read of an API key returns: never its hash.
+const keyColumns = `id, tenant_id, role, created_at, last_used_at, revoked_at`
+
+// APIKeys implements pool.KeyService.
+func (d *DB) APIKeys(ctx context.Context) ([]*pool.APIKey, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var keys []*pool.APIKey
+	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) (err error) {
+		keys, err = listKeys(tx, a.TenantID)
+		return err
+	})
+	return keys, wrap("api keys", err)
+}
+
+// RevokeAPIKey implements pool.KeyService.
+func (d *DB) RevokeAPIKey(ctx context.Context, id int64) (*pool.APIKey, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var k *pool.APIKey
+	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) (err error) {
+		k, err = revokeKey(tx, a.Name(), id, &a.TenantID)
+		return err
+	})
+	return k, wrap("revoke api key", err)
+}
+
+// TenantKeys lists a tenant's API keys, oldest first. An operator command: it
+// runs as the connecting role. ENOTFOUND for an unknown tenant.
+func (d *DB) TenantKeys(ctx context.Context, tenantID int64) ([]*pool.APIKey, error) {
+	var keys []*pool.APIKey
+	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var exists bool
+		if err := tx.Raw(`SELECT EXISTS (SELECT FROM tenants WHERE id = ?)`, tenantID).Row().Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return pool.Errorf(pool.ENOTFOUND, "tenant %d does not exist", tenantID)
+		}
+		var err error
+		keys, err = listKeys(tx, tenantID)
+		return err
+	})
+	return keys, wrap("tenant keys", classify(err))
+}
+
+// RevokeKey revokes any tenant's API key. An operator command: it runs as the
+// connecting role, audited as the cli.
+func (d *DB) RevokeKey(ctx context.Context, id int64) (*pool.APIKey, error) {
+	k, err := revokeKey(d.gorm.WithContext(ctx), "cli", id, nil)
+	return k, wrap("revoke key", classify(err))
+}
+
+func listKeys(tx *gorm.DB, tenantID int64) ([]*pool.APIKey, error) {
+	keys := []*pool.APIKey{}
+	err := tx.Raw(`SELECT `+keyColumns+` FROM api_keys WHERE tenant_id = ? ORDER BY id`, tenantID).Scan(&keys).Error
+	return keys, err
+}
+
+// revokeKey revokes a working key, of the given tenant unless tenant is nil,
+// and audits it in the key's tenant; ENOTFOUND for any other id.
+func revokeKey(tx *gorm.DB, actor string, id int64, tenant *int64) (*pool.APIKey, error) {
+	var keys []*pool.APIKey
+	err := tx.Raw(`WITH k AS (UPDATE api_keys SET revoked_at = now()
+			WHERE id = ? AND tenant_id = coalesce(?::bigint, tenant_id) AND revoked_at IS NULL RETURNING `+keyColumns+`),
+		a AS (INSERT INTO audit_log (tenant_id, actor, action, detail)
+			SELECT tenant_id, ?, 'key.revoke', jsonb_build_object('key', id, 'role', role) FROM k)
+		SELECT * FROM k`, id, tenant, actor).Scan(&keys).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "id", Message: "no such API key, or it is revoked already"}
+	}
+	return keys[0], nil
 }
 
 // CreateTenant registers a tenant. An operator command: it runs as the connecting role.

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,26 @@ import (
 )
 
 const channelKeyPrefix = "spc_"
+
+// channelColumns are what a read of a channel returns: never the key's hash nor
+// the upstream secret (which the request role cannot even select, see
+// migration 00010).
+const channelColumns = `id, name, source, upstream_url, upstream_secret_set AS upstream_credentials_set, created_at, key_rotated_at, revoked_at`
+
+// SetUpstreamPolicy sets where channels' upstream URLs may point, checked when
+// a channel's upstream is set; call it before serving. The zero policy allows
+// public addresses only.
+func (d *DB) SetUpstreamPolicy(p pool.UpstreamPolicy) { d.upstream = p }
+
+// secretJSON is the stored form of upstream credentials; NULL when there are none.
+func secretJSON(c pool.UpstreamCredentials) (*string, error) {
+	if c.IsZero() {
+		return nil, nil
+	}
+	b, err := json.Marshal(c)
+	s := string(b)
+	return &s, err
+}
 
 // CreateChannel implements pool.IntakeService.
 func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Channel, string, error) {
@@ -27,20 +48,25 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 	default:
 		return nil, "", pool.Invalid("source", "a channel's source is SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL, not %s", nc.Source)
 	}
+	if err := nc.Upstream.Validate(d.upstream); err != nil {
+		return nil, "", err
+	}
+	secret, err := secretJSON(nc.Upstream.Credentials)
+	if err != nil {
+		return nil, "", err
+	}
 	key, err := newSecret(channelKeyPrefix)
 	if err != nil {
 		return nil, "", err
 	}
-	if u := nc.UpstreamURL; u != nil && !strings.HasPrefix(*u, "http://") && !strings.HasPrefix(*u, "https://") {
-		return nil, "", pool.Invalid("upstreamUrl", "upstreamUrl must be an http or https URL")
-	}
-	c := &pool.Channel{Name: nc.Name, Source: nc.Source, UpstreamURL: nc.UpstreamURL}
+	var rows []*pool.Channel
 	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
-		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			a.TenantID, nc.Source, nc.Name, hashKey(key), nc.UpstreamURL).Scan(&c.ID).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url, upstream_secret) VALUES (?, ?, ?, ?, ?, ?)
+			RETURNING `+channelColumns, a.TenantID, nc.Source, nc.Name, hashKey(key), nc.Upstream.URL, secret).Scan(&rows).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "channel.create", nil, nil, map[string]any{"channel": c.ID, "name": c.Name, "source": c.Source})
+		return audit(tx, a, "channel.create", nil, nil, map[string]any{"channel": rows[0].ID, "name": nc.Name, "source": nc.Source,
+			"upstreamUrl": nc.Upstream.URL, "upstreamCredentials": !nc.Upstream.Credentials.IsZero()})
 	})
 	if pgCode(err) == uniqueViolation {
 		return nil, "", &pool.Error{Code: pool.ECONFLICT, Field: "name", Message: fmt.Sprintf("a channel named %q exists already", nc.Name)}
@@ -48,14 +74,15 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 	if err != nil {
 		return nil, "", wrap("create channel", err)
 	}
-	return c, key, nil
+	return rows[0], key, nil
 }
 
 // ChannelByKey implements pool.IntakeService.
 func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error) {
 	var rows []pool.Channel
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT id, name, source, upstream_url FROM channels WHERE tenant_id = ? AND key_hash = ?`, a.TenantID, hashKey(key)).Scan(&rows).Error
+		return tx.Raw(`SELECT `+channelColumns+` FROM channels WHERE tenant_id = ? AND key_hash = ? AND revoked_at IS NULL`,
+			a.TenantID, hashKey(key)).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("channel", err)
@@ -70,10 +97,73 @@ func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error
 func (d *DB) Channels(ctx context.Context) ([]*pool.Channel, error) {
 	rows := []*pool.Channel{}
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
-		return tx.Raw(`SELECT id, name, source, upstream_url FROM channels WHERE tenant_id = ? ORDER BY name`, a.TenantID).Scan(&rows).Error
+		return tx.Raw(`SELECT `+channelColumns+` FROM channels WHERE tenant_id = ? ORDER BY name`, a.TenantID).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, wrap("channels", err)
 	}
 	return rows, nil
+}
+
+// RotateChannelKey implements pool.IntakeService.
+func (d *DB) RotateChannelKey(ctx context.Context, id int64) (*pool.Channel, string, error) {
+	key, err := newSecret(channelKeyPrefix)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := d.changeChannel(ctx, id, "channel.rotate_key", nil,
+		`key_hash = ?, key_rotated_at = now()`, hashKey(key))
+	if err != nil {
+		return nil, "", err
+	}
+	return c, key, nil
+}
+
+// RevokeChannel implements pool.IntakeService.
+func (d *DB) RevokeChannel(ctx context.Context, id int64) (*pool.Channel, error) {
+	return d.changeChannel(ctx, id, "channel.revoke", nil, `revoked_at = now()`)
+}
+
+// UpdateChannelUpstream implements pool.IntakeService.
+func (d *DB) UpdateChannelUpstream(ctx context.Context, id int64, u pool.Upstream) (*pool.Channel, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := u.Validate(d.upstream); err != nil {
+		return nil, err
+	}
+	secret, err := secretJSON(u.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	return d.changeChannel(ctx, id, "channel.upstream", map[string]any{"upstreamUrl": u.URL, "upstreamCredentials": !u.Credentials.IsZero()},
+		`upstream_url = ?, upstream_secret = ?`, u.URL, secret)
+}
+
+// changeChannel applies set to one of the caller's working channels and audits
+// it; any other channel id, another tenant's included, is ENOTFOUND alike.
+func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail map[string]any, set string, args ...any) (*pool.Channel, error) {
+	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var rows []*pool.Channel
+	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+		err := tx.Raw(`UPDATE channels SET `+set+` WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL RETURNING `+channelColumns,
+			append(args, id, a.TenantID)...).Scan(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		if detail == nil {
+			detail = map[string]any{}
+		}
+		detail["channel"], detail["name"] = id, rows[0].Name
+		return audit(tx, a, action, nil, nil, detail)
+	})
+	if err != nil {
+		return nil, wrap(action, err)
+	}
+	if len(rows) == 0 {
+		return nil, &pool.Error{Code: pool.ENOTFOUND, Field: "id", Message: "no such channel, or it is revoked"}
+	}
+	return rows[0], nil
 }

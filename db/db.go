@@ -43,6 +43,9 @@ type DB struct {
 	sql        *sql.DB
 	statements atomic.Uint64
 	progress   sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
+
+	// upstream is where channels' upstream URLs may point (SetUpstreamPolicy).
+	upstream pool.UpstreamPolicy
 }
 
 // enterTenant confines a transaction to tenant $1: the unprivileged role, under

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -35,21 +36,25 @@ func (d *DB) ScheduleReplenishments(ctx context.Context) (int64, error) {
 // that a crashed worker's job comes due again; nil when none is due.
 func (d *DB) ClaimReplenishment(ctx context.Context, leaseUntil time.Time) (*pool.Replenishment, error) {
 	r := &pool.Replenishment{}
+	var secret []byte // the upstream's credentials: read here, by the owner role, and nowhere else
 	err := d.pgxRoleTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `WITH due AS (
 				SELECT id FROM replenishments WHERE state = 'PENDING' AND next_attempt_at <= now()
 				ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
 			UPDATE replenishments j SET attempts = attempts + 1, next_attempt_at = $1
 			FROM due, products p
-			LEFT JOIN LATERAL (SELECT id, upstream_url FROM channels c
-				WHERE c.tenant_id = p.tenant_id AND c.source = p.source AND c.upstream_url IS NOT NULL
+			LEFT JOIN LATERAL (SELECT id, upstream_url, upstream_secret FROM channels c
+				WHERE c.tenant_id = p.tenant_id AND c.source = p.source AND c.upstream_url IS NOT NULL AND c.revoked_at IS NULL
 				ORDER BY c.id LIMIT 1) ch ON true
 			WHERE j.id = due.id AND p.id = j.product_id
-			RETURNING j.id, j.tenant_id, p.code, p.source, j.count, j.attempts, coalesce(ch.id, 0), ch.upstream_url`, leaseUntil).
-			Scan(&r.ID, &r.TenantID, &r.ProductCode, &r.Source, &r.Count, &r.Attempts, &r.ChannelID, &r.UpstreamURL)
+			RETURNING j.id, j.tenant_id, p.code, p.source, j.count, j.attempts, coalesce(ch.id, 0), ch.upstream_url, ch.upstream_secret`, leaseUntil).
+			Scan(&r.ID, &r.TenantID, &r.ProductCode, &r.Source, &r.Count, &r.Attempts, &r.ChannelID, &r.UpstreamURL, &secret)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
+	}
+	if err == nil && secret != nil {
+		err = json.Unmarshal(secret, &r.Credentials)
 	}
 	if err != nil {
 		return nil, wrap("claim replenishment", err)

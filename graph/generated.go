@@ -30,6 +30,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ActivityRow() ActivityRowResolver
+	ApiKey() ApiKeyResolver
 	AuditEntry() AuditEntryResolver
 	Channel() ChannelResolver
 	IntakeResult() IntakeResultResolver
@@ -58,6 +59,14 @@ type ComplexityRoot struct {
 		Product func(childComplexity int) int
 	}
 
+	ApiKey struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
 	AuditDetail struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -84,10 +93,14 @@ type ComplexityRoot struct {
 	}
 
 	Channel struct {
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Source      func(childComplexity int) int
-		UpstreamURL func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		KeyRotatedAt           func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		RevokedAt              func(childComplexity int) int
+		Source                 func(childComplexity int) int
+		UpstreamCredentialsSet func(childComplexity int) int
+		UpstreamURL            func(childComplexity int) int
 	}
 
 	CreateChannelPayload struct {
@@ -129,7 +142,11 @@ type ComplexityRoot struct {
 		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput) int
 		ReleaseSerials          func(childComplexity int, input model.ReleaseSerialsInput) int
 		RequestSerials          func(childComplexity int, input model.RequestSerialsInput) int
+		RevokeAPIKey            func(childComplexity int, id string) int
+		RevokeChannel           func(childComplexity int, id string) int
 		RevokePartnerInvitation func(childComplexity int, id string) int
+		RotateChannelKey        func(childComplexity int, id string) int
+		UpdateChannelUpstream   func(childComplexity int, input model.UpdateChannelUpstreamInput) int
 		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput) int
 	}
 
@@ -214,6 +231,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		APIKeys            func(childComplexity int) int
 		AuditLog           func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		Channels           func(childComplexity int) int
 		IntakeBatch        func(childComplexity int, idempotencyKey string) int
@@ -237,6 +255,11 @@ type ComplexityRoot struct {
 
 	ReleaseResult struct {
 		Released func(childComplexity int) int
+	}
+
+	RotateChannelKeyPayload struct {
+		Channel func(childComplexity int) int
+		Key     func(childComplexity int) int
 	}
 
 	Serial struct {
@@ -313,6 +336,10 @@ type ComplexityRoot struct {
 type ActivityRowResolver interface {
 	Product(ctx context.Context, obj *pool.ActivityRow) (*pool.Product, error)
 }
+type ApiKeyResolver interface {
+	ID(ctx context.Context, obj *pool.APIKey) (string, error)
+	Role(ctx context.Context, obj *pool.APIKey) (model.Role, error)
+}
 type AuditEntryResolver interface {
 	ID(ctx context.Context, obj *pool.AuditEntry) (string, error)
 
@@ -333,6 +360,10 @@ type MutationResolver interface {
 	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
 	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
 	CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error)
+	RotateChannelKey(ctx context.Context, id string) (*model.RotateChannelKeyPayload, error)
+	RevokeChannel(ctx context.Context, id string) (*pool.Channel, error)
+	UpdateChannelUpstream(ctx context.Context, input model.UpdateChannelUpstreamInput) (*pool.Channel, error)
+	RevokeAPIKey(ctx context.Context, id string) (*pool.APIKey, error)
 	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
 	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
@@ -376,6 +407,7 @@ type QueryResolver interface {
 	Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error)
 	Product(ctx context.Context, code string) (*pool.Product, error)
 	Channels(ctx context.Context) ([]*pool.Channel, error)
+	APIKeys(ctx context.Context) ([]*pool.APIKey, error)
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
 	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
@@ -459,6 +491,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivityRow.Product(childComplexity), true
 
+	case "ApiKey.createdAt":
+		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.CreatedAt(childComplexity), true
+	case "ApiKey.id":
+		if e.ComplexityRoot.ApiKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.lastUsedAt":
+		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.LastUsedAt(childComplexity), true
+	case "ApiKey.revokedAt":
+		if e.ComplexityRoot.ApiKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RevokedAt(childComplexity), true
+	case "ApiKey.role":
+		if e.ComplexityRoot.ApiKey.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Role(childComplexity), true
+
 	case "AuditDetail.key":
 		if e.ComplexityRoot.AuditDetail.Key == nil {
 			break
@@ -541,24 +604,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "Channel.createdAt":
+		if e.ComplexityRoot.Channel.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.CreatedAt(childComplexity), true
 	case "Channel.id":
 		if e.ComplexityRoot.Channel.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Channel.ID(childComplexity), true
+	case "Channel.keyRotatedAt":
+		if e.ComplexityRoot.Channel.KeyRotatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.KeyRotatedAt(childComplexity), true
 	case "Channel.name":
 		if e.ComplexityRoot.Channel.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Channel.Name(childComplexity), true
+	case "Channel.revokedAt":
+		if e.ComplexityRoot.Channel.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.RevokedAt(childComplexity), true
 	case "Channel.source":
 		if e.ComplexityRoot.Channel.Source == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Channel.Source(childComplexity), true
+	case "Channel.upstreamCredentialsSet":
+		if e.ComplexityRoot.Channel.UpstreamCredentialsSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.UpstreamCredentialsSet(childComplexity), true
 	case "Channel.upstreamUrl":
 		if e.ComplexityRoot.Channel.UpstreamURL == nil {
 			break
@@ -781,6 +868,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestSerials(childComplexity, args["input"].(model.RequestSerialsInput)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeChannel":
+		if e.ComplexityRoot.Mutation.RevokeChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeChannel(childComplexity, args["id"].(string)), true
 	case "Mutation.revokePartnerInvitation":
 		if e.ComplexityRoot.Mutation.RevokePartnerInvitation == nil {
 			break
@@ -792,6 +901,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokePartnerInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateChannelKey":
+		if e.ComplexityRoot.Mutation.RotateChannelKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateChannelKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateChannelKey(childComplexity, args["id"].(string)), true
+	case "Mutation.updateChannelUpstream":
+		if e.ComplexityRoot.Mutation.UpdateChannelUpstream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateChannelUpstream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateChannelUpstream(childComplexity, args["input"].(model.UpdateChannelUpstreamInput)), true
 	case "Mutation.updateProductLimits":
 		if e.ComplexityRoot.Mutation.UpdateProductLimits == nil {
 			break
@@ -1119,6 +1250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
 
+	case "Query.apiKeys":
+		if e.ComplexityRoot.Query.APIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1269,6 +1406,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReleaseResult.Released(childComplexity), true
+
+	case "RotateChannelKeyPayload.channel":
+		if e.ComplexityRoot.RotateChannelKeyPayload.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateChannelKeyPayload.Channel(childComplexity), true
+	case "RotateChannelKeyPayload.key":
+		if e.ComplexityRoot.RotateChannelKeyPayload.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateChannelKeyPayload.Key(childComplexity), true
 
 	case "Serial.assignedAt":
 		if e.ComplexityRoot.Serial.AssignedAt == nil {
@@ -1535,6 +1685,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RequestSerialsInput", ec.unmarshalInputRequestSerialsInput),
 			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
 			graphql.NewInputUnmarshaler("SerialRequestFilter", ec.unmarshalInputSerialRequestFilter),
+			graphql.NewInputUnmarshaler("UpdateChannelUpstreamInput", ec.unmarshalInputUpdateChannelUpstreamInput),
 			graphql.NewInputUnmarshaler("UpdateProductLimitsInput", ec.unmarshalInputUpdateProductLimitsInput),
 		)
 	}
@@ -1661,8 +1812,10 @@ type Query {
   ): ProductConnection!
   "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
   product("The product code." code: String!): Product
-  "The caller's channels: the outside systems that push serials."
+  "The caller's channels: the outside systems that push serials, revoked ones included."
   channels: [Channel!]!
+  "The caller's tenant's API keys, revoked ones included, oldest first: never a key itself. Admin only."
+  apiKeys: [ApiKey!]!
   "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
   intakeBatch("The key the batch was delivered with." idempotencyKey: String!): IntakeBatch
   "One serial with its pool status, pack status and pack history; null when not visible to the caller."
@@ -1803,6 +1956,30 @@ type Mutation {
   receiveSerials("What to do." input: ReceiveSerialsInput!): IntakeResult!
   "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
   createChannel("What to do." input: CreateChannelInput!): CreateChannelPayload!
+  """
+  Gives a channel a new key and returns it once; the old key stops working at once.
+  Another tenant's channel, or a revoked one, is NOT_FOUND. Admin only.
+  """
+  rotateChannelKey("The channel." id: ID!): RotateChannelKeyPayload!
+  """
+  Revokes a channel for good: its key stops working at once and it takes no more
+  replenishment requests; what it delivered stays. Another tenant's channel, or a
+  revoked one, is NOT_FOUND. Admin only.
+  """
+  revokeChannel("The channel." id: ID!): Channel!
+  """
+  Replaces a channel's upstream URL and credentials: credentials not given are
+  cleared, so that they never follow a URL to another host. NOT_FOUND as for
+  revokeChannel. Admin only.
+  """
+  updateChannelUpstream("What to do." input: UpdateChannelUpstreamInput!): Channel!
+  """
+  Revokes one of the tenant's API keys. It stops working within the server's
+  authentication cache period (SERIALPOOL_AUTH_CACHE, 10 s by default); revoking
+  the caller's own key is allowed, and this answer is the last it gets once the
+  cache expires. Another tenant's key, or a revoked one, is NOT_FOUND. Admin only.
+  """
+  revokeApiKey("The key, as apiKeys lists it." id: ID!): ApiKey!
   """
   Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
   global lock: parallel requests never receive the same serial. Over the product's cap
@@ -2036,8 +2213,10 @@ type AuditEntry {
   """
   What was done: serials.receive, serials.generate, serials.request,
   serials.release, serials.assign_partner, pack.events, product.create,
-  product.limits, channel.create, partnership.invite,
-  partnership.invite_revoke, partnership.create, partnership.accepted, partnership.end, serials.return, ...
+  product.limits, channel.create, channel.rotate_key, channel.revoke,
+  channel.upstream, key.create, key.revoke, partnership.invite,
+  partnership.invite_revoke, partnership.create, partnership.accepted,
+  partnership.end, serials.return, ...
   """
   action: String!
   "The product (or SSCC pool) it concerned, if any and still visible."
@@ -2497,7 +2676,7 @@ type IntakeBatch {
   result: IntakeResult
 }
 
-"An outside system pushing serials into the caller's pools over the Manufacturer API."
+"An outside system pushing serials into the caller's pools over the Manufacturer API. Its key and its upstream credentials are never shown."
 type Channel {
   "Opaque identifier."
   id: ID!
@@ -2505,18 +2684,73 @@ type Channel {
   name: String!
   "The source its serials are stored with."
   source: SerialSource!
-  "Where replenishment requests for this source go (HTTP POST); null: none."
+  "Where replenishment requests for this source go (HTTP POST); null: none. It never carries credentials."
   upstreamUrl: String
+  "Whether credentials for the upstream are stored (they are write-only)."
+  upstreamCredentialsSet: Boolean!
+  "When it was registered."
+  createdAt: Time!
+  "When its key was last replaced by rotateChannelKey; null: never."
+  keyRotatedAt: Time
+  "When it was revoked (its key stopped working); null while it works."
+  revokedAt: Time
 }
 
-"A new channel."
+"""
+A new channel. Upstream credentials are write-only: stored apart from the URL and
+never returned. An upstreamUrl carrying credentials (user:password@, ?token=,
+?access_token=) is BAD_USER_INPUT; so is one that points to an address the
+operator does not allow (SERIALPOOL_UPSTREAM_ALLOW; by default public addresses only).
+"""
 input CreateChannelInput {
   "A name, unique within the tenant."
   name: String!
   "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
   source: SerialSource!
-  "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}."
+  "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters."
   upstreamUrl: String
+  "HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters."
+  upstreamUsername: String
+  "HTTP Basic password for the upstream. At most 1,000 characters."
+  upstreamPassword: String
+  "Bearer token for the upstream, instead of Basic credentials. At most 1,000 characters."
+  upstreamToken: String
+}
+
+"A channel's new upstream: URL and credentials, checked as for createChannel."
+input UpdateChannelUpstreamInput {
+  "The channel."
+  id: ID!
+  "Where replenishment requests go; null: nowhere (credentials must then be null too)."
+  upstreamUrl: String
+  "HTTP Basic user name, with upstreamPassword."
+  upstreamUsername: String
+  "HTTP Basic password."
+  upstreamPassword: String
+  "Bearer token, instead of Basic credentials."
+  upstreamToken: String
+}
+
+"A channel's new key."
+type RotateChannelKeyPayload {
+  "The channel."
+  channel: Channel!
+  "The new channel key, sent as X-Channel-Key; shown only this once."
+  key: String!
+}
+
+"One of the tenant's API keys: never the key itself, nor its hash."
+type ApiKey {
+  "Opaque identifier, for revokeApiKey and ` + "`" + `serialpool key revoke --id` + "`" + `."
+  id: ID!
+  "What it may do."
+  role: Role!
+  "When it was issued."
+  createdAt: Time!
+  "When it last authenticated, to the minute; null: never."
+  lastUsedAt: Time
+  "When it was revoked; null while it works."
+  revokedAt: Time
 }
 
 "The new channel and its key."
@@ -2549,6 +2783,22 @@ func (ec *executionContext) childFields_ActivityRow(ctx context.Context, field g
 		return ec.fieldContext_ActivityRow_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApiKey_id(ctx, field)
+	case "role":
+		return ec.fieldContext_ApiKey_role(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApiKey_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditDetail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2611,6 +2861,14 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_source(ctx, field)
 	case "upstreamUrl":
 		return ec.fieldContext_Channel_upstreamUrl(ctx, field)
+	case "upstreamCredentialsSet":
+		return ec.fieldContext_Channel_upstreamCredentialsSet(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Channel_createdAt(ctx, field)
+	case "keyRotatedAt":
+		return ec.fieldContext_Channel_keyRotatedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Channel_revokedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
@@ -2843,6 +3101,16 @@ func (ec *executionContext) childFields_ReleaseResult(ctx context.Context, field
 		return ec.fieldContext_ReleaseResult_released(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReleaseResult", field.Name)
+}
+
+func (ec *executionContext) childFields_RotateChannelKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_RotateChannelKeyPayload_channel(ctx, field)
+	case "key":
+		return ec.fieldContext_RotateChannelKeyPayload_key(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateChannelKeyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Serial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3247,6 +3515,34 @@ func (ec *executionContext) field_Mutation_requestSerials_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokePartnerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3258,6 +3554,34 @@ func (ec *executionContext) field_Mutation_revokePartnerInvitation_args(ctx cont
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateChannelKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateChannelUpstream_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateChannelUpstreamInput, error) {
+			return ec.unmarshalNUpdateChannelUpstreamInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐUpdateChannelUpstreamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3774,6 +4098,121 @@ func (ec *executionContext) fieldContext_ActivityRow_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "Role")
+}
+
+func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
+}
+
 func (ec *executionContext) _AuditDetail_key(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4208,6 +4647,98 @@ func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Channel_upstreamCredentialsSet(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_upstreamCredentialsSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpstreamCredentialsSet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_upstreamCredentialsSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Channel_keyRotatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_keyRotatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyRotatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_keyRotatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Channel_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
 }
 
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
@@ -4729,6 +5260,182 @@ func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateChannelKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateChannelKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateChannelKey(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RotateChannelKeyPayload) graphql.Marshaler {
+			return ec.marshalNRotateChannelKeyPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRotateChannelKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateChannelKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotateChannelKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateChannelKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeChannel(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateChannelUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateChannelUpstream(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateChannelUpstream(ctx, fc.Args["input"].(model.UpdateChannelUpstreamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateChannelUpstream(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateChannelUpstream_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6576,6 +7283,38 @@ func (ec *executionContext) fieldContext_Query_channels(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_apiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().APIKeys(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_intakeBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7123,6 +7862,61 @@ func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RotateChannelKeyPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateChannelKeyPayload_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateChannelKeyPayload_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateChannelKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateChannelKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateChannelKeyPayload_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateChannelKeyPayload_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotateChannelKeyPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Serial_id(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
@@ -9334,7 +10128,7 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "source", "upstreamUrl"}
+	fieldsInOrder := [...]string{"name", "source", "upstreamUrl", "upstreamUsername", "upstreamPassword", "upstreamToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9362,6 +10156,27 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.UpstreamURL = data
+		case "upstreamUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamUsername"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamUsername = data
+		case "upstreamPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamPassword = data
+		case "upstreamToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamToken = data
 		}
 	}
 	return it, nil
@@ -10062,6 +10877,76 @@ func UnmarshalSerialRequestFilter(ctx context.Context, raw any) (model.SerialReq
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateChannelUpstreamInput(ctx context.Context, obj any) (model.UpdateChannelUpstreamInput, error) {
+	var it model.UpdateChannelUpstreamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "upstreamUrl", "upstreamUsername", "upstreamPassword", "upstreamToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "upstreamUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamURL = data
+		case "upstreamUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamUsername"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamUsername = data
+		case "upstreamPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamPassword = data
+		case "upstreamToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upstreamToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpstreamToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateChannelUpstreamInput unmarshals raw into the UpdateChannelUpstreamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateChannelUpstreamInput(ctx context.Context, raw any) (model.UpdateChannelUpstreamInput, error) {
+	var out model.UpdateChannelUpstreamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateChannelUpstreamInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateProductLimitsInput(ctx context.Context, obj any) (model.UpdateProductLimitsInput, error) {
 	var it model.UpdateProductLimitsInput
 	if obj == nil {
@@ -10163,6 +11048,61 @@ func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionS
 		case "count":
 			out.Values[i] = ec._ActivityRow_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var apiKeyImplementors = []string{"ApiKey"}
+
+func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *pool.APIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiKey")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_id(ctx, field, obj)
+				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_role(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ApiKey_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._ApiKey_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ApiKey_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -10391,6 +11331,26 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "upstreamUrl":
 			out.Values[i] = ec._Channel_upstreamUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "upstreamCredentialsSet":
+			out.Values[i] = ec._Channel_upstreamCredentialsSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Channel_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keyRotatedAt":
+			out.Values[i] = ec._Channel_keyRotatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._Channel_revokedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10638,6 +11598,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createChannel":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createChannel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateChannelKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateChannelKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeChannel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateChannelUpstream":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateChannelUpstream(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApiKey(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11315,6 +12303,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_channels(ctx, field)
 				})
+		case "apiKeys":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_apiKeys(ctx, field)
+				})
 		case "intakeBatch":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -11457,6 +12451,44 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("ReleaseResult")
 		case "released":
 			out.Values[i] = ec._ReleaseResult_released(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rotateChannelKeyPayloadImplementors = []string{"RotateChannelKeyPayload"}
+
+func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RotateChannelKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotateChannelKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotateChannelKeyPayload")
+		case "channel":
+			out.Values[i] = ec._RotateChannelKeyPayload_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._RotateChannelKeyPayload_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12338,6 +13370,30 @@ func (ec *executionContext) marshalNActivityRow2ᚖgithubᚗcomᚋserialpoolᚋs
 	return ec._ActivityRow(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.APIKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApiKey2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *pool.APIKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKey!")
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssignSerialsToPartnerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAssignSerialsToPartnerInput(ctx context.Context, v any) (model.AssignSerialsToPartnerInput, error) {
 	res, err := ec.unmarshalInputAssignSerialsToPartnerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12911,6 +13967,14 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋserialpoolᚋserialpool�
 	return v
 }
 
+func (ec *executionContext) marshalNRotateChannelKeyPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRotateChannelKeyPayload(ctx context.Context, sel ast.SelectionSet, v *model.RotateChannelKeyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RotateChannelKeyPayload!")
+		return graphql.Null
+	}
+	return ec._RotateChannelKeyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx context.Context, sel ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Serial!")
@@ -13183,6 +14247,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateChannelUpstreamInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐUpdateChannelUpstreamInput(ctx context.Context, v any) (model.UpdateChannelUpstreamInput, error) {
+	res, err := ec.unmarshalInputUpdateChannelUpstreamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateProductLimitsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐUpdateProductLimitsInput(ctx context.Context, v any) (model.UpdateProductLimitsInput, error) {

@@ -75,16 +75,26 @@ func TenantID(id int64) string { return globalID("Tenant", id) }
 // ParseTenantID reads a tenant id in its opaque form or as the plain number.
 func ParseTenantID(s string) (int64, error) { return parseTenantID(s, "tenant") }
 
-func parseTenantID(s, field string) (int64, error) {
+func parseTenantID(s, field string) (int64, error) { return parseOpaqueOrNumber("Tenant", s, field) }
+
+// APIKeyID is an API key's opaque id, as GraphQL and the operator commands show it.
+func APIKeyID(id int64) string { return globalID("ApiKey", id) }
+
+// ParseAPIKeyID reads an API key's id in its opaque form or as the plain number.
+func ParseAPIKeyID(s string) (int64, error) { return parseOpaqueOrNumber("ApiKey", s, "id") }
+
+// parseOpaqueOrNumber reads the id of a kind that operators also type as a
+// plain number.
+func parseOpaqueOrNumber(kind, s, field string) (int64, error) {
 	key := s
 	if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-		if key, err = decode("Tenant", s, field); err != nil {
+		if key, err = decode(kind, s, field); err != nil {
 			return 0, err
 		}
 	}
 	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, pool.Invalid(field, "%s is not a valid tenant id", field)
+		return 0, pool.Invalid(field, "%s is not a valid %s id", field, strings.ToLower(kind))
 	}
 	return id, nil
 }
@@ -116,6 +126,9 @@ func parseID(kind, s string) (int64, error) {
 	}
 	return id, nil
 }
+
+// channelID is a channel's opaque id.
+func channelID(id int64) string { return globalID("Channel", id) }
 
 // BatchID is an intake batch's opaque id.
 func BatchID(id int64) string { return globalID("IntakeBatch", id) }

@@ -3,9 +3,14 @@ package graph
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/serialpool/serialpool/graph/model"
+	"github.com/serialpool/serialpool/pool"
 )
+
+// roleOf is a key's role as the schema names it.
+func roleOf(r pool.Role) model.Role { return model.Role(strings.ToUpper(string(r))) }
 
 // deref is an optional argument's value, or its zero value when omitted.
 func deref[T any](p *T) T {

@@ -16,6 +16,7 @@ type Services interface {
 	pool.ExportService
 	pool.StatsService
 	pool.AuditService
+	pool.KeyService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -14,6 +14,14 @@ func (r *activityRowResolver) Product(ctx context.Context, obj *pool.ActivityRow
 	return loadOptional(ctx, loadersFrom(ctx).products, obj.ProductID)
 }
 
+func (r *apiKeyResolver) ID(ctx context.Context, obj *pool.APIKey) (string, error) {
+	return APIKeyID(obj.ID), nil
+}
+
+func (r *apiKeyResolver) Role(ctx context.Context, obj *pool.APIKey) (model.Role, error) {
+	return roleOf(obj.Role), nil
+}
+
 func (r *auditEntryResolver) ID(ctx context.Context, obj *pool.AuditEntry) (string, error) {
 	return auditID(obj.ID), nil
 }
@@ -27,7 +35,7 @@ func (r *auditEntryResolver) Detail(ctx context.Context, obj *pool.AuditEntry) (
 }
 
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
-	return globalID("Channel", obj.ID), nil
+	return channelID(obj.ID), nil
 }
 
 func (r *intakeResultResolver) BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error) {
@@ -81,11 +89,47 @@ func (r *mutationResolver) ReceiveSerials(ctx context.Context, input model.Recei
 }
 
 func (r *mutationResolver) CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error) {
-	c, key, err := r.svc.CreateChannel(ctx, pool.NewChannel{Name: input.Name, Source: input.Source, UpstreamURL: input.UpstreamURL})
+	c, key, err := r.svc.CreateChannel(ctx, pool.NewChannel{Name: input.Name, Source: input.Source, Upstream: input.Upstream()})
 	if err != nil {
 		return nil, err
 	}
 	return &model.CreateChannelPayload{Channel: c, Key: key}, nil
+}
+
+func (r *mutationResolver) RotateChannelKey(ctx context.Context, id string) (*model.RotateChannelKeyPayload, error) {
+	n, err := parseID("Channel", id)
+	if err != nil {
+		return nil, err
+	}
+	c, key, err := r.svc.RotateChannelKey(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RotateChannelKeyPayload{Channel: c, Key: key}, nil
+}
+
+func (r *mutationResolver) RevokeChannel(ctx context.Context, id string) (*pool.Channel, error) {
+	n, err := parseID("Channel", id)
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.RevokeChannel(ctx, n)
+}
+
+func (r *mutationResolver) UpdateChannelUpstream(ctx context.Context, input model.UpdateChannelUpstreamInput) (*pool.Channel, error) {
+	n, err := parseID("Channel", input.ID)
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.UpdateChannelUpstream(ctx, n, input.Upstream())
+}
+
+func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*pool.APIKey, error) {
+	n, err := parseID("ApiKey", id)
+	if err != nil {
+		return nil, err
+	}
+	return r.svc.RevokeAPIKey(ctx, n)
 }
 
 func (r *mutationResolver) RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error) {
@@ -237,7 +281,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &model.Viewer{Tenant: t, Role: model.Role(strings.ToUpper(string(a.Role)))}, nil
+	return &model.Viewer{Tenant: t, Role: roleOf(a.Role)}, nil
 }
 
 func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
@@ -278,6 +322,10 @@ func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product
 
 func (r *queryResolver) Channels(ctx context.Context) ([]*pool.Channel, error) {
 	return r.svc.Channels(ctx)
+}
+
+func (r *queryResolver) APIKeys(ctx context.Context) ([]*pool.APIKey, error) {
+	return r.svc.APIKeys(ctx)
 }
 
 func (r *queryResolver) IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error) {
@@ -494,6 +542,8 @@ func (r *tenantResolver) ID(ctx context.Context, obj *pool.Tenant) (string, erro
 
 func (r *Resolver) ActivityRow() ActivityRowResolver { return &activityRowResolver{r} }
 
+func (r *Resolver) ApiKey() ApiKeyResolver { return &apiKeyResolver{r} }
+
 func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
 
 func (r *Resolver) Channel() ChannelResolver { return &channelResolver{r} }
@@ -530,6 +580,7 @@ func (r *Resolver) Tenant() TenantResolver { return &tenantResolver{r} }
 
 type (
 	activityRowResolver       struct{ *Resolver }
+	apiKeyResolver            struct{ *Resolver }
 	auditEntryResolver        struct{ *Resolver }
 	channelResolver           struct{ *Resolver }
 	intakeResultResolver      struct{ *Resolver }

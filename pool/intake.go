@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/serialpool/serialpool/gs1"
 )
@@ -261,19 +262,24 @@ func SequentialSerial(n int64, length int) (string, error) {
 	return strings.Repeat("0", length-len(s)) + s, nil
 }
 
-// Channel is an outside system pushing serials into a tenant's pools.
+// Channel is an outside system pushing serials into a tenant's pools. Its key
+// and its upstream credentials are never part of it: both are write-only.
 type Channel struct {
-	ID          int64
-	Name        string
-	Source      Source
-	UpstreamURL *string // where replenishment requests go
+	ID                     int64
+	Name                   string
+	Source                 Source
+	UpstreamURL            *string // where replenishment requests go
+	UpstreamCredentialsSet bool    // whether credentials for the upstream are stored
+	CreatedAt              time.Time
+	KeyRotatedAt           *time.Time // when its key was last replaced
+	RevokedAt              *time.Time // its key stopped working then; nil while it works
 }
 
 // NewChannel is the input to CreateChannel.
 type NewChannel struct {
-	Name        string
-	Source      Source
-	UpstreamURL *string
+	Name     string
+	Source   Source
+	Upstream Upstream
 }
 
 // IntakeService brings serials into pools.
@@ -290,8 +296,19 @@ type IntakeService interface {
 	IntakeProgress(ctx context.Context, idempotencyKey string) (running bool, rows int64, res *IntakeResult, err error)
 	// CreateChannel registers a channel and returns its key, shown only once. Needs RoleAdmin.
 	CreateChannel(ctx context.Context, c NewChannel) (*Channel, string, error)
-	// ChannelByKey returns the caller's channel with that key, or EUNAUTHENTICATED.
+	// ChannelByKey returns the caller's channel with that key, or EUNAUTHENTICATED
+	// (for a revoked or replaced key too).
 	ChannelByKey(ctx context.Context, key string) (*Channel, error)
-	// Channels lists the caller's channels.
+	// Channels lists the caller's channels, revoked ones included.
 	Channels(ctx context.Context) ([]*Channel, error)
+	// RotateChannelKey gives a channel a new key and returns it, shown only once;
+	// the old key stops working at once. ENOTFOUND for another tenant's channel
+	// and for a revoked one. Needs RoleAdmin.
+	RotateChannelKey(ctx context.Context, id int64) (*Channel, string, error)
+	// RevokeChannel stops a channel's key for good; what it delivered stays.
+	// ENOTFOUND for another tenant's channel and for a revoked one. Needs RoleAdmin.
+	RevokeChannel(ctx context.Context, id int64) (*Channel, error)
+	// UpdateChannelUpstream replaces a channel's upstream URL and credentials
+	// (credentials not given are cleared). ENOTFOUND as for RevokeChannel. Needs RoleAdmin.
+	UpdateChannelUpstream(ctx context.Context, id int64, u Upstream) (*Channel, error)
 }

@@ -348,7 +348,8 @@ type Replenishment struct {
 	ProductCode string
 	Source      Source
 	Count       int
-	Attempts    int     // including this one
-	ChannelID   int64   // the channel asked for serials, for channel sources
-	UpstreamURL *string // where that channel takes requests
+	Attempts    int                 // including this one
+	ChannelID   int64               // the channel asked for serials, for channel sources
+	UpstreamURL *string             // where that channel takes requests
+	Credentials UpstreamCredentials // what the upstream is shown; never leaves the replenisher
 }

@@ -29,6 +29,8 @@ type tenantThings struct {
 	request   string // global id of one of its requests
 	batch     string // idempotency key of one of its intake batches
 	channel   string // channel key
+	channelID string // global id of that channel
+	apiKey    string // global id of its operator's API key
 	ssccPool  string // code of its SSCC pool
 	admin     string // keys
 	operator  string
@@ -38,7 +40,8 @@ type tenantThings struct {
 
 // Values that exist for nobody, shaped like the real ones.
 var missing = tenantThings{tenant: graph.TenantID(999_999_999), product: withCheckDigit("0409999777777"), serial: "NOSUCHSERIAL",
-	request: graph.RequestID(999_999_999), batch: "no-such-batch", channel: "spc_" + strings.Repeat("A", 43), ssccPool: "94099997"}
+	request: graph.RequestID(999_999_999), batch: "no-such-batch", channel: "spc_" + strings.Repeat("A", 43), ssccPool: "94099997",
+	channelID: base64.RawURLEncoding.EncodeToString([]byte("Channel:999999999")), apiKey: graph.APIKeyID(999_999_999)}
 
 func withCheckDigit(body string) string {
 	c, err := gs1.CheckDigit(body)
@@ -129,8 +132,12 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 	d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 ORDER BY s.id LIMIT 1`, mah.product).Scan(&mah.serial)
 
 	var v struct {
-		CreateProduct   struct{ Code string }
-		CreateChannel   struct{ Key string }
+		CreateProduct struct{ Code string }
+		CreateChannel struct {
+			Key     string
+			Channel struct{ ID string }
+		}
+		APIKeys         []struct{ ID, Role string }
 		ReceiveSerials  struct{ Accepted int }
 		RequestSerials  struct{ ID string }
 		CreateSsccPool  struct{ Code string }
@@ -142,7 +149,7 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 	}
 	const receive = `mutation($in: ReceiveSerialsInput!) { receiveSerials(input: $in) { accepted } }`
 	const request = `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id } }`
-	const channel = `mutation($in: CreateChannelInput!) { createChannel(input: $in) { key } }`
+	const channel = `mutation($in: CreateChannelInput!) { createChannel(input: $in) { key channel { id } } }`
 	const sscc = `mutation($p: String!, $e: Int!) { createSsccPool(input: {companyPrefix: $p, extensionDigit: $e}) { code } }`
 	const generate = `mutation($c: String!) { generateSerials(input: {productCode: $c, count: 3, mode: SEQUENTIAL}) { accepted } }`
 
@@ -152,14 +159,20 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 		values := []map[string]any{{"value": tt.name + "-S1"}, {"value": tt.name + "-S2"}, {"value": tt.name + "-S3"}}
 		gql(tt.operator, receive, map[string]any{"in": map[string]any{"productCode": tt.ownCode, "source": "SAP_ATTP", "serials": values, "idempotencyKey": tt.batch}})
 		gql(tt.admin, channel, map[string]any{"in": map[string]any{"name": tt.name + " ATTP", "source": "SAP_ATTP"}})
-		tt.channel = v.CreateChannel.Key
+		tt.channel, tt.channelID = v.CreateChannel.Key, v.CreateChannel.Channel.ID
 		gql(tt.admin, sscc, map[string]any{"p": tt.ssccPool[1:], "e": int(tt.ssccPool[0] - '0')})
 		gql(tt.operator, generate, map[string]any{"c": tt.ssccPool})
 	}
 	other.serial, other.serialOf = "Other-S1", other.product
 	gql(cmo.admin, channel, map[string]any{"in": map[string]any{"name": "CMO line", "source": "EXTERNAL"}})
-	cmo.channel = v.CreateChannel.Key
+	cmo.channel, cmo.channelID = v.CreateChannel.Key, v.CreateChannel.Channel.ID
 	for _, tt := range []*tenantThings{mah, cmo, other} {
+		gql(tt.admin, `{ apiKeys { id role } }`, nil)
+		for _, k := range v.APIKeys {
+			if k.Role == "OPERATOR" {
+				tt.apiKey = k.ID
+			}
+		}
 		var req struct {
 			RequestSerials struct {
 				ID      string
@@ -334,6 +347,18 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		} {
 			a.same(who+"channel key: "+what, probe, v.channel, missing.channel)
 		}
+	}
+	if v.channelID != "" {
+		for what, probe := range map[string]func(string) string{
+			"rotateChannelKey":      a.gqlWith(key, `mutation($x: ID!) { rotateChannelKey(id: $x) { key channel { id name } } }`),
+			"revokeChannel":         a.gqlWith(key, `mutation($x: ID!) { revokeChannel(id: $x) { id name revokedAt } }`),
+			"updateChannelUpstream": a.gqlWith(key, `mutation($x: ID!) { updateChannelUpstream(input: {id: $x, upstreamUrl: "https://attacker.example.com/"}) { id name } }`),
+		} {
+			a.same(who+"channel id: "+what, probe, v.channelID, missing.channelID)
+		}
+	}
+	if v.apiKey != "" {
+		a.same(who+"API key id: revokeApiKey", a.gqlWith(key, `mutation($x: ID!) { revokeApiKey(id: $x) { id role revokedAt } }`), v.apiKey, missing.apiKey)
 	}
 	if v.ssccPool != "" {
 		for what, probe := range map[string]func(string) string{
@@ -521,6 +546,7 @@ func (a *attacks) listings(at *tenantThings) {
 			}
 		}
 		Channels  []struct{ Name string }
+		APIKeys   []struct{ ID string }
 		Partners  []struct{ Tenant struct{ Name string } }
 		SsccPools []struct{ Code string }
 		PoolStats []struct {
@@ -551,7 +577,7 @@ func (a *attacks) listings(at *tenantThings) {
 	}
 	// Activity over the years around now, where the setup's activity lies.
 	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
-		channels { name } partners { tenant { name } } ssccPools { code }
+		channels { name } apiKeys { id } partners { tenant { name } } ssccPools { code }
 		serialRequests(first: 1000) { edges { node { id product { code } partner { name } } } }
 		auditLog(first: 1000) { edges { node { product { code } } } }
 		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
@@ -572,6 +598,15 @@ func (a *attacks) listings(at *tenantThings) {
 	}
 	for _, p := range data.Partners {
 		check("partner", p.Tenant.Name, names)
+	}
+	var ownKeys []string
+	a.d.sql(a.t, `SELECT coalesce(array_agg(id::text), '{}') FROM api_keys WHERE tenant_id = $1`, tenantID).Scan(&ownKeys)
+	for i, id := range ownKeys {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		ownKeys[i] = graph.APIKeyID(n)
+	}
+	for _, k := range data.APIKeys {
+		check("API key", k.ID, ownKeys)
 	}
 	for _, p := range data.SsccPools {
 		check("SSCC pool", p.Code, codes)
@@ -637,7 +672,8 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 			(SELECT count(*) FROM serials), (SELECT count(*) FROM serials WHERE status = 'ASSIGNED'), (SELECT count(*) FROM serial_requests),
 			(SELECT count(*) FROM channels), (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partnerships WHERE ended_at IS NOT NULL),
 			(SELECT count(*) FROM partner_invitations), (SELECT count(*) FROM intake_batches),
-			(SELECT count(*) FROM pack_events), (SELECT count(*) FROM audit_log))`).Scan(&s)
+			(SELECT count(*) FROM pack_events), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL),
+			(SELECT string_agg(concat_ws('/', encode(key_hash, 'hex'), revoked_at, upstream_url, upstream_secret), ',' ORDER BY id) FROM channels))`).Scan(&s)
 		return s
 	}
 	var inv struct{ CreatePartnerInvitation struct{ ID, Code string } }
@@ -651,6 +687,10 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"generateSerials":         map[string]any{"productCode": amoxicillin, "count": 1},
 		"receiveSerials":          map[string]any{"productCode": attpProduct, "source": "SAP_ATTP", "serials": []any{map[string]any{"value": "V-1"}}},
 		"createChannel":           map[string]any{"name": "V", "source": "SAP_ICH"},
+		"rotateChannelKey":        mah.channelID,
+		"revokeChannel":           mah.channelID,
+		"updateChannelUpstream":   map[string]any{"id": mah.channelID, "upstreamUrl": "https://erp.example.com/", "upstreamToken": "V"},
+		"revokeApiKey":            mah.apiKey,
 		"requestSerials":          map[string]any{"productCode": amoxicillin, "count": 1, "orderRef": "V"},
 		"releaseSerials":          map[string]any{"productCode": mah.ownCode, "serials": []string{mah.ownSerial}},
 		"createPartnerInvitation": nil,
@@ -662,8 +702,8 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
 	}
-	adminOnly := []string{"createProduct", "createChannel", "createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership",
-		"createSsccPool", "updateProductLimits"}
+	adminOnly := []string{"createProduct", "createChannel", "rotateChannelKey", "revokeChannel", "updateChannelUpstream", "revokeApiKey",
+		"createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership", "createSsccPool", "updateProductLimits"}
 	for _, name := range mutations(t) {
 		in, ok := inputs[name]
 		if !ok {

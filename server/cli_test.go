@@ -78,4 +78,54 @@ func TestCommands(t *testing.T) {
 	if r := d.gql(t, "", `{ viewer { role } }`, nil); r.status != http.StatusUnauthorized {
 		t.Errorf("no key: %d", r.status)
 	}
+
+	// key list shows the tenant's keys, never a key; key revoke stops one (at
+	// once here, with the authentication cache off), audited as the cli.
+	viewerKey := runJSON("key", "create", "--tenant", id, "--role", "viewer", "--json")["key"].(string)
+	var listed struct {
+		Keys []struct {
+			ID, Role              string
+			LastUsedAt, RevokedAt *string
+		}
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"key", "list", "--tenant", id, "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out.Bytes(), &listed); err != nil || len(listed.Keys) != 2 || strings.Contains(out.String(), "sp_") {
+		t.Fatalf("key list printed %s (%v)", out.String(), err)
+	}
+	operator := listed.Keys[0]
+	if operator.Role != "operator" || operator.LastUsedAt == nil || operator.RevokedAt != nil || listed.Keys[1].LastUsedAt != nil {
+		t.Errorf("key list = %+v: want the used operator key first, the unused viewer key second", listed.Keys)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"key", "list", "--tenant", id}, &out); err != nil || !strings.Contains(out.String(), operator.ID) ||
+		!strings.Contains(out.String(), "never") || strings.Contains(out.String(), "sp_") {
+		t.Errorf("key list for people printed %q, %v", out.String(), err)
+	}
+	uncached := d.with(t, func(c *config) { c.AuthCache = 0 })
+	if err := run(ctx, []string{"key", "revoke", "--id", operator.ID}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := uncached.gql(t, key, `{ viewer { role } }`, nil); r.status != http.StatusUnauthorized {
+		t.Errorf("a key revoked by the cli: %d %+v", r.status, r.Errors)
+	}
+	if r := uncached.gql(t, viewerKey, `{ viewer { role } }`, nil); r.status != http.StatusOK {
+		t.Errorf("the tenant's other key after a revocation: %d %+v", r.status, r.Errors)
+	}
+	var audited int
+	d.sql(t, `SELECT count(*) FROM audit_log WHERE action = 'key.revoke' AND actor = 'cli'`).Scan(&audited)
+	if audited != 1 {
+		t.Errorf("%d cli revocations audited", audited)
+	}
+	for _, bad := range [][]string{
+		{"key", "revoke"}, {"key", "revoke", "--id", "abc"}, {"key", "revoke", "--id", "999999"},
+		{"key", "revoke", "--id", operator.ID}, // revoked already
+		{"key", "list"}, {"key", "list", "--tenant", "999999"}, {"key", "delete"},
+	} {
+		if err := run(ctx, bad, &bytes.Buffer{}); err == nil {
+			t.Errorf("serialpool %v succeeded", bad)
+		}
+	}
 }

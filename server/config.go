@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/serialpool/serialpool/pool"
 )
 
 // config comes from the environment, with defaults for a developer's machine;
@@ -29,6 +31,9 @@ type config struct {
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
 	AuthCache         time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
+	// UpstreamAllow is where replenishment requests may go besides public
+	// addresses (SERIALPOOL_UPSTREAM_ALLOW: CIDRs and host names).
+	UpstreamAllow pool.UpstreamPolicy
 }
 
 func loadConfig() (config, error) {
@@ -56,6 +61,9 @@ func loadConfig() (config, error) {
 		}
 	}
 	var err error
+	if c.UpstreamAllow, err = pool.ParseUpstreamPolicy(os.Getenv("SERIALPOOL_UPSTREAM_ALLOW")); err != nil {
+		return c, fmt.Errorf("SERIALPOOL_UPSTREAM_ALLOW: %w", err)
+	}
 	if v := os.Getenv("SERIALPOOL_INTROSPECTION"); v != "" {
 		if c.Introspection, err = strconv.ParseBool(v); err != nil {
 			return c, fmt.Errorf("SERIALPOOL_INTROSPECTION: %w", err)

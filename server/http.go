@@ -47,7 +47,7 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 	defer stopTracing(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	rep := &replenisher{db: d, svc: d, client: &http.Client{}, interval: cfg.ReplenishInterval, backoff: 5 * time.Second,
+	rep := &replenisher{db: d, svc: d, client: upstreamClient(cfg.UpstreamAllow), interval: cfg.ReplenishInterval, backoff: 5 * time.Second,
 		log: log, outcomes: func(o string) { replenishments.WithLabelValues(o).Inc() }}
 	go rep.run(ctx)
 	log.Info("serving", "addr", cfg.Addr)

@@ -7,6 +7,8 @@
 //	serialpool seed-demo [--json]          create the demo data set (once) and new demo keys
 //	serialpool tenant create --name NAME [--json]
 //	serialpool key create --tenant ID --role viewer|operator|admin [--json]
+//	serialpool key list --tenant ID [--json]
+//	serialpool key revoke --id ID
 package main
 
 import (
@@ -21,8 +23,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
+	"text/tabwriter"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,6 +47,8 @@ commands:
   seed-demo [--json]                create the demo data set once; print new demo API keys
   tenant create --name NAME [--json]
   key create --tenant ID --role viewer|operator|admin [--json]
+  key list --tenant ID [--json]     a tenant's keys (never the keys themselves)
+  key revoke --id ID                revoke a key (works within SERIALPOOL_AUTH_CACHE)
 `
 
 func main() {
@@ -72,11 +79,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	cmd, args := args[0], args[1:]
-	if cmd == "tenant" || cmd == "key" {
-		if len(args) == 0 || args[0] != "create" {
-			return fmt.Errorf("usage: serialpool %s create ...", cmd)
+	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}}[cmd]; sub != nil {
+		if len(args) == 0 || !slices.Contains(sub, args[0]) {
+			return fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
 		}
-		cmd, args = cmd+" create", args[1:]
+		cmd, args = cmd+" "+args[0], args[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	addr := fs.String("addr", cfg.Addr, "listen address")
@@ -84,6 +91,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("name", "", "tenant name")
 	tenant := fs.String("tenant", "", "tenant id")
 	role := fs.String("role", "", "key role: viewer, operator or admin")
+	keyID := fs.String("id", "", "key id (as printed by key list)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,7 +100,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	switch cmd {
 	case "dev":
 		return dev(ctx, cfg, out)
-	case "serve", "migrate", "seed-demo", "tenant create", "key create":
+	case "serve", "migrate", "seed-demo", "tenant create", "key create", "key list", "key revoke":
 	default:
 		return errors.New(usage)
 	}
@@ -104,6 +112,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	d.SetUpstreamPolicy(cfg.UpstreamAllow)
 	switch cmd {
 	case "serve":
 		if err := d.Migrate(ctx); err != nil {
@@ -123,6 +132,25 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		return printResult(out, *asJSON, "id", graph.TenantID(id))
+	case "key list":
+		id, err := graph.ParseTenantID(*tenant)
+		if err != nil {
+			return errors.New("key list needs --tenant ID (as printed by tenant create)")
+		}
+		keys, err := d.TenantKeys(ctx, id)
+		if err != nil {
+			return errors.New(pool.ErrorMessage(err))
+		}
+		return printKeys(out, *asJSON, keys)
+	case "key revoke":
+		id, err := graph.ParseAPIKeyID(*keyID)
+		if err != nil {
+			return errors.New("key revoke needs --id ID (as printed by key list)")
+		}
+		if _, err := d.RevokeKey(ctx, id); err != nil {
+			return errors.New(pool.ErrorMessage(err))
+		}
+		return nil
 	default: // key create
 		id, err := graph.ParseTenantID(*tenant)
 		if err != nil {
@@ -142,6 +170,36 @@ func printResult(out io.Writer, asJSON bool, field, value string) error {
 	}
 	_, err := fmt.Fprintln(out, value)
 	return err
+}
+
+// printKeys lists keys for people (one a line) or scripts (--json).
+func printKeys(out io.Writer, asJSON bool, keys []*pool.APIKey) error {
+	type key struct {
+		ID         string     `json:"id"`
+		Role       pool.Role  `json:"role"`
+		CreatedAt  time.Time  `json:"createdAt"`
+		LastUsedAt *time.Time `json:"lastUsedAt"`
+		RevokedAt  *time.Time `json:"revokedAt"`
+	}
+	list := make([]key, len(keys))
+	for i, k := range keys {
+		list[i] = key{graph.APIKeyID(k.ID), k.Role, k.CreatedAt, k.LastUsedAt, k.RevokedAt}
+	}
+	if asJSON {
+		return json.NewEncoder(out).Encode(map[string][]key{"keys": list})
+	}
+	when := func(t *time.Time, none string) string {
+		if t == nil {
+			return none
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tROLE\tCREATED\tLAST USED\tREVOKED")
+	for _, k := range list {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, when(&k.CreatedAt, ""), when(k.LastUsedAt, "never"), when(k.RevokedAt, "-"))
+	}
+	return w.Flush()
 }
 
 func seedDemo(ctx context.Context, d *db.DB, asJSON bool, out io.Writer) error {
@@ -182,6 +240,7 @@ func dev(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	d.SetUpstreamPolicy(cfg.UpstreamAllow)
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}

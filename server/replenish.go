@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"syscall"
 	"time"
 
 	"github.com/serialpool/serialpool/db"
@@ -76,6 +79,36 @@ func (r *replenisher) tick(ctx context.Context) {
 	}
 }
 
+// upstreamClient is the replenisher's HTTP client. Tenant admins choose the
+// URLs it posts to, so it must not become their way into the server's network
+// (SSRF): every connection is checked against the policy when it is made,
+// after DNS resolution, so a name that resolves (or is rebound) to a loopback,
+// link-local, private or metadata address is refused, except a host name the
+// operator allowed. It follows no redirects and uses no proxy, which would
+// hide the real destination from the check.
+func upstreamClient(p pool.UpstreamPolicy) *http.Client {
+	checked := &net.Dialer{Timeout: 30 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err == nil {
+			err = p.CheckAddr(ap.Addr())
+		}
+		if err != nil {
+			return fmt.Errorf("upstream address not allowed (SERIALPOOL_UPSTREAM_ALLOW): %w", err)
+		}
+		return nil
+	}}
+	trusted := &net.Dialer{Timeout: 30 * time.Second}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, _, err := net.SplitHostPort(addr); err == nil && p.AllowsHost(host) {
+			return trusted.DialContext(ctx, network, addr)
+		}
+		return checked.DialContext(ctx, network, addr)
+	}
+	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
 // replenish runs one attempt as the tenant's system actor, through the same
 // services as every other intake.
 func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) error {
@@ -97,11 +130,20 @@ func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) er
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", reqID)
+	if c := job.Credentials; c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	} else if c.Username != "" {
+		req.SetBasicAuth(c.Username, c.Password)
+	}
 	res, err := r.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
 	}
 	defer res.Body.Close()
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return fmt.Errorf("upstream answered %s: redirects are not followed; set the channel's upstreamUrl to where it redirects (%q)",
+			res.Status, res.Header.Get("Location"))
+	}
 	if res.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 		return fmt.Errorf("upstream answered %s: %s", res.Status, bytes.TrimSpace(msg))

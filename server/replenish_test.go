@@ -6,24 +6,61 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/serialpool/serialpool/pool"
 )
+
+// loopbackAllowed is the upstream policy of tests whose fake upstream listens on 127.0.0.1.
+func loopbackAllowed(t testing.TB) pool.UpstreamPolicy {
+	p, err := pool.ParseUpstreamPolicy("127.0.0.1/32")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// setLimits sets a product's low threshold and replenishment target.
+func (d *demo) setLimits(t *testing.T, code string, low, to int) {
+	t.Helper()
+	var v struct{ UpdateProductLimits struct{ ReplenishTo *int } }
+	d.gql(t, d.keys.MAHAdmin, `mutation($c: String!, $l: Int, $t: Int) { updateProductLimits(input: {productCode: $c, lowThreshold: $l, replenishTo: $t}) { replenishTo } }`,
+		map[string]any{"c": code, "l": low, "t": to}).ok(t, &v)
+	if v.UpdateProductLimits.ReplenishTo == nil || *v.UpdateProductLimits.ReplenishTo != to {
+		t.Fatalf("limits of %s = %+v", code, v)
+	}
+}
+
+// drain requests every Available serial of a product.
+func (d *demo) drain(t *testing.T, code string) {
+	t.Helper()
+	avail, _ := d.poolOf(t, code)
+	var v struct{ RequestSerials struct{ Count int } }
+	d.gql(t, d.keys.MAHOperator, `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "drain"}) { count } }`,
+		map[string]any{"c": code, "n": int(avail)}).ok(t, &v)
+}
 
 // TestReplenishment drains two pools below their thresholds and watches the
 // replenisher refill them: the SNM pool by generating, the TraceLink pool from a
-// fake upstream that fails twice before it answers (park and retry).
+// fake upstream that fails twice before it answers (park and retry), and that
+// is sent the channel's write-only Basic credentials.
 func TestReplenishment(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
+	d.db.SetUpstreamPolicy(loopbackAllowed(t))
 	var calls atomic.Int32
 	var lastBody map[string]any
+	var lastAuth atomic.Value
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := calls.Add(1)
+		user, pass, _ := r.BasicAuth()
+		lastAuth.Store(user + ":" + pass)
 		if n <= 2 {
 			http.Error(w, "SNX is down for maintenance", http.StatusServiceUnavailable)
 			return
@@ -44,31 +81,18 @@ func TestReplenishment(t *testing.T) {
 
 	// The TraceLink demo product: a channel with an upstream, limits, and a drained pool.
 	var ch struct{ CreateChannel struct{ Key string } }
-	d.gql(t, d.keys.MAHAdmin, `mutation($u: String) { createChannel(input: {name: "SNX", source: TRACELINK, upstreamUrl: $u}) { key } }`,
+	d.gql(t, d.keys.MAHAdmin, `mutation($u: String) { createChannel(input: {name: "SNX", source: TRACELINK, upstreamUrl: $u,
+		upstreamUsername: "snx-user", upstreamPassword: "p@ss:w0rd"}) { key } }`,
 		map[string]any{"u": upstream.URL}).ok(t, &ch)
-	setLimits := func(code string, low, to int) {
-		var v struct{ UpdateProductLimits struct{ ReplenishTo *int } }
-		d.gql(t, d.keys.MAHAdmin, `mutation($c: String!, $l: Int, $t: Int) { updateProductLimits(input: {productCode: $c, lowThreshold: $l, replenishTo: $t}) { replenishTo } }`,
-			map[string]any{"c": code, "l": low, "t": to}).ok(t, &v)
-		if v.UpdateProductLimits.ReplenishTo == nil || *v.UpdateProductLimits.ReplenishTo != to {
-			t.Fatalf("limits of %s = %+v", code, v)
-		}
-	}
-	drain := func(code string) {
-		avail, _ := d.poolOf(t, code)
-		var v struct{ RequestSerials struct{ Count int } }
-		d.gql(t, d.keys.MAHOperator, `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "drain"}) { count } }`,
-			map[string]any{"c": code, "n": int(avail)}).ok(t, &v)
-	}
 	const snm = "04012340051112" // Lisinopril: SNM, 240 available
-	setLimits(tlProduct, 1000, 3000)
-	setLimits(snm, 100, 2000)
-	drain(tlProduct)
-	drain(snm)
+	d.setLimits(t, tlProduct, 1000, 3000)
+	d.setLimits(t, snm, 100, 2000)
+	d.drain(t, tlProduct)
+	d.drain(t, snm)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rep := &replenisher{db: d.db, svc: d.db, client: upstream.Client(), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
+	rep := &replenisher{db: d.db, svc: d.db, client: upstreamClient(loopbackAllowed(t)), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
 	go rep.run(ctx)
 
@@ -86,6 +110,9 @@ func TestReplenishment(t *testing.T) {
 	}
 	if calls.Load() != 3 || lastBody["productCode"] != tlProduct || lastBody["count"] != 3000.0 {
 		t.Errorf("upstream saw %d calls, last %v", calls.Load(), lastBody)
+	}
+	if auth := lastAuth.Load(); auth != "snx-user:p@ss:w0rd" {
+		t.Errorf("upstream saw Basic credentials %q", auth)
 	}
 	var attempts, open int
 	var lastError *string
@@ -108,4 +135,113 @@ func TestReplenishment(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "serialpool_pools_low") {
 		t.Errorf("metrics lack the low-pool gauge")
 	}
+}
+
+// TestUpstreamSSRF points a channel's upstream at what a tenant admin must not
+// reach through the server: cloud metadata, loopback (by address, IPv6,
+// IPv4-mapped, unspecified, and a host name resolving to it), private and CGNAT
+// ranges, and a redirect from an allowed upstream to a disallowed one. Each is
+// refused when the replenisher connects, after name resolution, and the job
+// parks saying why; the stored URLs stand for names that resolve there, or
+// for URLs stored under a wider allow list. A host name the operator allowed
+// is reached, and sent the channel's Bearer token.
+func TestUpstreamSSRF(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	var hits, redirectedHits atomic.Int32
+	var lastAuth atomic.Value
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		lastAuth.Store(r.Header.Get("Authorization"))
+		http.Error(w, "nothing here", http.StatusServiceUnavailable)
+	}))
+	defer target.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(target.URL, "http://"))
+	// A second loopback address, not in the allow list: where a redirect leads.
+	l, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirected := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { redirectedHits.Add(1) }))
+	redirected.Listener.Close()
+	redirected.Listener = l
+	redirected.Start()
+	defer redirected.Close()
+	redirector := httptest.NewServer(http.RedirectHandler(redirected.URL+"/latest/meta-data/", http.StatusTemporaryRedirect))
+	defer redirector.Close()
+
+	var c struct {
+		CreateChannel struct{ Channel struct{ ID string } }
+	}
+	d.gql(t, d.keys.MAHAdmin, `mutation { createChannel(input: {name: "SNX", source: TRACELINK, upstreamUrl: "https://snx.example.com/replenish"}) { channel { id } } }`,
+		nil).ok(t, &c)
+	// A host name passes createChannel: it is checked where it resolves, when connecting.
+	d.gql(t, d.keys.MAHAdmin, `mutation($id: ID!, $u: String) { updateChannelUpstream(input: {id: $id, upstreamUrl: $u, upstreamToken: "tok-1"}) { id } }`,
+		map[string]any{"id": c.CreateChannel.Channel.ID, "u": "http://localhost:" + port + "/"}).ok(t, &struct{}{})
+	d.setLimits(t, tlProduct, 1000, 3000)
+	d.drain(t, tlProduct)
+
+	ctx := context.Background()
+	attempt := func(t *testing.T, url string, policy pool.UpstreamPolicy) string {
+		t.Helper()
+		if _, err := d.conn(t).Exec(ctx, `UPDATE channels SET upstream_url = $1 WHERE name = 'SNX'`, url); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.conn(t).Exec(ctx, `UPDATE replenishments SET next_attempt_at = now(), last_error = NULL WHERE state = 'PENDING'`); err != nil {
+			t.Fatal(err)
+		}
+		rep := &replenisher{db: d.db, svc: d.db, client: upstreamClient(policy), interval: time.Hour, backoff: time.Hour,
+			log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
+		rep.tick(ctx)
+		var lastError *string
+		d.sql(t, `SELECT last_error FROM replenishments r JOIN products p ON p.id = r.product_id WHERE p.code = $1 AND state = 'PENDING'`, tlProduct).Scan(&lastError)
+		if lastError == nil {
+			t.Fatalf("%s: the job did not park", url)
+		}
+		return *lastError
+	}
+	publicOnly := pool.UpstreamPolicy{}
+	for _, c := range []struct{ name, url string }{
+		{"metadata", "http://169.254.169.254/latest/meta-data/iam/security-credentials/"},
+		{"metadata-alibaba-cgnat", "http://100.100.100.200/latest/meta-data/"},
+		{"private", "http://10.0.0.1:8080/"},
+		{"loopback", target.URL + "/"},
+		{"loopback-ipv6", "http://[::1]:" + port + "/"},
+		{"loopback-ipv4-mapped", "http://[::ffff:127.0.0.1]:" + port + "/"},
+		{"loopback-unspecified", "http://0.0.0.0:" + port + "/"},
+		{"loopback-name", "http://localhost:" + port + "/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := hits.Load()
+			if msg := attempt(t, c.url, publicOnly); !strings.Contains(msg, "upstream address not allowed") {
+				t.Errorf("%s: parked with %q, want the address refused", c.url, msg)
+			}
+			if hits.Load() != before {
+				t.Errorf("%s reached the loopback upstream", c.url)
+			}
+		})
+	}
+	t.Run("loopback-redirect", func(t *testing.T) {
+		before := hits.Load()
+		msg := attempt(t, redirector.URL+"/", loopbackAllowed(t))
+		if !strings.Contains(msg, "redirects are not followed") || redirectedHits.Load() != 0 {
+			t.Errorf("a redirect to %s: parked with %q, %d requests reached it", redirected.URL, msg, redirectedHits.Load())
+		}
+		if hits.Load() != before {
+			t.Errorf("the redirect reached another upstream")
+		}
+	})
+	t.Run("loopback-allowed-name", func(t *testing.T) {
+		allowed, err := pool.ParseUpstreamPolicy("localhost")
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := hits.Load()
+		if msg := attempt(t, "http://localhost:"+port+"/", allowed); !strings.Contains(msg, "nothing here") {
+			t.Errorf("an allowed host name: parked with %q", msg)
+		}
+		if hits.Load() != before+1 || lastAuth.Load() != "Bearer tok-1" {
+			t.Errorf("an allowed host name: %d requests, Authorization %q", hits.Load()-before, lastAuth.Load())
+		}
+	})
 }

@@ -57,3 +57,23 @@ func UnmarshalTime(v any) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// Upstream is the channel upstream the input describes.
+func (in CreateChannelInput) Upstream() pool.Upstream {
+	return upstream(in.UpstreamURL, in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
+}
+
+// Upstream is the channel upstream the input describes.
+func (in UpdateChannelUpstreamInput) Upstream() pool.Upstream {
+	return upstream(in.UpstreamURL, in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
+}
+
+func upstream(url, username, password, token *string) pool.Upstream {
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return pool.Upstream{URL: url, Credentials: pool.UpstreamCredentials{Username: str(username), Password: str(password), Token: str(token)}}
+}

@@ -62,14 +62,23 @@ type AuditFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
-// A new channel.
+// A new channel. Upstream credentials are write-only: stored apart from the URL and
+// never returned. An upstreamUrl carrying credentials (user:password@, ?token=,
+// ?access_token=) is BAD_USER_INPUT; so is one that points to an address the
+// operator does not allow (SERIALPOOL_UPSTREAM_ALLOW; by default public addresses only).
 type CreateChannelInput struct {
 	// A name, unique within the tenant.
 	Name string `json:"name"`
 	// SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL.
 	Source pool.Source `json:"source"`
-	// Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}.
+	// Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters.
 	UpstreamURL *string `json:"upstreamUrl,omitempty"`
+	// HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters.
+	UpstreamUsername *string `json:"upstreamUsername,omitempty"`
+	// HTTP Basic password for the upstream. At most 1,000 characters.
+	UpstreamPassword *string `json:"upstreamPassword,omitempty"`
+	// Bearer token for the upstream, instead of Basic credentials. At most 1,000 characters.
+	UpstreamToken *string `json:"upstreamToken,omitempty"`
 }
 
 // The new channel and its key.
@@ -260,6 +269,14 @@ type RequestSerialsInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// A channel's new key.
+type RotateChannelKeyPayload struct {
+	// The channel.
+	Channel *pool.Channel `json:"channel"`
+	// The new channel key, sent as X-Channel-Key; shown only this once.
+	Key string `json:"key"`
+}
+
 // A page of serials (Relay connection).
 type SerialConnection struct {
 	// The serials on this page.
@@ -311,6 +328,20 @@ type SerialRequestFilter struct {
 // Live updates, over WebSocket at /graphql (the graphql-transport-ws protocol): send the
 // API key as `"authorization": "Bearer <key>"` in the payload of connection_init.
 type Subscription struct {
+}
+
+// A channel's new upstream: URL and credentials, checked as for createChannel.
+type UpdateChannelUpstreamInput struct {
+	// The channel.
+	ID string `json:"id"`
+	// Where replenishment requests go; null: nowhere (credentials must then be null too).
+	UpstreamURL *string `json:"upstreamUrl,omitempty"`
+	// HTTP Basic user name, with upstreamPassword.
+	UpstreamUsername *string `json:"upstreamUsername,omitempty"`
+	// HTTP Basic password.
+	UpstreamPassword *string `json:"upstreamPassword,omitempty"`
+	// Bearer token, instead of Basic credentials.
+	UpstreamToken *string `json:"upstreamToken,omitempty"`
 }
 
 // A product's limits; omitted fields stay as they are.
