@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -158,12 +159,15 @@ func strictUnmarshal(b []byte, v any) error {
 }
 
 // bodyError keeps io.EOF (the end) and application errors as they are; any
-// other read error (a broken connection, a body over the size limit) is the
-// body's fault.
+// other read error (a broken connection, a stall, a body over the size limit)
+// is the body's fault.
 func bodyError(err error) error {
 	var pe *Error
-	if errors.Is(err, io.EOF) || errors.As(err, &pe) {
+	switch {
+	case errors.Is(err, io.EOF) || errors.As(err, &pe):
 		return err
+	case errors.Is(err, os.ErrDeadlineExceeded): // the server's idle limit between two reads
+		return &Error{Code: EINVALID, Field: "body", Message: "the body stalled: nothing arrived for too long; nothing of it is stored", cause: err}
 	}
 	return &Error{Code: EINVALID, Field: "body", Message: "reading the body: " + err.Error(), cause: err}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +35,11 @@ import (
 // People uploading a file in the web app name the source (?source=) instead of
 // presenting a channel key. Extra parameters (TraceLink crypto data) are only
 // returned to callers presenting a channel key.
-func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, bulk func(http.Handler) http.Handler) {
-	mux.Handle("POST /api/v2/products/{code}/serials", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//
+// api wraps the short calls, bulk the long ones, upload the pushes (bulk, within
+// the tenant's share of concurrent uploads).
+func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, bulk, upload func(http.Handler) http.Handler) {
+	mux.Handle("POST /api/v2/products/{code}/serials", upload(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		in := pool.Intake{ProductCode: r.PathValue("code"), IdempotencyKey: r.Header.Get("Idempotency-Key")}
 		if source := r.URL.Query().Get("source"); source != "" && r.Header.Get("X-Channel-Key") == "" {
@@ -320,10 +324,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	d := json.NewDecoder(r.Body)
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		status := http.StatusBadRequest
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			status = http.StatusRequestEntityTooLarge
+		status := statusOf(err)
+		if status == http.StatusInternalServerError {
+			status = http.StatusBadRequest
 		}
 		writeError(w, status, pool.Invalid("body", "the body must be a JSON object: %v", err))
 		return false
@@ -435,8 +438,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // statusOf maps an error code to its HTTP status.
 func statusOf(err error) int {
 	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
+	switch {
+	case errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded): // the body stalled (see limitBody)
+		return http.StatusRequestTimeout
 	}
 	switch pool.ErrorCode(err) {
 	case pool.EUNAUTHENTICATED:
