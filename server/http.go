@@ -227,11 +227,13 @@ func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 		}
 		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || key == "" {
+			closeUnread(w, r)
 			writeError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
 			return
 		}
 		a, err := g.admit(r.Context(), key)
 		if err != nil {
+			closeUnread(w, r)
 			fail(log, w, r, err)
 			return
 		}
@@ -425,6 +427,7 @@ func (u *uploadSlots) limit(next http.Handler) http.Handler {
 		}
 		u.mu.Unlock()
 		if !ok {
+			closeUnread(w, r)
 			writeError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED,
 				"%d bulk uploads of your tenant are running, the most at once; retry when one has finished", u.max))
 			return
@@ -466,6 +469,15 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	}}})
 }
 
+// closeUnread closes the connection after an answer given before the body
+// was read: the server would otherwise read the body first, however slowly it
+// comes, before sending the answer.
+func closeUnread(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
+	}
+}
+
 // limitBody caps a request body at max bytes and at idle between two reads of
 // it: a body that stalls longer is cut (408, see statusOf), so a stalled upload
 // holds its bulk connection for idle at most.
@@ -475,7 +487,14 @@ func limitBody(max int64, idle time.Duration, next http.Handler) http.Handler {
 			writeError(w, http.StatusRequestEntityTooLarge, pool.Errorf(pool.EINVALID, "request body is larger than %d bytes", max))
 			return
 		}
-		r.Body = &idleBody{ReadCloser: http.MaxBytesReader(w, r.Body, max), rc: http.NewResponseController(w), idle: idle}
+		body := &idleBody{ReadCloser: http.MaxBytesReader(w, r.Body, max), rc: http.NewResponseController(w), idle: idle}
+		if r.ContentLength != 0 {
+			// Bounds the server's own read of an unread body, too. (Not for
+			// bodiless requests: the server's read watching for the client
+			// going away would time out and cancel the request.)
+			body.rc.SetReadDeadline(time.Now().Add(idle))
+		}
+		r.Body = body
 		next.ServeHTTP(w, r)
 	})
 }
