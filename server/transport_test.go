@@ -418,3 +418,51 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 		t.Errorf("audit CSV actions = %q", got)
 	}
 }
+
+// FuzzRequestAnswer requests a serial with a fuzzed orderRef over REST: the
+// streamed answer is always valid JSON, and an accepted orderRef comes back
+// exactly as stored (Go's %q once wrote "\a" for U+0007, which JSON lacks).
+func FuzzRequestAnswer(f *testing.F) {
+	d := newDemo(f)
+	d = d.with(f, func(c *config) { c.RateLimit = 0 })
+	ctx := context.Background()
+	operator, err := d.db.Authenticate(ctx, d.keys.MAHOperator)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := d.db.Generate(pool.WithActor(ctx, operator), pool.Generation{ProductCode: amoxicillin, Count: 20000, Mode: pool.Random}); err != nil {
+		f.Fatal(err) // serials enough for the requests of a fuzzing run
+	}
+	f.Fuzz(func(t *testing.T, orderRef string) {
+		body, err := json.Marshal(map[string]any{"count": 1, "orderRef": orderRef})
+		if err != nil {
+			t.Skip()
+		}
+		var sent struct{ OrderRef string } // what the server reads: invalid UTF-8 arrives as U+FFFD
+		json.Unmarshal(body, &sent)
+		res := d.do(t, "POST", "/api/v2/products/"+amoxicillin+"/requests", d.keys.MAHOperator, "", "", "application/json", strings.NewReader(string(body)))
+		defer res.Body.Close()
+		answer, err := io.ReadAll(res.Body)
+		if err != nil || !json.Valid(answer) {
+			t.Fatalf("orderRef %q: %s, not JSON (%v): %q", orderRef, res.Status, err, answer)
+		}
+		var got struct {
+			RequestID, OrderRef string
+			Count               int
+			Serials             []pool.SerialInput
+		}
+		json.Unmarshal(answer, &got)
+		switch {
+		case res.StatusCode == http.StatusBadRequest: // empty, over 200 bytes, or a NUL: refused, coded
+			var e map[string]any
+			json.Unmarshal(answer, &e)
+			if errCode(e) != "BAD_USER_INPUT" {
+				t.Fatalf("orderRef %q: %s %s", orderRef, res.Status, answer)
+			}
+		case res.StatusCode != http.StatusCreated:
+			t.Fatalf("orderRef %q: %s %s", orderRef, res.Status, answer)
+		case got.OrderRef != strings.TrimSpace(sent.OrderRef) || got.Count != 1 || len(got.Serials) != 1 || got.RequestID == "":
+			t.Fatalf("orderRef %q came back as %q in %s", sent.OrderRef, got.OrderRef, answer)
+		}
+	})
+}
