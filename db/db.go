@@ -39,8 +39,12 @@ var migrations embed.FS
 
 // DB is a connection pool to serialpool's database.
 type DB struct {
-	gorm       *gorm.DB
-	sql        *sql.DB
+	gorm *gorm.DB
+	sql  *sql.DB
+	// bulk holds the connections of work paced by a caller's body or reader
+	// (pushes, exports), apart from sql, so that however many such callers
+	// wait, every other query still finds a connection.
+	bulk       *sql.DB
 	statements atomic.Uint64
 	progress   sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
 
@@ -75,7 +79,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	s.SetMaxOpenConns(32)
 	s.SetMaxIdleConns(32)
 	s.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{gorm: g, sql: s}
+	bulk := stdlib.OpenDB(*cfg)
+	bulk.SetMaxOpenConns(bulkConns)
+	bulk.SetMaxIdleConns(4)
+	bulk.SetConnMaxIdleTime(5 * time.Minute)
+	d := &DB{gorm: g, sql: s, bulk: bulk}
 	// Count every statement GORM sends, for the metrics and the N+1 tests.
 	count := func(*gorm.DB) { d.statements.Add(1) }
 	cb := g.Callback()
@@ -92,17 +100,21 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		}
 	}
 	if err := d.Ping(ctx); err != nil {
-		s.Close()
+		d.Close()
 		return nil, err
 	}
 	return d, nil
 }
 
+// bulkConns is the size of the bulk pool: at most this many pushes and exports
+// hold a connection at once; more wait for one, the other queries do not.
+const bulkConns = 16
+
 // Statements is the number of SQL statements sent so far.
 func (d *DB) Statements() uint64 { return d.statements.Load() }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.sql.Close() }
+// Close closes the pools.
+func (d *DB) Close() error { return errors.Join(d.sql.Close(), d.bulk.Close()) }
 
 // Ping checks that the database answers, for /readyz.
 func (d *DB) Ping(ctx context.Context) error {

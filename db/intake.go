@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,11 +26,21 @@ import (
 
 // pgxTenantTx is tenantTx on a raw pgx connection, for COPY, which GORM lacks.
 func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) error) error {
+	return pgxTenantTxOn(ctx, d.sql, fn)
+}
+
+// bulkTenantTx is pgxTenantTx on the bulk pool, for work that waits on the
+// caller: a push reading its body, an export writing to a slow reader.
+func (d *DB) bulkTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) error) error {
+	return pgxTenantTxOn(ctx, d.bulk, fn)
+}
+
+func pgxTenantTxOn(ctx context.Context, conns *sql.DB, fn func(tx pgx.Tx, a pool.Actor) error) error {
 	a, err := pool.ActorFrom(ctx)
 	if err != nil {
 		return err
 	}
-	return d.pgxRoleTx(ctx, func(tx pgx.Tx) error {
+	return pgxRoleTxOn(ctx, conns, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, enterTenant, strconv.FormatInt(a.TenantID, 10)); err != nil {
 			return fmt.Errorf("db: enter tenant: %w", err)
 		}
@@ -40,7 +51,11 @@ func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) e
 // pgxRoleTx runs fn in a transaction on a raw pgx connection as the connecting
 // role: only for system tasks across tenants, and under pgxTenantTx.
 func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	conn, err := d.sql.Conn(ctx)
+	return pgxRoleTxOn(ctx, d.sql, fn)
+}
+
+func pgxRoleTxOn(ctx context.Context, conns *sql.DB, fn func(tx pgx.Tx) error) error {
+	conn, err := conns.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: connection: %w", classify(err))
 	}
@@ -95,7 +110,7 @@ func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, e
 		}
 	}
 	var res *pool.IntakeResult
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
 		productID, productSource, schema, err := ownProduct(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err

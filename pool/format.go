@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -158,12 +159,52 @@ func strictUnmarshal(b []byte, v any) error {
 }
 
 // bodyError keeps io.EOF (the end) and application errors as they are; any
-// other read error (a broken connection, a body over the size limit) is the
-// body's fault.
+// other read error (a broken connection, a stall, a body over the size limit)
+// is the body's fault.
 func bodyError(err error) error {
 	var pe *Error
-	if errors.Is(err, io.EOF) || errors.As(err, &pe) {
+	switch {
+	case errors.Is(err, io.EOF) || errors.As(err, &pe):
 		return err
+	case errors.Is(err, os.ErrDeadlineExceeded): // the server's idle limit between two reads
+		return &Error{Code: EINVALID, Field: "body", Message: "the body stalled: nothing arrived for too long; nothing of it is stored", cause: err}
 	}
 	return &Error{Code: EINVALID, Field: "body", Message: "reading the body: " + err.Error(), cause: err}
+}
+
+// CSVWriter writes CSV exports. A cell that a spreadsheet would run as a
+// formula, one beginning with =, +, -, @, a tab or a carriage return (serials of
+// GS1 set 82 may begin with + or -, and a partner's upstream supplies them), is
+// prefixed with a single quote, as OWASP advises against CSV injection. Exact
+// values are in the JSON and NDJSON forms of the same exports.
+type CSVWriter struct {
+	w    *csv.Writer
+	safe []string
+}
+
+// NewCSVWriter returns a CSVWriter on w; every CSV export goes through one.
+func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{w: csv.NewWriter(w)} }
+
+// Write writes one record, each cell neutralised.
+func (c *CSVWriter) Write(record []string) error {
+	c.safe = c.safe[:0]
+	for _, cell := range record {
+		c.safe = append(c.safe, spreadsheetSafe(cell))
+	}
+	return c.w.Write(c.safe)
+}
+
+// Flush writes what is buffered and reports any error of the writer so far.
+func (c *CSVWriter) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// spreadsheetSafe returns cell as a spreadsheet shows it as text: with a
+// leading single quote when it would otherwise start a formula.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }

@@ -108,3 +108,20 @@ func TestGenerators(t *testing.T) {
 		t.Errorf("one more than 10^8 in 10^12 values: %v", err)
 	}
 }
+
+// TestCSVWriterNeutralisesFormulas: a cell a spreadsheet would run as a formula
+// gets a leading quote; others, and the CSV quoting, stay as they are.
+func TestCSVWriterNeutralisesFormulas(t *testing.T) {
+	var b strings.Builder
+	w := NewCSVWriter(&b)
+	w.Write([]string{"=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"})
+	w.Write([]string{"A=1", "0-1", "", "'quoted", "plain,comma"})
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1+1,'-2+3,'@SUM(A1),'\tTAB,\"'\rCR\"\n" +
+		"A=1,0-1,,'quoted,\"plain,comma\"\n"
+	if b.String() != want {
+		t.Errorf("CSV =\n%q\nwant\n%q", b.String(), want)
+	}
+}

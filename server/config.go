@@ -34,6 +34,13 @@ type config struct {
 	// UpstreamAllow is where replenishment requests may go besides public
 	// addresses (SERIALPOOL_UPSTREAM_ALLOW: CIDRs and host names).
 	UpstreamAllow pool.UpstreamPolicy
+	// AuthFailLimit is how many failed authentications a client address may
+	// make at once, refilled at as many per minute (SERIALPOOL_AUTH_FAIL_LIMIT, default 20; 0 off).
+	AuthFailLimit     int
+	BodyIdleTimeout   time.Duration // SERIALPOOL_BODY_IDLE_TIMEOUT: longest pause within a request body (default 15s)
+	BulkPerTenant     int           // SERIALPOOL_BULK_PER_TENANT: concurrent bulk uploads of one tenant (default 4)
+	ReadHeaderTimeout time.Duration // SERIALPOOL_READ_HEADER_TIMEOUT: for a request's headers (default 10s)
+	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 }
 
 func loadConfig() (config, error) {
@@ -54,6 +61,11 @@ func loadConfig() (config, error) {
 		RateLimit:         200,
 		RateBurst:         400,
 		AuthCache:         10 * time.Second,
+		AuthFailLimit:     20,
+		BodyIdleTimeout:   15 * time.Second,
+		BulkPerTenant:     4,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -78,7 +90,8 @@ func loadConfig() (config, error) {
 	}
 	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout,
 		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval,
-		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery, "SERIALPOOL_AUTH_CACHE": &c.AuthCache} {
+		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery, "SERIALPOOL_AUTH_CACHE": &c.AuthCache, "SERIALPOOL_BODY_IDLE_TIMEOUT": &c.BodyIdleTimeout,
+		"SERIALPOOL_READ_HEADER_TIMEOUT": &c.ReadHeaderTimeout, "SERIALPOOL_IDLE_TIMEOUT": &c.IdleTimeout} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = time.ParseDuration(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_CACHE") {
 				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
@@ -86,9 +99,10 @@ func loadConfig() (config, error) {
 		}
 	}
 	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
-		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_RATE_BURST": &c.RateBurst} {
+		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_RATE_BURST": &c.RateBurst, "SERIALPOOL_BULK_PER_TENANT": &c.BulkPerTenant,
+		"SERIALPOOL_AUTH_FAIL_LIMIT": &c.AuthFailLimit} {
 		if v := os.Getenv(name); v != "" {
-			if *dst, err = strconv.Atoi(v); err != nil || *dst <= 0 {
+			if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_FAIL_LIMIT") {
 				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)
 			}
 		}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path"
 	"strconv"
@@ -36,8 +38,8 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           newHandler(cfg, d, log),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	stopTracing, err := startTracing(ctx)
@@ -116,17 +118,19 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		}
 	}
 
-	keys := newRateLimiter(cfg.RateLimit, cfg.RateBurst)
-	auth := newAuthCache(d, cfg.AuthCache)
+	g := &gate{auth: newAuthCache(d, cfg.AuthCache), keys: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
+		failures: newFailureLimiter(cfg.AuthFailLimit)}
 	api := func(h http.Handler) http.Handler {
-		return noStore(limitBody(cfg.MaxBodyBytes, timeout(cfg.RequestTimeout, authenticate(auth, keys, log, h))))
+		return noStore(limitBody(cfg.MaxBodyBytes, cfg.BodyIdleTimeout, timeout(cfg.RequestTimeout, authenticate(g, log, h))))
 	}
 	bulk := func(h http.Handler) http.Handler {
-		return instrument("bulk", noStore(limitBody(cfg.MaxBulkBytes, timeout(cfg.BulkTimeout, authenticate(auth, keys, log, h)))))
+		return instrument("bulk", noStore(limitBody(cfg.MaxBulkBytes, cfg.BodyIdleTimeout, timeout(cfg.BulkTimeout, authenticate(g, log, h)))))
 	}
+	uploads := newUploadSlots(cfg.BulkPerTenant)
+	upload := func(h http.Handler) http.Handler { return bulk(uploads.limit(h)) }
 	// A WebSocket presents its key in connection_init, and lives past any request deadline.
 	wsAuth := func(ctx context.Context, key string) (context.Context, error) {
-		a, err := admit(ctx, auth, keys, key)
+		a, err := g.admit(ctx, key)
 		if err != nil {
 			return ctx, err
 		}
@@ -136,7 +140,7 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe, Authenticate: wsAuth}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
-	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)
+	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk, upload)
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -151,13 +155,30 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", instrument("spa", spa()))
 
-	c := cors.New(cors.Options{
-		AllowedOrigins: cfg.CORSOrigins,
+	return accessLog(log, withClient(secureHeaders(crossOrigin(cfg.CORSOrigins, mux))))
+}
+
+// crossOrigin lets the configured origins call the APIs (/graphql, /api/) from
+// a browser; nothing else, /metrics least of all, is ever readable
+// cross-origin, and with no origins configured nothing is (rs/cors would read
+// an empty list as every origin).
+func crossOrigin(origins []string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	apis := cors.New(cors.Options{
+		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Channel-Key", "Idempotency-Key"},
 		MaxAge:         600,
+	}).Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/graphql" || strings.HasPrefix(r.URL.Path, "/api/") {
+			apis.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
-	return accessLog(log, secureHeaders(c.Handler(mux)))
 }
 
 // secureHeaders keeps browsers from guessing media types and from sending the
@@ -196,8 +217,9 @@ func webSockets(ws, next http.Handler) http.Handler {
 
 // authenticate is the entrance for API requests: it resolves the bearer key to
 // a pool.Actor in the request context, or answers 401 (429 over the key's rate
-// limit). WebSockets present their key in connection_init instead (wsAuth).
-func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, next http.Handler) http.Handler {
+// limit or the address's failure limit). WebSockets present their key in
+// connection_init instead (wsAuth).
+func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -205,11 +227,13 @@ func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, ne
 		}
 		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || key == "" {
+			closeUnread(w, r)
 			writeError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
 			return
 		}
-		a, err := admit(r.Context(), auth, keys, key)
+		a, err := g.admit(r.Context(), key)
 		if err != nil {
+			closeUnread(w, r)
 			fail(log, w, r, err)
 			return
 		}
@@ -217,14 +241,38 @@ func authenticate(auth pool.AuthService, keys *rateLimiter, log *slog.Logger, ne
 	})
 }
 
-// admit resolves an API key to its actor within the key's rate limit: the one
-// check that HTTP requests and WebSocket connections both pass.
-func admit(ctx context.Context, auth pool.AuthService, keys *rateLimiter, key string) (pool.Actor, error) {
-	a, err := auth.Authenticate(ctx, strings.TrimSpace(key))
-	if err == nil && !keys.allow(a.KeyID) {
-		err = pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
+// gate admits API keys: the one check that HTTP requests and WebSocket
+// connections both pass.
+type gate struct {
+	auth     *authCache
+	keys     *rateLimiter
+	failures *failureLimiter
+}
+
+// admit resolves an API key to its actor within the key's rate limit. A client
+// address that failed too often is refused before its key is looked up, unless
+// the key is one already remembered: only failures are limited, so callers with
+// a valid key go on while an attacker at their address guesses.
+func (g *gate) admit(ctx context.Context, key string) (pool.Actor, error) {
+	key = strings.TrimSpace(key)
+	a, ok := g.auth.cached(key)
+	if !ok {
+		addr := clientFrom(ctx)
+		if g.failures.exhausted(addr) {
+			return a, pool.Errorf(pool.ERATELIMITED, "too many failed authentications from your address; retry later")
+		}
+		var err error
+		if a, err = g.auth.lookup(ctx, key); err != nil {
+			if pool.ErrorCode(err) == pool.EUNAUTHENTICATED {
+				g.failures.fail(addr)
+			}
+			return a, err
+		}
 	}
-	return a, err
+	if !g.keys.allow(a.KeyID) {
+		return a, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
+	}
+	return a, nil
 }
 
 // authCache remembers authenticated keys for ttl, saving a lookup per request;
@@ -244,11 +292,16 @@ func newAuthCache(auth pool.AuthService, ttl time.Duration) *authCache {
 	return &authCache{auth: auth, ttl: ttl}
 }
 
-// Authenticate implements pool.AuthService.
-func (c *authCache) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
+// cached returns the remembered actor of key, if any.
+func (c *authCache) cached(key string) (pool.Actor, bool) {
 	if e, ok := c.keys.Load(key); ok && time.Now().Before(e.(cachedActor).expires) {
-		return e.(cachedActor).actor, nil
+		return e.(cachedActor).actor, true
 	}
+	return pool.Actor{}, false
+}
+
+// lookup authenticates key with the database and remembers it.
+func (c *authCache) lookup(ctx context.Context, key string) (pool.Actor, error) {
 	a, err := c.auth.Authenticate(ctx, key)
 	if err == nil && c.ttl > 0 {
 		c.keys.Store(key, cachedActor{a, time.Now().Add(c.ttl)})
@@ -274,6 +327,120 @@ func (l *rateLimiter) allow(key int64) bool {
 	}
 	b, _ := l.keys.LoadOrStore(key, rate.NewLimiter(l.limit, l.burst))
 	return b.(*rate.Limiter).Allow()
+}
+
+// failureLimiter keeps a token bucket per client address that only failed
+// authentications draw on: burst of them at once, refilled at burst a minute.
+// Buckets that have filled up again are dropped, so an attack from many
+// addresses leaves nothing behind.
+type failureLimiter struct {
+	burst int
+	mu    sync.Mutex
+	addrs map[netip.Prefix]*rate.Limiter
+	swept time.Time
+}
+
+// newFailureLimiter allows burst failures per address; 0 turns it off.
+func newFailureLimiter(burst int) *failureLimiter {
+	return &failureLimiter{burst: burst, addrs: map[netip.Prefix]*rate.Limiter{}}
+}
+
+// exhausted reports whether addr has no failures left.
+func (l *failureLimiter) exhausted(addr netip.Prefix) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.addrs[addr]
+	return b != nil && b.Tokens() < 1
+}
+
+// fail records a failed authentication from addr.
+func (l *failureLimiter) fail(addr netip.Prefix) {
+	if l.burst == 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now := time.Now(); now.Sub(l.swept) > time.Minute {
+		for a, b := range l.addrs {
+			if b.TokensAt(now) >= float64(l.burst) {
+				delete(l.addrs, a)
+			}
+		}
+		l.swept = now
+	}
+	b := l.addrs[addr]
+	if b == nil {
+		b = rate.NewLimiter(rate.Limit(float64(l.burst)/60), l.burst)
+		l.addrs[addr] = b
+	}
+	b.Allow()
+}
+
+type clientKey struct{}
+
+// withClient puts the client's address into the request context, for the
+// failure limit of HTTP requests and WebSocket connection_init alike. An IPv6
+// client counts by its /64, which one host commonly holds whole.
+func withClient(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var addr netip.Prefix
+		if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+			ip := ap.Addr().Unmap()
+			bits := 32
+			if ip.Is6() {
+				bits = 64
+			}
+			addr, _ = ip.Prefix(bits)
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, addr)))
+	})
+}
+
+func clientFrom(ctx context.Context) netip.Prefix {
+	addr, _ := ctx.Value(clientKey{}).(netip.Prefix)
+	return addr
+}
+
+// uploadSlots caps the concurrent bulk uploads of each tenant, so that one
+// tenant's slow or stalled pushes take no more than their share of the bulk
+// connections; beyond the cap a push is refused before any database work.
+type uploadSlots struct {
+	max  int
+	mu   sync.Mutex
+	held map[int64]int // tenant -> uploads running
+}
+
+func newUploadSlots(max int) *uploadSlots { return &uploadSlots{max: max, held: map[int64]int{}} }
+
+// limit runs next within a slot of the caller's tenant, or answers 429.
+func (u *uploadSlots) limit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := pool.ActorFrom(r.Context())
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, err)
+			return
+		}
+		u.mu.Lock()
+		ok := u.held[a.TenantID] < u.max
+		if ok {
+			u.held[a.TenantID]++
+		}
+		u.mu.Unlock()
+		if !ok {
+			closeUnread(w, r)
+			writeError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED,
+				"%d bulk uploads of your tenant are running, the most at once; retry when one has finished", u.max))
+			return
+		}
+		defer func() {
+			u.mu.Lock()
+			if u.held[a.TenantID]--; u.held[a.TenantID] == 0 {
+				delete(u.held, a.TenantID)
+			}
+			u.mu.Unlock()
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // fail answers err with the status of its code, logging the cause of a 5xx,
@@ -302,15 +469,54 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	}}})
 }
 
-func limitBody(max int64, next http.Handler) http.Handler {
+// closeUnread closes the connection after an answer given before the body
+// was read: the server would otherwise read the body first, however slowly it
+// comes, before sending the answer.
+func closeUnread(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
+	}
+}
+
+// limitBody caps a request body at max bytes and at idle between two reads of
+// it: a body that stalls longer is cut (408, see statusOf), so a stalled upload
+// holds its bulk connection for idle at most.
+func limitBody(max int64, idle time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
 			writeError(w, http.StatusRequestEntityTooLarge, pool.Errorf(pool.EINVALID, "request body is larger than %d bytes", max))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
+		body := &idleBody{ReadCloser: http.MaxBytesReader(w, r.Body, max), rc: http.NewResponseController(w), idle: idle}
+		if r.ContentLength != 0 {
+			// Bounds the server's own read of an unread body, too. (Not for
+			// bodiless requests: the server's read watching for the client
+			// going away would time out and cancel the request.)
+			body.rc.SetReadDeadline(time.Now().Add(idle))
+		}
+		r.Body = body
 		next.ServeHTTP(w, r)
 	})
+}
+
+// idleBody gives each read of a request body idle to make progress.
+type idleBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	if err := b.rc.SetReadDeadline(time.Now().Add(b.idle)); err != nil {
+		return 0, fmt.Errorf("server: body deadline: %w", err)
+	}
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		// Done with the body: the server's own read of the connection (which
+		// watches for the client going away) must not time out.
+		b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 func timeout(d time.Duration, next http.Handler) http.Handler {

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -36,8 +35,11 @@ import (
 // People uploading a file in the web app name the source (?source=) instead of
 // presenting a channel key. Extra parameters (TraceLink crypto data) are only
 // returned to callers presenting a channel key.
-func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, bulk func(http.Handler) http.Handler) {
-	mux.Handle("POST /api/v2/products/{code}/serials", bulk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//
+// api wraps the short calls, bulk the long ones, upload the pushes (bulk, within
+// the tenant's share of concurrent uploads).
+func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, bulk, upload func(http.Handler) http.Handler) {
+	mux.Handle("POST /api/v2/products/{code}/serials", upload(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		in := pool.Intake{ProductCode: r.PathValue("code"), IdempotencyKey: r.Header.Get("Idempotency-Key")}
 		if source := r.URL.Query().Get("source"); source != "" && r.Header.Get("X-Channel-Key") == "" {
@@ -109,8 +111,16 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			status = http.StatusOK
 		}
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"requestId":%q,"orderRef":%q,"count":%d,"serialsCsv":"/api/v2/requests/%s/serials.csv","serials":[`,
-			graph.RequestID(req.ID), body.OrderRef, req.Count, graph.RequestID(req.ID))
+		// The head is the encoder's object without its closing brace; the
+		// serials follow it as the last member, one encoded element at a time.
+		head, _ := json.Marshal(struct { // strings and a number: it cannot fail
+			RequestID  string  `json:"requestId"`
+			OrderRef   *string `json:"orderRef"`
+			Count      int     `json:"count"`
+			SerialsCSV string  `json:"serialsCsv"`
+		}{graph.RequestID(req.ID), req.OrderRef, req.Count, "/api/v2/requests/" + graph.RequestID(req.ID) + "/serials.csv"})
+		w.Write(head[:len(head)-1])
+		w.Write([]byte(`,"serials":[`))
 		enc := json.NewEncoder(w)
 		first := true
 		err = svc.EachRequestSerial(r.Context(), req.ID, func(value string, extra map[string]string) error {
@@ -185,17 +195,16 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			fail(log, w, r, err)
 			return
 		}
-		cw := startCSV(w, "request-"+r.PathValue("id")+".csv")
 		header := []string{"serial"}
 		if channel {
 			header = append(header, "91", "92")
 		}
-		cw.Write(header)
-		endCSV(log, r, cw, svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
-			if channel {
-				return cw.Write([]string{value, extra["91"], extra["92"]})
+		ex := startExport(w, r, "request-"+r.PathValue("id")+".csv", header...)
+		ex.end(log, r, svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
+			if !channel {
+				return ex.row(pool.SerialInput{Value: value}, value)
 			}
-			return cw.Write([]string{value})
+			return ex.row(pool.SerialInput{Value: value, Extra: extra}, value, extra["91"], extra["92"])
 		}))
 	})))
 
@@ -205,14 +214,14 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			writeError(w, http.StatusNotFound, pool.Errorf(pool.ENOTFOUND, "no such partner"))
 			return
 		}
-		cw := startCSV(w, "partner-serials.csv")
-		cw.Write([]string{"product_code", "serial", "assigned_at", "partner_status", "pack_status"})
-		endCSV(log, r, cw, svc.EachPartnerSerial(r.Context(), partner, r.URL.Query().Get("productCode"), func(s pool.PartnerSerial) error {
+		ex := startExport(w, r, "partner-serials.csv", "product_code", "serial", "assigned_at", "partner_status", "pack_status")
+		ex.end(log, r, svc.EachPartnerSerial(r.Context(), partner, r.URL.Query().Get("productCode"), func(s pool.PartnerSerial) error {
 			at := ""
 			if s.AssignedAt != nil {
 				at = s.AssignedAt.UTC().Format(time.RFC3339)
 			}
-			return cw.Write([]string{s.ProductCode, s.Value, at, string(s.PartnerStatus), string(s.PackStatus)})
+			return ex.row(partnerSerialJSON{s.ProductCode, s.Value, s.AssignedAt, s.PartnerStatus, s.PackStatus},
+				s.ProductCode, s.Value, at, string(s.PartnerStatus), string(s.PackStatus))
 		}))
 	})))
 
@@ -234,9 +243,8 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 			fail(log, w, r, err)
 			return
 		}
-		cw := startCSV(w, "audit-trail.csv")
-		cw.Write([]string{"at", "actor", "action", "product_code", "count", "detail"})
-		for {
+		ex := startExport(w, r, "audit-trail.csv", "at", "actor", "action", "product_code", "count", "detail")
+		for err == nil {
 			for _, e := range page.Entries {
 				count, detail := "", ""
 				if e.Count != nil {
@@ -246,17 +254,18 @@ func restRoutes(mux *http.ServeMux, svc graph.Services, log *slog.Logger, api, b
 					b, _ := json.Marshal(e.Detail)
 					detail = string(b)
 				}
-				cw.Write([]string{e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.ProductCode, count, detail})
+				if err = ex.row(auditEntryJSON{e.At, e.Actor, e.Action, e.ProductCode, e.Count, e.Detail},
+					e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.ProductCode, count, detail); err != nil {
+					break
+				}
 			}
-			if !page.HasNext {
+			if err != nil || !page.HasNext {
 				break
 			}
 			f.BeforeID = page.Entries[len(page.Entries)-1].ID
-			if page, err = svc.AuditLog(r.Context(), f); err != nil {
-				break
-			}
+			page, err = svc.AuditLog(r.Context(), f)
 		}
-		endCSV(log, r, cw, err)
+		ex.end(log, r, err)
 	})))
 
 	mux.Handle("GET /api/v2/intake/{key}", api(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -312,10 +321,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	d := json.NewDecoder(r.Body)
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		status := http.StatusBadRequest
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			status = http.StatusRequestEntityTooLarge
+		status := statusOf(err)
+		if status == http.StatusInternalServerError {
+			status = http.StatusBadRequest
 		}
 		writeError(w, status, pool.Invalid("body", "the body must be a JSON object: %v", err))
 		return false
@@ -323,22 +331,73 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// startCSV begins a streamed CSV download.
-func startCSV(w http.ResponseWriter, filename string) *csv.Writer {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	return csv.NewWriter(w)
+// export is one streamed export: CSV by default (cells neutralised against
+// formula injection, see pool.CSVWriter), or NDJSON, one JSON object a line
+// with the exact values, for a client that sends Accept: application/x-ndjson.
+type export struct {
+	csv  *pool.CSVWriter
+	json *json.Encoder
 }
 
-// endCSV finishes a CSV whose status is sent; see abortStream.
-func endCSV(log *slog.Logger, r *http.Request, cw *csv.Writer, err error) {
-	if err == nil {
-		cw.Flush()
-		err = cw.Error()
+// startExport begins an export; a CSV one starts with header.
+func startExport(w http.ResponseWriter, r *http.Request, filename string, header ...string) *export {
+	w.Header().Add("Vary", "Accept")
+	if accepts(r, "application/x-ndjson") {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		return &export{json: json.NewEncoder(w)}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	ex := &export{csv: pool.NewCSVWriter(w)}
+	ex.csv.Write(header)
+	return ex
+}
+
+// row writes one record: v as an NDJSON line, or cells as a CSV line.
+func (e *export) row(v any, cells ...string) error {
+	if e.json != nil {
+		return e.json.Encode(v)
+	}
+	return e.csv.Write(cells)
+}
+
+// end finishes an export whose status is sent; see abortStream.
+func (e *export) end(log *slog.Logger, r *http.Request, err error) {
+	if err == nil && e.csv != nil {
+		err = e.csv.Flush()
 	}
 	if err != nil {
 		abortStream(log, r, err)
 	}
+}
+
+// The NDJSON lines of the partner and audit exports, named as in GraphQL.
+type partnerSerialJSON struct {
+	ProductCode   string          `json:"productCode"`
+	Serial        string          `json:"serial"`
+	AssignedAt    *time.Time      `json:"assignedAt"`
+	PartnerStatus pool.Status     `json:"partnerStatus"`
+	PackStatus    pool.PackStatus `json:"packStatus"`
+}
+
+type auditEntryJSON struct {
+	At          time.Time      `json:"at"`
+	Actor       string         `json:"actor"`
+	Action      string         `json:"action"`
+	ProductCode string         `json:"productCode,omitempty"`
+	Count       *int64         `json:"count"`
+	Detail      map[string]any `json:"detail"`
+}
+
+// accepts reports whether the request's Accept header names media type mt
+// (with a non-zero quality).
+func accepts(r *http.Request, mt string) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if t, params, err := mime.ParseMediaType(part); err == nil && t == mt && params["q"] != "0" {
+			return true
+		}
+	}
+	return false
 }
 
 // abortStream cuts the connection of a streamed answer that failed after its
@@ -376,8 +435,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // statusOf maps an error code to its HTTP status.
 func statusOf(err error) int {
 	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
+	switch {
+	case errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded): // the body stalled (see limitBody)
+		return http.StatusRequestTimeout
 	}
 	switch pool.ErrorCode(err) {
 	case pool.EUNAUTHENTICATED:
