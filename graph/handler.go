@@ -30,6 +30,8 @@ type Options struct {
 	MaxComplexity int                                // the most an operation may cost (see limits.go)
 	MaxDepth      int                                // the deepest nesting allowed
 	MaxTokens     int                                // the longest document, in tokens, the parser reads
+	MaxFields     int                                // the most fields one selection set may hold
+	MaxSelections int                                // the most fields an operation may select
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
 	// Authenticate puts the actor of an API key into ctx, for WebSocket
 	// connections, which present their key in connection_init.
@@ -56,15 +58,18 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 			return withSubscriptionSlots(actx), nil, nil
 		},
 	})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	// Validation time grows with the square of a document's fields (20,000
-	// aliases took 3 s), so long documents are refused while parsing, before it.
+	// aliases took 3 s), so long documents are refused while parsing, and wide
+	// ones before validation (limits.go).
 	srv.SetParserTokenLimit(opt.MaxTokens)
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(&limits{maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
+	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
+		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {
 		srv.Use(observer{report: opt.Observe})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/serialpool/serialpool/graph/model"
 	"github.com/serialpool/serialpool/pool"
@@ -50,9 +51,14 @@ func costs(c *ComplexityRoot) {
 	}
 }
 
-// limits enforces the complexity and depth limits.
+// limits enforces the size limits before validation (see selections.go) and
+// the complexity and depth limits after it.
 type limits struct {
 	schema        graphql.ExecutableSchema
+	parsed        graphql.Cache[*ast.QueryDocument] // documents that passed validation before
+	maxTokens     int
+	maxWidth      int // fields of one selection set
+	maxSelections int // fields of an operation
 	maxComplexity int
 	maxDepth      int
 }
@@ -62,6 +68,20 @@ func (limits) ExtensionName() string { return "Limits" }
 func (l *limits) Validate(s graphql.ExecutableSchema) error {
 	l.schema = s
 	return nil
+}
+
+// MutateOperationParameters measures a document that is not cached yet, after
+// the persisted-query extension has filled it in: parsing is linear in its
+// size (and bounded by the token limit), validation is not.
+func (l *limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if _, ok := l.parsed.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
+	if err != nil {
+		return nil // gqlgen parses it again and reports the error with its code
+	}
+	return checkSelections(doc, l.maxWidth, l.maxSelections)
 }
 
 func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {

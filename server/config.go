@@ -25,6 +25,8 @@ type config struct {
 	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 50000)
 	MaxDepth          int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
 	MaxTokens         int           // SERIALPOOL_MAX_TOKENS: the longest GraphQL document, in tokens (default 15000)
+	MaxFields         int           // SERIALPOOL_MAX_FIELDS: the most fields of one GraphQL selection set (default 200)
+	MaxSelections     int           // SERIALPOOL_MAX_SELECTIONS: the most fields of one GraphQL operation (default 1000)
 	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
@@ -45,6 +47,8 @@ func loadConfig() (config, error) {
 		MaxComplexity:     50000,
 		MaxDepth:          15,
 		MaxTokens:         15000,
+		MaxFields:         200,
+		MaxSelections:     1000,
 		SlowQuery:         500 * time.Millisecond,
 		RateLimit:         200,
 		RateBurst:         400,
@@ -78,7 +82,8 @@ func loadConfig() (config, error) {
 		}
 	}
 	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
-		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_RATE_BURST": &c.RateBurst} {
+		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_MAX_FIELDS": &c.MaxFields, "SERIALPOOL_MAX_SELECTIONS": &c.MaxSelections,
+		"SERIALPOOL_RATE_BURST": &c.RateBurst} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = strconv.Atoi(v); err != nil || *dst <= 0 {
 				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)

@@ -133,7 +133,8 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		return pool.WithActor(ctx, a), nil
 	}
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
-		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe, Authenticate: wsAuth}, log)
+		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
+		Observe: observe, Authenticate: wsAuth}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
 	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk)

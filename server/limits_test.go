@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestQueryLimits(t *testing.T) {
@@ -148,5 +150,64 @@ func TestIntrospectionSwitch(t *testing.T) {
 	// Ordinary queries still work.
 	if r := closed.gql(t, d.keys.MAHViewer, `{ viewer { role } }`, nil); len(r.Errors) > 0 {
 		t.Errorf("viewer: %+v", r.Errors)
+	}
+}
+
+// TestWideDocumentsRefusedBeforeValidation sends documents whose validation
+// would take seconds (it compares a selection set's fields pairwise): each is
+// refused with QUERY_TOO_COMPLEX at once, however its fields are spelt, and a
+// trailing comment (which defeats the parsed-query cache) changes nothing.
+func TestWideDocumentsRefusedBeforeValidation(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	repeat := func(n int, f func(i int) string) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(f(i) + " ")
+		}
+		return b.String()
+	}
+	same := "{ products { " + strings.Repeat("totalCount ", 14000) + "} }" // 154 KB, under the token limit
+	for _, tc := range []struct{ name, query string }{
+		{"one field 14,000 times", same},
+		{"with a trailing comment", same + "\n# 1"},
+		{"with another trailing comment", same + "\n# 2"},
+		{"4,900 aliases", "{ products(first: 1) { " + repeat(4900, func(i int) string { return fmt.Sprintf("a%d: totalCount", i) }) + "} }"},
+		{"fragments merged into one set", "fragment F on ProductConnection { " + strings.Repeat("totalCount ", 100) + "} { products { " + strings.Repeat("...F ", 100) + "} }"},
+		{"inline fragments", "{ products { " + strings.Repeat("... on ProductConnection { "+strings.Repeat("totalCount ", 50)+"} ", 100) + "} }"},
+		{"fragments spread into many sets", "fragment F on Product { " + strings.Repeat("code ", 150) + "} { " +
+			repeat(100, func(i int) string { return fmt.Sprintf(`p%d: product(code: "x") { ...F }`, i) }) + "}"},
+		{"nested sets, each narrow", "{ " + strings.Repeat("products { edges { node { "+strings.Repeat("code ", 150)+"} } } ", 20) + "}"},
+		{"fragments nested in fragments", "fragment A on Product { code name } fragment B on Product { ...A ...A } " +
+			"fragment C on Product { ...B ...B } fragment D on Product { ...C ...C } fragment E on Product { ...D ...D } " +
+			"fragment F on Product { ...E ...E } fragment G on Product { ...F ...F } fragment H on Product { ...G ...G } " +
+			`{ product(code: "x") { ...H ...H ...H ...H } }`},
+	} {
+		start := time.Now()
+		r := d.gql(t, d.keys.MAHViewer, tc.query, nil)
+		took := time.Since(start)
+		if r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "the limit") {
+			t.Errorf("%s: errors %+v, want QUERY_TOO_COMPLEX naming the limit", tc.name, r.Errors)
+		}
+		if took > 200*time.Millisecond {
+			t.Errorf("%s: refused after %v; want at once", tc.name, took)
+		}
+	}
+	// A document up to the limits runs; so do persisted ones (checked once filled in).
+	var data struct{ Products struct{ Edges []struct{ Node map[string]string } } }
+	d.gql(t, d.keys.MAHViewer, "{ products(first: 2) { edges { node { "+repeat(199, func(i int) string { return fmt.Sprintf("c%d: code", i) })+"} } } }", nil).ok(t, &data)
+	if len(data.Products.Edges) != 2 || data.Products.Edges[0].Node["c198"] == "" {
+		t.Errorf("a document within the limits: %+v", data)
+	}
+	// The limits are settings.
+	narrow := d.with(t, func(c *config) { c.MaxFields, c.MaxSelections = 3, 5 })
+	if r := narrow.gql(t, d.keys.MAHViewer, `{ viewer { role tenant { id name } } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("5 fields under a limit of 5: %+v", r.Errors)
+	}
+	if r := narrow.gql(t, d.keys.MAHViewer, `{ viewer { role tenant { id name } } a: viewer { role } }`, nil); r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "5 fields") {
+		t.Errorf("7 fields over a limit of 5: %+v", r.Errors)
+	}
+	if r := narrow.gql(t, d.keys.MAHViewer, `{ viewer { tenant { id name __typename ...on Tenant { name } } } }`, nil); r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "3 fields") {
+		t.Errorf("4 fields in one set over a limit of 3: %+v", r.Errors)
 	}
 }
