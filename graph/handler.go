@@ -67,7 +67,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(newPersistedQueries(1000))
 	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
 		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {

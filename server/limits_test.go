@@ -76,9 +76,9 @@ func TestPersistedQueriesAndGET(t *testing.T) {
 	query := `{ viewer { tenant { name } } }`
 	sum := sha256.Sum256([]byte(query))
 	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
-	get := func(params url.Values) (int, map[string]any) {
+	getAs := func(key string, params url.Values) (int, map[string]any) {
 		req, _ := http.NewRequest("GET", d.url+"/graphql?"+params.Encode(), nil)
-		req.Header.Set("Authorization", "Bearer "+d.keys.MAHViewer)
+		req.Header.Set("Authorization", "Bearer "+key)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -88,6 +88,7 @@ func TestPersistedQueriesAndGET(t *testing.T) {
 		json.NewDecoder(res.Body).Decode(&v)
 		return res.StatusCode, v
 	}
+	get := func(params url.Values) (int, map[string]any) { return getAs(d.keys.MAHViewer, params) }
 	// Unknown hash: the server asks for the query.
 	_, v := get(url.Values{"extensions": {ext}})
 	if !strings.Contains(toJSON(v), "PersistedQueryNotFound") {
@@ -99,6 +100,19 @@ func TestPersistedQueriesAndGET(t *testing.T) {
 	}
 	if status, v := get(url.Values{"extensions": {ext}}); status != 200 || !strings.Contains(toJSON(v), "Demo Pharma") {
 		t.Errorf("by hash: %d %v", status, v)
+	}
+	// Persisted documents are kept per tenant: another tenant's hash finds
+	// nothing (so none learns what another ran), another key of the tenant's does.
+	if _, v := getAs(d.keys.CMOAdmin, url.Values{"extensions": {ext}}); !strings.Contains(toJSON(v), "PERSISTED_QUERY_NOT_FOUND") || v["data"] != nil {
+		t.Errorf("another tenant sending the hash: %v", v)
+	}
+	if status, v := getAs(d.keys.MAHAdmin, url.Values{"extensions": {ext}}); status != 200 || !strings.Contains(toJSON(v), "Demo Pharma") {
+		t.Errorf("another key of the tenant sending the hash: %d %v", status, v)
+	}
+	// A document under a wrong hash is the caller's mistake.
+	wrong := strings.Replace(ext, hex.EncodeToString(sum[:1]), "00", 1)
+	if _, v := get(url.Values{"query": {`{ viewer { role } }`}, "extensions": {wrong}}); !strings.Contains(toJSON(v), `"code":"BAD_USER_INPUT"`) {
+		t.Errorf("a wrong hash: %v", v)
 	}
 	// GET never mutates.
 	if status, v := get(url.Values{"query": {`mutation { requestSerials(input: {productCode: "` + amoxicillin + `", count: 1, orderRef: "x"}) { id } }`}}); status == 200 && v["data"] != nil {
