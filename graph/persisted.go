@@ -51,4 +51,6 @@ func (c tenantCache) Add(ctx context.Context, hash, query string) {
 	}
 }
 
-func tenantKey(a pool.Actor, hash string) string { return strconv.FormatInt(a.TenantID, 10) + ":" + hash }
+func tenantKey(a pool.Actor, hash string) string {
+	return strconv.FormatInt(a.TenantID, 10) + ":" + hash
+}

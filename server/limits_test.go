@@ -208,7 +208,11 @@ func TestWideDocumentsRefusedBeforeValidation(t *testing.T) {
 		}
 	}
 	// A document up to the limits runs; so do persisted ones (checked once filled in).
-	var data struct{ Products struct{ Edges []struct{ Node map[string]string } } }
+	var data struct {
+		Products struct {
+			Edges []struct{ Node map[string]string }
+		}
+	}
 	d.gql(t, d.keys.MAHViewer, "{ products(first: 2) { edges { node { "+repeat(199, func(i int) string { return fmt.Sprintf("c%d: code", i) })+"} } } }", nil).ok(t, &data)
 	if len(data.Products.Edges) != 2 || data.Products.Edges[0].Node["c198"] == "" {
 		t.Errorf("a document within the limits: %+v", data)
