@@ -33,9 +33,13 @@ type Options struct {
 	MaxFields     int                                // the most fields one selection set may hold
 	MaxSelections int                                // the most fields an operation may select
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
-	// Authenticate puts the actor of an API key into ctx, for WebSocket
-	// connections, which present their key in connection_init.
-	Authenticate func(ctx context.Context, key string) (context.Context, error)
+	// WebSocket connections (see socket.go) present their key in connection_init.
+	Authenticate     func(ctx context.Context, key string) (context.Context, error) // puts the key's actor into ctx, within its rate limit
+	Admit            func(ctx context.Context) error                                // each operation on a socket: the key's rate limit
+	Recheck          func(ctx context.Context, key string) error                    // whether the key still works, uncached
+	RecheckEvery     time.Duration                                                  // how often an open socket rechecks its key
+	MaxSockets       int                                                            // open sockets per API key
+	MaxSubscriptions int                                                            // live subscriptions per API key
 }
 
 // NewHandler serves the GraphQL API over HTTP (POST, and GET for queries). The
@@ -47,17 +51,8 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(&transport.Websocket{ // same-origin only: the library checks the Origin
-		KeepAlivePingInterval: 15 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			key, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
-			actx, err := opt.Authenticate(ctx, strings.TrimSpace(key))
-			if err != nil {
-				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(pool.ErrorMessage(err))
-			}
-			return withSubscriptionSlots(actx), nil, nil
-		},
-	})
+	ws := &sockets{opt: opt}
+	srv.AddTransport(ws.transport())
 	parsed := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(parsed)
 	// Validation time grows with the square of a document's fields (20,000
@@ -67,6 +62,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
 	srv.Use(newPersistedQueries(1000))
 	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
 		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
@@ -84,7 +80,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, svc))
 	})
-	return checkHTTP(legacyJSONStatus(srv))
+	return checkHTTP(legacyJSONStatus(ws.serve(srv)))
 }
 
 // checkHTTP answers, with a code, the HTTP mistakes gqlgen answers without one

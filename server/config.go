@@ -31,6 +31,8 @@ type config struct {
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
 	AuthCache         time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
+	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
+	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
 }
 
 func loadConfig() (config, error) {
@@ -53,6 +55,8 @@ func loadConfig() (config, error) {
 		RateLimit:         200,
 		RateBurst:         400,
 		AuthCache:         10 * time.Second,
+		MaxSockets:        20,
+		MaxSubscriptions:  100,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -83,7 +87,7 @@ func loadConfig() (config, error) {
 	}
 	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
 		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_MAX_FIELDS": &c.MaxFields, "SERIALPOOL_MAX_SELECTIONS": &c.MaxSelections,
-		"SERIALPOOL_RATE_BURST": &c.RateBurst} {
+		"SERIALPOOL_RATE_BURST": &c.RateBurst, "SERIALPOOL_MAX_SOCKETS": &c.MaxSockets, "SERIALPOOL_MAX_SUBSCRIPTIONS": &c.MaxSubscriptions} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = strconv.Atoi(v); err != nil || *dst <= 0 {
 				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)
