@@ -207,7 +207,7 @@ func TestWideDocumentsRefusedBeforeValidation(t *testing.T) {
 			t.Errorf("%s: refused after %v; want at once", tc.name, took)
 		}
 	}
-	// A document up to the limits runs; so do persisted ones (checked once filled in).
+	// A document up to the limits runs.
 	var data struct {
 		Products struct {
 			Edges []struct{ Node map[string]string }
@@ -227,5 +227,73 @@ func TestWideDocumentsRefusedBeforeValidation(t *testing.T) {
 	}
 	if r := narrow.gql(t, d.keys.MAHViewer, `{ viewer { tenant { id name __typename ...on Tenant { name } } } }`, nil); r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "3 fields") {
 		t.Errorf("4 fields in one set over a limit of 3: %+v", r.Errors)
+	}
+}
+
+// TestAliasesCannotMultiplyStatements repeats, under aliases, each field that
+// runs SQL of its own and each field read through a loader: whatever the
+// shape, an accepted operation runs a number of statements bounded by the
+// complexity limit (each such field is priced at 100), and loader fields cost
+// the same for 199 aliases as for one.
+func TestAliasesCannotMultiplyStatements(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const limit = 5000
+	small := d.with(t, func(c *config) { c.MaxComplexity = limit })
+	var serial string
+	d.sql(t, `SELECT s.value FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 ORDER BY s.id LIMIT 1`, amoxicillin).Scan(&serial)
+	aliases := func(n int, field string) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "a%d: %s ", i, field)
+		}
+		return b.String()
+	}
+	run := func(query string) (uint64, gqlResponse) {
+		before := d.db.Statements()
+		r := small.gql(t, d.keys.MAHViewer, query, nil)
+		return d.db.Statements() - before, r
+	}
+	run(`{ viewer { role } }`) // the key's first request also looks it up
+	for _, tc := range []struct {
+		name  string
+		query func(n int) string
+		own   bool // runs its own statements, rather than through a loader
+	}{
+		{"totalCount", func(n int) string { return "{ products(first: 1) { " + aliases(n, "totalCount") + "} }" }, false},
+		{"product", func(n int) string { return "{ " + aliases(n, `product(code: "`+amoxicillin+`") { code }`) + "}" }, true},
+		{"serials", func(n int) string {
+			return `{ product(code: "` + amoxicillin + `") { ` + aliases(n, "serials(first: 1) { edges { cursor } }") + "} }"
+		}, true},
+		{"history", func(n int) string {
+			return `{ serial(productCode: "` + amoxicillin + `", value: "` + serial + `") { ` + aliases(n, "history { at }") + "} }"
+		}, true},
+		{"pool", func(n int) string {
+			return "{ products(first: 5) { edges { node { " + aliases(n, "pool { available }") + "} } } }"
+		}, false},
+		{"owner", func(n int) string {
+			return "{ products(first: 5) { edges { node { " + aliases(n, "owner { name }") + "} } } }"
+		}, false},
+	} {
+		one, r1 := run(tc.query(1))
+		if len(r1.Errors) > 0 {
+			t.Fatalf("%s once: %+v", tc.name, r1.Errors)
+		}
+		for _, n := range []int{30, 199} {
+			many, r := run(tc.query(n))
+			t.Logf("%s: once %d statements, %d times %d (%s)", tc.name, one, n, many, r.code())
+			switch {
+			case r.code() == "QUERY_TOO_COMPLEX":
+				if many > 0 {
+					t.Errorf("%s: refused, but after %d statements", tc.name, many)
+				}
+			case len(r.Errors) > 0:
+				t.Errorf("%s %d times: %+v", tc.name, n, r.Errors)
+			case tc.own && many > 3*limit/100:
+				t.Errorf("%s %d times ran %d statements; a complexity of %d allows %d fields with their own", tc.name, n, many, limit, limit/100)
+			case !tc.own && many != one:
+				t.Errorf("%s %d times ran %d statements, once %d; want the same", tc.name, n, many, one)
+			}
+		}
 	}
 }
