@@ -64,6 +64,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	}
 	srv.Use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
 	srv.Use(newPersistedQueries(1000))
+	srv.Use(&bounds{})
 	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
 		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {

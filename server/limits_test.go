@@ -297,3 +297,48 @@ func TestAliasesCannotMultiplyStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestInputBounds sends strings, IDs and lists over their schema bounds, as
+// literals and as variables, at the top and deep inside inputs: each is
+// BAD_USER_INPUT naming the field, at once, and nothing runs.
+func TestInputBounds(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	huge := strings.Repeat("a", 2<<20)
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		field       string
+	}{
+		{"a 2 MB search", `query($s: String) { products(filter: {search: $s}) { totalCount } }`, map[string]any{"s": huge}, "search"},
+		{"a 201-character search", `{ products(filter: {search: "` + strings.Repeat("é", 201) + `"}) { totalCount } }`, nil, "search"},
+		{"a long product code", `{ product(code: "` + strings.Repeat("0", 51) + `") { code } }`, nil, "code"},
+		{"a long cursor", `query($a: String) { products(after: $a) { totalCount } }`, map[string]any{"a": huge}, "after"},
+		{"a long id", `query($id: ID!) { serialRequest(id: $id) { id } }`, map[string]any{"id": huge}, "id"},
+		{"too many dimensions", `{ poolStats(groupBy: [PRODUCT, SOURCE, STATUS, CODE_SCHEMA, PARTNER, PRODUCT]) { count } }`, nil, "groupBy"},
+		{"a long serial in a list", `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in) { released } }`,
+			map[string]any{"in": map[string]any{"productCode": amoxicillin, "serials": []string{"A1", huge}}}, "serials"},
+		{"a long serial in a list of inputs", `mutation($e: [PackEventInput!]!) { recordPackEvents(input: $e) { recorded } }`,
+			map[string]any{"e": []map[string]any{{"productCode": amoxicillin, "serial": huge, "event": "COMMISSION"}}}, "serial"},
+		{"a long order reference", `mutation { requestSerials(input: {productCode: "` + amoxicillin + `", count: 1, orderRef: "` + strings.Repeat("x", 201) + `"}) { id } }`, nil, "orderRef"},
+	} {
+		before := d.db.Statements()
+		start := time.Now()
+		r := d.gql(t, d.keys.MAHOperator, tc.query, tc.vars)
+		took := time.Since(start)
+		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != tc.field {
+			t.Errorf("%s: %d %.300v; want BAD_USER_INPUT on %q", tc.name, r.status, r.Errors, tc.field)
+		}
+		if ran := d.db.Statements() - before; ran > 2 { // at most the key's lookup
+			t.Errorf("%s: %d statements ran", tc.name, ran)
+		}
+		if took > time.Second {
+			t.Errorf("%s: answered after %v", tc.name, took)
+		}
+	}
+	// At the bounds, everything runs.
+	var data struct{ Products struct{ TotalCount int } }
+	d.gql(t, d.keys.MAHViewer, `{ products(filter: {search: "`+strings.Repeat("é", 200)+`"}) { totalCount } }`, nil).ok(t, &data)
+	var none struct{ Product *struct{ Code string } }
+	d.gql(t, d.keys.MAHViewer, `{ product(code: "`+strings.Repeat("0", 50)+`") { code } }`, nil).ok(t, &none)
+}
