@@ -1581,7 +1581,8 @@ schema {
 The most characters a string or ID argument or input field takes (each item of a list
 alike). Longer is BAD_USER_INPUT naming the field, before anything runs. Every string
 and ID input has one: codes 50, serials 100, names, references, searches, keys and
-cursors 200, URLs 2,000.
+cursors 200, ids 1,000 (a forged id shorter than that finds nothing, like a missing one),
+URLs 2,000.
 """
 directive @maxLength(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 
@@ -1610,7 +1611,7 @@ type Query {
   "One serial with its pool status, pack status and pack history; null when not visible to the caller."
   serial("The product (or SSCC pool) code." productCode: String! @maxLength(n: 50), "The serial (or SSCC)." value: String! @maxLength(n: 100)): Serial
   "One request of serials (an order, or an assignment to a partner); null when not visible."
-  serialRequest("The request's id." id: ID! @maxLength(n: 100)): SerialRequest
+  serialRequest("The request's id." id: ID! @maxLength(n: 1000)): SerialRequest
   "The caller's requests for serials, newest first: its orders and, for an MAH, its assignments to partners."
   serialRequests(
     "Narrows the list; omitted means all the caller's requests."
@@ -1770,7 +1771,7 @@ type Mutation {
   """
   createPartnership("What to do." input: CreatePartnershipInput!): Partner!
   "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
-  revokePartnerInvitation("The invitation." id: ID! @maxLength(n: 100)): PartnerInvitation!
+  revokePartnerInvitation("The invitation." id: ID! @maxLength(n: 1000)): PartnerInvitation!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
   """
@@ -2217,7 +2218,7 @@ input AssignSerialsToPartnerInput {
   "The product."
   productCode: String! @maxLength(n: 50)
   "The CMO tenant's id."
-  partner: ID! @maxLength(n: 100)
+  partner: ID! @maxLength(n: 1000)
   "How many; at most the product's requestCap."
   count: Int!
   """

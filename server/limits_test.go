@@ -314,7 +314,7 @@ func TestInputBounds(t *testing.T) {
 		{"a 201-character search", `{ products(filter: {search: "` + strings.Repeat("é", 201) + `"}) { totalCount } }`, nil, "search"},
 		{"a long product code", `{ product(code: "` + strings.Repeat("0", 51) + `") { code } }`, nil, "code"},
 		{"a long cursor", `query($a: String) { products(after: $a) { totalCount } }`, map[string]any{"a": huge}, "after"},
-		{"a long id", `query($id: ID!) { serialRequest(id: $id) { id } }`, map[string]any{"id": huge}, "id"},
+		{"a long id", `query($id: ID!) { serialRequest(id: $id) { id } }`, map[string]any{"id": strings.Repeat("A", 1001)}, "id"},
 		{"too many dimensions", `{ poolStats(groupBy: [PRODUCT, SOURCE, STATUS, CODE_SCHEMA, PARTNER, PRODUCT]) { count } }`, nil, "groupBy"},
 		{"a long serial in a list", `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in) { released } }`,
 			map[string]any{"in": map[string]any{"productCode": amoxicillin, "serials": []string{"A1", huge}}}, "serials"},
