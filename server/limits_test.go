@@ -206,6 +206,16 @@ func TestWideDocumentsRefusedBeforeValidation(t *testing.T) {
 		if took > 200*time.Millisecond {
 			t.Errorf("%s: refused after %v; want at once", tc.name, took)
 		}
+		t.Logf("%s (%d bytes): refused in %v", tc.name, len(tc.query), took.Round(time.Microsecond))
+	}
+	// The costliest document to validate within the limits: 10 sets of 99
+	// fields sharing one response name, compared pairwise across the sets.
+	start := time.Now()
+	worst := d.gql(t, d.keys.MAHViewer, "{ "+strings.Repeat("products { "+strings.Repeat("totalCount ", 99)+"} ", 10)+"}", nil)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the costliest document within the limits took %v (%+v)", took, worst.Errors)
+	} else {
+		t.Logf("the costliest document within the limits: answered in %v", took.Round(time.Microsecond))
 	}
 	// A document up to the limits runs.
 	var data struct {
