@@ -1797,6 +1797,18 @@ schema {
   subscription: Subscription
 }
 
+"""
+The most characters a string or ID argument or input field takes (each item of a list
+alike). Longer is BAD_USER_INPUT naming the field, before anything runs. Every string
+and ID input has one: codes 50, serials 100, names, references, searches, keys and
+cursors 200, ids 1,000 (a forged id shorter than that finds nothing, like a missing one),
+URLs 2,000.
+"""
+directive @maxLength(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+
+"The most items a list argument or input field takes; more is BAD_USER_INPUT naming the field, before anything runs."
+directive @maxItems(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+
 "Everything a caller can read, scoped to its tenant."
 type Query {
   "The caller: its tenant and role."
@@ -1808,20 +1820,20 @@ type Query {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): ProductConnection!
   "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
-  product("The product code." code: String!): Product
+  product("The product code." code: String! @maxLength(n: 50)): Product
   "The caller's channels: the outside systems that push serials, revoked ones included."
   channels: [Channel!]!
   "The caller's tenant's API keys, revoked ones included, oldest first: never a key itself. Admin only."
   apiKeys: [ApiKey!]!
   "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
-  intakeBatch("The key the batch was delivered with." idempotencyKey: String!): IntakeBatch
+  intakeBatch("The key the batch was delivered with." idempotencyKey: String! @maxLength(n: 200)): IntakeBatch
   "One serial with its pool status, pack status and pack history; null when not visible to the caller."
-  serial("The product (or SSCC pool) code." productCode: String!, "The serial (or SSCC)." value: String!): Serial
+  serial("The product (or SSCC pool) code." productCode: String! @maxLength(n: 50), "The serial (or SSCC)." value: String! @maxLength(n: 100)): Serial
   "One request of serials (an order, or an assignment to a partner); null when not visible."
-  serialRequest("The request's id." id: ID!): SerialRequest
+  serialRequest("The request's id." id: ID! @maxLength(n: 1000)): SerialRequest
   "The caller's requests for serials, newest first: its orders and, for an MAH, its assignments to partners."
   serialRequests(
     "Narrows the list; omitted means all the caller's requests."
@@ -1829,7 +1841,7 @@ type Query {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): SerialRequestConnection!
   "The caller's partnerships, oldest first: CMOs it assigns serials to, or MAHs that assign to it; ended ones stay listed as ended."
   partners: [Partner!]!
@@ -1840,7 +1852,7 @@ type Query {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): AuditEntryConnection!
   "The caller's open partner invitations (neither used, revoked nor expired), newest first. Admin only."
   partnerInvitations: [PartnerInvitation!]!
@@ -1851,9 +1863,9 @@ type Query {
   (never a scan of serials). Scoped like everything else: a CMO counts only its serials.
   A dimension not grouped by is null in the rows.
   """
-  poolStats("The dimensions to group by; none for one total." groupBy: [PoolStatsDimension!]!, "Narrows the counted serials." filter: PoolStatsFilter): [PoolStatsRow!]!
+  poolStats("The dimensions to group by; none for one total." groupBy: [PoolStatsDimension!]! @maxItems(n: 5), "Narrows the counted serials." filter: PoolStatsFilter): [PoolStatsRow!]!
   "Serials received, generated, assigned, released and pack events per day or week, from the audit trail. At most 1,000 buckets."
-  poolActivity("Start of the range (inclusive)." from: Time!, "End of the range (exclusive)." to: Time!, "Bucket size." interval: ActivityInterval = DAY, "What to group by besides time." groupBy: [ActivityDimension!] = [KIND]): [ActivityRow!]!
+  poolActivity("Start of the range (inclusive)." from: Time!, "End of the range (exclusive)." to: Time!, "Bucket size." interval: ActivityInterval = DAY, "What to group by besides time." groupBy: [ActivityDimension!] = [KIND] @maxItems(n: 2)): [ActivityRow!]!
 }
 
 "What poolStats groups by."
@@ -1873,7 +1885,7 @@ enum PoolStatsDimension {
 "Narrows poolStats."
 input PoolStatsFilter {
   "One product (or SSCC pool)."
-  productCode: String
+  productCode: String @maxLength(n: 50)
   "One source."
   source: SerialSource
   "One pool status."
@@ -1960,13 +1972,13 @@ type Mutation {
   Gives a channel a new key and returns it once; the old key stops working at once.
   Another tenant's channel, or a revoked one, is NOT_FOUND. Admin only.
   """
-  rotateChannelKey("The channel." id: ID!): RotateChannelKeyPayload!
+  rotateChannelKey("The channel." id: ID! @maxLength(n: 1000)): RotateChannelKeyPayload!
   """
   Revokes a channel for good: its key stops working at once and it takes no more
   replenishment requests; what it delivered stays. Another tenant's channel, or a
   revoked one, is NOT_FOUND. Admin only.
   """
-  revokeChannel("The channel." id: ID!): Channel!
+  revokeChannel("The channel." id: ID! @maxLength(n: 1000)): Channel!
   """
   Replaces a channel's upstream URL and credentials: credentials not given are
   cleared, so that they never follow a URL to another host. NOT_FOUND as for
@@ -1979,7 +1991,7 @@ type Mutation {
   the caller's own key is allowed, and this answer is the last it gets once the
   cache expires. Another tenant's key, or a revoked one, is NOT_FOUND. Admin only.
   """
-  revokeApiKey("The key, as apiKeys lists it." id: ID!): ApiKey!
+  revokeApiKey("The key, as apiKeys lists it." id: ID! @maxLength(n: 1000)): ApiKey!
   """
   Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
   global lock: parallel requests never receive the same serial. Over the product's cap
@@ -2005,7 +2017,7 @@ type Mutation {
   """
   createPartnership("What to do." input: CreatePartnershipInput!): Partner!
   "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
-  revokePartnerInvitation("The invitation." id: ID!): PartnerInvitation!
+  revokePartnerInvitation("The invitation." id: ID! @maxLength(n: 1000)): PartnerInvitation!
   """
   Ends one of the caller's partnerships, from either side. Admin only. At once the CMO
   can no longer request, release or record pack events on the MAH's serials, and the MAH
@@ -2016,7 +2028,7 @@ type Mutation {
   serials.return per product with its count). The partnership stays listed, ended; a new
   one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
   """
-  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID!, "Why it ends, 1 to 500 characters; both sides see it." reason: String!): EndPartnershipPayload!
+  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID! @maxLength(n: 1000), "Why it ends, 1 to 500 characters; both sides see it." reason: String! @maxLength(n: 500)): EndPartnershipPayload!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
   """
@@ -2025,7 +2037,7 @@ type Mutation {
   be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
   Illegal transitions are rejected naming the rule. Operator or admin.
   """
-  recordPackEvents("What to do." input: [PackEventInput!]!): RecordPackEventsResult!
+  recordPackEvents("What to do." input: [PackEventInput!]! @maxItems(n: 100000)): RecordPackEventsResult!
   "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
   createSsccPool("What to do." input: CreateSsccPoolInput!): SsccPool!
   "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
@@ -2061,7 +2073,7 @@ enum Role {
 "Filter for the product list."
 input ProductFilter {
   "Case-insensitive match on the product code or any part of the product name."
-  search: String
+  search: String @maxLength(n: 200)
 }
 
 "A page of products (Relay connection)."
@@ -2123,7 +2135,7 @@ type Product {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): SerialConnection!
 }
 
@@ -2149,7 +2161,7 @@ type Subscription {
   checked every second. NOT_FOUND, as for product(code), when the caller cannot see
   it; it ends when the product stops being visible.
   """
-  poolCounts("The product (or SSCC pool) code." productCode: String!): PoolUpdate!
+  poolCounts("The product (or SSCC pool) code." productCode: String! @maxLength(n: 50)): PoolUpdate!
 }
 
 "A product's pool counts at one moment."
@@ -2173,9 +2185,9 @@ type SerialConnection {
 "Which audit entries to list."
 input AuditFilter {
   "Only this action, such as serials.request."
-  action: String
+  action: String @maxLength(n: 100)
   "Only entries about this product (or SSCC pool) code."
-  productCode: String
+  productCode: String @maxLength(n: 50)
   "Only entries at this time or later."
   from: Time
   "Only entries before this time."
@@ -2238,9 +2250,9 @@ type AuditDetail {
 "Which serial requests to list."
 input SerialRequestFilter {
   "Only requests of this product (or SSCC pool) code."
-  productCode: String
+  productCode: String @maxLength(n: 50)
   "Only requests with exactly this order reference."
-  orderRef: String
+  orderRef: String @maxLength(n: 200)
 }
 
 "A page of serial requests."
@@ -2354,9 +2366,9 @@ type PackEvent {
 "A pack event to record."
 input PackEventInput {
   "The product (or SSCC pool) code."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "The serial (or SSCC)."
-  serial: String!
+  serial: String! @maxLength(n: 100)
   "What happened."
   event: PackEventType!
   "Required for DECOMMISSION."
@@ -2392,32 +2404,32 @@ type SerialRequest {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): SerialConnection!
 }
 
 "A request for serials."
 input RequestSerialsInput {
   "The product."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "How many; at most the product's requestCap."
   count: Int!
   "The packaging order or line, for people and the audit log."
-  orderRef: String!
+  orderRef: String! @maxLength(n: 200)
   """
   Optional, at most 200 characters: a retry under the same key (after a timeout,
   say) returns the first request, with the serials it still holds, instead of
   assigning more. The same key with another product, count or orderRef is CONFLICT.
   """
-  idempotencyKey: String
+  idempotencyKey: String @maxLength(n: 200)
 }
 
 "Serials to release."
 input ReleaseSerialsInput {
   "The product."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "Serial values, up to 100,000."
-  serials: [String!]!
+  serials: [String!]! @maxItems(n: 100000) @maxLength(n: 100)
 }
 
 "Released serials."
@@ -2475,15 +2487,15 @@ type PartnerInvitation {
 "A new partnership, with the CMO's consent."
 input CreatePartnershipInput {
   "The invitation code the CMO's admin created with createPartnerInvitation."
-  invitationCode: String!
+  invitationCode: String! @maxLength(n: 100)
 }
 
 "Serials for a partner."
 input AssignSerialsToPartnerInput {
   "The product."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "The CMO tenant's id."
-  partner: ID!
+  partner: ID! @maxLength(n: 1000)
   "How many; at most the product's requestCap."
   count: Int!
   """
@@ -2491,7 +2503,7 @@ input AssignSerialsToPartnerInput {
   key returns the first assignment instead of assigning more. The same key with
   another product, partner or count is CONFLICT.
   """
-  idempotencyKey: String
+  idempotencyKey: String @maxLength(n: 200)
 }
 
 "A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
@@ -2511,14 +2523,14 @@ type SsccPool {
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
-    after: String
+    after: String @maxLength(n: 200)
   ): SerialConnection!
 }
 
 "A new SSCC pool."
 input CreateSsccPoolInput {
   "GS1 company prefix, 6 to 12 digits."
-  companyPrefix: String!
+  companyPrefix: String! @maxLength(n: 50)
   "Extension digit, 0 to 9."
   extensionDigit: Int!
 }
@@ -2526,7 +2538,7 @@ input CreateSsccPoolInput {
 "A product's limits; omitted fields stay as they are."
 input UpdateProductLimitsInput {
   "The product."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "Most serials one request may take, 1 to 10,000,000."
   requestCap: Int
   "Low-pool threshold (the replenishment minimum)."
@@ -2576,11 +2588,11 @@ enum ProductCodeSchema {
 "A new product."
 input CreateProductInput {
   "The product code; GTIN-8/12/13 are normalised to GTIN-14."
-  code: String!
+  code: String! @maxLength(n: 50)
   "How the code is built; the code is validated against it."
   codeSchema: ProductCodeSchema!
   "Product name, 1 to 200 characters."
-  name: String!
+  name: String! @maxLength(n: 200)
   "Where serials come from (not PARTNER, which only a partnership creates)."
   source: SerialSource!
   "Low-pool threshold (default 1000)."
@@ -2610,7 +2622,7 @@ enum GenerationMode {
 "A request for new SNM serials."
 input GenerateSerialsInput {
   "The SNM product."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "How many, 1 to 1,000,000."
   count: Int!
   "How to pick them (default RANDOM)."
@@ -2620,19 +2632,19 @@ input GenerateSerialsInput {
 "A batch of serials from an outside source."
 input ReceiveSerialsInput {
   "The product whose pool receives them (owned by the caller)."
-  productCode: String!
+  productCode: String! @maxLength(n: 50)
   "Where they come from: the product's own source, or EXTERNAL (already used; they arrive Assigned)."
   source: SerialSource!
   "Up to 100,000 serials; larger batches go to the bulk endpoint POST /api/v2/products/{code}/serials."
-  serials: [SerialInput!]!
+  serials: [SerialInput!]! @maxItems(n: 100000)
   "Makes the delivery exactly-once: re-sending the same batch with the same key returns the first result."
-  idempotencyKey: String
+  idempotencyKey: String @maxLength(n: 200)
 }
 
 "One serial offered to a pool."
 input SerialInput {
   "1 to 20 characters of GS1 character set 82."
-  value: String!
+  value: String! @maxLength(n: 100)
   "Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters)."
   extra: ExtraParameters
 }
@@ -2704,31 +2716,31 @@ operator does not allow (SERIALPOOL_UPSTREAM_ALLOW; by default public addresses 
 """
 input CreateChannelInput {
   "A name, unique within the tenant."
-  name: String!
+  name: String! @maxLength(n: 200)
   "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
   source: SerialSource!
   "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters."
-  upstreamUrl: String
+  upstreamUrl: String @maxLength(n: 2000)
   "HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters."
-  upstreamUsername: String
+  upstreamUsername: String @maxLength(n: 1000)
   "HTTP Basic password for the upstream. At most 1,000 characters."
-  upstreamPassword: String
+  upstreamPassword: String @maxLength(n: 1000)
   "Bearer token for the upstream, instead of Basic credentials. At most 1,000 characters."
-  upstreamToken: String
+  upstreamToken: String @maxLength(n: 1000)
 }
 
 "A channel's new upstream: URL and credentials, checked as for createChannel."
 input UpdateChannelUpstreamInput {
   "The channel."
-  id: ID!
+  id: ID! @maxLength(n: 1000)
   "Where replenishment requests go; null: nowhere (credentials must then be null too)."
-  upstreamUrl: String
+  upstreamUrl: String @maxLength(n: 2000)
   "HTTP Basic user name, with upstreamPassword."
-  upstreamUsername: String
+  upstreamUsername: String @maxLength(n: 1000)
   "HTTP Basic password."
-  upstreamPassword: String
+  upstreamPassword: String @maxLength(n: 1000)
   "Bearer token, instead of Basic credentials."
-  upstreamToken: String
+  upstreamToken: String @maxLength(n: 1000)
 }
 
 "A channel's new key."

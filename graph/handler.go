@@ -30,10 +30,16 @@ type Options struct {
 	MaxComplexity int                                // the most an operation may cost (see limits.go)
 	MaxDepth      int                                // the deepest nesting allowed
 	MaxTokens     int                                // the longest document, in tokens, the parser reads
+	MaxFields     int                                // the most fields one selection set may hold
+	MaxSelections int                                // the most fields an operation may select
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
-	// Authenticate puts the actor of an API key into ctx, for WebSocket
-	// connections, which present their key in connection_init.
-	Authenticate func(ctx context.Context, key string) (context.Context, error)
+	// WebSocket connections (see socket.go) present their key in connection_init.
+	Authenticate     func(ctx context.Context, key string) (context.Context, error) // puts the key's actor into ctx, within its rate limit
+	Admit            func(ctx context.Context) error                                // each operation on a socket: the key's rate limit
+	Recheck          func(ctx context.Context, key string) error                    // whether the key still works, uncached
+	RecheckEvery     time.Duration                                                  // how often an open socket rechecks its key
+	MaxSockets       int                                                            // open sockets per API key
+	MaxSubscriptions int                                                            // live subscriptions per API key
 }
 
 // NewHandler serves the GraphQL API over HTTP (POST, and GET for queries). The
@@ -45,26 +51,22 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(&transport.Websocket{ // same-origin only: the library checks the Origin
-		KeepAlivePingInterval: 15 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			key, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
-			actx, err := opt.Authenticate(ctx, strings.TrimSpace(key))
-			if err != nil {
-				return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New(pool.ErrorMessage(err))
-			}
-			return withSubscriptionSlots(actx), nil, nil
-		},
-	})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	ws := &sockets{opt: opt}
+	srv.AddTransport(ws.transport())
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	// Validation time grows with the square of a document's fields (20,000
-	// aliases took 3 s), so long documents are refused while parsing, before it.
+	// aliases took 3 s), so long documents are refused while parsing, and wide
+	// ones before validation (limits.go).
 	srv.SetParserTokenLimit(opt.MaxTokens)
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(&limits{maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
+	srv.Use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
+	srv.Use(newPersistedQueries(1000))
+	srv.Use(&bounds{})
+	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
+		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {
 		srv.Use(observer{report: opt.Observe})
 	}
@@ -79,7 +81,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, svc))
 	})
-	return checkHTTP(legacyJSONStatus(srv))
+	return checkHTTP(legacyJSONStatus(ws.serve(srv)))
 }
 
 // checkHTTP answers, with a code, the HTTP mistakes gqlgen answers without one

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/serialpool/serialpool/graph/model"
 	"github.com/serialpool/serialpool/pool"
@@ -32,6 +33,43 @@ func pageCost(first *int) int {
 	return *first
 }
 
+// statementCost is the price of a field that runs SQL of its own each time it
+// appears (aliases included), on top of its items: at the default complexity
+// limit an operation runs at most 500 of them. Fields read through the
+// operation's loaders (loaders.go) are batched and cached, and cost 1.
+const statementCost = 100
+
+// ownStatements are the fields, besides every root field, whose resolvers
+// query the database themselves (ProductConnection.totalCount counts once per
+// connection, whatever its aliases).
+var ownStatements = map[string]bool{
+	"Product.serials":       true,
+	"SsccPool.ssccs":        true,
+	"SerialRequest.serials": true,
+	"Serial.history":        true,
+}
+
+// priced adds statementCost to the complexity of root fields and ownStatements.
+type priced struct{ graphql.ExecutableSchema }
+
+func (p priced) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	c, ok := p.ExecutableSchema.Complexity(ctx, typeName, field, child, args)
+	if !ok || c < 1 {
+		c = 1 + child // gqlgen's default
+	}
+	switch typeName {
+	case "Query", "Mutation", "Subscription":
+		if field != "__schema" && field != "__type" && field != "__typename" {
+			c += statementCost
+		}
+	default:
+		if ownStatements[typeName+"."+field] {
+			c += statementCost
+		}
+	}
+	return c, true
+}
+
 // costs sets the price of every list field.
 func costs(c *ComplexityRoot) {
 	c.Query.Products = func(child int, _ *model.ProductFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }
@@ -50,9 +88,14 @@ func costs(c *ComplexityRoot) {
 	}
 }
 
-// limits enforces the complexity and depth limits.
+// limits enforces the size limits before validation (see selections.go) and
+// the complexity and depth limits after it.
 type limits struct {
 	schema        graphql.ExecutableSchema
+	parsed        graphql.Cache[*ast.QueryDocument] // documents that passed validation before
+	maxTokens     int
+	maxWidth      int // fields of one selection set
+	maxSelections int // fields of an operation
 	maxComplexity int
 	maxDepth      int
 }
@@ -60,8 +103,22 @@ type limits struct {
 func (limits) ExtensionName() string { return "Limits" }
 
 func (l *limits) Validate(s graphql.ExecutableSchema) error {
-	l.schema = s
+	l.schema = priced{s}
 	return nil
+}
+
+// MutateOperationParameters measures a document that is not cached yet, after
+// the persisted-query extension has filled it in: parsing is linear in its
+// size (and bounded by the token limit), validation is not.
+func (l *limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if _, ok := l.parsed.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
+	if err != nil {
+		return nil // gqlgen parses it again and reports the error with its code
+	}
+	return checkSelections(doc, l.maxWidth, l.maxSelections)
 }
 
 func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
@@ -69,7 +126,8 @@ func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		return tooComplex("the query is nested %d levels deep; the limit is %d", d, l.maxDepth)
 	}
 	if c := complexity.Calculate(ctx, l.schema, oc.Operation, oc.Variables); c > l.maxComplexity {
-		return tooComplex("the query costs %d; the limit is %d (each list costs its page size times its items)", c, l.maxComplexity)
+		return tooComplex("the query costs %d; the limit is %d (each list costs its page size times its items, each field that runs its own database query %d)",
+			c, l.maxComplexity, statementCost)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -269,7 +270,7 @@ func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status
 }
 
 func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
-	return r.svc.CountProducts(ctx, obj.Search)
+	return obj.Count()
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
@@ -306,7 +307,8 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	}
 	e, info := edges(page.Products, page.HasNext, productCursor,
 		func(c string, p *pool.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: p} })
-	return &model.ProductConnection{Edges: e, PageInfo: info, Search: f.Search}, nil
+	count := sync.OnceValues(func() (int, error) { return r.svc.CountProducts(ctx, f.Search) })
+	return &model.ProductConnection{Edges: e, PageInfo: info, Count: count}, nil
 }
 
 func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product, error) {

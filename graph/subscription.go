@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -17,33 +16,13 @@ const (
 	maxSubscriptions = 10 // per WebSocket connection
 )
 
-type slotsKey struct{}
-
-// withSubscriptionSlots gives a WebSocket connection its count of live subscriptions.
-func withSubscriptionSlots(ctx context.Context) context.Context {
-	return context.WithValue(ctx, slotsKey{}, new(atomic.Int32))
-}
-
-// takeSlot reserves one of the connection's subscriptions; release returns it.
-func takeSlot(ctx context.Context) (release func(), err error) {
-	n, ok := ctx.Value(slotsKey{}).(*atomic.Int32)
-	if !ok {
-		return nil, pool.Errorf(pool.EINVALID, "subscriptions run over WebSocket (graphql-transport-ws) at /graphql")
-	}
-	if n.Add(1) > maxSubscriptions {
-		n.Add(-1)
-		return nil, pool.Errorf(pool.ERATELIMITED, "at most %d live subscriptions per connection", maxSubscriptions)
-	}
-	return func() { n.Add(-1) }, nil
-}
-
 // watchPool sends a product's counts at once and then on each change, until
 // ctx ends or the product is no longer visible to the caller.
 func watchPool(ctx context.Context, svc Services, code string) (<-chan *model.PoolUpdate, error) {
 	if _, err := svc.ProductByCode(ctx, code); err != nil {
 		return nil, err
 	}
-	release, err := takeSlot(ctx)
+	release, err := takeSubscription(ctx)
 	if err != nil {
 		return nil, err
 	}

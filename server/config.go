@@ -27,6 +27,8 @@ type config struct {
 	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 50000)
 	MaxDepth          int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
 	MaxTokens         int           // SERIALPOOL_MAX_TOKENS: the longest GraphQL document, in tokens (default 15000)
+	MaxFields         int           // SERIALPOOL_MAX_FIELDS: the most fields of one GraphQL selection set (default 200)
+	MaxSelections     int           // SERIALPOOL_MAX_SELECTIONS: the most fields of one GraphQL operation (default 1000)
 	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
 	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
@@ -41,6 +43,8 @@ type config struct {
 	BulkPerTenant     int           // SERIALPOOL_BULK_PER_TENANT: concurrent bulk uploads of one tenant (default 4)
 	ReadHeaderTimeout time.Duration // SERIALPOOL_READ_HEADER_TIMEOUT: for a request's headers (default 10s)
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
+	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
+	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
 }
 
 func loadConfig() (config, error) {
@@ -57,6 +61,8 @@ func loadConfig() (config, error) {
 		MaxComplexity:     50000,
 		MaxDepth:          15,
 		MaxTokens:         15000,
+		MaxFields:         200,
+		MaxSelections:     1000,
 		SlowQuery:         500 * time.Millisecond,
 		RateLimit:         200,
 		RateBurst:         400,
@@ -66,6 +72,8 @@ func loadConfig() (config, error) {
 		BulkPerTenant:     4,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxSockets:        20,
+		MaxSubscriptions:  100,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -99,8 +107,9 @@ func loadConfig() (config, error) {
 		}
 	}
 	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
-		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_RATE_BURST": &c.RateBurst, "SERIALPOOL_BULK_PER_TENANT": &c.BulkPerTenant,
-		"SERIALPOOL_AUTH_FAIL_LIMIT": &c.AuthFailLimit} {
+		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_MAX_FIELDS": &c.MaxFields, "SERIALPOOL_MAX_SELECTIONS": &c.MaxSelections,
+		"SERIALPOOL_RATE_BURST": &c.RateBurst, "SERIALPOOL_MAX_SOCKETS": &c.MaxSockets, "SERIALPOOL_MAX_SUBSCRIPTIONS": &c.MaxSubscriptions,
+		"SERIALPOOL_BULK_PER_TENANT": &c.BulkPerTenant, "SERIALPOOL_AUTH_FAIL_LIMIT": &c.AuthFailLimit} {
 		if v := os.Getenv(name); v != "" {
 			if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_FAIL_LIMIT") {
 				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)

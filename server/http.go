@@ -136,8 +136,20 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		}
 		return pool.WithActor(ctx, a), nil
 	}
+	// Each operation on a socket takes a token of its key's bucket, as a request would.
+	wsAdmit := func(ctx context.Context) error {
+		a, err := pool.ActorFrom(ctx)
+		if err == nil && !g.keys.allow(a.KeyID) {
+			err = errRateLimited
+		}
+		return err
+	}
+	// An open socket asks the database itself, at least as often as the cache forgets a key.
+	recheck := func(ctx context.Context, key string) error { _, err := d.Authenticate(ctx, key); return err }
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
-		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, Observe: observe, Authenticate: wsAuth}, log)
+		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
+		Observe: observe, Authenticate: wsAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
+		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
 	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk, upload)
@@ -270,10 +282,12 @@ func (g *gate) admit(ctx context.Context, key string) (pool.Actor, error) {
 		}
 	}
 	if !g.keys.allow(a.KeyID) {
-		return a, pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
+		return a, errRateLimited
 	}
 	return a, nil
 }
+
+var errRateLimited = pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
 
 // authCache remembers authenticated keys for ttl, saving a lookup per request;
 // a revoked key stops working within ttl. Unknown keys are never cached.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,165 @@ func TestLiveCounts(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode < 400 || strings.Contains(string(body), "Demo") {
 		t.Errorf("a query with a forged Upgrade header: %d %s", res.StatusCode, body)
+	}
+}
+
+// TestSocketsKeepTheKeysLimits shows that a WebSocket gets no more than its
+// key would over HTTP: each operation on it takes a token of the key's rate
+// limit, and a key holds a bounded number of sockets and subscriptions.
+func TestSocketsKeepTheKeysLimits(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	limited := d.with(t, func(c *config) { c.RateLimit, c.RateBurst = 1, 5 })
+	c, err := dialLive(t, limited, d.keys.MAHViewer, nil) // connection_init takes the first token
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, refused := 0, 0
+	for i := range 8 {
+		id := strconv.Itoa(i)
+		if err := c.Subscribe(context.Background(), id, `{ viewer { role } }`, nil); err != nil {
+			t.Fatal(err)
+		}
+		switch m := c.next(id); {
+		case strings.Contains(string(m.Payload), "RATE_LIMITED"):
+			refused++
+		case m.Type == "next" && strings.Contains(string(m.Payload), "VIEWER"):
+			answered++
+			c.next(id) // complete
+		default:
+			t.Fatalf("query %d: %s %s", i, m.Type, m.Payload)
+		}
+	}
+	if answered != 4 || refused != 4 {
+		t.Errorf("over one socket %d queries answered, %d refused; want the burst of 5 (one spent on connection_init), then refusals", answered, refused)
+	}
+
+	// Sockets per key: the third is refused (4429); closing one frees its place.
+	capped := d.with(t, func(c *config) { c.MaxSockets, c.MaxSubscriptions = 2, 3 })
+	first, err := dialLive(t, capped, d.keys.MAHViewer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := dialLive(t, capped, d.keys.MAHViewer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dialLive(t, capped, d.keys.MAHViewer, nil); websocket.CloseStatus(err) != 4429 {
+		t.Errorf("a third socket of a key capped at 2: %v; want close 4429", err)
+	}
+	if _, err := dialLive(t, capped, d.keys.MAHAdmin, nil); err != nil {
+		t.Errorf("another key's socket: %v", err)
+	}
+	// Subscriptions per key, over both of its sockets: the fourth is refused.
+	first.subscribe("a", amoxicillin)
+	first.subscribe("b", amoxicillin)
+	second.subscribe("c", amoxicillin)
+	for _, s := range []struct {
+		c  *live
+		id string
+	}{{first, "a"}, {first, "b"}, {second, "c"}} {
+		if m := s.c.next(s.id); m.Type != "next" {
+			t.Fatalf("subscription %s: %s %s", s.id, m.Type, m.Payload)
+		}
+	}
+	second.subscribe("d", amoxicillin)
+	if m := second.next("d"); !strings.Contains(string(m.Payload), "RATE_LIMITED") || !strings.Contains(string(m.Payload), "per API key") {
+		t.Errorf("a fourth subscription of a key capped at 3: %s %s", m.Type, m.Payload)
+	}
+	first.Close()
+	var third *live
+	deadline := time.Now().Add(5 * time.Second)
+	for third == nil && time.Now().Before(deadline) { // the server notices the close at once, but asynchronously
+		third, _ = dialLive(t, capped, d.keys.MAHViewer, nil)
+	}
+	if third == nil {
+		t.Fatal("closing a socket did not free its place")
+	}
+	third.subscribe("e", amoxicillin)
+	if m := third.next("e"); m.Type != "next" {
+		t.Errorf("a subscription after the others closed: %s %s", m.Type, m.Payload)
+	}
+}
+
+// TestSocketsWithoutInitAreClosed upgrades sockets that never send
+// connection_init: the server closes them within a few seconds.
+func TestSocketsWithoutInitAreClosed(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	start := time.Now()
+	var conns []*websocket.Conn
+	for range 5 {
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(d.url, "http")+"/graphql",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		_, _, err := c.Read(ctx)
+		if websocket.CloseStatus(err) == -1 {
+			t.Errorf("socket %d without connection_init: %v after %v; want it closed by the server", i, err, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	if took := time.Since(start); took > 7*time.Second {
+		t.Errorf("closed after %v", took)
+	}
+}
+
+// TestRevokedKeyClosesItsSocket revokes the key of an open subscription in
+// SQL: the socket closes with 4403 within the auth cache's lifetime.
+func TestRevokedKeyClosesItsSocket(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	fast := d.with(t, func(c *config) { c.AuthCache = time.Second })
+	var tenant int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&tenant)
+	key, err := d.db.CreateKey(context.Background(), tenant, "viewer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dialLive(t, fast, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe("1", amoxicillin)
+	if m := c.next("1"); m.Type != "next" {
+		t.Fatalf("first update: %s %s", m.Type, m.Payload)
+	}
+	// Another socket of another key stays open.
+	other, err := dialLive(t, fast, d.keys.MAHViewer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.subscribe("1", amoxicillin)
+	other.next("1")
+	if _, err := d.conn(t).Exec(context.Background(), `UPDATE api_keys SET revoked_at = now() WHERE hash = sha256(convert_to($1, 'UTF8'))`, key); err != nil {
+		t.Fatal(err)
+	}
+	revoked := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	for {
+		if _, err := c.Next(ctx, "1"); err != nil {
+			if websocket.CloseStatus(err) != 4403 {
+				t.Errorf("after revoking the key: %v; want close 4403 within the auth cache's second", err)
+			}
+			break
+		}
+	}
+	t.Logf("closed %v after the key was revoked", time.Since(revoked).Round(time.Millisecond))
+	if r := fast.gql(t, key, `{ viewer { role } }`, nil); r.code() != "UNAUTHENTICATED" {
+		t.Errorf("the revoked key over HTTP: %+v", r)
+	}
+	if err := other.Send(context.Background(), liveclient.Message{Type: "ping"}); err != nil {
+		t.Errorf("another key's socket: %v", err)
+	}
+	if m := other.next(""); m.Type != "pong" {
+		t.Errorf("another key's socket answered %s", m.Type)
 	}
 }

@@ -13,11 +13,11 @@ import (
 )
 
 // ProductConnection is a page of products; TotalCount is resolved only when asked
-// for, since it counts every page.
+// for, since it counts every page, and Count runs once however many aliases ask.
 type ProductConnection struct {
 	Edges    []*ProductEdge
 	PageInfo *PageInfo
-	Search   string
+	Count    func() (int, error)
 }
 
 // ExtraParameters are a serial's extra parameters by GS1 AI (a JSON object of strings).
