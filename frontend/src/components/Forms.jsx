@@ -203,3 +203,29 @@ export function Field({ id, label, hint, error, children, class: cls }) {
     </div>
   );
 }
+
+/**
+ * A field for a whole number (how many serials, a limit): typed as text so that "1,000"
+ * parses (see parseCount), with the numeric keypad on phones.
+ * @param {{id: string, label: string, hint?: import('preact').ComponentChildren, error?: string | null,
+ *   value: string, onValue: (value: string) => void, inputRef?: import('preact').Ref<HTMLInputElement>}} props
+ */
+export function CountField({ id, label, hint, error, value, onValue, inputRef }) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(describedBy, bad) => (
+        <input
+          ref={inputRef}
+          id={id}
+          class="input input-count"
+          inputMode="numeric"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => onValue(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+          aria-describedby={describedBy}
+          aria-invalid={bad ? 'true' : undefined}
+        />
+      )}
+    </Field>
+  );
+}
