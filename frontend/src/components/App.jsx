@@ -13,7 +13,7 @@ import { Header } from './Header.jsx';
 import { SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
-import { PartnersPage } from './PartnersPage.jsx';
+import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
 
 /**

@@ -229,3 +229,31 @@ export function CountField({ id, label, hint, error, value, onValue, inputRef })
     </Field>
   );
 }
+
+/**
+ * The end of an action form: its submit button (with another label while the action
+ * runs), a Cancel where the form is a panel that closes, then the outcome: the error of
+ * the last run, or the caller's note of its result (children).
+ * @param {{action: Action<any>, label: string, busyLabel: string, errorTitle: string,
+ *   onCancel?: () => void, children?: import('preact').ComponentChildren}} props
+ */
+export function FormEnd({ action, label, busyLabel, errorTitle, onCancel, children }) {
+  return (
+    <>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? busyLabel : label}
+        </button>
+        {onCancel ? (
+          <button type="button" class="button" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title={errorTitle} /> : null}
+        {children}
+      </div>
+    </>
+  );
+}

@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { GENERATE_SERIALS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, CountField, SuccessNote, useAction } from './Forms.jsx';
+import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 /** Most serials one generation may make (the server's limit). */
 export const MAX_GENERATE = 1_000_000;
@@ -80,20 +80,19 @@ export function GenerateForm({ code, idPrefix, onDone, modes = ['RANDOM', 'SEQUE
           </p>
         )}
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Generating…' : `Generate ${noun}`}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title={`The ${noun} were not generated`} /> : null}
+      <FormEnd
+        action={action}
+        label={`Generate ${noun}`}
+        busyLabel="Generating…"
+        errorTitle={`The ${noun} were not generated`}
+      >
         {action.result ? (
           <SuccessNote>
             Generated <strong>{formatCount(action.result.accepted)}</strong> {noun} ({MODES[mode].label.toLowerCase()}
             ); they are Available now.
           </SuccessNote>
         ) : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { UPDATE_PRODUCT_LIMITS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, CountField, SuccessNote, useAction } from './Forms.jsx';
+import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 export const MAX_REQUEST_CAP = 10_000_000;
 
@@ -100,13 +100,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
         {input('lowThreshold', 'Low-pool threshold', 'Below this many Available serials the pool is low')}
         {input('replenishTo', 'Replenish up to', 'Refill to this many when low; empty or 0: off')}
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Saving…' : 'Save limits'}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title="The limits were not saved" /> : null}
+      <FormEnd action={action} label="Save limits" busyLabel="Saving…" errorTitle="The limits were not saved">
         {unchanged ? <p class="callout callout-info" role="status">Nothing changed.</p> : null}
         {action.result ? (
           <SuccessNote>
@@ -115,7 +109,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
             {action.result.replenishTo ? `up to ${formatCount(action.result.replenishTo)}` : 'off'}.
           </SuccessNote>
         ) : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

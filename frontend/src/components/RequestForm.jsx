@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { REQUEST_SERIALS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, CountField, Field, useAction, useIdempotencyKey } from './Forms.jsx';
+import { CountField, Field, FormEnd, useAction, useIdempotencyKey } from './Forms.jsx';
 import { RequestResult } from './RequestResult.jsx';
 
 /**
@@ -83,15 +83,9 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
           )}
         </Field>
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Requesting…' : `Request ${noun}`}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title={`No ${noun} were assigned`} /> : null}
+      <FormEnd action={action} label={`Request ${noun}`} busyLabel="Requesting…" errorTitle={`No ${noun} were assigned`}>
         {action.result ? <RequestResult request={action.result} noun={noun} /> : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

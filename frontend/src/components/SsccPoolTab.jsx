@@ -12,7 +12,7 @@ import { formatCount } from '../format.js';
 import { canAdminister, canOperate } from '../roles.js';
 import { useQuery } from '../use-query.js';
 import { useClient, useViewer } from './context.js';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 import { GenerateForm } from './GenerateForm.jsx';
 import { PlusIcon, WarningIcon } from './icons.jsx';
 import { ReleaseForm } from './ReleaseForm.jsx';
@@ -282,17 +282,7 @@ export function CreateSsccPoolForm({ onCreated, onCancel }) {
           </p>
         </div>
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Creating…' : 'Create SSCC pool'}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title="The SSCC pool was not created" /> : null}
-      </div>
+      <FormEnd action={action} label="Create SSCC pool" busyLabel="Creating…" errorTitle="The SSCC pool was not created" onCancel={onCancel} />
     </form>
   );
 }
