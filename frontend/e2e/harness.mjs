@@ -4,6 +4,7 @@
 // state it needs itself, never from another area's steps. Run with run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -73,6 +74,24 @@ export const RUN = Date.now().toString(36).toUpperCase(); // makes order refs an
 export const REQUEST_WITH_SERIALS = `mutation E2ERequestSerials($input: RequestSerialsInput!) {
   requestSerials(input: $input) { id count serials(first: 10) { edges { node { value } } } }
 }`;
+
+// ---- Tenants of an area's own ----------------------------------------------------------
+
+const BIN = process.env.SERIALPOOL_BIN || fileURLToPath(new URL('../../bin/serialpool', import.meta.url));
+
+/**
+ * A new, empty tenant for one area, with an admin, an operator and a viewer key: made with
+ * `serialpool tenant create` and `key create`, as an operator's script does (they need
+ * DATABASE_URL, the server's database). Nothing another area does is seen in it.
+ * @param {string} name made unique per run
+ */
+export function seedTenant(name) {
+  const cli = (...args) => JSON.parse(execFileSync(BIN, [...args, '--json'], { encoding: 'utf8' }));
+  const tenant = { name: `${name} ${RUN}`, id: '' };
+  tenant.id = cli('tenant', 'create', '--name', tenant.name).id;
+  const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) => [role, cli('key', 'create', '--tenant', tenant.id, '--role', role).key]));
+  return { ...tenant, keys };
+}
 
 // ---- Browser -------------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
-// The SSCC pool tab: create a pool, generate SSCCs, request some; counts and the list follow.
+// The SSCC pool tab, on a tenant of the area's own: create a pool, generate SSCCs, request some; counts and the list follow.
 import assert from 'node:assert/strict';
-import { area, expectLegend, gql, KEYS, openAs, release, RUN, screenshot, SSCC_POOLS, step } from '../harness.mjs';
+import { area, expectLegend, gql, openAs, release, RUN, screenshot, seedTenant, SSCC_POOLS, step } from '../harness.mjs';
 
 export default () =>
   area('sscc', () => {
     step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {
-      const p = await openAs(KEYS.mah_admin);
+      const { keys } = seedTenant('E2E SSCC');
+      const p = await openAs(keys.admin);
       try {
         await p.getByRole('tab', { name: 'SSCC pool' }).click();
         await p.waitForURL('**/pool/sscc');
@@ -23,7 +24,7 @@ export default () =>
         const code = `0${prefix}`;
         const card = p.locator(`article.sscc-card[data-code="${code}"]`);
         await card.waitFor();
-        const pools = (await gql(KEYS.mah_admin, SSCC_POOLS)).ssccPools;
+        const pools = (await gql(keys.admin, SSCC_POOLS)).ssccPools;
         assert.ok(pools.some((x) => x.code === code && x.companyPrefix === prefix && x.extensionDigit === 0));
         await expectLegend(card, 'TOTAL', 0);
 
@@ -41,7 +42,7 @@ export default () =>
         await card.getByTestId('request-result').waitFor();
         await expectLegend(card, 'ASSIGNED', 5);
         await expectLegend(card, 'AVAILABLE', 20);
-        const after = (await gql(KEYS.mah_admin, SSCC_POOLS)).ssccPools.find((x) => x.code === code);
+        const after = (await gql(keys.admin, SSCC_POOLS)).ssccPools.find((x) => x.code === code);
         assert.deepEqual(after.pool, { available: 20, assigned: 5, total: 25 });
 
         await card.getByRole('button', { name: 'Show SSCCs' }).click();
