@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/serialpool/serialpool/pool"
@@ -42,6 +43,20 @@ func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
 		pools[i] = rows[i].domain()
 	}
 	return pools, nil
+}
+
+// SSCCPool implements pool.LifecycleService. Scoped like SSCCPools: only the caller's
+// own pools (a partner's SSCCs never reach it).
+func (d *DB) SSCCPool(ctx context.Context, code string) (*pool.Product, error) {
+	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
+		WHERE tenant_id = @tenant AND code_schema = 'SSCC' AND code = @code`, pgx.NamedArgs{"code": code})
+	if err != nil {
+		return nil, wrap("sscc pool", err)
+	}
+	if len(rows) == 0 {
+		return nil, pool.Errorf(pool.ENOTFOUND, "no SSCC pool with code %q", code)
+	}
+	return rows[0].domain(), nil
 }
 
 // UpdateLimits implements pool.LifecycleService.

@@ -244,6 +244,7 @@ type ComplexityRoot struct {
 		Serial             func(childComplexity int, productCode string, value string) int
 		SerialRequest      func(childComplexity int, id string) int
 		SerialRequests     func(childComplexity int, filter *model.SerialRequestFilter, first *int, after *string) int
+		SsccPool           func(childComplexity int, code string) int
 		SsccPools          func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 	}
@@ -416,6 +417,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
+	SsccPool(ctx context.Context, code string) (*pool.Product, error)
 	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
 	PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error)
 }
@@ -1374,6 +1376,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SerialRequests(childComplexity, args["filter"].(*model.SerialRequestFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.ssccPool":
+		if e.ComplexityRoot.Query.SsccPool == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ssccPool_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SsccPool(childComplexity, args["code"].(string)), true
 	case "Query.ssccPools":
 		if e.ComplexityRoot.Query.SsccPools == nil {
 			break
@@ -1858,6 +1871,8 @@ type Query {
   partnerInvitations: [PartnerInvitation!]!
   "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
   ssccPools: [SsccPool!]!
+  "One of the caller's SSCC pools by its code; null, as for product(code), when the caller has none with that code."
+  ssccPool("The pool's code: extension digit + GS1 company prefix." code: String! @maxLength(n: 50)): SsccPool
   """
   Pool counts for BI tools, grouped by the given dimensions, from the exact counters
   (never a scan of serials). Scoped like everything else: a CMO counts only its serials.
@@ -3866,6 +3881,20 @@ func (ec *executionContext) field_Query_serial_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["value"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ssccPool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -7639,6 +7668,50 @@ func (ec *executionContext) fieldContext_Query_ssccPools(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SsccPool(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ssccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ssccPool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SsccPool(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalOSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ssccPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsccPool(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ssccPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12369,6 +12442,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ssccPools(ctx, field)
 				})
+		case "ssccPool":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ssccPool(ctx, field)
+				})
 		case "poolStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -14867,6 +14946,13 @@ var (
 		pool.Assigned:  "ASSIGNED",
 	}
 )
+
+func (ec *executionContext) marshalOSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SsccPool(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {

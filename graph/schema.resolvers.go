@@ -438,6 +438,14 @@ func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) 
 	return pools, primeProducts(ctx, r.svc, pools, below(ctx))
 }
 
+func (r *queryResolver) SsccPool(ctx context.Context, code string) (*pool.Product, error) {
+	p, err := r.svc.SSCCPool(ctx, strings.TrimSpace(code))
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	return p, err
+}
+
 func (r *queryResolver) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error) {
 	f := pool.StatsFilter{}
 	if filter != nil {

@@ -294,6 +294,9 @@ type LifecycleService interface {
 	CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*Product, error)
 	// SSCCPools lists the caller's SSCC pools.
 	SSCCPools(ctx context.Context) ([]*Product, error)
+	// SSCCPool returns one of the caller's SSCC pools; ENOTFOUND when the caller has
+	// none with that code (another tenant's pool is not found alike).
+	SSCCPool(ctx context.Context, code string) (*Product, error)
 }
 
 // Validate checks the limits' ranges.

@@ -573,8 +573,8 @@ export const SSCC_POOLS_QUERY = /* GraphQL */ `
 `;
 
 export const SSCCS_QUERY = /* GraphQL */ `
-  query Ssccs($status: SerialStatus, $first: Int, $after: String) {
-    ssccPools {
+  query Ssccs($code: String!, $status: SerialStatus, $first: Int, $after: String) {
+    ssccPool(code: $code) {
       code ${POOL_FIELDS}
       ssccs(status: $status, first: $first, after: $after) {
         edges { cursor node { id value status source receivedAt assignedAt packStatus } }

@@ -156,3 +156,13 @@ export function parseCount(text, rule) {
 function capitalize(s) {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
+
+/**
+ * An element id made from a kind and a server id (a global id may hold characters that
+ * do not belong in an id or a CSS selector): "cmo-VGVuYW50OjI_".
+ * @param {string} kind
+ * @param {string} id
+ */
+export function domId(kind, id) {
+  return `${kind}-${id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+}

@@ -36,9 +36,12 @@ export function unmountAll() {
   }
 }
 
-/** Lets pending promises (fetch mocks) settle and Preact re-render. */
+/**
+ * Lets pending promises (fetch mocks) settle and Preact re-render: enough rounds for an
+ * action's answer and the read it starts (fetch, JSON, the paged list's page).
+ */
 export async function flush() {
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     await act(async () => {
       await Promise.resolve();
     });

@@ -3,16 +3,17 @@
  * The application shell: session (API key in sessionStorage), header, routing.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createClient, VIEWER_QUERY, isAbort } from '../api.js';
+import { createClient, VIEWER_QUERY } from '../api.js';
 import { closeLive } from '../live.js';
 import { clearKey, loadKey, saveKey } from '../session.js';
 import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
+import { useQuery } from '../use-query.js';
 import { ClientContext, ViewerContext } from './context.js';
 import { Header } from './Header.jsx';
 import { SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
-import { PartnersPage } from './PartnersPage.jsx';
+import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
 
 /**
@@ -57,19 +58,14 @@ export function App({ fetch: fetchImpl }) {
   }
 
   // A key left from earlier in this browser session: check it is still good.
+  const check = useQuery((signal) => client.request(VIEWER_QUERY, {}, { signal, silentAuth: true }), [], {
+    skip: session.status !== 'checking',
+  });
   useEffect(() => {
-    if (session.status !== 'checking') return undefined;
-    const controller = new AbortController();
-    client
-      .request(VIEWER_QUERY, {}, { signal: controller.signal, silentAuth: true })
-      .then((data) => setSession({ status: 'signedIn', viewer: data.viewer }))
-      .catch((error) => {
-        if (isAbort(error)) return;
-        if (error.unauthenticated) signOut(SESSION_ENDED);
-        else signOut(`Could not check your session: ${error.message}`);
-      });
-    return () => controller.abort();
-  }, []);
+    if (session.status !== 'checking') return;
+    if (check.data) setSession({ status: 'signedIn', viewer: check.data.viewer });
+    else if (check.error) signOut(check.error.unauthenticated ? SESSION_ENDED : `Could not check your session: ${check.error.message}`);
+  }, [check.data, check.error]);
 
   if (session.status === 'checking') {
     return (

@@ -12,7 +12,8 @@ import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } fro
 import { useClient } from './context.js';
 import { Field } from './Forms.jsx';
 import { ResetFilterIcon } from './icons.jsx';
-import { ErrorState, LoadMore, usePagedList } from './States.jsx';
+import { usePagedList } from '../use-query.js';
+import { ErrorState, LoadMore } from './States.jsx';
 
 const COLUMNS = 6;
 
@@ -76,7 +77,7 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
   const client = useClient();
   const filters = auditFilters(params);
   const filtered = !!(filters.action || filters.product || filters.from || filters.to);
-  const list = /** @type {import('./States.jsx').PagedList<AuditEntry>} */ (
+  const list = /** @type {import('../use-query.js').PagedList<AuditEntry>} */ (
     usePagedList(async (after, signal) => {
       const variables = { filter: auditFilterInput(filters), first: PAGE_SIZE, after };
       const data = await client.request(AUDIT_LOG_QUERY, variables, { signal });

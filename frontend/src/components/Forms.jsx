@@ -203,3 +203,57 @@ export function Field({ id, label, hint, error, children, class: cls }) {
     </div>
   );
 }
+
+/**
+ * A field for a whole number (how many serials, a limit): typed as text so that "1,000"
+ * parses (see parseCount), with the numeric keypad on phones.
+ * @param {{id: string, label: string, hint?: import('preact').ComponentChildren, error?: string | null,
+ *   value: string, onValue: (value: string) => void, inputRef?: import('preact').Ref<HTMLInputElement>}} props
+ */
+export function CountField({ id, label, hint, error, value, onValue, inputRef }) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(describedBy, bad) => (
+        <input
+          ref={inputRef}
+          id={id}
+          class="input input-count"
+          inputMode="numeric"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => onValue(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+          aria-describedby={describedBy}
+          aria-invalid={bad ? 'true' : undefined}
+        />
+      )}
+    </Field>
+  );
+}
+
+/**
+ * The end of an action form: its submit button (with another label while the action
+ * runs), a Cancel where the form is a panel that closes, then the outcome: the error of
+ * the last run, or the caller's note of its result (children).
+ * @param {{action: Action<any>, label: string, busyLabel: string, errorTitle: string,
+ *   onCancel?: () => void, children?: import('preact').ComponentChildren}} props
+ */
+export function FormEnd({ action, label, busyLabel, errorTitle, onCancel, children }) {
+  return (
+    <>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>
+          {action.busy ? busyLabel : label}
+        </button>
+        {onCancel ? (
+          <button type="button" class="button" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      <div class="form-feedback">
+        {action.error ? <ActionError error={action.error} title={errorTitle} /> : null}
+        {children}
+      </div>
+    </>
+  );
+}

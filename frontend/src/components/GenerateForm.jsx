@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { GENERATE_SERIALS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 /** Most serials one generation may make (the server's limit). */
 export const MAX_GENERATE = 1_000_000;
@@ -51,21 +51,15 @@ export function GenerateForm({ code, idPrefix, onDone, modes = ['RANDOM', 'SEQUE
   return (
     <form class="action-form" onSubmit={submit} noValidate>
       <div class="form-row">
-        <Field id={`${idPrefix}-count`} label={`Number of ${noun}`} hint={`1 to ${formatCount(MAX_GENERATE)}`} error={invalid}>
-          {(describedBy, bad) => (
-            <input
-              ref={countRef}
-              id={`${idPrefix}-count`}
-              class="input input-count"
-              inputMode="numeric"
-              autocomplete="off"
-              value={count}
-              onInput={(e) => setCount(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
-              aria-describedby={describedBy}
-              aria-invalid={bad ? 'true' : undefined}
-            />
-          )}
-        </Field>
+        <CountField
+          id={`${idPrefix}-count`}
+          label={`Number of ${noun}`}
+          hint={`1 to ${formatCount(MAX_GENERATE)}`}
+          error={invalid}
+          value={count}
+          onValue={setCount}
+          inputRef={countRef}
+        />
         {modes.length > 1 ? (
           <fieldset class="field choice-group">
             <legend class="field-label">Mode</legend>
@@ -86,20 +80,19 @@ export function GenerateForm({ code, idPrefix, onDone, modes = ['RANDOM', 'SEQUE
           </p>
         )}
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Generating…' : `Generate ${noun}`}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title={`The ${noun} were not generated`} /> : null}
+      <FormEnd
+        action={action}
+        label={`Generate ${noun}`}
+        busyLabel="Generating…"
+        errorTitle={`The ${noun} were not generated`}
+      >
         {action.result ? (
           <SuccessNote>
             Generated <strong>{formatCount(action.result.accepted)}</strong> {noun} ({MODES[mode].label.toLowerCase()}
             ); they are Available now.
           </SuccessNote>
         ) : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { UPDATE_PRODUCT_LIMITS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 export const MAX_REQUEST_CAP = 10_000_000;
 
@@ -82,24 +82,15 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
 
   /** @param {'requestCap' | 'lowThreshold' | 'replenishTo'} name @param {string} label @param {string} hint */
   const input = (name, label, hint) => (
-    <Field id={`${idPrefix}-${name}`} label={label} hint={hint} error={errors[name]}>
-      {(describedBy, bad) => (
-        <input
-          ref={refs[name]}
-          id={`${idPrefix}-${name}`}
-          class="input input-count"
-          inputMode="numeric"
-          autocomplete="off"
-          value={form[name]}
-          onInput={(e) => {
-            const value = /** @type {HTMLInputElement} */ (e.currentTarget).value;
-            setForm((f) => ({ ...f, [name]: value }));
-          }}
-          aria-describedby={describedBy}
-          aria-invalid={bad ? 'true' : undefined}
-        />
-      )}
-    </Field>
+    <CountField
+      id={`${idPrefix}-${name}`}
+      label={label}
+      hint={hint}
+      error={errors[name]}
+      value={form[name]}
+      onValue={(value) => setForm((f) => ({ ...f, [name]: value }))}
+      inputRef={refs[name]}
+    />
   );
 
   return (
@@ -109,13 +100,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
         {input('lowThreshold', 'Low-pool threshold', 'Below this many Available serials the pool is low')}
         {input('replenishTo', 'Replenish up to', 'Refill to this many when low; empty or 0: off')}
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Saving…' : 'Save limits'}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title="The limits were not saved" /> : null}
+      <FormEnd action={action} label="Save limits" busyLabel="Saving…" errorTitle="The limits were not saved">
         {unchanged ? <p class="callout callout-info" role="status">Nothing changed.</p> : null}
         {action.result ? (
           <SuccessNote>
@@ -124,7 +109,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
             {action.result.replenishTo ? `up to ${formatCount(action.result.replenishTo)}` : 'off'}.
           </SuccessNote>
         ) : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

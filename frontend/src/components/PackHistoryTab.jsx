@@ -6,7 +6,7 @@
  * (?product=…&serial=…), so a serial's history can be linked to and reloaded.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { isAbort, PRODUCT_CODES_QUERY, SERIAL_QUERY } from '../api.js';
+import { PRODUCT_CODES_QUERY, SERIAL_QUERY } from '../api.js';
 import {
   eventLabel,
   formatDateTime,
@@ -17,6 +17,7 @@ import {
 } from '../format.js';
 import { canOperate } from '../roles.js';
 import { navigate, onLinkClick, packHistoryPath, serialsPath } from '../router.js';
+import { useQuery } from '../use-query.js';
 import { useClient, useViewer } from './context.js';
 import { PackEventForm } from './PackEventForm.jsx';
 import { ErrorState } from './States.jsx';
@@ -34,6 +35,19 @@ import { SearchIcon } from './icons.jsx';
  */
 
 /**
+ * What the lookup shows: a serial the caller cannot see is not found, like an unknown one.
+ * @param {import('../use-query.js').Query<any>} query
+ * @param {boolean} idle nothing asked yet
+ * @returns {Lookup}
+ */
+function lookupOf(query, idle) {
+  if (idle) return { state: 'idle' };
+  if (query.loading) return { state: 'loading', prev: query.data?.serial ?? undefined };
+  if (query.error) return query.error.code === 'NOT_FOUND' ? { state: 'notFound' } : { state: 'error', error: query.error };
+  return query.data?.serial ? { state: 'found', serial: query.data.serial } : { state: 'notFound' };
+}
+
+/**
  * @param {{productCode: string, serial: string}} props from the address
  */
 export function PackHistoryTab({ productCode, serial }) {
@@ -41,9 +55,6 @@ export function PackHistoryTab({ productCode, serial }) {
   const [code, setCode] = useState(productCode);
   const [value, setValue] = useState(serial);
   const [errors, setErrors] = useState(/** @type {{code?: string, value?: string}} */ ({}));
-  const [lookup, setLookup] = useState(/** @type {Lookup} */ ({ state: 'idle' }));
-  const [reload, setReload] = useState(0);
-  const [codes, setCodes] = useState(/** @type {{code: string, name: string}[]} */ ([]));
   const codeRef = useRef(/** @type {HTMLInputElement | null} */ (null));
   const valueRef = useRef(/** @type {HTMLInputElement | null} */ (null));
   const resultRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
@@ -55,32 +66,14 @@ export function PackHistoryTab({ productCode, serial }) {
     setValue(serial);
   }, [productCode, serial]);
 
-  // Product codes to pick from (a convenience; typing any code works).
-  useEffect(() => {
-    const controller = new AbortController();
-    client
-      .request(PRODUCT_CODES_QUERY, { first: 1000 }, { signal: controller.signal })
-      .then((data) => setCodes(data.products.edges.map((/** @type {any} */ e) => e.node)))
-      .catch(() => {});
-    return () => controller.abort();
-  }, []);
+  // Product codes to pick from (a convenience; typing any code works, so a failure is quiet).
+  const codesQuery = useQuery((signal) => client.request(PRODUCT_CODES_QUERY, { first: 1000 }, { signal }), []);
+  const codes = /** @type {{code: string, name: string}[]} */ (codesQuery.data?.products.edges.map((/** @type {any} */ e) => e.node) ?? []);
 
-  useEffect(() => {
-    if (!productCode || !serial) {
-      setLookup({ state: 'idle' });
-      return undefined;
-    }
-    const controller = new AbortController();
-    setLookup((prev) => ({ state: 'loading', prev: prev.state === 'found' ? prev.serial : undefined }));
-    client
-      .request(SERIAL_QUERY, { productCode, value: serial }, { signal: controller.signal })
-      .then((data) => setLookup(data.serial ? { state: 'found', serial: data.serial } : { state: 'notFound' }))
-      .catch((error) => {
-        if (isAbort(error)) return;
-        setLookup(error.code === 'NOT_FOUND' ? { state: 'notFound' } : { state: 'error', error });
-      });
-    return () => controller.abort();
-  }, [productCode, serial, reload]);
+  const serialQuery = useQuery((signal) => client.request(SERIAL_QUERY, { productCode, value: serial }, { signal }), [productCode, serial], {
+    skip: !productCode || !serial,
+  });
+  const lookup = lookupOf(serialQuery, !productCode || !serial);
 
   // After a lookup the user asked for, move to its result.
   useEffect(() => {
@@ -100,7 +93,7 @@ export function PackHistoryTab({ productCode, serial }) {
     if (next.code) return codeRef.current?.focus();
     if (next.value) return valueRef.current?.focus();
     focusResult.current = true;
-    if (c === productCode && v === serial) setReload((n) => n + 1);
+    if (c === productCode && v === serial) serialQuery.reload();
     else navigate(packHistoryPath(c, v));
   }
 
@@ -191,14 +184,14 @@ export function PackHistoryTab({ productCode, serial }) {
           </div>
         ) : null}
         {lookup.state === 'error' ? (
-          <ErrorState error={lookup.error} title="The serial could not be loaded" onRetry={() => setReload((n) => n + 1)} />
+          <ErrorState error={lookup.error} title="The serial could not be loaded" onRetry={serialQuery.reload} />
         ) : null}
         {shown ? (
           <SerialHistory
             serial={shown}
             headingRef={resultRef}
             busy={lookup.state === 'loading'}
-            onRecorded={() => setReload((n) => n + 1)}
+            onRecorded={serialQuery.reload}
           />
         ) : null}
       </div>

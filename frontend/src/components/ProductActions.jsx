@@ -6,6 +6,7 @@
  * to refresh the pool counts at once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { domId } from '../format.js';
 import { productActions } from '../roles.js';
 import { useViewer } from './context.js';
 import { GenerateForm } from './GenerateForm.jsx';
@@ -33,7 +34,7 @@ export function ProductActions({ product, onChanged, onLimits, onRequested }) {
   const actions = productActions(viewer, product);
   const [open, setOpen] = useState(/** @type {import('../roles.js').ProductAction | null} */ (null));
   const panelRef = useRef(/** @type {HTMLElement | null} */ (null));
-  const base = `act-${product.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const base = domId('act', product.id);
 
   // Opening a panel moves the focus to its first field.
   useEffect(() => {

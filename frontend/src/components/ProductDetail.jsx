@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PoolDonut } from '../donut.jsx';
-import { formatCount, schemaLabel, sourceLabel } from '../format.js';
+import { domId, formatCount, schemaLabel, sourceLabel } from '../format.js';
 import { watchPool, POLL_INTERVAL_MS } from '../live.js';
 import { onLinkClick, serialsPath } from '../router.js';
 import { useClient } from './context.js';
@@ -145,7 +145,7 @@ export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS
         }
         onRequested={() => setRequests((n) => n + 1)}
       />
-      <RecentRequests code={product.code} idPrefix={`recent-${product.id}`.replace(/[^A-Za-z0-9_-]/g, '_')} version={requests} />
+      <RecentRequests code={product.code} idPrefix={domId('recent', product.id)} version={requests} />
     </div>
   );
 }

@@ -4,11 +4,12 @@
  * paged 50 at a time, each expandable into its details and pool donut.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { PAGE_SIZE, PRODUCTS_QUERY, isAbort } from '../api.js';
+import { PAGE_SIZE, PRODUCTS_QUERY } from '../api.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
 import { formatCount, schemaLabel, sourceLabel } from '../format.js';
 import { Highlight } from '../highlight.jsx';
 import { navigate, poolPath } from '../router.js';
+import { useQuery } from '../use-query.js';
 import { useClient } from './context.js';
 import { ChevronIcon, ResetFilterIcon, SearchIcon, WarningIcon } from './icons.jsx';
 import { ErrorState, Pager } from './States.jsx';
@@ -36,12 +37,6 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
   /** Cursor stack: cursors[i] is the `after` of page i (null for the first page). */
   const [cursors, setCursors] = useState(/** @type {(string | null)[]} */ ([null]));
   const page = cursors.length - 1;
-  const [reload, setReload] = useState(0);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState(/** @type {import('../api.js').ApiError | null} */ (null));
-  const [result, setResult] = useState(
-    /** @type {{page: ProductPage, search: string} | null} */ (null),
-  );
   const [expanded, setExpanded] = useState(/** @type {Set<string>} */ (new Set()));
   const inputRef = useRef(/** @type {HTMLInputElement | null} */ (null));
 
@@ -59,27 +54,15 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
   const debouncedSearch = useMemo(() => debounce(applySearch, debounceMs), [debounceMs]);
   useEffect(() => () => debouncedSearch.cancel(), [debouncedSearch]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    client
-      .request(
-        PRODUCTS_QUERY,
-        { search: search || null, first: PAGE_SIZE, after: cursors[cursors.length - 1] },
-        { signal: controller.signal },
-      )
-      .then((data) => {
-        setResult({ page: data.products, search });
-        setLoading(false);
-      })
-      .catch((err) => {
-        if (isAbort(err)) return;
-        setError(err);
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [search, cursors, reload]);
+  const query = useQuery(
+    async (signal) => {
+      const variables = { search: search || null, first: PAGE_SIZE, after: cursors[cursors.length - 1] };
+      const data = await client.request(PRODUCTS_QUERY, variables, { signal });
+      return { page: /** @type {ProductPage} */ (data.products), search };
+    },
+    [search, cursors],
+  );
+  const { data: result, loading, error } = query;
 
   function resetFilters() {
     debouncedSearch.cancel();
@@ -153,7 +136,7 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
         <ErrorState
           error={error}
           title="The products could not be loaded"
-          onRetry={() => setReload((n) => n + 1)}
+          onRetry={query.reload}
         />
       ) : null}
 

@@ -8,7 +8,8 @@ import { formatCount, formatDateTime } from '../format.js';
 import { useClient } from './context.js';
 import { DownloadLink } from './DownloadLink.jsx';
 import { csvName } from './RequestResult.jsx';
-import { ErrorState, LoadMore, usePagedList } from './States.jsx';
+import { usePagedList } from '../use-query.js';
+import { ErrorState, LoadMore } from './States.jsx';
 
 /**
  * @typedef {{id: string, orderRef: string | null, count: number, createdAt: string,
@@ -21,7 +22,7 @@ import { ErrorState, LoadMore, usePagedList } from './States.jsx';
  */
 export function RecentRequests({ code, idPrefix, version = 0 }) {
   const client = useClient();
-  const list = /** @type {import('./States.jsx').PagedList<PastRequest>} */ (
+  const list = /** @type {import('../use-query.js').PagedList<PastRequest>} */ (
     usePagedList(async (after, signal) => {
       const data = await client.request(
         SERIAL_REQUESTS_QUERY,

@@ -8,7 +8,7 @@ import { RELEASE_SERIALS } from '../api.js';
 import { formatCount } from '../format.js';
 import { describeSerialList, MAX_RELEASE, parseSerialList } from '../serial-list.js';
 import { useClient } from './context.js';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 /**
  * @param {{code: string, idPrefix: string, onDone?: (released: number) => void, noun?: string}} props
@@ -73,19 +73,18 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
           />
         )}
       </Field>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Releasing…' : list.values.length ? `Release ${formatCount(list.values.length)} ${noun}` : `Release ${noun}`}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title={`No ${noun} were released`} /> : null}
+      <FormEnd
+        action={action}
+        label={list.values.length ? `Release ${formatCount(list.values.length)} ${noun}` : `Release ${noun}`}
+        busyLabel="Releasing…"
+        errorTitle={`No ${noun} were released`}
+      >
         {action.result != null ? (
           <SuccessNote>
             Released <strong>{formatCount(action.result)}</strong> {noun}; they are Available again.
           </SuccessNote>
         ) : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

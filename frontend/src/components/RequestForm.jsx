@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { REQUEST_SERIALS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
-import { ActionError, Field, useAction, useIdempotencyKey } from './Forms.jsx';
+import { CountField, Field, FormEnd, useAction, useIdempotencyKey } from './Forms.jsx';
 import { RequestResult } from './RequestResult.jsx';
 
 /**
@@ -52,21 +52,15 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
   return (
     <form class="action-form" onSubmit={submit} noValidate>
       <div class="form-row">
-        <Field id={`${idPrefix}-count`} label={`Number of ${noun}`} hint={hint || undefined} error={errors.count}>
-          {(describedBy, bad) => (
-            <input
-              ref={countRef}
-              id={`${idPrefix}-count`}
-              class="input input-count"
-              inputMode="numeric"
-              autocomplete="off"
-              value={count}
-              onInput={(e) => setCount(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
-              aria-describedby={describedBy}
-              aria-invalid={bad ? 'true' : undefined}
-            />
-          )}
-        </Field>
+        <CountField
+          id={`${idPrefix}-count`}
+          label={`Number of ${noun}`}
+          hint={hint || undefined}
+          error={errors.count}
+          value={count}
+          onValue={setCount}
+          inputRef={countRef}
+        />
         <Field
           id={`${idPrefix}-order`}
           label="Order reference"
@@ -89,15 +83,9 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
           )}
         </Field>
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Requesting…' : `Request ${noun}`}
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title={`No ${noun} were assigned`} /> : null}
+      <FormEnd action={action} label={`Request ${noun}`} busyLabel="Requesting…" errorTitle={`No ${noun} were assigned`}>
         {action.result ? <RequestResult request={action.result} noun={noun} /> : null}
-      </div>
+      </FormEnd>
     </form>
   );
 }

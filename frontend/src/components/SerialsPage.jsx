@@ -3,14 +3,15 @@
  * The serials of one product: a paged table, filtered by pool status.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { PAGE_SIZE, PRODUCT_SERIALS_QUERY, isAbort } from '../api.js';
-import { formatCount, formatDateTime, schemaLabel, sourceLabel, statusLabel } from '../format.js';
-import { navigate, onLinkClick, packHistoryPath, POOL_PATH, serialsPath } from '../router.js';
+import { PAGE_SIZE, PRODUCT_SERIALS_QUERY } from '../api.js';
+import { schemaLabel, sourceLabel, statusLabel } from '../format.js';
+import { navigate, onLinkClick, POOL_PATH, serialsPath } from '../router.js';
+import { useQuery } from '../use-query.js';
 import { PackBadge } from './PackHistoryTab.jsx';
 import { useClient } from './context.js';
+import { countFor, POOL_STATUSES, SerialTable, StatusFilter, TIME_COLUMNS } from './SerialTable.jsx';
 import { ErrorState, Pager } from './States.jsx';
 
-const STATUSES = /** @type {const} */ (['', 'AVAILABLE', 'ASSIGNED']);
 /** @type {readonly (string | null)[]} */
 const FIRST_PAGE = Object.freeze([null]);
 
@@ -20,53 +21,43 @@ const FIRST_PAGE = Object.freeze([null]);
  *   decommissionReason?: string | null}} Serial
  */
 
+/** After value and status. @type {import('./SerialTable.jsx').Column[]} */
+const COLUMNS = [
+  { title: 'Source', cell: (node) => sourceLabel(node.source), attrs: (node) => ({ 'data-source': node.source }) },
+  ...TIME_COLUMNS,
+  {
+    title: 'Pack status',
+    cell: (node) => (node.packStatus ? <PackBadge status={node.packStatus} reason={node.decommissionReason} /> : <span class="muted">—</span>),
+  },
+];
+
 /**
  * @param {{code: string, status: string}} props status: '' (all), AVAILABLE or ASSIGNED
  */
 export function SerialsPage({ code, status: statusParam }) {
   const client = useClient();
-  const status = STATUSES.includes(/** @type {any} */ (statusParam)) ? statusParam : '';
+  const status = POOL_STATUSES.includes(/** @type {any} */ (statusParam)) ? statusParam : '';
   // Paging belongs to one status filter: a new filter starts again at the first page.
   const [paging, setPaging] = useState(() => ({ status, cursors: FIRST_PAGE }));
   const cursors = paging.status === status ? paging.cursors : FIRST_PAGE;
   const page = cursors.length - 1;
-  const [reload, setReload] = useState(0);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState(/** @type {import('../api.js').ApiError | null} */ (null));
-  const [product, setProduct] = useState(/** @type {any} */ (null));
-  const [notFound, setNotFound] = useState(false);
   const headingRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
 
   useEffect(() => {
     headingRef.current?.focus();
   }, []);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    client
-      .request(
-        PRODUCT_SERIALS_QUERY,
-        { code, status: status || null, first: PAGE_SIZE, after: cursors[page] },
-        { signal: controller.signal },
-      )
-      .then((data) => {
-        setNotFound(!data.product);
-        setProduct(data.product);
-        setLoading(false);
-      })
-      .catch((err) => {
-        if (isAbort(err)) return;
-        setError(err);
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [code, status, cursors, reload]);
+  const query = useQuery(
+    (signal) =>
+      client.request(PRODUCT_SERIALS_QUERY, { code, status: status || null, first: PAGE_SIZE, after: cursors[page] }, { signal }),
+    [code, status, cursors],
+  );
+  const { loading, error } = query;
+  const product = query.data?.product ?? null;
+  const notFound = !!query.data && !product;
 
   const pool = product?.pool;
   const edges = /** @type {{node: Serial}[]} */ (product?.serials.edges ?? []);
-  const totalFor = pool ? (status === 'AVAILABLE' ? pool.available : status === 'ASSIGNED' ? pool.assigned : pool.total) : null;
 
   return (
     <section class="page" aria-labelledby="serials-title">
@@ -106,87 +97,30 @@ export function SerialsPage({ code, status: statusParam }) {
       ) : (
         <div class="card">
           <div class="toolbar">
-            <fieldset class="segmented">
-              <legend class="visually-hidden">Pool status</legend>
-              {STATUSES.map((s) => {
-                const count = pool ? (s === 'AVAILABLE' ? pool.available : s === 'ASSIGNED' ? pool.assigned : pool.total) : null;
-                return (
-                  <label key={s || 'ALL'} class={`segment${s === status ? ' is-selected' : ''}`}>
-                    <input
-                      type="radio"
-                      name="serial-status"
-                      value={s}
-                      checked={s === status}
-                      onChange={() => navigate(serialsPath(code, s), { replace: true })}
-                    />
-                    <span>
-                      {s ? statusLabel(s) : 'All'}
-                      {count != null ? <span class="segment-count"> {formatCount(count)}</span> : null}
-                    </span>
-                  </label>
-                );
-              })}
-            </fieldset>
+            <StatusFilter
+              name="serial-status"
+              legend="Pool status"
+              status={status}
+              pool={pool}
+              onChange={(s) => navigate(serialsPath(code, s), { replace: true })}
+            />
           </div>
 
           {error && !loading ? (
-            <ErrorState error={error} title="The serials could not be loaded" onRetry={() => setReload((n) => n + 1)} />
+            <ErrorState error={error} title="The serials could not be loaded" onRetry={query.reload} />
           ) : (
-            <div class={`table-scroll${loading && product ? ' is-refreshing' : ''}`} role="region" aria-labelledby="serials-caption" tabIndex={0}>
-              <table class="data-table serials-table" aria-busy={loading ? 'true' : 'false'}>
-                <caption id="serials-caption" class="visually-hidden">
-                  Serial numbers{status ? ` with status ${statusLabel(status)}` : ''}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Serial number</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Received at</th>
-                    <th scope="col">Assigned at</th>
-                    <th scope="col">Pack status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {!product && loading ? (
-                    <tr class="state-row">
-                      <td colSpan={6}>
-                        <span class="spinner" aria-hidden="true" /> Loading serials…
-                      </td>
-                    </tr>
-                  ) : null}
-                  {product && edges.length === 0 && !loading ? (
-                    <tr class="state-row">
-                      <td colSpan={6}>
-                        <p class="empty">
-                          {status ? `No ${statusLabel(status).toLowerCase()} serials.` : 'This pool has no serials yet.'}
-                        </p>
-                      </td>
-                    </tr>
-                  ) : null}
-                  {edges.map(({ node }) => (
-                    <tr key={node.id} data-status={node.status}>
-                      <th scope="row" class="mono serial-value">
-                        <a href={packHistoryPath(code, node.value)} onClick={onLinkClick} title="Pack history">
-                          {node.value}
-                        </a>
-                      </th>
-                      <td>
-                        <span class={`status status-${node.status.toLowerCase()}`}>{statusLabel(node.status)}</span>
-                      </td>
-                      <td data-source={node.source}>{sourceLabel(node.source)}</td>
-                      <td>
-                        <time dateTime={node.receivedAt}>{formatDateTime(node.receivedAt)}</time>
-                      </td>
-                      <td>
-                        {node.assignedAt ? <time dateTime={node.assignedAt}>{formatDateTime(node.assignedAt)}</time> : <span class="muted">—</span>}
-                      </td>
-                      <td>{node.packStatus ? <PackBadge status={node.packStatus} reason={node.decommissionReason} /> : <span class="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <SerialTable
+              code={code}
+              nodes={product ? edges.map((e) => e.node) : null}
+              loading={loading}
+              status={status}
+              noun="serials"
+              valueTitle="Serial number"
+              columns={COLUMNS}
+              label={{ id: 'serials-caption', text: `Serial numbers${status ? ` with status ${statusLabel(status)}` : ''}` }}
+              empty="This pool has no serials yet."
+              linkTitle="Pack history"
+            />
           )}
 
           {product && (page > 0 || product.serials.pageInfo.hasNextPage) ? (
@@ -194,7 +128,7 @@ export function SerialsPage({ code, status: statusParam }) {
               page={page}
               pageSize={PAGE_SIZE}
               shown={edges.length}
-              total={totalFor}
+              total={countFor(pool, status)}
               noun="serials"
               busy={loading}
               hasPrev={page > 0}

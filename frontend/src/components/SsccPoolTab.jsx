@@ -6,12 +6,13 @@
  * pool opens a paged list of its SSCCs.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CREATE_SSCC_POOL, isAbort, SSCC_POOLS_QUERY } from '../api.js';
+import { CREATE_SSCC_POOL, SSCC_POOLS_QUERY } from '../api.js';
 import { PoolDonut } from '../donut.jsx';
 import { formatCount } from '../format.js';
 import { canAdminister, canOperate } from '../roles.js';
+import { useQuery } from '../use-query.js';
 import { useClient, useViewer } from './context.js';
-import { ActionError, Field, SuccessNote, useAction } from './Forms.jsx';
+import { Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 import { GenerateForm } from './GenerateForm.jsx';
 import { PlusIcon, WarningIcon } from './icons.jsx';
 import { ReleaseForm } from './ReleaseForm.jsx';
@@ -27,33 +28,12 @@ import { ErrorState } from './States.jsx';
 export function SsccPoolTab() {
   const client = useClient();
   const viewer = useViewer();
-  const [pools, setPools] = useState(/** @type {SsccPool[] | null} */ (null));
-  const [error, setError] = useState(/** @type {any} */ (null));
-  const [loading, setLoading] = useState(true);
-  const [reload, setReload] = useState(0);
+  const query = useQuery((signal) => client.request(SSCC_POOLS_QUERY, {}, { signal }), []);
+  const pools = /** @type {SsccPool[] | null} */ (query.data?.ssccPools ?? null);
+  const { error, loading, reload: refresh } = query;
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState(/** @type {string | null} */ (null));
   const newButton = useRef(/** @type {HTMLButtonElement | null} */ (null));
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    client
-      .request(SSCC_POOLS_QUERY, {}, { signal: controller.signal })
-      .then((data) => {
-        setPools(data.ssccPools);
-        setError(null);
-        setLoading(false);
-      })
-      .catch((err) => {
-        if (isAbort(err)) return;
-        setError(err);
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [reload]);
-
-  const refresh = () => setReload((n) => n + 1);
 
   return (
     <div class="sscc-tab">
@@ -302,17 +282,7 @@ export function CreateSsccPoolForm({ onCreated, onCancel }) {
           </p>
         </div>
       </div>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>
-          {action.busy ? 'Creating…' : 'Create SSCC pool'}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      <div class="form-feedback">
-        {action.error ? <ActionError error={action.error} title="The SSCC pool was not created" /> : null}
-      </div>
+      <FormEnd action={action} label="Create SSCC pool" busyLabel="Creating…" errorTitle="The SSCC pool was not created" onCancel={onCancel} />
     </form>
   );
 }

@@ -18,7 +18,8 @@ function server(initial = []) {
     }
     if (op === 'Ssccs') {
       const edges = [1, 2].map((i) => ({ cursor: String(i), node: { id: `x${i}`, value: `04012345000000000${i}`, status: 'AVAILABLE', source: 'SNM', receivedAt: '2026-11-25T09:00:00Z', assignedAt: null, packStatus: 'ACTIVE' } }));
-      return { body: { data: { ssccPools: pools.map((p) => ({ ...p, ssccs: { edges, pageInfo: { hasNextPage: false, endCursor: '2' } } })) } } };
+      const pool = pools.find((p) => p.code === v.code);
+      return { body: { data: { ssccPool: pool ? { ...pool, ssccs: { edges, pageInfo: { hasNextPage: false, endCursor: '2' } } } : null } } };
     }
     throw new Error(op);
   });
@@ -90,7 +91,7 @@ describe('<SsccPoolTab>', () => {
     const { el, fake } = await setup('VIEWER');
     click(button(el, 'Show SSCCs'));
     await flush();
-    expect(fake.calls.find((c) => c.op === 'Ssccs').variables).toEqual({ status: null, first: 50, after: null });
+    expect(fake.calls.find((c) => c.op === 'Ssccs').variables).toEqual({ code: '04012345', status: null, first: 50, after: null });
     const links = [...el.querySelectorAll('table.sscc-table tbody th a')];
     expect(links.map((a) => a.textContent)).toEqual(['040123450000000001', '040123450000000002']);
     expect(links[0].getAttribute('href')).toBe('/pool/pack-history?product=04012345&serial=040123450000000001');

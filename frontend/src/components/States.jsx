@@ -1,7 +1,6 @@
 // @ts-check
 /** Shared loading / error / pager pieces. */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { isAbort } from '../api.js';
+import { useEffect, useRef } from 'preact/hooks';
 import { formatCount } from '../format.js';
 
 /**
@@ -53,87 +52,9 @@ export function Pager({ page, pageSize, shown, total, noun, hasPrev, hasNext, bu
 }
 
 /**
- * @template N
- * @typedef {{edges: {node: N}[], pageInfo: {hasNextPage: boolean, endCursor: string | null}}} Connection
- */
-
-/**
- * @template N
- * @typedef {object} PagedList
- * @property {N[] | null} nodes every node read so far, null before the first page came
- * @property {boolean} hasNext
- * @property {boolean} more whether pages after the first were read
- * @property {boolean} loading
- * @property {any} error the ApiError of the last read, or null
- * @property {() => void} loadMore reads the page after the last one and appends it
- * @property {() => void} retry reads the page that failed again
- */
-
-/**
- * A Relay connection read page by page, each appended to the ones before ("Load more").
- * @template N
- * @param {(after: string | null, signal: AbortSignal) => Promise<Connection<N>>} readPage
- * @param {string} key what the list depends on (its filters): a new key starts again at
- *   the first page
- * @returns {PagedList<N>}
- */
-export function usePagedList(readPage, key) {
-  const read = useRef(readPage);
-  read.current = readPage;
-  // The page asked for; `n` makes a retry of the same page a new ask.
-  const [ask, setAsk] = useState(() => ({ key, after: /** @type {string | null} */ (null), n: 0 }));
-  const after = ask.key === key ? ask.after : null;
-  const [state, setState] = useState(() => ({
-    nodes: /** @type {N[] | null} */ (null),
-    hasNext: false,
-    more: false,
-    endCursor: /** @type {string | null} */ (null),
-    loading: true,
-    error: /** @type {any} */ (null),
-  }));
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true, error: null }));
-    read
-      .current(after, controller.signal)
-      .then((conn) => {
-        const page = conn.edges.map((e) => e.node);
-        setState((s) => ({
-          nodes: after ? [...(s.nodes || []), ...page] : page,
-          more: !!after,
-          hasNext: conn.pageInfo.hasNextPage && !!conn.pageInfo.endCursor,
-          endCursor: conn.pageInfo.endCursor,
-          loading: false,
-          error: null,
-        }));
-      })
-      .catch((err) => {
-        if (isAbort(err)) return;
-        setState((s) => ({ ...s, loading: false, error: err }));
-      });
-    return () => controller.abort();
-  }, [key, ask]);
-
-  return {
-    nodes: state.nodes,
-    hasNext: state.hasNext,
-    more: state.more,
-    loading: state.loading,
-    error: state.error,
-    loadMore() {
-      if (!state.loading && state.hasNext) setAsk((a) => ({ key, after: state.endCursor, n: a.n }));
-    },
-    retry() {
-      setAsk((a) => ({ key, after, n: a.n + 1 }));
-    },
-  };
-}
-
-/**
- * How many of a {@link usePagedList} are shown, and a button that appends the next page.
+ * How many of a paged list (`usePagedList`) are shown, and a button that appends the next page.
  * Hidden while everything fits on the first page.
- * @param {{list: PagedList<any>, noun: string, label?: string}} props label: "Load more" by default
+ * @param {{list: import('../use-query.js').PagedList<any>, noun: string, label?: string}} props label: "Load more" by default
  */
 export function LoadMore({ list, noun, label = 'Load more' }) {
   const countRef = useRef(/** @type {HTMLParagraphElement | null} */ (null));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
-import { createClient } from '../api.js';
-import { button, byLabel, click, fakeFetch, flush, mount, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { createClient } from '../../api.js';
+import { button, byLabel, click, fakeFetch, flush, mount, product, productPage, setValue, submit, unmountAll } from '../../test-utils.jsx';
 import { PartnersPage } from './PartnersPage.jsx';
 
 const MAH = { id: 't1', name: 'Demo Pharma' };

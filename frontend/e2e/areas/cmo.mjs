@@ -1,0 +1,52 @@
+// The CMO's Serial number pool: only the products its MAH assigned serials of.
+import assert from 'node:assert/strict';
+import { area, fmt, KEYS, newPage, poolOf, products, release, screenshot, showing, signIn, step } from '../harness.mjs';
+
+export default () =>
+  area('cmo', () => {
+    step('the CMO sees only the products assigned to it, from its partner', async () => {
+      const cmo = await products(KEYS.cmo_admin);
+      const all = await products(KEYS.mah_admin);
+      assert.ok(cmo.totalCount > 0, 'the demo partnership assigned products to the CMO');
+      assert.ok(cmo.totalCount < all.totalCount, 'the CMO sees fewer products than the MAH');
+      const p = showing(await newPage({ viewport: { width: 1280, height: 800 } }));
+      try {
+        await signIn(p, KEYS.cmo_admin);
+        await p.getByTestId('tenant-name').waitFor();
+        assert.equal(await p.getByTestId('tenant-name').textContent(), 'Demo Contract Manufacturing');
+        await p.waitForFunction(
+          (t) => document.querySelector('[data-testid=product-count]')?.textContent?.trim() === t,
+          `${fmt(cmo.totalCount)} products`,
+        );
+        const sources = await p.locator('tr.product-row td[data-source]').evaluateAll((c) => c.map((x) => x.dataset.source));
+        assert.equal(sources.length, Math.min(50, cmo.totalCount));
+        assert.deepEqual([...new Set(sources)], ['PARTNER']);
+        const codes = await p.locator('tr.product-row').evaluateAll((r) => r.map((x) => x.dataset.code));
+        assert.deepEqual(codes, cmo.edges.map((e) => e.node.code));
+        // Keyboard: the expand control works with Enter and Space and shows its focus.
+        const firstCode = cmo.edges[0].node.code;
+        const expand = p.getByRole('button', { name: `Expand ${firstCode}`, exact: true });
+        await p.getByRole('searchbox', { name: /search products/i }).focus();
+        for (let i = 0; i < 10 && !(await expand.evaluate((b) => b === document.activeElement)); i++) {
+          await p.keyboard.press('Tab');
+        }
+        assert.ok(await expand.evaluate((b) => b === document.activeElement), 'Tab reaches the expand control');
+        assert.notEqual(await expand.evaluate((b) => getComputedStyle(b).outlineStyle), 'none', 'focus is visible');
+        await p.keyboard.press('Enter');
+        assert.equal(await expand.getAttribute('aria-expanded'), 'true');
+        const detail = p.locator(`#${await expand.getAttribute('aria-controls')}`);
+        await detail.locator('canvas').waitFor();
+        // The CMO's pool of its MAH's product: owner is the MAH, source the partner.
+        assert.ok(await detail.getByText('Partner tenant').isVisible());
+        const cmoPool = await poolOf(KEYS.cmo_admin, firstCode);
+        assert.ok(
+          (await detail.locator('.donut-legend').textContent()).includes(`Available: ${fmt(cmoPool.available)} serials`),
+        );
+        await screenshot(p, 'cmo-products');
+        await p.keyboard.press('Space');
+        assert.equal(await expand.getAttribute('aria-expanded'), 'false');
+      } finally {
+        release(p);
+      }
+    });
+  });
