@@ -37,6 +37,7 @@ func TestConstantStatementsNested(t *testing.T) {
 	}
 	// Values for required arguments; a new one must be added here.
 	args := map[string]string{
+		"Query.ssccPool.code":              `"` + sscc.CreateSsccPool.Code + `"`,
 		"Query.product.code":               `"` + amoxicillin + `"`,
 		"Query.serial.productCode":         `"` + amoxicillin + `"`,
 		"Query.serial.value":               `"` + serial + `"`,
