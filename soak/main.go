@@ -57,37 +57,11 @@ func envMinutes() float64 {
 }
 
 func soak(ctx context.Context, bin string, length time.Duration, clients int, every time.Duration, rssGrowth, goroutineGrowth float64) error {
-	dir, err := os.MkdirTemp("", "serialpool-soak-pg-")
+	url, d, stop, err := soakDatabase(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	cluster, err := localpg.Start(dir, localpg.Options{Ephemeral: true})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		cluster.Stop()
-		os.RemoveAll(cluster.Dir)
-	}()
-	admin, err := pgx.Connect(ctx, cluster.URL("postgres"))
-	if err != nil {
-		return err
-	}
-	_, err = admin.Exec(ctx, "CREATE DATABASE soak")
-	admin.Close(ctx)
-	if err != nil {
-		return err
-	}
-	url := cluster.URL("soak")
-	d, err := db.Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Migrate(ctx); err != nil {
-		return err
-	}
+	defer stop()
 	cmo := max(clients/4, 1)
 	scene, err := mixedload.Setup(ctx, d, clients-cmo, cmo, 200_000)
 	if err != nil {
@@ -114,24 +88,11 @@ func soak(ctx context.Context, bin string, length time.Duration, clients int, ev
 		watchers.Add(1)
 		go churn.run(runCtx, &watchers, server.URL, scene.MAHKeys[0], scene.ProductCode)
 	}
-	var samples []sample
-	start := time.Now()
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for running := true; running; {
-		select {
-		case <-done:
-			running = false
-		case <-tick.C:
-			s, err := measure(server, start)
-			if err != nil {
-				cancel()
-				<-done
-				return fmt.Errorf("sampling the server: %w (log: %s)", err, server.Log())
-			}
-			samples = append(samples, s)
-			log.Printf("soak: %v rss %.1f MB, %d goroutines", s.at.Round(time.Second), float64(s.rss)/(1<<20), s.goroutines)
-		}
+	samples, err := sampleUntil(done, server, every)
+	if err != nil {
+		cancel()
+		<-done
+		return err
 	}
 	log.Printf("soak: load: %s", load.Report())
 	watchers.Wait()
@@ -164,6 +125,65 @@ func soak(ctx context.Context, bin string, length time.Duration, clients int, ev
 		return errors.New(strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+// soakDatabase starts a private PostgreSQL with a migrated database for the
+// soak; stop removes it.
+func soakDatabase(ctx context.Context) (url string, d *db.DB, stop func(), err error) {
+	dir, err := os.MkdirTemp("", "serialpool-soak-pg-")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	cluster, err := localpg.Start(dir, localpg.Options{Ephemeral: true})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, nil, err
+	}
+	stop = func() {
+		if d != nil {
+			d.Close()
+		}
+		cluster.Stop()
+		os.RemoveAll(cluster.Dir)
+		os.RemoveAll(dir)
+	}
+	admin, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err == nil {
+		_, err = admin.Exec(ctx, "CREATE DATABASE soak")
+		admin.Close(ctx)
+	}
+	if err == nil {
+		url = cluster.URL("soak")
+		if d, err = db.Open(ctx, url); err == nil {
+			err = d.Migrate(ctx)
+		}
+	}
+	if err != nil {
+		stop()
+		return "", nil, nil, err
+	}
+	return url, d, stop, nil
+}
+
+// sampleUntil measures the server every interval until done is closed.
+func sampleUntil(done <-chan struct{}, server *serverproc.Server, every time.Duration) ([]sample, error) {
+	var samples []sample
+	start := time.Now()
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return samples, nil
+		case <-tick.C:
+			s, err := measure(server, start)
+			if err != nil {
+				return nil, fmt.Errorf("sampling the server: %w (log: %s)", err, server.Log())
+			}
+			samples = append(samples, s)
+			log.Printf("soak: %v rss %.1f MB, %d goroutines", s.at.Round(time.Second), float64(s.rss)/(1<<20), s.goroutines)
+		}
+	}
 }
 
 type sample struct {
