@@ -434,7 +434,7 @@ const REQUEST_FIELDS = `
   serials(first: $preview) { edges { node { id value } } pageInfo { hasNextPage } }
 `;
 
-const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted duplicates replayed';
+const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted replayed';
 
 const HISTORY_FIELDS = 'event status reason at recordedAt actor';
 
