@@ -7,7 +7,7 @@
  * WebSocket of the live pool counts.
  */
 
-/** Error codes the server sends in `extensions.code` (see schema.graphqls), plus two of ours. */
+/** Error codes the server sends in `extensions.code` (see schema/schema.graphqls), plus two of ours. */
 export const ErrorCode = Object.freeze({
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
