@@ -89,7 +89,7 @@ func checkCount(count, cap int, avail int64, code string) error {
 	return nil
 }
 
-// RequestSerials implements pool.LifecycleService. Concurrent requests each lock
+// RequestSerials implements pool.RequestService. Concurrent requests each lock
 // and skip what the others hold (FOR UPDATE SKIP LOCKED on the index of
 // available serials), so none waits for a global lock and none gets a serial twice.
 func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialRequest, error) {
@@ -181,7 +181,7 @@ func same[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-// AssignToPartner implements pool.LifecycleService: the serials become Assigned
+// AssignToPartner implements pool.PartnerService: the serials become Assigned
 // (to the CMO) in the MAH's pool and Available in the CMO's.
 func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.SerialRequest, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
@@ -260,7 +260,7 @@ const (
 		ORDER BY u.n`
 )
 
-// ReleaseSerials implements pool.LifecycleService.
+// ReleaseSerials implements pool.RequestService.
 func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (int, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
@@ -335,7 +335,7 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	return len(values), nil
 }
 
-// RecordPackEvents implements pool.LifecycleService: set-based, so a batch of
+// RecordPackEvents implements pool.PackEventService: set-based, so a batch of
 // thousands costs a handful of statements.
 func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
