@@ -15,6 +15,7 @@ import (
 // poolView is a product's pool as the caller sees it: the owner's pool, or the
 // part of it its MAH assigned to the caller (a CMO).
 type poolView struct {
+	code       string
 	productID  int64
 	owner      int64
 	cap        int
@@ -32,7 +33,7 @@ func noProduct(code string) error {
 // visiblePool finds a product's pool for the caller and locks nothing; before
 // moving serials, the caller holds it.
 func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*poolView, error) {
-	v := &poolView{}
+	v := &poolView{code: code}
 	err := tx.QueryRow(ctx, `SELECT id, tenant_id, request_cap, code_schema FROM products
 		WHERE code = $1 AND (tenant_id = $2 OR EXISTS (
 			SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = $2))`,
@@ -100,60 +101,78 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	code, count := in.ProductCode, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		v, err := visiblePool(ctx, tx, a, code)
+		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
 		}
-		// The request row first: under a key already used, the insert waits for
-		// that request's transaction and then inserts nothing.
-		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &in.OrderRef, Count: count}
-		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, count, actor, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-			RETURNING id, created_at`, a.TenantID, v.productID, in.OrderRef, count, a.Name(), in.IdempotencyKey).
-			Scan(&req.ID, &req.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
-		}
-		if err != nil {
-			return err
-		}
-		// After the replay: a retry of a request made before its partnership
-		// ended still gets that request (and its serials) back.
-		if err := v.hold(ctx, tx, a, code); err != nil {
-			return err
-		}
-		avail, err := available(ctx, tx, a, v.productID)
-		if err != nil {
-			return err
-		}
-		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, count}
-		if v.asPartner {
-			pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
-			args = append(args, a.TenantID)
-		}
-		// A locking CTE is materialised once; an IN (sub-select) may be re-run by
-		// the planner and take more than LIMIT rows.
-		tag, err := tx.Exec(ctx, `WITH picked AS (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			UPDATE serials s SET `+v.statusCol+` = 'ASSIGNED', assigned_at = now(), `+v.requestCol+` = $2
-			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, args...)
-		if err != nil {
-			return err
-		}
-		if got := tag.RowsAffected(); got < int64(count) {
-			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
-		}
-		return auditTx(ctx, tx, a, "serials.request", v.productID, int64(count), map[string]any{"request": req.ID, "orderRef": in.OrderRef})
+		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &in.OrderRef, Count: in.Count}
+		// The partnership is held after the replay: a retry of a request made
+		// before its partnership ended still gets that request (and its serials) back.
+		return handOut(ctx, tx, a, v, req, in.IdempotencyKey, func() error { return v.hold(ctx, tx, a, in.ProductCode) })
 	})
 	if err != nil {
 		return nil, wrap("request serials", err)
 	}
 	return req, nil
+}
+
+// handOut is the one path on which serials leave a pool: to an order
+// (req.OrderRef) or, from the owner's pool, to a CMO (req.PartnerID). The
+// request row comes first: under an idempotency key already used, the insert
+// waits for that request's transaction, inserts nothing, and the earlier
+// request is replayed. Only a new request runs hold, then checks the count
+// against the cap and the Available counter and picks the serials.
+func handOut(ctx context.Context, tx pgx.Tx, a pool.Actor, v *poolView, req *pool.SerialRequest, key string, hold func() error) error {
+	err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, partner_tenant_id, count, actor, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING id, created_at`, a.TenantID, v.productID, req.OrderRef, req.PartnerID, req.Count, a.Name(), key).
+		Scan(&req.ID, &req.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return replayRequest(ctx, tx, a, key, req)
+	}
+	if err != nil {
+		return err
+	}
+	if hold != nil {
+		if err := hold(); err != nil {
+			return err
+		}
+	}
+	avail, err := available(ctx, tx, a, v.productID)
+	if err != nil {
+		return err
+	}
+	if err := checkCount(req.Count, v.cap, avail, v.code); err != nil {
+		return err
+	}
+	pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, req.Count}
+	set := v.statusCol + ` = 'ASSIGNED', assigned_at = now(), ` + v.requestCol + ` = $2`
+	action, detail := "serials.request", map[string]any{"request": req.ID}
+	switch {
+	case req.PartnerID != nil: // the owner's Assigned serials become Available in the CMO's pool
+		set += `, partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL`
+		args = append(args, *req.PartnerID)
+		action, detail["partner"] = "serials.assign_partner", *req.PartnerID
+	case v.asPartner:
+		pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
+		args = append(args, a.TenantID)
+		detail["orderRef"] = *req.OrderRef
+	default:
+		detail["orderRef"] = *req.OrderRef
+	}
+	// A locking CTE is materialised once; an IN (sub-select) may be re-run by
+	// the planner and take more than LIMIT rows.
+	tag, err := tx.Exec(ctx, `WITH picked AS (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+		UPDATE serials s SET `+set+` FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, args...)
+	if err != nil {
+		return err
+	}
+	if got := tag.RowsAffected(); got < int64(req.Count) {
+		return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", req.Count, v.code, got)
+	}
+	return auditTx(ctx, tx, a, action, v.productID, int64(req.Count), detail)
 }
 
 // replayRequest fills req with the earlier request under key, which must have
@@ -191,54 +210,26 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	code, partner, count := in.ProductCode, in.Partner, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		v, err := visiblePool(ctx, tx, a, code)
+		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
 		}
-		if err := v.hold(ctx, tx, a, code); err != nil {
+		if err := v.hold(ctx, tx, a, in.ProductCode); err != nil {
 			return err
 		}
 		if v.asPartner {
-			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", code)
+			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", in.ProductCode)
 		}
-		// An ended partnership took back what its assignments left unused, so a
-		// retry of one after the end is refused too, not replayed.
-		if err := holdCMO(ctx, tx, a, partner); err != nil {
+		// Held before the replay: an ended partnership took back what its
+		// assignments left unused, so a retry of one after the end is refused
+		// too, not replayed.
+		if err := holdCMO(ctx, tx, a, in.Partner); err != nil {
 			return err
 		}
-		// The request row first, as in RequestSerials: a used key replays.
-		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
-		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-			RETURNING id, created_at`, a.TenantID, v.productID, partner, count, a.Name(), in.IdempotencyKey).Scan(&req.ID, &req.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
-		}
-		if err != nil {
-			return err
-		}
-		avail, err := available(ctx, tx, a, v.productID)
-		if err != nil {
-			return err
-		}
-		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `WITH picked AS (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'
-				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			UPDATE serials s SET status = 'ASSIGNED', assigned_at = now(), request_id = $2,
-				partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL
-			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, v.productID, req.ID, count, partner)
-		if err != nil {
-			return err
-		}
-		if got := tag.RowsAffected(); got < int64(count) {
-			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
-		}
-		return auditTx(ctx, tx, a, "serials.assign_partner", v.productID, int64(count), map[string]any{"request": req.ID, "partner": partner})
+		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &in.Partner, Count: in.Count}
+		return handOut(ctx, tx, a, v, req, in.IdempotencyKey, nil)
 	})
 	if err != nil {
 		return nil, wrap("assign serials to partner", err)
