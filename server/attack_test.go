@@ -200,13 +200,14 @@ func answer(status int, body, x string) string {
 // graphQL posts query with the variable $x set to x.
 func (a *attacks) graphQL(key, query, x string) string {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"x": x}})
-	status, res := a.d.raw(a.t, http.MethodPost, "/graphql", key, "", "application/json", string(body))
+	status, res := a.d.raw(a.t, req{Method: http.MethodPost, Path: "/graphql", Key: key, Type: "application/json", Body: string(body)})
 	return answer(status, res, x)
 }
 
-// rest calls the Manufacturer API with every {x} in path and body replaced by x.
-func (a *attacks) rest(key, channel, method, path, ctype, body, x string) string {
-	status, res := a.d.raw(a.t, method, strings.ReplaceAll(path, "{x}", x), key, channel, ctype, strings.ReplaceAll(body, "{x}", x))
+// rest calls the Manufacturer API with every {x} in r's path and body replaced by x.
+func (a *attacks) rest(r req, x string) string {
+	r.Path, r.Body = strings.ReplaceAll(r.Path, "{x}", x), strings.ReplaceAll(r.Body, "{x}", x)
+	status, res := a.d.raw(a.t, r)
 	return answer(status, res, x)
 }
 
@@ -227,8 +228,8 @@ func (a *attacks) gqlWith(key, query string) func(string) string {
 	return func(x string) string { return a.graphQL(key, query, x) }
 }
 
-func (a *attacks) restWith(key, channel, method, path, ctype, body string) func(string) string {
-	return func(x string) string { return a.rest(key, channel, method, path, ctype, body, x) }
+func (a *attacks) restWith(r req) func(string) string {
+	return func(x string) string { return a.rest(r, x) }
 }
 
 // productProbes are at's calls that name a product code (assigning to
@@ -241,8 +242,8 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"auditLog":        a.gqlWith(key, `query($x: String!) { auditLog(filter: {productCode: $x}) { edges { node { id action } } } }`),
 		"serialRequests":  a.gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
 		"poolStats":       a.gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
-		"GET pool":        a.restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
-		"partner export":  a.restWith(op, "", "GET", "/api/v2/partners/"+at.tenant+"/serials.csv?productCode={x}", "", ""),
+		"GET pool":        a.restWith(req{Method: "GET", Path: "/api/v2/products/{x}/pool", Key: op}),
+		"partner export":  a.restWith(req{Method: "GET", Path: "/api/v2/partners/" + at.tenant + "/serials.csv?productCode={x}", Key: op}),
 	}
 	writes = probes{
 		"generateSerials":     a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
@@ -252,11 +253,11 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"assignToPartner":     a.gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+partner+`", count: 1}) { id } }`),
 		"recordPackEvents":    a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
 		"updateProductLimits": a.gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}) { requestCap } }`),
-		"POST serials":        a.restWith(op, "", "POST", "/api/v2/products/{x}/serials?source=EXTERNAL", "text/csv", "ATTACK-1\n"),
-		"POST requests":       a.restWith(op, "", "POST", "/api/v2/products/{x}/requests", "application/json", `{"count": 1, "orderRef": "ATTACK"}`),
-		"POST release":        a.restWith(op, "", "POST", "/api/v2/products/{x}/release", "application/json", `{"serials": ["ATTACK-1"]}`),
-		"POST commission":     a.restWith(op, "", "POST", "/api/v2/products/{x}/commission", "application/json", `{"serials": ["ATTACK-1"]}`),
-		"POST decommission":   a.restWith(op, "", "POST", "/api/v2/products/{x}/decommission", "application/json", `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`),
+		"POST serials":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/serials?source=EXTERNAL", Key: op, Type: "text/csv", Body: "ATTACK-1\n"}),
+		"POST requests":       a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/requests", Key: op, Type: "application/json", Body: `{"count": 1, "orderRef": "ATTACK"}`}),
+		"POST release":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/release", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
+		"POST commission":     a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/commission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
+		"POST decommission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/decommission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`}),
 	}
 	return reads, writes
 }
@@ -268,12 +269,11 @@ func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes pro
 		"serial": a.gqlWith(key, `query($x: String!) { serial(productCode: "`+code+`", value: $x) { value status history { event } } }`),
 	}
 	writes = probes{
-		"releaseSerials":   a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}) { released } }`),
-		"recordPackEvents": a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION}]) { recorded } }`),
-		"POST release":     a.restWith(op, "", "POST", "/api/v2/products/"+code+"/release", "application/json", `{"serials": ["{x}"]}`),
-		"POST commission":  a.restWith(op, "", "POST", "/api/v2/products/"+code+"/commission", "application/json", `{"serials": ["{x}"]}`),
-		"POST decommission": a.restWith(op, "", "POST", "/api/v2/products/"+code+"/decommission", "application/json",
-			`{"serials": ["{x}"], "reason": "SAMPLED"}`),
+		"releaseSerials":    a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}) { released } }`),
+		"recordPackEvents":  a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION}]) { recorded } }`),
+		"POST release":      a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/release", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
+		"POST commission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
+		"POST decommission": a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/decommission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"], "reason": "SAMPLED"}`}),
 	}
 	return reads, writes
 }
@@ -310,11 +310,10 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	if v.request != "" {
 		a.same(who+"request: serialRequest", a.gqlWith(key, `query($x: ID!) { serialRequest(id: $x) { id count orderRef serials { edges { node { value } } } } }`),
 			v.request, missing.request)
-		a.same(who+"request: CSV export", a.restWith(key, "", "GET", "/api/v2/requests/{x}/serials.csv", "", ""), v.request, missing.request)
+		a.same(who+"request: CSV export", a.restWith(req{Method: "GET", Path: "/api/v2/requests/{x}/serials.csv", Key: key}), v.request, missing.request)
 		// The victim's request key is the attacker's to use: never a replay of the victim's request.
 		a.cases++
-		res := a.d.do(a.t, "POST", "/api/v2/products/"+at.ownCode+"/requests", op, "", v.name+"-request", "application/json",
-			strings.NewReader(`{"count": 1, "orderRef": "A"}`))
+		res := a.d.do(a.t, req{Method: "POST", Path: "/api/v2/products/" + at.ownCode + "/requests", Key: op, Idem: v.name + "-request", Type: "application/json", Body: `{"count": 1, "orderRef": "A"}`})
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		if res.StatusCode == http.StatusOK || strings.Contains(string(body), v.request) {
@@ -324,10 +323,10 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	if v.batch != "" {
 		a.same(who+"batch: intakeBatch", a.gqlWith(key, `query($x: String!) { intakeBatch(idempotencyKey: $x) { state rowsRead result { accepted productCode } } }`),
 			v.batch, missing.batch)
-		a.same(who+"batch: GET intake", a.restWith(key, "", "GET", "/api/v2/intake/{x}", "", ""), v.batch, missing.batch)
+		a.same(who+"batch: GET intake", a.restWith(req{Method: "GET", Path: "/api/v2/intake/{x}", Key: key}), v.batch, missing.batch)
 		// The victim's key is the attacker's to use: a new batch, not a replay of the victim's.
 		a.cases++
-		status, body := a.d.raw(a.t, "POST", "/api/v2/products/"+at.ownCode+"/serials?source=EXTERNAL", op, "", "text/csv", at.name+"-reuses-"+v.name+"\n")
+		status, body := a.d.raw(a.t, req{Method: "POST", Path: "/api/v2/products/" + at.ownCode + "/serials?source=EXTERNAL", Key: op, Type: "text/csv", Body: at.name + "-reuses-" + v.name + "\n"})
 		if !(status == http.StatusCreated && strings.Contains(body, `"replayed":false`) && strings.Contains(body, `"accepted":1`)) &&
 			!(at.name == "CMO" && status == http.StatusNotFound) { // a CMO owns no product to push to
 			a.leak("%sidempotency key reused: %d %s", who, status, body)
@@ -336,13 +335,13 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	if v.channel != "" {
 		for what, probe := range map[string]func(string) string{
 			"push": func(x string) string {
-				return a.rest(op, x, "POST", "/api/v2/products/"+at.ownCode+"/serials", "text/csv", "ATTACK-2\n", x)
+				return a.rest(req{Method: "POST", Path: "/api/v2/products/" + at.ownCode + "/serials", Key: op, Channel: x, Type: "text/csv", Body: "ATTACK-2\n"}, x)
 			},
 			"request": func(x string) string {
-				return a.rest(op, x, "POST", "/api/v2/products/"+at.ownCode+"/requests", "application/json", `{"count": 1, "orderRef": "A"}`, x)
+				return a.rest(req{Method: "POST", Path: "/api/v2/products/" + at.ownCode + "/requests", Key: op, Channel: x, Type: "application/json", Body: `{"count": 1, "orderRef": "A"}`}, x)
 			},
 			"extras via CSV": func(x string) string {
-				return a.rest(op, x, "GET", "/api/v2/requests/"+at.request+"/serials.csv", "", "", x)
+				return a.rest(req{Method: "GET", Path: "/api/v2/requests/" + at.request + "/serials.csv", Key: op, Channel: x}, x)
 			},
 		} {
 			a.same(who+"channel key: "+what, probe, v.channel, missing.channel)
@@ -364,7 +363,7 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		for what, probe := range map[string]func(string) string{
 			"generate":       a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1, mode: SEQUENTIAL}) { accepted } }`),
 			"request":        a.gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "A"}) { id } }`),
-			"GET pool":       a.restWith(op, "", "GET", "/api/v2/products/{x}/pool", "", ""),
+			"GET pool":       a.restWith(req{Method: "GET", Path: "/api/v2/products/{x}/pool", Key: op}),
 			"serial by code": a.gqlWith(key, `query($x: String!) { serial(productCode: $x, value: "`+v.ssccPool+`00000000013") { value } }`),
 		} {
 			a.same(who+"SSCC pool: "+what, probe, v.ssccPool, missing.ssccPool)
@@ -373,7 +372,7 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 	if !partners && v.tenant != "" {
 		a.same(who+"tenant id: assignSerialsToPartner", a.gqlWith(op, `mutation($x: ID!) { assignSerialsToPartner(input: {productCode: "`+at.ownCode+`", partner: $x, count: 1}) { id } }`),
 			v.tenant, missing.tenant)
-		a.same(who+"tenant id: partner export", a.restWith(op, "", "GET", "/api/v2/partners/{x}/serials.csv", "", ""), v.tenant, missing.tenant)
+		a.same(who+"tenant id: partner export", a.restWith(req{Method: "GET", Path: "/api/v2/partners/{x}/serials.csv", Key: op}), v.tenant, missing.tenant)
 	}
 }
 
@@ -402,7 +401,7 @@ func (a *attacks) forgedIDs(at *tenantThings) {
 		return a.graphQL(at.admin, `query($x: ID!) { serialRequest(id: $x) { id count orderRef product { code } } }`, x)
 	}
 	csv := func(x string) string {
-		return a.rest(at.admin, "", "GET", "/api/v2/requests/{x}/serials.csv", "", "", x)
+		return a.rest(req{Method: "GET", Path: "/api/v2/requests/{x}/serials.csv", Key: at.admin}, x)
 	}
 	for _, f := range forged {
 		a.same(at.name+" forged request id "+f+": serialRequest", query, f, missing.request)
@@ -638,7 +637,7 @@ func (a *attacks) listings(at *tenantThings) {
 	}
 	// The audit export names only products the attacker sees.
 	a.cases++
-	status, body := a.d.raw(a.t, "GET", "/api/v2/audit.csv", at.admin, "", "", "")
+	status, body := a.d.raw(a.t, req{Method: "GET", Path: "/api/v2/audit.csv", Key: at.admin})
 	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != http.StatusOK || err != nil || len(records) < 2 {
 		a.leak("%s audit export: %d %v %.200s", at.name, status, err, body)
@@ -651,7 +650,7 @@ func (a *attacks) listings(at *tenantThings) {
 	// Exports: what the attacker assigned to each tenant, which is nothing unless it is their MAH.
 	for _, partner := range []string{"1", "2", "3", "4", "5"} {
 		a.cases++
-		status, body := a.d.raw(a.t, "GET", "/api/v2/partners/"+partner+"/serials.csv", at.admin, "", "", "")
+		status, body := a.d.raw(a.t, req{Method: "GET", Path: "/api/v2/partners/" + partner + "/serials.csv", Key: at.admin})
 		for _, line := range strings.Split(strings.TrimSpace(body), "\n")[1:] {
 			if code, _, _ := strings.Cut(line, ","); !slices.Contains(codes, code) || status != http.StatusOK {
 				a.leak("%s exports a serial of %s assigned to tenant %s: %d %s", at.name, code, partner, status, line)
@@ -729,7 +728,7 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		{"/api/v2/products/" + mah.ownCode + "/decommission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"], "reason": "SAMPLED"}`},
 	} {
 		a.cases++
-		if status, body := d.raw(t, "POST", c.path, d.keys.MAHViewer, c.channel, c.ctype, c.body); status != http.StatusForbidden || errCode(decodeBody(body)) != "FORBIDDEN" {
+		if status, body := d.raw(t, req{Method: "POST", Path: c.path, Key: d.keys.MAHViewer, Channel: c.channel, Type: c.ctype, Body: c.body}); status != http.StatusForbidden || errCode(decodeBody(body)) != "FORBIDDEN" {
 			a.leak("POST %s as viewer: %d %s, want 403 FORBIDDEN", c.path, status, body)
 		}
 	}
@@ -895,10 +894,10 @@ func TestEndedPartnerAttacks(t *testing.T) {
 	if replay.RequestSerials.ID != cmo.request {
 		t.Errorf("a retry of the CMO's request made before the end = %s, want %s", replay.RequestSerials.ID, cmo.request)
 	}
-	if status, body := d.raw(t, "GET", "/api/v2/requests/"+cmo.request+"/serials.csv", cmo.admin, "", "", ""); status != http.StatusOK || !strings.Contains(body, cmo.ownSerial) {
+	if status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/requests/" + cmo.request + "/serials.csv", Key: cmo.admin}); status != http.StatusOK || !strings.Contains(body, cmo.ownSerial) {
 		t.Errorf("the CMO's request export after the end: %d %s", status, body)
 	}
-	status, body := d.raw(t, "GET", "/api/v2/partners/"+cmo.tenant+"/serials.csv", mah.admin, "", "", "")
+	status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/partners/" + cmo.tenant + "/serials.csv", Key: mah.admin})
 	if lines := strings.Count(strings.TrimSpace(body), "\n"); status != http.StatusOK || int64(lines) != used {
 		t.Errorf("the MAH's partner export after the end: %d, %d rows; want the %d the CMO used", status, lines, used)
 	}

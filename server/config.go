@@ -84,44 +84,85 @@ func loadConfig() (config, error) {
 	if c.UpstreamAllow, err = pool.ParseUpstreamPolicy(os.Getenv("SERIALPOOL_UPSTREAM_ALLOW")); err != nil {
 		return c, fmt.Errorf("SERIALPOOL_UPSTREAM_ALLOW: %w", err)
 	}
-	if v := os.Getenv("SERIALPOOL_INTROSPECTION"); v != "" {
-		if c.Introspection, err = strconv.ParseBool(v); err != nil {
-			return c, fmt.Errorf("SERIALPOOL_INTROSPECTION: %w", err)
-		}
-	}
-	for name, dst := range map[string]*int64{"SERIALPOOL_MAX_BODY_BYTES": &c.MaxBodyBytes, "SERIALPOOL_MAX_BULK_BYTES": &c.MaxBulkBytes} {
-		if v := os.Getenv(name); v != "" {
-			if *dst, err = strconv.ParseInt(v, 10, 64); err != nil || *dst <= 0 {
-				return c, fmt.Errorf("%s: want a positive number of bytes, got %q", name, v)
-			}
-		}
-	}
-	for name, dst := range map[string]*time.Duration{"SERIALPOOL_REQUEST_TIMEOUT": &c.RequestTimeout,
-		"SERIALPOOL_BULK_TIMEOUT": &c.BulkTimeout, "SERIALPOOL_REPLENISH_INTERVAL": &c.ReplenishInterval,
-		"SERIALPOOL_SLOW_QUERY": &c.SlowQuery, "SERIALPOOL_AUTH_CACHE": &c.AuthCache, "SERIALPOOL_BODY_IDLE_TIMEOUT": &c.BodyIdleTimeout,
-		"SERIALPOOL_READ_HEADER_TIMEOUT": &c.ReadHeaderTimeout, "SERIALPOOL_IDLE_TIMEOUT": &c.IdleTimeout} {
-		if v := os.Getenv(name); v != "" {
-			if *dst, err = time.ParseDuration(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_CACHE") {
-				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
-			}
-		}
-	}
-	for name, dst := range map[string]*int{"SERIALPOOL_MAX_COMPLEXITY": &c.MaxComplexity, "SERIALPOOL_MAX_DEPTH": &c.MaxDepth,
-		"SERIALPOOL_MAX_TOKENS": &c.MaxTokens, "SERIALPOOL_MAX_FIELDS": &c.MaxFields, "SERIALPOOL_MAX_SELECTIONS": &c.MaxSelections,
-		"SERIALPOOL_RATE_BURST": &c.RateBurst, "SERIALPOOL_MAX_SOCKETS": &c.MaxSockets, "SERIALPOOL_MAX_SUBSCRIPTIONS": &c.MaxSubscriptions,
-		"SERIALPOOL_BULK_PER_TENANT": &c.BulkPerTenant, "SERIALPOOL_AUTH_FAIL_LIMIT": &c.AuthFailLimit} {
-		if v := os.Getenv(name); v != "" {
-			if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 || (*dst == 0 && name != "SERIALPOOL_AUTH_FAIL_LIMIT") {
-				return c, fmt.Errorf("%s: want a positive whole number, got %q", name, v)
-			}
-		}
-	}
-	if v := os.Getenv("SERIALPOOL_RATE_LIMIT"); v != "" {
-		if c.RateLimit, err = strconv.ParseFloat(v, 64); err != nil || c.RateLimit < 0 {
-			return c, fmt.Errorf("SERIALPOOL_RATE_LIMIT: want requests per second (0 for unlimited), got %q", v)
+	// The first variable set wrong is reported; 0 turns off only what says so.
+	for _, err := range []error{
+		envBool("SERIALPOOL_INTROSPECTION", &c.Introspection),
+		envBytes("SERIALPOOL_MAX_BODY_BYTES", &c.MaxBodyBytes),
+		envBytes("SERIALPOOL_MAX_BULK_BYTES", &c.MaxBulkBytes),
+		envDuration("SERIALPOOL_REQUEST_TIMEOUT", &c.RequestTimeout, false),
+		envDuration("SERIALPOOL_BULK_TIMEOUT", &c.BulkTimeout, false),
+		envDuration("SERIALPOOL_REPLENISH_INTERVAL", &c.ReplenishInterval, false),
+		envDuration("SERIALPOOL_SLOW_QUERY", &c.SlowQuery, false),
+		envDuration("SERIALPOOL_AUTH_CACHE", &c.AuthCache, true),
+		envDuration("SERIALPOOL_BODY_IDLE_TIMEOUT", &c.BodyIdleTimeout, false),
+		envDuration("SERIALPOOL_READ_HEADER_TIMEOUT", &c.ReadHeaderTimeout, false),
+		envDuration("SERIALPOOL_IDLE_TIMEOUT", &c.IdleTimeout, false),
+		envInt("SERIALPOOL_MAX_COMPLEXITY", &c.MaxComplexity, false),
+		envInt("SERIALPOOL_MAX_DEPTH", &c.MaxDepth, false),
+		envInt("SERIALPOOL_MAX_TOKENS", &c.MaxTokens, false),
+		envInt("SERIALPOOL_MAX_FIELDS", &c.MaxFields, false),
+		envInt("SERIALPOOL_MAX_SELECTIONS", &c.MaxSelections, false),
+		envInt("SERIALPOOL_RATE_BURST", &c.RateBurst, false),
+		envInt("SERIALPOOL_MAX_SOCKETS", &c.MaxSockets, false),
+		envInt("SERIALPOOL_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions, false),
+		envInt("SERIALPOOL_BULK_PER_TENANT", &c.BulkPerTenant, false),
+		envInt("SERIALPOOL_AUTH_FAIL_LIMIT", &c.AuthFailLimit, true),
+		envRate("SERIALPOOL_RATE_LIMIT", &c.RateLimit),
+	} {
+		if err != nil {
+			return c, err
 		}
 	}
 	return c, nil
+}
+
+// The env* parsers leave dst as it is when the variable is unset.
+
+func envBool(name string, dst *bool) (err error) {
+	if v := os.Getenv(name); v != "" {
+		if *dst, err = strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func envBytes(name string, dst *int64) (err error) {
+	if v := os.Getenv(name); v != "" {
+		if *dst, err = strconv.ParseInt(v, 10, 64); err != nil || *dst <= 0 {
+			return fmt.Errorf("%s: want a positive number of bytes, got %q", name, v)
+		}
+	}
+	return nil
+}
+
+// envDuration reads a positive duration, or also 0 when zeroOff (0 turns it off).
+func envDuration(name string, dst *time.Duration, zeroOff bool) (err error) {
+	if v := os.Getenv(name); v != "" {
+		if *dst, err = time.ParseDuration(v); err != nil || *dst < 0 || (*dst == 0 && !zeroOff) {
+			return fmt.Errorf("%s: want a duration such as 30s, got %q", name, v)
+		}
+	}
+	return nil
+}
+
+// envInt reads a positive whole number, or also 0 when zeroOff (0 turns it off).
+func envInt(name string, dst *int, zeroOff bool) (err error) {
+	if v := os.Getenv(name); v != "" {
+		if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 || (*dst == 0 && !zeroOff) {
+			return fmt.Errorf("%s: want a positive whole number, got %q", name, v)
+		}
+	}
+	return nil
+}
+
+func envRate(name string, dst *float64) (err error) {
+	if v := os.Getenv(name); v != "" {
+		if *dst, err = strconv.ParseFloat(v, 64); err != nil || *dst < 0 {
+			return fmt.Errorf("%s: want requests per second (0 for unlimited), got %q", name, v)
+		}
+	}
+	return nil
 }
 
 func env(name, def string) string {

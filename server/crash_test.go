@@ -50,10 +50,10 @@ func TestCrashDuringBulkImport(t *testing.T) {
 	// Kill 1: once the server reports rows read, the body is still streaming in.
 	first, srv := start()
 	body := newCSVBody(rows)
-	done := uploadAsync(srv.url, d.keys.MAHOperator, channel, key, body)
+	done := uploadAsync(srv.url, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: channel, Idem: key, Type: "text/csv", Stream: body})
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		status, v := srv.rest(t, "GET", "/api/v2/intake/"+key, d.keys.MAHViewer, "", "", "", nil)
+		status, v := srv.rest(t, req{Method: "GET", Path: "/api/v2/intake/" + key, Key: d.keys.MAHViewer})
 		if status == http.StatusOK && v["state"] == "RUNNING" && v["rowsRead"].(float64) >= 100_000 {
 			break
 		}
@@ -74,7 +74,7 @@ func TestCrashDuringBulkImport(t *testing.T) {
 	// stored it. Either outcome is fine, as long as it is whole.
 	second, srv := start()
 	body = newCSVBody(rows)
-	done = uploadAsync(srv.url, d.keys.MAHOperator, channel, key, body)
+	done = uploadAsync(srv.url, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: channel, Idem: key, Type: "text/csv", Stream: body})
 	select {
 	case <-body.eof:
 	case err := <-done:
@@ -90,7 +90,7 @@ func TestCrashDuringBulkImport(t *testing.T) {
 
 	// The retry stores the batch exactly once (or replays it, if kill 2 came after the commit).
 	_, srv = start()
-	status, v := srv.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, channel, key, "text/csv", newCSVBody(rows))
+	status, v := srv.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: channel, Idem: key, Type: "text/csv", Stream: newCSVBody(rows)})
 	want := http.StatusCreated
 	if presentAfterKill {
 		want = http.StatusOK
@@ -101,7 +101,7 @@ func TestCrashDuringBulkImport(t *testing.T) {
 	if n, recorded := stored(); n != before+rows || !recorded {
 		t.Fatalf("after the retry: %d serials (was %d), batch recorded %v; want it stored once", n, before, recorded)
 	}
-	status, v = srv.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, channel, key, "text/csv", newCSVBody(rows))
+	status, v = srv.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: channel, Idem: key, Type: "text/csv", Stream: newCSVBody(rows)})
 	if status != http.StatusOK || v["replayed"] != true || v["accepted"] != float64(rows) {
 		t.Fatalf("a second retry: %d %v, want a replay", status, v)
 	}
@@ -143,17 +143,12 @@ func (b *csvBody) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// uploadAsync pushes body as CSV with an idempotency key and reports how the
+// uploadAsync sends r (a push) to the server at url and reports how the
 // call ended: nil for any HTTP answer, the transport's error otherwise.
-func uploadAsync(url, key, channel, idem string, body io.Reader) <-chan error {
+func uploadAsync(url string, r req) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/products/"+attpProduct+"/serials", body)
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("X-Channel-Key", channel)
-		req.Header.Set("Idempotency-Key", idem)
-		req.Header.Set("Content-Type", "text/csv")
-		res, err := http.DefaultClient.Do(req)
+		res, err := http.DefaultClient.Do(r.to(url))
 		if err == nil {
 			_, err = io.Copy(io.Discard, res.Body)
 			res.Body.Close()

@@ -111,7 +111,7 @@ func TestChannelKeys(t *testing.T) {
 	d.gql(t, d.keys.MAHAdmin, `mutation { createChannel(input: {name: "Line 7", source: SAP_ATTP}) { key channel { id } } }`, nil).ok(t, &c)
 	id, oldKey := c.CreateChannel.Channel.ID, c.CreateChannel.Key
 	push := func(key, serial string) int {
-		status, _ := d.raw(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, key, "text/csv", serial+"\n")
+		status, _ := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: key, Type: "text/csv", Body: serial + "\n"})
 		return status
 	}
 	if s := push(oldKey, "CK-1"); s != http.StatusCreated {
@@ -235,7 +235,7 @@ func TestUpstreamCredentials(t *testing.T) {
 			return string(d.gql(t, d.keys.MAHViewer, `{ auditLog(first: 1000) { edges { node { action detail { key value } } } } }`, nil).Data)
 		},
 		func() string {
-			_, body := d.raw(t, "GET", "/api/v2/audit.csv", d.keys.MAHViewer, "", "", "")
+			_, body := d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv", Key: d.keys.MAHViewer})
 			return body
 		},
 	} {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +29,8 @@ import (
 	"github.com/serialpool/serialpool/frontend"
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
+	"github.com/serialpool/serialpool/server/httpx"
+	"github.com/serialpool/serialpool/server/rest"
 )
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
@@ -152,7 +153,7 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
-	restRoutes(mux, d, log, func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, bulk, upload)
+	rest.New(d, log).Register(mux, rest.Middleware{API: func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, Bulk: bulk, Upload: upload})
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -240,13 +241,13 @@ func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || key == "" {
 			closeUnread(w, r)
-			writeError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
+			httpx.WriteError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
 			return
 		}
 		a, err := g.admit(r.Context(), key)
 		if err != nil {
 			closeUnread(w, r)
-			fail(log, w, r, err)
+			httpx.Fail(log, w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
@@ -431,7 +432,7 @@ func (u *uploadSlots) limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := pool.ActorFrom(r.Context())
 		if err != nil {
-			writeError(w, http.StatusUnauthorized, err)
+			httpx.WriteError(w, http.StatusUnauthorized, err)
 			return
 		}
 		u.mu.Lock()
@@ -442,7 +443,7 @@ func (u *uploadSlots) limit(next http.Handler) http.Handler {
 		u.mu.Unlock()
 		if !ok {
 			closeUnread(w, r)
-			writeError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED,
+			httpx.WriteError(w, http.StatusTooManyRequests, pool.Errorf(pool.ERATELIMITED,
 				"%d bulk uploads of your tenant are running, the most at once; retry when one has finished", u.max))
 			return
 		}
@@ -457,32 +458,6 @@ func (u *uploadSlots) limit(next http.Handler) http.Handler {
 	})
 }
 
-// fail answers err with the status of its code, logging the cause of a 5xx,
-// which the caller is only told the code of.
-func fail(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
-	if status >= 500 {
-		log.ErrorContext(r.Context(), "api", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	writeError(w, status, err)
-}
-
-// writeError answers with a GraphQL-shaped error body, which the REST API shares.
-func writeError(w http.ResponseWriter, status int, err error) {
-	switch status {
-	case http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="serialpool"`)
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", "1")
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-		"message":    pool.ErrorMessage(err),
-		"extensions": pool.Extensions(err),
-	}}})
-}
-
 // closeUnread closes the connection after an answer given before the body
 // was read: the server would otherwise read the body first, however slowly it
 // comes, before sending the answer.
@@ -493,12 +468,12 @@ func closeUnread(w http.ResponseWriter, r *http.Request) {
 }
 
 // limitBody caps a request body at max bytes and at idle between two reads of
-// it: a body that stalls longer is cut (408, see statusOf), so a stalled upload
+// it: a body that stalls longer is cut (408, see httpx.StatusOf), so a stalled upload
 // holds its bulk connection for idle at most.
 func limitBody(max int64, idle time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, pool.Errorf(pool.EINVALID, "request body is larger than %d bytes", max))
+			httpx.WriteError(w, http.StatusRequestEntityTooLarge, pool.Errorf(pool.EINVALID, "request body is larger than %d bytes", max))
 			return
 		}
 		body := &idleBody{ReadCloser: http.MaxBytesReader(w, r.Body, max), rc: http.NewResponseController(w), idle: idle}

@@ -10,28 +10,54 @@ import (
 	"time"
 )
 
+// req is one request to the server; a header whose field is empty is not sent.
+type req struct {
+	Method, Path string
+	Key          string    // Authorization: Bearer <Key>
+	Channel      string    // X-Channel-Key
+	Idem         string    // Idempotency-Key
+	Type         string    // Content-Type
+	Body         string    // the body, unless Stream is set
+	Stream       io.Reader // a body read as it is sent
+}
+
+// to builds r against the server at base.
+func (r req) to(base string) *http.Request {
+	body := r.Stream
+	if body == nil {
+		body = strings.NewReader(r.Body)
+	}
+	hr, err := http.NewRequest(r.Method, base+r.Path, body)
+	if err != nil {
+		panic(err) // a test's own mistake
+	}
+	for h, v := range map[string]string{"X-Channel-Key": r.Channel, "Idempotency-Key": r.Idem, "Content-Type": r.Type} {
+		if v != "" {
+			hr.Header.Set(h, v)
+		}
+	}
+	if r.Key != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.Key)
+	}
+	return hr
+}
+
 // rest calls the Manufacturer API and decodes its JSON answer.
-func (d *demo) rest(t *testing.T, method, path, key, channel, idem, ctype string, body io.Reader) (int, map[string]any) {
+func (d *demo) rest(t *testing.T, r req) (int, map[string]any) {
 	t.Helper()
-	res := d.do(t, method, path, key, channel, idem, ctype, body)
+	res := d.do(t, r)
 	defer res.Body.Close()
 	var v map[string]any
 	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
-		t.Fatalf("%s %s: %s, body is not JSON: %v", method, path, res.Status, err)
+		t.Fatalf("%s %s: %s, body is not JSON: %v", r.Method, r.Path, res.Status, err)
 	}
 	return res.StatusCode, v
 }
 
-// do sends one request to the server with the API's headers, each if set.
-func (d *demo) do(t *testing.T, method, path, key, channel, idem, ctype string, body io.Reader) *http.Response {
+// do sends r to the server.
+func (d *demo) do(t *testing.T, r req) *http.Response {
 	t.Helper()
-	req, _ := http.NewRequest(method, d.url+path, body)
-	for h, v := range map[string]string{"Authorization": "Bearer " + key, "X-Channel-Key": channel, "Idempotency-Key": idem, "Content-Type": ctype} {
-		if v != "" && v != "Bearer " {
-			req.Header.Set(h, v)
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(r.to(d.url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +93,7 @@ func (d *demo) channel(t *testing.T, name, source string) string {
 
 func (d *demo) poolOf(t *testing.T, code string) (available, assigned float64) {
 	t.Helper()
-	status, v := d.rest(t, "GET", "/api/v2/products/"+code+"/pool", d.keys.MAHViewer, "", "", "", nil)
+	status, v := d.rest(t, req{Method: "GET", Path: "/api/v2/products/" + code + "/pool", Key: d.keys.MAHViewer})
 	if status != 200 {
 		t.Fatalf("pool of %s: %d %v", code, status, v)
 	}
@@ -92,32 +118,31 @@ func TestManufacturerAPIPush(t *testing.T) {
 	for i := 0; i < 30000; i++ {
 		fmt.Fprintf(&csv, "CSV%07d\n", i)
 	}
-	status, v := d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "csv-1", "text/csv", strings.NewReader(csv.String()))
+	status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: attp, Idem: "csv-1", Type: "text/csv", Body: csv.String()})
 	if status != 201 || v["accepted"] != 30000.0 || v["source"] != "SAP_ATTP" || v["replayed"] != false {
 		t.Fatalf("CSV push: %d %v", status, v)
 	}
 	// The retry after a timeout replays, storing nothing twice.
-	status, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "csv-1", "text/csv", strings.NewReader(csv.String()))
+	status, v = d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: attp, Idem: "csv-1", Type: "text/csv", Body: csv.String()})
 	if status != 200 || v["replayed"] != true || v["accepted"] != 30000.0 {
 		t.Fatalf("CSV retry: %d %v", status, v)
 	}
 	if a, _ := d.poolOf(t, attpProduct); a != avail0+30000 {
 		t.Errorf("available %v after 30000 pushed onto %v", a, avail0)
 	}
-	status, v = d.rest(t, "GET", "/api/v2/intake/csv-1", d.keys.MAHViewer, "", "", "", nil)
+	status, v = d.rest(t, req{Method: "GET", Path: "/api/v2/intake/csv-1", Key: d.keys.MAHViewer})
 	if status != 200 || v["state"] != "STORED" || v["rowsRead"] != 30000.0 {
 		t.Errorf("intake progress: %d %v", status, v)
 	}
 
 	// NDJSON with TraceLink crypto data, into the TraceLink product.
 	nd := `{"value":"TL-1","extra":{"91":"K001","92":"` + strings.Repeat("x", 44) + `"}}` + "\n\n" + `{"value":"TL-2"}` + "\n"
-	status, v = d.rest(t, "POST", "/api/v2/products/"+tlProduct+"/serials", d.keys.MAHOperator, tl, "", "application/x-ndjson", strings.NewReader(nd))
+	status, v = d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/serials", Key: d.keys.MAHOperator, Channel: tl, Type: "application/x-ndjson", Body: nd})
 	if status != 201 || v["accepted"] != 2.0 {
 		t.Fatalf("NDJSON push: %d %v", status, v)
 	}
 	// A JSON array from a line: external serials arrive Assigned.
-	status, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, ext, "", "application/json",
-		strings.NewReader(`[{"value":"LINE4-1"},{"value":"LINE4-2"}]`))
+	status, v = d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: ext, Type: "application/json", Body: `[{"value":"LINE4-1"},{"value":"LINE4-2"}]`})
 	if status != 201 || v["source"] != "EXTERNAL" {
 		t.Fatalf("JSON push: %d %v", status, v)
 	}
@@ -143,13 +168,13 @@ func TestManufacturerAPIPush(t *testing.T) {
 		{"channel source not the product's", d.keys.MAHOperator, tl, "text/csv", attpProduct, "A1\n", "BAD_USER_INPUT", 400},
 		{"unknown product", d.keys.MAHOperator, attp, "text/csv", "00000000000000", "A1\n", "NOT_FOUND", 404},
 	} {
-		status, v := d.rest(t, "POST", "/api/v2/products/"+tc.code+"/serials", tc.key, tc.channel, "", tc.ctype, strings.NewReader(tc.body))
+		status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + tc.code + "/serials", Key: tc.key, Channel: tc.channel, Type: tc.ctype, Body: tc.body})
 		if status != tc.status || errCode(v) != tc.want {
 			t.Errorf("%s: %d %v, want %d %s", tc.name, status, v, tc.status, tc.want)
 		}
 	}
 	// A rejected batch names its rows.
-	_, v = d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "", "text/csv", strings.NewReader("OK1\nB@D\nOK2\nALSO BAD\n"))
+	_, v = d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: attp, Type: "text/csv", Body: "OK1\nB@D\nOK2\nALSO BAD\n"})
 	ext2 := v["errors"].([]any)[0].(map[string]any)["extensions"].(map[string]any)
 	rows := ext2["rows"].([]any)
 	if ext2["total"] != 2.0 || len(rows) != 2 || rows[0].(map[string]any)["row"] != 2.0 || rows[1].(map[string]any)["value"] != "ALSO BAD" {
@@ -242,7 +267,7 @@ func TestBulkProgress(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan map[string]any)
 	go func() {
-		status, v := d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, attp, "slow-1", "text/csv", pr)
+		status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: attp, Idem: "slow-1", Type: "text/csv", Stream: pr})
 		v["status"] = float64(status)
 		done <- v
 	}()
@@ -253,7 +278,7 @@ func TestBulkProgress(t *testing.T) {
 	// progress is reported every 10,000.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		status, v := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.MAHViewer, "", "", "", nil)
+		status, v := d.rest(t, req{Method: "GET", Path: "/api/v2/intake/slow-1", Key: d.keys.MAHViewer})
 		if status == 200 && v["state"] == "RUNNING" && v["rowsRead"].(float64) >= 10000 {
 			break
 		}
@@ -273,7 +298,7 @@ func TestBulkProgress(t *testing.T) {
 		t.Errorf("GraphQL progress = %+v", g)
 	}
 	// Another tenant sees nothing of it.
-	if status, _ := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.CMOAdmin, "", "", "", nil); status != 404 {
+	if status, _ := d.rest(t, req{Method: "GET", Path: "/api/v2/intake/slow-1", Key: d.keys.CMOAdmin}); status != 404 {
 		t.Errorf("CMO sees the MAH's batch progress: %d", status)
 	}
 	pw.Close()
@@ -281,7 +306,7 @@ func TestBulkProgress(t *testing.T) {
 	if v["status"] != 201.0 || v["accepted"] != 25000.0 {
 		t.Fatalf("upload: %v", v)
 	}
-	status, v := d.rest(t, "GET", "/api/v2/intake/slow-1", d.keys.MAHViewer, "", "", "", nil)
+	status, v := d.rest(t, req{Method: "GET", Path: "/api/v2/intake/slow-1", Key: d.keys.MAHViewer})
 	if status != 200 || v["state"] != "STORED" || v["rowsRead"] != 25000.0 {
 		t.Errorf("after the upload: %d %v", status, v)
 	}

@@ -13,9 +13,9 @@ import (
 const amoxicillin = "04012340051006" // SNM, partly assigned to the CMO
 
 // raw performs a request and returns status and body.
-func (d *demo) raw(t *testing.T, method, path, key, channel, ctype, body string) (int, string) {
+func (d *demo) raw(t *testing.T, r req) (int, string) {
 	t.Helper()
-	res := d.do(t, method, path, key, channel, "", ctype, strings.NewReader(body))
+	res := d.do(t, r)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
@@ -178,7 +178,7 @@ func TestLifecycleOverREST(t *testing.T) {
 	tl := d.channel(t, "SNX", "TRACELINK")
 
 	// A TraceLink line requests serials with its channel key: the crypto data comes along.
-	status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/requests", d.keys.MAHOperator, tl, "application/json", `{"count": 3, "orderRef": "LINE-7"}`)
+	status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/requests", Key: d.keys.MAHOperator, Channel: tl, Type: "application/json", Body: `{"count": 3, "orderRef": "LINE-7"}`})
 	var got struct {
 		RequestID  string
 		Count      int
@@ -192,38 +192,35 @@ func TestLifecycleOverREST(t *testing.T) {
 		t.Fatalf("request: %d %s (%v)", status, body, err)
 	}
 	// Without a channel key, the same request's CSV has no crypto columns.
-	status, body = d.raw(t, "GET", got.SerialsCsv, d.keys.MAHViewer, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: got.SerialsCsv, Key: d.keys.MAHViewer})
 	records, _ := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != 200 || len(records) != 4 || len(records[0]) != 1 || records[1][0] != got.Serials[0].Value {
 		t.Errorf("request CSV: %d %q", status, body)
 	}
-	status, body = d.raw(t, "GET", got.SerialsCsv, d.keys.MAHViewer, tl, "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: got.SerialsCsv, Key: d.keys.MAHViewer, Channel: tl})
 	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != 200 || len(records) != 4 || strings.Join(records[0], ",") != "serial,91,92" || records[1][2] != got.Serials[0].Extra["92"] {
 		t.Errorf("request CSV for the channel: %d %q", status, body)
 	}
-	if status, _ := d.raw(t, "GET", got.SerialsCsv, d.keys.CMOAdmin, "", "", ""); status != 404 {
+	if status, _ := d.raw(t, req{Method: "GET", Path: got.SerialsCsv, Key: d.keys.CMOAdmin}); status != 404 {
 		t.Errorf("the CMO downloads the MAH's request: %d", status)
 	}
 
 	serials := `{"serials": ["` + got.Serials[0].Value + `", "` + got.Serials[1].Value + `"]}`
-	if status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/commission", d.keys.MAHOperator, "", "application/json", serials); status != 200 || !strings.Contains(body, `"recorded":2`) {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/commission", Key: d.keys.MAHOperator, Type: "application/json", Body: serials}); status != 200 || !strings.Contains(body, `"recorded":2`) {
 		t.Fatalf("commission: %d %s", status, body)
 	}
-	if status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/decommission", d.keys.MAHOperator, "", "application/json",
-		`{"serials": ["`+got.Serials[0].Value+`"], "reason": "DESTROYED"}`); status != 200 || !strings.Contains(body, `"recorded":1`) {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[0].Value + `"], "reason": "DESTROYED"}`}); status != 200 || !strings.Contains(body, `"recorded":1`) {
 		t.Fatalf("decommission: %d %s", status, body)
 	}
-	if status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/decommission", d.keys.MAHOperator, "", "application/json",
-		`{"serials": ["`+got.Serials[1].Value+`"]}`); status != 400 || !strings.Contains(body, "reason_required") {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[1].Value + `"]}`}); status != 400 || !strings.Contains(body, "reason_required") {
 		t.Errorf("decommission without reason: %d %s", status, body)
 	}
 	// Packs exist now: those two cannot be released; the third can.
-	if status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/release", d.keys.MAHOperator, "", "application/json", serials); status != 400 || !strings.Contains(body, "has_pack_events") {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/release", Key: d.keys.MAHOperator, Type: "application/json", Body: serials}); status != 400 || !strings.Contains(body, "has_pack_events") {
 		t.Errorf("release of packed serials: %d %s", status, body)
 	}
-	if status, body := d.raw(t, "POST", "/api/v2/products/"+tlProduct+"/release", d.keys.MAHOperator, "", "application/json",
-		`{"serials": ["`+got.Serials[2].Value+`"]}`); status != 200 || !strings.Contains(body, `"released":1`) {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/release", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[2].Value + `"]}`}); status != 200 || !strings.Contains(body, `"released":1`) {
 		t.Errorf("release: %d %s", status, body)
 	}
 	for _, tc := range []struct{ path, body string }{
@@ -231,7 +228,7 @@ func TestLifecycleOverREST(t *testing.T) {
 		{"/api/v2/products/" + tlProduct + "/requests", `{"count": 1, "orderRef": "x", "extra": 1}`},
 		{"/api/v2/products/" + tlProduct + "/release", `not json`},
 	} {
-		if status, _ := d.raw(t, "POST", tc.path, d.keys.MAHOperator, "", "application/json", tc.body); status != 400 {
+		if status, _ := d.raw(t, req{Method: "POST", Path: tc.path, Key: d.keys.MAHOperator, Type: "application/json", Body: tc.body}); status != 400 {
 			t.Errorf("%s %s: %d", tc.path, tc.body, status)
 		}
 	}
@@ -239,8 +236,7 @@ func TestLifecycleOverREST(t *testing.T) {
 	// A line retrying a request under its Idempotency-Key gets the same serials
 	// back (200, not 201), over REST and GraphQL alike; nothing more is assigned.
 	keyed := func(idem string) (int, string) {
-		res := d.do(t, "POST", "/api/v2/products/"+amoxicillin+"/requests", d.keys.MAHOperator, "", idem, "application/json",
-			strings.NewReader(`{"count": 5, "orderRef": "PO-RETRY"}`))
+		res := d.do(t, req{Method: "POST", Path: "/api/v2/products/" + amoxicillin + "/requests", Key: d.keys.MAHOperator, Idem: idem, Type: "application/json", Body: `{"count": 5, "orderRef": "PO-RETRY"}`})
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
@@ -322,13 +318,13 @@ func TestLifecycleOverREST(t *testing.T) {
 	// The trail exports as CSV, page after page of the store, newest first.
 	d.sql(t, `INSERT INTO audit_log (tenant_id, actor, action, count, detail) SELECT id, 'cli', 'test.bulk', g, jsonb_build_object('n', g)
 		FROM tenants, generate_series(1, 1500) g WHERE name = 'Demo Pharma' RETURNING 1`).Scan(new(int))
-	status, body = d.raw(t, "GET", "/api/v2/audit.csv?action=test.bulk", d.keys.MAHViewer, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv?action=test.bulk", Key: d.keys.MAHViewer})
 	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != 200 || len(records) != 1501 || strings.Join(records[0], ",") != "at,actor,action,product_code,count,detail" ||
 		records[1][4] != "1500" || records[1][5] != `{"n":1500}` || records[1500][4] != "1" {
 		t.Errorf("audit export: %d, %d lines, first %v", status, len(records), records[:min(2, len(records))])
 	}
-	status, body = d.raw(t, "GET", "/api/v2/audit.csv?action=serials.request&productCode="+amoxicillin, d.keys.MAHViewer, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv?action=serials.request&productCode=" + amoxicillin, Key: d.keys.MAHViewer})
 	if records, _ = csv.NewReader(strings.NewReader(body)).ReadAll(); status != 200 || len(records) != 2 || records[1][3] != amoxicillin || !strings.Contains(records[1][5], "PO-RETRY") {
 		t.Errorf("audit export of the requests: %d %q", status, body)
 	}
@@ -338,16 +334,16 @@ func TestLifecycleOverREST(t *testing.T) {
 	d.sql(t, `INSERT INTO audit_log (tenant_id, actor, action, detail) SELECT id, 'cli', 'test.broken', '[1]' FROM tenants WHERE name = 'Demo Pharma' RETURNING 1`).Scan(new(int))
 	d.sql(t, `INSERT INTO audit_log (tenant_id, actor, action, detail) SELECT id, 'cli', 'test.broken', '{}'
 		FROM tenants, generate_series(1, 1200) WHERE name = 'Demo Pharma' RETURNING 1`).Scan(new(int))
-	res := d.do(t, "GET", "/api/v2/audit.csv?action=test.broken", d.keys.MAHViewer, "", "", "", nil)
+	res := d.do(t, req{Method: "GET", Path: "/api/v2/audit.csv?action=test.broken", Key: d.keys.MAHViewer})
 	cut, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err == nil {
 		t.Errorf("an export that failed midway ended cleanly: %d, %d lines", res.StatusCode, strings.Count(string(cut), "\n"))
 	}
-	if status, body := d.raw(t, "GET", "/api/v2/audit.csv?from=yesterday", d.keys.MAHViewer, "", "", ""); status != 400 || !strings.Contains(body, `"field":"from"`) {
+	if status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv?from=yesterday", Key: d.keys.MAHViewer}); status != 400 || !strings.Contains(body, `"field":"from"`) {
 		t.Errorf("audit export from yesterday: %d %s", status, body)
 	}
-	if status, body := d.raw(t, "GET", "/api/v2/audit.csv?action=test.bulk", d.keys.CMOAdmin, "", "", ""); status != 200 || strings.Count(body, "\n") != 1 {
+	if status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv?action=test.bulk", Key: d.keys.CMOAdmin}); status != 200 || strings.Count(body, "\n") != 1 {
 		t.Errorf("the CMO exports the MAH's trail: %d %.200s", status, body)
 	}
 
@@ -363,12 +359,12 @@ func TestLifecycleOverREST(t *testing.T) {
 	}
 	d.gql(t, d.keys.MAHViewer, `{ partners { tenant { id } } }`, nil).ok(t, &partners)
 	cmo := partners.Partners[0].Tenant.ID
-	status, body = d.raw(t, "GET", "/api/v2/partners/"+cmo+"/serials.csv", d.keys.MAHViewer, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/partners/" + cmo + "/serials.csv", Key: d.keys.MAHViewer})
 	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != 200 || len(records) != 16001 || records[0][0] != "product_code" {
 		t.Errorf("partner export: %d, %d lines", status, len(records))
 	}
-	status, body = d.raw(t, "GET", "/api/v2/partners/"+cmo+"/serials.csv?productCode="+amoxicillin, d.keys.MAHViewer, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/partners/" + cmo + "/serials.csv?productCode=" + amoxicillin, Key: d.keys.MAHViewer})
 	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
 	if status != 200 || len(records) != 8001 {
 		t.Errorf("partner export of one product: %d, %d lines", status, len(records))
@@ -378,17 +374,17 @@ func TestLifecycleOverREST(t *testing.T) {
 		Viewer struct{ Tenant struct{ ID string } }
 	}
 	d.gql(t, d.keys.MAHViewer, `{ viewer { tenant { id } } }`, nil).ok(t, &mine)
-	status, body = d.raw(t, "GET", "/api/v2/partners/"+mine.Viewer.Tenant.ID+"/serials.csv", d.keys.CMOAdmin, "", "", "")
+	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/partners/" + mine.Viewer.Tenant.ID + "/serials.csv", Key: d.keys.CMOAdmin})
 	if records, _ = csv.NewReader(strings.NewReader(body)).ReadAll(); status != 200 || len(records) != 1 {
 		t.Errorf("CMO export: %d, %d lines", status, len(records))
 	}
 
 	// A person uploads a file in the web app, naming the source instead of a channel.
-	status, body = d.raw(t, "POST", "/api/v2/products/"+attpProduct+"/serials?source=SAP_ATTP", d.keys.MAHOperator, "", "text/csv", "WEB-1\nWEB-2\n")
+	status, body = d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials?source=SAP_ATTP", Key: d.keys.MAHOperator, Type: "text/csv", Body: "WEB-1\nWEB-2\n"})
 	if status != 201 || !strings.Contains(body, `"accepted":2`) {
 		t.Errorf("web upload: %d %s", status, body)
 	}
-	if status, _ := d.raw(t, "POST", "/api/v2/products/"+attpProduct+"/serials?source=SAP_ATTP", d.keys.MAHViewer, "", "text/csv", "WEB-3\n"); status != 403 {
+	if status, _ := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials?source=SAP_ATTP", Key: d.keys.MAHViewer, Type: "text/csv", Body: "WEB-3\n"}); status != 403 {
 		t.Errorf("viewer upload: %d", status)
 	}
 }

@@ -78,30 +78,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cmd, args := args[0], args[1:]
-	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}}[cmd]; sub != nil {
-		if len(args) == 0 || !slices.Contains(sub, args[0]) {
-			return fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
-		}
-		cmd, args = cmd+" "+args[0], args[1:]
+	cmd, args, err := command(args)
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	addr := fs.String("addr", cfg.Addr, "listen address")
-	asJSON := fs.Bool("json", false, "print JSON")
-	name := fs.String("name", "", "tenant name")
-	tenant := fs.String("tenant", "", "tenant id")
-	role := fs.String("role", "", "key role: viewer, operator or admin")
-	keyID := fs.String("id", "", "key id (as printed by key list)")
+	var f cliFlags
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	fs.StringVar(&f.name, "name", "", "tenant name")
+	fs.StringVar(&f.tenant, "tenant", "", "tenant id")
+	fs.StringVar(&f.role, "role", "", "key role: viewer, operator or admin")
+	fs.StringVar(&f.keyID, "id", "", "key id (as printed by key list)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Addr = *addr
-
-	switch cmd {
-	case "dev":
+	if cmd == "dev" {
 		return dev(ctx, cfg, out)
-	case "serve", "migrate", "seed-demo", "tenant create", "key create", "key list", "key revoke":
-	default:
+	}
+	op, ok := databaseCommands[cmd]
+	if !ok {
 		return errors.New(usage)
 	}
 	if cfg.DatabaseURL == "" {
@@ -113,55 +110,92 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
-	switch cmd {
-	case "serve":
-		if err := d.Migrate(ctx); err != nil {
-			return err
+	return op(ctx, d, cfg, f, out)
+}
+
+// command splits the command, two words for tenant and key, from its flags.
+func command(args []string) (cmd string, rest []string, err error) {
+	cmd, rest = args[0], args[1:]
+	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}}[cmd]; sub != nil {
+		if len(rest) == 0 || !slices.Contains(sub, rest[0]) {
+			return "", nil, fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
 		}
-		return serve(ctx, cfg, d)
-	case "migrate":
-		return d.Migrate(ctx)
-	case "seed-demo":
-		return seedDemo(ctx, d, *asJSON, out)
-	case "tenant create":
-		if *name == "" {
-			return errors.New("tenant create needs --name")
-		}
-		id, err := d.CreateTenant(ctx, *name)
-		if err != nil {
-			return err
-		}
-		return printResult(out, *asJSON, "id", graph.TenantID(id))
-	case "key list":
-		id, err := graph.ParseTenantID(*tenant)
-		if err != nil {
-			return errors.New("key list needs --tenant ID (as printed by tenant create)")
-		}
-		keys, err := d.TenantKeys(ctx, id)
-		if err != nil {
-			return errors.New(pool.ErrorMessage(err))
-		}
-		return printKeys(out, *asJSON, keys)
-	case "key revoke":
-		id, err := graph.ParseAPIKeyID(*keyID)
-		if err != nil {
-			return errors.New("key revoke needs --id ID (as printed by key list)")
-		}
-		if _, err := d.RevokeKey(ctx, id); err != nil {
-			return errors.New(pool.ErrorMessage(err))
-		}
-		return nil
-	default: // key create
-		id, err := graph.ParseTenantID(*tenant)
-		if err != nil {
-			return errors.New("key create needs --tenant ID (as printed by tenant create)")
-		}
-		key, err := d.CreateKey(ctx, id, pool.Role(*role))
-		if err != nil {
-			return errors.New(pool.ErrorMessage(err))
-		}
-		return printResult(out, *asJSON, "key", key)
+		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
+	return cmd, rest, nil
+}
+
+// cliFlags are the operator commands' flags.
+type cliFlags struct {
+	asJSON                    bool
+	name, tenant, role, keyID string
+}
+
+// databaseCommands are the commands that work on DATABASE_URL.
+var databaseCommands = map[string]func(ctx context.Context, d *db.DB, cfg config, f cliFlags, out io.Writer) error{
+	"serve":   serveMigrated,
+	"migrate": func(ctx context.Context, d *db.DB, _ config, _ cliFlags, _ io.Writer) error { return d.Migrate(ctx) },
+	"seed-demo": func(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+		return seedDemo(ctx, d, f.asJSON, out)
+	},
+	"tenant create": createTenant,
+	"key create":    createKey,
+	"key list":      listKeys,
+	"key revoke":    revokeKey,
+}
+
+// serveMigrated applies pending migrations, then serves.
+func serveMigrated(ctx context.Context, d *db.DB, cfg config, _ cliFlags, _ io.Writer) error {
+	if err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	return serve(ctx, cfg, d)
+}
+
+func createTenant(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	if f.name == "" {
+		return errors.New("tenant create needs --name")
+	}
+	id, err := d.CreateTenant(ctx, f.name)
+	if err != nil {
+		return err
+	}
+	return printResult(out, f.asJSON, "id", graph.TenantID(id))
+}
+
+func createKey(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	id, err := graph.ParseTenantID(f.tenant)
+	if err != nil {
+		return errors.New("key create needs --tenant ID (as printed by tenant create)")
+	}
+	key, err := d.CreateKey(ctx, id, pool.Role(f.role))
+	if err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	return printResult(out, f.asJSON, "key", key)
+}
+
+func listKeys(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	id, err := graph.ParseTenantID(f.tenant)
+	if err != nil {
+		return errors.New("key list needs --tenant ID (as printed by tenant create)")
+	}
+	keys, err := d.TenantKeys(ctx, id)
+	if err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	return printKeys(out, f.asJSON, keys)
+}
+
+func revokeKey(ctx context.Context, d *db.DB, _ config, f cliFlags, _ io.Writer) error {
+	id, err := graph.ParseAPIKeyID(f.keyID)
+	if err != nil {
+		return errors.New("key revoke needs --id ID (as printed by key list)")
+	}
+	if _, err := d.RevokeKey(ctx, id); err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	return nil
 }
 
 func printResult(out io.Writer, asJSON bool, field, value string) error {

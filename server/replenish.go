@@ -17,6 +17,7 @@ import (
 	"github.com/serialpool/serialpool/db"
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
+	"github.com/serialpool/serialpool/server/httpx"
 )
 
 // replenisher refills pools that fell below their low threshold, up to their
@@ -148,7 +149,7 @@ func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) er
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 		return fmt.Errorf("upstream answered %s: %s", res.Status, bytes.TrimSpace(msg))
 	}
-	rows, err := bodyRows(&http.Request{Header: http.Header{"Content-Type": res.Header.Values("Content-Type")}, Body: res.Body})
+	rows, err := httpx.BodyRows(res.Header.Get("Content-Type"), res.Body)
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
 	}

@@ -174,8 +174,7 @@ func TestStalledUploadsAreCutAndCapped(t *testing.T) {
 	otherCode := withCheckDigit("0409999666666")
 	d.gql(t, otherKey, `mutation($c: String!) { createProduct(input: {code: $c, codeSchema: GTIN, name: "Other", source: SAP_ATTP}) { code } }`,
 		map[string]any{"c": otherCode}).ok(t, new(any))
-	if status, v := d.rest(t, "POST", "/api/v2/products/"+otherCode+"/serials?source=SAP_ATTP", otherKey, "", "", "text/csv",
-		strings.NewReader("OTHER1\n")); status != http.StatusCreated {
+	if status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + otherCode + "/serials?source=SAP_ATTP", Key: otherKey, Type: "text/csv", Body: "OTHER1\n"}); status != http.StatusCreated {
 		t.Errorf("another tenant's push beside the MAH's 4: %d %v", status, v)
 	}
 
@@ -199,7 +198,7 @@ func TestStalledUploadsAreCutAndCapped(t *testing.T) {
 	}
 	d.waitForUploads(t, 0)
 	// The slots are free again.
-	status, v := d.rest(t, "POST", "/api/v2/products/"+attpProduct+"/serials", d.keys.MAHOperator, ch, "", "text/csv", strings.NewReader("AFTERSTALL\n"))
+	status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + attpProduct + "/serials", Key: d.keys.MAHOperator, Channel: ch, Type: "text/csv", Body: "AFTERSTALL\n"})
 	if status != http.StatusCreated {
 		t.Errorf("a push after the stalled ones: %d %v", status, v)
 	}
@@ -223,7 +222,7 @@ func TestFailedAuthenticationIsLimitedPerAddress(t *testing.T) {
 	statements := d.db.Statements()
 	var codes []string
 	for i := 0; i < 20; i++ {
-		res := d.do(t, "GET", "/api/v2/products/"+amoxicillin+"/pool", fmt.Sprintf("sp_wrong%d", i), "", "", "", nil)
+		res := d.do(t, req{Method: "GET", Path: "/api/v2/products/" + amoxicillin + "/pool", Key: fmt.Sprintf("sp_wrong%d", i)})
 		res.Body.Close()
 		codes = append(codes, res.Status)
 		if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
@@ -319,7 +318,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 			cw.Write([]string{s})
 		}
 		cw.Flush()
-		if status, v := d.rest(t, "POST", "/api/v2/products/"+code+"/serials", d.keys.MAHOperator, ch, "", "text/csv", strings.NewReader(body.String())); status != 201 {
+		if status, v := d.rest(t, req{Method: "POST", Path: "/api/v2/products/" + code + "/serials", Key: d.keys.MAHOperator, Channel: ch, Type: "text/csv", Body: body.String()}); status != 201 {
 			t.Fatalf("push %v: %d %v", serials, status, v)
 		}
 	}
@@ -445,7 +444,7 @@ func FuzzRequestAnswer(f *testing.F) {
 		}
 		var sent struct{ OrderRef string } // what the server reads: invalid UTF-8 arrives as U+FFFD
 		json.Unmarshal(body, &sent)
-		res := d.do(t, "POST", "/api/v2/products/"+amoxicillin+"/requests", d.keys.MAHOperator, "", "", "application/json", strings.NewReader(string(body)))
+		res := d.do(t, req{Method: "POST", Path: "/api/v2/products/" + amoxicillin + "/requests", Key: d.keys.MAHOperator, Type: "application/json", Body: string(body)})
 		defer res.Body.Close()
 		answer, err := io.ReadAll(res.Body)
 		if err != nil || !json.Valid(answer) {

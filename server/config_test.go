@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigFromEnvironment(t *testing.T) {
+	t.Setenv("SERIALPOOL_AUTH_CACHE", "0")
+	t.Setenv("SERIALPOOL_AUTH_FAIL_LIMIT", "0")
+	t.Setenv("SERIALPOOL_RATE_LIMIT", "0")
+	t.Setenv("SERIALPOOL_MAX_BULK_BYTES", "1024")
+	t.Setenv("SERIALPOOL_IDLE_TIMEOUT", "90s")
+	t.Setenv("SERIALPOOL_MAX_DEPTH", "7")
+	t.Setenv("SERIALPOOL_INTROSPECTION", "false")
+	t.Setenv("SERIALPOOL_CORS_ORIGINS", " https://a.example , ,https://b.example")
+	c, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuthCache != 0 || c.AuthFailLimit != 0 || c.RateLimit != 0 || c.MaxBulkBytes != 1024 || c.IdleTimeout != 90*time.Second ||
+		c.MaxDepth != 7 || c.Introspection || strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
+		t.Errorf("config %+v", c)
+	}
+	if c.MaxBodyBytes != 16<<20 || c.RequestTimeout != 30*time.Second || c.MaxSockets != 20 {
+		t.Errorf("unset variables lost their defaults: %+v", c)
+	}
+
+	// 0 turns off only the cache, the failure limit and the rate limit.
+	for name, value := range map[string]string{
+		"SERIALPOOL_INTROSPECTION": "maybe", "SERIALPOOL_MAX_BODY_BYTES": "0", "SERIALPOOL_MAX_BULK_BYTES": "4G",
+		"SERIALPOOL_REQUEST_TIMEOUT": "0", "SERIALPOOL_BULK_TIMEOUT": "-1m", "SERIALPOOL_REPLENISH_INTERVAL": "10",
+		"SERIALPOOL_SLOW_QUERY": "0s", "SERIALPOOL_AUTH_CACHE": "-1s", "SERIALPOOL_BODY_IDLE_TIMEOUT": "0",
+		"SERIALPOOL_READ_HEADER_TIMEOUT": "soon", "SERIALPOOL_IDLE_TIMEOUT": "0", "SERIALPOOL_MAX_COMPLEXITY": "0",
+		"SERIALPOOL_MAX_DEPTH": "-3", "SERIALPOOL_MAX_TOKENS": "1e4", "SERIALPOOL_MAX_FIELDS": "0", "SERIALPOOL_MAX_SELECTIONS": "x",
+		"SERIALPOOL_RATE_BURST": "0", "SERIALPOOL_MAX_SOCKETS": "0", "SERIALPOOL_MAX_SUBSCRIPTIONS": "0",
+		"SERIALPOOL_BULK_PER_TENANT": "0", "SERIALPOOL_AUTH_FAIL_LIMIT": "-1", "SERIALPOOL_RATE_LIMIT": "-5",
+		"SERIALPOOL_UPSTREAM_ALLOW": "10.0.0.0/33",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, value)
+			if _, err := loadConfig(); err == nil || !strings.HasPrefix(err.Error(), name+": ") {
+				t.Errorf("%s=%s: error %v, want one naming the variable", name, value, err)
+			}
+		})
+	}
+}
