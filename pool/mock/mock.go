@@ -15,8 +15,10 @@ type Services struct {
 	ProductService
 	PoolService
 	IntakeService
-	LifecycleService
-	ExportService
+	RequestService
+	PartnerService
+	PackEventService
+	SSCCService
 	StatsService
 	AuditService
 	KeyService
@@ -28,8 +30,10 @@ var (
 	_ pool.ProductService   = (*ProductService)(nil)
 	_ pool.PoolService      = (*PoolService)(nil)
 	_ pool.IntakeService    = (*IntakeService)(nil)
-	_ pool.LifecycleService = (*LifecycleService)(nil)
-	_ pool.ExportService    = (*ExportService)(nil)
+	_ pool.RequestService   = (*RequestService)(nil)
+	_ pool.PartnerService   = (*PartnerService)(nil)
+	_ pool.PackEventService = (*PackEventService)(nil)
+	_ pool.SSCCService      = (*SSCCService)(nil)
 	_ pool.StatsService     = (*StatsService)(nil)
 	_ pool.AuditService     = (*AuditService)(nil)
 	_ pool.KeyService       = (*KeyService)(nil)

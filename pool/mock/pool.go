@@ -28,6 +28,7 @@ func (s *TenantService) TenantsByID(ctx context.Context, ids []int64) ([]*pool.T
 
 // ProductService fakes pool.ProductService: each method calls its Fn field.
 type ProductService struct {
+	UpdateLimitsFn  func(ctx context.Context, l pool.Limits) (*pool.Product, error)
 	ProductsFn      func(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error)
 	CountProductsFn func(ctx context.Context, search string) (int, error)
 	ProductByCodeFn func(ctx context.Context, code string) (*pool.Product, error)
@@ -62,8 +63,9 @@ func (s *ProductService) CreateProduct(ctx context.Context, p pool.NewProduct) (
 
 // PoolService fakes pool.PoolService: each method calls its Fn field.
 type PoolService struct {
-	CountsFn  func(ctx context.Context, productIDs []int64) ([]pool.Counts, error)
-	SerialsFn func(ctx context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error)
+	SerialByValueFn func(ctx context.Context, productCode, value string) (*pool.Serial, error)
+	CountsFn        func(ctx context.Context, productIDs []int64) ([]pool.Counts, error)
+	SerialsFn       func(ctx context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error)
 }
 
 // Counts calls CountsFn.
@@ -74,4 +76,14 @@ func (s *PoolService) Counts(ctx context.Context, productIDs []int64) ([]pool.Co
 // Serials calls SerialsFn.
 func (s *PoolService) Serials(ctx context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error) {
 	return s.SerialsFn(ctx, f)
+}
+
+// UpdateLimits calls UpdateLimitsFn.
+func (s *ProductService) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, error) {
+	return s.UpdateLimitsFn(ctx, l)
+}
+
+// SerialByValue calls SerialByValueFn.
+func (s *PoolService) SerialByValue(ctx context.Context, productCode, value string) (*pool.Serial, error) {
+	return s.SerialByValueFn(ctx, productCode, value)
 }

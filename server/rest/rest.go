@@ -26,8 +26,9 @@ type Services interface {
 	pool.ProductService
 	pool.PoolService
 	pool.IntakeService
-	pool.LifecycleService
-	pool.ExportService
+	pool.RequestService
+	pool.PartnerService
+	pool.PackEventService
 	pool.AuditService
 }
 

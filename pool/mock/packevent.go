@@ -1,0 +1,23 @@
+package mock
+
+import (
+	"context"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// PackEventService fakes pool.PackEventService: each method calls its Fn field.
+type PackEventService struct {
+	RecordPackEventsFn func(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error)
+	PackHistoriesFn    func(ctx context.Context, serials []pool.SerialKey) ([][]*pool.PackEvent, error)
+}
+
+// RecordPackEvents calls RecordPackEventsFn.
+func (s *PackEventService) RecordPackEvents(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
+	return s.RecordPackEventsFn(ctx, events)
+}
+
+// PackHistories calls PackHistoriesFn.
+func (s *PackEventService) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*pool.PackEvent, error) {
+	return s.PackHistoriesFn(ctx, serials)
+}
