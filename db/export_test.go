@@ -12,7 +12,7 @@ import (
 // TenantExec runs raw SQL inside the caller's tenant transaction, bypassing every
 // application-level filter, so tests can show what row-level security alone allows.
 func (d *DB) TenantExec(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return d.tenantTx(ctx, false, func(tx *gorm.DB, _ pool.Actor) error { return fn(tx) })
+	return d.tenantTx(ctx, writeTx, func(tx *gorm.DB, _ pool.Actor) error { return fn(tx) })
 }
 
 // Gorm exposes the connection as its own (privileged) role, for test set-up.
@@ -46,11 +46,11 @@ var ReleaseQueries = map[string]string{"lock": lockReleased, "candidates": relea
 // TenantPgx runs fn in the caller's tenant transaction on pgx, as the
 // statements of the intake and lifecycle services run.
 func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return d.pgxTenantTx(ctx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
+	return d.inTenant(ctx, writeTx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
 }
 
 // OwnerPgx runs fn in a transaction on pgx as the database owner, outside every
 // tenant, for invariant checks across tenants.
 func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return d.pgxRoleTx(ctx, fn)
+	return d.systemTx(ctx, fn)
 }

@@ -102,7 +102,7 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 	}
 	code, count := in.ProductCode, in.Count
 	var req *pool.SerialRequest
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
 			return err
@@ -193,7 +193,7 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 	}
 	code, partner, count := in.ProductCode, in.Partner, in.Count
 	var req *pool.SerialRequest
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
 			return err
@@ -269,7 +269,7 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	if len(values) == 0 || len(values) > pool.MaxBatch {
 		return 0, pool.Invalid("serials", "release 1 to %d serials at a time, got %d", pool.MaxBatch, len(values))
 	}
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
 			return err
@@ -350,7 +350,7 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 		codes[i], values[i] = e.ProductCode, e.Serial
 	}
 	res := &pool.PackEventsResult{}
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		// A CMO sees the products of an ended partnership, but records nothing on them.
 		mahs, err := holdMAHs(ctx, tx, a, codes)
 		if err != nil {
