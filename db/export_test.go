@@ -28,6 +28,16 @@ func (d *DB) TenantReadCount(ctx context.Context, query string) (int64, error) {
 	return rows[0].N, nil
 }
 
+// TenantReadText runs a query of one text column n on the single-round-trip
+// read path, so tests can ask PostgreSQL who runs it.
+func (d *DB) TenantReadText(ctx context.Context, query string) (string, error) {
+	rows, err := tenantRead[struct{ N string }](ctx, d, query, pgx.NamedArgs{})
+	if err != nil {
+		return "", err
+	}
+	return rows[0].N, nil
+}
+
 // MigrateDownTo rolls migrations back to version, so tests can migrate up over
 // data written under an older schema.
 func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
