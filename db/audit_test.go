@@ -80,3 +80,44 @@ func TestAuditLog(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAuditWrittenAlike: one writer for changes on GORM (a channel, limits)
+// and on pgx (generation, release): no product or no count is NULL, a detail
+// a JSON object, or NULL when the change has none.
+func TestAuditWrittenAlike(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.product(t, w.mahAdmin, gtin(1), "Audited alike")
+	if _, _, err := w.db.CreateChannel(w.mahAdmin, pool.NewChannel{Name: "ATTP", Source: pool.SourceSAPATTP}); err != nil {
+		t.Fatal(err)
+	}
+	low := 3
+	if _, err := w.db.UpdateLimits(w.mahAdmin, pool.Limits{ProductCode: p.Code, LowThreshold: &low}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Generate(w.mahAdmin, pool.Generation{ProductCode: p.Code, Count: 4, Mode: pool.Sequential}); err != nil {
+		t.Fatal(err)
+	}
+	req, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: p.Code, Count: 2, OrderRef: "PO-A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := requestPage(w.mahAdmin, w, req, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ReleaseSerials(w.mahAdmin, p.Code, []string{page.Serials[0].Value}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = w.db.Gorm().Raw(`SELECT action || ' ' || (product_id IS NOT NULL) || ' ' || coalesce(count::text, '-') || ' ' || coalesce(jsonb_typeof(detail), '-')
+		FROM audit_log WHERE tenant_id = ? AND action IN ('channel.create', 'product.limits', 'serials.generate', 'serials.release') ORDER BY id`, w.mah).
+		Scan(&got).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[channel.create false - object product.limits true - object serials.generate true 4 object serials.release true 1 -]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("audit rows %v; want %s", got, want)
+	}
+}

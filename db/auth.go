@@ -69,7 +69,7 @@ func (d *DB) APIKeys(ctx context.Context) ([]*pool.APIKey, error) {
 		return nil, err
 	}
 	var keys []*pool.APIKey
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) (err error) {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) (err error) {
 		keys, err = listKeys(tx, a.TenantID)
 		return err
 	})
@@ -82,7 +82,7 @@ func (d *DB) RevokeAPIKey(ctx context.Context, id int64) (*pool.APIKey, error) {
 		return nil, err
 	}
 	var k *pool.APIKey
-	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) (err error) {
+	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) (err error) {
 		k, err = revokeKey(tx, a.Name(), id, &a.TenantID)
 		return err
 	})

@@ -60,12 +60,12 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 		return nil, "", err
 	}
 	var rows []*pool.Channel
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url, upstream_secret) VALUES (?, ?, ?, ?, ?, ?)
 			RETURNING `+channelColumns, a.TenantID, nc.Source, nc.Name, hashKey(key), nc.Upstream.URL, secret).Scan(&rows).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "channel.create", nil, nil, map[string]any{"channel": rows[0].ID, "name": nc.Name, "source": nc.Source,
+		return auditTx(ctx, gormTx{tx}, a, "channel.create", 0, 0, map[string]any{"channel": rows[0].ID, "name": nc.Name, "source": nc.Source,
 			"upstreamUrl": nc.Upstream.URL, "upstreamCredentials": !nc.Upstream.Credentials.IsZero()})
 	})
 	if pgCode(err) == uniqueViolation {
@@ -80,7 +80,7 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 // ChannelByKey implements pool.IntakeService.
 func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error) {
 	var rows []pool.Channel
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT `+channelColumns+` FROM channels WHERE tenant_id = ? AND key_hash = ? AND revoked_at IS NULL`,
 			a.TenantID, hashKey(key)).Scan(&rows).Error
 	})
@@ -96,7 +96,7 @@ func (d *DB) ChannelByKey(ctx context.Context, key string) (*pool.Channel, error
 // Channels implements pool.IntakeService.
 func (d *DB) Channels(ctx context.Context) ([]*pool.Channel, error) {
 	rows := []*pool.Channel{}
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT `+channelColumns+` FROM channels WHERE tenant_id = ? ORDER BY name`, a.TenantID).Scan(&rows).Error
 	})
 	if err != nil {
@@ -147,7 +147,7 @@ func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail 
 		return nil, err
 	}
 	var rows []*pool.Channel
-	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		err := tx.Raw(`UPDATE channels SET `+set+` WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL RETURNING `+channelColumns,
 			append(args, id, a.TenantID)...).Scan(&rows).Error
 		if err != nil || len(rows) == 0 {
@@ -157,7 +157,7 @@ func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail 
 			detail = map[string]any{}
 		}
 		detail["channel"], detail["name"] = id, rows[0].Name
-		return audit(tx, a, action, nil, nil, detail)
+		return auditTx(ctx, gormTx{tx}, a, action, 0, 0, detail)
 	})
 	if err != nil {
 		return nil, wrap(action, err)

@@ -1,10 +1,22 @@
 // Package db implements serialpool's services on PostgreSQL: versioned SQL
 // migrations, queries, bulk COPY, and tenant isolation by row-level security.
 //
-// Every tenant-scoped method runs in tenantTx, the one place where the tenant is
-// set: the transaction switches to the unprivileged serialpool_app role and sets
-// app.tenant_id, so the RLS policies in migrations/ hold even when the server
-// connects as a superuser.
+// Every tenant-scoped statement runs in a transaction begun by enter (tx.go),
+// the one entrance to a tenant: it switches the transaction to the
+// unprivileged serialpool_app role and sets app.tenant_id, so the RLS policies
+// in migrations/ hold even when the server connects as a superuser. tenantRead
+// is its one-round-trip fast path for a single read. Only system tasks run
+// outside a tenant, as the connecting role: authentication (which finds a
+// key's tenant), the operator commands (tenants, keys), the demo seed, the
+// replenisher's bookkeeping, and systemTx.
+//
+// GORM does plain CRUD and reads with optional filters (products, channels,
+// keys, partnerships, the audit trail, statistics), where its Raw and query
+// builder read well. pgx does what GORM cannot or should not: COPY (intake,
+// generation), pipelined batches (tenantRead), cursors streamed to a caller
+// (exports) and the set-based hot paths of requests, releases and pack events.
+// GORM runs on pgx's database/sql driver, so one pgx tracer sees every
+// statement of both, for traces and for Statements.
 package db
 
 import (
@@ -15,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +34,7 @@ import (
 
 	"github.com/exaring/otelpgx"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/multitracer"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -52,19 +64,17 @@ type DB struct {
 	upstream pool.UpstreamPolicy
 }
 
-// enterTenant confines a transaction to tenant $1: the unprivileged role, under
-// which row-level security always applies, and the tenant the policies compare to.
-const enterTenant = `SELECT set_config('role', 'serialpool_app', true), set_config('app.tenant_id', $1, true)`
-
 // Open connects to the database at url. It does not migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: open: %w", err)
 	}
+	d := &DB{}
 	// Statements become spans when the server traces (OpenTelemetry, off unless
-	// configured); their parameters, serials and keys among them, are not recorded.
-	cfg.Tracer = otelpgx.NewTracer(otelpgx.WithTrimSQLInSpanName())
+	// configured); their parameters, serials and keys among them, are not
+	// recorded. And every statement is counted, for the metrics and the N+1 tests.
+	cfg.Tracer = multitracer.New(otelpgx.NewTracer(otelpgx.WithTrimSQLInSpanName()), statementCounter{&d.statements})
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -83,22 +93,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	bulk.SetMaxOpenConns(bulkConns)
 	bulk.SetMaxIdleConns(4)
 	bulk.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{gorm: g, sql: s, bulk: bulk}
-	// Count every statement GORM sends, for the metrics and the N+1 tests.
-	count := func(*gorm.DB) { d.statements.Add(1) }
-	cb := g.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("serialpool:count", count),
-		cb.Create().After("gorm:create").Register("serialpool:count", count),
-		cb.Update().After("gorm:update").Register("serialpool:count", count),
-		cb.Delete().After("gorm:delete").Register("serialpool:count", count),
-		cb.Row().After("gorm:row").Register("serialpool:count", count),
-		cb.Raw().After("gorm:raw").Register("serialpool:count", count),
-	} {
-		if err != nil {
-			return nil, err
-		}
-	}
+	d.gorm, d.sql, d.bulk = g, s, bulk
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -110,8 +105,35 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // hold a connection at once; more wait for one, the other queries do not.
 const bulkConns = 16
 
-// Statements is the number of SQL statements sent so far.
+// Statements is the number of SQL statements sent so far, GORM's and pgx's,
+// BEGIN and COMMIT included.
 func (d *DB) Statements() uint64 { return d.statements.Load() }
+
+// statementCounter is the pgx tracer that counts statements: each query (GORM's
+// among them, through pgx's database/sql driver), each query of a batch, each COPY.
+type statementCounter struct{ n *atomic.Uint64 }
+
+func (c statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c statementCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	c.n.Add(uint64(data.Batch.Len()))
+	return ctx
+}
+
+func (statementCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (statementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+func (c statementCounter) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (statementCounter) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
 // Close closes the pools.
 func (d *DB) Close() error { return errors.Join(d.sql.Close(), d.bulk.Close()) }
@@ -153,24 +175,6 @@ func (d *DB) migrations() (*goose.Provider, error) {
 	return p, nil
 }
 
-// tenantTx runs fn in a transaction confined to the caller's tenant: as the
-// serialpool_app role, under which row-level security always applies, with
-// app.tenant_id set for the policies. Methods still filter by tenant themselves;
-// RLS is the net.
-func (d *DB) tenantTx(ctx context.Context, readOnly bool, fn func(tx *gorm.DB, a pool.Actor) error) error {
-	a, err := pool.ActorFrom(ctx)
-	if err != nil {
-		return err
-	}
-	return classify(d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Exec(enterTenant, strconv.FormatInt(a.TenantID, 10)).Error
-		if err != nil {
-			return fmt.Errorf("db: enter tenant: %w", err)
-		}
-		return fn(tx, a)
-	}, &sql.TxOptions{ReadOnly: readOnly}))
-}
-
 // Errors that are not the server's fault, as callers are told them.
 var (
 	errUnavailable = pool.Errorf(pool.EUNAVAILABLE, "the database is unavailable; retry in a moment")
@@ -194,6 +198,17 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", errBadText, err)
 	}
 	return err
+}
+
+// wrap adds what was being done to an error, keeping its chain: the caller is
+// told only the code and message of an application error in it (such as
+// classify's UNAVAILABLE), the logs get the PostgreSQL cause beneath. A bare
+// application error passes as it is.
+func wrap(doing string, err error) error {
+	if _, ok := err.(*pool.Error); ok || err == nil {
+		return err
+	}
+	return fmt.Errorf("db: %s: %w", doing, err)
 }
 
 // pgCode returns the SQLSTATE of a PostgreSQL error, or "".

@@ -14,7 +14,7 @@ import (
 
 // EachRequestSerial implements pool.RequestService.
 func (d *DB) EachRequestSerial(ctx context.Context, requestID int64, fn func(value string, extra map[string]string) error) error {
-	err := d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err := d.inTenant(ctx, bulkReadTx, func(tx pgx.Tx, a pool.Actor) error {
 		rows, err := tx.Query(ctx, `SELECT s.value, s.extra FROM serial_requests r
 			JOIN serials s ON s.product_id = r.product_id
 				AND ((s.request_id = r.id AND s.tenant_id = r.tenant_id) OR (s.partner_request_id = r.id AND s.partner_tenant_id = r.tenant_id))
@@ -43,7 +43,7 @@ func (d *DB) EachRequestSerial(ctx context.Context, requestID int64, fn func(val
 // EachPartnerSerial implements pool.PartnerService: what the caller (an MAH)
 // assigned to partner, optionally of one product.
 func (d *DB) EachPartnerSerial(ctx context.Context, partner int64, productCode string, fn func(pool.PartnerSerial) error) error {
-	err := d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err := d.inTenant(ctx, bulkReadTx, func(tx pgx.Tx, a pool.Actor) error {
 		rows, err := tx.Query(ctx, `SELECT p.code, s.value, s.assigned_at, s.partner_status, coalesce(s.pack_status, 'ACTIVE')
 			FROM serials s JOIN products p ON p.id = s.product_id
 			WHERE s.tenant_id = $1 AND s.partner_tenant_id = $2 AND ($3 = '' OR p.code = $3)

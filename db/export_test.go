@@ -12,7 +12,7 @@ import (
 // TenantExec runs raw SQL inside the caller's tenant transaction, bypassing every
 // application-level filter, so tests can show what row-level security alone allows.
 func (d *DB) TenantExec(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return d.tenantTx(ctx, false, func(tx *gorm.DB, _ pool.Actor) error { return fn(tx) })
+	return d.tenantTx(ctx, writeTx, func(tx *gorm.DB, _ pool.Actor) error { return fn(tx) })
 }
 
 // Gorm exposes the connection as its own (privileged) role, for test set-up.
@@ -24,6 +24,16 @@ func (d *DB) TenantReadCount(ctx context.Context, query string) (int64, error) {
 	rows, err := tenantRead[struct{ N int64 }](ctx, d, query, pgx.NamedArgs{})
 	if err != nil {
 		return 0, err
+	}
+	return rows[0].N, nil
+}
+
+// TenantReadText runs a query of one text column n on the single-round-trip
+// read path, so tests can ask PostgreSQL who runs it.
+func (d *DB) TenantReadText(ctx context.Context, query string) (string, error) {
+	rows, err := tenantRead[struct{ N string }](ctx, d, query, pgx.NamedArgs{})
+	if err != nil {
+		return "", err
 	}
 	return rows[0].N, nil
 }
@@ -46,11 +56,11 @@ var ReleaseQueries = map[string]string{"lock": lockReleased, "candidates": relea
 // TenantPgx runs fn in the caller's tenant transaction on pgx, as the
 // statements of the intake and lifecycle services run.
 func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return d.pgxTenantTx(ctx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
+	return d.inTenant(ctx, writeTx, func(tx pgx.Tx, _ pool.Actor) error { return fn(tx) })
 }
 
 // OwnerPgx runs fn in a transaction on pgx as the database owner, outside every
 // tenant, for invariant checks across tenants.
 func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return d.pgxRoleTx(ctx, fn)
+	return d.systemTx(ctx, fn)
 }

@@ -12,7 +12,7 @@ import (
 // SerialByValue implements pool.PoolService. SSCC pools answer too.
 func (d *DB) SerialByValue(ctx context.Context, code, value string) (*pool.Serial, error) {
 	var rows []serialRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		args := map[string]any{"tenant": a.TenantID, "code": code, "value": value}
 		return tx.Raw(`SELECT `+serialColumns+` FROM serials
 			WHERE tenant_id = @tenant AND value = @value AND product_id = (SELECT id FROM products WHERE code = @code)
@@ -63,7 +63,7 @@ func (d *DB) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*
 // SerialRequestByID implements pool.RequestService.
 func (d *DB) SerialRequestByID(ctx context.Context, id int64) (*pool.SerialRequest, error) {
 	var rows []pool.SerialRequest
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT id, product_id, order_ref, partner_tenant_id AS partner_id, count, created_at
 			FROM serial_requests WHERE id = ? AND tenant_id = ?`, id, a.TenantID).Scan(&rows).Error
 	})
@@ -80,7 +80,7 @@ func (d *DB) SerialRequestByID(ctx context.Context, id int64) (*pool.SerialReque
 // cannot see matches nothing, like a code that does not exist.
 func (d *DB) SerialRequests(ctx context.Context, f pool.RequestFilter) (*pool.RequestPage, error) {
 	var rows []*pool.SerialRequest
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		q := tx.Table("serial_requests").Select("id, product_id, order_ref, partner_tenant_id AS partner_id, count, created_at").
 			Where("tenant_id = ?", a.TenantID)
 		if f.ProductCode != "" {

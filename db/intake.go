@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
@@ -23,55 +21,6 @@ import (
 // Generate (SNM). Both stream rows with COPY into a temporary staging table and
 // move them into serials with one INSERT, inside one tenant transaction: a batch
 // is stored whole or not at all, and the counters trigger sees it once.
-
-// pgxTenantTx is tenantTx on a raw pgx connection, for COPY, which GORM lacks.
-func (d *DB) pgxTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) error) error {
-	return pgxTenantTxOn(ctx, d.sql, fn)
-}
-
-// bulkTenantTx is pgxTenantTx on the bulk pool, for work that waits on the
-// caller: a push reading its body, an export writing to a slow reader.
-func (d *DB) bulkTenantTx(ctx context.Context, fn func(tx pgx.Tx, a pool.Actor) error) error {
-	return pgxTenantTxOn(ctx, d.bulk, fn)
-}
-
-func pgxTenantTxOn(ctx context.Context, conns *sql.DB, fn func(tx pgx.Tx, a pool.Actor) error) error {
-	a, err := pool.ActorFrom(ctx)
-	if err != nil {
-		return err
-	}
-	return pgxRoleTxOn(ctx, conns, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, enterTenant, strconv.FormatInt(a.TenantID, 10)); err != nil {
-			return fmt.Errorf("db: enter tenant: %w", err)
-		}
-		return fn(tx, a)
-	})
-}
-
-// pgxRoleTx runs fn in a transaction on a raw pgx connection as the connecting
-// role: only for system tasks across tenants, and under pgxTenantTx.
-func (d *DB) pgxRoleTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgxRoleTxOn(ctx, d.sql, fn)
-}
-
-func pgxRoleTxOn(ctx context.Context, conns *sql.DB, fn func(tx pgx.Tx) error) error {
-	conn, err := conns.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("db: connection: %w", classify(err))
-	}
-	defer conn.Close()
-	return classify(conn.Raw(func(driverConn any) error {
-		tx, err := driverConn.(*stdlib.Conn).Conn().Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
-	}))
-}
 
 // ownProduct locks the caller's own product (or SSCC pool) for an intake. Only
 // the owner fills a pool. NO KEY UPDATE serialises intakes and generators of the
@@ -110,7 +59,7 @@ func (d *DB) Receive(ctx context.Context, in pool.Intake) (*pool.IntakeResult, e
 		}
 	}
 	var res *pool.IntakeResult
-	err = d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, bulkWriteTx, func(tx pgx.Tx, a pool.Actor) error {
 		productID, productSource, schema, err := ownProduct(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
@@ -305,8 +254,7 @@ func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResul
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	var res *pool.IntakeResult
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		productID, source, schema, err := ownProduct(ctx, tx, a, g.ProductCode)
 		if err != nil {
 			return err
@@ -317,74 +265,96 @@ func (d *DB) Generate(ctx context.Context, g pool.Generation) (*pool.IntakeResul
 		if source != pool.SourceSNM {
 			return pool.Invalid("productCode", "product %s takes serials from %s; only SNM products generate serials", g.ProductCode, source)
 		}
-		var alphabet pool.Alphabet
-		var length int
-		var seq, existing int64
+		f := &serialFormat{sscc: schema == pool.SSCC}
+		var existing int64
 		if err := tx.QueryRow(ctx, `SELECT serial_alphabet, serial_length, sequence_next,
 				(SELECT coalesce(sum(n), 0) FROM pool_counters WHERE tenant_id = $2 AND product_id = $1)
-			FROM products WHERE id = $1`, productID, a.TenantID).Scan(&alphabet, &length, &seq, &existing); err != nil {
+			FROM products WHERE id = $1`, productID, a.TenantID).Scan(&f.alphabet, &f.length, &f.seq, &existing); err != nil {
 			return err
 		}
-		next := pool.RandomSerials(alphabet, length)
-		switch {
-		case schema == pool.SSCC:
-			next = func() (string, error) {
-				s, err := gs1.NewSSCC(g.ProductCode[0], g.ProductCode[1:], uint64(seq))
-				seq++
-				if err != nil {
-					return "", pool.Invalid("count", "the SSCC serial references of pool %s are exhausted: %v", g.ProductCode, err)
-				}
-				return s, nil
-			}
-		case g.Mode == pool.Sequential:
-			next = func() (string, error) {
-				s, err := pool.SequentialSerial(seq, length)
-				seq++
-				return s, err
-			}
-		default:
-			if err := pool.CheckFMDSpace(alphabet, length, existing, int64(g.Count)); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE generated (value text) ON COMMIT DROP`); err != nil {
+		next, err := f.generator(g, existing)
+		if err != nil {
 			return err
 		}
-		need := int64(g.Count)
-		for round := 0; need > 0; round++ {
-			if round == 10 {
-				return pool.Errorf(pool.ECONFLICT, "could not find %d unused serials for %s; the serial format is nearly exhausted", need, g.ProductCode)
-			}
-			src := &generatedSource{next: next, left: need}
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"generated"}, []string{"value"}, src); err != nil {
-				return errors.Join(src.err, err)
-			}
-			tag, err := tx.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value)
-				SELECT $1, $2, 'AVAILABLE', 'SNM', value FROM generated ON CONFLICT (product_id, value) DO NOTHING`,
-				productID, a.TenantID)
-			if err != nil {
-				return err
-			}
-			need -= tag.RowsAffected()
-			if _, err := tx.Exec(ctx, `TRUNCATE generated`); err != nil {
-				return err
-			}
-		}
-		if g.Mode == pool.Sequential || schema == pool.SSCC {
-			if _, err := tx.Exec(ctx, `UPDATE products SET sequence_next = $2 WHERE id = $1`, productID, seq); err != nil {
-				return err
-			}
-		}
-		if err := auditTx(ctx, tx, a, "serials.generate", productID, int64(g.Count), map[string]any{"mode": g.Mode}); err != nil {
+		if err := storeGenerated(ctx, tx, a, productID, g, next); err != nil {
 			return err
 		}
-		res = &pool.IntakeResult{ProductCode: g.ProductCode, Source: pool.SourceSNM, Accepted: int64(g.Count)}
-		return nil
+		if g.Mode == pool.Sequential || f.sscc {
+			if _, err := tx.Exec(ctx, `UPDATE products SET sequence_next = $2 WHERE id = $1`, productID, f.seq); err != nil {
+				return err
+			}
+		}
+		return auditTx(ctx, tx, a, "serials.generate", productID, int64(g.Count), map[string]any{"mode": g.Mode})
 	})
 	if err != nil {
 		return nil, wrap("generate serials", err)
 	}
-	return res, nil
+	return &pool.IntakeResult{ProductCode: g.ProductCode, Source: pool.SourceSNM, Accepted: int64(g.Count)}, nil
+}
+
+// serialFormat is how a product's generated serials look; seq is its next
+// sequence number, advanced by the generators it returns.
+type serialFormat struct {
+	sscc     bool // an SSCC pool: its serial references count up
+	alphabet pool.Alphabet
+	length   int
+	seq      int64
+}
+
+// generator returns the source of g's values: sequence numbers (an SSCC
+// pool's serial references, or SEQUENTIAL serials), else random serials, when
+// the format leaves enough room for existing serials plus g's.
+func (f *serialFormat) generator(g pool.Generation, existing int64) (func() (string, error), error) {
+	switch {
+	case f.sscc:
+		return func() (string, error) {
+			s, err := gs1.NewSSCC(g.ProductCode[0], g.ProductCode[1:], uint64(f.seq))
+			f.seq++
+			if err != nil {
+				return "", pool.Invalid("count", "the SSCC serial references of pool %s are exhausted: %v", g.ProductCode, err)
+			}
+			return s, nil
+		}, nil
+	case g.Mode == pool.Sequential:
+		return func() (string, error) {
+			s, err := pool.SequentialSerial(f.seq, f.length)
+			f.seq++
+			return s, err
+		}, nil
+	}
+	if err := pool.CheckFMDSpace(f.alphabet, f.length, existing, int64(g.Count)); err != nil {
+		return nil, err
+	}
+	return pool.RandomSerials(f.alphabet, f.length), nil
+}
+
+// storeGenerated streams g.Count new values from next into the pool, in rounds:
+// values already in the pool are skipped and replaced in the next round.
+func storeGenerated(ctx context.Context, tx pgx.Tx, a pool.Actor, productID int64, g pool.Generation, next func() (string, error)) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE generated (value text) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	need := int64(g.Count)
+	for round := 0; need > 0; round++ {
+		if round == 10 {
+			return pool.Errorf(pool.ECONFLICT, "could not find %d unused serials for %s; the serial format is nearly exhausted", need, g.ProductCode)
+		}
+		src := &generatedSource{next: next, left: need}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"generated"}, []string{"value"}, src); err != nil {
+			return errors.Join(src.err, err)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value)
+			SELECT $1, $2, 'AVAILABLE', 'SNM', value FROM generated ON CONFLICT (product_id, value) DO NOTHING`,
+			productID, a.TenantID)
+		if err != nil {
+			return err
+		}
+		need -= tag.RowsAffected()
+		if _, err := tx.Exec(ctx, `TRUNCATE generated`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // generatedSource feeds COPY with left freshly generated values.
@@ -422,7 +392,7 @@ func (d *DB) IntakeProgress(ctx context.Context, key string) (bool, int64, *pool
 		return true, c.(*atomic.Int64).Load(), nil, nil
 	}
 	var res *pool.IntakeResult
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, readTx, func(tx pgx.Tx, a pool.Actor) error {
 		r := &pool.IntakeResult{}
 		err := tx.QueryRow(ctx, `SELECT b.id, p.code, b.source, b.accepted
 			FROM intake_batches b JOIN products p ON p.id = b.product_id
@@ -441,21 +411,3 @@ func (d *DB) IntakeProgress(ctx context.Context, key string) (bool, int64, *pool
 }
 
 func progressKey(tenant int64, key string) string { return strconv.FormatInt(tenant, 10) + "/" + key }
-
-// auditTx appends one audit entry in a pgx transaction.
-func auditTx(ctx context.Context, tx pgx.Tx, a pool.Actor, action string, productID, count int64, detail map[string]any) error {
-	_, err := tx.Exec(ctx, insertAudit, a.TenantID, a.Name(), action, productID, count, detail)
-	return err
-}
-
-// wrap adds what was being done to an internal error; application errors pass as they are.
-func wrap(doing string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var pe *pool.Error
-	if errors.As(err, &pe) {
-		return pe
-	}
-	return fmt.Errorf("db: %s: %w", doing, err)
-}

@@ -101,7 +101,7 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 		return nil, err
 	}
 	var req *pool.SerialRequest
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
@@ -210,7 +210,7 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 		return nil, err
 	}
 	var req *pool.SerialRequest
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	if len(values) == 0 || len(values) > pool.MaxBatch {
 		return 0, pool.Invalid("serials", "release 1 to %d serials at a time, got %d", pool.MaxBatch, len(values))
 	}
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
 			return err
@@ -350,7 +350,7 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 		return nil, pool.Invalid("input", "record 1 to %d pack events at a time, got %d", pool.MaxBatch, len(events))
 	}
 	res := &pool.PackEventsResult{}
-	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
+	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		serials, err := loadPackSerials(ctx, tx, a, events)
 		if err != nil {
 			return err

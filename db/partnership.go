@@ -34,13 +34,13 @@ func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitati
 		return nil, err
 	}
 	inv := &pool.PartnerInvitation{Code: code}
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Raw(`INSERT INTO partner_invitations (cmo_tenant_id, hash, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))
 			RETURNING id, created_at, expires_at`, a.TenantID, hashKey(code), pool.InvitationLifetime.Seconds()).
 			Row().Scan(&inv.ID, &inv.CreatedAt, &inv.ExpiresAt); err != nil {
 			return err
 		}
-		return audit(tx, a, "partnership.invite", nil, nil, map[string]any{"invitation": inv.ID})
+		return auditTx(ctx, gormTx{tx}, a, "partnership.invite", 0, 0, map[string]any{"invitation": inv.ID})
 	})
 	if err != nil {
 		return nil, wrap("create partner invitation", err)
@@ -57,7 +57,7 @@ func (d *DB) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation,
 		return nil, err
 	}
 	var invs []*pool.PartnerInvitation
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT id, created_at, expires_at FROM partner_invitations
 			WHERE cmo_tenant_id = ? AND `+openInvitation+` ORDER BY id DESC`, a.TenantID).Scan(&invs).Error
 	})
@@ -70,12 +70,12 @@ func (d *DB) RevokePartnerInvitation(ctx context.Context, id int64) (*pool.Partn
 		return nil, err
 	}
 	var invs []*pool.PartnerInvitation
-	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Raw(`UPDATE partner_invitations SET revoked_at = now() WHERE id = ? AND cmo_tenant_id = ? AND `+openInvitation+`
 			RETURNING id, created_at, expires_at`, id, a.TenantID).Scan(&invs).Error; err != nil || len(invs) == 0 {
 			return err
 		}
-		return audit(tx, a, "partnership.invite_revoke", nil, nil, map[string]any{"invitation": id})
+		return auditTx(ctx, gormTx{tx}, a, "partnership.invite_revoke", 0, 0, map[string]any{"invitation": id})
 	})
 	if err != nil {
 		return nil, wrap("revoke partner invitation", err)
@@ -100,7 +100,7 @@ func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner,
 	}
 	var cmo *int64
 	var rows []partnershipRow
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Raw(`SELECT accept_partner_invitation(?, ?)`, fmt.Sprintf("tenant:%d %s", a.TenantID, a.Name()), hashKey(code)).
 			Row().Scan(&cmo); err != nil || cmo == nil {
 			return err
@@ -109,7 +109,7 @@ func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner,
 			WHERE mah_tenant_id = ? AND cmo_tenant_id = ? AND ended_at IS NULL`, a.TenantID, *cmo).Scan(&rows).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "partnership.create", nil, nil, map[string]any{"cmo": *cmo})
+		return auditTx(ctx, gormTx{tx}, a, "partnership.create", 0, 0, map[string]any{"cmo": *cmo})
 	})
 	if err != nil {
 		return nil, wrap("create partnership", err)
@@ -127,7 +127,7 @@ func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner,
 // ownInvitation tells whether the caller issued the code (RLS shows a tenant only its own).
 func (d *DB) ownInvitation(ctx context.Context, code string) bool {
 	var own bool
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, _ pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, _ pool.Actor) error {
 		return tx.Raw(`SELECT EXISTS (SELECT FROM partner_invitations WHERE hash = ?)`, hashKey(code)).Row().Scan(&own)
 	})
 	return err == nil && own
@@ -156,7 +156,7 @@ func (r partnershipRow) partner(me int64) *pool.Partner {
 // Partners implements pool.PartnerService.
 func (d *DB) Partners(ctx context.Context) ([]*pool.Partner, error) {
 	var rows []partnershipRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT `+partnershipColumns+` FROM partnerships
 			WHERE mah_tenant_id = ? OR cmo_tenant_id = ? ORDER BY id`, a.TenantID, a.TenantID).Scan(&rows).Error
 	})
@@ -184,7 +184,7 @@ func (d *DB) EndPartnership(ctx context.Context, id int64, reason string) (*pool
 	}
 	var returned *int64
 	var rows []partnershipRow
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Raw(`SELECT end_partnership(?, ?, ?)`, a.KeyID, id, reason).Row().Scan(&returned); err != nil {
 			return err
 		}

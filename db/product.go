@@ -2,12 +2,10 @@ package db
 
 import (
 	"context"
-
-	"encoding/json"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/serialpool/serialpool/pool"
@@ -120,11 +118,11 @@ func (d *DB) CreateProduct(ctx context.Context, p pool.NewProduct) (*pool.Produc
 // createProduct registers a product (or SSCC pool) owned by a, whose role the caller checked.
 func (d *DB) createProduct(ctx context.Context, a pool.Actor, row productRow) (*pool.Product, error) {
 	row.TenantID = a.TenantID
-	err := d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, a, "product.create", &row.ID, nil, map[string]any{"code": row.Code, "name": row.Name}); err != nil {
+		if err := auditTx(ctx, gormTx{tx}, a, "product.create", row.ID, 0, map[string]any{"code": row.Code, "name": row.Name}); err != nil {
 			return err
 		}
 		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE id = @id`, map[string]any{"id": row.ID, "tenant": a.TenantID}).
@@ -149,19 +147,3 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // likeEscape makes user input match literally inside a LIKE pattern.
 func likeEscape(s string) string { return likeEscaper.Replace(s) }
-
-const insertAudit = `INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
-	VALUES ($1, $2, $3, nullif($4::bigint, 0), $5, $6::jsonb)`
-
-// audit appends one entry to the tenant's audit log, in the caller's transaction.
-func audit(tx *gorm.DB, a pool.Actor, action string, productID *int64, count *int64, detail map[string]any) error {
-	js, err := json.Marshal(detail)
-	if err != nil {
-		return err
-	}
-	err = tx.Exec(insertAudit, a.TenantID, a.Name(), action, productID, count, string(js)).Error
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	return nil
-}

@@ -37,7 +37,7 @@ func (d *DB) ScheduleReplenishments(ctx context.Context) (int64, error) {
 func (d *DB) ClaimReplenishment(ctx context.Context, leaseUntil time.Time) (*pool.Replenishment, error) {
 	r := &pool.Replenishment{}
 	var secret []byte // the upstream's credentials: read here, by the owner role, and nowhere else
-	err := d.pgxRoleTx(ctx, func(tx pgx.Tx) error {
+	err := d.systemTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `WITH due AS (
 				SELECT id FROM replenishments WHERE state = 'PENDING' AND next_attempt_at <= now()
 				ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)

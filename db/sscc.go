@@ -31,7 +31,7 @@ func (d *DB) CreateSSCCPool(ctx context.Context, companyPrefix string, extension
 // SSCCPools implements pool.SSCCService.
 func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
 	var rows []productRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE tenant_id = @tenant AND code_schema = 'SSCC' ORDER BY code`,
 			map[string]any{"tenant": a.TenantID}).Scan(&rows).Error
 	})
@@ -69,7 +69,7 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 		return nil, err
 	}
 	var rows []productRow
-	err = d.tenantTx(ctx, false, func(tx *gorm.DB, a pool.Actor) error {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		err := tx.Raw(`UPDATE products SET
 				request_cap = coalesce(@cap, request_cap),
 				low_threshold = coalesce(@low, low_threshold),
@@ -83,7 +83,7 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 		if r := rows[0]; r.ReplenishTo != nil && *r.ReplenishTo <= r.LowThreshold {
 			return pool.Invalid("replenishTo", "replenishTo (%d) must be above lowThreshold (%d)", *r.ReplenishTo, r.LowThreshold)
 		}
-		return audit(tx, a, "product.limits", &rows[0].ID, nil, map[string]any{"requestCap": l.RequestCap,
+		return auditTx(ctx, gormTx{tx}, a, "product.limits", rows[0].ID, 0, map[string]any{"requestCap": l.RequestCap,
 			"lowThreshold": l.LowThreshold, "replenishTo": l.ReplenishTo})
 	})
 	if err != nil {

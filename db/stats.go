@@ -56,7 +56,7 @@ func (d *DB) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, f poo
 		query += ` HAVING sum(c.n) > 0`
 	}
 	var rows []*pool.StatsRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(query, map[string]any{"tenant": a.TenantID, "code": f.ProductCode,
 			"source": f.Source, "status": f.Status, "schema": f.CodeSchema}).Scan(&rows).Error
 	})
@@ -97,7 +97,7 @@ func (d *DB) PoolActivity(ctx context.Context, from, to time.Time, interval pool
 		}
 	}
 	var rows []*pool.ActivityRow
-	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
+	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		return tx.Raw(`SELECT date_trunc(@unit, at, 'UTC') AS bucket, `+kind+` AS kind, `+product+` AS product_id, sum(count) AS count
 			FROM audit_log
 			WHERE tenant_id = @tenant AND at >= @from AND at < @to AND `+activityKind+` IS NOT NULL

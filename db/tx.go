@@ -1,0 +1,177 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+
+	"github.com/serialpool/serialpool/pool"
+)
+
+// This file is the one entrance to a tenant. enter begins every tenant
+// transaction, read-only or read-write, on the main pool or the bulk pool, and
+// runs enterTenant in it before anything else; tenantTx (GORM) and inTenant
+// (pgx) hand its body the transaction in the form it needs. tenantRead is its
+// fast path for one read: the same enterTenant, one round trip. systemTx is the
+// one exception: no tenant, for the system tasks named at it.
+
+// enterTenant confines a transaction to tenant $1: the unprivileged role, under
+// which row-level security always applies, and the tenant the policies compare to.
+// Both settings are local (true): they end with the transaction.
+const enterTenant = `SELECT set_config('role', 'serialpool_app', true), set_config('app.tenant_id', $1, true)`
+
+// txMode is how a transaction runs.
+type txMode struct {
+	readOnly bool
+	// bulk takes the connection from the bulk pool: for work paced by the
+	// caller (a push reading its body, an export writing to a slow reader).
+	bulk bool
+}
+
+var (
+	readTx      = txMode{readOnly: true}
+	writeTx     = txMode{}
+	bulkReadTx  = txMode{readOnly: true, bulk: true}
+	bulkWriteTx = txMode{bulk: true}
+)
+
+// session is one connection inside a transaction. Its pgx transaction is
+// begun, used and ended only inside conn.Raw, as database/sql requires; between
+// those calls GORM's statements go through conn itself, so both libraries work
+// in the same transaction.
+type session struct {
+	conn *sql.Conn
+	tx   pgx.Tx
+}
+
+// pgx runs fn with the transaction on pgx.
+func (s session) pgx(fn func(tx pgx.Tx) error) error {
+	return s.conn.Raw(func(any) error { return fn(s.tx) })
+}
+
+// gorm returns g running in the transaction. WithContext gives g a statement
+// of its own, so setting its connection touches no other session.
+func (s session) gorm(ctx context.Context, g *gorm.DB) *gorm.DB {
+	g = g.WithContext(ctx)
+	g.Statement.ConnPool = s.conn
+	return g
+}
+
+// enter runs fn in a transaction confined to the caller's tenant: the one
+// entrance to a tenant. Methods still filter by tenant themselves; RLS is the net.
+func (d *DB) enter(ctx context.Context, m txMode, fn func(s session, a pool.Actor) error) error {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	return classify(d.begin(ctx, m, func(s session) error {
+		if err := s.pgx(func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, enterTenant, tenantSetting(a))
+			return err
+		}); err != nil {
+			return fmt.Errorf("db: enter tenant: %w", err)
+		}
+		return fn(s, a)
+	}))
+}
+
+// tenantTx is enter for GORM: plain CRUD, dynamic filters.
+func (d *DB) tenantTx(ctx context.Context, m txMode, fn func(tx *gorm.DB, a pool.Actor) error) error {
+	return d.enter(ctx, m, func(s session, a pool.Actor) error {
+		return fn(s.gorm(ctx, d.gorm), a)
+	})
+}
+
+// inTenant is enter for pgx: COPY, batches, the hot paths.
+func (d *DB) inTenant(ctx context.Context, m txMode, fn func(tx pgx.Tx, a pool.Actor) error) error {
+	return d.enter(ctx, m, func(s session, a pool.Actor) error {
+		return s.pgx(func(tx pgx.Tx) error { return fn(tx, a) })
+	})
+}
+
+// systemTx runs fn in a transaction as the connecting role, outside every
+// tenant: the one exception to enter, for system tasks across tenants. Only
+// the replenisher's claim of a job (which reads an upstream's credentials,
+// hidden from the request role) and tests' invariant checks use it.
+func (d *DB) systemTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return classify(d.begin(ctx, writeTx, func(s session) error { return s.pgx(fn) }))
+}
+
+// begin runs fn in a transaction on a connection of m's pool, and commits it
+// unless fn fails.
+func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) error {
+	conns := d.sql
+	if m.bulk {
+		conns = d.bulk
+	}
+	conn, err := conns.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: connection: %w", err)
+	}
+	defer conn.Close()
+	opts := pgx.TxOptions{}
+	if m.readOnly {
+		opts.AccessMode = pgx.ReadOnly
+	}
+	s := session{conn: conn}
+	if err := conn.Raw(func(driverConn any) (err error) {
+		s.tx, err = driverConn.(*stdlib.Conn).Conn().BeginTx(ctx, opts)
+		return err
+	}); err != nil {
+		return err
+	}
+	// A no-op once committed. Should it fail, the connection is dropped, not
+	// pooled: database/sql's reset refuses one left in a transaction.
+	defer s.pgx(func(tx pgx.Tx) error { return tx.Rollback(context.WithoutCancel(ctx)) })
+	if err := fn(s); err != nil {
+		return err
+	}
+	return s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) })
+}
+
+// tenantRead is enter's fast path for one read-only query, in a single network
+// round trip: enterTenant and the query go out as one pgx batch, which
+// PostgreSQL runs as one implicit transaction (a pipeline ends its transaction
+// only at its Sync), so the role and tenant set by set_config(..., true) hold
+// for the query and are gone after it, as in enter. The hot read paths
+// (products, counts, owners, pages of serials) use it.
+func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedArgs) ([]T, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args["tenant"] = a.TenantID
+	conn, err := d.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: connection: %w", classify(err))
+	}
+	defer conn.Close()
+	var out []T
+	err = conn.Raw(func(driverConn any) error {
+		b := &pgx.Batch{}
+		b.Queue(enterTenant, tenantSetting(a))
+		b.Queue(query, args)
+		br := driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, b)
+		defer br.Close()
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("enter tenant: %w", err)
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		if out, err = pgx.CollectRows(rows, pgx.RowToStructByNameLax[T]); err != nil {
+			return err
+		}
+		return br.Close()
+	})
+	return out, classify(err)
+}
+
+// tenantSetting is enterTenant's argument for a.
+func tenantSetting(a pool.Actor) string { return strconv.FormatInt(a.TenantID, 10) }
