@@ -83,7 +83,10 @@ export function seedTenant(name) {
 // run's clock and a counter, with the check digits its code schema needs.
 const STAMP = String(Date.now()).slice(-8);
 let codesMade = 0;
-const unique = () => `${STAMP}${String(++codesMade).padStart(2, '0')}`;
+const unique = () => {
+  if (++codesMade > 99) throw new Error('e2e: a run makes at most 99 product codes (two digits of the code)');
+  return `${STAMP}${String(codesMade).padStart(2, '0')}`;
+};
 /** The GS1 check digit: weights 3, 1, 3, ... from the digit left of it. */
 const gs1Check = (body) => String((10 - ([...body].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 ? 1 : 3), 0) % 10)) % 10);
 const withCheck = (body) => body + gs1Check(body);
