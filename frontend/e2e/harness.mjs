@@ -1,7 +1,8 @@
 // The browser suite's harness: configuration, the GraphQL reads of expected values, the
-// browser and its pages, screenshots, and `area`, which groups one flow's steps so that
-// it runs (and fails) alone: each area signs in its own pages and reads or makes the
-// state it needs itself, never from another area's steps. Run with run.mjs.
+// fixtures that seed a flow's own tenants through the API, the browser and its pages,
+// screenshots, and `area`, which groups one flow's steps so that it runs (and fails) alone:
+// each area seeds the tenants, products and serials it needs before its first step and
+// reads nothing another area made. Run with run.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,23 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const BASE = (process.env.SERIALPOOL_URL || '').replace(/\/+$/, '');
-export const KEYS = parseKeys(process.env.SERIALPOOL_KEYS);
 // E2E_SCREENSHOTS moves them elsewhere (e.g. two runs at once on one checkout).
 export const SHOTS = process.env.E2E_SCREENSHOTS
   ? `${process.env.E2E_SCREENSHOTS.replace(/\/+$/, '')}/`
   : fileURLToPath(new URL('./screenshots/', import.meta.url));
 export const TIMEOUT = 15_000;
 export const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
-
-function parseKeys(raw) {
-  if (!raw) return null;
-  try {
-    const parsed = JSON.parse(raw);
-    return parsed.keys || parsed;
-  } catch {
-    return null;
-  }
-}
 
 // ---- GraphQL, for the expected values ------------------------------------------------
 
@@ -64,10 +54,6 @@ export const serialOf = async (key, code, value) => (await gql(key, SERIAL, { co
 export const SSCC_POOLS = `{ ssccPools { code companyPrefix extensionDigit pool { available assigned total } } }`;
 export const PARTNERS = `{ partners { tenant { id name } role } }`;
 export const INVITATIONS = `{ partnerInvitations { id createdAt expiresAt } }`;
-/** The product codes the brief names: the SNM demo product and the SAP ATTP one. */
-export const AMOX = '04012340051006';
-export const IBU = '04012340051013';
-export const OPERATOR = () => KEYS.mah_operator || KEYS.mah_admin;
 export const REQUEST_SERIALS = `mutation E2ERequest($input: RequestSerialsInput!) { requestSerials(input: $input) { id count } }`;
 export const RUN = Date.now().toString(36).toUpperCase(); // makes order refs and uploaded serials unique per run
 // The steps' requests of serials, with the first serials handed out (for later steps of the area).
@@ -75,7 +61,7 @@ export const REQUEST_WITH_SERIALS = `mutation E2ERequestSerials($input: RequestS
   requestSerials(input: $input) { id count serials(first: 10) { edges { node { value } } } }
 }`;
 
-// ---- Tenants of an area's own ----------------------------------------------------------
+// ---- Fixtures: tenants, products and serials of an area's own ----------------------------
 
 const BIN = process.env.SERIALPOOL_BIN || fileURLToPath(new URL('../../bin/serialpool', import.meta.url));
 
@@ -90,8 +76,112 @@ export function seedTenant(name) {
   const tenant = { name: `${name} ${RUN}`, id: '' };
   tenant.id = cli('tenant', 'create', '--name', tenant.name).id;
   const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) => [role, cli('key', 'create', '--tenant', tenant.id, '--role', role).key]));
-  return { ...tenant, keys };
+  return { ...tenant, keys, /** channel keys by source, made on the first push */ channels: /** @type {Record<string, string>} */ ({}) };
 }
+
+// A product code is unique across tenants, so every seeded product gets a new one: this
+// run's clock and a counter, with the check digits its code schema needs.
+const STAMP = String(Date.now()).slice(-8);
+let codesMade = 0;
+const unique = () => {
+  if (++codesMade > 99) throw new Error('e2e: a run makes at most 99 product codes (two digits of the code)');
+  return `${STAMP}${String(codesMade).padStart(2, '0')}`;
+};
+/** The GS1 check digit: weights 3, 1, 3, ... from the digit left of it. */
+const gs1Check = (body) => String((10 - ([...body].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 ? 1 : 3), 0) % 10)) % 10);
+const withCheck = (body) => body + gs1Check(body);
+
+/** A valid product code of a schema, new in this run. */
+function productCode(schema) {
+  switch (schema) {
+    case 'GTIN':
+      return withCheck(`042${unique()}`);
+    case 'NTIN':
+      return withCheck(`041${unique()}`);
+    case 'NDC':
+      return withCheck(`003${unique()}`); // "03" after the indicator digit
+    case 'PPN':
+      for (;;) {
+        const body = unique().slice(-7);
+        const pznCheck = [...body].reduce((s, d, i) => s + Number(d) * (i + 1), 0) % 11;
+        if (pznCheck === 10) continue; // no PZN carries it
+        const ppn = `11${body}${pznCheck}`;
+        return ppn + String([...ppn].reduce((s, c, i) => s + c.charCodeAt(0) * (i + 2), 0) % 97).padStart(2, '0');
+      }
+    default:
+      throw new Error(`e2e: no product code for schema ${schema}`);
+  }
+}
+
+const CREATE_PRODUCT = `mutation E2ECreateProduct($input: CreateProductInput!) { createProduct(input: $input) { code name source } }`;
+const GENERATE = `mutation E2EGenerate($input: GenerateSerialsInput!) { generateSerials(input: $input) { accepted } }`;
+const CREATE_CHANNEL = `mutation E2EChannel($input: CreateChannelInput!) { createChannel(input: $input) { key } }`;
+
+/**
+ * Pushes n serials of a received source over the Manufacturer API, as the source's system
+ * does: with a channel key of that source (one per tenant and source). TraceLink's come
+ * with their crypto data; EXTERNAL ones arrive Assigned.
+ */
+async function push(tenant, code, source, n) {
+  tenant.channels[source] ??= (await gql(tenant.keys.admin, CREATE_CHANNEL, { input: { name: `E2E ${source}`, source } })).createChannel.key;
+  const serials = Array.from({ length: n }, (_, i) => {
+    const value = `${source}-${String(i + 1).padStart(4, '0')}`;
+    return source === 'TRACELINK' ? { value, extra: { 91: `K${String(i).padStart(3, '0')}`, 92: value.padEnd(44, 'X') } } : { value };
+  });
+  const res = await fetch(`${BASE}/api/v2/products/${code}/serials`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tenant.keys.operator}`, 'X-Channel-Key': tenant.channels[source], 'Content-Type': 'application/json' },
+    body: JSON.stringify(serials),
+  });
+  if (res.status !== 201) throw new Error(`e2e: pushing ${n} serials to ${code}: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * A product of the tenant, its pool filled the way its source fills it: SNM generates,
+ * every other source pushes (see push), and an order request of the tenant's operator
+ * assigns `assigned` of them (EXTERNAL serials arrive Assigned, so all of theirs are).
+ * Returns the product with the pool it was given and the first serials handed out.
+ * @param {ReturnType<typeof seedTenant>} tenant
+ * @param {{name: string, schema?: string, source?: string, available?: number, assigned?: number, lowThreshold?: number}} spec
+ */
+export async function seedProduct(tenant, { name, schema = 'GTIN', source = 'SNM', available = 0, assigned = 0, lowThreshold }) {
+  if (source === 'EXTERNAL' && available) throw new Error('e2e: EXTERNAL serials arrive Assigned; seed them as assigned');
+  const input = { code: productCode(schema), codeSchema: schema, name, source, lowThreshold };
+  const { code } = (await gql(tenant.keys.admin, CREATE_PRODUCT, { input })).createProduct;
+  const n = available + assigned;
+  if (source === 'SNM' && n) await gql(tenant.keys.operator, GENERATE, { input: { productCode: code, count: n } });
+  else if (n) await push(tenant, code, source, n);
+  let handedOut = [];
+  if (assigned && source !== 'EXTERNAL') {
+    const { requestSerials } = await gql(tenant.keys.operator, REQUEST_WITH_SERIALS, {
+      input: { productCode: code, count: assigned, orderRef: `E2E-SEED-${RUN}` },
+    });
+    handedOut = requestSerials.serials.edges.map((e) => e.node.value);
+  }
+  return { code, name, source, pool: { available, assigned, total: n }, handedOut };
+}
+
+const CREATE_PARTNERSHIP = `mutation E2EPartnership($input: CreatePartnershipInput!) { createPartnership(input: $input) { id } }`;
+const ASSIGN = `mutation E2EAssign($input: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $input) { count } }`;
+
+/**
+ * Makes cmo a partner of mah as their admins do (the CMO invites, the MAH enters the code),
+ * then assigns the MAH's serials to it: `assign` maps product codes to counts.
+ * @param {ReturnType<typeof seedTenant>} mah
+ * @param {ReturnType<typeof seedTenant>} cmo
+ * @param {Record<string, number>} assign
+ */
+export async function seedPartnership(mah, cmo, assign = {}) {
+  const { createPartnerInvitation } = await gql(cmo.keys.admin, 'mutation E2EInvite { createPartnerInvitation { code } }');
+  await gql(mah.keys.admin, CREATE_PARTNERSHIP, { input: { invitationCode: createPartnerInvitation.code } });
+  for (const [productCode, count] of Object.entries(assign)) {
+    await gql(mah.keys.operator, ASSIGN, { input: { productCode, partner: cmo.id, count } });
+  }
+}
+
+const PACK_EVENTS = `mutation E2EPack($input: [PackEventInput!]!) { recordPackEvents(input: $input) { recorded } }`;
+/** Records pack events as a line does (PackEventInput: productCode, serial, event, reason). */
+export const seedPackEvents = async (key, events) => (await gql(key, PACK_EVENTS, { input: events })).recordPackEvents;
 
 // ---- Browser -------------------------------------------------------------------------
 
@@ -148,19 +238,27 @@ export function step(name, fn) {
 }
 
 /**
- * One flow: its steps in order, then a check that its pages threw nothing and the
- * Content-Security-Policy blocked nothing. Its pages are closed at its end.
+ * One flow: `seed` makes its own tenants and data (the fixtures above) before its first
+ * step, then its steps run in order, reading what seed returned from the object `steps`
+ * is given; last, a check that its pages threw nothing and the Content-Security-Policy
+ * blocked nothing. Its pages are closed at its end.
+ * @template {object} T
+ * @param {string} name
+ * @param {() => T | Promise<T>} seed
+ * @param {(fixture: T) => void} steps registers the steps; `fixture` is filled in only when they run, so they read it then (not when registered)
  */
-export function area(name, steps) {
+export function area(name, seed, steps) {
+  const fixture = /** @type {T} */ ({});
   describe(name, () => {
-    before(() => {
+    before(async () => {
       running = { name, shot: 0, contexts: [] };
       current = null;
+      Object.assign(fixture, await seed());
     });
     after(async () => {
       for (const context of running.contexts) await context.close().catch(() => {});
     });
-    steps();
+    steps(fixture);
     step('no uncaught errors in the pages, and nothing blocked by the Content-Security-Policy', async () => {
       assert.deepEqual(pageErrors.filter((e) => e.area === name).map((e) => e.text), []);
       assert.deepEqual(cspViolations.filter((e) => e.area === name).map((e) => e.text), []);

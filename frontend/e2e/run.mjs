@@ -1,19 +1,18 @@
 // End-to-end test of the serialpool web app in a real browser (Debian's chromium driven by
 // playwright-core; no browser is ever downloaded).
 //
-//   SERIALPOOL_URL=http://127.0.0.1:8080 \
-//   SERIALPOOL_KEYS='{"keys":{"mah_admin":"…","mah_operator":"…","mah_viewer":"…","cmo_admin":"…"}}' \
-//   npm run e2e [-- --only partners,sscc]
+//   SERIALPOOL_URL=http://127.0.0.1:8080 DATABASE_URL=postgres://… npm run e2e [-- --only partners,sscc]
 //
-// The server must already hold the demo data (`serialpool seed-demo`). Expected values are
-// read from the GraphQL API with the same keys, never hard-coded. One file per area in
-// areas/, each a flow that runs and fails alone (`--only AREA`, or E2E_ONLY=AREA); all of
-// them run by default. A screenshot of every step goes to frontend/e2e/screenshots/, named
-// <area>-NN-<step>.png.
+// One file per area in areas/, each a flow that runs and fails alone (`--only AREA`, or
+// E2E_ONLY=AREA), in any order: before its first step it seeds tenants of its own (with
+// bin/serialpool on DATABASE_URL, the server's database) and their products, serials and
+// partnerships through the API, and it expects what it seeded. No demo data is needed.
+// All areas run by default. A screenshot of every step goes to frontend/e2e/screenshots/,
+// named <area>-NN-<step>.png.
 import { after, before } from 'node:test';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BASE, closeBrowser, KEYS, launch, SHOTS } from './harness.mjs';
+import { BASE, closeBrowser, launch, SHOTS } from './harness.mjs';
 import signin from './areas/signin.mjs';
 import products from './areas/products.mjs';
 import cmo from './areas/cmo.mjs';
@@ -22,7 +21,7 @@ import operator from './areas/operator.mjs';
 import partners from './areas/partners.mjs';
 import sscc from './areas/sscc.mjs';
 
-/** In the order of a user's first visit; each area seeds or reads what it needs itself. */
+/** In the order of a user's first visit; each area seeds what it needs itself. */
 const AREAS = { signin, products, cmo, 'pack-history': packHistory, operator, partners, sscc };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } }, strict: true });
@@ -32,11 +31,8 @@ if (unknown.length) {
   console.error(`e2e: no area ${unknown.join(', ')}; the areas are ${Object.keys(AREAS).join(', ')}.`);
   process.exit(2);
 }
-if (!BASE || !KEYS?.mah_admin || !KEYS?.cmo_admin) {
-  console.error(
-    'e2e: set SERIALPOOL_URL (a running, demo-seeded server) and SERIALPOOL_KEYS ' +
-      '(the JSON of `serialpool seed-demo --json`, with keys.mah_admin and keys.cmo_admin).',
-  );
+if (!BASE || !process.env.DATABASE_URL) {
+  console.error('e2e: set SERIALPOOL_URL (a running server) and DATABASE_URL (its database, where the areas make their tenants).');
   process.exit(2);
 }
 rmSync(SHOTS, { recursive: true, force: true });

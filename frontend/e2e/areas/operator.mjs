@@ -2,26 +2,42 @@
 // trail), release some, upload a CSV, generate; an admin's limits; the screens on a phone.
 import assert from 'node:assert/strict';
 import {
-  AMOX, area, csvLines, download, expandProduct, expectLegend, fmt, gql, IBU, KEYS, OPERATOR, openAs, poolOf,
-  products, release, RUN, screenshot, serialOf, showing, step, TIMEOUT,
+  area, csvLines, download, expandProduct, expectLegend, fmt, gql, openAs, poolOf, products, release, RUN, screenshot,
+  seedPartnership, seedProduct, seedTenant, serialOf, showing, step, TIMEOUT,
 } from '../harness.mjs';
 
+/**
+ * An MAH with an SNM product, a SAP ATTP one and a third to set limits on, and a CMO
+ * partner (for the Partners screen) that it assigned a few serials to.
+ */
+async function seed() {
+  const mah = seedTenant('E2E Operator');
+  const cmo = seedTenant('E2E Operator’s CMO');
+  const snm = await seedProduct(mah, { name: 'Amoxicillin 500 mg capsules', available: 40 });
+  const attp = await seedProduct(mah, { name: 'Ibuprofen 400 mg tablets', source: 'SAP_ATTP', available: 10 });
+  await seedProduct(mah, { name: 'Paracetamol 500 mg tablets', schema: 'NTIN', source: 'SAP_ICH', available: 15 });
+  await seedPartnership(mah, cmo, { [snm.code]: 5 });
+  // The CMO's five are Assigned in the MAH's pool.
+  return { mah, snm: snm.code, snmPool: { available: 35, assigned: 5, total: 40 }, attp: attp.code };
+}
+
 export default () =>
-  area('operator', () => {
+  area('operator', seed, (fixture) => {
     /** The request made by the operator below: its order ref and serials (from the page). */
     const order = { ref: `E2E-${RUN}`, count: 25, values: /** @type {string[]} */ ([]) };
     /** @type {import('playwright-core').Page} */
     let op; // the MAH operator's page
 
     step('operator requests serials for an order: the donut’s Assigned count rises by that number', async () => {
-      op = await openAs(OPERATOR());
-      const detail = await expandProduct(op, AMOX);
+      op = await openAs(fixture.mah.keys.operator);
+      const detail = await expandProduct(op, fixture.snm);
       // Role-appropriate actions: an operator of the owner generates (SNM), requests, releases, uploads; no limits.
       assert.deepEqual(
         await detail.locator('.action-bar button[data-action]').evaluateAll((b) => b.map((x) => x.dataset.action)),
-        KEYS.mah_operator ? ['generate', 'request', 'release', 'upload'] : ['generate', 'request', 'release', 'upload', 'limits'],
+        ['generate', 'request', 'release', 'upload'],
       );
-      const before = await poolOf(OPERATOR(), AMOX);
+      const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
+      assert.deepEqual(before, fixture.snmPool);
       await expectLegend(detail, 'ASSIGNED', before.assigned, TIMEOUT);
       await detail.getByRole('button', { name: 'Request for an order' }).click();
       assert.equal(await detail.getByRole('button', { name: 'Request for an order' }).getAttribute('aria-expanded'), 'true');
@@ -41,7 +57,7 @@ export default () =>
       assert.equal(order.values.length, 10, 'the first 10 serials are shown');
       await expectLegend(detail, 'ASSIGNED', before.assigned + order.count);
       await expectLegend(detail, 'AVAILABLE', before.available - order.count);
-      const after = await poolOf(OPERATOR(), AMOX);
+      const after = await poolOf(fixture.mah.keys.operator, fixture.snm);
       assert.equal(after.assigned, before.assigned + order.count);
       await screenshot(op, 'request-result');
       await screenshot(op, 'request-result-full-page', { fullPage: true });
@@ -60,14 +76,14 @@ export default () =>
         serialRequests(filter: { productCode: $code }, first: 1) { edges { node { id orderRef count } } }
         auditLog(filter: { action: "serials.request" }, first: 1) { edges { node { id actor count product { code } detail { key value } } } }
       }`;
-      const latest = await gql(OPERATOR(), LATEST, { code: AMOX });
+      const latest = await gql(fixture.mah.keys.operator, LATEST, { code: fixture.snm });
       const made = latest.serialRequests.edges[0].node;
       const entry = latest.auditLog.edges[0].node;
       assert.equal(made.orderRef, order.ref, 'the newest request of the product is the one made above');
       assert.deepEqual(entry.detail.find((d) => d.key === 'orderRef'), { key: 'orderRef', value: order.ref });
 
       // The product's detail, still open from the request: the list was read again after it.
-      const detail = await expandProduct(op, AMOX);
+      const detail = await expandProduct(op, fixture.snm);
       const recent = detail.getByTestId('recent-requests');
       const first = recent.locator('li.request-item').first();
       await op.waitForFunction((id) => document.querySelector('[data-testid=recent-requests] li.request-item')?.dataset.requestId === id, made.id);
@@ -99,7 +115,7 @@ export default () =>
         );
         const row = rows.first();
         assert.equal((await row.locator('th.audit-action').evaluate((th) => th.firstChild.textContent)).trim(), 'Serials requested');
-        assert.equal((await row.locator('td.col-audit a').textContent()).trim(), AMOX);
+        assert.equal((await row.locator('td.col-audit a').textContent()).trim(), fixture.snm);
         assert.equal((await row.locator('td.num').textContent()).trim(), fmt(order.count));
         assert.equal((await row.locator('td.audit-actor').textContent()).trim(), entry.actor);
         assert.equal((await row.locator('td.col-audit .audit-details li[data-key=orderRef]').textContent()).trim(), `orderRef: ${order.ref}`);
@@ -115,7 +131,7 @@ export default () =>
       assert.ok(op.url().endsWith('/audit?action=serials.request'), op.url());
 
       // The same on a 390 px phone: the facts stack under the action, nothing scrolls sideways.
-      const phone = await openAs(OPERATOR(), { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      const phone = await openAs(fixture.mah.keys.operator, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
       try {
         await phone.goto('/audit?action=serials.request');
         await phone.waitForFunction((id) => document.querySelector('table.audit-table tbody tr[data-id]')?.dataset.id === id, entry.id);
@@ -138,13 +154,13 @@ export default () =>
 
     step('operator releases serials back: refusals per row, then the donut updates', async () => {
       showing(op);
-      const detail = await expandProduct(op, AMOX);
+      const detail = await expandProduct(op, fixture.snm);
       await detail.getByRole('button', { name: 'Release', exact: true }).click();
       const area = detail.getByLabel(/Serials to release/);
       // A refused batch: one unknown serial among good ones; nothing is released.
       await area.fill(`${order.values[0]}\nE2E-NO-SUCH-${RUN}\n${order.values[1]}\n`);
       assert.match(await detail.getByTestId('release-count').textContent(), /3 serials/);
-      const before = await poolOf(OPERATOR(), AMOX);
+      const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
       await detail.getByRole('button', { name: 'Release 3 serials' }).click();
       const refusal = detail.getByTestId('action-error');
       await refusal.waitFor();
@@ -154,7 +170,7 @@ export default () =>
       assert.equal((await rows.first().locator('th').textContent()).trim(), `E2E-NO-SUCH-${RUN}`);
       assert.equal((await rows.first().locator('td').first().textContent()).trim(), '2');
       assert.ok((await rows.first().getAttribute('data-code')).length > 0, 'the rule is named');
-      assert.deepEqual(await poolOf(OPERATOR(), AMOX), before);
+      assert.deepEqual(await poolOf(fixture.mah.keys.operator, fixture.snm), before);
       await screenshot(op, 'release-refused');
 
       // Release five of the requested serials (pasted with a CSV header and a duplicate).
@@ -165,18 +181,18 @@ export default () =>
       await detail.getByTestId('action-success').filter({ hasText: 'Released 5 serials' }).waitFor();
       await expectLegend(detail, 'ASSIGNED', before.assigned - 5);
       await expectLegend(detail, 'AVAILABLE', before.available + 5);
-      assert.equal((await serialOf(OPERATOR(), AMOX, five[0])).status, 'AVAILABLE');
+      assert.equal((await serialOf(fixture.mah.keys.operator, fixture.snm, five[0])).status, 'AVAILABLE');
       await screenshot(op, 'release-done');
     });
 
     step('operator uploads a CSV to the SAP ATTP product: progress reaches 100 % and the result shows', async () => {
       showing(op);
       await op.goto('/pool/serial-numbers');
-      const detail = await expandProduct(op, IBU);
+      const detail = await expandProduct(op, fixture.attp);
       await detail.getByRole('button', { name: 'Upload CSV' }).click();
       const source = detail.getByLabel('Source');
       assert.equal(await source.inputValue(), 'SAP_ATTP', 'the source defaults to the product’s');
-      const before = await poolOf(OPERATOR(), IBU);
+      const before = await poolOf(fixture.mah.keys.operator, fixture.attp);
 
       // A file with a bad row is refused as a whole, with the row named.
       await detail.getByLabel('CSV file of serials', { exact: true }).setInputFiles({
@@ -191,7 +207,7 @@ export default () =>
       const row = refusal.locator('.row-errors-table tbody tr').first();
       assert.equal((await row.locator('th').textContent()).trim(), `E2E BAD ${RUN}`);
       assert.equal(await row.getAttribute('data-code'), 'serial_charset');
-      assert.deepEqual(await poolOf(OPERATOR(), IBU), before);
+      assert.deepEqual(await poolOf(fixture.mah.keys.operator, fixture.attp), before);
       await screenshot(op, 'upload-refused');
 
       // 20 unique serials.
@@ -216,7 +232,7 @@ export default () =>
       await success.waitFor();
       assert.match(await success.textContent(), new RegExp(`Stored ${n} serials from SAP ATTP`));
       await expectLegend(detail, 'AVAILABLE', before.available + n);
-      assert.equal((await serialOf(OPERATOR(), IBU, values[0])).source, 'SAP_ATTP');
+      assert.equal((await serialOf(fixture.mah.keys.operator, fixture.attp, values[0])).source, 'SAP_ATTP');
       assert.match(await detail.getByTestId('upload-progress-label').textContent(), /^100% · Stored/);
       await screenshot(op, 'upload-done');
     });
@@ -224,25 +240,25 @@ export default () =>
     step('operator generates serials for the SNM product; counts update at once', async () => {
       showing(op);
       await op.goto('/pool/serial-numbers');
-      const detail = await expandProduct(op, AMOX);
+      const detail = await expandProduct(op, fixture.snm);
       // Generate is offered for SNM products only.
       await detail.getByRole('button', { name: 'Generate', exact: true }).click();
-      const before = await poolOf(OPERATOR(), AMOX);
+      const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
       await detail.getByLabel('Number of serials').fill('1,000');
       await detail.getByRole('button', { name: 'Generate serials' }).click();
       await detail.getByTestId('action-success').filter({ hasText: 'Generated 1,000 serials (random)' }).waitFor();
       await expectLegend(detail, 'AVAILABLE', before.available + 1000);
       await screenshot(op, 'generate-done');
-      const ibu = await expandProduct(op, IBU);
+      const ibu = await expandProduct(op, fixture.attp);
       assert.equal(await ibu.getByRole('button', { name: 'Generate', exact: true }).count(), 0, 'no Generate for a received product');
     });
 
     step('admin edits product limits; a request over the cap is refused', async () => {
-      const p = await openAs(KEYS.mah_admin);
+      const p = await openAs(fixture.mah.keys.admin);
       try {
-        const all = await products(KEYS.mah_admin);
-        const target = all.edges.map((e) => e.node).find((n) => n.code !== AMOX && n.code !== IBU && n.pool.available > 10) || all.edges[0].node;
-        const { product: was } = await gql(KEYS.mah_admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
+        const all = await products(fixture.mah.keys.admin);
+        const target = all.edges.map((e) => e.node).find((n) => n.code !== fixture.snm && n.code !== fixture.attp && n.pool.available > 10) || all.edges[0].node;
+        const { product: was } = await gql(fixture.mah.keys.admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
         const cap = was.requestCap === 10 ? 12 : 10; // a change on every run
         const detail = await expandProduct(p, target.code);
         await detail.getByRole('button', { name: 'Limits' }).click();
@@ -251,7 +267,7 @@ export default () =>
         await detail.getByRole('button', { name: 'Save limits' }).click();
         await detail.getByTestId('action-success').filter({ hasText: `cap ${cap} per request` }).waitFor();
         assert.equal((await detail.getByTestId('request-cap').textContent()).trim(), String(cap));
-        const { product } = await gql(KEYS.mah_admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
+        const { product } = await gql(fixture.mah.keys.admin, 'query($c: String!) { product(code: $c) { requestCap } }', { c: target.code });
         assert.equal(product.requestCap, cap);
         await screenshot(p, 'limits-saved');
         // Over the cap: the form says so before asking the server.
@@ -269,10 +285,10 @@ export default () =>
 
     step('the new screens work on a 390 px phone screen', async () => {
       const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-      const p = await openAs(OPERATOR(), phone);
+      const p = await openAs(fixture.mah.keys.operator, phone);
       try {
         const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        const detail = await expandProduct(p, IBU);
+        const detail = await expandProduct(p, fixture.attp);
         await detail.getByRole('button', { name: 'Upload CSV' }).click();
         await detail.getByLabel('CSV file of serials', { exact: true }).waitFor();
         assert.ok((await overflow()) <= 0, 'upload form fits');
@@ -281,7 +297,7 @@ export default () =>
         await detail.locator('.action-panel').scrollIntoViewIfNeeded();
         await screenshot(p, 'phone-upload');
 
-        await p.goto(`/pool/pack-history?product=${AMOX}&serial=${encodeURIComponent(order.values[7] || '')}`);
+        await p.goto(`/pool/pack-history?product=${fixture.snm}&serial=${encodeURIComponent(order.values[7] || '')}`);
         await p.getByTestId('serial-history').waitFor();
         assert.ok((await overflow()) <= 0, 'pack history fits');
         await screenshot(p, 'phone-pack-history', { fullPage: true });

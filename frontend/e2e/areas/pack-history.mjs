@@ -1,35 +1,39 @@
 // The Pack history tab: a serial's statuses, Digital Link and timeline; recording events.
 import assert from 'node:assert/strict';
 import {
-  AMOX, area, gql, KEYS, OPERATOR, openAs, release, REQUEST_WITH_SERIALS, RUN, screenshot, serialOf, serialsOf,
-  step,
+  area, gql, openAs, release, REQUEST_WITH_SERIALS, RUN, screenshot, seedPackEvents, seedProduct, seedTenant, serialOf,
+  serialsOf, step,
 } from '../harness.mjs';
 
+/** An SNM product with five serials requested, the first of them commissioned on a line. */
+async function seed() {
+  const mah = seedTenant('E2E Pack history');
+  const product = await seedProduct(mah, { name: 'Amoxicillin 500 mg capsules', available: 15, assigned: 5 });
+  const packed = product.handedOut[0];
+  await seedPackEvents(mah.keys.operator, [{ productCode: product.code, serial: packed, event: 'COMMISSION' }]);
+  return { mah, code: product.code, packed };
+}
+
 export default () =>
-  area('pack-history', () => {
+  area('pack-history', seed, (fixture) => {
     step('Pack history: a known serial shows its pool and pack status, Digital Link and timeline', async () => {
-      // A serial the API knows, with pack events when the demo data has such one.
-      const assigned = await serialsOf(KEYS.mah_admin, AMOX, 'ASSIGNED');
-      assert.ok(assigned.edges.length > 0, 'the SNM demo product has assigned serials');
-      let value = assigned.edges[0].node.value;
-      for (const { node } of assigned.edges.slice(0, 20)) {
-        if ((await serialOf(KEYS.mah_admin, AMOX, node.value)).history.length > 0) {
-          value = node.value;
-          break;
-        }
-      }
-      const expected = await serialOf(KEYS.mah_admin, AMOX, value);
-      const p = await openAs(KEYS.mah_viewer || KEYS.mah_admin);
+      const { mah, code, packed: value } = fixture;
+      const assigned = await serialsOf(mah.keys.admin, code, 'ASSIGNED');
+      assert.equal(assigned.edges.length, 5, 'the product has the five assigned serials of the fixture');
+      assert.ok(assigned.edges.some((e) => e.node.value === value), 'the commissioned one among them');
+      const expected = await serialOf(mah.keys.admin, code, value);
+      assert.deepEqual(expected.history.map((e) => e.event), ['COMMISSION'], 'the commissioning of the fixture');
+      const p = await openAs(mah.keys.viewer);
       try {
         await p.getByRole('tab', { name: 'Pack history' }).click();
         await p.waitForURL('**/pool/pack-history');
         assert.equal(await p.getByRole('tab', { name: 'Pack history' }).getAttribute('aria-selected'), 'true');
-        await p.getByLabel('Product code').fill(AMOX);
+        await p.getByLabel('Product code').fill(code);
         await p.getByLabel('Serial number').fill(value);
         await p.getByRole('button', { name: 'Look up' }).click();
         const card = p.getByTestId('serial-history');
         await card.waitFor();
-        assert.match(p.url(), new RegExp(`product=${AMOX}&serial=${encodeURIComponent(value)}`));
+        assert.match(p.url(), new RegExp(`product=${code}&serial=${encodeURIComponent(value)}`));
         assert.equal((await card.getByRole('heading', { level: 2 }).textContent()).trim(), `Serial ${value}`);
         assert.equal((await card.getByTestId('pool-status').textContent()).trim().toUpperCase(), expected.status);
         assert.equal(await card.locator('[data-testid=pack-status] .pack-badge').getAttribute('data-status'), expected.packStatus);
@@ -40,10 +44,9 @@ export default () =>
           await events.evaluateAll((li) => li.map((x) => x.dataset.event)),
           expected.history.map((e) => e.event),
         );
-        if (expected.history.length === 0) assert.ok(await card.getByText('No pack events yet').isVisible());
-        else assert.equal((await events.first().locator('.timeline-actor').textContent()).trim(), expected.history[0].actor);
+        assert.equal((await events.first().locator('.timeline-actor').textContent()).trim(), expected.history[0].actor);
         // A viewer reads only: no form to record events.
-        if (KEYS.mah_viewer) assert.equal(await p.getByRole('button', { name: /^Record/ }).count(), 0);
+        assert.equal(await p.getByRole('button', { name: /^Record/ }).count(), 0);
         await screenshot(p, 'pack-history-lookup', { fullPage: true });
 
         // A serial nobody can see.
@@ -64,17 +67,19 @@ export default () =>
 
     step('Pack history: record COMMISSION, then DECOMMISSION (SAMPLED); the timeline shows both', async () => {
       // A serial of a new request: Assigned, with no pack event yet.
-      const { requestSerials } = await gql(OPERATOR(), REQUEST_WITH_SERIALS, {
-        input: { productCode: AMOX, count: 10, orderRef: `E2E-PACK-${RUN}` },
+      const { mah, code } = fixture;
+      const { requestSerials } = await gql(mah.keys.operator, REQUEST_WITH_SERIALS, {
+        input: { productCode: code, count: 10, orderRef: `E2E-PACK-${RUN}` },
       });
       const value = requestSerials.serials.edges[7].node.value;
-      assert.equal((await serialOf(OPERATOR(), AMOX, value)).packStatus, 'ACTIVE');
-      const op = await openAs(OPERATOR());
-      await op.goto(`/pool/pack-history?product=${AMOX}&serial=${encodeURIComponent(value)}`);
+      assert.equal((await serialOf(mah.keys.operator, code, value)).packStatus, 'ACTIVE');
+      const op = await openAs(mah.keys.operator);
+      await op.goto(`/pool/pack-history?product=${code}&serial=${encodeURIComponent(value)}`);
       const card = op.getByTestId('serial-history');
       await card.waitFor();
       assert.equal(await card.locator('[data-testid=pack-status] .pack-badge').getAttribute('data-status'), 'ACTIVE');
       assert.equal(await card.locator('ol.timeline > li').count(), 0);
+      assert.ok(await card.getByText('No pack events yet').isVisible());
       // The next event that applies is preselected.
       assert.equal(await card.getByRole('radio', { name: /^Commission/ }).isChecked(), true);
       await card.getByRole('button', { name: 'Record commission' }).click();
@@ -93,7 +98,7 @@ export default () =>
       const badge = card.locator('[data-testid=pack-status] .pack-badge');
       await badge.and(op.locator('[data-status=DECOMMISSIONED]')).waitFor();
       assert.equal((await badge.textContent()).trim(), 'Decommissioned · Sampled');
-      const expected = await serialOf(OPERATOR(), AMOX, value);
+      const expected = await serialOf(mah.keys.operator, code, value);
       assert.equal(expected.packStatus, 'DECOMMISSIONED');
       assert.equal(expected.decommissionReason, 'SAMPLED');
       assert.equal(expected.status, 'ASSIGNED', 'a decommissioned pack stays Assigned');

@@ -2,9 +2,20 @@
 // a partnership by invitation code, and a revoked invitation.
 import assert from 'node:assert/strict';
 import {
-  AMOX, area, csvLines, download, fmt, gql, INVITATIONS, KEYS, OPERATOR, openAs, PARTNERS, POOL, products,
-  release, screenshot, step,
+  area, csvLines, download, fmt, gql, INVITATIONS, openAs, PARTNERS, POOL, products, release, screenshot,
+  seedPartnership, seedProduct, seedTenant, step,
 } from '../harness.mjs';
+
+/** An MAH in partnership with a CMO, which it assigned serials of two of its three products. */
+async function seed() {
+  const mah = seedTenant('E2E Partners MAH');
+  const cmo = seedTenant('E2E Partners CMO');
+  const amox = await seedProduct(mah, { name: 'Amoxicillin 500 mg capsules', available: 50 });
+  const ibu = await seedProduct(mah, { name: 'Ibuprofen 400 mg tablets', source: 'SAP_ATTP', available: 10 });
+  await seedProduct(mah, { name: 'Paracetamol 500 mg tablets', schema: 'NTIN', source: 'SAP_ICH', available: 10 });
+  await seedPartnership(mah, cmo, { [amox.code]: 10, [ibu.code]: 4 });
+  return { mah, cmo, amox: amox.code, cmoAmoxPool: { available: 10, assigned: 0, total: 10 }, assignedToCmo: [amox.code, ibu.code] };
+}
 
 async function enterInvitation(p, code, shot) {
   await p.getByRole('button', { name: 'Add a CMO partner' }).click();
@@ -23,12 +34,12 @@ async function invitationRefused(p, shot) {
 }
 
 export default () =>
-  area('partners', () => {
+  area('partners', seed, (fixture) => {
     step('MAH Partners view: assign serials to the CMO and export what was assigned as CSV', async () => {
-      const { partners } = await gql(OPERATOR(), PARTNERS);
+      const { partners } = await gql(fixture.mah.keys.operator, PARTNERS);
       const cmo = partners.find((x) => x.role === 'CMO');
-      assert.ok(cmo, 'the demo MAH has a CMO partner');
-      const op = await openAs(OPERATOR());
+      assert.equal(cmo?.tenant.id, fixture.cmo.id, 'the MAH’s CMO partner is the fixture’s');
+      const op = await openAs(fixture.mah.keys.operator);
       await op.getByRole('link', { name: 'Partners' }).click();
       await op.waitForURL('**/partners');
       assert.equal(await op.getByRole('link', { name: 'Partners' }).getAttribute('aria-current'), 'page');
@@ -37,44 +48,46 @@ export default () =>
       assert.equal((await card.getByRole('heading', { level: 3 }).textContent()).trim(), cmo.tenant.name);
       await screenshot(op, 'partners-mah');
 
-      const cmoBefore = (await gql(KEYS.cmo_admin, POOL, { code: AMOX })).product?.pool ?? { available: 0, assigned: 0, total: 0 };
+      const cmoBefore = (await gql(fixture.cmo.keys.admin, POOL, { code: fixture.amox })).product.pool;
+      assert.deepEqual(cmoBefore, fixture.cmoAmoxPool, 'what the fixture assigned to the CMO');
       const n = 30;
       const product = card.getByLabel('Product', { exact: true });
       await product.waitFor();
       await op.waitForFunction((el) => el.options.length > 1, await product.elementHandle());
-      await product.selectOption(AMOX);
+      await product.selectOption(fixture.amox);
       await card.getByLabel('Number of serials').fill(String(n));
       await card.getByRole('button', { name: `Assign to ${cmo.tenant.name}` }).click();
       const result = card.getByTestId('request-result');
       await result.waitFor();
       assert.match(await result.locator('[role=status]').textContent(), new RegExp(`${n} serials assigned to ${cmo.tenant.name}`));
-      const cmoAfter = (await gql(KEYS.cmo_admin, POOL, { code: AMOX })).product.pool;
+      const cmoAfter = (await gql(fixture.cmo.keys.admin, POOL, { code: fixture.amox })).product.pool;
       assert.equal(cmoAfter.available, cmoBefore.available + n, 'the serials arrive Available in the CMO’s pool');
       await screenshot(op, 'partners-assigned');
 
       // Export: everything assigned to the CMO of this product = the CMO's pool of it.
-      await card.getByLabel('Products to export').selectOption(AMOX);
+      await card.getByLabel('Products to export').selectOption(fixture.amox);
       const csv = await download(op, card.getByRole('link', { name: 'Export CSV' }));
       const lines = csvLines(csv.text);
       assert.match(lines[0], /serial/i, 'a header line');
       assert.equal(lines.length - 1, cmoAfter.total, `${csv.name}: one line per serial assigned to the CMO`);
-      assert.ok(lines.slice(1).every((l) => l.includes(AMOX)), 'only the chosen product');
+      assert.ok(lines.slice(1).every((l) => l.includes(fixture.amox)), 'only the chosen product');
       await card.getByText(`(${fmt(cmoAfter.total)} rows)`).waitFor();
       await screenshot(op, 'partners-exported');
     });
 
     step('CMO Partners view shows its MAH and only the products assigned to it', async () => {
-      const { partners } = await gql(KEYS.cmo_admin, PARTNERS);
+      const { partners } = await gql(fixture.cmo.keys.admin, PARTNERS);
       const mah = partners.find((x) => x.role === 'MAH');
       assert.ok(mah, 'the CMO has an MAH partner');
-      assert.equal(mah.tenant.name, 'Demo Pharma');
-      const cmoProducts = await products(KEYS.cmo_admin);
-      const p = await openAs(KEYS.cmo_admin);
+      assert.equal(mah.tenant.name, fixture.mah.name);
+      const cmoProducts = await products(fixture.cmo.keys.admin);
+      assert.deepEqual(cmoProducts.edges.map((e) => e.node.code).sort(), [...fixture.assignedToCmo].sort(), 'the products assigned to it');
+      const p = await openAs(fixture.cmo.keys.admin);
       try {
         await p.getByRole('link', { name: 'Partners' }).click();
         const card = p.locator(`article.partner-card[data-role=MAH]`);
         await card.waitFor();
-        assert.equal((await card.getByRole('heading', { level: 3 }).textContent()).trim(), 'Demo Pharma');
+        assert.equal((await card.getByRole('heading', { level: 3 }).textContent()).trim(), fixture.mah.name);
         assert.match(await card.textContent(), /Marketing authorization holder/);
         const rows = card.locator('tbody tr');
         await rows.first().waitFor();
@@ -92,13 +105,13 @@ export default () =>
 
 
     step('a partnership by invitation: the CMO admin creates a code, the MAH admin enters it once', async () => {
-      const { viewer } = await gql(KEYS.cmo_admin, '{ viewer { tenant { id name } } }');
+      const { viewer } = await gql(fixture.cmo.keys.admin, '{ viewer { tenant { id name } } }');
       const cmo = viewer.tenant;
-      const before = (await gql(KEYS.mah_admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id);
-      assert.deepEqual(before.map((x) => x.role), ['CMO'], 'the demo MAH already has this CMO: accepting again is idempotent');
+      const before = (await gql(fixture.mah.keys.admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id);
+      assert.deepEqual(before.map((x) => x.role), ['CMO'], 'the MAH already has this CMO (the fixture’s partnership): accepting again is idempotent');
 
       // The CMO's admin creates the code in the page and reads it from there (shown only once).
-      const c = await openAs(KEYS.cmo_admin, { viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+      const c = await openAs(fixture.cmo.keys.admin, { viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
       release(c);
       await c.getByRole('link', { name: 'Partners' }).click();
       await c.waitForURL('**/partners');
@@ -128,7 +141,7 @@ export default () =>
       assert.equal(await c.locator(`input[value="${code}"]`).count(), 0);
 
       // The MAH's admin enters it: the CMO is (still) its partner.
-      const p = await openAs(KEYS.mah_admin);
+      const p = await openAs(fixture.mah.keys.admin);
       release(p);
       await p.getByRole('link', { name: 'Partners' }).click();
       await p.waitForURL('**/partners');
@@ -141,7 +154,7 @@ export default () =>
       assert.equal(await cards.count(), 1);
       assert.equal((await cards.getByRole('heading', { level: 3 }).textContent()).trim(), cmo.name);
       assert.equal(await cards.getAttribute('data-role'), 'CMO');
-      assert.deepEqual((await gql(KEYS.mah_admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id), before);
+      assert.deepEqual((await gql(fixture.mah.keys.admin, PARTNERS)).partners.filter((x) => x.tenant.id === cmo.id), before);
       await screenshot(p, 'partners-invitation-accepted');
 
       // The same code again: it was used, so it is unknown.
@@ -150,10 +163,10 @@ export default () =>
     });
 
     step('the CMO admin sees its open invitation and revokes it; the MAH admin then cannot use its code', async () => {
-      const open = async () => (await gql(KEYS.cmo_admin, INVITATIONS)).partnerInvitations;
+      const open = async () => (await gql(fixture.cmo.keys.admin, INVITATIONS)).partnerInvitations;
       const before = await open();
 
-      const c = await openAs(KEYS.cmo_admin);
+      const c = await openAs(fixture.cmo.keys.admin);
       release(c);
       await c.getByRole('link', { name: 'Partners' }).click();
       await c.waitForURL('**/partners');
@@ -201,7 +214,7 @@ export default () =>
       await screenshot(c, 'partners-invitation-revoked');
 
       // Its code no longer works.
-      const p = await openAs(KEYS.mah_admin);
+      const p = await openAs(fixture.mah.keys.admin);
       release(p);
       await p.getByRole('link', { name: 'Partners' }).click();
       await p.waitForURL('**/partners');

@@ -2,9 +2,30 @@
 // (tooltip, text for screen readers, live counts), its serials, and a phone screen.
 import assert from 'node:assert/strict';
 import {
-  area, BASE, countText, expectLegend, fmt, gql, KEYS, newPage, OPERATOR, openAs, poolOf, productRows,
-  products, release, REQUEST_SERIALS, RUN, screenshot, serialsOf, showing, signIn, sockets, step,
+  area, BASE, countText, expectLegend, fmt, gql, newPage, openAs, poolOf, productRows, products, release,
+  REQUEST_SERIALS, RUN, screenshot, seedProduct, seedTenant, serialsOf, showing, signIn, sockets, step,
 } from '../harness.mjs';
+
+/**
+ * An MAH's products over every code schema and source, some low. The first has serials
+ * in both statuses for the donut; none has more than a page of serials.
+ */
+const CATALOGUE = [
+  { name: 'Amoxicillin 500 mg capsules', schema: 'GTIN', source: 'SNM', available: 28, assigned: 12, lowThreshold: 10 },
+  { name: 'Ibuprofen 400 mg tablets', schema: 'GTIN', source: 'SAP_ATTP', available: 16, assigned: 4 },
+  { name: 'Paracetamol 500 mg tablets', schema: 'NTIN', source: 'SAP_ICH', available: 10, lowThreshold: 5 },
+  { name: 'Metformin 850 mg tablets', schema: 'PPN', source: 'TRACELINK', available: 8 },
+  { name: 'Atorvastatin 20 mg tablets', schema: 'NDC', source: 'EXTERNAL', assigned: 5, lowThreshold: 0 },
+];
+const DEFAULT_LOW_THRESHOLD = 1000;
+
+async function seed() {
+  const mah = seedTenant('E2E Products');
+  const made = [];
+  for (const spec of CATALOGUE) made.push(await seedProduct(mah, spec));
+  const low = made.filter((p, i) => p.pool.available < (CATALOGUE[i].lowThreshold ?? DEFAULT_LOW_THRESHOLD)).map((p) => p.code);
+  return { mah, products: made, low, donut: made[0] };
+}
 
 /** The point in the middle of the donut segment `index` (0 Available, 1 Assigned). */
 async function segmentPoint(canvas, pool, index) {
@@ -21,16 +42,16 @@ async function segmentPoint(canvas, pool, index) {
 }
 
 export default () =>
-  area('products', () => {
+  area('products', seed, (fixture) => {
     /** @type {import('playwright-core').Page} */
     let page; // the MAH admin's, shared by the steps in order
     /** @type {Awaited<ReturnType<typeof products>>} */
     let all;
 
     step('the Serial number pool tab lists the products with paging and a total', async () => {
-      page = await openAs(KEYS.mah_admin);
-      all = await products(KEYS.mah_admin);
-      assert.ok(all.totalCount > 0, 'the demo data has products');
+      page = await openAs(fixture.mah.keys.admin);
+      all = await products(fixture.mah.keys.admin);
+      assert.equal(all.totalCount, fixture.products.length, 'the products the fixture made');
       assert.equal(await page.getByRole('tab', { name: 'Serial number pool' }).getAttribute('aria-selected'), 'true');
       await page.waitForFunction(
         (n) => document.querySelectorAll('tr.product-row').length === n,
@@ -47,6 +68,7 @@ export default () =>
       const badgeCodes = (
         await page.locator('tr.product-row:has(.badge-low)').evaluateAll((rows) => rows.map((r) => r.dataset.code))
       ).sort();
+      assert.deepEqual(lowCodes, [...fixture.low].sort(), 'the pools the fixture left below their threshold');
       assert.deepEqual(badgeCodes, lowCodes);
       if (all.totalCount > 50) {
         assert.match(await page.locator('.pager-range').textContent(), new RegExp(`of ${fmt(all.totalCount)} products`));
@@ -63,7 +85,7 @@ export default () =>
       // A word of a real product name that matches some but not all products.
       for (const { node } of all.edges) {
         const word = node.name.split(/\s+/)[0];
-        const result = await products(KEYS.mah_admin, word);
+        const result = await products(fixture.mah.keys.admin, word);
         if (result.totalCount > 0 && result.totalCount < all.totalCount) {
           term = word.toLowerCase(); // the filter is case-insensitive
           narrowed = result;
@@ -89,7 +111,7 @@ export default () =>
 
       // By product code: the code itself is highlighted.
       const code = all.edges[all.edges.length - 1].node.code;
-      const byCode = await products(KEYS.mah_admin, code);
+      const byCode = await products(fixture.mah.keys.admin, code);
       assert.ok(byCode.edges.some((e) => e.node.code === code), 'the API finds a product by its code');
       await page.getByRole('searchbox', { name: /search products/i }).fill(code);
       await page.waitForFunction(
@@ -117,12 +139,9 @@ export default () =>
 
     step('expanding a product shows its details and the donut; the tooltip shows the count', async () => {
       showing(page);
-      // Visible on the first page, with both statuses when the demo data has such a product.
-      const candidates = all.edges.map((e) => e.node).filter((n) => n.pool.available > 0);
-      assert.ok(candidates.length > 0, 'a product with available serials');
-      chosen =
-        candidates.find((n) => n.pool.assigned > 0 && n.pool.available / n.pool.total > 0.1 && n.pool.assigned / n.pool.total > 0.1) ||
-        candidates[0];
+      // The product seeded with both statuses, on the first page.
+      chosen = all.edges.map((e) => e.node).find((n) => n.code === fixture.donut.code);
+      assert.deepEqual(chosen.pool, { ...fixture.donut.pool, low: false }, 'listed with the pool the fixture made');
       const expand = page.getByRole('button', { name: `Expand ${chosen.code}`, exact: true });
       assert.equal(await expand.getAttribute('aria-expanded'), 'false');
       await expand.click();
@@ -133,9 +152,9 @@ export default () =>
       await canvas.waitFor();
       const box = await canvas.boundingBox();
       assert.ok(box.width > 100 && box.height > 100, 'the donut is drawn');
-      assert.ok(await detail.getByText('Demo Pharma').isVisible(), 'owner shown');
+      assert.ok(await detail.getByText(fixture.mah.name).isVisible(), 'owner shown');
 
-      const pool = await poolOf(KEYS.mah_admin, chosen.code);
+      const pool = await poolOf(fixture.mah.keys.admin, chosen.code);
       const tooltip = detail.locator('.donut-tooltip');
       const a = await segmentPoint(canvas, pool, 0);
       await page.mouse.move(a.x, a.y);
@@ -143,21 +162,19 @@ export default () =>
       assert.equal((await tooltip.textContent()).trim(), `Available: ${fmt(pool.available)}`);
       await screenshot(page, 'donut-tooltip-available');
 
-      if (pool.assigned > 0) {
-        const b = await segmentPoint(canvas, pool, 1);
-        await page.mouse.move(b.x, b.y);
-        await page.waitForFunction(
-          (t) => document.querySelector('.donut-tooltip:not([hidden])')?.textContent?.trim() === t,
-          `Assigned: ${fmt(pool.assigned)}`,
-        );
-      }
+      const b = await segmentPoint(canvas, pool, 1);
+      await page.mouse.move(b.x, b.y);
+      await page.waitForFunction(
+        (t) => document.querySelector('.donut-tooltip:not([hidden])')?.textContent?.trim() === t,
+        `Assigned: ${fmt(pool.assigned)}`,
+      );
       await page.mouse.move(5, 5);
       await tooltip.waitFor({ state: 'hidden' });
     });
 
     step('the counts are available as text to screen readers', async () => {
       showing(page);
-      const pool = await poolOf(KEYS.mah_admin, chosen.code);
+      const pool = await poolOf(fixture.mah.keys.admin, chosen.code);
       const figure = page.getByRole('figure', { name: `Serial number pool of ${chosen.code}` });
       const snapshot = await figure.ariaSnapshot();
       assert.ok(snapshot.includes(`Available: ${fmt(pool.available)} serials`), snapshot);
@@ -207,9 +224,9 @@ export default () =>
       const stamp = () => page.locator('.detail .live-note time').getAttribute('datetime');
       const stampBefore = await stamp();
       try {
-        const before = await poolOf(KEYS.mah_admin, chosen.code);
+        const before = await poolOf(fixture.mah.keys.admin, chosen.code);
         const n = Math.min(2, before.available);
-        const { requestSerials } = await gql(OPERATOR(), REQUEST_SERIALS, {
+        const { requestSerials } = await gql(fixture.mah.keys.operator, REQUEST_SERIALS, {
           input: { productCode: chosen.code, count: n, orderRef: `E2E-LIVE-${RUN}` },
         });
         assert.equal(requestSerials.count, n);
@@ -233,7 +250,7 @@ export default () =>
 
       const rows = page.locator('table.serials-table tbody tr[data-status]');
       const expectRows = async (status) => {
-        const expected = await serialsOf(KEYS.mah_admin, chosen.code, status);
+        const expected = await serialsOf(fixture.mah.keys.admin, chosen.code, status);
         const values = expected.edges.map((e) => e.node.value);
         await page.waitForFunction(
           ([first, n]) => {
@@ -249,7 +266,7 @@ export default () =>
       };
 
       const everything = await expectRows(null);
-      assert.ok(everything.edges.length > 0, 'the product has serials');
+      assert.equal(everything.edges.length, fixture.donut.pool.total, 'every serial of the product, on one page');
       await screenshot(page, 'serials-all');
 
       await page.getByRole('radio', { name: /^Available/ }).check();
@@ -259,7 +276,7 @@ export default () =>
 
       await page.getByRole('radio', { name: /^Assigned/ }).check();
       await page.waitForURL(/status=ASSIGNED/);
-      if (chosen.pool.assigned > 0) await expectRows('ASSIGNED');
+      await expectRows('ASSIGNED');
       await screenshot(page, 'serials-assigned');
 
       // A deep link survives a reload (SPA fallback + session kept for the browser session).
@@ -271,7 +288,7 @@ export default () =>
     step('the app works on a 390 px phone screen', async () => {
       const p = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
       try {
-        await signIn(p, KEYS.mah_viewer || KEYS.mah_admin);
+        await signIn(p, fixture.mah.keys.viewer);
         await p.getByTestId('tenant-name').waitFor();
         await p.waitForFunction((n) => document.querySelectorAll('tr.product-row').length === n, Math.min(50, all.totalCount));
         // No sideways scrolling of the page itself; the table scrolls inside its region.
@@ -281,9 +298,9 @@ export default () =>
         await p.getByRole('button', { name: `Expand ${chosen.code}`, exact: true }).click();
         await p.locator('.detail canvas').waitFor();
         const legend = await p.locator('.detail .donut-legend').textContent();
-        const pool = await poolOf(KEYS.mah_admin, chosen.code);
+        const pool = await poolOf(fixture.mah.keys.admin, chosen.code);
         assert.ok(legend.includes(`Available: ${fmt(pool.available)} serials`), legend);
-        if (KEYS.mah_viewer) assert.equal(await p.locator('.detail .product-actions').count(), 0, 'a viewer has no actions');
+        assert.equal(await p.locator('.detail .product-actions').count(), 0, 'a viewer has no actions');
         const detailBox = await p.locator('.detail').boundingBox();
         assert.ok(detailBox.x >= 0 && detailBox.x + detailBox.width <= 390 + 1, 'details fit on the screen');
         await p.locator('.detail .donut').scrollIntoViewIfNeeded();
@@ -293,5 +310,4 @@ export default () =>
       }
     });
 
-    // ---- Lifecycle: pack history, operator actions, uploads, partners, SSCC pools --------
   });

@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { area, gql, newPage, screenshot, seedTenant, showing, signIn, step } from '../harness.mjs';
 
 export default () =>
-  area('signin', () => {
+  area('signin', () => ({ tenant: seedTenant('E2E Sign-in') }), (fixture) => {
     /** @type {import('playwright-core').Page} */
     let page;
-    /** @type {ReturnType<typeof seedTenant>} */
-    let tenant;
 
     step('sign-in rejects an unknown API key', async () => {
-      tenant = seedTenant('E2E Sign-in');
       page = showing(await newPage({ viewport: { width: 1280, height: 900 } }));
       await signIn(page, 'sp_this_is_not_a_key');
       const alert = page.getByRole('alert');
@@ -22,6 +19,7 @@ export default () =>
     });
 
     step('sign-in with an admin key shows the tenant name and role', async () => {
+      const { tenant } = fixture;
       showing(page);
       const { viewer } = await gql(tenant.keys.admin, '{ viewer { tenant { name } role } }');
       assert.equal(viewer.tenant.name, tenant.name);

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { area, expectLegend, gql, openAs, release, RUN, screenshot, seedTenant, SSCC_POOLS, step } from '../harness.mjs';
 
 export default () =>
-  area('sscc', () => {
+  area('sscc', () => ({ tenant: seedTenant('E2E SSCC') }), (fixture) => {
     step('SSCC pool tab: admin creates a pool, generates SSCCs, requests some; counts and list follow', async () => {
-      const { keys } = seedTenant('E2E SSCC');
+      const { keys } = fixture.tenant;
       const p = await openAs(keys.admin);
       try {
         await p.getByRole('tab', { name: 'SSCC pool' }).click();
