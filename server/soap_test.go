@@ -14,7 +14,15 @@ import (
 // knows our endpoint only from its WSDL, and returns one answer per call.
 func soapCalls(t *testing.T, url, user, key string, calls ...map[string]any) []soapAnswer {
 	t.Helper()
-	in, _ := json.Marshal(map[string]any{"url": url, "user": user, "key": key, "calls": calls})
+	var answers []soapAnswer
+	soapClient(t, url, "serialNumbersRequest", user, key, calls, &answers)
+	return answers
+}
+
+// soapClient runs calls of operation through the npm soap client into answers.
+func soapClient(t *testing.T, url, operation, user, key string, calls []map[string]any, answers any) {
+	t.Helper()
+	in, _ := json.Marshal(map[string]any{"url": url, "operation": operation, "user": user, "key": key, "calls": calls})
 	cmd := exec.Command("node", "testdata/soap-client.mjs")
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
@@ -23,11 +31,10 @@ func soapCalls(t *testing.T, url, user, key string, calls ...map[string]any) []s
 	if err != nil {
 		t.Fatalf("soap client: %v: %s", err, stderr.String())
 	}
-	var answers []soapAnswer
-	if err := json.Unmarshal(out, &answers); err != nil || len(answers) != len(calls) {
+	var n []json.RawMessage
+	if err := json.Unmarshal(out, &n); err != nil || len(n) != len(calls) || json.Unmarshal(out, answers) != nil {
 		t.Fatalf("soap client printed %s: %v", out, err)
 	}
-	return answers
 }
 
 // soapAnswer is what the soap client makes of an SNResponse (attributes under
@@ -259,5 +266,81 @@ func TestTraceLinkSOAPBadInput(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "<xs:schema") {
 			t.Errorf("%s: %d %.200s", q, res.StatusCode, b)
 		}
+	}
+}
+
+// TestSAPNumberRangeSOAP: a line system sends SAP's NumberRangeRequestMessage
+// (through the npm soap client, from our WSDL) and gets Assigned serials: a
+// random list, a sequential range as an Interval, SSCCs by company prefix;
+// refusals answer ActionCode F with our code, nothing assigned.
+func TestSAPNumberRangeSOAP(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	url := d.url + "/soap/sap/numberrange"
+	type confirmation struct {
+		Result *struct {
+			ActionCode, ErrorCode, ErrorMessage, ReceivingSystem string
+			Interval                                             *struct{ NumberFrom, NumberTo string }
+			RandomizedNumberList                                 *struct{ SerialNumber json.RawMessage }
+		}
+		Fault *struct{ Status int }
+	}
+	request := func(name, value, encoding string, size int, random bool) map[string]any {
+		r := map[string]any{"SendingSystem": "SYSTECH-L4", "IDType": "GS1_SER", "EncodingType": encoding, "Size": size,
+			"ObjectKey": map[string]any{"Name": name, "Value": value}}
+		if random {
+			r["RequestRandomizedNumbers"] = "X"
+		}
+		return r
+	}
+	seq := withCheckDigit("0401234599902")
+	d.gql(t, d.keys.MAHAdmin, `mutation($c: String!) { createProduct(input: {code: $c, codeSchema: GTIN, name: "Sequential", source: SNM}) { code } }`,
+		map[string]any{"c": seq}).ok(t, new(any))
+	var sscc struct{ CreateSsccPool struct{ Code string } }
+	d.gql(t, d.keys.MAHAdmin, `mutation { createSsccPool(input: {companyPrefix: "4012398", extensionDigit: 2}) { code } }`, nil).ok(t, &sscc)
+	for _, code := range []string{seq, sscc.CreateSsccPool.Code} {
+		d.gql(t, d.keys.MAHOperator, `mutation($c: String!) { generateSerials(input: {productCode: $c, count: 20, mode: SEQUENTIAL}) { accepted } }`,
+			map[string]any{"c": code}).ok(t, new(any))
+	}
+	var assigned0 int
+	d.sql(t, `SELECT count(*) FROM serials WHERE status = 'ASSIGNED'`).Scan(&assigned0)
+	var got []confirmation
+	soapClient(t, url, "NumberRangeRequest", "SYSTECH-L4", d.keys.MAHOperator, []map[string]any{
+		request("GTIN", amoxicillin, "SGTIN", 4, true),
+		request("GTIN", seq, "SGTIN", 5, false),
+		request("COMPANY_PREFIX", "4012398", "SSCC", 2, true),
+		request("GTIN", withCheckDigit("0409999999999"), "SGTIN", 1, true),
+		request("GTIN", amoxicillin, "SGTIN", 10_000_000, true),
+	}, &got)
+	var list []string
+	if r := got[0].Result; r == nil || r.ActionCode != "C" || r.RandomizedNumberList == nil || json.Unmarshal(r.RandomizedNumberList.SerialNumber, &list) != nil || len(list) != 4 {
+		t.Fatalf("random request: %+v", got[0])
+	}
+	var orderRef string
+	d.sql(t, `SELECT r.order_ref FROM serials s JOIN serial_requests r ON r.id = s.request_id
+		WHERE s.value = $1 AND s.status = 'ASSIGNED' AND s.product_id = (SELECT id FROM products WHERE code = $2)`, list[0], amoxicillin).Scan(&orderRef)
+	if orderRef != "SAP number range request of SYSTECH-L4" {
+		t.Errorf("serial %s: order %q", list[0], orderRef)
+	}
+	if r := got[1].Result; r == nil || r.ActionCode != "C" || r.Interval == nil || r.Interval.NumberFrom == r.Interval.NumberTo {
+		t.Errorf("sequential request: %+v, want an Interval", got[1].Result)
+	}
+	if r := got[2].Result; r == nil || r.ActionCode != "C" || r.RandomizedNumberList == nil || !strings.Contains(string(r.RandomizedNumberList.SerialNumber), `"24012398`) {
+		t.Errorf("SSCC request: %+v", got[2].Result)
+	}
+	for i, want := range map[int]string{3: "NOT_FOUND", 4: "BAD_USER_INPUT"} {
+		if r := got[i].Result; r == nil || r.ActionCode != "F" || r.ErrorCode != want || r.ErrorMessage == "" {
+			t.Errorf("request %d: %+v, want ActionCode F with %s", i, got[i].Result, want)
+		}
+	}
+	var assigned int
+	d.sql(t, `SELECT count(*) FROM serials WHERE status = 'ASSIGNED'`).Scan(&assigned)
+	if assigned-assigned0 != 11 {
+		t.Errorf("%d serials assigned, want 11 (4 + 5 + 2; the refused none)", assigned-assigned0)
+	}
+	var viewer []confirmation
+	soapClient(t, url, "NumberRangeRequest", "SYSTECH-L4", d.keys.MAHViewer, []map[string]any{request("GTIN", amoxicillin, "SGTIN", 1, true)}, &viewer)
+	if r := viewer[0].Result; r == nil || r.ActionCode != "F" || r.ErrorCode != "FORBIDDEN" {
+		t.Errorf("a viewer key: %+v", viewer[0])
 	}
 }

@@ -8,11 +8,14 @@ import (
 
 // The service descriptions, served with the endpoint's own address in them.
 //
-//go:embed tracelink.wsdl tracelink-1.xsd tracelink-2.xsd
+//go:embed tracelink.wsdl tracelink-1.xsd tracelink-2.xsd sap.wsdl
 var descriptions embed.FS
 
-// traceLinkFiles maps the query that asks for a description to its file.
-var traceLinkFiles = map[string]string{"wsdl": "tracelink.wsdl", "xsd=1": "tracelink-1.xsd", "xsd=2": "tracelink-2.xsd"}
+// The files of each service, by the query that asks for them.
+var (
+	traceLinkFiles = map[string]string{"wsdl": "tracelink.wsdl", "xsd=1": "tracelink-1.xsd", "xsd=2": "tracelink-2.xsd"}
+	sapFiles       = map[string]string{"wsdl": "sap.wsdl"}
+)
 
 // serveDescription answers GET ?wsdl, ?xsd=N with the file files names, with
 // {{address}} replaced by this endpoint's address; false for any other query.

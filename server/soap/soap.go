@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -214,6 +215,29 @@ func parseDigits(s string) (uint64, error) {
 		n = n*10 + uint64(c-'0')
 	}
 	return n, nil
+}
+
+// objectKey names what serials are requested of, in both protocols.
+type objectKey struct {
+	Name  string `xml:"Name"`
+	Value string `xml:"Value"`
+}
+
+// productCode is the product (GTIN or NTIN, for SGTINs) or the SSCC pool
+// (COMPANY_PREFIX, for SSCCs) the key names; ssccPool finds a pool by prefix.
+func (k objectKey) productCode(encoding string, ssccPool func(prefix string) (string, error)) (string, error) {
+	name, value, encoding := strings.TrimSpace(k.Name), strings.TrimSpace(k.Value), strings.TrimSpace(encoding)
+	switch {
+	case (name == "GTIN" || name == "NTIN") && (encoding == "" || encoding == "SGTIN" || encoding == "NTIN"):
+		code, err := gs1.NormalizeGTIN(value)
+		if err != nil {
+			return "", pool.Invalid("ObjectKey", "ObjectKey %s %q: %v", name, value, err)
+		}
+		return code, nil
+	case name == "COMPANY_PREFIX" && encoding == "SSCC":
+		return ssccPool(value)
+	}
+	return "", pool.Invalid("ObjectKey", "ObjectKey %q with EncodingType %q is not served: send GTIN or NTIN (SGTIN), or COMPANY_PREFIX (SSCC)", name, encoding)
 }
 
 // ssccPoolByPrefix finds the caller's one SSCC pool of a GS1 company prefix.

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -18,11 +17,6 @@ const (
 	traceLinkNS = "urn:tracelink:soap"
 	snxNS       = "http://tracelink.com/snx"
 )
-
-type objectKey struct {
-	Name  string `xml:"Name"`
-	Value string `xml:"Value"`
-}
 
 // referenceDocuments name the order serials are for; ReferenceId identifies
 // the request itself, so that a retry gets the same serials.
@@ -165,24 +159,11 @@ func (in *snRequest) request(ssccPool func(prefix string) (string, error)) (pool
 	if t := strings.TrimSpace(in.IDType); t != "" && t != "GS1_SER" {
 		return req, pool.Invalid("IdType", "IdType %q is not served; serialpool serves GS1_SER", t)
 	}
-	name, value := strings.TrimSpace(in.ObjectKey.Name), strings.TrimSpace(in.ObjectKey.Value)
-	encoding := strings.TrimSpace(in.EncodingType)
-	switch {
-	case (name == "GTIN" || name == "NTIN") && (encoding == "" || encoding == "SGTIN" || encoding == "NTIN"):
-		code, err := gs1.NormalizeGTIN(value)
-		if err != nil {
-			return req, pool.Invalid("ObjectKey", "ObjectKey %s %q: %v", name, value, err)
-		}
-		req.ProductCode = code
-	case name == "COMPANY_PREFIX" && encoding == "SSCC":
-		code, err := ssccPool(value)
-		if err != nil {
-			return req, err
-		}
-		req.ProductCode = code
-	default:
-		return req, pool.Invalid("ObjectKey", "ObjectKey %q with EncodingType %q is not served: send GTIN or NTIN (SGTIN), or COMPANY_PREFIX (SSCC)", name, encoding)
+	code, err := in.ObjectKey.productCode(in.EncodingType, ssccPool)
+	if err != nil {
+		return req, err
 	}
+	req.ProductCode = code
 	if in.ReferenceDocuments != nil {
 		req.OrderRef = in.ReferenceDocuments.orderRef()
 		req.IdempotencyKey = strings.TrimSpace(in.ReferenceDocuments.ReferenceID)

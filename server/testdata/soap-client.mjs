@@ -1,7 +1,7 @@
-// Calls serialpool's TraceLink SNX endpoint with the npm `soap` client, which
-// builds its calls from our WSDL alone. Input (stdin): {"url", "user", "key",
-// "calls": [args of serialNumbersRequest, ...]}; output (stdout): one JSON
-// answer per call, {"result": ...} or {"fault": {status, body}}.
+// Calls one of serialpool's SOAP endpoints with the npm `soap` client, which
+// builds its calls from our WSDL alone. Input (stdin): {"url", "operation",
+// "user", "key", "calls": [args of the operation, ...]}; output (stdout): one
+// JSON answer per call, {"result": ...} or {"fault": {status, body}}.
 import soap from 'soap';
 
 const input = JSON.parse(await new Promise((resolve) => {
@@ -14,7 +14,7 @@ client.setSecurity(new soap.BasicAuthSecurity(input.user, input.key));
 const out = [];
 for (const args of input.calls) {
   try {
-    const [result] = await client.serialNumbersRequestAsync(args);
+    const [result] = await client[`${input.operation}Async`](args);
     out.push({ result });
   } catch (err) {
     out.push({ fault: { status: err.response?.status ?? 0, body: String(err.body ?? err.message) } });
