@@ -17,17 +17,15 @@ import (
 const sapNS = "http://sap.com/xi/AIN"
 
 type numberRangeRequest struct {
-	SendingSystem            string    `xml:"SendingSystem"`
-	IDType                   string    `xml:"IDType"`
-	EncodingType             string    `xml:"EncodingType"`
+	SendingSystem            string    `xml:"SendingSystem,omitempty"`
+	IDType                   string    `xml:"IDType,omitempty"`
+	EncodingType             string    `xml:"EncodingType,omitempty"`
 	Size                     *int      `xml:"Size"`
 	ObjectKey                objectKey `xml:"ObjectKey"`
-	RequestRandomizedNumbers string    `xml:"RequestRandomizedNumbers"`
+	RequestRandomizedNumbers string    `xml:"RequestRandomizedNumbers,omitempty"`
 }
 
 type numberRangeConfirmation struct {
-	XMLName              xml.Name   `xml:"ain:MT_NumberRangeConfirmationMessage"`
-	NS                   string     `xml:"xmlns:ain,attr"`
 	ReceivingSystem      string     `xml:"ReceivingSystem,omitempty"`
 	ActionCode           string     `xml:"ActionCode"` // C: confirmed, F: failed
 	EncodingType         string     `xml:"EncodingType,omitempty"`
@@ -38,6 +36,13 @@ type numberRangeConfirmation struct {
 	// Why a request failed (ActionCode F): serialpool's code and plain words.
 	ErrorCode    string `xml:"ErrorCode,omitempty"`
 	ErrorMessage string `xml:"ErrorMessage,omitempty"`
+}
+
+// confirmationMessage is the answer's element, its children unqualified.
+type confirmationMessage struct {
+	XMLName xml.Name `xml:"ain:MT_NumberRangeConfirmationMessage"`
+	NS      string   `xml:"xmlns:ain,attr"`
+	numberRangeConfirmation
 }
 
 // SAP serves POST (the request) and GET ?wsdl.
@@ -54,7 +59,7 @@ func SAP(svc Services, auth Authenticate, log *slog.Logger) http.Handler {
 		if !ok {
 			return
 		}
-		res := numberRangeConfirmation{NS: sapNS, ReceivingSystem: in.SendingSystem, EncodingType: in.EncodingType, IDType: in.IDType,
+		res := numberRangeConfirmation{ReceivingSystem: in.SendingSystem, EncodingType: in.EncodingType, IDType: in.IDType,
 			ObjectKey: &in.ObjectKey}
 		serials, err := in.handOut(ctx, svc)
 		if err != nil {
@@ -62,7 +67,7 @@ func SAP(svc Services, auth Authenticate, log *slog.Logger) http.Handler {
 				log.ErrorContext(ctx, "soap: sap", "err", err)
 			}
 			res.ActionCode, res.ErrorCode, res.ErrorMessage = "F", pool.ErrorCode(err), pool.ErrorMessage(err)
-			writeEnvelope(w, http.StatusOK, res)
+			writeEnvelope(w, http.StatusOK, confirmationMessage{NS: sapNS, numberRangeConfirmation: res})
 			return
 		}
 		res.ActionCode = "C"
@@ -75,7 +80,7 @@ func SAP(svc Services, auth Authenticate, log *slog.Logger) http.Handler {
 				res.RandomizedNumberList = append(res.RandomizedNumberList, s.value)
 			}
 		}
-		writeEnvelope(w, http.StatusOK, res)
+		writeEnvelope(w, http.StatusOK, confirmationMessage{NS: sapNS, numberRangeConfirmation: res})
 	})
 }
 

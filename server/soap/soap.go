@@ -50,29 +50,36 @@ type envelope struct {
 // readEnvelope decodes a SOAP 1.1 request whose body element is named name
 // (in any namespace: lines differ in how they qualify it).
 func readEnvelope[T any](r io.Reader, name string) (*T, error) {
+	var v T
+	if err := decodeEnvelope(r, name, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// decodeEnvelope decodes the body element named name of a SOAP 1.1 envelope into v.
+func decodeEnvelope(r io.Reader, name string, v any) error {
 	var env envelope
-	dec := xml.NewDecoder(r)
-	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("the body is not a SOAP envelope: %w", err)
+	if err := xml.NewDecoder(r).Decode(&env); err != nil {
+		return fmt.Errorf("the body is not a SOAP envelope: %w", err)
 	}
 	if env.XMLName.Space != envelopeNS || env.XMLName.Local != "Envelope" {
-		return nil, fmt.Errorf("expected a SOAP 1.1 Envelope (%s), got %s %s", envelopeNS, env.XMLName.Space, env.XMLName.Local)
+		return fmt.Errorf("expected a SOAP 1.1 Envelope (%s), got %s %s", envelopeNS, env.XMLName.Space, env.XMLName.Local)
 	}
 	body := xml.NewDecoder(bytes.NewReader(env.Body.Content))
 	for {
 		tok, err := body.Token()
 		if err != nil {
-			return nil, fmt.Errorf("the SOAP body holds no %s", name)
+			return fmt.Errorf("the SOAP body holds no %s", name)
 		}
 		if start, ok := tok.(xml.StartElement); ok {
 			if start.Name.Local != name {
-				return nil, fmt.Errorf("the SOAP body holds %s, not %s", start.Name.Local, name)
+				return fmt.Errorf("the SOAP body holds %s, not %s", start.Name.Local, name)
 			}
-			var req T
-			if err := body.DecodeElement(&req, &start); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+			if err := body.DecodeElement(v, &start); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
-			return &req, nil
+			return nil
 		}
 	}
 }

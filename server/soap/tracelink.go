@@ -21,6 +21,7 @@ const (
 // referenceDocuments name the order serials are for; ReferenceId identifies
 // the request itself, so that a retry gets the same serials.
 type referenceDocuments struct {
+	NS              string `xml:"xmlns,attr,omitempty"` // snxNS, when serialpool writes them
 	PONumber        string `xml:"PONumber,omitempty"`
 	POLine          string `xml:"POLine,omitempty"`
 	WorkOrderNumber string `xml:"WorkOrderNumber,omitempty"`
@@ -42,14 +43,14 @@ func (d *referenceDocuments) orderRef() string {
 }
 
 type snRequest struct {
-	SendingSystem           string              `xml:"SendingSystem"`
-	ReceivingSystem         string              `xml:"ReceivingSystem"`
-	IDType                  string              `xml:"IdType"`
-	EncodingType            string              `xml:"EncodingType"`
+	SendingSystem           string              `xml:"SendingSystem,omitempty"`
+	ReceivingSystem         string              `xml:"ReceivingSystem,omitempty"`
+	IDType                  string              `xml:"IdType,omitempty"`
+	EncodingType            string              `xml:"EncodingType,omitempty"`
 	Size                    *int                `xml:"Size"`
 	ObjectKey               objectKey           `xml:"ObjectKey"`
-	RequestRandomizedNumber string              `xml:"RequestRandomizedNumber"`
-	ReferenceDocuments      *referenceDocuments `xml:"ReferenceDocuments"`
+	RequestRandomizedNumber string              `xml:"RequestRandomizedNumber,omitempty"`
+	ReferenceDocuments      *referenceDocuments `xml:"ReferenceDocuments,omitempty"`
 	SyncRequest             string              `xml:"SyncRequest"`
 }
 
@@ -70,19 +71,16 @@ type rfidException struct {
 }
 
 type snResponse struct {
-	ReceivingSystem      string     `xml:"ReceivingSystem,omitempty"`
-	SendingSystem        string     `xml:"SendingSystem,omitempty"`
-	ActionCode           string     `xml:"ActionCode,omitempty"` // C: confirmed; absent with an RfidException
-	EncodingType         string     `xml:"EncodingType,omitempty"`
-	IDType               string     `xml:"IDType,omitempty"`
-	Interval             *interval  `xml:"Interval,omitempty"`
-	RandomizedNumberList []serialNo `xml:"RandomizedNumberList>SerialNo,omitempty"`
-	ObjectKey            *objectKey `xml:"ObjectKey,omitempty"`
-	ReferenceDocuments   *struct {
-		NS string `xml:"xmlns,attr"`
-		referenceDocuments
-	} `xml:"ReferenceDocuments,omitempty"`
-	RfidException *rfidException `xml:"RfidException,omitempty"`
+	ReceivingSystem      string              `xml:"ReceivingSystem,omitempty"`
+	SendingSystem        string              `xml:"SendingSystem,omitempty"`
+	ActionCode           string              `xml:"ActionCode,omitempty"` // C: confirmed; absent with an RfidException
+	EncodingType         string              `xml:"EncodingType,omitempty"`
+	IDType               string              `xml:"IDType,omitempty"`
+	Interval             *interval           `xml:"Interval,omitempty"`
+	RandomizedNumberList []serialNo          `xml:"RandomizedNumberList>SerialNo,omitempty"`
+	ObjectKey            *objectKey          `xml:"ObjectKey,omitempty"`
+	ReferenceDocuments   *referenceDocuments `xml:"ReferenceDocuments,omitempty"`
+	RfidException        *rfidException      `xml:"RfidException,omitempty"`
 }
 
 type snResponseMessage struct {
@@ -108,11 +106,9 @@ func TraceLink(svc Services, auth Authenticate, log *slog.Logger) http.Handler {
 		// The answer names the systems the other way round.
 		res := snResponse{ReceivingSystem: in.SendingSystem, SendingSystem: in.ReceivingSystem, EncodingType: in.EncodingType,
 			IDType: in.IDType, ObjectKey: &in.ObjectKey}
-		if in.ReferenceDocuments != nil {
-			res.ReferenceDocuments = &struct {
-				NS string `xml:"xmlns,attr"`
-				referenceDocuments
-			}{snxNS, *in.ReferenceDocuments}
+		if d := in.ReferenceDocuments; d != nil {
+			d.NS = snxNS
+			res.ReferenceDocuments = d
 		}
 		req, err := in.request(func(prefix string) (string, error) { return ssccPoolByPrefix(ctx, svc, prefix) })
 		var serials []handed
