@@ -12,7 +12,7 @@ import (
 // 500,000 serials is never held in memory; they run on the bulk pool, as fn
 // waits for the caller to read.
 
-// EachRequestSerial implements pool.ExportService.
+// EachRequestSerial implements pool.RequestService.
 func (d *DB) EachRequestSerial(ctx context.Context, requestID int64, fn func(value string, extra map[string]string) error) error {
 	err := d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
 		rows, err := tx.Query(ctx, `SELECT s.value, s.extra FROM serial_requests r
@@ -40,7 +40,7 @@ func (d *DB) EachRequestSerial(ctx context.Context, requestID int64, fn func(val
 	return wrap("export request", err)
 }
 
-// EachPartnerSerial implements pool.ExportService: what the caller (an MAH)
+// EachPartnerSerial implements pool.PartnerService: what the caller (an MAH)
 // assigned to partner, optionally of one product.
 func (d *DB) EachPartnerSerial(ctx context.Context, partner int64, productCode string, fn func(pool.PartnerSerial) error) error {
 	err := d.bulkTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {

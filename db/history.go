@@ -9,7 +9,7 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// SerialByValue implements pool.LifecycleService. SSCC pools answer too.
+// SerialByValue implements pool.PoolService. SSCC pools answer too.
 func (d *DB) SerialByValue(ctx context.Context, code, value string) (*pool.Serial, error) {
 	var rows []serialRow
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
@@ -30,7 +30,7 @@ func (d *DB) SerialByValue(ctx context.Context, code, value string) (*pool.Seria
 	return rows[0].domain(), nil
 }
 
-// PackHistories implements pool.LifecycleService: one statement for any number of serials.
+// PackHistories implements pool.PackEventService: one statement for any number of serials.
 func (d *DB) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*pool.PackEvent, error) {
 	products, ids := make([]int64, len(serials)), make([]int64, len(serials))
 	for i, s := range serials {
@@ -60,7 +60,7 @@ func (d *DB) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*
 	return out, nil
 }
 
-// SerialRequestByID implements pool.LifecycleService.
+// SerialRequestByID implements pool.RequestService.
 func (d *DB) SerialRequestByID(ctx context.Context, id int64) (*pool.SerialRequest, error) {
 	var rows []pool.SerialRequest
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
@@ -76,7 +76,7 @@ func (d *DB) SerialRequestByID(ctx context.Context, id int64) (*pool.SerialReque
 	return &rows[0], nil
 }
 
-// SerialRequests implements pool.LifecycleService. A product code the caller
+// SerialRequests implements pool.RequestService. A product code the caller
 // cannot see matches nothing, like a code that does not exist.
 func (d *DB) SerialRequests(ctx context.Context, f pool.RequestFilter) (*pool.RequestPage, error) {
 	var rows []*pool.SerialRequest
@@ -110,7 +110,7 @@ func newestFirst(q *gorm.DB, id string, beforeID int64, limit int) *gorm.DB {
 	return q.Order(id + " DESC").Limit(limit + 1)
 }
 
-// RequestSerialsPages implements pool.LifecycleService: one statement for any
+// RequestSerialsPages implements pool.RequestService: one statement for any
 // number of requests. A request names the serials through the requester's
 // column: the owner's request_id, or a CMO's partner_request_id.
 func (d *DB) RequestSerialsPages(ctx context.Context, reqs []*pool.SerialRequest, afterID int64, limit int) ([]*pool.SerialPage, error) {

@@ -8,13 +8,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
 // poolView is a product's pool as the caller sees it: the owner's pool, or the
 // part of it its MAH assigned to the caller (a CMO).
 type poolView struct {
+	code       string
 	productID  int64
 	owner      int64
 	cap        int
@@ -32,7 +32,7 @@ func noProduct(code string) error {
 // visiblePool finds a product's pool for the caller and locks nothing; before
 // moving serials, the caller holds it.
 func visiblePool(ctx context.Context, tx pgx.Tx, a pool.Actor, code string) (*poolView, error) {
-	v := &poolView{}
+	v := &poolView{code: code}
 	err := tx.QueryRow(ctx, `SELECT id, tenant_id, request_cap, code_schema FROM products
 		WHERE code = $1 AND (tenant_id = $2 OR EXISTS (
 			SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = $2))`,
@@ -89,7 +89,7 @@ func checkCount(count, cap int, avail int64, code string) error {
 	return nil
 }
 
-// RequestSerials implements pool.LifecycleService. Concurrent requests each lock
+// RequestSerials implements pool.RequestService. Concurrent requests each lock
 // and skip what the others hold (FOR UPDATE SKIP LOCKED on the index of
 // available serials), so none waits for a global lock and none gets a serial twice.
 func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialRequest, error) {
@@ -100,60 +100,78 @@ func (d *DB) RequestSerials(ctx context.Context, in pool.Request) (*pool.SerialR
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	code, count := in.ProductCode, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		v, err := visiblePool(ctx, tx, a, code)
+		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
 		}
-		// The request row first: under a key already used, the insert waits for
-		// that request's transaction and then inserts nothing.
-		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &in.OrderRef, Count: count}
-		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, count, actor, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-			RETURNING id, created_at`, a.TenantID, v.productID, in.OrderRef, count, a.Name(), in.IdempotencyKey).
-			Scan(&req.ID, &req.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
-		}
-		if err != nil {
-			return err
-		}
-		// After the replay: a retry of a request made before its partnership
-		// ended still gets that request (and its serials) back.
-		if err := v.hold(ctx, tx, a, code); err != nil {
-			return err
-		}
-		avail, err := available(ctx, tx, a, v.productID)
-		if err != nil {
-			return err
-		}
-		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, count}
-		if v.asPartner {
-			pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
-			args = append(args, a.TenantID)
-		}
-		// A locking CTE is materialised once; an IN (sub-select) may be re-run by
-		// the planner and take more than LIMIT rows.
-		tag, err := tx.Exec(ctx, `WITH picked AS (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			UPDATE serials s SET `+v.statusCol+` = 'ASSIGNED', assigned_at = now(), `+v.requestCol+` = $2
-			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, args...)
-		if err != nil {
-			return err
-		}
-		if got := tag.RowsAffected(); got < int64(count) {
-			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
-		}
-		return auditTx(ctx, tx, a, "serials.request", v.productID, int64(count), map[string]any{"request": req.ID, "orderRef": in.OrderRef})
+		req = &pool.SerialRequest{ProductID: v.productID, OrderRef: &in.OrderRef, Count: in.Count}
+		// The partnership is held after the replay: a retry of a request made
+		// before its partnership ended still gets that request (and its serials) back.
+		return handOut(ctx, tx, a, v, req, in.IdempotencyKey, func() error { return v.hold(ctx, tx, a, in.ProductCode) })
 	})
 	if err != nil {
 		return nil, wrap("request serials", err)
 	}
 	return req, nil
+}
+
+// handOut is the one path on which serials leave a pool: to an order
+// (req.OrderRef) or, from the owner's pool, to a CMO (req.PartnerID). The
+// request row comes first: under an idempotency key already used, the insert
+// waits for that request's transaction, inserts nothing, and the earlier
+// request is replayed. Only a new request runs hold, then checks the count
+// against the cap and the Available counter and picks the serials.
+func handOut(ctx context.Context, tx pgx.Tx, a pool.Actor, v *poolView, req *pool.SerialRequest, key string, hold func() error) error {
+	err := tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, order_ref, partner_tenant_id, count, actor, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING id, created_at`, a.TenantID, v.productID, req.OrderRef, req.PartnerID, req.Count, a.Name(), key).
+		Scan(&req.ID, &req.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return replayRequest(ctx, tx, a, key, req)
+	}
+	if err != nil {
+		return err
+	}
+	if hold != nil {
+		if err := hold(); err != nil {
+			return err
+		}
+	}
+	avail, err := available(ctx, tx, a, v.productID)
+	if err != nil {
+		return err
+	}
+	if err := checkCount(req.Count, v.cap, avail, v.code); err != nil {
+		return err
+	}
+	pick, args := `SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'`, []any{v.productID, req.ID, req.Count}
+	set := v.statusCol + ` = 'ASSIGNED', assigned_at = now(), ` + v.requestCol + ` = $2`
+	action, detail := "serials.request", map[string]any{"request": req.ID}
+	switch {
+	case req.PartnerID != nil: // the owner's Assigned serials become Available in the CMO's pool
+		set += `, partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL`
+		args = append(args, *req.PartnerID)
+		action, detail["partner"] = "serials.assign_partner", *req.PartnerID
+	case v.asPartner:
+		pick = `SELECT id FROM serials WHERE partner_tenant_id = $4 AND product_id = $1 AND partner_status = 'AVAILABLE'`
+		args = append(args, a.TenantID)
+		detail["orderRef"] = *req.OrderRef
+	default:
+		detail["orderRef"] = *req.OrderRef
+	}
+	// A locking CTE is materialised once; an IN (sub-select) may be re-run by
+	// the planner and take more than LIMIT rows.
+	tag, err := tx.Exec(ctx, `WITH picked AS (`+pick+` ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+		UPDATE serials s SET `+set+` FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, args...)
+	if err != nil {
+		return err
+	}
+	if got := tag.RowsAffected(); got < int64(req.Count) {
+		return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", req.Count, v.code, got)
+	}
+	return auditTx(ctx, tx, a, action, v.productID, int64(req.Count), detail)
 }
 
 // replayRequest fills req with the earlier request under key, which must have
@@ -181,7 +199,7 @@ func same[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-// AssignToPartner implements pool.LifecycleService: the serials become Assigned
+// AssignToPartner implements pool.PartnerService: the serials become Assigned
 // (to the CMO) in the MAH's pool and Available in the CMO's.
 func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.SerialRequest, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
@@ -191,54 +209,26 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	code, partner, count := in.ProductCode, in.Partner, in.Count
 	var req *pool.SerialRequest
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		v, err := visiblePool(ctx, tx, a, code)
+		v, err := visiblePool(ctx, tx, a, in.ProductCode)
 		if err != nil {
 			return err
 		}
-		if err := v.hold(ctx, tx, a, code); err != nil {
+		if err := v.hold(ctx, tx, a, in.ProductCode); err != nil {
 			return err
 		}
 		if v.asPartner {
-			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", code)
+			return pool.Errorf(pool.EFORBIDDEN, "only the owner of %s can assign its serials to a partner", in.ProductCode)
 		}
-		// An ended partnership took back what its assignments left unused, so a
-		// retry of one after the end is refused too, not replayed.
-		if err := holdCMO(ctx, tx, a, partner); err != nil {
+		// Held before the replay: an ended partnership took back what its
+		// assignments left unused, so a retry of one after the end is refused
+		// too, not replayed.
+		if err := holdCMO(ctx, tx, a, in.Partner); err != nil {
 			return err
 		}
-		// The request row first, as in RequestSerials: a used key replays.
-		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &partner, Count: count}
-		err = tx.QueryRow(ctx, `INSERT INTO serial_requests (tenant_id, product_id, partner_tenant_id, count, actor, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, nullif($6, '')) ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-			RETURNING id, created_at`, a.TenantID, v.productID, partner, count, a.Name(), in.IdempotencyKey).Scan(&req.ID, &req.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return replayRequest(ctx, tx, a, in.IdempotencyKey, req)
-		}
-		if err != nil {
-			return err
-		}
-		avail, err := available(ctx, tx, a, v.productID)
-		if err != nil {
-			return err
-		}
-		if err := checkCount(count, v.cap, avail, code); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `WITH picked AS (SELECT id FROM serials WHERE product_id = $1 AND status = 'AVAILABLE'
-				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			UPDATE serials s SET status = 'ASSIGNED', assigned_at = now(), request_id = $2,
-				partner_tenant_id = $4, partner_status = 'AVAILABLE', partner_request_id = NULL
-			FROM picked WHERE s.product_id = $1 AND s.id = picked.id`, v.productID, req.ID, count, partner)
-		if err != nil {
-			return err
-		}
-		if got := tag.RowsAffected(); got < int64(count) {
-			return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", count, code, got)
-		}
-		return auditTx(ctx, tx, a, "serials.assign_partner", v.productID, int64(count), map[string]any{"request": req.ID, "partner": partner})
+		req = &pool.SerialRequest{ProductID: v.productID, PartnerID: &in.Partner, Count: in.Count}
+		return handOut(ctx, tx, a, v, req, in.IdempotencyKey, nil)
 	})
 	if err != nil {
 		return nil, wrap("assign serials to partner", err)
@@ -254,13 +244,13 @@ func (d *DB) AssignToPartner(ctx context.Context, in pool.Assignment) (*pool.Ser
 const (
 	lockReleased = `SELECT 1 FROM unnest($2::text[]) u(v)
 		CROSS JOIN LATERAL (SELECT 1 FROM serials WHERE product_id = $1 AND value = u.v FOR UPDATE) s`
-	releaseCandidates = `SELECT u.v, s.id, s.tenant_id, s.status, s.source, s.partner_tenant_id, s.partner_status, s.pack_status
+	releaseCandidates = `SELECT u.v, s.id, s.status, s.source, s.partner_tenant_id, s.partner_status, s.pack_status
 		FROM unnest($2::text[]) WITH ORDINALITY u(v, n)
 		LEFT JOIN LATERAL (SELECT * FROM serials WHERE product_id = $1 AND value = u.v OFFSET 0) s ON true
 		ORDER BY u.n`
 )
 
-// ReleaseSerials implements pool.LifecycleService.
+// ReleaseSerials implements pool.RequestService.
 func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (int, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
@@ -281,47 +271,9 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 		if _, err := tx.Exec(ctx, lockReleased, v.productID, values); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, releaseCandidates, v.productID, values)
+		ids, err := releasable(ctx, tx, a, v, values)
 		if err != nil {
 			return err
-		}
-		bad := &pool.BatchError{Code: pool.EINVALID}
-		seen := make(map[string]bool, len(values))
-		var ids []int64
-		var row int64
-		for rows.Next() {
-			var value string
-			var id, owner, partner *int64
-			var status, source, partnerStatus, pack *string
-			if err := rows.Scan(&value, &id, &owner, &status, &source, &partner, &partnerStatus, &pack); err != nil {
-				return err
-			}
-			row++
-			reject := func(code, reason string) { bad.Add(pool.RowError{Row: row, Value: value, Code: code, Reason: reason}) }
-			mine := id != nil && (!v.asPartner || (partner != nil && *partner == a.TenantID))
-			switch {
-			case seen[value]:
-				reject("duplicate_in_batch", "the serial is listed twice")
-			case !mine:
-				reject("not_found", "no such serial in your pool")
-			case v.asPartner && *partnerStatus != string(pool.Assigned), !v.asPartner && *status != string(pool.Assigned):
-				reject("not_assigned", "the serial is Available already")
-			case *source == string(pool.SourceExternal):
-				reject("external", "external serials were used outside the pool and can never be released")
-			case !v.asPartner && partner != nil:
-				reject("assigned_to_partner", "the serial is assigned to a partner")
-			case pack != nil:
-				reject("has_pack_events", "the serial has pack events: its pack exists")
-			default:
-				ids = append(ids, *id)
-			}
-			seen[value] = true
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if bad.Total > 0 {
-			return bad.AsError()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE serials SET `+v.statusCol+` = 'AVAILABLE', `+v.requestCol+` = NULL
 			WHERE product_id = $1 AND id = ANY($2)`, v.productID, ids); err != nil {
@@ -335,8 +287,60 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	return len(values), nil
 }
 
-// RecordPackEvents implements pool.LifecycleService: set-based, so a batch of
-// thousands costs a handful of statements.
+// releasable returns the ids of the serials named values, in order, once
+// every one of them may be released (pool.ReleaseCandidate); else a
+// BatchError naming each that may not.
+func releasable(ctx context.Context, tx pgx.Tx, a pool.Actor, v *poolView, values []string) ([]int64, error) {
+	rows, err := tx.Query(ctx, releaseCandidates, v.productID, values)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	bad := &pool.BatchError{Code: pool.EINVALID}
+	seen := make(map[string]bool, len(values))
+	var ids []int64
+	for row := int64(1); rows.Next(); row++ {
+		var value string
+		var id, partner *int64
+		var status, source, partnerStatus, pack *string
+		if err := rows.Scan(&value, &id, &status, &source, &partner, &partnerStatus, &pack); err != nil {
+			return nil, err
+		}
+		c := pool.ReleaseCandidate{ListedEarlier: seen[value], HasPackEvents: pack != nil}
+		seen[value] = true
+		if c.InPool = id != nil && (!v.asPartner || (partner != nil && *partner == a.TenantID)); c.InPool {
+			c.Status, c.Source, c.AtPartner = pool.Status(*status), pool.Source(*source), !v.asPartner && partner != nil
+			if v.asPartner {
+				c.Status = pool.Status(*partnerStatus)
+			}
+		}
+		if refusal := c.ReleaseRefusal(); refusal != nil {
+			refusal.Row, refusal.Value = row, value
+			bad.Add(*refusal)
+			continue
+		}
+		ids = append(ids, *id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if bad.Total > 0 {
+		return nil, bad.AsError()
+	}
+	return ids, nil
+}
+
+// packSerial is a serial named in a batch of pack events: what the rules see
+// of it, and what its events are written with.
+type packSerial struct {
+	state            pool.PackState
+	productID, owner int64
+	id, partner      *int64
+}
+
+// RecordPackEvents implements pool.PackEventService: it loads the serials the
+// batch names, applies the events to them (pool.ApplyPackEvents), and writes
+// the result set-based, so a batch of thousands costs a handful of statements.
 func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleOperator)
 	if err != nil {
@@ -345,185 +349,158 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 	if len(events) == 0 || len(events) > pool.MaxBatch {
 		return nil, pool.Invalid("input", "record 1 to %d pack events at a time, got %d", pool.MaxBatch, len(events))
 	}
-	codes, values := make([]string, len(events)), make([]string, len(events))
-	for i, e := range events {
-		codes[i], values[i] = e.ProductCode, e.Serial
-	}
 	res := &pool.PackEventsResult{}
 	err = d.pgxTenantTx(ctx, func(tx pgx.Tx, a pool.Actor) error {
-		// A CMO sees the products of an ended partnership, but records nothing on them.
-		mahs, err := holdMAHs(ctx, tx, a, codes)
+		serials, err := loadPackSerials(ctx, tx, a, events)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM serials s JOIN products p ON p.id = s.product_id
-			JOIN unnest($1::text[], $2::text[]) u(code, v) ON p.code = u.code AND s.value = u.v
-			FOR UPDATE OF s`, codes, values); err != nil {
-			return err
+		states := make(map[pool.PackKey]pool.PackState, len(serials))
+		for k, s := range serials {
+			states[k] = s.state
 		}
-		type state struct {
-			productID, owner   int64
-			id                 *int64
-			partner            *int64
-			status, partnerSt  *string
-			pack               pool.PackStatus
-			reason             *pool.Reason
-			visible, asPartner bool
-		}
-		states := make([]state, 0, len(events))
-		rows, err := tx.Query(ctx, `SELECT coalesce(p.id, 0), coalesce(p.tenant_id, 0), s.id, s.partner_tenant_id, s.status, s.partner_status,
-				coalesce(s.pack_status, 'ACTIVE'), s.pack_reason
-			FROM unnest($1::text[], $2::text[]) WITH ORDINALITY u(code, v, n)
-			LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR (p.tenant_id = ANY($4) AND EXISTS (
-				SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3)))
-			LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v
-			ORDER BY u.n`, codes, values, a.TenantID, mahs)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var s state
-			var pack string
-			if err := rows.Scan(&s.productID, &s.owner, &s.id, &s.partner, &s.status, &s.partnerSt, &pack, &s.reason); err != nil {
-				return err
-			}
-			s.pack = pool.PackStatus(pack)
-			s.asPartner = s.owner != a.TenantID
-			s.visible = s.id != nil && (!s.asPartner || (s.partner != nil && *s.partner == a.TenantID))
-			states = append(states, s)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-
-		// Apply events in order; later events on the same serial see earlier ones.
-		type key struct {
-			product int64
-			value   string
-		}
-		current := map[key]*state{}
-		bad := &pool.BatchError{Code: pool.EINVALID}
-		var newExternal []int // indexes of events storing an unknown external serial
-		type out struct {
-			i      int
-			status pool.PackStatus
-		}
-		var applied []out
-		for i, e := range events {
-			reject := func(code, reason string) {
-				bad.Add(pool.RowError{Row: int64(i + 1), Value: e.Serial, Code: code, Reason: reason})
-			}
-			s := &states[i]
-			if s.productID == 0 {
-				reject("product_not_found", fmt.Sprintf("no product with code %q", e.ProductCode))
-				continue
-			}
-			k := key{s.productID, e.Serial}
-			if prev, ok := current[k]; ok {
-				s = prev
-			} else {
-				current[k] = s
-			}
-			if !s.visible {
-				if s.id != nil || s.asPartner || e.Event != pool.Commission {
-					reject("not_found", "no such serial in your pool")
-					continue
-				}
-				if err := gs1.ValidSerial(e.Serial); err != nil {
-					reject("serial_"+err.(*gs1.Error).Rule, err.Error())
-					continue
-				}
-				// An unknown but valid serial commissioned by a line: an external one.
-				newExternal = append(newExternal, i)
-				s.visible, s.status, s.pack = true, ptr(string(pool.Assigned)), pool.PackActive
-			}
-			poolStatus := s.status
-			if s.asPartner {
-				poolStatus = s.partnerSt
-			}
-			if e.Event == pool.Commission && *poolStatus != string(pool.Assigned) {
-				reject("not_assigned", "an Available serial cannot be commissioned: request it first")
-				continue
-			}
-			next, rerr := pool.Transition(s.pack, s.reason, e.Event, e.Reason)
-			if rerr != nil {
-				reject(rerr.Code, rerr.Reason)
-				continue
-			}
-			s.pack, s.reason = next, e.Reason
-			applied = append(applied, out{i, next})
-		}
-		if bad.Total > 0 {
+		w, bad := pool.ApplyPackEvents(states, events)
+		if bad != nil {
 			return bad.AsError()
 		}
-
-		if len(newExternal) > 0 {
-			pids, vals := make([]int64, len(newExternal)), make([]string, len(newExternal))
-			for j, i := range newExternal {
-				pids[j], vals[j] = states[i].productID, events[i].Serial
-			}
-			rows, err := tx.Query(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, assigned_at)
-				SELECT u.p, $3, 'ASSIGNED', 'EXTERNAL', u.v, now() FROM unnest($1::bigint[], $2::text[]) u(p, v)
-				ON CONFLICT (product_id, value) DO NOTHING
-				RETURNING product_id, value, id`, pids, vals, a.TenantID)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var p, id int64
-				var v string
-				if err := rows.Scan(&p, &v, &id); err != nil {
-					return err
-				}
-				current[key{p, v}].id = &id
-				res.StoredExternal++
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if res.StoredExternal != len(newExternal) {
-				return pool.Errorf(pool.ECONFLICT, "some external serials were stored concurrently; retry the batch")
-			}
-		}
-
-		var actor string
-		if err := tx.QueryRow(ctx, `SELECT name || ' (' || $2 || ')' FROM tenants WHERE id = $1`, a.TenantID, a.Name()).Scan(&actor); err != nil {
+		if err := storeExternal(ctx, tx, a, serials, w.External); err != nil {
 			return err
 		}
-		n := len(applied)
-		pids, ids, owners, partners := make([]int64, n), make([]int64, n), make([]int64, n), make([]*int64, n)
-		evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]*time.Time, n)
-		for j, o := range applied {
-			e, s := events[o.i], current[key{states[o.i].productID, events[o.i].Serial}]
-			pids[j], ids[j], owners[j], partners[j] = states[o.i].productID, *s.id, states[o.i].owner, s.partner
-			evs[j], sts[j] = string(e.Event), string(o.status)
-			if e.Reason != nil {
-				rsn[j] = ptr(string(*e.Reason))
-			}
-			if !e.At.IsZero() {
-				ats[j] = &e.At
-			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor)
-			SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, coalesce(at, now()), $9
-			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-				u(p, s, t, pt, e, st, r, at)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor); err != nil {
+		if err := writePackEvents(ctx, tx, a, serials, events, w.Events); err != nil {
 			return err
 		}
-		// The last event of each serial decides its pack status.
-		if _, err := tx.Exec(ctx, `UPDATE serials s SET pack_status = u.st::pack_status, pack_reason = u.r::decommission_reason
-			FROM (SELECT DISTINCT ON (p, s) p, s, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
-				WITH ORDINALITY u(p, s, st, r, n) ORDER BY p, s, n DESC) u
-			WHERE s.product_id = u.p AND s.id = u.s`, pids, ids, sts, rsn); err != nil {
-			return err
-		}
-		res.Recorded = n
-		return auditTx(ctx, tx, a, "pack.events", 0, int64(n), map[string]any{"storedExternal": res.StoredExternal})
+		res.Recorded, res.StoredExternal = len(w.Events), len(w.External)
+		return auditTx(ctx, tx, a, "pack.events", 0, int64(res.Recorded), map[string]any{"storedExternal": res.StoredExternal})
 	})
 	if err != nil {
 		return nil, wrap("record pack events", err)
 	}
 	return res, nil
+}
+
+// loadPackSerials locks the serials the events name and reads them as the
+// caller sees them. A CMO sees the products of an ended partnership, but
+// records nothing on them: its lasting partnerships are held, and only their
+// MAHs' products count as found.
+func loadPackSerials(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool.PackEventInput) (map[pool.PackKey]*packSerial, error) {
+	codes, values := make([]string, len(events)), make([]string, len(events))
+	for i, e := range events {
+		codes[i], values[i] = e.ProductCode, e.Serial
+	}
+	mahs, err := holdMAHs(ctx, tx, a, codes)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM serials s JOIN products p ON p.id = s.product_id
+		JOIN unnest($1::text[], $2::text[]) u(code, v) ON p.code = u.code AND s.value = u.v
+		FOR UPDATE OF s`, codes, values); err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT u.code, u.v, coalesce(p.id, 0), coalesce(p.tenant_id, 0), s.id, s.partner_tenant_id,
+			s.status, s.partner_status, coalesce(s.pack_status, 'ACTIVE'), s.pack_reason
+		FROM unnest($1::text[], $2::text[]) u(code, v)
+		LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR (p.tenant_id = ANY($4) AND EXISTS (
+			SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3)))
+		LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v`, codes, values, a.TenantID, mahs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	serials := make(map[pool.PackKey]*packSerial, len(events))
+	for rows.Next() {
+		var k pool.PackKey
+		var status, partnerStatus *string
+		s := &packSerial{}
+		if err := rows.Scan(&k.ProductCode, &k.Serial, &s.productID, &s.owner, &s.id, &s.partner, &status, &partnerStatus,
+			&s.state.Pack, &s.state.Reason); err != nil {
+			return nil, err
+		}
+		st := &s.state
+		st.Product, st.AsPartner, st.Stored = s.productID != 0, s.owner != a.TenantID, s.id != nil
+		if st.InPool = st.Stored && (!st.AsPartner || (s.partner != nil && *s.partner == a.TenantID)); st.InPool {
+			st.Status = pool.Status(*status)
+			if st.AsPartner {
+				st.Status = pool.Status(*partnerStatus)
+			}
+		}
+		serials[k] = s
+	}
+	return serials, rows.Err()
+}
+
+// storeExternal stores the unknown serials a batch commissions as EXTERNAL
+// and gives them their ids. Another batch storing one of them meanwhile is a
+// CONFLICT: the events would land on a serial the rules never saw.
+func storeExternal(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, external []pool.PackKey) error {
+	if len(external) == 0 {
+		return nil
+	}
+	pids, vals := make([]int64, len(external)), make([]string, len(external))
+	codes := make(map[int64]string, len(external))
+	for i, k := range external {
+		pids[i], vals[i] = serials[k].productID, k.Serial
+		codes[pids[i]] = k.ProductCode
+	}
+	rows, err := tx.Query(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, assigned_at)
+		SELECT u.p, $3, 'ASSIGNED', 'EXTERNAL', u.v, now() FROM unnest($1::bigint[], $2::text[]) u(p, v)
+		ON CONFLICT (product_id, value) DO NOTHING
+		RETURNING product_id, value, id`, pids, vals, a.TenantID)
+	if err != nil {
+		return err
+	}
+	stored := 0
+	for rows.Next() {
+		var p, id int64
+		var v string
+		if err := rows.Scan(&p, &v, &id); err != nil {
+			return err
+		}
+		serials[pool.PackKey{ProductCode: codes[p], Serial: v}].id = &id
+		stored++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if stored != len(external) {
+		return pool.Errorf(pool.ECONFLICT, "some external serials were stored concurrently; retry the batch")
+	}
+	return nil
+}
+
+// writePackEvents appends the accepted events to the pack history and leaves
+// each serial with the status of its last event.
+func writePackEvents(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, events []pool.PackEventInput, writes []pool.PackWrite) error {
+	var actor string
+	if err := tx.QueryRow(ctx, `SELECT name || ' (' || $2 || ')' FROM tenants WHERE id = $1`, a.TenantID, a.Name()).Scan(&actor); err != nil {
+		return err
+	}
+	n := len(writes)
+	pids, ids, owners, partners := make([]int64, n), make([]int64, n), make([]int64, n), make([]*int64, n)
+	evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]*time.Time, n)
+	for j, w := range writes {
+		e := events[w.Event]
+		s := serials[pool.PackKey{ProductCode: e.ProductCode, Serial: e.Serial}]
+		pids[j], ids[j], owners[j], partners[j] = s.productID, *s.id, s.owner, s.partner
+		evs[j], sts[j] = string(e.Event), string(w.Status)
+		if e.Reason != nil {
+			rsn[j] = ptr(string(*e.Reason))
+		}
+		if !e.At.IsZero() {
+			ats[j] = &e.At
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor)
+		SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, coalesce(at, now()), $9
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+			u(p, s, t, pt, e, st, r, at)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor); err != nil {
+		return err
+	}
+	// The last event of each serial decides its pack status.
+	_, err := tx.Exec(ctx, `UPDATE serials s SET pack_status = u.st::pack_status, pack_reason = u.r::decommission_reason
+		FROM (SELECT DISTINCT ON (p, s) p, s, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+			WITH ORDINALITY u(p, s, st, r, n) ORDER BY p, s, n DESC) u
+		WHERE s.product_id = u.p AND s.id = u.s`, pids, ids, sts, rsn)
+	return err
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -23,7 +23,7 @@ import (
 // invitationPrefix marks partner invitation codes, as keyPrefix marks keys.
 const invitationPrefix = "spi_"
 
-// CreatePartnerInvitation implements pool.LifecycleService.
+// CreatePartnerInvitation implements pool.PartnerService.
 func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
@@ -51,7 +51,7 @@ func (d *DB) CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitati
 // openInvitation is the condition of an invitation whose code still works.
 const openInvitation = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`
 
-// PartnerInvitations implements pool.LifecycleService.
+// PartnerInvitations implements pool.PartnerService.
 func (d *DB) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error) {
 	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (d *DB) PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation,
 	return invs, wrap("partner invitations", err)
 }
 
-// RevokePartnerInvitation implements pool.LifecycleService.
+// RevokePartnerInvitation implements pool.PartnerService.
 func (d *DB) RevokePartnerInvitation(ctx context.Context, id int64) (*pool.PartnerInvitation, error) {
 	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (d *DB) RevokePartnerInvitation(ctx context.Context, id int64) (*pool.Partn
 	return invs[0], nil
 }
 
-// CreatePartnership implements pool.LifecycleService. The invitation is looked
+// CreatePartnership implements pool.PartnerService. The invitation is looked
 // up past RLS by accept_partner_invitation, the one cross-tenant step, which
 // reveals nothing but the issuing CMO of a valid code.
 func (d *DB) CreatePartnership(ctx context.Context, code string) (*pool.Partner, error) {
@@ -153,7 +153,7 @@ func (r partnershipRow) partner(me int64) *pool.Partner {
 	return p
 }
 
-// Partners implements pool.LifecycleService.
+// Partners implements pool.PartnerService.
 func (d *DB) Partners(ctx context.Context) ([]*pool.Partner, error) {
 	var rows []partnershipRow
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
@@ -171,7 +171,7 @@ func (d *DB) Partners(ctx context.Context) ([]*pool.Partner, error) {
 	return partners, nil
 }
 
-// EndPartnership implements pool.LifecycleService through end_partnership,
+// EndPartnership implements pool.PartnerService through end_partnership,
 // which checks the admin key once more and does the cross-tenant part in the
 // caller's transaction.
 func (d *DB) EndPartnership(ctx context.Context, id int64, reason string) (*pool.PartnershipEnd, error) {

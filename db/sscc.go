@@ -14,7 +14,7 @@ import (
 // digit + GS1 company prefix, so SSCCs are stored, counted, requested, released
 // and tracked exactly like serials.
 
-// CreateSSCCPool implements pool.LifecycleService.
+// CreateSSCCPool implements pool.SSCCService.
 func (d *DB) CreateSSCCPool(ctx context.Context, companyPrefix string, extension int) (*pool.Product, error) {
 	a, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {
@@ -28,7 +28,7 @@ func (d *DB) CreateSSCCPool(ctx context.Context, companyPrefix string, extension
 		Source: string(pool.SourceSNM), SerialAlphabet: string(pool.Numeric), SerialLength: 18})
 }
 
-// SSCCPools implements pool.LifecycleService.
+// SSCCPools implements pool.SSCCService.
 func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
 	var rows []productRow
 	err := d.tenantTx(ctx, true, func(tx *gorm.DB, a pool.Actor) error {
@@ -45,7 +45,7 @@ func (d *DB) SSCCPools(ctx context.Context) ([]*pool.Product, error) {
 	return pools, nil
 }
 
-// SSCCPool implements pool.LifecycleService. Scoped like SSCCPools: only the caller's
+// SSCCPool implements pool.SSCCService. Scoped like SSCCPools: only the caller's
 // own pools (a partner's SSCCs never reach it).
 func (d *DB) SSCCPool(ctx context.Context, code string) (*pool.Product, error) {
 	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
@@ -59,7 +59,7 @@ func (d *DB) SSCCPool(ctx context.Context, code string) (*pool.Product, error) {
 	return rows[0].domain(), nil
 }
 
-// UpdateLimits implements pool.LifecycleService.
+// UpdateLimits implements pool.ProductService.
 func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, error) {
 	_, err := pool.ActorWithRole(ctx, pool.RoleAdmin)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 // bounds refuses an operation, before anything runs, when a string or ID
 // argument or input field is longer than its @maxLength or a list holds more
-// than its @maxItems (schema.graphqls): one check for every input, so a 15 MB
+// than its @maxItems (schema/bounds.graphqls): one check for every input, so a 15 MB
 // search never reaches the database. TestEveryInputIsBounded keeps every
 // string, ID and list input bounded.
 type bounds struct{ schema *ast.Schema }

@@ -9,10 +9,10 @@ import (
 )
 
 // TestEveryInputIsBounded fails when a string, ID or list argument or input
-// field of schema.graphqls has no bound (@maxLength for strings and IDs, list
+// field of the schema has no bound (@maxLength for strings and IDs, list
 // items included; @maxItems for lists), so that a new field cannot forget one.
 func TestEveryInputIsBounded(t *testing.T) {
-	s := loadSchema(t, "schema.graphqls", "../schema.graphqls")
+	s := loadContract(t)
 	checked := 0
 	check := func(where string, dirs ast.DirectiveList, typ *ast.Type) {
 		named := typ

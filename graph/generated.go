@@ -357,24 +357,24 @@ type IntakeResultResolver interface {
 	Duplicates(ctx context.Context, obj *pool.IntakeResult) (int, error)
 }
 type MutationResolver interface {
-	CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error)
-	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
-	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
 	CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.CreateChannelPayload, error)
 	RotateChannelKey(ctx context.Context, id string) (*model.RotateChannelKeyPayload, error)
 	RevokeChannel(ctx context.Context, id string) (*pool.Channel, error)
 	UpdateChannelUpstream(ctx context.Context, input model.UpdateChannelUpstreamInput) (*pool.Channel, error)
 	RevokeAPIKey(ctx context.Context, id string) (*pool.APIKey, error)
-	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
-	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
+	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
+	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
+	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
 	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
 	RevokePartnerInvitation(ctx context.Context, id string) (*pool.PartnerInvitation, error)
 	EndPartnership(ctx context.Context, id string, reason string) (*pool.PartnershipEnd, error)
 	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
-	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
-	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
+	CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error)
 	UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error)
+	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
+	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
+	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
 }
 type PartnerResolver interface {
 	ID(ctx context.Context, obj *pool.Partner) (string, error)
@@ -405,17 +405,17 @@ type ProductConnectionResolver interface {
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
-	Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error)
-	Product(ctx context.Context, code string) (*pool.Product, error)
+	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Channels(ctx context.Context) ([]*pool.Channel, error)
 	APIKeys(ctx context.Context) ([]*pool.APIKey, error)
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
-	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
+	Partners(ctx context.Context) ([]*pool.Partner, error)
+	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
+	Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error)
+	Product(ctx context.Context, code string) (*pool.Product, error)
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
 	SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error)
-	Partners(ctx context.Context) ([]*pool.Partner, error)
-	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
-	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
+	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
 	SsccPool(ctx context.Context, code string) (*pool.Product, error)
 	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
@@ -1793,7 +1793,760 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../schema.graphqls", Input: `"""
+	{Name: "../schema/audit.graphqls", Input: `# The audit trail.
+
+extend type Query {
+  "The caller's audit trail, newest first: every change, who made it and when. Any role may read it."
+  auditLog(
+    "Narrows the list; omitted means the whole trail."
+    filter: AuditFilter
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): AuditEntryConnection!
+}
+
+"Which audit entries to list."
+input AuditFilter {
+  "Only this action, such as serials.request."
+  action: String @maxLength(n: 100)
+  "Only entries about this product (or SSCC pool) code."
+  productCode: String @maxLength(n: 50)
+  "Only entries at this time or later."
+  from: Time
+  "Only entries before this time."
+  to: Time
+}
+
+"A page of audit entries."
+type AuditEntryConnection {
+  "The entries on this page."
+  edges: [AuditEntryEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+}
+
+"An audit entry and its cursor."
+type AuditEntryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the entries following this one."
+  cursor: String!
+  "The entry."
+  node: AuditEntry!
+}
+
+"One change in the audit trail, which is append-only."
+type AuditEntry {
+  "Opaque identifier."
+  id: ID!
+  "When it happened."
+  at: Time!
+  """
+  Who made it: one of the tenant's API keys (key:N), a system task
+  (system:replenish), an operator command (cli), or a partner's admin
+  accepting the tenant's invitation or ending a partnership (tenant:M key:N).
+  """
+  actor: String!
+  """
+  What was done: serials.receive, serials.generate, serials.request,
+  serials.release, serials.assign_partner, pack.events, product.create,
+  product.limits, channel.create, channel.rotate_key, channel.revoke,
+  channel.upstream, key.create, key.revoke, partnership.invite,
+  partnership.invite_revoke, partnership.create, partnership.accepted,
+  partnership.end, serials.return, ...
+  """
+  action: String!
+  "The product (or SSCC pool) it concerned, if any and still visible."
+  product: Product
+  "How many serials it concerned, if any."
+  count: Int
+  "Its particulars (order reference, batch, partner, ...), by key."
+  detail: [AuditDetail!]!
+}
+
+"One particular of an audit entry."
+type AuditDetail {
+  "Its name."
+  key: String!
+  "Its value: a string as it is, anything else as JSON."
+  value: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/bounds.graphqls", Input: `# Input bounds, checked before anything runs (graph/bounds.go).
+
+"""
+The most characters a string or ID argument or input field takes (each item of a list
+alike). Longer is BAD_USER_INPUT naming the field, before anything runs. Every string
+and ID input has one: codes 50, serials 100, names, references, searches, keys and
+cursors 200, ids 1,000 (a forged id shorter than that finds nothing, like a missing one),
+URLs 2,000.
+"""
+directive @maxLength(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+
+"The most items a list argument or input field takes; more is BAD_USER_INPUT naming the field, before anything runs."
+directive @maxItems(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../schema/channels.graphqls", Input: `# Credentials: channels (outside systems pushing serials, their upstreams) and API keys.
+
+extend type Query {
+  "The caller's channels: the outside systems that push serials, revoked ones included."
+  channels: [Channel!]!
+  "The caller's tenant's API keys, revoked ones included, oldest first: never a key itself. Admin only."
+  apiKeys: [ApiKey!]!
+}
+
+extend type Mutation {
+  "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
+  createChannel("The channel's name and source, and optionally its upstream and the upstream's credentials." input: CreateChannelInput!): CreateChannelPayload!
+  """
+  Gives a channel a new key and returns it once; the old key stops working at once.
+  Another tenant's channel, or a revoked one, is NOT_FOUND. Admin only.
+  """
+  rotateChannelKey("The channel." id: ID! @maxLength(n: 1000)): RotateChannelKeyPayload!
+  """
+  Revokes a channel for good: its key stops working at once and it takes no more
+  replenishment requests; what it delivered stays. Another tenant's channel, or a
+  revoked one, is NOT_FOUND. Admin only.
+  """
+  revokeChannel("The channel." id: ID! @maxLength(n: 1000)): Channel!
+  """
+  Replaces a channel's upstream URL and credentials: credentials not given are
+  cleared, so that they never follow a URL to another host. NOT_FOUND as for
+  revokeChannel. Admin only.
+  """
+  updateChannelUpstream("The channel, its new upstream URL and the credentials for it." input: UpdateChannelUpstreamInput!): Channel!
+  """
+  Revokes one of the tenant's API keys. It stops working within the server's
+  authentication cache period (SERIALPOOL_AUTH_CACHE, 10 s by default); revoking
+  the caller's own key is allowed, and this answer is the last it gets once the
+  cache expires. Another tenant's key, or a revoked one, is NOT_FOUND. Admin only.
+  """
+  revokeApiKey("The key, as apiKeys lists it." id: ID! @maxLength(n: 1000)): ApiKey!
+}
+
+"An outside system pushing serials into the caller's pools over the Manufacturer API. Its key and its upstream credentials are never shown."
+type Channel {
+  "Opaque identifier."
+  id: ID!
+  "A name for people, unique within the tenant."
+  name: String!
+  "The source its serials are stored with."
+  source: SerialSource!
+  "Where replenishment requests for this source go (HTTP POST); null: none. It never carries credentials."
+  upstreamUrl: String
+  "Whether credentials for the upstream are stored (they are write-only)."
+  upstreamCredentialsSet: Boolean!
+  "When it was registered."
+  createdAt: Time!
+  "When its key was last replaced by rotateChannelKey; null: never."
+  keyRotatedAt: Time
+  "When it was revoked (its key stopped working); null while it works."
+  revokedAt: Time
+}
+
+"""
+A new channel. Upstream credentials are write-only: stored apart from the URL and
+never returned. An upstreamUrl carrying credentials (user:password@, ?token=,
+?access_token=) is BAD_USER_INPUT; so is one that points to an address the
+operator does not allow (SERIALPOOL_UPSTREAM_ALLOW; by default public addresses only).
+"""
+input CreateChannelInput {
+  "A name, unique within the tenant."
+  name: String! @maxLength(n: 200)
+  "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
+  source: SerialSource!
+  "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters."
+  upstreamUrl: String @maxLength(n: 2000)
+  "HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters."
+  upstreamUsername: String @maxLength(n: 1000)
+  "HTTP Basic password for the upstream. At most 1,000 characters."
+  upstreamPassword: String @maxLength(n: 1000)
+  "Bearer token for the upstream, instead of Basic credentials. At most 1,000 characters."
+  upstreamToken: String @maxLength(n: 1000)
+}
+
+"A channel's new upstream: URL and credentials, checked as for createChannel."
+input UpdateChannelUpstreamInput {
+  "The channel."
+  id: ID! @maxLength(n: 1000)
+  "Where replenishment requests go; null: nowhere (credentials must then be null too)."
+  upstreamUrl: String @maxLength(n: 2000)
+  "HTTP Basic user name, with upstreamPassword."
+  upstreamUsername: String @maxLength(n: 1000)
+  "HTTP Basic password."
+  upstreamPassword: String @maxLength(n: 1000)
+  "Bearer token, instead of Basic credentials."
+  upstreamToken: String @maxLength(n: 1000)
+}
+
+"A channel's new key."
+type RotateChannelKeyPayload {
+  "The channel."
+  channel: Channel!
+  "The new channel key, sent as X-Channel-Key; shown only this once."
+  key: String!
+}
+
+"One of the tenant's API keys: never the key itself, nor its hash."
+type ApiKey {
+  "Opaque identifier, for revokeApiKey and ` + "`" + `serialpool key revoke --id` + "`" + `."
+  id: ID!
+  "What it may do."
+  role: Role!
+  "When it was issued."
+  createdAt: Time!
+  "When it last authenticated, to the minute; null: never."
+  lastUsedAt: Time
+  "When it was revoked; null while it works."
+  revokedAt: Time
+}
+
+"The new channel and its key."
+type CreateChannelPayload {
+  "The channel."
+  channel: Channel!
+  "The channel key, sent as X-Channel-Key with the API key; shown only this once."
+  key: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/intake.graphqls", Input: `# Serials entering a pool: generated by SNM or received from an outside source.
+
+extend type Query {
+  "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
+  intakeBatch("The key the batch was delivered with." idempotencyKey: String! @maxLength(n: 200)): IntakeBatch
+}
+
+extend type Mutation {
+  "Generates new serials for an SNM product into its pool (Available). Operator or admin."
+  generateSerials("The SNM product, how many serials and how to pick them." input: GenerateSerialsInput!): IntakeResult!
+  """
+  Receives a batch of serials from an outside source, all or nothing. Operator or admin.
+  A rejected batch stores nothing; its error has ` + "`" + `extensions.rows` + "`" + ` (the first 100
+  offending rows: row, value, code, reason) and ` + "`" + `extensions.total` + "`" + `.
+  """
+  receiveSerials("The receiving product, the serials' source and the serials, up to 100,000." input: ReceiveSerialsInput!): IntakeResult!
+}
+
+"How SNM picks new serials."
+enum GenerationMode {
+  "Uniformly random from a cryptographic source; keeps the EU FMD guessing odds below 1 in 10,000."
+  RANDOM
+  "Continues from the highest number issued so far (not randomised: leaks volumes; not for EU FMD)."
+  SEQUENTIAL
+}
+
+"A request for new SNM serials."
+input GenerateSerialsInput {
+  "The SNM product."
+  productCode: String! @maxLength(n: 50)
+  "How many, 1 to 1,000,000."
+  count: Int!
+  "How to pick them (default RANDOM)."
+  mode: GenerationMode = RANDOM
+}
+
+"A batch of serials from an outside source."
+input ReceiveSerialsInput {
+  "The product whose pool receives them (owned by the caller)."
+  productCode: String! @maxLength(n: 50)
+  "Where they come from: the product's own source, or EXTERNAL (already used; they arrive Assigned)."
+  source: SerialSource!
+  "Up to 100,000 serials; larger batches go to the bulk endpoint POST /api/v2/products/{code}/serials."
+  serials: [SerialInput!]! @maxItems(n: 100000)
+  "Makes the delivery exactly-once: re-sending the same batch with the same key returns the first result."
+  idempotencyKey: String @maxLength(n: 200)
+}
+
+"One serial offered to a pool."
+input SerialInput {
+  "1 to 20 characters of GS1 character set 82."
+  value: String! @maxLength(n: 100)
+  "Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters)."
+  extra: ExtraParameters
+}
+
+"Extra parameters of a serial by GS1 AI, e.g. {\"91\": \"AB12\", \"92\": \"...\"}."
+scalar ExtraParameters
+
+"What a stored batch reports, now and on every replay."
+type IntakeResult {
+  "The stored batch; null for generated serials."
+  batchId: ID
+  "The product whose pool received the serials."
+  productCode: String!
+  "Their source."
+  source: SerialSource!
+  "Serials stored (the whole batch)."
+  accepted: Int!
+  "Serials of the batch already in the pool: always 0, because a duplicate rejects the whole batch with CONFLICT."
+  duplicates: Int! @deprecated(reason: "Always 0: a duplicate rejects the whole batch with CONFLICT, the repeated rows in extensions.rows.")
+  "True when this is the result of an earlier delivery with the same idempotency key."
+  replayed: Boolean!
+}
+
+"Where a batch delivered with an idempotency key stands."
+enum IntakeState {
+  "Rows are still streaming in."
+  RUNNING
+  "The batch is stored."
+  STORED
+}
+
+"A batch delivered with an idempotency key."
+type IntakeBatch {
+  "The key it was delivered with."
+  idempotencyKey: String!
+  "Where it stands."
+  state: IntakeState!
+  "Rows read so far (all of them once stored)."
+  rowsRead: Int!
+  "The result, once stored."
+  result: IntakeResult
+}
+`, BuiltIn: false},
+	{Name: "../schema/packs.graphqls", Input: `# Pack events and pack status (the pack history).
+
+extend type Mutation {
+  """
+  Records pack events, all or nothing: ACTIVE -> COMMISSIONED -> DECOMMISSIONED (with a
+  reason) and back with REACTIVATE where the reason allows. A serial must be Assigned to
+  be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
+  Illegal transitions are rejected naming the rule. Operator or admin.
+  """
+  recordPackEvents("The events, up to 100,000, applied in the order given: a later event on a serial sees the earlier ones." input: [PackEventInput!]! @maxItems(n: 100000)): RecordPackEventsResult!
+}
+
+"Pack status of a serial: what happened to the pack that carries it."
+enum PackStatus {
+  "Produced, not yet commissioned."
+  ACTIVE
+  "Commissioned (uploaded to the repository as a sellable pack)."
+  COMMISSIONED
+  "Decommissioned with a reason."
+  DECOMMISSIONED
+  "Not known (e.g. reported by an outside system without a state)."
+  UNKNOWN
+}
+
+"A pack event."
+enum PackEventType {
+  "ACTIVE -> COMMISSIONED."
+  COMMISSION
+  "COMMISSIONED -> DECOMMISSIONED, with a reason."
+  DECOMMISSION
+  "DECOMMISSIONED -> COMMISSIONED, where the reason allows (not DESTROYED, STOLEN, EXPORTED)."
+  REACTIVATE
+}
+
+"Why a pack was decommissioned (EU FMD set)."
+enum DecommissionReason {
+  "Destroyed; final."
+  DESTROYED
+  "Taken as a sample by an authority."
+  SAMPLED
+  "Supplied to the patient or a healthcare institution."
+  SUPPLIED
+  "Stolen; final."
+  STOLEN
+  "Exported out of the market; final."
+  EXPORTED
+  "Given as a free sample."
+  FREE_SAMPLE
+  "Locked (e.g. under investigation)."
+  LOCKED
+  "Checked out of the repository."
+  CHECKED_OUT
+}
+
+"One entry of a serial's pack history."
+type PackEvent {
+  "What happened."
+  event: PackEventType!
+  "Pack status after the event."
+  status: PackStatus!
+  "Decommissioning reason, if any."
+  reason: DecommissionReason
+  "When it happened on the line."
+  at: Time!
+  "When serialpool recorded it."
+  recordedAt: Time!
+  "Who recorded it (tenant name and key)."
+  actor: String!
+}
+
+"A pack event to record."
+input PackEventInput {
+  "The product (or SSCC pool) code."
+  productCode: String! @maxLength(n: 50)
+  "The serial (or SSCC)."
+  serial: String! @maxLength(n: 100)
+  "What happened."
+  event: PackEventType!
+  "Required for DECOMMISSION."
+  reason: DecommissionReason
+  "When it happened (default now)."
+  at: Time
+}
+
+"Recorded pack events."
+type RecordPackEventsResult {
+  "Events recorded."
+  recorded: Int!
+  "Unknown external serials stored on commissioning."
+  storedExternal: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/partners.graphqls", Input: `# Partnerships between an MAH and a CMO, and assignments to partners.
+
+extend type Query {
+  "The caller's partnerships, oldest first: CMOs it assigns serials to, or MAHs that assign to it; ended ones stay listed as ended."
+  partners: [Partner!]!
+  "The caller's open partner invitations (neither used, revoked nor expired), newest first. Admin only."
+  partnerInvitations: [PartnerInvitation!]!
+}
+
+extend type Mutation {
+  """
+  Starts a partnership in which the caller is the CMO: returns a one-time code
+  that the caller's admin gives the MAH's admin out of band. Admin only.
+  """
+  createPartnerInvitation: PartnerInvitation!
+  """
+  Makes the caller (the MAH) a partner of the CMO that issued the invitation code,
+  consuming the code; the CMO can then receive the caller's serials. An unknown,
+  expired or used code is NOT_FOUND, alike. Admin only.
+  """
+  createPartnership("The invitation code the CMO's admin gave the caller." input: CreatePartnershipInput!): Partner!
+  "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
+  revokePartnerInvitation("The invitation." id: ID! @maxLength(n: 1000)): PartnerInvitation!
+  """
+  Ends one of the caller's partnerships, from either side. Admin only. At once the CMO
+  can no longer request, release or record pack events on the MAH's serials, and the MAH
+  can no longer assign to it; the CMO's unused serials (Available, without pack events)
+  return to the MAH's pool as Available. Serials the CMO used stay readable to both, with
+  their history and exports; a retry of a request the CMO made before the end (same
+  idempotency key) returns that request. Both sides' audit trails note it (partnership.end, and
+  serials.return per product with its count). The partnership stays listed, ended; a new
+  one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
+  """
+  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID! @maxLength(n: 1000), "Why it ends, 1 to 500 characters; both sides see it." reason: String! @maxLength(n: 500)): EndPartnershipPayload!
+  "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
+  assignSerialsToPartner("The product, the CMO partner, how many serials, and an optional idempotency key." input: AssignSerialsToPartnerInput!): SerialRequest!
+}
+
+"A partnership seen from the caller, lasting or ended."
+type Partner {
+  "Opaque identifier of the partnership, to end it."
+  id: ID!
+  "The other tenant."
+  tenant: Tenant!
+  "The other tenant's part: CMO when the caller is its MAH, MAH when the caller is its CMO."
+  role: PartnerRole!
+  "When the partnership began."
+  createdAt: Time!
+  "When it ended; null while it lasts."
+  endedAt: Time
+  "The side that ended it (the caller or the other tenant); null while it lasts."
+  endedBy: Tenant
+  "Why it ended, as the side that ended it said; null while it lasts."
+  endReason: String
+}
+
+"What ending a partnership did."
+type EndPartnershipPayload {
+  "The partnership, now ended."
+  partner: Partner!
+  "The CMO's unused serials (Available, without pack events) that went back to the MAH's pool as Available."
+  returned: Int!
+}
+
+"A tenant's part in a partnership."
+enum PartnerRole {
+  "Marketing Authorization Holder: owns products, assigns serials."
+  MAH
+  "Contract Manufacturer: packs with serials assigned to it."
+  CMO
+}
+
+"A CMO's invitation to an MAH to become partners."
+type PartnerInvitation {
+  "Its id, to revoke it."
+  id: ID!
+  "The one-time code to give the MAH's admin: only in the answer of createPartnerInvitation, null afterwards (only its hash is stored)."
+  code: String
+  "When it was created."
+  createdAt: Time!
+  "When the code stops working, if not used before."
+  expiresAt: Time!
+}
+
+"A new partnership, with the CMO's consent."
+input CreatePartnershipInput {
+  "The invitation code the CMO's admin created with createPartnerInvitation."
+  invitationCode: String! @maxLength(n: 100)
+}
+
+"Serials for a partner."
+input AssignSerialsToPartnerInput {
+  "The product."
+  productCode: String! @maxLength(n: 50)
+  "The CMO tenant's id."
+  partner: ID! @maxLength(n: 1000)
+  "How many; at most the product's requestCap."
+  count: Int!
+  """
+  Optional, at most 200 characters, as for requestSerials: a retry under the same
+  key returns the first assignment instead of assigning more. The same key with
+  another product, partner or count is CONFLICT.
+  """
+  idempotencyKey: String @maxLength(n: 200)
+}
+`, BuiltIn: false},
+	{Name: "../schema/products.graphqls", Input: `# Products and their pools.
+
+extend type Query {
+  "The products visible to the caller, ordered by product code."
+  products(
+    "Narrows the list; omitted means all visible products."
+    filter: ProductFilter
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): ProductConnection!
+  "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
+  product("The product code." code: String! @maxLength(n: 50)): Product
+}
+
+extend type Mutation {
+  "Registers a product and its empty pool. Admin only."
+  createProduct("The product to register: its code and code schema, name, source and SNM settings." input: CreateProductInput!): Product!
+  "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
+  updateProductLimits("The product and the limits to change; omitted limits stay as they are." input: UpdateProductLimitsInput!): Product!
+}
+
+"Filter for the product list."
+input ProductFilter {
+  "Case-insensitive match on the product code or any part of the product name."
+  search: String @maxLength(n: 200)
+}
+
+"A page of products (Relay connection)."
+type ProductConnection {
+  "The products on this page."
+  edges: [ProductEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "Number of products matching the filter, over all pages."
+  totalCount: Int!
+}
+
+"A product and its cursor."
+type ProductEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the products following this one."
+  cursor: String!
+  "The product."
+  node: Product!
+}
+
+"A serialized product and its serial number pool."
+type Product {
+  "Opaque identifier."
+  id: ID!
+  "The product code printed on the pack (AI 01): GTIN-14, NTIN, PPN or NDC-in-GTIN."
+  code: String!
+  "How the product code is built."
+  codeSchema: ProductCodeSchema!
+  "Product name."
+  name: String!
+  "Where this product's serials come from."
+  source: SerialSource!
+  "The tenant that owns the product (the MAH)."
+  owner: Tenant!
+  "When fewer serials than this are Available, the pool is low."
+  lowThreshold: Int!
+  "What SNM-generated serials are drawn from."
+  serialAlphabet: SerialAlphabet!
+  "Length of SNM-generated serials (1 to 20)."
+  serialLength: Int!
+  "Most serials one request may take (default 500,000)."
+  requestCap: Int!
+  "When Available drops below lowThreshold, the pool is replenished up to this; null: no replenishment."
+  replenishTo: Int
+  "Counts of the caller's pool for this product (kept exact by counters, never counted row by row)."
+  pool: Pool!
+  "The caller's serials of this product, oldest first."
+  serials(
+    "Only serials in this pool status."
+    status: SerialStatus
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): SerialConnection!
+}
+
+"The pool counts the donut chart shows."
+type Pool {
+  "Serials ready to be handed out."
+  available: Int!
+  "Serials handed to an order, a line, a partner or an external system."
+  assigned: Int!
+  "available + assigned."
+  total: Int!
+  "True when available is below the product's low threshold."
+  low: Boolean!
+}
+
+"A product's limits; omitted fields stay as they are."
+input UpdateProductLimitsInput {
+  "The product."
+  productCode: String! @maxLength(n: 50)
+  "Most serials one request may take, 1 to 10,000,000."
+  requestCap: Int
+  "Low-pool threshold (the replenishment minimum)."
+  lowThreshold: Int
+  "Replenish up to this many Available serials; 0 turns replenishment off."
+  replenishTo: Int
+}
+
+"How a product code is built."
+enum ProductCodeSchema {
+  "GS1 GTIN-8/12/13/14, stored as GTIN-14."
+  GTIN
+  "National Trade Item Number: 14 digits, GTIN check digit."
+  NTIN
+  "IFA Pharmacy Product Number: 11 + PZN8 + two mod-97 check digits."
+  PPN
+  "US National Drug Code carried in a GTIN-14 (03 + NDC10)."
+  NDC
+  "An SSCC pool (extension digit + GS1 company prefix), not a product: see ssccPools."
+  SSCC
+}
+
+"A new product."
+input CreateProductInput {
+  "The product code; GTIN-8/12/13 are normalised to GTIN-14."
+  code: String! @maxLength(n: 50)
+  "How the code is built; the code is validated against it."
+  codeSchema: ProductCodeSchema!
+  "Product name, 1 to 200 characters."
+  name: String! @maxLength(n: 200)
+  "Where serials come from (not PARTNER, which only a partnership creates)."
+  source: SerialSource!
+  "Low-pool threshold (default 1000)."
+  lowThreshold: Int
+  "What SNM-generated serials are drawn from (default NUMERIC)."
+  serialAlphabet: SerialAlphabet
+  "Length of SNM-generated serials, 1 to 20 (default 12)."
+  serialLength: Int
+}
+
+"What SNM-generated serials are drawn from."
+enum SerialAlphabet {
+  "Digits 0-9."
+  NUMERIC
+  "GS1 character set 82."
+  ALPHANUMERIC
+}
+`, BuiltIn: false},
+	{Name: "../schema/requests.graphqls", Input: `# Requests of serials for an order or line.
+
+extend type Query {
+  "One request of serials (an order, or an assignment to a partner); null when not visible."
+  serialRequest("The request's id." id: ID! @maxLength(n: 1000)): SerialRequest
+  "The caller's requests for serials, newest first: its orders and, for an MAH, its assignments to partners."
+  serialRequests(
+    "Narrows the list; omitted means all the caller's requests."
+    filter: SerialRequestFilter
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): SerialRequestConnection!
+}
+
+extend type Mutation {
+  """
+  Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
+  global lock: parallel requests never receive the same serial. Over the product's cap
+  per request is BAD_USER_INPUT; more than is Available is INSUFFICIENT_SERIALS; both
+  assign nothing. Operator or admin. A CMO requests from what its MAH assigned to it.
+  """
+  requestSerials("The product, how many serials, the order or line, and an optional idempotency key." input: RequestSerialsInput!): SerialRequest!
+}
+
+"Which serial requests to list."
+input SerialRequestFilter {
+  "Only requests of this product (or SSCC pool) code."
+  productCode: String @maxLength(n: 50)
+  "Only requests with exactly this order reference."
+  orderRef: String @maxLength(n: 200)
+}
+
+"A page of serial requests."
+type SerialRequestConnection {
+  "The requests on this page."
+  edges: [SerialRequestEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+}
+
+"A serial request and its cursor."
+type SerialRequestEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the requests following this one."
+  cursor: String!
+  "The request."
+  node: SerialRequest!
+}
+
+"A request of serials: for an order or line, or an assignment to a partner."
+type SerialRequest {
+  "Opaque identifier."
+  id: ID!
+  "The order or line reference given by the requester."
+  orderRef: String
+  "The partner the serials were assigned to, for an assignment."
+  partner: Tenant
+  "The product."
+  product: Product!
+  "Serials in the request."
+  count: Int!
+  "When it was made."
+  createdAt: Time!
+  "The serials, in the order handed out. Also as CSV: GET /api/v2/requests/{id}/serials.csv."
+  serials(
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): SerialConnection!
+}
+
+"A request for serials."
+input RequestSerialsInput {
+  "The product."
+  productCode: String! @maxLength(n: 50)
+  "How many; at most the product's requestCap."
+  count: Int!
+  "The packaging order or line, for people and the audit log."
+  orderRef: String! @maxLength(n: 200)
+  """
+  Optional, at most 200 characters: a retry under the same key (after a timeout,
+  say) returns the first request, with the serials it still holds, instead of
+  assigning more. The same key with another product, count or orderRef is CONFLICT.
+  """
+  idempotencyKey: String @maxLength(n: 200)
+}
+`, BuiltIn: false},
+	{Name: "../schema/scalars.graphqls", Input: `# Scalars shared by every domain.
+
+"RFC 3339 date and time."
+scalar Time
+`, BuiltIn: false},
+	{Name: "../schema/schema.graphqls", Input: `# The caller and the root types; each domain file extends Query and Mutation.
+
+"""
 serialpool: a multi-tenant serial number pool for pharmaceutical serialized manufacturing.
 
 Every request is authenticated with ` + "`" + `Authorization: Bearer <API key>` + "`" + `; the key names the
@@ -1810,69 +2563,191 @@ schema {
   subscription: Subscription
 }
 
-"""
-The most characters a string or ID argument or input field takes (each item of a list
-alike). Longer is BAD_USER_INPUT naming the field, before anything runs. Every string
-and ID input has one: codes 50, serials 100, names, references, searches, keys and
-cursors 200, ids 1,000 (a forged id shorter than that finds nothing, like a missing one),
-URLs 2,000.
-"""
-directive @maxLength(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
-
-"The most items a list argument or input field takes; more is BAD_USER_INPUT naming the field, before anything runs."
-directive @maxItems(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
-
 "Everything a caller can read, scoped to its tenant."
 type Query {
   "The caller: its tenant and role."
   viewer: Viewer!
-  "The products visible to the caller, ordered by product code."
-  products(
-    "Narrows the list; omitted means all visible products."
-    filter: ProductFilter
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): ProductConnection!
-  "One product by its code (GTIN-14, NTIN, PPN, NDC); null when it is not visible to the caller."
-  product("The product code." code: String! @maxLength(n: 50)): Product
-  "The caller's channels: the outside systems that push serials, revoked ones included."
-  channels: [Channel!]!
-  "The caller's tenant's API keys, revoked ones included, oldest first: never a key itself. Admin only."
-  apiKeys: [ApiKey!]!
-  "A batch delivered with an idempotency key: rows read while it streams in, its result once stored; null when unknown."
-  intakeBatch("The key the batch was delivered with." idempotencyKey: String! @maxLength(n: 200)): IntakeBatch
+}
+
+"Everything a caller can change, as its role allows; every change is written to the audit trail."
+type Mutation
+
+"The authenticated caller."
+type Viewer {
+  "The tenant the API key belongs to."
+  tenant: Tenant!
+  "What the key may do."
+  role: Role!
+}
+
+"A company using serialpool: a Marketing Authorization Holder or a Contract Manufacturer."
+type Tenant {
+  "Opaque identifier."
+  id: ID!
+  "Company name."
+  name: String!
+}
+
+"What an API key may do: read, operate the pool, or administer the tenant."
+enum Role {
+  "Reads products, pools and serials."
+  VIEWER
+  "Also moves serials: intake, requests, releases, pack events."
+  OPERATOR
+  "Also registers products, channels and partnerships."
+  ADMIN
+}
+
+"Relay paging information."
+type PageInfo {
+  "True when more items follow this page."
+  hasNextPage: Boolean!
+  "Cursor of the last edge on this page; null when the page is empty."
+  endCursor: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/serials.graphqls", Input: `# Serials: one serial, pages of serials, releasing them.
+
+extend type Query {
   "One serial with its pool status, pack status and pack history; null when not visible to the caller."
   serial("The product (or SSCC pool) code." productCode: String! @maxLength(n: 50), "The serial (or SSCC)." value: String! @maxLength(n: 100)): Serial
-  "One request of serials (an order, or an assignment to a partner); null when not visible."
-  serialRequest("The request's id." id: ID! @maxLength(n: 1000)): SerialRequest
-  "The caller's requests for serials, newest first: its orders and, for an MAH, its assignments to partners."
-  serialRequests(
-    "Narrows the list; omitted means all the caller's requests."
-    filter: SerialRequestFilter
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): SerialRequestConnection!
-  "The caller's partnerships, oldest first: CMOs it assigns serials to, or MAHs that assign to it; ended ones stay listed as ended."
-  partners: [Partner!]!
-  "The caller's audit trail, newest first: every change, who made it and when. Any role may read it."
-  auditLog(
-    "Narrows the list; omitted means the whole trail."
-    filter: AuditFilter
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): AuditEntryConnection!
-  "The caller's open partner invitations (neither used, revoked nor expired), newest first. Admin only."
-  partnerInvitations: [PartnerInvitation!]!
+}
+
+extend type Mutation {
+  """
+  Moves Assigned serials back to Available, all or nothing: only serials the pool
+  manages (never EXTERNAL), without pack events, not handed to a partner. A refused
+  batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
+  """
+  releaseSerials("The product and the serials to release, up to 100,000." input: ReleaseSerialsInput!): ReleaseResult!
+}
+
+"A page of serials (Relay connection)."
+type SerialConnection {
+  "The serials on this page."
+  edges: [SerialEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+}
+
+"A serial and its cursor."
+type SerialEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the serials following this one."
+  cursor: String!
+  "The serial."
+  node: Serial!
+}
+
+"One serial number (AI 21) of a product."
+type Serial {
+  "Opaque identifier."
+  id: ID!
+  "The serial number: 1 to 20 characters of GS1 character set 82."
+  value: String!
+  "Pool status as the caller sees it."
+  status: SerialStatus!
+  "Where the serial came from, as the caller sees it (PARTNER for a CMO)."
+  source: SerialSource!
+  "When it entered the pool."
+  receivedAt: Time!
+  "When it was last assigned; null while it has never been."
+  assignedAt: Time
+  "The product this serial belongs to."
+  product: Product!
+  "Pack status: ACTIVE until the first pack event."
+  packStatus: PackStatus!
+  "The reason of the last decommissioning, while DECOMMISSIONED."
+  decommissionReason: DecommissionReason
+  "Pack events, oldest first (append-only)."
+  history: [PackEvent!]!
+  "GS1 Digital Link URI of the pack (GTIN products)."
+  digitalLink: String
+}
+
+"Serials to release."
+input ReleaseSerialsInput {
+  "The product."
+  productCode: String! @maxLength(n: 50)
+  "Serial values, up to 100,000."
+  serials: [String!]! @maxItems(n: 100000) @maxLength(n: 100)
+}
+
+"Released serials."
+type ReleaseResult {
+  "Serials now Available again."
+  released: Int!
+}
+
+"Pool status: what the donut chart counts."
+enum SerialStatus {
+  "Generated or received, ready to be handed out."
+  AVAILABLE
+  "Handed to an order, a line, a partner, or arrived already used."
+  ASSIGNED
+}
+
+"Where serials come from."
+enum SerialSource {
+  "Generated by serialpool's own serial number management."
+  SNM
+  "Received from SAP Advanced Track and Trace for Pharmaceuticals."
+  SAP_ATTP
+  "Received from SAP Information Collaboration Hub."
+  SAP_ICH
+  "Received from TraceLink Serial Number Exchange."
+  TRACELINK
+  "Already used by an external system (Manufacturer API); arrive Assigned."
+  EXTERNAL
+  "Assigned to this tenant (a CMO) by its MAH partner."
+  PARTNER
+}
+`, BuiltIn: false},
+	{Name: "../schema/sscc.graphqls", Input: `# SSCC pools (shipping container codes).
+
+extend type Query {
   "The caller's SSCC pools (shipping containers), one per GS1 company prefix and extension digit."
   ssccPools: [SsccPool!]!
   "One of the caller's SSCC pools by its code; null, as for product(code), when the caller has none with that code."
   ssccPool("The pool's code: extension digit + GS1 company prefix." code: String! @maxLength(n: 50)): SsccPool
+}
+
+extend type Mutation {
+  "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
+  createSsccPool("The GS1 company prefix and extension digit of the new pool." input: CreateSsccPoolInput!): SsccPool!
+}
+
+"A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
+type SsccPool {
+  "Extension digit + company prefix: the pool's code."
+  code: String!
+  "GS1 company prefix, 6 to 12 digits."
+  companyPrefix: String!
+  "Extension digit, 0 to 9."
+  extensionDigit: Int!
+  "Pool counts."
+  pool: Pool!
+  "The SSCCs, oldest first."
+  ssccs(
+    "Only SSCCs in this pool status."
+    status: SerialStatus
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): SerialConnection!
+}
+
+"A new SSCC pool."
+input CreateSsccPoolInput {
+  "GS1 company prefix, 6 to 12 digits."
+  companyPrefix: String! @maxLength(n: 50)
+  "Extension digit, 0 to 9."
+  extensionDigit: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/stats.graphqls", Input: `# Aggregates for BI tools.
+
+extend type Query {
   """
   Pool counts for BI tools, grouped by the given dimensions, from the exact counters
   (never a scan of serials). Scoped like everything else: a CMO counts only its serials.
@@ -1968,203 +2843,8 @@ type ActivityRow {
   "Serials (or pack events) in the bucket."
   count: Int!
 }
-
-"Everything a caller can change, as its role allows; every change is written to the audit trail."
-type Mutation {
-  "Registers a product and its empty pool. Admin only."
-  createProduct("What to do." input: CreateProductInput!): Product!
-  "Generates new serials for an SNM product into its pool (Available). Operator or admin."
-  generateSerials("What to do." input: GenerateSerialsInput!): IntakeResult!
-  """
-  Receives a batch of serials from an outside source, all or nothing. Operator or admin.
-  A rejected batch stores nothing; its error has ` + "`" + `extensions.rows` + "`" + ` (the first 100
-  offending rows: row, value, code, reason) and ` + "`" + `extensions.total` + "`" + `.
-  """
-  receiveSerials("What to do." input: ReceiveSerialsInput!): IntakeResult!
-  "Registers a channel (an outside system pushing serials) and returns its key once. Admin only."
-  createChannel("What to do." input: CreateChannelInput!): CreateChannelPayload!
-  """
-  Gives a channel a new key and returns it once; the old key stops working at once.
-  Another tenant's channel, or a revoked one, is NOT_FOUND. Admin only.
-  """
-  rotateChannelKey("The channel." id: ID! @maxLength(n: 1000)): RotateChannelKeyPayload!
-  """
-  Revokes a channel for good: its key stops working at once and it takes no more
-  replenishment requests; what it delivered stays. Another tenant's channel, or a
-  revoked one, is NOT_FOUND. Admin only.
-  """
-  revokeChannel("The channel." id: ID! @maxLength(n: 1000)): Channel!
-  """
-  Replaces a channel's upstream URL and credentials: credentials not given are
-  cleared, so that they never follow a URL to another host. NOT_FOUND as for
-  revokeChannel. Admin only.
-  """
-  updateChannelUpstream("What to do." input: UpdateChannelUpstreamInput!): Channel!
-  """
-  Revokes one of the tenant's API keys. It stops working within the server's
-  authentication cache period (SERIALPOOL_AUTH_CACHE, 10 s by default); revoking
-  the caller's own key is allowed, and this answer is the last it gets once the
-  cache expires. Another tenant's key, or a revoked one, is NOT_FOUND. Admin only.
-  """
-  revokeApiKey("The key, as apiKeys lists it." id: ID! @maxLength(n: 1000)): ApiKey!
-  """
-  Moves ` + "`" + `count` + "`" + ` Available serials to Assigned for a packaging order or line, without a
-  global lock: parallel requests never receive the same serial. Over the product's cap
-  per request is BAD_USER_INPUT; more than is Available is INSUFFICIENT_SERIALS; both
-  assign nothing. Operator or admin. A CMO requests from what its MAH assigned to it.
-  """
-  requestSerials("What to do." input: RequestSerialsInput!): SerialRequest!
-  """
-  Moves Assigned serials back to Available, all or nothing: only serials the pool
-  manages (never EXTERNAL), without pack events, not handed to a partner. A refused
-  batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
-  """
-  releaseSerials("What to do." input: ReleaseSerialsInput!): ReleaseResult!
-  """
-  Starts a partnership in which the caller is the CMO: returns a one-time code
-  that the caller's admin gives the MAH's admin out of band. Admin only.
-  """
-  createPartnerInvitation: PartnerInvitation!
-  """
-  Makes the caller (the MAH) a partner of the CMO that issued the invitation code,
-  consuming the code; the CMO can then receive the caller's serials. An unknown,
-  expired or used code is NOT_FOUND, alike. Admin only.
-  """
-  createPartnership("What to do." input: CreatePartnershipInput!): Partner!
-  "Revokes one of the caller's open invitations, so that its code no longer works. Admin only."
-  revokePartnerInvitation("The invitation." id: ID! @maxLength(n: 1000)): PartnerInvitation!
-  """
-  Ends one of the caller's partnerships, from either side. Admin only. At once the CMO
-  can no longer request, release or record pack events on the MAH's serials, and the MAH
-  can no longer assign to it; the CMO's unused serials (Available, without pack events)
-  return to the MAH's pool as Available. Serials the CMO used stay readable to both, with
-  their history and exports; a retry of a request the CMO made before the end (same
-  idempotency key) returns that request. Both sides' audit trails note it (partnership.end, and
-  serials.return per product with its count). The partnership stays listed, ended; a new
-  one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
-  """
-  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID! @maxLength(n: 1000), "Why it ends, 1 to 500 characters; both sides see it." reason: String! @maxLength(n: 500)): EndPartnershipPayload!
-  "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
-  assignSerialsToPartner("What to do." input: AssignSerialsToPartnerInput!): SerialRequest!
-  """
-  Records pack events, all or nothing: ACTIVE -> COMMISSIONED -> DECOMMISSIONED (with a
-  reason) and back with REACTIVATE where the reason allows. A serial must be Assigned to
-  be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
-  Illegal transitions are rejected naming the rule. Operator or admin.
-  """
-  recordPackEvents("What to do." input: [PackEventInput!]! @maxItems(n: 100000)): RecordPackEventsResult!
-  "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
-  createSsccPool("What to do." input: CreateSsccPoolInput!): SsccPool!
-  "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
-  updateProductLimits("What to do." input: UpdateProductLimitsInput!): Product!
-}
-
-"The authenticated caller."
-type Viewer {
-  "The tenant the API key belongs to."
-  tenant: Tenant!
-  "What the key may do."
-  role: Role!
-}
-
-"A company using serialpool: a Marketing Authorization Holder or a Contract Manufacturer."
-type Tenant {
-  "Opaque identifier."
-  id: ID!
-  "Company name."
-  name: String!
-}
-
-"What an API key may do: read, operate the pool, or administer the tenant."
-enum Role {
-  "Reads products, pools and serials."
-  VIEWER
-  "Also moves serials: intake, requests, releases, pack events."
-  OPERATOR
-  "Also registers products, channels and partnerships."
-  ADMIN
-}
-
-"Filter for the product list."
-input ProductFilter {
-  "Case-insensitive match on the product code or any part of the product name."
-  search: String @maxLength(n: 200)
-}
-
-"A page of products (Relay connection)."
-type ProductConnection {
-  "The products on this page."
-  edges: [ProductEdge!]!
-  "Paging information."
-  pageInfo: PageInfo!
-  "Number of products matching the filter, over all pages."
-  totalCount: Int!
-}
-
-"A product and its cursor."
-type ProductEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to get the products following this one."
-  cursor: String!
-  "The product."
-  node: Product!
-}
-
-"Relay paging information."
-type PageInfo {
-  "True when more items follow this page."
-  hasNextPage: Boolean!
-  "Cursor of the last edge on this page; null when the page is empty."
-  endCursor: String
-}
-
-"A serialized product and its serial number pool."
-type Product {
-  "Opaque identifier."
-  id: ID!
-  "The product code printed on the pack (AI 01): GTIN-14, NTIN, PPN or NDC-in-GTIN."
-  code: String!
-  "How the product code is built."
-  codeSchema: ProductCodeSchema!
-  "Product name."
-  name: String!
-  "Where this product's serials come from."
-  source: SerialSource!
-  "The tenant that owns the product (the MAH)."
-  owner: Tenant!
-  "When fewer serials than this are Available, the pool is low."
-  lowThreshold: Int!
-  "What SNM-generated serials are drawn from."
-  serialAlphabet: SerialAlphabet!
-  "Length of SNM-generated serials (1 to 20)."
-  serialLength: Int!
-  "Most serials one request may take (default 500,000)."
-  requestCap: Int!
-  "When Available drops below lowThreshold, the pool is replenished up to this; null: no replenishment."
-  replenishTo: Int
-  "Counts of the caller's pool for this product (kept exact by counters, never counted row by row)."
-  pool: Pool!
-  "The caller's serials of this product, oldest first."
-  serials(
-    "Only serials in this pool status."
-    status: SerialStatus
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): SerialConnection!
-}
-
-"The pool counts the donut chart shows."
-type Pool {
-  "Serials ready to be handed out."
-  available: Int!
-  "Serials handed to an order, a line, a partner or an external system."
-  assigned: Int!
-  "available + assigned."
-  total: Int!
-  "True when available is below the product's low threshold."
-  low: Boolean!
-}
+`, BuiltIn: false},
+	{Name: "../schema/subscription.graphqls", Input: `# Live updates over WebSocket.
 
 """
 Live updates, over WebSocket at /graphql (the graphql-transport-ws protocol): send the
@@ -2188,608 +2868,6 @@ type PoolUpdate {
   "The product's low threshold at that moment."
   lowThreshold: Int!
 }
-
-"A page of serials (Relay connection)."
-type SerialConnection {
-  "The serials on this page."
-  edges: [SerialEdge!]!
-  "Paging information."
-  pageInfo: PageInfo!
-}
-
-"Which audit entries to list."
-input AuditFilter {
-  "Only this action, such as serials.request."
-  action: String @maxLength(n: 100)
-  "Only entries about this product (or SSCC pool) code."
-  productCode: String @maxLength(n: 50)
-  "Only entries at this time or later."
-  from: Time
-  "Only entries before this time."
-  to: Time
-}
-
-"A page of audit entries."
-type AuditEntryConnection {
-  "The entries on this page."
-  edges: [AuditEntryEdge!]!
-  "Paging information."
-  pageInfo: PageInfo!
-}
-
-"An audit entry and its cursor."
-type AuditEntryEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to get the entries following this one."
-  cursor: String!
-  "The entry."
-  node: AuditEntry!
-}
-
-"One change in the audit trail, which is append-only."
-type AuditEntry {
-  "Opaque identifier."
-  id: ID!
-  "When it happened."
-  at: Time!
-  """
-  Who made it: one of the tenant's API keys (key:N), a system task
-  (system:replenish), an operator command (cli), or a partner's admin
-  accepting the tenant's invitation or ending a partnership (tenant:M key:N).
-  """
-  actor: String!
-  """
-  What was done: serials.receive, serials.generate, serials.request,
-  serials.release, serials.assign_partner, pack.events, product.create,
-  product.limits, channel.create, channel.rotate_key, channel.revoke,
-  channel.upstream, key.create, key.revoke, partnership.invite,
-  partnership.invite_revoke, partnership.create, partnership.accepted,
-  partnership.end, serials.return, ...
-  """
-  action: String!
-  "The product (or SSCC pool) it concerned, if any and still visible."
-  product: Product
-  "How many serials it concerned, if any."
-  count: Int
-  "Its particulars (order reference, batch, partner, ...), by key."
-  detail: [AuditDetail!]!
-}
-
-"One particular of an audit entry."
-type AuditDetail {
-  "Its name."
-  key: String!
-  "Its value: a string as it is, anything else as JSON."
-  value: String!
-}
-
-"Which serial requests to list."
-input SerialRequestFilter {
-  "Only requests of this product (or SSCC pool) code."
-  productCode: String @maxLength(n: 50)
-  "Only requests with exactly this order reference."
-  orderRef: String @maxLength(n: 200)
-}
-
-"A page of serial requests."
-type SerialRequestConnection {
-  "The requests on this page."
-  edges: [SerialRequestEdge!]!
-  "Paging information."
-  pageInfo: PageInfo!
-}
-
-"A serial request and its cursor."
-type SerialRequestEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to get the requests following this one."
-  cursor: String!
-  "The request."
-  node: SerialRequest!
-}
-
-"A serial and its cursor."
-type SerialEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to get the serials following this one."
-  cursor: String!
-  "The serial."
-  node: Serial!
-}
-
-"One serial number (AI 21) of a product."
-type Serial {
-  "Opaque identifier."
-  id: ID!
-  "The serial number: 1 to 20 characters of GS1 character set 82."
-  value: String!
-  "Pool status as the caller sees it."
-  status: SerialStatus!
-  "Where the serial came from, as the caller sees it (PARTNER for a CMO)."
-  source: SerialSource!
-  "When it entered the pool."
-  receivedAt: Time!
-  "When it was last assigned; null while it has never been."
-  assignedAt: Time
-  "The product this serial belongs to."
-  product: Product!
-  "Pack status: ACTIVE until the first pack event."
-  packStatus: PackStatus!
-  "The reason of the last decommissioning, while DECOMMISSIONED."
-  decommissionReason: DecommissionReason
-  "Pack events, oldest first (append-only)."
-  history: [PackEvent!]!
-  "GS1 Digital Link URI of the pack (GTIN products)."
-  digitalLink: String
-}
-
-"Pack status of a serial: what happened to the pack that carries it."
-enum PackStatus {
-  "Produced, not yet commissioned."
-  ACTIVE
-  "Commissioned (uploaded to the repository as a sellable pack)."
-  COMMISSIONED
-  "Decommissioned with a reason."
-  DECOMMISSIONED
-  "Not known (e.g. reported by an outside system without a state)."
-  UNKNOWN
-}
-
-"A pack event."
-enum PackEventType {
-  "ACTIVE -> COMMISSIONED."
-  COMMISSION
-  "COMMISSIONED -> DECOMMISSIONED, with a reason."
-  DECOMMISSION
-  "DECOMMISSIONED -> COMMISSIONED, where the reason allows (not DESTROYED, STOLEN, EXPORTED)."
-  REACTIVATE
-}
-
-"Why a pack was decommissioned (EU FMD set)."
-enum DecommissionReason {
-  "Destroyed; final."
-  DESTROYED
-  "Taken as a sample by an authority."
-  SAMPLED
-  "Supplied to the patient or a healthcare institution."
-  SUPPLIED
-  "Stolen; final."
-  STOLEN
-  "Exported out of the market; final."
-  EXPORTED
-  "Given as a free sample."
-  FREE_SAMPLE
-  "Locked (e.g. under investigation)."
-  LOCKED
-  "Checked out of the repository."
-  CHECKED_OUT
-}
-
-"One entry of a serial's pack history."
-type PackEvent {
-  "What happened."
-  event: PackEventType!
-  "Pack status after the event."
-  status: PackStatus!
-  "Decommissioning reason, if any."
-  reason: DecommissionReason
-  "When it happened on the line."
-  at: Time!
-  "When serialpool recorded it."
-  recordedAt: Time!
-  "Who recorded it (tenant name and key)."
-  actor: String!
-}
-
-"A pack event to record."
-input PackEventInput {
-  "The product (or SSCC pool) code."
-  productCode: String! @maxLength(n: 50)
-  "The serial (or SSCC)."
-  serial: String! @maxLength(n: 100)
-  "What happened."
-  event: PackEventType!
-  "Required for DECOMMISSION."
-  reason: DecommissionReason
-  "When it happened (default now)."
-  at: Time
-}
-
-"Recorded pack events."
-type RecordPackEventsResult {
-  "Events recorded."
-  recorded: Int!
-  "Unknown external serials stored on commissioning."
-  storedExternal: Int!
-}
-
-"A request of serials: for an order or line, or an assignment to a partner."
-type SerialRequest {
-  "Opaque identifier."
-  id: ID!
-  "The order or line reference given by the requester."
-  orderRef: String
-  "The partner the serials were assigned to, for an assignment."
-  partner: Tenant
-  "The product."
-  product: Product!
-  "Serials in the request."
-  count: Int!
-  "When it was made."
-  createdAt: Time!
-  "The serials, in the order handed out. Also as CSV: GET /api/v2/requests/{id}/serials.csv."
-  serials(
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): SerialConnection!
-}
-
-"A request for serials."
-input RequestSerialsInput {
-  "The product."
-  productCode: String! @maxLength(n: 50)
-  "How many; at most the product's requestCap."
-  count: Int!
-  "The packaging order or line, for people and the audit log."
-  orderRef: String! @maxLength(n: 200)
-  """
-  Optional, at most 200 characters: a retry under the same key (after a timeout,
-  say) returns the first request, with the serials it still holds, instead of
-  assigning more. The same key with another product, count or orderRef is CONFLICT.
-  """
-  idempotencyKey: String @maxLength(n: 200)
-}
-
-"Serials to release."
-input ReleaseSerialsInput {
-  "The product."
-  productCode: String! @maxLength(n: 50)
-  "Serial values, up to 100,000."
-  serials: [String!]! @maxItems(n: 100000) @maxLength(n: 100)
-}
-
-"Released serials."
-type ReleaseResult {
-  "Serials now Available again."
-  released: Int!
-}
-
-"A partnership seen from the caller, lasting or ended."
-type Partner {
-  "Opaque identifier of the partnership, to end it."
-  id: ID!
-  "The other tenant."
-  tenant: Tenant!
-  "The other tenant's part: CMO when the caller is its MAH, MAH when the caller is its CMO."
-  role: PartnerRole!
-  "When the partnership began."
-  createdAt: Time!
-  "When it ended; null while it lasts."
-  endedAt: Time
-  "The side that ended it (the caller or the other tenant); null while it lasts."
-  endedBy: Tenant
-  "Why it ended, as the side that ended it said; null while it lasts."
-  endReason: String
-}
-
-"What ending a partnership did."
-type EndPartnershipPayload {
-  "The partnership, now ended."
-  partner: Partner!
-  "The CMO's unused serials (Available, without pack events) that went back to the MAH's pool as Available."
-  returned: Int!
-}
-
-"A tenant's part in a partnership."
-enum PartnerRole {
-  "Marketing Authorization Holder: owns products, assigns serials."
-  MAH
-  "Contract Manufacturer: packs with serials assigned to it."
-  CMO
-}
-
-"A CMO's invitation to an MAH to become partners."
-type PartnerInvitation {
-  "Its id, to revoke it."
-  id: ID!
-  "The one-time code to give the MAH's admin: only in the answer of createPartnerInvitation, null afterwards (only its hash is stored)."
-  code: String
-  "When it was created."
-  createdAt: Time!
-  "When the code stops working, if not used before."
-  expiresAt: Time!
-}
-
-"A new partnership, with the CMO's consent."
-input CreatePartnershipInput {
-  "The invitation code the CMO's admin created with createPartnerInvitation."
-  invitationCode: String! @maxLength(n: 100)
-}
-
-"Serials for a partner."
-input AssignSerialsToPartnerInput {
-  "The product."
-  productCode: String! @maxLength(n: 50)
-  "The CMO tenant's id."
-  partner: ID! @maxLength(n: 1000)
-  "How many; at most the product's requestCap."
-  count: Int!
-  """
-  Optional, at most 200 characters, as for requestSerials: a retry under the same
-  key returns the first assignment instead of assigning more. The same key with
-  another product, partner or count is CONFLICT.
-  """
-  idempotencyKey: String @maxLength(n: 200)
-}
-
-"A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
-type SsccPool {
-  "Extension digit + company prefix: the pool's code."
-  code: String!
-  "GS1 company prefix, 6 to 12 digits."
-  companyPrefix: String!
-  "Extension digit, 0 to 9."
-  extensionDigit: Int!
-  "Pool counts."
-  pool: Pool!
-  "The SSCCs, oldest first."
-  ssccs(
-    "Only SSCCs in this pool status."
-    status: SerialStatus
-    "Page size, 1 to 1000 (default 50)."
-    first: Int
-    "Cursor of the last edge of the previous page."
-    after: String @maxLength(n: 200)
-  ): SerialConnection!
-}
-
-"A new SSCC pool."
-input CreateSsccPoolInput {
-  "GS1 company prefix, 6 to 12 digits."
-  companyPrefix: String! @maxLength(n: 50)
-  "Extension digit, 0 to 9."
-  extensionDigit: Int!
-}
-
-"A product's limits; omitted fields stay as they are."
-input UpdateProductLimitsInput {
-  "The product."
-  productCode: String! @maxLength(n: 50)
-  "Most serials one request may take, 1 to 10,000,000."
-  requestCap: Int
-  "Low-pool threshold (the replenishment minimum)."
-  lowThreshold: Int
-  "Replenish up to this many Available serials; 0 turns replenishment off."
-  replenishTo: Int
-}
-
-"Pool status: what the donut chart counts."
-enum SerialStatus {
-  "Generated or received, ready to be handed out."
-  AVAILABLE
-  "Handed to an order, a line, a partner, or arrived already used."
-  ASSIGNED
-}
-
-"Where serials come from."
-enum SerialSource {
-  "Generated by serialpool's own serial number management."
-  SNM
-  "Received from SAP Advanced Track and Trace for Pharmaceuticals."
-  SAP_ATTP
-  "Received from SAP Information Collaboration Hub."
-  SAP_ICH
-  "Received from TraceLink Serial Number Exchange."
-  TRACELINK
-  "Already used by an external system (Manufacturer API); arrive Assigned."
-  EXTERNAL
-  "Assigned to this tenant (a CMO) by its MAH partner."
-  PARTNER
-}
-
-"How a product code is built."
-enum ProductCodeSchema {
-  "GS1 GTIN-8/12/13/14, stored as GTIN-14."
-  GTIN
-  "National Trade Item Number: 14 digits, GTIN check digit."
-  NTIN
-  "IFA Pharmacy Product Number: 11 + PZN8 + two mod-97 check digits."
-  PPN
-  "US National Drug Code carried in a GTIN-14 (03 + NDC10)."
-  NDC
-  "An SSCC pool (extension digit + GS1 company prefix), not a product: see ssccPools."
-  SSCC
-}
-
-"A new product."
-input CreateProductInput {
-  "The product code; GTIN-8/12/13 are normalised to GTIN-14."
-  code: String! @maxLength(n: 50)
-  "How the code is built; the code is validated against it."
-  codeSchema: ProductCodeSchema!
-  "Product name, 1 to 200 characters."
-  name: String! @maxLength(n: 200)
-  "Where serials come from (not PARTNER, which only a partnership creates)."
-  source: SerialSource!
-  "Low-pool threshold (default 1000)."
-  lowThreshold: Int
-  "What SNM-generated serials are drawn from (default NUMERIC)."
-  serialAlphabet: SerialAlphabet
-  "Length of SNM-generated serials, 1 to 20 (default 12)."
-  serialLength: Int
-}
-
-"What SNM-generated serials are drawn from."
-enum SerialAlphabet {
-  "Digits 0-9."
-  NUMERIC
-  "GS1 character set 82."
-  ALPHANUMERIC
-}
-
-"How SNM picks new serials."
-enum GenerationMode {
-  "Uniformly random from a cryptographic source; keeps the EU FMD guessing odds below 1 in 10,000."
-  RANDOM
-  "Continues from the highest number issued so far (not randomised: leaks volumes; not for EU FMD)."
-  SEQUENTIAL
-}
-
-"A request for new SNM serials."
-input GenerateSerialsInput {
-  "The SNM product."
-  productCode: String! @maxLength(n: 50)
-  "How many, 1 to 1,000,000."
-  count: Int!
-  "How to pick them (default RANDOM)."
-  mode: GenerationMode = RANDOM
-}
-
-"A batch of serials from an outside source."
-input ReceiveSerialsInput {
-  "The product whose pool receives them (owned by the caller)."
-  productCode: String! @maxLength(n: 50)
-  "Where they come from: the product's own source, or EXTERNAL (already used; they arrive Assigned)."
-  source: SerialSource!
-  "Up to 100,000 serials; larger batches go to the bulk endpoint POST /api/v2/products/{code}/serials."
-  serials: [SerialInput!]! @maxItems(n: 100000)
-  "Makes the delivery exactly-once: re-sending the same batch with the same key returns the first result."
-  idempotencyKey: String @maxLength(n: 200)
-}
-
-"One serial offered to a pool."
-input SerialInput {
-  "1 to 20 characters of GS1 character set 82."
-  value: String! @maxLength(n: 100)
-  "Extra parameters stored beside the serial and never shown in the web app (TRACELINK only): AI 91 (crypto key, 4 characters), AI 92 (crypto code, 44 characters)."
-  extra: ExtraParameters
-}
-
-"Extra parameters of a serial by GS1 AI, e.g. {\"91\": \"AB12\", \"92\": \"...\"}."
-scalar ExtraParameters
-
-"What a stored batch reports, now and on every replay."
-type IntakeResult {
-  "The stored batch; null for generated serials."
-  batchId: ID
-  "The product whose pool received the serials."
-  productCode: String!
-  "Their source."
-  source: SerialSource!
-  "Serials stored (the whole batch)."
-  accepted: Int!
-  "Serials of the batch already in the pool: always 0, because a duplicate rejects the whole batch with CONFLICT."
-  duplicates: Int!
-  "True when this is the result of an earlier delivery with the same idempotency key."
-  replayed: Boolean!
-}
-
-"Where a batch delivered with an idempotency key stands."
-enum IntakeState {
-  "Rows are still streaming in."
-  RUNNING
-  "The batch is stored."
-  STORED
-}
-
-"A batch delivered with an idempotency key."
-type IntakeBatch {
-  "The key it was delivered with."
-  idempotencyKey: String!
-  "Where it stands."
-  state: IntakeState!
-  "Rows read so far (all of them once stored)."
-  rowsRead: Int!
-  "The result, once stored."
-  result: IntakeResult
-}
-
-"An outside system pushing serials into the caller's pools over the Manufacturer API. Its key and its upstream credentials are never shown."
-type Channel {
-  "Opaque identifier."
-  id: ID!
-  "A name for people, unique within the tenant."
-  name: String!
-  "The source its serials are stored with."
-  source: SerialSource!
-  "Where replenishment requests for this source go (HTTP POST); null: none. It never carries credentials."
-  upstreamUrl: String
-  "Whether credentials for the upstream are stored (they are write-only)."
-  upstreamCredentialsSet: Boolean!
-  "When it was registered."
-  createdAt: Time!
-  "When its key was last replaced by rotateChannelKey; null: never."
-  keyRotatedAt: Time
-  "When it was revoked (its key stopped working); null while it works."
-  revokedAt: Time
-}
-
-"""
-A new channel. Upstream credentials are write-only: stored apart from the URL and
-never returned. An upstreamUrl carrying credentials (user:password@, ?token=,
-?access_token=) is BAD_USER_INPUT; so is one that points to an address the
-operator does not allow (SERIALPOOL_UPSTREAM_ALLOW; by default public addresses only).
-"""
-input CreateChannelInput {
-  "A name, unique within the tenant."
-  name: String! @maxLength(n: 200)
-  "SAP_ATTP, SAP_ICH, TRACELINK or EXTERNAL."
-  source: SerialSource!
-  "Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters."
-  upstreamUrl: String @maxLength(n: 2000)
-  "HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters."
-  upstreamUsername: String @maxLength(n: 1000)
-  "HTTP Basic password for the upstream. At most 1,000 characters."
-  upstreamPassword: String @maxLength(n: 1000)
-  "Bearer token for the upstream, instead of Basic credentials. At most 1,000 characters."
-  upstreamToken: String @maxLength(n: 1000)
-}
-
-"A channel's new upstream: URL and credentials, checked as for createChannel."
-input UpdateChannelUpstreamInput {
-  "The channel."
-  id: ID! @maxLength(n: 1000)
-  "Where replenishment requests go; null: nowhere (credentials must then be null too)."
-  upstreamUrl: String @maxLength(n: 2000)
-  "HTTP Basic user name, with upstreamPassword."
-  upstreamUsername: String @maxLength(n: 1000)
-  "HTTP Basic password."
-  upstreamPassword: String @maxLength(n: 1000)
-  "Bearer token, instead of Basic credentials."
-  upstreamToken: String @maxLength(n: 1000)
-}
-
-"A channel's new key."
-type RotateChannelKeyPayload {
-  "The channel."
-  channel: Channel!
-  "The new channel key, sent as X-Channel-Key; shown only this once."
-  key: String!
-}
-
-"One of the tenant's API keys: never the key itself, nor its hash."
-type ApiKey {
-  "Opaque identifier, for revokeApiKey and ` + "`" + `serialpool key revoke --id` + "`" + `."
-  id: ID!
-  "What it may do."
-  role: Role!
-  "When it was issued."
-  createdAt: Time!
-  "When it last authenticated, to the minute; null: never."
-  lastUsedAt: Time
-  "When it was revoked; null while it works."
-  revokedAt: Time
-}
-
-"The new channel and its key."
-type CreateChannelPayload {
-  "The channel."
-  channel: Channel!
-  "The channel key, sent as X-Channel-Key with the API key; shown only this once."
-  key: String!
-}
-
-"RFC 3339 date and time."
-scalar Time
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5131,138 +5209,6 @@ func (ec *executionContext) fieldContext_IntakeResult_replayed(_ context.Context
 	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createProduct(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateProduct(ctx, fc.Args["input"].(model.CreateProductInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Product(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_generateSerials(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().GenerateSerials(ctx, fc.Args["input"].(model.GenerateSerialsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
-			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_IntakeResult(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_generateSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_receiveSerials(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReceiveSerials(ctx, fc.Args["input"].(model.ReceiveSerialsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
-			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_IntakeResult(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_receiveSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5483,34 +5429,34 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_requestSerials(ctx, field)
+			return ec.fieldContext_Mutation_generateSerials(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RequestSerials(ctx, fc.Args["input"].(model.RequestSerialsInput))
+			return ec.Resolvers.Mutation().GenerateSerials(ctx, fc.Args["input"].(model.GenerateSerialsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
-			return ec.marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SerialRequest(ctx, field)
+			return ec.childFields_IntakeResult(ctx, field)
 		},
 	}
 	defer func() {
@@ -5520,41 +5466,41 @@ func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_requestSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_generateSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_releaseSerials(ctx, field)
+			return ec.fieldContext_Mutation_receiveSerials(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReleaseSerials(ctx, fc.Args["input"].(model.ReleaseSerialsInput))
+			return ec.Resolvers.Mutation().ReceiveSerials(ctx, fc.Args["input"].(model.ReceiveSerialsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
-			return ec.marshalNReleaseResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.IntakeResult) graphql.Marshaler {
+			return ec.marshalNIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐIntakeResult(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReleaseResult(ctx, field)
+			return ec.childFields_IntakeResult(ctx, field)
 		},
 	}
 	defer func() {
@@ -5564,7 +5510,51 @@ func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_releaseSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_receiveSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPackEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPackEvents(ctx, fc.Args["input"].([]*model.PackEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
+			return ec.marshalNRecordPackEventsResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRecordPackEventsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordPackEventsResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPackEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5779,78 +5769,34 @@ func (ec *executionContext) fieldContext_Mutation_assignSerialsToPartner(ctx con
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_recordPackEvents(ctx, field)
+			return ec.fieldContext_Mutation_createProduct(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordPackEvents(ctx, fc.Args["input"].([]*model.PackEventInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
-			return ec.marshalNRecordPackEventsResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRecordPackEventsResult(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RecordPackEventsResult(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recordPackEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createSsccPool(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSsccPool(ctx, fc.Args["input"].(model.CreateSsccPoolInput))
+			return ec.Resolvers.Mutation().CreateProduct(ctx, fc.Args["input"].(model.CreateProductInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
-			return ec.marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SsccPool(ctx, field)
+			return ec.childFields_Product(ctx, field)
 		},
 	}
 	defer func() {
@@ -5860,7 +5806,7 @@ func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createSsccPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_createProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5905,6 +5851,138 @@ func (ec *executionContext) fieldContext_Mutation_updateProductLimits(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateProductLimits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSerials(ctx, fc.Args["input"].(model.RequestSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SerialRequest) graphql.Marshaler {
+			return ec.marshalNSerialRequest2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerialRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_releaseSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReleaseSerials(ctx, fc.Args["input"].(model.ReleaseSerialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
+			return ec.marshalNReleaseResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReleaseResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_releaseSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSsccPool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSsccPool(ctx, fc.Args["input"].(model.CreateSsccPoolInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsccPool(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSsccPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7204,34 +7282,34 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_products(ctx, field)
+			return ec.fieldContext_Query_auditLog(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*model.ProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*model.AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
-			return ec.marshalNProductConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_products(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProductConnection(ctx, field)
+			return ec.childFields_AuditEntryConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7241,51 +7319,7 @@ func (ec *executionContext) fieldContext_Query_products(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_products_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_product(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_product(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Product(ctx, fc.Args["code"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_product(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Product(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_product_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7400,34 +7434,98 @@ func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_serial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_serial(ctx, field)
+			return ec.fieldContext_Query_partners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Serial(ctx, fc.Args["productCode"].(string), fc.Args["value"].(string))
+			return ec.Resolvers.Query().Partners(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
-			return ec.marshalOSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.Partner) graphql.Marshaler {
+			return ec.marshalNPartner2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Serial(ctx, field)
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PartnerInvitations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pool.PartnerInvitation) graphql.Marshaler {
+			return ec.marshalNPartnerInvitation2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*model.ProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
+			return ec.marshalNProductConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_products(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7437,7 +7535,51 @@ func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_serial_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_products_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_product(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Product(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_product(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_product_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7532,66 +7674,34 @@ func (ec *executionContext) fieldContext_Query_serialRequests(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_serial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_partners(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Partners(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*pool.Partner) graphql.Marshaler {
-			return ec.marshalNPartner2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Partner(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_auditLog(ctx, field)
+			return ec.fieldContext_Query_serial(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*model.AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Serial(ctx, fc.Args["productCode"].(string), fc.Args["value"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
-			return ec.marshalNAuditEntryConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+			return ec.marshalOSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuditEntryConnection(ctx, field)
+			return ec.childFields_Serial(ctx, field)
 		},
 	}
 	defer func() {
@@ -7601,41 +7711,9 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_serial_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_partnerInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_partnerInvitations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().PartnerInvitations(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*pool.PartnerInvitation) graphql.Marshaler {
-			return ec.marshalNPartnerInvitation2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_partnerInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PartnerInvitation(ctx, field)
-		},
 	}
 	return fc, nil
 }
@@ -11659,27 +11737,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
-		case "createProduct":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createProduct(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "generateSerials":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_generateSerials(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "receiveSerials":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_receiveSerials(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "createChannel":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createChannel(ctx, field)
@@ -11715,16 +11772,23 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "requestSerials":
+		case "generateSerials":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_requestSerials(ctx, field)
+				return ec._Mutation_generateSerials(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "releaseSerials":
+		case "receiveSerials":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_releaseSerials(ctx, field)
+				return ec._Mutation_receiveSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPackEvents":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPackEvents(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11764,16 +11828,9 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "recordPackEvents":
+		case "createProduct":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_recordPackEvents(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "createSsccPool":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createSsccPool(ctx, field)
+				return ec._Mutation_createProduct(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11781,6 +11838,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateProductLimits":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProductLimits(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releaseSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_releaseSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSsccPool":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSsccPool(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -12370,17 +12448,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
-		case "products":
+		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_products(ctx, field)
-				})
-		case "product":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_product(ctx, field)
+					return ec._Query_auditLog(ctx, field)
 				})
 		case "channels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12400,11 +12472,29 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_intakeBatch(ctx, field)
 				})
-		case "serial":
+		case "partners":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partners(ctx, field)
+				})
+		case "partnerInvitations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnerInvitations(ctx, field)
+				})
+		case "products":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_products(ctx, field)
+				})
+		case "product":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_serial(ctx, field)
+					return ec._Query_product(ctx, field)
 				})
 		case "serialRequest":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12418,23 +12508,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serialRequests(ctx, field)
 				})
-		case "partners":
+		case "serial":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_partners(ctx, field)
-				})
-		case "auditLog":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_auditLog(ctx, field)
-				})
-		case "partnerInvitations":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_partnerInvitations(ctx, field)
+					return ec._Query_serial(ctx, field)
 				})
 		case "ssccPools":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -12,8 +12,10 @@ type Services interface {
 	pool.ProductService
 	pool.PoolService
 	pool.IntakeService
-	pool.LifecycleService
-	pool.ExportService
+	pool.RequestService
+	pool.PartnerService
+	pool.PackEventService
+	pool.SSCCService
 	pool.StatsService
 	pool.AuditService
 	pool.KeyService

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,8 +14,40 @@ import (
 
 // The schema is a contract with BI tools and shop-floor systems: a change that
 // can break a client must be deliberate. TestSchemaHasNoBreakingChanges
-// compares schema.graphqls with the snapshot in testdata; after a deliberate
-// breaking change (better: a deprecation), run `make schema-snapshot`.
+// compares the union of schema/*.graphqls with the snapshot in testdata (one
+// file); after a deliberate breaking change (better: a deprecation), run
+// `make schema-snapshot`.
+
+// contractFiles is the schema, one file per domain, as gqlgen.yml reads it and
+// as generated.go names its sources.
+const contractFiles = "../schema/*.graphqls"
+
+// loadContract parses every file of the contract as one schema.
+func loadContract(t *testing.T) *ast.Schema {
+	t.Helper()
+	s, err := gqlparser.LoadSchema(contractSources(t)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func contractSources(t *testing.T) []*ast.Source {
+	t.Helper()
+	paths, err := filepath.Glob(contractFiles)
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no schema files %s (%v)", contractFiles, err)
+	}
+	out := make([]*ast.Source, len(paths))
+	for i, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = &ast.Source{Name: p, Input: string(b)}
+	}
+	return out
+}
 
 func loadSchema(t *testing.T, name, path string) *ast.Schema {
 	t.Helper()
@@ -36,9 +69,9 @@ func loadSchemaText(t *testing.T, name, text string) *ast.Schema {
 
 func TestSchemaHasNoBreakingChanges(t *testing.T) {
 	old := loadSchema(t, "snapshot", "testdata/schema.snapshot.graphqls")
-	cur := loadSchema(t, "schema.graphqls", "../schema.graphqls")
+	cur := loadContract(t)
 	if problems := breakingChanges(old, cur); len(problems) > 0 {
-		t.Errorf("schema.graphqls breaks clients of the snapshot (deprecate instead, or run `make schema-snapshot` if deliberate):\n%s",
+		t.Errorf("schema/*.graphqls breaks clients of the snapshot (deprecate instead, or run `make schema-snapshot` if deliberate):\n%s",
 			strings.Join(problems, "\n"))
 	}
 }
@@ -185,7 +218,7 @@ func inputCompatible(old, cur *ast.Type, hasDefault bool) bool {
 // TestSchemaIsDescribed requires a description on every type, field,
 // argument, input field and enum value: BI tools show them.
 func TestSchemaIsDescribed(t *testing.T) {
-	s := loadSchema(t, "schema.graphqls", "../schema.graphqls")
+	s := loadContract(t)
 	for name, def := range s.Types {
 		if def.BuiltIn || strings.HasPrefix(name, "__") {
 			continue
@@ -216,3 +249,56 @@ func TestSchemaIsDescribed(t *testing.T) {
 
 // describedIn reports whether a field's description explains an argument in prose.
 func describedIn(description, arg string) bool { return strings.Contains(description, "`"+arg+"`") }
+
+// TestGeneratedFromContract fails when generated.go was not regenerated after
+// a change to schema/*.graphqls (or a file was added or removed): the server
+// would serve, and validate against, another schema than the contract.
+func TestGeneratedFromContract(t *testing.T) {
+	served := map[string]string{}
+	for _, s := range sources {
+		served[s.Name] = s.Input
+	}
+	for _, s := range contractSources(t) {
+		in, ok := served[s.Name]
+		switch {
+		case !ok:
+			t.Errorf("%s is not in generated.go: run `make generate`", s.Name)
+		case in != s.Input:
+			t.Errorf("%s differs from generated.go: run `make generate`", s.Name)
+		}
+		delete(served, s.Name)
+	}
+	for name := range served {
+		t.Errorf("generated.go serves %s, which is not in %s: run `make generate`", name, contractFiles)
+	}
+}
+
+// TestArgumentDescriptionsAreSpecific fails on a placeholder: one description
+// given to arguments of different types says nothing about any of them (as
+// "What to do." did for twelve different inputs).
+func TestArgumentDescriptionsAreSpecific(t *testing.T) {
+	types := map[string]map[string][]string{} // description -> argument type -> where
+	for name, def := range loadContract(t).Types {
+		for _, f := range def.Fields {
+			for _, a := range f.Arguments {
+				if a.Description == "" {
+					continue // TestSchemaIsDescribed's concern
+				}
+				if types[a.Description] == nil {
+					types[a.Description] = map[string][]string{}
+				}
+				types[a.Description][a.Type.String()] = append(types[a.Description][a.Type.String()], name+"."+f.Name+"("+a.Name+")")
+			}
+		}
+	}
+	for desc, byType := range types {
+		if len(byType) > 1 {
+			var where []string
+			for _, w := range byType {
+				where = append(where, w...)
+			}
+			slices.Sort(where)
+			t.Errorf("%q describes arguments of %d types: %s", desc, len(byType), strings.Join(where, ", "))
+		}
+	}
+}

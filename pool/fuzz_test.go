@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -266,4 +267,155 @@ func FuzzTransition(f *testing.F) {
 		}
 		step(PackEventType(event), r)
 	})
+}
+
+var packEventCodes = map[string]bool{"product_not_found": true, "not_found": true, "not_assigned": true,
+	"serial_" + gs1.RuleCharset: true}
+
+// fuzzPackKeys are the serials a fuzzed batch names: the same serial in two
+// products, and one that is not a valid GS1 serial.
+var fuzzPackKeys = []PackKey{{"P1", "S1"}, {"P1", "S 2"}, {"P2", "S1"}, {"P3", "S4"}}
+
+// fuzzPackStates decodes one byte per key of fuzzPackKeys into its state:
+// byte % 5 is missing (no such product), unknown, someone else's, Assigned or
+// Available in the caller's pool; / 5 % 2 the caller is the CMO; / 10 % 4 the
+// pack status; / 40 the reason of the last decommissioning.
+func fuzzPackStates(b []byte) map[PackKey]PackState {
+	packs := []PackStatus{PackActive, PackCommissioned, PackDecommissioned, PackUnknown}
+	reasons := []Reason{"", Destroyed, Sampled, Stolen, Locked, Supplied, ""}
+	states := map[PackKey]PackState{}
+	for i, k := range fuzzPackKeys {
+		var c byte
+		if i < len(b) {
+			c = b[i]
+		}
+		if c%5 == 0 {
+			continue
+		}
+		s := PackState{Product: true, AsPartner: c/5%2 == 1, Pack: packs[c/10%4]}
+		if r := reasons[c/40]; r != "" {
+			s.Reason = &r
+		}
+		s.Stored = c%5 >= 2
+		s.InPool = c%5 >= 3
+		s.Status = map[bool]Status{true: Assigned, false: Available}[c%5 == 3]
+		if !s.InPool {
+			s.Status, s.Pack, s.Reason = "", PackActive, nil
+		}
+		states[k] = s
+	}
+	return states
+}
+
+// fuzzPackEvents decodes one byte per event: % 4 the serial, / 4 % 4 the event
+// (the three and an unknown one), / 16 % 4 the reason (none, two, an unknown one).
+func fuzzPackEvents(b []byte) []PackEventInput {
+	types := []PackEventType{Commission, Decommission, Reactivate, "BOGUS"}
+	reasons := []Reason{"", Sampled, Destroyed, "MISLAID"}
+	events := make([]PackEventInput, len(b))
+	for i, c := range b {
+		k := fuzzPackKeys[c%4]
+		events[i] = PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Event: types[c/4%4]}
+		if r := reasons[c/16%4]; r != "" {
+			events[i].Reason = &r
+		}
+	}
+	return events
+}
+
+// FuzzApplyPackEvents applies fuzzed batches to fuzzed serials and holds
+// ApplyPackEvents to the rules replayed event by event (packRule): all or
+// nothing, in order, a refused event changing nothing, unknown serials taken
+// in only by a commission on the owner's line; and to properties that need no
+// replay: the states given stay as they were, the same batch gives the same
+// answer, and a batch without its refused events is accepted.
+func FuzzApplyPackEvents(f *testing.F) {
+	f.Add([]byte{3, 3, 1, 4}, []byte{0, 20, 8, 2})     // a lifecycle; an unknown serial taken in
+	f.Add([]byte{3, 3, 3, 3}, []byte{4, 0, 20, 8, 36}) // refused, then accepted on the same serial
+	f.Add([]byte{0, 1, 6, 2}, []byte{0, 1, 2, 3, 12})  // no product, an invalid serial, a CMO's unknown, another's
+	f.Add([]byte{63, 183, 23, 4}, []byte{8, 9, 24})    // destroyed and locked packs reactivated
+	f.Add([]byte{8, 8, 8, 8}, []byte{0, 1, 3, 20})     // a CMO packs what its MAH assigned it
+	f.Fuzz(func(t *testing.T, stateBytes, eventBytes []byte) {
+		states, events := fuzzPackStates(stateBytes), fuzzPackEvents(eventBytes)
+		before := maps.Clone(states)
+		w, bad := ApplyPackEvents(states, events)
+		if !maps.Equal(states, before) {
+			t.Fatalf("the states given were changed")
+		}
+		if again, againBad := ApplyPackEvents(states, events); !reflect.DeepEqual(again, w) || !reflect.DeepEqual(againBad, bad) {
+			t.Fatalf("the same batch gave %+v %+v, then %+v %+v", w, bad, again, againBad)
+		}
+		var refused []RowError // the refusals as the rules name them: no reasons
+		if bad != nil {
+			for _, r := range bad.Rows {
+				if r.Reason == "" || !packEventCodes[r.Code] && !transitionCodes[r.Code] {
+					t.Fatalf("refusal %+v", r)
+				}
+				r.Reason = ""
+				refused = append(refused, r)
+			}
+			bad = &BatchError{Code: bad.Code, Rows: refused, Total: bad.Total}
+		}
+		wantW, wantBad, accepted := replayPackEvents(states, events)
+		if !reflect.DeepEqual(w, wantW) || !reflect.DeepEqual(bad, wantBad) {
+			t.Fatalf("ApplyPackEvents = %+v, %+v; the rules replayed give %+v, %+v", w, bad, wantW, wantBad)
+		}
+		if bad == nil {
+			return
+		}
+		if w, b := ApplyPackEvents(states, accepted); b != nil || len(w.Events) != len(accepted) {
+			t.Fatalf("without its refused events the batch is refused: %+v", b)
+		}
+	})
+}
+
+// replayPackEvents is the reference: it replays events one by one with
+// packRule and returns what ApplyPackEvents must, and the accepted events.
+func replayPackEvents(states map[PackKey]PackState, events []PackEventInput) (*PackWrites, *BatchError, []PackEventInput) {
+	current := maps.Clone(states)
+	w, bad := &PackWrites{}, &BatchError{Code: EINVALID}
+	var accepted []PackEventInput
+	for i, e := range events {
+		k := PackKey{e.ProductCode, e.Serial}
+		s, known := current[k]
+		next, code := packRule(s, known, e)
+		if code != "" {
+			bad.Add(RowError{Row: int64(i + 1), Value: e.Serial, Code: code})
+			continue
+		}
+		if !s.InPool {
+			w.External = append(w.External, k)
+		}
+		current[k] = next
+		w.Events = append(w.Events, PackWrite{Event: i, Status: next.Pack})
+		accepted = append(accepted, e)
+	}
+	if bad.Total == 0 {
+		return w, nil, accepted
+	}
+	return nil, bad, accepted
+}
+
+// packRule is DOMAIN.md's rule for one event on a serial in state s (known:
+// loaded for the batch): the state it leaves, or the code of the rule it breaks.
+func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
+	switch {
+	case !known || !s.Product:
+		return s, "product_not_found"
+	case !s.InPool && (s.Stored || s.AsPartner || e.Event != Commission):
+		return s, "not_found" // only the owner's line takes an unknown serial in, by commissioning it
+	case !s.InPool && gs1.ValidSerial(e.Serial) != nil:
+		return s, "serial_" + gs1.ValidSerial(e.Serial).(*gs1.Error).Rule
+	case !s.InPool:
+		s = PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive} // external: Assigned on arrival
+	}
+	if e.Event == Commission && s.Status != Assigned {
+		return s, "not_assigned"
+	}
+	next, rerr := Transition(s.Pack, s.Reason, e.Event, e.Reason)
+	if rerr != nil {
+		return s, rerr.Code
+	}
+	s.Pack, s.Reason = next, e.Reason
+	return s, ""
 }

@@ -1,6 +1,16 @@
 // Package pool is serialpool's domain: products, their serial number pools, the
 // statuses a serial moves through, and the services the transports (GraphQL and
 // REST) call. It holds no SQL and no HTTP: package db implements the services.
+//
+// The services are split by what their callers do: products (ProductService)
+// and their pools (PoolService), intake and channels (IntakeService), requests
+// (RequestService), partnerships (PartnerService), pack events
+// (PackEventService), SSCC pools (SSCCService), statistics, the audit trail,
+// keys and tenants. Every method answers only for the caller in its context:
+// without one it returns EUNAUTHENTICATED, and EFORBIDDEN when its documented
+// role ("Needs RoleOperator") is more than the caller's. The other errors each
+// method may return are named on it; besides them any method may return
+// EUNAVAILABLE while the database is out of reach, and EINTERNAL.
 package pool
 
 import (
@@ -236,6 +246,32 @@ type ProductService interface {
 	// CreateProduct registers a product with an empty pool. Needs RoleAdmin.
 	// Returns EINVALID for a bad code or name, ECONFLICT when the code is taken.
 	CreateProduct(ctx context.Context, p NewProduct) (*Product, error)
+	// UpdateLimits sets a product's limits. Needs RoleAdmin. Returns EINVALID
+	// for a limit out of range (Limits.Validate) and for a replenishment target
+	// not above the low threshold; ENOTFOUND unless the caller owns the product.
+	UpdateLimits(ctx context.Context, l Limits) (*Product, error)
+}
+
+// Limits are a product's settable limits; nil fields stay as they are.
+type Limits struct {
+	ProductCode  string
+	RequestCap   *int
+	LowThreshold *int
+	ReplenishTo  *int // 0 turns replenishment off
+}
+
+// Validate checks the limits' ranges.
+func (l *Limits) Validate() error {
+	if l.RequestCap != nil && (*l.RequestCap < 1 || *l.RequestCap > MaxRequestCap) {
+		return Invalid("requestCap", "requestCap must be between 1 and %d", MaxRequestCap)
+	}
+	if l.LowThreshold != nil && *l.LowThreshold < 0 {
+		return Invalid("lowThreshold", "lowThreshold must not be negative")
+	}
+	if l.ReplenishTo != nil && *l.ReplenishTo < 0 {
+		return Invalid("replenishTo", "replenishTo must not be negative (0 turns replenishment off)")
+	}
+	return nil
 }
 
 // PoolService reads pools and their serials.
@@ -246,4 +282,7 @@ type PoolService interface {
 	// Serials returns a page of the caller's serials of each product, in order.
 	// Returns EINVALID for an unknown status.
 	Serials(ctx context.Context, f SerialFilter) ([]*SerialPage, error)
+	// SerialByValue returns one serial of a product or SSCC pool. Returns
+	// ENOTFOUND unless the caller may see it.
+	SerialByValue(ctx context.Context, productCode, value string) (*Serial, error)
 }

@@ -157,3 +157,16 @@ func (p UpstreamPolicy) CheckAddr(ip netip.Addr) error {
 	}
 	return g.SafeAddr(ip.Unmap())
 }
+
+// Replenishment is a job refilling a pool that fell below its low threshold.
+type Replenishment struct {
+	ID          int64
+	TenantID    int64
+	ProductCode string
+	Source      Source
+	Count       int
+	Attempts    int                 // including this one
+	ChannelID   int64               // the channel asked for serials, for channel sources
+	UpstreamURL *string             // where that channel takes requests
+	Credentials UpstreamCredentials // what the upstream is shown; never leaves the replenisher
+}

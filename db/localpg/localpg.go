@@ -152,6 +152,16 @@ func (c *Cluster) runningPort() (int, bool) {
 	return port, err == nil
 }
 
+// Tool is the path of one of the installation's client programs (pg_dump, psql):
+// the one beside the server binaries the clusters run on, so that versions match.
+func Tool(name string) (string, error) {
+	bin, err := binDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(bin, name), nil
+}
+
 // binDir finds the server binaries: $PG_BINDIR, else the newest Debian-style
 // /usr/lib/postgresql/N/bin, else whatever initdb is on PATH.
 func binDir() (string, error) {

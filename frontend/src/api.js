@@ -7,7 +7,7 @@
  * WebSocket of the live pool counts.
  */
 
-/** Error codes the server sends in `extensions.code` (see schema.graphqls), plus two of ours. */
+/** Error codes the server sends in `extensions.code` (see schema/schema.graphqls), plus two of ours. */
 export const ErrorCode = Object.freeze({
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
@@ -434,7 +434,7 @@ const REQUEST_FIELDS = `
   serials(first: $preview) { edges { node { id value } } pageInfo { hasNextPage } }
 `;
 
-const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted duplicates replayed';
+const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted replayed';
 
 const HISTORY_FIELDS = 'event status reason at recordedAt actor';
 

@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/serialpool/serialpool/graph/model"
+	"github.com/serialpool/serialpool/pool"
+)
+
+func (r *mutationResolver) CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error) {
+	p := pool.NewProduct{Code: input.Code, CodeSchema: input.CodeSchema, Name: input.Name, Source: input.Source,
+		LowThreshold: pool.DefaultLowThreshold}
+	if input.LowThreshold != nil {
+		p.LowThreshold = *input.LowThreshold
+	}
+	if input.SerialAlphabet != nil {
+		p.SerialAlphabet = *input.SerialAlphabet
+	}
+	if input.SerialLength != nil {
+		p.SerialLength = *input.SerialLength
+	}
+	return r.svc.CreateProduct(ctx, p)
+}
+
+func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error) {
+	return r.svc.UpdateLimits(ctx, pool.Limits{ProductCode: strings.TrimSpace(input.ProductCode), RequestCap: input.RequestCap,
+		LowThreshold: input.LowThreshold, ReplenishTo: input.ReplenishTo})
+}
+
+func (r *productResolver) ID(ctx context.Context, obj *pool.Product) (string, error) {
+	return globalID("Product", obj.ID), nil
+}
+
+func (r *productResolver) Owner(ctx context.Context, obj *pool.Product) (*pool.Tenant, error) {
+	return loadersFrom(ctx).tenants.Load(ctx, obj.TenantID)
+}
+
+func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error) {
+	return poolOf(ctx, obj)
+}
+
+func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
+	limit, afterID, err := pageArgs("SerialCursor", first, after)
+	if err != nil {
+		return nil, err
+	}
+	p := page{afterID: afterID, limit: limit}
+	if status != nil {
+		p.status = *status
+	}
+	serials, err := loadersFrom(ctx).serials.Load(ctx, productPage{obj.ID, obj.TenantID, p})
+	if err != nil {
+		return nil, err
+	}
+	return serialConnection(serials), nil
+}
+
+func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
+	return obj.Count()
+}
+
+func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
+	limit, err := pool.PageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	afterCode, err := decodeProductCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	f := pool.ProductFilter{AfterCode: afterCode, Limit: limit}
+	if filter != nil && filter.Search != nil {
+		f.Search = strings.TrimSpace(*filter.Search)
+	}
+	page, err := r.svc.Products(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := primeProducts(ctx, r.svc, page.Products, below(ctx, "edges", "node")); err != nil {
+		return nil, err
+	}
+	e, info := edges(page.Products, page.HasNext, productCursor,
+		func(c string, p *pool.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: p} })
+	count := sync.OnceValues(func() (int, error) { return r.svc.CountProducts(ctx, f.Search) })
+	return &model.ProductConnection{Edges: e, PageInfo: info, Count: count}, nil
+}
+
+func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product, error) {
+	p, err := r.svc.ProductByCode(ctx, strings.TrimSpace(code))
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx))
+}
+
+func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
+
+func (r *Resolver) ProductConnection() ProductConnectionResolver {
+	return &productConnectionResolver{r}
+}
+
+type (
+	productResolver           struct{ *Resolver }
+	productConnectionResolver struct{ *Resolver }
+)

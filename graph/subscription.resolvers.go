@@ -1,0 +1,16 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/serialpool/serialpool/graph/model"
+)
+
+func (r *subscriptionResolver) PoolCounts(ctx context.Context, productCode string) (<-chan *model.PoolUpdate, error) {
+	return watchPool(ctx, r.svc, strings.TrimSpace(productCode))
+}
+
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type subscriptionResolver struct{ *Resolver }
