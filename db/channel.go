@@ -16,7 +16,8 @@ const channelKeyPrefix = "spc_"
 // channelColumns are what a read of a channel returns: never the key's hash nor
 // the upstream secret (which the request role cannot even select, see
 // migration 00010).
-const channelColumns = `id, name, source, upstream_url, upstream_secret_set AS upstream_credentials_set, created_at, key_rotated_at, revoked_at`
+const channelColumns = `id, name, source, upstream_url, upstream_protocol, upstream_sending_system, upstream_receiving_system,
+	upstream_secret_set AS upstream_credentials_set, created_at, key_rotated_at, revoked_at`
 
 // SetUpstreamPolicy sets where channels' upstream URLs may point, checked when
 // a channel's upstream is set; call it before serving. The zero policy allows
@@ -61,12 +62,15 @@ func (d *DB) CreateChannel(ctx context.Context, nc pool.NewChannel) (*pool.Chann
 	}
 	var rows []*pool.Channel
 	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
-		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url, upstream_secret) VALUES (?, ?, ?, ?, ?, ?)
-			RETURNING `+channelColumns, a.TenantID, nc.Source, nc.Name, hashKey(key), nc.Upstream.URL, secret).Scan(&rows).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO channels (tenant_id, source, name, key_hash, upstream_url, upstream_protocol,
+				upstream_sending_system, upstream_receiving_system, upstream_secret)
+			VALUES (?, ?, ?, ?, ?, coalesce(nullif(?, ''), 'JSON'), nullif(?, ''), nullif(?, ''), ?)
+			RETURNING `+channelColumns, a.TenantID, nc.Source, nc.Name, hashKey(key), nc.Upstream.URL, nc.Upstream.Protocol,
+			nc.Upstream.Systems.Sending, nc.Upstream.Systems.Receiving, secret).Scan(&rows).Error; err != nil {
 			return err
 		}
 		return auditTx(ctx, gormTx{tx}, a, "channel.create", 0, 0, map[string]any{"channel": rows[0].ID, "name": nc.Name, "source": nc.Source,
-			"upstreamUrl": nc.Upstream.URL, "upstreamCredentials": !nc.Upstream.Credentials.IsZero()})
+			"upstreamUrl": nc.Upstream.URL, "upstreamProtocol": nc.Upstream.Protocol, "upstreamCredentials": !nc.Upstream.Credentials.IsZero()})
 	})
 	if pgCode(err) == uniqueViolation {
 		return nil, "", &pool.Error{Code: pool.ECONFLICT, Field: "name", Message: fmt.Sprintf("a channel named %q exists already", nc.Name)}
@@ -136,8 +140,10 @@ func (d *DB) UpdateChannelUpstream(ctx context.Context, id int64, u pool.Upstrea
 	if err != nil {
 		return nil, err
 	}
-	return d.changeChannel(ctx, id, "channel.upstream", map[string]any{"upstreamUrl": u.URL, "upstreamCredentials": !u.Credentials.IsZero()},
-		`upstream_url = ?, upstream_secret = ?`, u.URL, secret)
+	return d.changeChannel(ctx, id, "channel.upstream", map[string]any{"upstreamUrl": u.URL, "upstreamProtocol": u.Protocol,
+		"upstreamCredentials": !u.Credentials.IsZero()},
+		`upstream_url = ?, upstream_protocol = coalesce(nullif(?, ''), 'JSON'), upstream_sending_system = nullif(?, ''), upstream_receiving_system = nullif(?, ''),
+		upstream_secret = ?`, u.URL, u.Protocol, u.Systems.Sending, u.Systems.Receiving, secret)
 }
 
 // changeChannel applies set to one of the caller's working channels and audits

@@ -43,12 +43,16 @@ func (d *DB) ClaimReplenishment(ctx context.Context, leaseUntil time.Time) (*poo
 				ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
 			UPDATE replenishments j SET attempts = attempts + 1, next_attempt_at = $1
 			FROM due, products p
-			LEFT JOIN LATERAL (SELECT id, upstream_url, upstream_secret FROM channels c
+			LEFT JOIN LATERAL (SELECT id, upstream_url, upstream_protocol, upstream_sending_system, upstream_receiving_system,
+					upstream_secret FROM channels c
 				WHERE c.tenant_id = p.tenant_id AND c.source = p.source AND c.upstream_url IS NOT NULL AND c.revoked_at IS NULL
 				ORDER BY c.id LIMIT 1) ch ON true
 			WHERE j.id = due.id AND p.id = j.product_id
-			RETURNING j.id, j.tenant_id, p.code, p.source, j.count, j.attempts, coalesce(ch.id, 0), ch.upstream_url, ch.upstream_secret`, leaseUntil).
-			Scan(&r.ID, &r.TenantID, &r.ProductCode, &r.Source, &r.Count, &r.Attempts, &r.ChannelID, &r.UpstreamURL, &secret)
+			RETURNING j.id, j.tenant_id, p.code, p.source, p.code_schema = 'SSCC', j.count, j.attempts, coalesce(ch.id, 0), ch.upstream_url,
+				coalesce(ch.upstream_protocol, 'JSON'), coalesce(ch.upstream_sending_system, ''), coalesce(ch.upstream_receiving_system, ''),
+				ch.upstream_secret`, leaseUntil).
+			Scan(&r.ID, &r.TenantID, &r.ProductCode, &r.Source, &r.SSCC, &r.Count, &r.Attempts, &r.ChannelID, &r.UpstreamURL,
+				&r.Protocol, &r.Systems.Sending, &r.Systems.Receiving, &secret)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil

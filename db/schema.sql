@@ -313,9 +313,15 @@ CREATE TABLE public.channels (
     revoked_at timestamp with time zone,
     upstream_secret jsonb,
     upstream_secret_set boolean GENERATED ALWAYS AS ((upstream_secret IS NOT NULL)) STORED,
+    upstream_protocol text DEFAULT 'JSON'::text NOT NULL,
+    upstream_sending_system text,
+    upstream_receiving_system text,
     CONSTRAINT channels_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT channels_source_check CHECK ((source = ANY (ARRAY['SAP_ATTP'::public.serial_source, 'SAP_ICH'::public.serial_source, 'TRACELINK'::public.serial_source, 'EXTERNAL'::public.serial_source]))),
+    CONSTRAINT channels_upstream_protocol_check CHECK ((upstream_protocol = ANY (ARRAY['JSON'::text, 'TRACELINK_SOAP'::text, 'SAP_AIN'::text]))),
+    CONSTRAINT channels_upstream_receiving_system_check CHECK ((length(upstream_receiving_system) <= 100)),
     CONSTRAINT channels_upstream_secret_check CHECK ((jsonb_typeof(upstream_secret) = 'object'::text)),
+    CONSTRAINT channels_upstream_sending_system_check CHECK ((length(upstream_sending_system) <= 100)),
     CONSTRAINT channels_upstream_url_check CHECK ((upstream_url ~ '^https?://'::text))
 );
 
@@ -1337,6 +1343,24 @@ GRANT UPDATE(upstream_secret) ON TABLE public.channels TO serialpool_app;
 --
 
 GRANT SELECT(upstream_secret_set) ON TABLE public.channels TO serialpool_app;
+
+--
+-- Name: COLUMN channels.upstream_protocol; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(upstream_protocol),UPDATE(upstream_protocol) ON TABLE public.channels TO serialpool_app;
+
+--
+-- Name: COLUMN channels.upstream_sending_system; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(upstream_sending_system),UPDATE(upstream_sending_system) ON TABLE public.channels TO serialpool_app;
+
+--
+-- Name: COLUMN channels.upstream_receiving_system; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(upstream_receiving_system),UPDATE(upstream_receiving_system) ON TABLE public.channels TO serialpool_app;
 
 --
 -- Name: TABLE intake_batches; Type: ACL; Schema: public; Owner: -

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"strconv"
+	"strings"
 )
 
 // Role is what an API key may do. Each role includes the ones before it.
@@ -25,14 +26,38 @@ type Actor struct {
 	KeyID    int64
 	Role     Role
 	System   string // a system task acting for the tenant (e.g. "replenish"), instead of a key
+	Client   string // the program using the key, as it names itself (a line's SOAP user name); may be ""
 }
 
-// Name identifies the actor in the audit log: its key, or the system task.
+// Name identifies the actor in the audit log: its key (with the client that
+// used it, if it said), or the system task.
 func (a Actor) Name() string {
 	if a.System != "" {
 		return "system:" + a.System
 	}
-	return "key:" + strconv.FormatInt(a.KeyID, 10)
+	name := "key:" + strconv.FormatInt(a.KeyID, 10)
+	if a.Client != "" {
+		name += " (" + a.Client + ")"
+	}
+	return name
+}
+
+// MaxClientName bounds the name a client gives itself.
+const MaxClientName = 100
+
+// WithClient records which program acts with the caller's key, e.g. the user
+// name a packaging line sends with it; it is cut to MaxClientName characters.
+func WithClient(ctx context.Context, name string) context.Context {
+	a, err := ActorFrom(ctx)
+	if err != nil || name == "" {
+		return ctx
+	}
+	name = strings.ToValidUTF8(name, "?")
+	if r := []rune(name); len(r) > MaxClientName {
+		name = string(r[:MaxClientName])
+	}
+	a.Client = name
+	return WithActor(ctx, a)
 }
 
 // Require returns EFORBIDDEN unless the actor's role includes min.

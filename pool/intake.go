@@ -265,14 +265,17 @@ func SequentialSerial(n int64, length int) (string, error) {
 // Channel is an outside system pushing serials into a tenant's pools. Its key
 // and its upstream credentials are never part of it: both are write-only.
 type Channel struct {
-	ID                     int64
-	Name                   string
-	Source                 Source
-	UpstreamURL            *string // where replenishment requests go
-	UpstreamCredentialsSet bool    // whether credentials for the upstream are stored
-	CreatedAt              time.Time
-	KeyRotatedAt           *time.Time // when its key was last replaced
-	RevokedAt              *time.Time // its key stopped working then; nil while it works
+	ID                      int64
+	Name                    string
+	Source                  Source
+	UpstreamURL             *string // where replenishment requests go
+	UpstreamProtocol        UpstreamProtocol
+	UpstreamSendingSystem   *string // how serialpool names itself to the upstream (TraceLink, SAP)
+	UpstreamReceivingSystem *string // how the upstream names itself
+	UpstreamCredentialsSet  bool    // whether credentials for the upstream are stored
+	CreatedAt               time.Time
+	KeyRotatedAt            *time.Time // when its key was last replaced
+	RevokedAt               *time.Time // its key stopped working then; nil while it works
 }
 
 // NewChannel is the input to CreateChannel.

@@ -12,12 +12,37 @@ import (
 	"code.dny.dev/ssrf"
 )
 
-// Upstream is where a channel's replenishment requests go and how they
-// authenticate there.
+// Upstream is where a channel's replenishment requests go, in which protocol,
+// and how they authenticate there.
 type Upstream struct {
 	URL         *string // nil: the channel takes no replenishment requests
+	Protocol    UpstreamProtocol
+	Systems     UpstreamSystems
 	Credentials UpstreamCredentials
 }
+
+// UpstreamProtocol is what the replenisher speaks to a channel's upstream.
+type UpstreamProtocol string
+
+const (
+	// ProtocolJSON: POST {productCode, count, requestId}, answered with the
+	// serials as a JSON array, NDJSON or CSV (serialpool's own).
+	ProtocolJSON UpstreamProtocol = "JSON"
+	// ProtocolTraceLink: TraceLink SNX serialNumbersRequest (SOAP).
+	ProtocolTraceLink UpstreamProtocol = "TRACELINK_SOAP"
+	// ProtocolSAP: SAP AII / ATTP NumberRangeRequestMessage (SOAP).
+	ProtocolSAP UpstreamProtocol = "SAP_AIN"
+)
+
+// UpstreamSystems are how the two ends name each other in TraceLink and SAP
+// messages (often GLNs): serialpool as the sender, the upstream as the receiver.
+type UpstreamSystems struct {
+	Sending   string
+	Receiving string
+}
+
+// MaxUpstreamSystem bounds a system identifier.
+const MaxUpstreamSystem = 100
 
 // UpstreamCredentials are what the replenisher presents to a channel's upstream
 // system: HTTP Basic (Username and Password) or a Bearer Token. They are a
@@ -46,6 +71,14 @@ var URLCredentialParams = []string{"token", "access_token"}
 // The URL must carry no credentials: they go in Credentials, which no one can
 // read back, rather than silently being taken out of what the admin typed.
 func (u Upstream) Validate(p UpstreamPolicy) error {
+	switch u.Protocol {
+	case "", ProtocolJSON, ProtocolTraceLink, ProtocolSAP: // "": JSON
+	default:
+		return Invalid("upstreamProtocol", "upstreamProtocol must be JSON, TRACELINK_SOAP or SAP_AIN")
+	}
+	if len(u.Systems.Sending) > MaxUpstreamSystem || len(u.Systems.Receiving) > MaxUpstreamSystem {
+		return Invalid("upstreamSendingSystem", "system identifiers must be at most %d characters", MaxUpstreamSystem)
+	}
 	if u.URL == nil {
 		if !u.Credentials.IsZero() {
 			return Invalid("upstreamUrl", "upstream credentials need an upstreamUrl to be sent to")
@@ -165,8 +198,11 @@ type Replenishment struct {
 	ProductCode string
 	Source      Source
 	Count       int
-	Attempts    int                 // including this one
-	ChannelID   int64               // the channel asked for serials, for channel sources
-	UpstreamURL *string             // where that channel takes requests
+	Attempts    int              // including this one
+	ChannelID   int64            // the channel asked for serials, for channel sources
+	UpstreamURL *string          // where that channel takes requests
+	Protocol    UpstreamProtocol // and in which protocol
+	Systems     UpstreamSystems
 	Credentials UpstreamCredentials // what the upstream is shown; never leaves the replenisher
+	SSCC        bool                // the pool is an SSCC pool
 }

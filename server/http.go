@@ -31,6 +31,7 @@ import (
 	"github.com/serialpool/serialpool/pool"
 	"github.com/serialpool/serialpool/server/httpx"
 	"github.com/serialpool/serialpool/server/rest"
+	"github.com/serialpool/serialpool/server/soap"
 )
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
@@ -129,8 +130,9 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	uploads := newUploadSlots(cfg.BulkPerTenant)
 	upload := func(h http.Handler) http.Handler { return bulk(uploads.limit(h)) }
-	// A WebSocket presents its key in connection_init, and lives past any request deadline.
-	wsAuth := func(ctx context.Context, key string) (context.Context, error) {
+	// A WebSocket presents its key in connection_init, and lives past any
+	// request deadline; SOAP callers present it as their Basic password.
+	keyAuth := func(ctx context.Context, key string) (context.Context, error) {
 		a, err := g.admit(ctx, key)
 		if err != nil {
 			return ctx, err
@@ -149,11 +151,23 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	recheck := func(ctx context.Context, key string) error { _, err := d.Authenticate(ctx, key); return err }
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
-		Observe: observe, Authenticate: wsAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
+		Observe: observe, Authenticate: keyAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
 		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
 	rest.New(d, log).Register(mux, rest.Middleware{API: func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, Bulk: bulk, Upload: upload})
+	// SOAP callers authenticate with HTTP Basic, and a request hands out up to
+	// a product's cap of serials: the bulk deadline. The handler bounds the
+	// body itself (answering a SOAP fault), which must arrive within the idle
+	// timeout.
+	soapRoute := func(h http.Handler) http.Handler {
+		return instrument("soap", noStore(timeout(cfg.BulkTimeout, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(cfg.BodyIdleTimeout))
+			h.ServeHTTP(w, r)
+		}))))
+	}
+	mux.Handle("/soap/snx/snrequest", soapRoute(soap.TraceLink(d, keyAuth, log)))
+	mux.Handle("/soap/sap/numberrange", soapRoute(soap.SAP(d, keyAuth, log)))
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +245,7 @@ func webSockets(ws, next http.Handler) http.Handler {
 // authenticate is the entrance for API requests: it resolves the bearer key to
 // a pool.Actor in the request context, or answers 401 (429 over the key's rate
 // limit or the address's failure limit). WebSockets present their key in
-// connection_init instead (wsAuth).
+// connection_init instead (keyAuth).
 func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {

@@ -18,6 +18,7 @@ import (
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
 	"github.com/serialpool/serialpool/server/httpx"
+	"github.com/serialpool/serialpool/server/soap"
 )
 
 // replenisher refills pools that fell below their low threshold, up to their
@@ -122,20 +123,53 @@ func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) er
 		return fmt.Errorf("no %s channel with an upstream URL to ask for serials", job.Source)
 	}
 	reqID := fmt.Sprintf("replenish-%d", job.ID)
-	body, _ := json.Marshal(map[string]any{"productCode": job.ProductCode, "count": job.Count, "requestId": reqID})
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
+	receive := func(rows pool.Rows) error {
+		_, err := r.svc.Receive(ctx, pool.Intake{ProductCode: job.ProductCode, Source: job.Source, ChannelID: job.ChannelID,
+			IdempotencyKey: reqID, Rows: rows})
+		return err
+	}
+	ask := r.askJSON
+	if job.Protocol == pool.ProtocolTraceLink || job.Protocol == pool.ProtocolSAP {
+		ask = r.askSOAP
+	}
+	err := ask(ctx, job, reqID, receive)
+	var pe *pool.Error
+	if errors.As(err, &pe) {
+		return fmt.Errorf("upstream serials refused: %s", pe.Message)
+	}
+	return err
+}
+
+// askSOAP asks a TraceLink- or SAP-speaking upstream for the job's serials
+// and passes them to receive.
+func (r *replenisher) askSOAP(ctx context.Context, job *pool.Replenishment, reqID string, receive func(pool.Rows) error) error {
+	ask := soap.Ask{URL: *job.UpstreamURL, Credentials: job.Credentials, SendingSystem: job.Systems.Sending,
+		ReceivingSystem: job.Systems.Receiving, ProductCode: job.ProductCode, SSCC: job.SSCC, Count: job.Count, RequestID: reqID}
+	call := soap.AskTraceLink
+	if job.Protocol == pool.ProtocolSAP {
+		call = soap.AskSAP
+	}
+	serials, err := call(ctx, r.client, ask)
+	if err != nil {
+		return err
+	}
+	rows := pool.SliceRows(serials)
+	return receive(&rows)
+}
+
+// askJSON asks an upstream speaking serialpool's own JSON for the job's
+// serials and streams them to receive.
+func (r *replenisher) askJSON(ctx context.Context, job *pool.Replenishment, reqID string, receive func(pool.Rows) error) error {
+	body, _ := json.Marshal(map[string]any{"productCode": job.ProductCode, "count": job.Count, "requestId": reqID})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *job.UpstreamURL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", reqID)
-	if c := job.Credentials; c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	} else if c.Username != "" {
-		req.SetBasicAuth(c.Username, c.Password)
-	}
+	httpx.Authorize(req, job.Credentials)
 	res, err := r.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
@@ -153,11 +187,5 @@ func (r *replenisher) replenish(ctx context.Context, job *pool.Replenishment) er
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
 	}
-	_, err = r.svc.Receive(ctx, pool.Intake{ProductCode: job.ProductCode, Source: job.Source, ChannelID: job.ChannelID,
-		IdempotencyKey: reqID, Rows: rows})
-	var pe *pool.Error
-	if errors.As(err, &pe) {
-		return fmt.Errorf("upstream serials refused: %s", pe.Message)
-	}
-	return err
+	return receive(rows)
 }

@@ -245,3 +245,131 @@ func TestUpstreamSSRF(t *testing.T) {
 		}
 	})
 }
+
+// TestReplenishmentOverSOAP fills a TraceLink pool from a TraceLink-speaking
+// upstream and an SAP ATTP pool from an SAP-speaking one (fakes written from
+// PROTOCOLS.md): each first refuses (RfidException, ActionCode F) or faults,
+// is parked and retried, then answers; the crypto tail is stored beside the
+// serials, element strings are taken apart, a range is expanded, and a
+// delivery that comes twice is stored once.
+func TestReplenishmentOverSOAP(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	d.db.SetUpstreamPolicy(loopbackAllowed(t))
+	var tlCalls, sapCalls atomic.Int32
+	var tlRequest, sapRequest atomic.Value
+	envelope := func(body string) string {
+		return `<?xml version="1.0"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>` + body + `</S:Body></S:Envelope>`
+	}
+	tracelink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		user, pass, _ := r.BasicAuth()
+		tlRequest.Store(user + ":" + pass + " " + string(b))
+		w.Header().Set("Content-Type", "text/xml")
+		switch tlCalls.Add(1) {
+		case 1:
+			io.WriteString(w, envelope(`<ns2:serialNumbersRequestResponse xmlns:ns2="urn:tracelink:soap"><SNResponse>
+				<RfidException><ErrorCode>SNX-503</ErrorCode><ErrorMessage>number range exhausted</ErrorMessage></RfidException></SNResponse></ns2:serialNumbersRequestResponse>`))
+			return
+		case 2:
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, envelope(`<S:Fault><faultcode>S:Server</faultcode><faultstring>try later</faultstring></S:Fault>`))
+			return
+		}
+		size := 0
+		fmt.Sscanf(string(b[strings.Index(string(b), "<Size>")+6:]), "%d", &size)
+		var list strings.Builder
+		for i := range size {
+			value := fmt.Sprintf("SX%011d", i)
+			if i%2 == 1 {
+				value = "01" + tlProduct + "21" + value // the element-string form
+			}
+			fmt.Fprintf(&list, `<SerialNo cryptoKey="K%03d" cryptoCode="%044d">%s</SerialNo>`, i%1000, i, value)
+		}
+		io.WriteString(w, envelope(`<ns2:serialNumbersRequestResponse xmlns:ns2="urn:tracelink:soap"><SNResponse><ActionCode>C</ActionCode>
+			<RandomizedNumberList>`+list.String()+`</RandomizedNumberList></SNResponse></ns2:serialNumbersRequestResponse>`))
+	}))
+	defer tracelink.Close()
+	sap := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		sapRequest.Store(string(b))
+		answer := `<ActionCode>F</ActionCode>`
+		if sapCalls.Add(1) > 1 {
+			size := 0
+			fmt.Sscanf(string(b[strings.Index(string(b), "<Size>")+6:]), "%d", &size)
+			answer = fmt.Sprintf(`<ActionCode>C</ActionCode><Interval><NumberFrom>%012d</NumberFrom><NumberTo>%012d</NumberTo></Interval>`, 7_000_000, 7_000_000+size-1)
+		}
+		io.WriteString(w, envelope(`<n0:MT_NumberRangeConfirmationMessage xmlns:n0="http://sap.com/xi/AIN">`+answer+`</n0:MT_NumberRangeConfirmationMessage>`))
+	}))
+	defer sap.Close()
+
+	d.gql(t, d.keys.MAHAdmin, `mutation($u: String) { createChannel(input: {name: "SNX", source: TRACELINK, upstreamUrl: $u, upstreamProtocol: TRACELINK_SOAP,
+		upstreamSendingSystem: "0401234000006", upstreamReceivingSystem: "TRACELINK", upstreamUsername: "snx", upstreamPassword: "pw"}) { key } }`,
+		map[string]any{"u": tracelink.URL}).ok(t, new(any))
+	d.gql(t, d.keys.MAHAdmin, `mutation($u: String) { createChannel(input: {name: "ATTP", source: SAP_ATTP, upstreamUrl: $u, upstreamProtocol: SAP_AIN,
+		upstreamSendingSystem: "SERIALPOOL"}) { key } }`, map[string]any{"u": sap.URL}).ok(t, new(any))
+	var channels struct {
+		Channels []struct{ UpstreamProtocol, UpstreamSendingSystem string }
+	}
+	d.gql(t, d.keys.MAHViewer, `{ channels { upstreamProtocol upstreamSendingSystem } }`, nil).ok(t, &channels)
+	if len(channels.Channels) != 2 || channels.Channels[0].UpstreamProtocol != "SAP_AIN" || channels.Channels[1].UpstreamSendingSystem != "0401234000006" {
+		t.Errorf("channels: %+v", channels)
+	}
+	d.setLimits(t, tlProduct, 100, 300)
+	d.setLimits(t, attpProduct, 100, 400)
+	d.drain(t, tlProduct)
+	d.drain(t, attpProduct)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep := &replenisher{db: d.db, svc: d.db, client: upstreamClient(loopbackAllowed(t)), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
+	go rep.run(ctx)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		tl, _ := d.poolOf(t, tlProduct)
+		at, _ := d.poolOf(t, attpProduct)
+		if tl == 300 && at == 400 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not replenished: TraceLink %v (%d calls), SAP %v (%d calls)", tl, tlCalls.Load(), at, sapCalls.Load())
+		}
+	}
+	cancel()
+	req := tlRequest.Load().(string)
+	for _, want := range []string{"snx:pw ", "<Size>300</Size>", "<Value>" + tlProduct + "</Value>", "<SendingSystem>0401234000006</SendingSystem>",
+		"<ReceivingSystem>TRACELINK</ReceivingSystem>", "<ReferenceId>replenish-", "<SyncRequest>true</SyncRequest>"} {
+		if !strings.Contains(req, want) {
+			t.Errorf("the TraceLink request lacks %s: %s", want, req)
+		}
+	}
+	if r := sapRequest.Load().(string); !strings.Contains(r, "NumberRangeRequestMessage") || !strings.Contains(r, "<Size>400</Size>") || !strings.Contains(r, "<SendingSystem>SERIALPOOL</SendingSystem>") {
+		t.Errorf("the SAP request: %s", r)
+	}
+	var crypto, bare, ranged int
+	d.sql(t, `SELECT count(*) FILTER (WHERE extra->>'91' ~ '^K[0-9]{3}$' AND length(extra->>'92') = 44), count(*) FILTER (WHERE value ~ '^SX[0-9]{11}$')
+		FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND value LIKE 'SX%'`, tlProduct).Scan(&crypto, &bare)
+	d.sql(t, `SELECT count(*) FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND value ~ '^0000070[0-9]{5}$'`, attpProduct).Scan(&ranged)
+	if crypto != 300 || bare != 300 || ranged != 400 {
+		t.Errorf("stored: %d with their crypto tail and %d bare of 300 TraceLink serials, %d of 400 from the SAP range", crypto, bare, ranged)
+	}
+	var parked int
+	d.sql(t, `SELECT count(*) FROM replenishments WHERE state = 'DONE' AND attempts >= 2`).Scan(&parked)
+	if parked != 2 || tlCalls.Load() != 3 || sapCalls.Load() != 2 {
+		t.Errorf("%d jobs done after retries; upstream calls TraceLink %d, SAP %d", parked, tlCalls.Load(), sapCalls.Load())
+	}
+
+	// The same delivery again (a retry after a lost acknowledgement) stores nothing twice.
+	var jobID int64
+	d.sql(t, `SELECT r.id FROM replenishments r JOIN products p ON p.id = r.product_id WHERE p.code = $1`, tlProduct).Scan(&jobID)
+	u := tracelink.URL
+	job := &pool.Replenishment{ID: jobID, TenantID: 1, ProductCode: tlProduct, Source: pool.SourceTraceLink, Count: 300, UpstreamURL: &u,
+		Protocol: pool.ProtocolTraceLink}
+	d.sql(t, `SELECT tenant_id FROM products WHERE code = $1`, tlProduct).Scan(&job.TenantID)
+	if err := rep.replenish(context.Background(), job); err != nil {
+		t.Errorf("the repeated delivery: %v", err)
+	}
+	if tl, _ := d.poolOf(t, tlProduct); tl != 300 {
+		t.Errorf("after the repeated delivery %v available, want 300", tl)
+	}
+}

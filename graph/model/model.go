@@ -60,20 +60,27 @@ func UnmarshalTime(v any) (time.Time, error) {
 
 // Upstream is the channel upstream the input describes.
 func (in CreateChannelInput) Upstream() pool.Upstream {
-	return upstream(in.UpstreamURL, in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
+	return upstream(in.UpstreamURL, in.UpstreamProtocol, in.UpstreamSendingSystem, in.UpstreamReceivingSystem,
+		in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
 }
 
 // Upstream is the channel upstream the input describes.
 func (in UpdateChannelUpstreamInput) Upstream() pool.Upstream {
-	return upstream(in.UpstreamURL, in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
+	return upstream(in.UpstreamURL, in.UpstreamProtocol, in.UpstreamSendingSystem, in.UpstreamReceivingSystem,
+		in.UpstreamUsername, in.UpstreamPassword, in.UpstreamToken)
 }
 
-func upstream(url, username, password, token *string) pool.Upstream {
+func upstream(url *string, protocol *pool.UpstreamProtocol, sending, receiving, username, password, token *string) pool.Upstream {
 	str := func(p *string) string {
 		if p == nil {
 			return ""
 		}
 		return *p
 	}
-	return pool.Upstream{URL: url, Credentials: pool.UpstreamCredentials{Username: str(username), Password: str(password), Token: str(token)}}
+	u := pool.Upstream{URL: url, Protocol: pool.ProtocolJSON, Systems: pool.UpstreamSystems{Sending: str(sending), Receiving: str(receiving)},
+		Credentials: pool.UpstreamCredentials{Username: str(username), Password: str(password), Token: str(token)}}
+	if protocol != nil {
+		u.Protocol = *protocol
+	}
+	return u
 }

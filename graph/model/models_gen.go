@@ -73,6 +73,12 @@ type CreateChannelInput struct {
 	Source pool.Source `json:"source"`
 	// Where replenishment requests go: POST {productCode, count, requestId} answered by {serials: [{value, extra}]}. At most 2,000 characters.
 	UpstreamURL *string `json:"upstreamUrl,omitempty"`
+	// What the replenisher speaks to the upstream.
+	UpstreamProtocol *pool.UpstreamProtocol `json:"upstreamProtocol,omitempty"`
+	// SendingSystem in TraceLink and SAP messages: serialpool as the upstream knows it (e.g. a GLN). At most 100 characters.
+	UpstreamSendingSystem *string `json:"upstreamSendingSystem,omitempty"`
+	// ReceivingSystem in TraceLink messages: the upstream as it knows itself. At most 100 characters.
+	UpstreamReceivingSystem *string `json:"upstreamReceivingSystem,omitempty"`
 	// HTTP Basic user name for the upstream (no colon), with upstreamPassword. At most 1,000 characters.
 	UpstreamUsername *string `json:"upstreamUsername,omitempty"`
 	// HTTP Basic password for the upstream. At most 1,000 characters.
@@ -336,6 +342,12 @@ type UpdateChannelUpstreamInput struct {
 	ID string `json:"id"`
 	// Where replenishment requests go; null: nowhere (credentials must then be null too).
 	UpstreamURL *string `json:"upstreamUrl,omitempty"`
+	// What the replenisher speaks to the upstream.
+	UpstreamProtocol *pool.UpstreamProtocol `json:"upstreamProtocol,omitempty"`
+	// SendingSystem in TraceLink and SAP messages.
+	UpstreamSendingSystem *string `json:"upstreamSendingSystem,omitempty"`
+	// ReceivingSystem in TraceLink messages.
+	UpstreamReceivingSystem *string `json:"upstreamReceivingSystem,omitempty"`
 	// HTTP Basic user name, with upstreamPassword.
 	UpstreamUsername *string `json:"upstreamUsername,omitempty"`
 	// HTTP Basic password.

@@ -126,3 +126,14 @@ func AbortStream(log *slog.Logger, r *http.Request, err error) {
 	log.ErrorContext(r.Context(), "api: stream broken off", "method", r.Method, "path", r.URL.Path, "err", err)
 	panic(http.ErrAbortHandler)
 }
+
+// Authorize presents an upstream's credentials on an outgoing request: a
+// Bearer token, else HTTP Basic, else nothing.
+func Authorize(req *http.Request, c pool.UpstreamCredentials) {
+	switch {
+	case c.Token != "":
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	case c.Username != "" || c.Password != "":
+		req.SetBasicAuth(c.Username, c.Password)
+	}
+}
