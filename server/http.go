@@ -74,52 +74,7 @@ var replenishments = prometheus.NewCounterVec(prometheus.CounterOpts{
 // newHandler routes every endpoint: the APIs behind authentication, and the
 // public health, metrics, playground and SPA.
 func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "serialpool_db_statements_total", Help: "SQL statements sent to PostgreSQL.",
-	}, func() float64 { return float64(d.Statements()) }))
-	requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "serialpool_http_request_duration_seconds", Help: "HTTP requests by route and status code.",
-		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
-	}, []string{"route", "code"})
-	reg.MustRegister(requests, replenishments)
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "serialpool_pools_low", Help: "Pools whose Available count is below their low threshold.",
-	}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		n, err := d.LowPools(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(n)
-	}))
-	// Each API route is measured, and traced when tracing is on (a span named
-	// after the route, continuing the caller's trace).
-	instrument := func(route string, h http.Handler) http.Handler {
-		return otelhttp.NewHandler(promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h), route,
-			otelhttp.WithSpanNameFormatter(func(route string, r *http.Request) string { return r.Method + " " + route }))
-	}
-
-	operations := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "serialpool_graphql_operation_duration_seconds", Help: "GraphQL operations by root fields.",
-		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
-	}, []string{"operation"})
-	opErrors := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "serialpool_graphql_errors_total", Help: "GraphQL errors by operation and code.",
-	}, []string{"operation", "code"})
-	reg.MustRegister(operations, opErrors)
-	observe := func(ctx context.Context, o graph.Observation) {
-		operations.WithLabelValues(o.Operation).Observe(o.Duration.Seconds())
-		for _, code := range o.Codes {
-			opErrors.WithLabelValues(o.Operation, code).Inc()
-		}
-		if o.Duration >= cfg.SlowQuery {
-			log.WarnContext(ctx, "slow graphql operation", "operation", o.Operation, "name", o.Name, "duration", o.Duration)
-		}
-	}
-
+	reg, instrument, observe := newMetrics(cfg, d, log)
 	g := &gate{auth: newAuthCache(d, cfg.AuthCache), keys: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
 		failures: newFailureLimiter(cfg.AuthFailLimit)}
 	api := func(h http.Handler) http.Handler {
@@ -183,6 +138,59 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	mux.Handle("/", instrument("spa", spa()))
 
 	return accessLog(log, withClient(secureHeaders(crossOrigin(cfg.CORSOrigins, mux))))
+}
+
+// newMetrics registers the server's metrics: instrument measures (and traces)
+// an API route, observe a GraphQL operation.
+func newMetrics(cfg config, d *db.DB, log *slog.Logger) (reg *prometheus.Registry,
+	instrument func(route string, h http.Handler) http.Handler, observe func(context.Context, graph.Observation)) {
+	reg = prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "serialpool_db_statements_total", Help: "SQL statements sent to PostgreSQL.",
+	}, func() float64 { return float64(d.Statements()) }))
+	requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "serialpool_http_request_duration_seconds", Help: "HTTP requests by route and status code.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+	}, []string{"route", "code"})
+	reg.MustRegister(requests, replenishments)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "serialpool_pools_low", Help: "Pools whose Available count is below their low threshold.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := d.LowPools(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	// Each API route is measured, and traced when tracing is on (a span named
+	// after the route, continuing the caller's trace).
+	instrument = func(route string, h http.Handler) http.Handler {
+		return otelhttp.NewHandler(promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h), route,
+			otelhttp.WithSpanNameFormatter(func(route string, r *http.Request) string { return r.Method + " " + route }))
+	}
+
+	operations := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "serialpool_graphql_operation_duration_seconds", Help: "GraphQL operations by root fields.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+	}, []string{"operation"})
+	opErrors := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "serialpool_graphql_errors_total", Help: "GraphQL errors by operation and code.",
+	}, []string{"operation", "code"})
+	reg.MustRegister(operations, opErrors)
+	observe = func(ctx context.Context, o graph.Observation) {
+		operations.WithLabelValues(o.Operation).Observe(o.Duration.Seconds())
+		for _, code := range o.Codes {
+			opErrors.WithLabelValues(o.Operation, code).Inc()
+		}
+		if o.Duration >= cfg.SlowQuery {
+			log.WarnContext(ctx, "slow graphql operation", "operation", o.Operation, "name", o.Name, "duration", o.Duration)
+		}
+	}
+
+	return reg, instrument, observe
 }
 
 // crossOrigin lets the configured origins call the APIs (/graphql, /api/) from
