@@ -78,6 +78,7 @@ func run(size, bin, out, pgdir string, intakeSizes []int) error {
 	for _, bench := range append(runs,
 		func() ([]result, error) { return benchProducts(ctx, scratch, size) },
 		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
+		func() ([]result, error) { return benchSOAP(ctx, scratch, 4, 10_000) },
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
 	) {
 		r, err := bench()
