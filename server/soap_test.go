@@ -343,4 +343,16 @@ func TestSAPNumberRangeSOAP(t *testing.T) {
 	if r := viewer[0].Result; r == nil || r.ActionCode != "F" || r.ErrorCode != "FORBIDDEN" {
 		t.Errorf("a viewer key: %+v", viewer[0])
 	}
+	// Another tenant's GTIN answers as an unknown one.
+	var mahOnly string
+	d.sql(t, `SELECT code FROM products p WHERE code_schema = 'GTIN' AND NOT EXISTS (
+		SELECT FROM serials s WHERE s.product_id = p.id AND s.partner_tenant_id IS NOT NULL) ORDER BY code LIMIT 1`).Scan(&mahOnly)
+	unknown := withCheckDigit("0409999999999")
+	var stranger []confirmation
+	soapClient(t, url, "NumberRangeRequest", "CMO-L4", d.keys.CMOAdmin, []map[string]any{request("GTIN", mahOnly, "SGTIN", 1, true),
+		request("GTIN", unknown, "SGTIN", 1, true)}, &stranger)
+	if a, b := stranger[0].Result, stranger[1].Result; a == nil || b == nil || a.ErrorCode != "NOT_FOUND" ||
+		strings.ReplaceAll(a.ErrorMessage, mahOnly, "X") != strings.ReplaceAll(b.ErrorMessage, unknown, "X") {
+		t.Errorf("another tenant's GTIN: %+v; an unknown one: %+v", a, b)
+	}
 }
