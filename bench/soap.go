@@ -28,7 +28,7 @@ func benchSOAP(ctx context.Context, e *env, clients, each int) ([]result, error)
 		return nil, err
 	}
 	for _, p := range []*pool.Product{ours, base} {
-		if err := fillPool(ctx, e, p, need+clients); err != nil {
+		if err := fillPool(ctx, e, p, need*3/2+clients); err != nil { // a third of a filled pool is Assigned
 			return nil, err
 		}
 	}
@@ -48,7 +48,7 @@ func benchSOAP(ctx context.Context, e *env, clients, each int) ([]result, error)
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
 		if n := bytes.Count(b, []byte("<SerialNo>")); res.StatusCode != http.StatusOK || n != each {
-			return fmt.Errorf("SOAP request: %s with %d serials: %.300s", res.Status, n, b)
+			return fmt.Errorf("SOAP request: %s with %d serials: %.1000s", res.Status, n, b)
 		}
 		return nil
 	})

@@ -24,15 +24,19 @@ type config struct {
 	BulkTimeout    time.Duration // SERIALPOOL_BULK_TIMEOUT (default 30m)
 	// ReplenishInterval is how often low pools are checked (SERIALPOOL_REPLENISH_INTERVAL, default 10s).
 	ReplenishInterval time.Duration
-	MaxComplexity     int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 50000)
-	MaxDepth          int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
-	MaxTokens         int           // SERIALPOOL_MAX_TOKENS: the longest GraphQL document, in tokens (default 15000)
-	MaxFields         int           // SERIALPOOL_MAX_FIELDS: the most fields of one GraphQL selection set (default 200)
-	MaxSelections     int           // SERIALPOOL_MAX_SELECTIONS: the most fields of one GraphQL operation (default 1000)
-	SlowQuery         time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
-	RateLimit         float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
-	RateBurst         int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
-	AuthCache         time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
+	// A parked replenishment is retried after RetryFirst, doubling per attempt
+	// up to RetryMax (SERIALPOOL_REPLENISH_RETRY_FIRST, _MAX; defaults 5s and
+	// 5m; both 15m retry as TraceLink itself does).
+	RetryFirst, RetryMax time.Duration
+	MaxComplexity        int           // SERIALPOOL_MAX_COMPLEXITY: the most a GraphQL operation may cost (default 50000)
+	MaxDepth             int           // SERIALPOOL_MAX_DEPTH: the deepest GraphQL nesting (default 15)
+	MaxTokens            int           // SERIALPOOL_MAX_TOKENS: the longest GraphQL document, in tokens (default 15000)
+	MaxFields            int           // SERIALPOOL_MAX_FIELDS: the most fields of one GraphQL selection set (default 200)
+	MaxSelections        int           // SERIALPOOL_MAX_SELECTIONS: the most fields of one GraphQL operation (default 1000)
+	SlowQuery            time.Duration // SERIALPOOL_SLOW_QUERY: operations at least this slow are logged (default 500ms)
+	RateLimit            float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
+	RateBurst            int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
+	AuthCache            time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
 	// UpstreamAllow is where replenishment requests may go besides public
 	// addresses (SERIALPOOL_UPSTREAM_ALLOW: CIDRs and host names).
 	UpstreamAllow pool.UpstreamPolicy
@@ -58,6 +62,8 @@ func loadConfig() (config, error) {
 		MaxBulkBytes:      4 << 30,
 		BulkTimeout:       30 * time.Minute,
 		ReplenishInterval: 10 * time.Second,
+		RetryFirst:        5 * time.Second,
+		RetryMax:          5 * time.Minute,
 		MaxComplexity:     50000,
 		MaxDepth:          15,
 		MaxTokens:         15000,
@@ -92,6 +98,8 @@ func loadConfig() (config, error) {
 		envDuration("SERIALPOOL_REQUEST_TIMEOUT", &c.RequestTimeout, false),
 		envDuration("SERIALPOOL_BULK_TIMEOUT", &c.BulkTimeout, false),
 		envDuration("SERIALPOOL_REPLENISH_INTERVAL", &c.ReplenishInterval, false),
+		envDuration("SERIALPOOL_REPLENISH_RETRY_FIRST", &c.RetryFirst, false),
+		envDuration("SERIALPOOL_REPLENISH_RETRY_MAX", &c.RetryMax, false),
 		envDuration("SERIALPOOL_SLOW_QUERY", &c.SlowQuery, false),
 		envDuration("SERIALPOOL_AUTH_CACHE", &c.AuthCache, true),
 		envDuration("SERIALPOOL_BODY_IDLE_TIMEOUT", &c.BodyIdleTimeout, false),

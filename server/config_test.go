@@ -13,6 +13,8 @@ func TestConfigFromEnvironment(t *testing.T) {
 	t.Setenv("SERIALPOOL_MAX_BULK_BYTES", "1024")
 	t.Setenv("SERIALPOOL_IDLE_TIMEOUT", "90s")
 	t.Setenv("SERIALPOOL_MAX_DEPTH", "7")
+	t.Setenv("SERIALPOOL_REPLENISH_RETRY_FIRST", "15m")
+	t.Setenv("SERIALPOOL_REPLENISH_RETRY_MAX", "15m")
 	t.Setenv("SERIALPOOL_INTROSPECTION", "false")
 	t.Setenv("SERIALPOOL_CORS_ORIGINS", " https://a.example , ,https://b.example")
 	c, err := loadConfig()
@@ -20,7 +22,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.AuthCache != 0 || c.AuthFailLimit != 0 || c.RateLimit != 0 || c.MaxBulkBytes != 1024 || c.IdleTimeout != 90*time.Second ||
-		c.MaxDepth != 7 || c.Introspection || strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
+		c.MaxDepth != 7 || c.Introspection || c.RetryFirst != 15*time.Minute || c.RetryMax != 15*time.Minute || strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
 		t.Errorf("config %+v", c)
 	}
 	if c.MaxBodyBytes != 16<<20 || c.RequestTimeout != 30*time.Second || c.MaxSockets != 20 {
@@ -36,7 +38,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"SERIALPOOL_MAX_DEPTH": "-3", "SERIALPOOL_MAX_TOKENS": "1e4", "SERIALPOOL_MAX_FIELDS": "0", "SERIALPOOL_MAX_SELECTIONS": "x",
 		"SERIALPOOL_RATE_BURST": "0", "SERIALPOOL_MAX_SOCKETS": "0", "SERIALPOOL_MAX_SUBSCRIPTIONS": "0",
 		"SERIALPOOL_BULK_PER_TENANT": "0", "SERIALPOOL_AUTH_FAIL_LIMIT": "-1", "SERIALPOOL_RATE_LIMIT": "-5",
-		"SERIALPOOL_UPSTREAM_ALLOW": "10.0.0.0/33",
+		"SERIALPOOL_UPSTREAM_ALLOW": "10.0.0.0/33", "SERIALPOOL_REPLENISH_RETRY_FIRST": "0", "SERIALPOOL_REPLENISH_RETRY_MAX": "-1m",
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, value)

@@ -51,7 +51,7 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 	defer stopTracing(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	rep := &replenisher{db: d, svc: d, client: upstreamClient(cfg.UpstreamAllow), interval: cfg.ReplenishInterval, backoff: 5 * time.Second,
+	rep := &replenisher{db: d, svc: d, client: upstreamClient(cfg.UpstreamAllow), interval: cfg.ReplenishInterval, backoff: cfg.RetryFirst, maxBackoff: cfg.RetryMax,
 		log: log, outcomes: func(o string) { replenishments.WithLabelValues(o).Inc() }}
 	go rep.run(ctx)
 	log.Info("serving", "addr", cfg.Addr)

@@ -28,13 +28,14 @@ import (
 // ("park and retry"); the intake's idempotency key makes a retried delivery
 // store the serials once.
 type replenisher struct {
-	db       *db.DB
-	svc      graph.Services
-	client   *http.Client
-	interval time.Duration // how often pools are checked
-	backoff  time.Duration // first retry delay; doubles per attempt, up to 5 minutes
-	log      *slog.Logger
-	outcomes func(outcome string) // counts attempts for the metrics
+	db         *db.DB
+	svc        graph.Services
+	client     *http.Client
+	interval   time.Duration // how often pools are checked
+	backoff    time.Duration // first retry delay; doubles per attempt, up to maxBackoff
+	maxBackoff time.Duration
+	log        *slog.Logger
+	outcomes   func(outcome string) // counts attempts for the metrics
 }
 
 func (r *replenisher) run(ctx context.Context) {
@@ -66,7 +67,7 @@ func (r *replenisher) tick(ctx context.Context) {
 			return
 		}
 		err = r.replenish(ctx, job)
-		retry := time.Now().Add(min(r.backoff<<min(job.Attempts-1, 16), 5*time.Minute))
+		retry := time.Now().Add(min(r.backoff<<min(job.Attempts-1, 16), max(r.maxBackoff, r.backoff)))
 		if err != nil {
 			r.log.WarnContext(ctx, "replenish: parked", "job", job.ID, "product", job.ProductCode, "attempt", job.Attempts, "retry_at", retry, "err", err)
 			r.outcomes("parked")
