@@ -36,24 +36,8 @@ func benchAllocate(ctx context.Context, e *env, clients, each int) ([]result, er
 		}
 	}
 
-	body, _ := json.Marshal(map[string]any{"query": `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "bench"}) { count } }`,
-		"variables": map[string]any{"c": ours.Code, "n": each}})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	oursTime, err := concurrently(clients, rounds, func() error {
-		req, _ := http.NewRequest(http.MethodPost, e.url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+e.key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(fmt.Sprintf(`"count":%d`, each))) {
-			return fmt.Errorf("requestSerials: %s %s", res.Status, b)
-		}
-		return nil
-	})
+	oursTime, err := concurrently(clients, rounds, requestOverGraphQL(e, client, ours.Code, each))
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +85,27 @@ func benchAllocate(ctx context.Context, e *env, clients, each int) ([]result, er
 		Met:  oursRate >= 0.5*baseRate && dups == 0 && assigned == requested,
 		Note: fmt.Sprintf("%d serials assigned, %d requested, %d duplicates; ours %.2fs, raw SQL %.2fs", assigned, requested, dups, oursTime.Seconds(), baseTime.Seconds()),
 	}}, nil
+}
+
+// requestOverGraphQL returns a call of requestSerials for each serials of code.
+func requestOverGraphQL(e *env, client *http.Client, code string, each int) func() error {
+	body, _ := json.Marshal(map[string]any{"query": `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "bench"}) { count } }`,
+		"variables": map[string]any{"c": code, "n": each}})
+	return func() error {
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+e.key)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(fmt.Sprintf(`"count":%d`, each))) {
+			return fmt.Errorf("requestSerials: %s %s", res.Status, b)
+		}
+		return nil
+	}
 }
 
 // concurrently runs fn clients times at once, rounds times, and returns the

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,23 +54,7 @@ func benchSOAP(ctx context.Context, e *env, clients, each int) ([]result, error)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := json.Marshal(map[string]any{"query": `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "bench"}) { count } }`,
-		"variables": map[string]any{"c": base.Code, "n": each}})
-	gqlTime, err := concurrently(clients, rounds, func() error {
-		req, _ := http.NewRequest(http.MethodPost, e.url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+e.key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(fmt.Sprintf(`"count":%d`, each))) {
-			return fmt.Errorf("requestSerials: %s %s", res.Status, b)
-		}
-		return nil
-	})
+	gqlTime, err := concurrently(clients, rounds, requestOverGraphQL(e, client, base.Code, each))
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,12 @@ func loopbackAllowed(t testing.TB) pool.UpstreamPolicy {
 	return p
 }
 
+// fastReplenisher checks often and retries at once, reaching the loopback fakes.
+func fastReplenisher(t *testing.T, d *demo) *replenisher {
+	return &replenisher{db: d.db, svc: d.db, client: upstreamClient(loopbackAllowed(t)), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
+}
+
 // setLimits sets a product's low threshold and replenishment target.
 func (d *demo) setLimits(t *testing.T, code string, low, to int) {
 	t.Helper()
@@ -92,8 +98,7 @@ func TestReplenishment(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rep := &replenisher{db: d.db, svc: d.db, client: upstreamClient(loopbackAllowed(t)), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
+	rep := fastReplenisher(t, d)
 	go rep.run(ctx)
 
 	deadline := time.Now().Add(20 * time.Second)
@@ -322,8 +327,7 @@ func TestReplenishmentOverSOAP(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rep := &replenisher{db: d.db, svc: d.db, client: upstreamClient(loopbackAllowed(t)), interval: 20 * time.Millisecond, backoff: 10 * time.Millisecond,
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), outcomes: func(string) {}}
+	rep := fastReplenisher(t, d)
 	go rep.run(ctx)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		tl, _ := d.poolOf(t, tlProduct)

@@ -30,6 +30,15 @@ type Ask struct {
 	RequestID       string // sent as the reference id: the upstream answers a retry with the same serials
 }
 
+// objectKey names what is asked of in both protocols: a product by its GTIN,
+// an SSCC pool by its company prefix.
+func (a Ask) objectKey() (objectKey, string) {
+	if a.SSCC {
+		return objectKey{"COMPANY_PREFIX", a.ProductCode[1:]}, "SSCC"
+	}
+	return objectKey{"GTIN", a.ProductCode}, "SGTIN"
+}
+
 // maxAnswerBytes bounds what an upstream may answer for count serials.
 func maxAnswerBytes(count int) int64 { return int64(count)*256 + 64<<10 }
 
@@ -38,10 +47,7 @@ func maxAnswerBytes(count int) int64 { return int64(count)*256 + 64<<10 }
 // element strings, crypto data in cryptoKey/cryptoCode) or an Interval.
 // An RfidException, a SOAP fault or any other failure is an error.
 func AskTraceLink(ctx context.Context, client *http.Client, a Ask) ([]pool.SerialInput, error) {
-	key, encoding := objectKey{"GTIN", a.ProductCode}, "SGTIN"
-	if a.SSCC {
-		key, encoding = objectKey{"COMPANY_PREFIX", a.ProductCode[1:]}, "SSCC"
-	}
+	key, encoding := a.objectKey()
 	size := a.Count
 	body := struct {
 		XMLName xml.Name `xml:"tl:serialNumbersRequest"`
@@ -79,10 +85,7 @@ func AskTraceLink(ctx context.Context, client *http.Client, a Ask) ([]pool.Seria
 // AskSAP sends an SAP AII NumberRangeRequestMessage for random serials and
 // returns those of the confirmation; ActionCode F is an error.
 func AskSAP(ctx context.Context, client *http.Client, a Ask) ([]pool.SerialInput, error) {
-	key, encoding := objectKey{"GTIN", a.ProductCode}, "SGTIN"
-	if a.SSCC {
-		key, encoding = objectKey{"COMPANY_PREFIX", a.ProductCode[1:]}, "SSCC"
-	}
+	key, encoding := a.objectKey()
 	size := a.Count
 	body := struct {
 		XMLName xml.Name `xml:"ain:NumberRangeRequestMessage"`
