@@ -204,6 +204,32 @@ func (a *attacks) graphQL(key, query, x string) string {
 	return answer(status, res, x)
 }
 
+// The SOAP requests a line sends, asking for one serial of product {x}.
+const (
+	soapTraceLinkProbe = `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><t:serialNumbersRequest xmlns:t="urn:tracelink:soap">
+<EncodingType>SGTIN</EncodingType><Size>1</Size><ObjectKey><Name>GTIN</Name><Value>{x}</Value></ObjectKey><SyncRequest>true</SyncRequest>
+</t:serialNumbersRequest></e:Body></e:Envelope>`
+	soapSAPProbe = `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><s:NumberRangeRequestMessage xmlns:s="http://sap.com/xi/AIN">
+<EncodingType>SGTIN</EncodingType><Size>1</Size><ObjectKey><Name>GTIN</Name><Value>{x}</Value></ObjectKey><RequestRandomizedNumbers>X</RequestRandomizedNumbers>
+</s:NumberRangeRequestMessage></e:Body></e:Envelope>`
+)
+
+// soapWith posts envelope, {x} replaced, to a SOAP endpoint as a line with key.
+func (a *attacks) soapWith(key, path, envelope string) func(string) string {
+	return func(x string) string {
+		hr, _ := http.NewRequest(http.MethodPost, a.d.url+path, strings.NewReader(strings.ReplaceAll(envelope, "{x}", x)))
+		hr.SetBasicAuth("attacker-line", key)
+		hr.Header.Set("Content-Type", "text/xml")
+		res, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return answer(res.StatusCode, string(b), x)
+	}
+}
+
 // rest calls the Manufacturer API with every {x} in r's path and body replaced by x.
 func (a *attacks) rest(r req, x string) string {
 	r.Path, r.Body = strings.ReplaceAll(r.Path, "{x}", x), strings.ReplaceAll(r.Body, "{x}", x)
@@ -258,6 +284,8 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"POST release":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/release", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
 		"POST commission":     a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/commission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
 		"POST decommission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/decommission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`}),
+		"SOAP TraceLink":      a.soapWith(op, "/soap/snx/snrequest", soapTraceLinkProbe),
+		"SOAP SAP":            a.soapWith(op, "/soap/sap/numberrange", soapSAPProbe),
 	}
 	return reads, writes
 }
