@@ -26,7 +26,9 @@ func (d *demo) request(t *testing.T, key, code string, n int) []string {
 	t.Helper()
 	var req struct {
 		RequestSerials struct {
-			Serials struct{ Edges []struct{ Node struct{ Value string } } }
+			Serials struct {
+				Edges []struct{ Node struct{ Value string } }
+			}
 		}
 	}
 	d.gql(t, key, `mutation($c: String!, $n: Int!) { requestSerials(input: {productCode: $c, count: $n, orderRef: "line 1"}) {
