@@ -101,7 +101,7 @@ export function reasonLabel(reason) {
 
 /** @param {string} event pack event */
 export function eventLabel(event) {
-  return { COMMISSION: 'Commission', DECOMMISSION: 'Decommission', REACTIVATE: 'Reactivate' }[event] || event;
+  return { COMMISSION: 'Commission', DECOMMISSION: 'Decommission', REACTIVATE: 'Reactivate', PACK: 'Pack', UNPACK: 'Unpack' }[event] || event;
 }
 
 /** @param {string} role partner role */
