@@ -336,3 +336,35 @@ func TestDecommissionContainer(t *testing.T) {
 	_, err = w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{ev(p.Code, "P5", pool.Commission, ""), ev(p.Code, "P5", pool.Pack, pallet)})
 	refusedAs(t, "into a destroyed pallet", err, 2, pool.CodeContainerClosed)
 }
+
+func TestCMOPacksIntoItsOwnSSCC(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.sourced(t, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	w.addSerials(t, p, "P", 4)
+	w.assignToCMO(t, p, 4) // P2 and P4 (even ids) Assigned at the CMO
+	var used []string
+	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_status = 'ASSIGNED' ORDER BY id`, p.ID).Scan(&used)
+	kase := ssccs(t, w, w.cmoAdmin, "4099999", 1)[0]
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{
+		{ProductCode: p.Code, Serial: used[0], Event: pool.Commission, Lot: "CMO-LOT"},
+		{ProductCode: p.Code, Serial: used[0], Event: pool.Pack, Container: kase},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := w.db.ContainerContents(w.cmoAdmin, kase, 0, 10)
+	if err != nil || !slices.Equal(values(page), used[:1]) || page.Serials[0].Source != pool.SourcePartner {
+		t.Errorf("the CMO's case: %+v, %v", page, err)
+	}
+	// The MAH sees the pack's container in its history, not the CMO's case itself.
+	s, _ := w.db.SerialByValue(w.mahViewer, p.Code, used[0])
+	if h, _ := history(w.mahViewer, w, p.ID, s.ID); len(h) != 2 || h[1].Container != kase || h[1].Lot != "CMO-LOT" {
+		t.Errorf("the MAH's view of the history: %+v", h)
+	}
+	if _, err := w.db.ContainerContents(w.mahAdmin, kase, 0, 10); pool.ErrorCode(err) != pool.ENOTFOUND {
+		t.Errorf("the MAH reads the CMO's case: %v", err)
+	}
+	// The MAH cannot take its pack out of the CMO's case.
+	_, err = w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: used[0], Event: pool.Unpack, Container: kase}})
+	refusedAs(t, "the MAH unpacks the CMO's case", err, 1, pool.CodeContainerNotFound)
+}
