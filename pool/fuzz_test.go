@@ -471,3 +471,53 @@ func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
 	s.Pack, s.Reason, s.Latest = next, e.Reason, at
 	return s, ""
 }
+
+// FuzzPackEventIdentifiers commissions a pack with fuzzed lot, NHRN, time zone
+// offset and expiry text: accepted exactly when each is absent or valid (set
+// 82 for lot and NHRN, ±HH:MM within -12:00 and +14:00, an existing YYMMDD or
+// ISO date), and then every later event of the pack carries them.
+func FuzzPackEventIdentifiers(f *testing.F) {
+	f.Add("L-2028/02", "4150123", "+01:00", "280200")
+	f.Add("", "", "", "")
+	f.Add("LOT 1", "41#5", "+15:00", "281301")
+	f.Add("ÄÖÜ", "12345678901234567890X", "-12:00", "2028-02-29")
+	f.Add("L", "N", "+14:01", "270229")
+	f.Fuzz(func(t *testing.T, lot, nhrn, tz, expiry string) {
+		e := PackEventInput{ProductCode: "P", Serial: "S", Event: Commission, Lot: lot, NHRN: nhrn, TZOffset: tz}
+		valid := (lot == "" || gs1.ValidLot(lot) == nil) && (nhrn == "" || gs1.ValidNHRN(nhrn) == nil) && (tz == "" || validOffset(tz))
+		if expiry != "" {
+			d, err := ParseExpiry(expiry, fuzzNow)
+			if err != nil {
+				if ErrorCode(err) != EINVALID {
+					t.Fatalf("ParseExpiry(%q): %v", expiry, err)
+				}
+				return // refused by the transport, before the rules
+			}
+			if !d.Equal(d.Truncate(24*time.Hour)) || d.Location() != time.UTC {
+				t.Fatalf("ParseExpiry(%q) = %v: not a date", expiry, d)
+			}
+			if len(expiry) == 10 && d.Format(time.DateOnly) != expiry {
+				t.Fatalf("ParseExpiry(%q) = %v", expiry, d)
+			}
+			e.Expiry = d
+		}
+		states := map[PackKey]PackState{{"P", "S"}: {Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive}}
+		sampled := Sampled
+		w, bad := ApplyPackEvents(PackBatch{States: states, Now: fuzzNow, Skew: DefaultClockSkew, Actor: fuzzActor},
+			[]PackEventInput{e, {ProductCode: "P", Serial: "S", Event: Decommission, Reason: &sampled}})
+		if valid != (bad == nil) {
+			t.Fatalf("lot %q NHRN %q offset %q: valid %v, refusals %+v", lot, nhrn, tz, valid, bad)
+		}
+		if bad != nil {
+			if bad.Total != 2 || bad.Rows[0].Reason == "" { // the decommissioning fails with it: the pack stays ACTIVE
+				t.Fatalf("refusals %+v", bad)
+			}
+			return
+		}
+		for _, pw := range w.Events {
+			if pw.Lot != lot || pw.NHRN != nhrn || !pw.Expiry.Equal(e.Expiry) {
+				t.Fatalf("write %+v does not carry the commissioning's identifiers", pw)
+			}
+		}
+	})
+}
