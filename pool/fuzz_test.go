@@ -521,3 +521,102 @@ func FuzzPackEventIdentifiers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAggregation packs two packs and two cases into each other in fuzzed
+// orders and holds ApplyPackEvents to a model of the pack hierarchy: a pack
+// is in at most one container, only a commissioned pack (or a case in use) is
+// packed, only into an SSCC of the caller that is not decommissioned, never
+// into itself or what it holds; unpacking takes it out of the container it is
+// in. Whatever the batch, what is accepted leaves a tree.
+func FuzzAggregation(f *testing.F) {
+	// Each byte: % 4 the subject (packs P1, P2, cases C1, C2), / 4 % 3 the
+	// event (PACK, UNPACK, DECOMMISSION), / 12 % 3 the container (C1, C2, one
+	// that is not the caller's).
+	f.Add([]byte{0, 1, 14})        // P1, P2 into C1; C1 into C2
+	f.Add([]byte{2, 15})           // C1 into C1; C2 into C2
+	f.Add([]byte{14, 3})           // C1 into C2, then C2 into C1: a cycle
+	f.Add([]byte{0, 4, 16, 24})    // packed, unpacked, unpacked again, unknown container
+	f.Add([]byte{10, 0, 8, 12, 0}) // C1 decommissioned, then packed into
+	subjects := []PackKey{{"P", "P1"}, {"P", "P2"}, {"S", "C1"}, {"S", "C2"}}
+	boxes := []string{"C1", "C2", "THEIRS"}
+	f.Fuzz(func(t *testing.T, steps []byte) {
+		box := PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive, SSCC: true}
+		pack := PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackCommissioned}
+		states := map[PackKey]PackState{subjects[0]: pack, subjects[1]: pack, subjects[2]: box, subjects[3]: box}
+		b := PackBatch{States: states, Containers: map[string]PackKey{"C1": subjects[2], "C2": subjects[3]},
+			Now: fuzzNow, Skew: DefaultClockSkew, Actor: fuzzActor}
+		// The model: where each is, and whether it is decommissioned.
+		parent, gone := map[string]string{}, map[string]bool{}
+		var events []PackEventInput
+		var want []string // per event: "" accepted, else the code
+		destroyed := Destroyed
+		for _, c := range steps {
+			k, into := subjects[c%4], boxes[c/12%3]
+			e := PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Container: into}
+			code := ""
+			switch c / 4 % 3 {
+			case 0:
+				e.Event = Pack
+				switch {
+				case parent[k.Serial] != "":
+					code = CodeAlreadyPacked
+				case gone[k.Serial]:
+					code = CodeNotPackable
+				case into == "THEIRS":
+					code = CodeContainerNotFound
+				case gone[into]:
+					code = CodeContainerClosed
+				default:
+					for at := into; at != ""; at = parent[at] {
+						if at == k.Serial {
+							code = CodeContainerCycle
+						}
+					}
+				}
+				if code == "" {
+					parent[k.Serial] = into
+				}
+			case 1:
+				e.Event = Unpack
+				switch {
+				case parent[k.Serial] == "" || parent[k.Serial] != into:
+					code = CodeNotPacked
+				default:
+					delete(parent, k.Serial)
+				}
+			default:
+				e.Event, e.Reason, e.Container = Decommission, &destroyed, ""
+				if gone[k.Serial] {
+					code = "illegal_transition"
+				} else {
+					gone[k.Serial] = true
+				}
+			}
+			events = append(events, e)
+			want = append(want, code)
+		}
+		// Applied one batch at a time, each event alone: refusals change nothing.
+		for i, e := range events {
+			w, bad := ApplyPackEvents(b, []PackEventInput{e})
+			got := ""
+			if bad != nil {
+				got = bad.Rows[0].Code
+			}
+			if got != want[i] {
+				t.Fatalf("event %d %s %s into %q: %q, the model says %q", i+1, e.Event, e.Serial, e.Container, got, want[i])
+			}
+			if bad == nil {
+				k := PackKey{e.ProductCode, e.Serial}
+				s := b.States[k]
+				s.Container, s.Pack, s.Reason, s.Latest = w.Events[0].Container, w.Events[0].Status, w.Events[0].Reason, w.Events[0].At
+				states[k] = s
+			}
+		}
+		// What the rules left is the model's tree.
+		for _, k := range subjects {
+			if states[k].Container != parent[k.Serial] {
+				t.Fatalf("%s is in %q, the model says %q", k.Serial, states[k].Container, parent[k.Serial])
+			}
+		}
+	})
+}
