@@ -117,6 +117,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   ['serials.receive', 'Serials received'],
   ['serials.generate', 'Serials generated'],
   ['pack.events', 'Pack events recorded'],
+  ['container.decommission', 'Container decommissioned with its contents'],
   ['product.create', 'Product created'],
   ['product.limits', 'Product limits changed'],
   ['channel.create', 'Channel created'],
