@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -367,4 +368,42 @@ func TestCMOPacksIntoItsOwnSSCC(t *testing.T) {
 	// The MAH cannot take its pack out of the CMO's case.
 	_, err = w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: used[0], Event: pool.Unpack, Container: kase}})
 	refusedAs(t, "the MAH unpacks the CMO's case", err, 1, pool.CodeContainerNotFound)
+}
+
+// BenchmarkRecordPackEvents records batches of 100,000 events: commissionings
+// with lot and expiry, then their decommissionings, which read the history
+// the first wrote. go test -run '^$' -bench RecordPackEvents -benchtime 1x ./db
+func BenchmarkRecordPackEvents(b *testing.B) {
+	w := newWorld(b)
+	p := w.sourced(b, w.mahAdmin, 1, pool.SourceSAPATTP, pool.SerialFormat{})
+	const n = 100_000
+	sampled := pool.Sampled
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		prefix := fmt.Sprint("B", i, "-")
+		w.addSerials(b, p, prefix, n)
+		if err := w.db.Gorm().Exec(`UPDATE serials SET status = 'ASSIGNED' WHERE product_id = ? AND status = 'AVAILABLE'`, p.ID).Error; err != nil {
+			b.Fatal(err)
+		}
+		events := make([]pool.PackEventInput, n)
+		for j := range events {
+			events[j] = pool.PackEventInput{ProductCode: p.Code, Serial: fmt.Sprint(prefix, j+1), Event: pool.Commission,
+				Lot: "L-2028/02", Expiry: time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC)}
+		}
+		b.StartTimer()
+		start := time.Now()
+		if _, err := w.db.RecordPackEvents(w.mahAdmin, events); err != nil {
+			b.Fatal(err)
+		}
+		commissioned := time.Since(start)
+		for j := range events {
+			events[j] = pool.PackEventInput{ProductCode: p.Code, Serial: events[j].Serial, Event: pool.Decommission, Reason: &sampled}
+		}
+		start = time.Now()
+		if _, err := w.db.RecordPackEvents(w.mahAdmin, events); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/commissioned.Seconds(), "commissions/s")
+		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "decommissions/s")
+	}
 }
