@@ -105,11 +105,7 @@ func (d *DB) systemTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // begin runs fn in a transaction on a connection of m's pool, and commits it
 // unless fn fails.
 func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) error {
-	conns := d.sql
-	if m.bulk {
-		conns = d.bulk
-	}
-	conn, err := conns.Conn(ctx)
+	conn, err := d.conns(ctx, m).Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: connection: %w", err)
 	}
@@ -134,6 +130,22 @@ func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) erro
 	return s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) })
 }
 
+// conns is the pool a transaction of mode m takes its connection from: the
+// hot standby's (ReadFrom) for a read whose caller accepts a lagging answer
+// (pool.AllowStale), else the primary's; the bulk pool for work paced by the caller.
+func (d *DB) conns(ctx context.Context, m txMode) *sql.DB {
+	replica := m.readOnly && d.replica != nil && pool.StaleAllowed(ctx)
+	switch {
+	case replica && m.bulk:
+		return d.replicaBulk
+	case replica:
+		return d.replica
+	case m.bulk:
+		return d.bulk
+	}
+	return d.sql
+}
+
 // tenantRead is enter's fast path for one read-only query, in a single network
 // round trip: enterTenant and the query go out as one pgx batch, which
 // PostgreSQL runs as one implicit transaction (a pipeline ends its transaction
@@ -146,7 +158,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 		return nil, err
 	}
 	args["tenant"] = a.TenantID
-	conn, err := d.sql.Conn(ctx)
+	conn, err := d.conns(ctx, readTx).Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: connection: %w", classify(err))
 	}
