@@ -119,15 +119,35 @@ func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) erro
 		s.tx, err = driverConn.(*stdlib.Conn).Conn().BeginTx(ctx, opts)
 		return err
 	}); err != nil {
-		return err
+		return lost(ctx, conn, err)
 	}
 	// A no-op once committed. Should it fail, the connection is dropped, not
 	// pooled: database/sql's reset refuses one left in a transaction.
 	defer s.pgx(func(tx pgx.Tx) error { return tx.Rollback(context.WithoutCancel(ctx)) })
 	if err := fn(s); err != nil {
+		return lost(ctx, conn, err)
+	}
+	return lost(ctx, conn, s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) }))
+}
+
+// lost presents err as UNAVAILABLE when the connection it came on is gone
+// while ctx is not: the server died mid-statement (a primary killed in a
+// failover), which pgx reports as an EOF or a reset, not as a PostgreSQL
+// error. A commit lost so may have been done; idempotency keys make the
+// caller's retry safe.
+func lost(ctx context.Context, conn *sql.Conn, err error) error {
+	if err == nil || ctx.Err() != nil || pool.ErrorCode(err) != pool.EINTERNAL {
 		return err
 	}
-	return s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) })
+	closed := false
+	conn.Raw(func(driverConn any) error {
+		closed = driverConn.(*stdlib.Conn).Conn().IsClosed()
+		return nil
+	})
+	if closed {
+		return fmt.Errorf("%w: %w", errUnavailable, err)
+	}
+	return err
 }
 
 // conns is the pool a transaction of mode m takes its connection from: the
@@ -182,7 +202,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 		}
 		return br.Close()
 	})
-	return out, classify(err)
+	return out, classify(lost(ctx, conn, err))
 }
 
 // tenantSetting is enterTenant's argument for a.

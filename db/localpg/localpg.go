@@ -41,7 +41,7 @@ type Options struct {
 // user; if that user cannot reach dir (a checkout in a private home), the cluster
 // lives under /tmp instead, at a path derived from dir so later runs find it again.
 func Start(dir string, opt Options) (*Cluster, error) {
-	bin, err := binDir()
+	bin, err := BinDir()
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +50,10 @@ func Start(dir string, opt Options) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{Dir: dir, bin: bin}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("localpg: running as root needs a 'postgres' user to run the cluster: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	if c.cred, err = Credential(); err != nil {
+		return nil, err
+	}
+	if c.cred != nil {
 		_ = os.MkdirAll(filepath.Dir(dir), 0o755)
 		if !reachableByOthers(filepath.Dir(dir)) {
 			sum := sha256.Sum256([]byte(dir))
@@ -155,16 +151,16 @@ func (c *Cluster) runningPort() (int, bool) {
 // Tool is the path of one of the installation's client programs (pg_dump, psql):
 // the one beside the server binaries the clusters run on, so that versions match.
 func Tool(name string) (string, error) {
-	bin, err := binDir()
+	bin, err := BinDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(bin, name), nil
 }
 
-// binDir finds the server binaries: $PG_BINDIR, else the newest Debian-style
+// BinDir finds the server binaries: $PG_BINDIR, else the newest Debian-style
 // /usr/lib/postgresql/N/bin, else whatever initdb is on PATH.
-func binDir() (string, error) {
+func BinDir() (string, error) {
 	if d := os.Getenv("PG_BINDIR"); d != "" {
 		return d, nil
 	}
@@ -179,6 +175,21 @@ func binDir() (string, error) {
 		return filepath.Dir(p), nil
 	}
 	return "", errors.New("localpg: no PostgreSQL server binaries found (install Debian's postgresql package or set PG_BINDIR)")
+}
+
+// Credential is whom PostgreSQL's programs run as: the "postgres" user when we
+// are root (initdb and postgres refuse to run as root), else nil: ourselves.
+func Credential() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("localpg: running as root needs a 'postgres' user to run PostgreSQL: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
 func pgMajor(dir string) int {
