@@ -43,7 +43,7 @@ type Load struct {
 	cmoReleased map[string]int // times the CMO released it
 	pushed      int            // serials stored by pushes
 	uncertain   map[string]int // times a release of it went unanswered (Retry)
-	writes      [][2]time.Time // when each write answered 2xx was sent and answered (Retry)
+	writes      [][2]time.Time // when each write answered 201 was sent and answered (Retry)
 	failures    []string       // answers that break the contract
 
 	requests, assignments, releases, pushes, replays, reads atomic.Int64
@@ -164,8 +164,8 @@ func (l *Load) Report() string {
 		l.slow.Load(), strings.Join(slowest, ", "))
 }
 
-// FirstWriteAfter is when the first REST write sent after t was answered 2xx
-// (with Retry set), and whether there was one.
+// FirstWriteAfter is when the first REST write sent after t was answered 201
+// (with Retry set): a request or push committed; and whether there was one.
 func (l *Load) FirstWriteAfter(t time.Time) (time.Time, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -538,8 +538,8 @@ func (l *Load) do(req *http.Request, key string, want int, v any) (bool, error) 
 		}
 		return false, l.refusal(e.Errors[0].Extensions.Code, e.Errors[0].Message)
 	}
-	if l.Retry > 0 && req.Method == http.MethodPost && req.URL.Path != "/graphql" {
-		l.answeredWrite(start)
+	if l.Retry > 0 && res.StatusCode == http.StatusCreated {
+		l.answeredWrite(start) // a request or push that stored something, not a replay
 	}
 	if buf, ok := v.(*bytes.Buffer); ok {
 		buf.Write(b)
