@@ -110,6 +110,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
+	if cfg.ReadURL != "" && cmd == "serve" {
+		if err := d.ReadFrom(ctx, cfg.ReadURL); err != nil {
+			return err
+		}
+	}
 	return op(ctx, d, cfg, f, out)
 }
 

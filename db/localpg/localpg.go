@@ -100,6 +100,36 @@ func (c *Cluster) Start() error {
 	return c.run("pg_ctl", "-D", c.Dir, "-w", "-t", "60", "-l", filepath.Join(c.Dir, "server.log"), "-o", c.settings, "start")
 }
 
+// StartStandby starts a hot standby of c in the empty directory dir,
+// streaming from it (pg_basebackup -R), on a port of its own: a read replica
+// for the tests. c's default pg_hba lets loopback replicate.
+func (c *Cluster) StartStandby(dir string) (*Cluster, error) {
+	s := &Cluster{Dir: dir, bin: c.bin, cred: c.cred}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("localpg: %w", err)
+	}
+	if s.cred != nil {
+		if err := os.Chown(dir, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
+			return nil, fmt.Errorf("localpg: %w", err)
+		}
+	}
+	if err := s.run("pg_basebackup", "-D", dir, "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", "postgres",
+		"-X", "stream", "-R", "-c", "fast"); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Port, err = freePort(); err != nil {
+		return nil, err
+	}
+	// Feedback keeps the primary's vacuum from removing rows a query on the
+	// standby still reads (which would cancel that query).
+	s.settings = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby_feedback=on -c fsync=off", s.Port, dir)
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // URL is the connection URL of database name in the cluster.
 func (c *Cluster) URL(name string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.Port, name)
