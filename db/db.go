@@ -129,12 +129,14 @@ func (d *DB) connConfig(url string) (*pgx.ConnConfig, error) {
 	return cfg, nil
 }
 
+// sizeMain sizes a pool for the short queries of API requests.
 func sizeMain(s *sql.DB) {
 	s.SetMaxOpenConns(32)
 	s.SetMaxIdleConns(32)
 	s.SetConnMaxIdleTime(5 * time.Minute)
 }
 
+// openBulk opens a bulk pool (bulkConns).
 func openBulk(cfg *pgx.ConnConfig, opts ...stdlib.OptionOpenDB) *sql.DB {
 	bulk := stdlib.OpenDB(*cfg, opts...)
 	bulk.SetMaxOpenConns(bulkConns)
@@ -248,8 +250,9 @@ var (
 // classify presents failures that are not the server's fault as such, keeping
 // the cause for the logs: PostgreSQL out of reach (refused, shutting down, the
 // connection lost, no primary among a multi-host URL's servers, a write on a
-// server that became read-only in a failover), and text it cannot store (a NUL character, bytes that are
-// not UTF-8), which only a caller's input brings, e.g. "%00" in a URL path.
+// server that became read-only in a failover), and text it cannot store (a NUL
+// character, bytes that are not UTF-8), which only a caller's input brings,
+// e.g. "%00" in a URL path.
 func classify(err error) error {
 	var ce *pgconn.ConnectError
 	switch code := pgCode(err); {
