@@ -10,7 +10,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './frontend/node_modules/*') go.mod go.sum
 WEBSRC  := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
-.PHONY: run test build web deps chromium test-go test-web test-e2e bench generate schema-snapshot db-schema fmt clean
+.PHONY: run test build web deps chromium ha-engine test-go test-web test-e2e bench generate schema-snapshot db-schema fmt clean
 
 run: build
 	./$(BIN) dev
@@ -36,13 +36,17 @@ node_modules/.installed: package.json package-lock.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test: build chromium
+# The failover test's engine (ha/, docs/SCALING.md): Patroni and etcd, from Debian.
+ha-engine:
+	@command -v patroni >/dev/null 2>&1 && command -v etcd >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends patroni etcd-server; }
+
+test: build chromium ha-engine
 	$(GO) vet ./...
 	$(NPM) run typecheck
 	$(NPM) test
 	$(GO) test -count=1 ./...
 
-test-go: build
+test-go: build ha-engine
 	$(GO) test -count=1 ./...
 
 test-web: node_modules/.installed

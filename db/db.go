@@ -56,9 +56,12 @@ type DB struct {
 	// bulk holds the connections of work paced by a caller's body or reader
 	// (pushes, exports), apart from sql, so that however many such callers
 	// wait, every other query still finds a connection.
-	bulk       *sql.DB
-	statements atomic.Uint64
-	progress   sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
+	bulk *sql.DB
+	// replica and replicaBulk are the same two pools on a hot standby
+	// (ReadFrom), for the reads that may lag the primary; nil without one.
+	replica, replicaBulk *sql.DB
+	statements           atomic.Uint64
+	progress             sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
 
 	// upstream is where channels' upstream URLs may point (SetUpstreamPolicy).
 	upstream pool.UpstreamPolicy
@@ -71,18 +74,17 @@ type DB struct {
 // pool.DefaultClockSkew.
 func (d *DB) SetClockSkew(skew time.Duration) { d.clockSkew = skew }
 
-// Open connects to the database at url. It does not migrate.
+// Open connects to the database at url. It does not migrate. url may name
+// several hosts (host=a,b or postgres://a:5432,b:5432/db) with
+// target_session_attrs=read-write: pgx then connects to whichever is the
+// primary, and the pools drop connections to one that no longer is (primaryOnly).
 func Open(ctx context.Context, url string) (*DB, error) {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("db: open: %w", err)
-	}
 	d := &DB{clockSkew: pool.DefaultClockSkew}
-	// Statements become spans when the server traces (OpenTelemetry, off unless
-	// configured); their parameters, serials and keys among them, are not
-	// recorded. And every statement is counted, for the metrics and the N+1 tests.
-	cfg.Tracer = multitracer.New(otelpgx.NewTracer(otelpgx.WithTrimSQLInSpanName()), statementCounter{&d.statements})
-	g, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
+	cfg, err := d.connConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	g, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg, stdlib.OptionResetSession(primaryOnly))}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 	})
@@ -93,19 +95,77 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.SetMaxOpenConns(32)
-	s.SetMaxIdleConns(32)
-	s.SetConnMaxIdleTime(5 * time.Minute)
-	bulk := stdlib.OpenDB(*cfg)
-	bulk.SetMaxOpenConns(bulkConns)
-	bulk.SetMaxIdleConns(4)
-	bulk.SetConnMaxIdleTime(5 * time.Minute)
-	d.gorm, d.sql, d.bulk = g, s, bulk
+	d.gorm, d.sql = g, s
+	d.bulk = openBulk(cfg, stdlib.OptionResetSession(primaryOnly))
+	sizeMain(d.sql)
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	return d, nil
+}
+
+// ReadFrom sends the reads that may lag the primary (those whose context
+// pool.AllowStale marks, in read-only transactions) to the hot standby at url,
+// through pools of their own as large as the primary's. Row-level security
+// holds there as on the primary: the same enterTenant runs first.
+func (d *DB) ReadFrom(ctx context.Context, url string) error {
+	cfg, err := d.connConfig(url)
+	if err != nil {
+		return err
+	}
+	replica := stdlib.OpenDB(*cfg)
+	sizeMain(replica)
+	d.replica, d.replicaBulk = replica, openBulk(cfg)
+	if err := replica.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: ping the read replica: %w", err)
+	}
+	return nil
+}
+
+// connConfig parses url into the configuration every pool of d connects with.
+func (d *DB) connConfig(url string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	// Statements become spans when the server traces (OpenTelemetry, off unless
+	// configured); their parameters, serials and keys among them, are not
+	// recorded. And every statement is counted, for the metrics and the N+1 tests.
+	cfg.Tracer = multitracer.New(otelpgx.NewTracer(otelpgx.WithTrimSQLInSpanName()), statementCounter{&d.statements})
+	return cfg, nil
+}
+
+// sizeMain sizes a pool for the short queries of API requests.
+func sizeMain(s *sql.DB) {
+	s.SetMaxOpenConns(32)
+	s.SetMaxIdleConns(32)
+	s.SetConnMaxIdleTime(5 * time.Minute)
+}
+
+// openBulk opens a bulk pool (bulkConns).
+func openBulk(cfg *pgx.ConnConfig, opts ...stdlib.OptionOpenDB) *sql.DB {
+	bulk := stdlib.OpenDB(*cfg, opts...)
+	bulk.SetMaxOpenConns(bulkConns)
+	bulk.SetMaxIdleConns(4)
+	bulk.SetConnMaxIdleTime(5 * time.Minute)
+	return bulk
+}
+
+// primaryOnly drops a pooled connection to a server that no longer takes
+// writes, before it is used again: a primary demoted to a standby, or one set
+// read-only (default_transaction_read_only) ahead of a switchover. PostgreSQL
+// reports both settings to every session as they change (ParameterStatus), so
+// the check costs no round trip; the pool connects afresh, and a multi-host
+// URL with target_session_attrs=read-write finds the new primary. Connections
+// to a dead server are dropped by pgx itself (the ping of a connection idle
+// over a second, a FATAL error such as 57P01 admin_shutdown).
+func primaryOnly(_ context.Context, c *pgx.Conn) error {
+	p := c.PgConn()
+	if p.ParameterStatus("in_hot_standby") == "on" || p.ParameterStatus("default_transaction_read_only") == "on" {
+		return driver.ErrBadConn
+	}
+	return nil
 }
 
 // bulkConns is the size of the bulk pool: at most this many pushes and exports
@@ -143,7 +203,13 @@ func (c statementCounter) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _
 func (statementCounter) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
 // Close closes the pools.
-func (d *DB) Close() error { return errors.Join(d.sql.Close(), d.bulk.Close()) }
+func (d *DB) Close() error {
+	err := errors.Join(d.sql.Close(), d.bulk.Close())
+	if d.replica != nil {
+		err = errors.Join(err, d.replica.Close(), d.replicaBulk.Close())
+	}
+	return err
+}
 
 // Ping checks that the database answers, for /readyz.
 func (d *DB) Ping(ctx context.Context) error {
@@ -190,8 +256,10 @@ var (
 
 // classify presents failures that are not the server's fault as such, keeping
 // the cause for the logs: PostgreSQL out of reach (refused, shutting down, the
-// connection lost), and text it cannot store (a NUL character, bytes that are
-// not UTF-8), which only a caller's input brings, e.g. "%00" in a URL path.
+// connection lost, no primary among a multi-host URL's servers, a write on a
+// server that became read-only in a failover), and text it cannot store (a NUL
+// character, bytes that are not UTF-8), which only a caller's input brings,
+// e.g. "%00" in a URL path.
 func classify(err error) error {
 	var ce *pgconn.ConnectError
 	switch code := pgCode(err); {
@@ -199,7 +267,8 @@ func classify(err error) error {
 		return nil
 	case errors.As(err, &ce), errors.Is(err, driver.ErrBadConn),
 		strings.HasPrefix(code, "08"),  // connection exception
-		strings.HasPrefix(code, "57P"): // shutdown, crash, cannot connect now
+		strings.HasPrefix(code, "57P"), // shutdown, crash, cannot connect now
+		code == "25006":                // read_only_sql_transaction: a demoted or read-only primary
 		return fmt.Errorf("%w: %w", errUnavailable, err)
 	case code == "22021", code == "22P05": // invalid byte sequence; \u0000 in jsonb
 		return fmt.Errorf("%w: %w", errBadText, err)

@@ -105,11 +105,7 @@ func (d *DB) systemTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // begin runs fn in a transaction on a connection of m's pool, and commits it
 // unless fn fails.
 func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) error {
-	conns := d.sql
-	if m.bulk {
-		conns = d.bulk
-	}
-	conn, err := conns.Conn(ctx)
+	conn, err := d.conns(ctx, m).Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: connection: %w", err)
 	}
@@ -123,15 +119,51 @@ func (d *DB) begin(ctx context.Context, m txMode, fn func(s session) error) erro
 		s.tx, err = driverConn.(*stdlib.Conn).Conn().BeginTx(ctx, opts)
 		return err
 	}); err != nil {
-		return err
+		return lost(ctx, conn, err)
 	}
 	// A no-op once committed. Should it fail, the connection is dropped, not
 	// pooled: database/sql's reset refuses one left in a transaction.
 	defer s.pgx(func(tx pgx.Tx) error { return tx.Rollback(context.WithoutCancel(ctx)) })
 	if err := fn(s); err != nil {
+		return lost(ctx, conn, err)
+	}
+	return lost(ctx, conn, s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) }))
+}
+
+// lost presents err as UNAVAILABLE when the connection it came on is gone
+// while ctx is not: the server died mid-statement (a primary killed in a
+// failover), which pgx reports as an EOF or a reset, not as a PostgreSQL
+// error. A commit lost so may have been done; idempotency keys make the
+// caller's retry safe.
+func lost(ctx context.Context, conn *sql.Conn, err error) error {
+	if err == nil || ctx.Err() != nil || pool.ErrorCode(err) != pool.EINTERNAL {
 		return err
 	}
-	return s.pgx(func(tx pgx.Tx) error { return tx.Commit(ctx) })
+	closed := false
+	conn.Raw(func(driverConn any) error {
+		closed = driverConn.(*stdlib.Conn).Conn().IsClosed()
+		return nil
+	})
+	if closed {
+		return fmt.Errorf("%w: %w", errUnavailable, err)
+	}
+	return err
+}
+
+// conns is the pool a transaction of mode m takes its connection from: the
+// hot standby's (ReadFrom) for a read whose caller accepts a lagging answer
+// (pool.AllowStale), else the primary's; the bulk pool for work paced by the caller.
+func (d *DB) conns(ctx context.Context, m txMode) *sql.DB {
+	replica := m.readOnly && d.replica != nil && pool.StaleAllowed(ctx)
+	switch {
+	case replica && m.bulk:
+		return d.replicaBulk
+	case replica:
+		return d.replica
+	case m.bulk:
+		return d.bulk
+	}
+	return d.sql
 }
 
 // tenantRead is enter's fast path for one read-only query, in a single network
@@ -146,7 +178,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 		return nil, err
 	}
 	args["tenant"] = a.TenantID
-	conn, err := d.sql.Conn(ctx)
+	conn, err := d.conns(ctx, readTx).Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: connection: %w", classify(err))
 	}
@@ -170,7 +202,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 		}
 		return br.Close()
 	})
-	return out, classify(err)
+	return out, classify(lost(ctx, conn, err))
 }
 
 // tenantSetting is enterTenant's argument for a.

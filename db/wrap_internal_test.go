@@ -29,3 +29,13 @@ func TestWrapKeepsUnavailableCause(t *testing.T) {
 		t.Errorf("a bare application error does not pass as it is")
 	}
 }
+
+// TestClassifyReadOnlyPrimary: a write refused because the server became
+// read-only (a primary demoted in a failover, SQLSTATE 25006) is UNAVAILABLE:
+// the caller retries and reaches the new primary.
+func TestClassifyReadOnlyPrimary(t *testing.T) {
+	cause := &pgconn.PgError{Code: "25006", Message: "cannot execute INSERT in a read-only transaction"}
+	if err := classify(cause); pool.ErrorCode(err) != pool.EUNAVAILABLE || !errors.Is(err, cause) {
+		t.Errorf("classify(25006) = %v (code %s); want UNAVAILABLE caused by the PgError", err, pool.ErrorCode(err))
+	}
+}

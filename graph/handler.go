@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,7 +80,13 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	})
 	// Each operation gets its own loaders: their caches must never outlive it
 	// (a WebSocket carries many) or cross tenants.
+	// A query may read from the read replica, if there is one: whatever it
+	// shows may be a moment old. A mutation's payload reads the primary, so a
+	// client reads its own writes there.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Query {
+			ctx = pool.AllowStale(ctx)
+		}
 		return next(withLoaders(ctx, svc))
 	})
 	return checkHTTP(legacyJSONStatus(ws.serve(srv)))
@@ -154,16 +162,29 @@ func writeHTTPError(w http.ResponseWriter, status int, message string) {
 // that does not parse or validate, variables that do not coerce): GraphQL over
 // HTTP asks for it, since such clients treat any non-200 as a transport failure.
 // Clients accepting application/graphql-response+json keep the 4xx, and get no
-// "data" entry with it, since the operation never ran.
+// "data" entry with it, since the operation never ran. And an answer carrying
+// an UNAVAILABLE error (no database primary, as during a failover) is 503 with
+// Retry-After, as over REST and SOAP, so that clients and load balancers retry.
 func legacyJSONStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
+		if r.Header.Get("Upgrade") != "" {
+			next.ServeHTTP(w, r) // a WebSocket: its answers are messages
+			return
+		}
+		s := &statusRewriter{ResponseWriter: w}
+		next.ServeHTTP(s, r)
+		if s.status > 0 {
+			w.WriteHeader(s.status) // a status without a body
+		}
 	})
 }
 
 type statusRewriter struct {
 	http.ResponseWriter
 	notRun bool // a 4xx graphql-response+json answer
+	// status is held back until the answer is written, which may make it a
+	// 503; -1 once sent.
+	status int
 }
 
 func (s *statusRewriter) WriteHeader(code int) {
@@ -174,12 +195,21 @@ func (s *statusRewriter) WriteHeader(code int) {
 	case code >= 400 && strings.HasPrefix(ct, "application/graphql-response+json"):
 		s.notRun = true
 	}
-	s.ResponseWriter.WriteHeader(code)
+	s.status = code
 }
 
 // Write drops the trailing "data": null that gqlgen writes after the errors
 // of an operation that never ran (it writes each answer in one piece).
 func (s *statusRewriter) Write(b []byte) (int, error) {
+	if s.status != -1 {
+		status := cmp.Or(s.status, http.StatusOK)
+		if status == http.StatusOK && unavailable(b) {
+			s.Header().Set("Retry-After", "1")
+			status = http.StatusServiceUnavailable
+		}
+		s.ResponseWriter.WriteHeader(status)
+		s.status = -1
+	}
 	if trimmed, ok := bytes.CutSuffix(b, []byte(`,"data":null}`)); s.notRun && ok {
 		_, err := s.ResponseWriter.Write(append(trimmed, '}'))
 		return len(b), err
@@ -188,6 +218,24 @@ func (s *statusRewriter) Write(b []byte) (int, error) {
 }
 
 func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// unavailable reports whether a GraphQL answer carries an UNAVAILABLE error.
+func unavailable(answer []byte) bool {
+	if !bytes.Contains(answer, []byte(`"`+pool.EUNAVAILABLE+`"`)) {
+		return false // the common case, without decoding
+	}
+	var r struct {
+		Errors []struct {
+			Extensions struct{ Code string }
+		}
+	}
+	if json.Unmarshal(answer, &r) != nil {
+		return false
+	}
+	return slices.ContainsFunc(r.Errors, func(e struct{ Extensions struct{ Code string } }) bool {
+		return e.Extensions.Code == pool.EUNAVAILABLE
+	})
+}
 
 // presentError is the one place errors become GraphQL errors: a pool.Error keeps
 // its message and code; anything else is logged and shown as INTERNAL, so

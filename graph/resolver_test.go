@@ -1,11 +1,14 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,11 +29,14 @@ var _ graph.Services = (*mock.Services)(nil)
 
 // gqlClient serves GraphQL over svc to an operator of tenant 1.
 func gqlClient(svc *mock.Services) *client.Client {
-	h := graph.NewHandler(svc, graph.Options{MaxComplexity: 50000, MaxDepth: 15, MaxTokens: 15000, MaxFields: 200, MaxSelections: 1000},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return client.New(h, func(r *client.Request) {
+	return client.New(gqlHandler(svc), func(r *client.Request) {
 		r.HTTP = r.HTTP.WithContext(pool.WithActor(r.HTTP.Context(), pool.Actor{TenantID: 1, KeyID: 2, Role: pool.RoleOperator}))
 	})
+}
+
+func gqlHandler(svc *mock.Services) http.Handler {
+	return graph.NewHandler(svc, graph.Options{MaxComplexity: 50000, MaxDepth: 15, MaxTokens: 15000, MaxFields: 200, MaxSelections: 1000},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // gqlError is one error of a GraphQL answer.
@@ -97,7 +103,25 @@ func TestResolverErrorsCarryTheirCodes(t *testing.T) {
 			}
 			return 0, tc.err
 		}
-		errs := errorsOf(t, gqlClient(svc), `mutation { releaseSerials(input: {productCode: "04012340051013", serials: ["A1"]}) { released } }`)
+		// An UNAVAILABLE answer is 503 with Retry-After, as over REST: clients retry.
+		body, _ := json.Marshal(map[string]string{"query": `mutation { releaseSerials(input: {productCode: "04012340051013", serials: ["A1"]}) { released } }`})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req = req.WithContext(pool.WithActor(req.Context(), pool.Actor{TenantID: 1, KeyID: 2, Role: pool.RoleOperator}))
+		rec := httptest.NewRecorder()
+		gqlHandler(svc).ServeHTTP(rec, req)
+		wantStatus, wantRetry := http.StatusOK, ""
+		if tc.code == pool.EUNAVAILABLE {
+			wantStatus, wantRetry = http.StatusServiceUnavailable, "1"
+		}
+		if rec.Code != wantStatus || rec.Header().Get("Retry-After") != wantRetry {
+			t.Errorf("%v: HTTP %d, Retry-After %q; want %d, %q", tc.err, rec.Code, rec.Header().Get("Retry-After"), wantStatus, wantRetry)
+		}
+		var answer struct{ Errors []gqlError }
+		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil {
+			t.Fatalf("%v: %v: %s", tc.err, err, rec.Body)
+		}
+		errs := answer.Errors
 		if len(errs) != 1 {
 			t.Fatalf("%v: %d errors, want 1: %+v", tc.err, len(errs), errs)
 		}

@@ -93,3 +93,20 @@ func ActorWithRole(ctx context.Context, min Role) (Actor, error) {
 	}
 	return a, a.Require(min)
 }
+
+type staleKey struct{}
+
+// AllowStale marks a context whose reads may come from a read replica, a
+// moment behind the primary: BI aggregates, the audit trail, exports of what
+// another tenant assigned, read-only GraphQL operations. A caller that must
+// read its own writes (a request's serials right after it, an intake's
+// progress) leaves its context unmarked and reads the primary.
+func AllowStale(ctx context.Context) context.Context {
+	return context.WithValue(ctx, staleKey{}, true)
+}
+
+// StaleAllowed reports whether AllowStale marked ctx.
+func StaleAllowed(ctx context.Context) bool {
+	ok, _ := ctx.Value(staleKey{}).(bool)
+	return ok
+}

@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/gs1"
@@ -58,7 +62,50 @@ func withCheckDigit(body string) string {
 // answer about a thing that does not exist. A viewer mutates nothing.
 func TestTenantAttacks(t *testing.T) {
 	t.Parallel()
-	d := newDemo(t)
+	tenantAttacks(t, newDemo(t))
+}
+
+// TestTenantAttacksOnReplica runs the same attacks on a deployment with a
+// read replica: the GraphQL queries, aggregates and exports among them read a
+// hot standby, where row-level security must hold as on the primary.
+//
+// Not parallel: the attacks' ground-truth queries hold a connection each until
+// the test ends, and two suites at once would exhaust the cluster's.
+func TestTenantAttacksOnReplica(t *testing.T) {
+	d, standby := newDemo(t).onReplica(t)
+	u, err := url.Parse(standby)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	u.Path = "/postgres" // the counting's own transactions are not the demo database's
+	conn, err := pgx.Connect(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Transactions the standby ran in the demo's database (its statistics
+	// reach the view when the sessions end or idle).
+	served := func() (n int) {
+		if err := conn.QueryRow(context.Background(), `SELECT xact_commit + xact_rollback FROM pg_stat_database
+			WHERE datname = $1`, name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := served()
+	tenantAttacks(t, d)
+	d.db.Close()
+	for deadline := time.Now().Add(15 * time.Second); served()-before < 100; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby ran %d transactions during the attacks: their reads did not go to the replica", served()-before)
+		}
+		conn.Exec(context.Background(), "SELECT pg_stat_clear_snapshot()")
+	}
+	t.Logf("the standby ran %d of the attacks' transactions", served()-before)
+}
+
+func tenantAttacks(t *testing.T, d *demo) {
 	a := &attacks{t: t, d: d}
 	mah, cmo, other := a.setup()
 

@@ -14,6 +14,7 @@ import (
 // flags override the listen address.
 type config struct {
 	DatabaseURL    string        // DATABASE_URL
+	ReadURL        string        // SERIALPOOL_READ_URL: a hot standby for the reads that may lag (optional)
 	Addr           string        // SERIALPOOL_ADDR, --addr (default :8080)
 	DataDir        string        // SERIALPOOL_DATA_DIR: the private database of `dev` (default .data)
 	CORSOrigins    []string      // SERIALPOOL_CORS_ORIGINS: comma-separated; empty allows same origin only
@@ -55,6 +56,7 @@ type config struct {
 func loadConfig() (config, error) {
 	c := config{
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
+		ReadURL:           os.Getenv("SERIALPOOL_READ_URL"),
 		Addr:              env("SERIALPOOL_ADDR", ":8080"),
 		DataDir:           env("SERIALPOOL_DATA_DIR", ".data"),
 		Introspection:     true,

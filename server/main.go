@@ -111,6 +111,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
 	d.SetClockSkew(cfg.EventClockSkew)
+	if cfg.ReadURL != "" && cmd == "serve" {
+		if err := d.ReadFrom(ctx, cfg.ReadURL); err != nil {
+			return err
+		}
+	}
 	return op(ctx, d, cfg, f, out)
 }
 

@@ -24,6 +24,7 @@ var (
 	mu       sync.Mutex
 	started  bool
 	cluster  *localpg.Cluster
+	standby  *localpg.Cluster // a hot standby of cluster, once Standby started it
 	adminURL string
 	template string
 )
@@ -32,6 +33,12 @@ var (
 // it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	if standby != nil {
+		if err := standby.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		os.RemoveAll(standby.Dir)
+	}
 	if cluster != nil {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -78,6 +85,40 @@ func New(t testing.TB) *db.DB {
 	}
 	t.Cleanup(func() { d.Close() })
 	return d
+}
+
+// Standby returns a hot standby of the private cluster, started on first use
+// and stopped by Main, for tests of a read replica: the databases URL makes
+// are on it too. The cluster names it synchronous, so a session that sets
+// synchronous_commit=remote_apply commits only once the standby shows the
+// commit; the others (synchronous_commit off) never wait for it. It skips t
+// when the tests use DATABASE_URL: no standby of that server can be started here.
+func Standby(t testing.TB) *localpg.Cluster {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if cluster == nil {
+		t.Skip("dbtest: DATABASE_URL is set; a standby of it cannot be started")
+	}
+	if standby != nil {
+		return standby
+	}
+	dir, err := os.MkdirTemp("", "serialpool-test-standby-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := exec(ctx, adminURL, "ALTER SYSTEM SET synchronous_standby_names = '*'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec(ctx, adminURL, "SELECT pg_reload_conf()"); err != nil {
+		t.Fatal(err)
+	}
+	if standby, err = cluster.StartStandby(dir); err != nil {
+		os.RemoveAll(dir)
+		t.Fatal(err)
+	}
+	return standby
 }
 
 // Cluster returns the private cluster, or nil when tests use DATABASE_URL.

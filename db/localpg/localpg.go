@@ -41,7 +41,7 @@ type Options struct {
 // user; if that user cannot reach dir (a checkout in a private home), the cluster
 // lives under /tmp instead, at a path derived from dir so later runs find it again.
 func Start(dir string, opt Options) (*Cluster, error) {
-	bin, err := binDir()
+	bin, err := BinDir()
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +50,10 @@ func Start(dir string, opt Options) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{Dir: dir, bin: bin}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("localpg: running as root needs a 'postgres' user to run the cluster: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	if c.cred, err = Credential(); err != nil {
+		return nil, err
+	}
+	if c.cred != nil {
 		_ = os.MkdirAll(filepath.Dir(dir), 0o755)
 		if !reachableByOthers(filepath.Dir(dir)) {
 			sum := sha256.Sum256([]byte(dir))
@@ -102,6 +98,36 @@ func (c *Cluster) Start() error {
 		return errors.New("localpg: the cluster was attached to, not started here; its settings are unknown")
 	}
 	return c.run("pg_ctl", "-D", c.Dir, "-w", "-t", "60", "-l", filepath.Join(c.Dir, "server.log"), "-o", c.settings, "start")
+}
+
+// StartStandby starts a hot standby of c in the empty directory dir,
+// streaming from it (pg_basebackup -R), on a port of its own: a read replica
+// for the tests. c's default pg_hba lets loopback replicate.
+func (c *Cluster) StartStandby(dir string) (*Cluster, error) {
+	s := &Cluster{Dir: dir, bin: c.bin, cred: c.cred}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("localpg: %w", err)
+	}
+	if s.cred != nil {
+		if err := os.Chown(dir, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
+			return nil, fmt.Errorf("localpg: %w", err)
+		}
+	}
+	if err := s.run("pg_basebackup", "-D", dir, "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", "postgres",
+		"-X", "stream", "-R", "-c", "fast"); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Port, err = freePort(); err != nil {
+		return nil, err
+	}
+	// Feedback keeps the primary's vacuum from removing rows a query on the
+	// standby still reads (which would cancel that query).
+	s.settings = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby_feedback=on -c fsync=off", s.Port, dir)
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // URL is the connection URL of database name in the cluster.
@@ -155,16 +181,16 @@ func (c *Cluster) runningPort() (int, bool) {
 // Tool is the path of one of the installation's client programs (pg_dump, psql):
 // the one beside the server binaries the clusters run on, so that versions match.
 func Tool(name string) (string, error) {
-	bin, err := binDir()
+	bin, err := BinDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(bin, name), nil
 }
 
-// binDir finds the server binaries: $PG_BINDIR, else the newest Debian-style
+// BinDir finds the server binaries: $PG_BINDIR, else the newest Debian-style
 // /usr/lib/postgresql/N/bin, else whatever initdb is on PATH.
-func binDir() (string, error) {
+func BinDir() (string, error) {
 	if d := os.Getenv("PG_BINDIR"); d != "" {
 		return d, nil
 	}
@@ -179,6 +205,21 @@ func binDir() (string, error) {
 		return filepath.Dir(p), nil
 	}
 	return "", errors.New("localpg: no PostgreSQL server binaries found (install Debian's postgresql package or set PG_BINDIR)")
+}
+
+// Credential is whom PostgreSQL's programs run as: the "postgres" user when we
+// are root (initdb and postgres refuse to run as root), else nil: ourselves.
+func Credential() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("localpg: running as root needs a 'postgres' user to run PostgreSQL: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
 func pgMajor(dir string) int {

@@ -3,8 +3,11 @@ package mixedload
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -20,8 +23,17 @@ import (
 // serial went through.
 type Load struct {
 	pool   *Pool
-	url    string
+	urls   []string
+	server map[string]string // client key -> the URL of the server it calls
 	client *http.Client
+
+	// Retry is how long a call the server could not answer (UNAVAILABLE, as
+	// while the database fails over, or cut off) is sent again before it counts
+	// as a failure; writes then carry idempotency keys, so a retry of one that
+	// was done replays it. A release has no such key: one left unanswered is
+	// not retried, its serials count as uncertain (Verify). 0, for a steady
+	// run, makes every such call a failure at once.
+	Retry time.Duration
 
 	mu          sync.Mutex
 	orders      map[string]int // times handed to an MAH order
@@ -30,22 +42,33 @@ type Load struct {
 	cmoOrders   map[string]int // times handed to a CMO order
 	cmoReleased map[string]int // times the CMO released it
 	pushed      int            // serials stored by pushes
+	uncertain   map[string]int // times a release of it went unanswered (Retry)
+	writes      [][2]time.Time // when each write answered 201 was sent and answered (Retry)
 	failures    []string       // answers that break the contract
 
 	requests, assignments, releases, pushes, replays, reads atomic.Int64
 	refused                                                 sync.Map     // expected refusals by code -> *atomic.Int64
 	slowest                                                 sync.Map     // "METHOD path" -> *atomic.Int64, nanoseconds
 	slow                                                    atomic.Int64 // calls that took over 5 s
+	unanswered                                              atomic.Int64 // calls sent again (Retry)
 }
 
-// New prepares a load of p's clients against the server at url.
-func New(p *Pool, url string) *Load {
-	l := &Load{pool: p, url: url,
+// errUnanswered marks a call the server could not answer: UNAVAILABLE, or the
+// connection cut off. Only with Retry set; else such a call is a failure.
+var errUnanswered = errors.New("unanswered")
+
+// New prepares a load of p's clients against the servers at urls, the
+// clients spread over them in turn.
+func New(p *Pool, urls ...string) *Load {
+	l := &Load{pool: p, urls: urls, server: map[string]string{}, uncertain: map[string]int{},
 		// Enough idle connections for every client, so a long run does not churn ports.
 		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
 		orders: map[string]int{}, released: map[string]int{}, partner: map[string]int{},
 		cmoOrders: map[string]int{}, cmoReleased: map[string]int{}}
 	l.record(l.partner, p.ToPartner)
+	for i, key := range append(append([]string(nil), p.MAHKeys...), p.CMOKeys...) {
+		l.server[key] = urls[i%len(urls)]
+	}
 	return l
 }
 
@@ -117,7 +140,7 @@ func (l *Load) Report() string {
 	for _, n := range l.cmoReleased {
 		back += n
 	}
-	toPartner, pushed := len(l.partner)-len(l.pool.ToPartner), l.pushed
+	toPartner, pushed, uncertain := len(l.partner)-len(l.pool.ToPartner), l.pushed, len(l.uncertain)
 	l.mu.Unlock()
 	refused := []string{}
 	l.refused.Range(func(k, v any) bool {
@@ -134,9 +157,49 @@ func (l *Load) Report() string {
 	})
 	slices.Sort(slowest)
 	return fmt.Sprintf("%d requests handed out %d serials, %d releases gave back %d, %d assignments gave the CMO %d, "+
-		"%d pushes stored %d (%d replays), %d reads; expected refusals: %s; %d calls over 5s; slowest: %s",
+		"%d pushes stored %d (%d replays), %d reads; expected refusals: %s; %d calls sent again, %d serials of unanswered releases; "+
+		"%d calls over 5s; slowest: %s",
 		l.requests.Load(), handed, l.releases.Load(), back, l.assignments.Load(), toPartner,
-		l.pushes.Load(), pushed, l.replays.Load(), l.reads.Load(), strings.Join(refused, ", "), l.slow.Load(), strings.Join(slowest, ", "))
+		l.pushes.Load(), pushed, l.replays.Load(), l.reads.Load(), strings.Join(refused, ", "), l.unanswered.Load(), uncertain,
+		l.slow.Load(), strings.Join(slowest, ", "))
+}
+
+// FirstWriteAfter is when the first REST write sent after t was answered 201
+// (with Retry set): a request or push committed; and whether there was one.
+func (l *Load) FirstWriteAfter(t time.Time) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var first time.Time
+	for _, w := range l.writes {
+		if w[0].After(t) && (first.IsZero() || w[1].Before(first)) {
+			first = w[1]
+		}
+	}
+	return first, !first.IsZero()
+}
+
+// retried runs call until it is answered, sending it again while Retry allows.
+func (l *Load) retried(call func() (bool, error)) (bool, error) {
+	deadline := time.Now().Add(l.Retry)
+	for {
+		ok, err := call()
+		if !errors.Is(err, errUnanswered) || time.Now().After(deadline) {
+			return ok, err
+		}
+		l.unanswered.Add(1)
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// idempotencyKey is the key a write sends with Retry set, unique per client
+// and round; none without Retry.
+func (l *Load) idempotencyKey(key string) string {
+	if l.Retry == 0 {
+		return ""
+	}
+	var b [8]byte
+	crand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // timed records how long a call took, by method and route.
@@ -226,10 +289,17 @@ func (l *Load) record(ledger map[string]int, values []string) {
 // returns them; none when too few are available.
 func (l *Load) request(ctx context.Context, key string, count int, orderRef string, rest bool) ([]string, error) {
 	var values []string
+	idem := l.idempotencyKey(key)
 	if rest {
 		var res struct{ Serials []struct{ Value string } }
-		ok, err := l.call(ctx, key, http.MethodPost, "/api/v2/products/"+l.pool.ProductCode+"/requests", "application/json",
-			map[string]any{"count": count, "orderRef": orderRef}, http.StatusCreated, &res)
+		ok, err := l.retried(func() (bool, error) {
+			req := l.newRequest(ctx, key, http.MethodPost, "/api/v2/products/"+l.pool.ProductCode+"/requests", "application/json",
+				map[string]any{"count": count, "orderRef": orderRef})
+			if idem != "" {
+				req.Header.Set("Idempotency-Key", idem)
+			}
+			return l.do(req, key, http.StatusCreated, &res)
+		})
 		if !ok {
 			return nil, err
 		}
@@ -244,9 +314,14 @@ func (l *Load) request(ctx context.Context, key string, count int, orderRef stri
 				}
 			}
 		}
-		ok, err := l.gql(ctx, key, `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) {
-			serials(first: 1000) { edges { node { value } } } } }`,
-			map[string]any{"in": map[string]any{"productCode": l.pool.ProductCode, "count": count, "orderRef": orderRef}}, &res)
+		in := map[string]any{"productCode": l.pool.ProductCode, "count": count, "orderRef": orderRef}
+		if idem != "" {
+			in["idempotencyKey"] = idem
+		}
+		ok, err := l.retried(func() (bool, error) {
+			return l.gql(ctx, key, `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) {
+			serials(first: 1000) { edges { node { value } } } } }`, map[string]any{"in": in}, &res)
+		})
 		if !ok {
 			return nil, err
 		}
@@ -277,6 +352,12 @@ func (l *Load) release(ctx context.Context, key string, held []string, rnd *rand
 	ok, err := l.call(ctx, key, http.MethodPost, "/api/v2/products/"+l.pool.ProductCode+"/release", "application/json",
 		map[string]any{"serials": held[:n]}, http.StatusOK, &res)
 	if !ok {
+		if errors.Is(err, errUnanswered) {
+			// Released or not, nobody can tell: they are held no longer by
+			// this client, and Verify allows for either.
+			l.record(l.uncertain, held[:n])
+			return held[n:], nil
+		}
 		if err != nil {
 			return held, fmt.Errorf("releasing %d held serials: %w", n, err)
 		}
@@ -298,14 +379,23 @@ func (l *Load) assign(ctx context.Context, key string, count int) ([]string, err
 			Count int
 		}
 	}
-	ok, err := l.gql(ctx, key, `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
-		map[string]any{"in": map[string]any{"productCode": l.pool.ProductCode, "partner": l.pool.CMO, "count": count}}, &res)
+	in := map[string]any{"productCode": l.pool.ProductCode, "partner": l.pool.CMO, "count": count}
+	if idem := l.idempotencyKey(key); idem != "" {
+		in["idempotencyKey"] = idem
+	}
+	ok, err := l.retried(func() (bool, error) {
+		return l.gql(ctx, key, `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
+			map[string]any{"in": in}, &res)
+	})
 	if !ok {
 		return nil, err
 	}
 	l.assignments.Add(1)
 	var body bytes.Buffer
-	if ok, err := l.call(ctx, key, http.MethodGet, "/api/v2/requests/"+res.AssignSerialsToPartner.ID+"/serials.csv", "", nil, http.StatusOK, &body); !ok {
+	if ok, err := l.retried(func() (bool, error) {
+		body.Reset()
+		return l.call(ctx, key, http.MethodGet, "/api/v2/requests/"+res.AssignSerialsToPartner.ID+"/serials.csv", "", nil, http.StatusOK, &body)
+	}); !ok {
 		return nil, fmt.Errorf("export of an assignment: %v", err)
 	}
 	records, err := csv.NewReader(&body).ReadAll()
@@ -331,14 +421,19 @@ func (l *Load) push(ctx context.Context, key, prefix string, n int) error {
 			Accepted int
 			Replayed bool
 		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.url+"/api/v2/products/"+l.pool.ProductCode+"/serials",
-			strings.NewReader(body.String()))
-		req.Header.Set("X-Channel-Key", l.pool.Channel)
-		req.Header.Set("Idempotency-Key", prefix)
-		req.Header.Set("Content-Type", "text/csv")
-		ok, err := l.do(req, key, want, &res)
+		ok, err := l.retried(func() (bool, error) {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.server[key]+"/api/v2/products/"+l.pool.ProductCode+"/serials",
+				strings.NewReader(body.String()))
+			req.Header.Set("X-Channel-Key", l.pool.Channel)
+			req.Header.Set("Idempotency-Key", prefix)
+			req.Header.Set("Content-Type", "text/csv")
+			return l.do(req, key, want, &res)
+		})
 		if !ok {
 			return err
+		}
+		if attempt == 0 && l.Retry > 0 {
+			res.Replayed = false // an earlier attempt, unanswered, may have stored the batch
 		}
 		if res.Accepted != n || res.Replayed != (attempt == 1) {
 			return fmt.Errorf("push %s attempt %d: %+v", prefix, attempt+1, res)
@@ -361,7 +456,7 @@ func (l *Load) read(ctx context.Context, key, query string, vars map[string]any)
 			Pool struct{ Available, Assigned, Total int }
 		}
 	}
-	ok, err := l.gql(ctx, key, query, vars, &res)
+	ok, err := l.retried(func() (bool, error) { return l.gql(ctx, key, query, vars, &res) })
 	if !ok {
 		return err
 	}
@@ -394,16 +489,21 @@ func (l *Load) gql(ctx context.Context, key, query string, vars map[string]any, 
 
 // call sends body as JSON and decodes the answer into v (a *bytes.Buffer takes it raw).
 func (l *Load) call(ctx context.Context, key, method, path, ctype string, body any, want int, v any) (bool, error) {
+	return l.do(l.newRequest(ctx, key, method, path, ctype, body), key, want, v)
+}
+
+// newRequest is a request of key's client to its server, with body as JSON.
+func (l *Load) newRequest(ctx context.Context, key, method, path, ctype string, body any) *http.Request {
 	var r io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
 		r = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequestWithContext(ctx, method, l.url+path, r)
+	req, _ := http.NewRequestWithContext(ctx, method, l.server[key]+path, r)
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	return l.do(req, key, want, v)
+	return req
 }
 
 func (l *Load) do(req *http.Request, key string, want int, v any) (bool, error) {
@@ -412,14 +512,17 @@ func (l *Load) do(req *http.Request, key string, want int, v any) (bool, error) 
 	res, err := l.client.Do(req)
 	defer func() { l.timed(req, time.Since(start)) }()
 	if err != nil {
-		return false, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+		return false, l.unansweredIf(true, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err))
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return false, fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Path, err)
+		return false, l.unansweredIf(true, fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Path, err))
 	}
-	if res.StatusCode != want {
+	// With Retry, a write sent again after an unanswered attempt that was done
+	// is replayed: 200 where the first answer would have been 201.
+	replayed := l.Retry > 0 && want == http.StatusCreated && res.StatusCode == http.StatusOK && req.Header.Get("Idempotency-Key") != ""
+	if res.StatusCode != want && !replayed {
 		var e struct {
 			Errors []struct {
 				Message    string
@@ -427,12 +530,16 @@ func (l *Load) do(req *http.Request, key string, want int, v any) (bool, error) 
 			}
 		}
 		if json.Unmarshal(b, &e) != nil || len(e.Errors) == 0 || res.StatusCode >= 500 {
-			return false, fmt.Errorf("%s %s: %d %.300s", req.Method, req.URL.Path, res.StatusCode, b)
+			unavailable := res.StatusCode == http.StatusServiceUnavailable && len(e.Errors) > 0 && e.Errors[0].Extensions.Code == "UNAVAILABLE"
+			return false, l.unansweredIf(unavailable, fmt.Errorf("%s %s: %d %.300s", req.Method, req.URL.Path, res.StatusCode, b))
 		}
 		if e.Errors[0].Extensions.Code == "RATE_LIMITED" {
 			time.Sleep(time.Second) // as told by Retry-After
 		}
 		return false, l.refusal(e.Errors[0].Extensions.Code, e.Errors[0].Message)
+	}
+	if l.Retry > 0 && res.StatusCode == http.StatusCreated {
+		l.answeredWrite(start) // a request or push that stored something, not a replay
 	}
 	if buf, ok := v.(*bytes.Buffer); ok {
 		buf.Write(b)
@@ -444,9 +551,27 @@ func (l *Load) do(req *http.Request, key string, want int, v any) (bool, error) 
 	return true, nil
 }
 
+// unansweredIf marks err as errUnanswered when the server could not answer
+// (cond) and Retry is set.
+func (l *Load) unansweredIf(cond bool, err error) error {
+	if cond && l.Retry > 0 {
+		return fmt.Errorf("%w: %w", errUnanswered, err)
+	}
+	return err
+}
+
+func (l *Load) answeredWrite(sent time.Time) {
+	l.mu.Lock()
+	l.writes = append(l.writes, [2]time.Time{sent, time.Now()})
+	l.mu.Unlock()
+}
+
 // refusal counts an expected refusal and returns nil, or returns an error for
 // any other one.
 func (l *Load) refusal(code, message string) error {
+	if code == "UNAVAILABLE" && l.Retry > 0 {
+		return fmt.Errorf("%w: %s", errUnanswered, message)
+	}
 	switch code {
 	case "INSUFFICIENT_SERIALS", "RATE_LIMITED":
 		n, _ := l.refused.LoadOrStore(code, new(atomic.Int64))

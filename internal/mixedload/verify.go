@@ -14,6 +14,7 @@ type Figures struct {
 	WithPartner int // assigned to the CMO at the end
 	HeldByCMO   int // of those, held by a CMO order
 	HandedOut   int // hand-outs over the run, to orders and the partner
+	Uncertain   int // serials a release of which went unanswered (Load.Retry): held at most once, whatever their status
 	Violations  int // broken invariants, all of them (Verify lists the first 20)
 }
 
@@ -104,6 +105,17 @@ func (l *Load) checkSerial(v *verification, s storedSerial) {
 	held := l.orders[value] - l.released[value]
 	toPartner := l.partner[value]
 	cmoHeld := l.cmoOrders[value] - l.cmoReleased[value]
+	if unc := l.uncertain[value]; unc > 0 {
+		// Each unanswered release may have been done or not: at least
+		// held-unc orders hold it, which must not be more than one.
+		if held-unc > 1 || cmoHeld-unc > 1 || toPartner > 1 || held < 0 || cmoHeld < 0 {
+			v.problem("%s: held twice (%d MAH and %d CMO hand-outs not released, %d unanswered releases, %d to the partner)",
+				value, held, cmoHeld, unc, toPartner)
+		}
+		v.Serials++
+		v.Uncertain++
+		return
+	}
 	switch {
 	case held < 0 || held > 1:
 		v.problem("%s: handed to %d MAH orders at once (%d hand-outs, %d releases)", value, held, l.orders[value], l.released[value])

@@ -51,16 +51,16 @@ type Middleware struct {
 // Register adds the API's routes to mux.
 func (a *API) Register(mux *http.ServeMux, m Middleware) {
 	h := func(wrap func(http.Handler) http.Handler, f http.HandlerFunc) http.Handler { return wrap(f) }
-	mux.Handle("POST /api/v2/products/{code}/serials", h(m.Upload, a.pushSerials))         // a JSON array, NDJSON or CSV body, streamed
-	mux.Handle("GET /api/v2/intake/{key}", h(m.API, a.intakeProgress))                     // a push by Idempotency-Key: progress, then result
-	mux.Handle("GET /api/v2/products/{code}/pool", h(m.API, a.poolCounts))                 // the pool's counts
-	mux.Handle("POST /api/v2/products/{code}/requests", h(m.Bulk, a.requestSerials))       // {count, orderRef}; streams them back
-	mux.Handle("GET /api/v2/requests/{id}/serials.csv", h(m.Bulk, a.requestSerialsExport)) // a request's serials again
-	mux.Handle("POST /api/v2/products/{code}/release", h(m.Bulk, a.releaseSerials))        // {serials: [...]}
-	mux.Handle("POST /api/v2/products/{code}/commission", h(m.Bulk, a.commission))         // {serials: [...], at}
-	mux.Handle("POST /api/v2/products/{code}/decommission", h(m.Bulk, a.decommission))     // {serials: [...], reason, at}
-	mux.Handle("GET /api/v2/partners/{tenant}/serials.csv", h(m.Bulk, a.partnerSerials))   // what the caller assigned to a partner
-	mux.Handle("GET /api/v2/audit.csv", h(m.Bulk, a.auditTrail))                           // newest first (?action=&productCode=&from=&to=)
+	mux.Handle("POST /api/v2/products/{code}/serials", h(m.Upload, a.pushSerials))                // a JSON array, NDJSON or CSV body, streamed
+	mux.Handle("GET /api/v2/intake/{key}", h(m.API, a.intakeProgress))                            // a push by Idempotency-Key: progress, then result
+	mux.Handle("GET /api/v2/products/{code}/pool", h(m.API, a.poolCounts))                        // the pool's counts
+	mux.Handle("POST /api/v2/products/{code}/requests", h(m.Bulk, a.requestSerials))              // {count, orderRef}; streams them back
+	mux.Handle("GET /api/v2/requests/{id}/serials.csv", h(m.Bulk, a.requestSerialsExport))        // a request's serials again
+	mux.Handle("POST /api/v2/products/{code}/release", h(m.Bulk, a.releaseSerials))               // {serials: [...]}
+	mux.Handle("POST /api/v2/products/{code}/commission", h(m.Bulk, a.commission))                // {serials: [...], at}
+	mux.Handle("POST /api/v2/products/{code}/decommission", h(m.Bulk, a.decommission))            // {serials: [...], reason, at}
+	mux.Handle("GET /api/v2/partners/{tenant}/serials.csv", h(m.Bulk, replica(a.partnerSerials))) // what the caller assigned to a partner
+	mux.Handle("GET /api/v2/audit.csv", h(m.Bulk, replica(a.auditTrail)))                         // newest first (?action=&productCode=&from=&to=)
 	mux.Handle("/api/", noRoute(mux))
 }
 
@@ -99,4 +99,12 @@ func (a *API) presentsChannel(r *http.Request) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// replica lets f's reads come from the read replica, when there is one
+// (SERIALPOOL_READ_URL): exports whose callers accept a moment's lag. The
+// routes that must read their own writes (a request's serials right after it,
+// an intake's progress, a pool's counts after a push) read the primary.
+func replica(f http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { f(w, r.WithContext(pool.AllowStale(r.Context()))) }
 }
