@@ -24,6 +24,7 @@ const (
 	RulePZNCheck      = "pzn_check"
 	RulePPNCheck      = "ppn_check"
 	RuleCompanyPrefix = "company_prefix"
+	RuleDate          = "date" // a date that does not exist (month 13, 31 April)
 )
 
 // Error is a rejected input. Rule is for machines, Detail for people.

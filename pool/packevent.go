@@ -26,6 +26,10 @@ const (
 	Commission   PackEventType = "COMMISSION"
 	Decommission PackEventType = "DECOMMISSION"
 	Reactivate   PackEventType = "REACTIVATE"
+	// Pack and Unpack put a pack (or a case) into a container identified by
+	// an SSCC and take it out again (aggregation); the pack status stays.
+	Pack   PackEventType = "PACK"
+	Unpack PackEventType = "UNPACK"
 )
 
 // Reason is why a pack was decommissioned (the EU FMD set).
@@ -88,9 +92,14 @@ type PackEvent struct {
 	Event      PackEventType
 	Status     PackStatus
 	Reason     *Reason
-	At         time.Time
+	At         time.Time // when it happened, in TZOffset
 	RecordedAt time.Time
 	Actor      string
+	Lot        string    // batch, of the pack's commissioning; "" when none was recorded
+	Expiry     time.Time // a date, of the pack's commissioning; zero when none
+	NHRN       string    // national reimbursement number, of the commissioning
+	TZOffset   string    // the event's time zone offset, "+01:00"
+	Container  string    // the SSCC the pack is in after the event; "" when in none
 }
 
 // SerialKey names a serial by its product's and its own id.
@@ -103,6 +112,57 @@ type PackEventInput struct {
 	Event       PackEventType
 	Reason      *Reason
 	At          time.Time // zero: now
+	// Lot, Expiry and NHRN are the EU FMD / DSCSA identifiers beside the
+	// serial, recorded by a COMMISSION only.
+	Lot      string    // batch, AI 10
+	Expiry   time.Time // a date (AI 17, ParseExpiry); zero: none
+	NHRN     string    // national reimbursement number (AI 710-715); optional
+	TZOffset string    // the time zone offset of the place it happened, "+01:00"; "": "+00:00"
+	// Container is the SSCC of the case or pallet a PACK puts the pack into
+	// and an UNPACK takes it out of.
+	Container string
+}
+
+// ParseExpiry reads an expiry date as GS1 encodes it (YYMMDD, day 00 the last
+// of the month) or as an ISO date (2006-01-02), at midnight UTC.
+func ParseExpiry(s string, now time.Time) (time.Time, error) {
+	if len(s) == 6 {
+		d, err := gs1.ParseDate(s, now)
+		if err != nil {
+			return time.Time{}, Invalid("expiry", "expiry %q: %v", s, err)
+		}
+		return d, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, Invalid("expiry", "expiry %q is neither YYMMDD nor YYYY-MM-DD", s)
+	}
+	return d, nil
+}
+
+// UTCOffset is the time zone offset of an event at UTC.
+const UTCOffset = "+00:00"
+
+// validOffset reports whether s is a time zone offset, "+01:00" or "-05:30",
+// within -12:00 and +14:00 (the offsets in use).
+func validOffset(s string) bool {
+	if len(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' {
+		return false
+	}
+	t, err := time.Parse("15:04", s[1:])
+	if err != nil {
+		return false
+	}
+	m := t.Hour()*60 + t.Minute()
+	return s[0] == '+' && m <= 14*60 || s[0] == '-' && m <= 12*60
+}
+
+// Offset returns the time zone offset the event is recorded with.
+func (e PackEventInput) Offset() string {
+	if e.TZOffset == "" {
+		return UTCOffset
+	}
+	return e.TZOffset
 }
 
 // PackEventsResult reports recorded pack events.
