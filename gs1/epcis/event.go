@@ -81,6 +81,13 @@ func badEvent(code, format string, args ...any) *EventError {
 	return &EventError{Code: code, Reason: fmt.Sprintf(format, args...)}
 }
 
+// LimitError is a document of more events than a reader takes.
+type LimitError struct{ Events, Limit int }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("the document has %d events; at most %d are captured at once", e.Events, e.Limit)
+}
+
 // CBV vocabulary prefixes: JSON-LD writes bare words and expands them to the
 // Web URI form; XML writes the URN form. Readers take all three.
 const (

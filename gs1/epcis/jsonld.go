@@ -116,7 +116,7 @@ func ReadJSON(r io.Reader, limit int) ([]Event, []*EventError, error) {
 	var doc jsonDocument
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, nil, fmt.Errorf("not a JSON EPCIS document: %v", err)
+		return nil, nil, fmt.Errorf("not a JSON EPCIS document: %w", err)
 	}
 	if doc.Type != "EPCISDocument" && doc.Type != "EPCISQueryDocument" {
 		return nil, nil, fmt.Errorf("type must be EPCISDocument, got %q", doc.Type)
@@ -126,7 +126,7 @@ func ReadJSON(r io.Reader, limit int) ([]Event, []*EventError, error) {
 		raw = doc.Body.QueryResults.ResultsBody.EventList
 	}
 	if limit > 0 && len(raw) > limit {
-		return nil, nil, fmt.Errorf("the document has %d events; at most %d are captured at once", len(raw), limit)
+		return nil, nil, &LimitError{Events: len(raw), Limit: limit}
 	}
 	var events []Event
 	var bad []*EventError

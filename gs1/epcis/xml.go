@@ -147,14 +147,14 @@ func ReadXML(r io.Reader, limit int) ([]Event, []*EventError, error) {
 		} `xml:"EPCISBody"`
 	}
 	if err := xml.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, nil, fmt.Errorf("not an XML EPCIS document: %v", err)
+		return nil, nil, fmt.Errorf("not an XML EPCIS document: %w", err)
 	}
 	if doc.XMLName.Local != "EPCISDocument" && doc.XMLName.Local != "EPCISQueryDocument" {
 		return nil, nil, fmt.Errorf("the root element must be EPCISDocument, got %q", doc.XMLName.Local)
 	}
 	raw := append(doc.Body.EventList.Events, doc.Body.QueryResults.EventList.Events...)
 	if limit > 0 && len(raw) > limit {
-		return nil, nil, fmt.Errorf("the document has %d events; at most %d are captured at once", len(raw), limit)
+		return nil, nil, &LimitError{Events: len(raw), Limit: limit}
 	}
 	var events []Event
 	var bad []*EventError
