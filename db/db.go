@@ -62,7 +62,14 @@ type DB struct {
 
 	// upstream is where channels' upstream URLs may point (SetUpstreamPolicy).
 	upstream pool.UpstreamPolicy
+	// clockSkew is how far in the future a pack event may lie (SetClockSkew).
+	clockSkew time.Duration
 }
+
+// SetClockSkew sets how far in the future a pack event's time may lie (the
+// clocks of lines and servers differ); call it before serving. Open sets
+// pool.DefaultClockSkew.
+func (d *DB) SetClockSkew(skew time.Duration) { d.clockSkew = skew }
 
 // Open connects to the database at url. It does not migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
@@ -70,7 +77,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: open: %w", err)
 	}
-	d := &DB{}
+	d := &DB{clockSkew: pool.DefaultClockSkew}
 	// Statements become spans when the server traces (OpenTelemetry, off unless
 	// configured); their parameters, serials and keys among them, are not
 	// recorded. And every statement is counted, for the metrics and the N+1 tests.

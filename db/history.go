@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
@@ -39,16 +40,26 @@ func (d *DB) PackHistories(ctx context.Context, serials []pool.SerialKey) ([][]*
 	rows, err := tenantRead[struct {
 		SerialID int64
 		pool.PackEvent
-	}](ctx, d, `SELECT serial_id, event, status, reason, at, recorded_at, actor FROM pack_events
+		ExpiryDate *time.Time
+	}](ctx, d, `SELECT serial_id, event, status, reason, at, recorded_at, actor, coalesce(lot, '') AS lot, expiry AS expiry_date,
+			coalesce(nhrn, '') AS nhrn, tz_offset, coalesce(container, '') AS container FROM pack_events
 		WHERE (product_id, serial_id) IN (SELECT * FROM unnest(@products::bigint[], @serials::bigint[]))
 		AND (tenant_id = @tenant OR partner_tenant_id = @tenant)
-		ORDER BY serial_id, id`, pgx.NamedArgs{"products": products, "serials": ids})
+		ORDER BY serial_id, at, recorded_at, id`, pgx.NamedArgs{"products": products, "serials": ids})
 	if err != nil {
 		return nil, wrap("pack history", err)
 	}
 	bySerial := make(map[int64][]*pool.PackEvent, len(serials))
 	for i := range rows {
-		bySerial[rows[i].SerialID] = append(bySerial[rows[i].SerialID], &rows[i].PackEvent)
+		r := &rows[i]
+		if r.ExpiryDate != nil {
+			r.Expiry = *r.ExpiryDate
+		}
+		// The event time as it was on the line, in its time zone.
+		if loc, err := time.Parse("-07:00", r.TZOffset); err == nil {
+			r.At = r.At.In(loc.Location())
+		}
+		bySerial[r.SerialID] = append(bySerial[r.SerialID], &r.PackEvent)
 	}
 	out := make([][]*pool.PackEvent, len(serials))
 	for i, s := range serials {

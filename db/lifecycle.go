@@ -349,28 +349,10 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 	if len(events) == 0 || len(events) > pool.MaxBatch {
 		return nil, pool.Invalid("input", "record 1 to %d pack events at a time, got %d", pool.MaxBatch, len(events))
 	}
-	res := &pool.PackEventsResult{}
+	var res *pool.PackEventsResult
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
-		serials, err := loadPackSerials(ctx, tx, a, events)
-		if err != nil {
-			return err
-		}
-		states := make(map[pool.PackKey]pool.PackState, len(serials))
-		for k, s := range serials {
-			states[k] = s.state
-		}
-		w, bad := pool.ApplyPackEvents(states, events)
-		if bad != nil {
-			return bad.AsError()
-		}
-		if err := storeExternal(ctx, tx, a, serials, w.External); err != nil {
-			return err
-		}
-		if err := writePackEvents(ctx, tx, a, serials, events, w.Events); err != nil {
-			return err
-		}
-		res.Recorded, res.StoredExternal = len(w.Events), len(w.External)
-		return auditTx(ctx, tx, a, "pack.events", 0, int64(res.Recorded), map[string]any{"storedExternal": res.StoredExternal})
+		res, err = d.recordPackEvents(ctx, tx, a, events)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("record pack events", err)
@@ -378,54 +360,208 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 	return res, nil
 }
 
-// loadPackSerials locks the serials the events name and reads them as the
-// caller sees them. A CMO sees the products of an ended partnership, but
-// records nothing on them: its lasting partnerships are held, and only their
-// MAHs' products count as found.
-func loadPackSerials(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool.PackEventInput) (map[pool.PackKey]*packSerial, error) {
+// recordPackEvents records a batch of pack events in tx, all or nothing.
+func (d *DB) recordPackEvents(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
+	var actor string
+	if err := tx.QueryRow(ctx, `SELECT name || ' (' || $2 || ')' FROM tenants WHERE id = $1`, a.TenantID, a.Name()).Scan(&actor); err != nil {
+		return nil, err
+	}
+	serials, containers, err := loadPackSerials(ctx, tx, a, events)
+	if err != nil {
+		return nil, err
+	}
+	b := pool.PackBatch{States: make(map[pool.PackKey]pool.PackState, len(serials)), Containers: containers,
+		Now: time.Now(), Skew: d.clockSkew, Actor: actor}
+	for k, s := range serials {
+		b.States[k] = s.state
+	}
+	w, bad := pool.ApplyPackEvents(b, events)
+	if bad != nil {
+		return nil, bad.AsError()
+	}
+	if err := storeExternal(ctx, tx, a, serials, w.External); err != nil {
+		return nil, err
+	}
+	if err := writePackEvents(ctx, tx, actor, serials, events, w.Events); err != nil {
+		return nil, err
+	}
+	if err := auditPackEvents(ctx, tx, a, serials, events, w); err != nil {
+		return nil, err
+	}
+	return &pool.PackEventsResult{Recorded: len(w.Events), StoredExternal: len(w.External)}, nil
+}
+
+// auditFirstSerials is how many serials an audit entry of pack events names.
+const auditFirstSerials = 10
+
+// auditPackEvents writes one audit entry per product, event, reason and lot
+// of a batch: its count and first serials (the serial, for one event), how
+// many of them were stored as external, and the container of an aggregation.
+func auditPackEvents(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, events []pool.PackEventInput, w *pool.PackWrites) error {
+	type group struct {
+		product                  int64
+		event, reason, lot, sscc string
+	}
+	type entry struct {
+		count, external int64
+		first           []string
+	}
+	external := make(map[pool.PackKey]bool, len(w.External))
+	for _, k := range w.External {
+		external[k] = true
+	}
+	var order []group
+	entries := map[group]*entry{}
+	for _, pw := range w.Events {
+		e := events[pw.Event]
+		k := pool.PackKey{ProductCode: e.ProductCode, Serial: e.Serial}
+		g := group{product: serials[k].productID, event: string(e.Event), lot: pw.Lot, sscc: e.Container}
+		if e.Reason != nil {
+			g.reason = string(*e.Reason)
+		}
+		en := entries[g]
+		if en == nil {
+			en = &entry{}
+			entries[g] = en
+			order = append(order, g)
+		}
+		en.count++
+		if len(en.first) < auditFirstSerials {
+			en.first = append(en.first, e.Serial)
+		}
+		if external[k] && e.Event == pool.Commission {
+			en.external++
+		}
+	}
+	for _, g := range order {
+		en := entries[g]
+		detail := map[string]any{"event": g.event, "serials": en.first, "storedExternal": en.external}
+		for k, v := range map[string]string{"reason": g.reason, "lot": g.lot, "container": g.sscc} {
+			if v != "" {
+				detail[k] = v
+			}
+		}
+		if err := auditTx(ctx, tx, a, "pack.events", g.product, en.count, detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadPackSerials locks the serials the events name, and the containers they
+// name with the containers those are in, and reads them as the caller sees
+// them; it also returns where the named containers are found (the keys of
+// pool.PackBatch.Containers). A CMO sees the products of an ended
+// partnership, but records nothing on them: its lasting partnerships are
+// held, and only their MAHs' products count as found.
+func loadPackSerials(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool.PackEventInput) (map[pool.PackKey]*packSerial, map[string]pool.PackKey, error) {
 	codes, values := make([]string, len(events)), make([]string, len(events))
+	var ssccs []string
 	for i, e := range events {
 		codes[i], values[i] = e.ProductCode, e.Serial
+		if e.Container != "" {
+			ssccs = append(ssccs, e.Container)
+		}
+	}
+	containers, err := findContainers(ctx, tx, a, ssccs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, k := range containers {
+		codes, values = append(codes, k.ProductCode), append(values, k.Serial)
 	}
 	mahs, err := holdMAHs(ctx, tx, a, codes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM serials s JOIN products p ON p.id = s.product_id
 		JOIN unnest($1::text[], $2::text[]) u(code, v) ON p.code = u.code AND s.value = u.v
 		FOR UPDATE OF s`, codes, values); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT u.code, u.v, coalesce(p.id, 0), coalesce(p.tenant_id, 0), s.id, s.partner_tenant_id,
-			s.status, s.partner_status, coalesce(s.pack_status, 'ACTIVE'), s.pack_reason
+	// A pack's latest event is its state (every event carries the lot of the
+	// commissioning); its last decommissioning says who may undo it, until when.
+	rows, err := tx.Query(ctx, `SELECT u.code, u.v, coalesce(p.id, 0), coalesce(p.tenant_id, 0), coalesce(p.code_schema = 'SSCC', false),
+			s.id, s.partner_tenant_id, s.status, s.partner_status, coalesce(s.pack_status, 'ACTIVE'), s.pack_reason,
+			s.received_at, coalesce(s.container, ''), l.at, coalesce(l.lot, ''), l.expiry, coalesce(l.nhrn, ''), dc.at, coalesce(dc.actor, '')
 		FROM unnest($1::text[], $2::text[]) u(code, v)
 		LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR (p.tenant_id = ANY($4) AND EXISTS (
 			SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3)))
-		LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v`, codes, values, a.TenantID, mahs)
+		LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v
+		LEFT JOIN LATERAL (SELECT at, lot, expiry, nhrn FROM pack_events e WHERE e.product_id = s.product_id AND e.serial_id = s.id
+			ORDER BY at DESC, id DESC LIMIT 1) l ON true
+		LEFT JOIN LATERAL (SELECT at, actor FROM pack_events e WHERE e.product_id = s.product_id AND e.serial_id = s.id
+			AND e.event = 'DECOMMISSION' ORDER BY at DESC, id DESC LIMIT 1) dc ON true`, codes, values, a.TenantID, mahs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	serials := make(map[pool.PackKey]*packSerial, len(events))
 	for rows.Next() {
 		var k pool.PackKey
 		var status, partnerStatus *string
+		var received, latest, expiry, decommissioned *time.Time
 		s := &packSerial{}
-		if err := rows.Scan(&k.ProductCode, &k.Serial, &s.productID, &s.owner, &s.id, &s.partner, &status, &partnerStatus,
-			&s.state.Pack, &s.state.Reason); err != nil {
-			return nil, err
-		}
 		st := &s.state
+		if err := rows.Scan(&k.ProductCode, &k.Serial, &s.productID, &s.owner, &st.SSCC, &s.id, &s.partner, &status, &partnerStatus,
+			&st.Pack, &st.Reason, &received, &st.Container, &latest, &st.Lot, &expiry, &st.NHRN, &decommissioned, &st.DecommissionedBy); err != nil {
+			return nil, nil, err
+		}
 		st.Product, st.AsPartner, st.Stored = s.productID != 0, s.owner != a.TenantID, s.id != nil
 		if st.InPool = st.Stored && (!st.AsPartner || (s.partner != nil && *s.partner == a.TenantID)); st.InPool {
 			st.Status = pool.Status(*status)
 			if st.AsPartner {
 				st.Status = pool.Status(*partnerStatus)
 			}
+			st.Intake = *received
+		}
+		for _, t := range []struct {
+			dst *time.Time
+			src *time.Time
+		}{{&st.Latest, latest}, {&st.Expiry, expiry}, {&st.DecommissionedAt, decommissioned}} {
+			if t.src != nil {
+				*t.dst = *t.src
+			}
+		}
+		if !st.InPool { // what the caller may not see of a serial stays unseen
+			st.Pack, st.Reason, st.Container, st.Latest, st.Lot, st.Expiry, st.NHRN, st.DecommissionedAt, st.DecommissionedBy =
+				pool.PackActive, nil, "", time.Time{}, "", time.Time{}, "", time.Time{}, ""
 		}
 		serials[k] = s
 	}
-	return serials, rows.Err()
+	return serials, containers, rows.Err()
+}
+
+// findContainers finds SSCCs among the caller's own SSCC pools, and the
+// containers they are in, up to the outermost: the keys a batch names them by.
+// An SSCC pool's code (extension digit and company prefix) begins its SSCCs.
+func findContainers(ctx context.Context, tx pgx.Tx, a pool.Actor, ssccs []string) (map[string]pool.PackKey, error) {
+	found := map[string]pool.PackKey{}
+	if len(ssccs) == 0 {
+		return found, nil
+	}
+	rows, err := tx.Query(ctx, `WITH RECURSIVE c(code, v, container, depth) AS (
+			SELECT p.code, s.value, s.container, 1 FROM unnest($1::text[]) u(v)
+			JOIN products p ON p.tenant_id = $2 AND p.code_schema = 'SSCC' AND p.code = left(u.v, length(p.code))
+			JOIN serials s ON s.product_id = p.id AND s.value = u.v
+			UNION
+			SELECT p.code, s.value, s.container, c.depth + 1 FROM c
+			JOIN products p ON p.tenant_id = $2 AND p.code_schema = 'SSCC' AND p.code = left(c.container, length(p.code))
+			JOIN serials s ON s.product_id = p.id AND s.value = c.container
+			WHERE c.depth < 100)
+		SELECT DISTINCT code, v FROM c`, ssccs, a.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k pool.PackKey
+		if err := rows.Scan(&k.ProductCode, &k.Serial); err != nil {
+			return nil, err
+		}
+		found[k.Serial] = k
+	}
+	return found, rows.Err()
 }
 
 // storeExternal stores the unknown serials a batch commissions as EXTERNAL
@@ -468,38 +604,48 @@ func storeExternal(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[poo
 }
 
 // writePackEvents appends the accepted events to the pack history and leaves
-// each serial with the status of its last event.
-func writePackEvents(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, events []pool.PackEventInput, writes []pool.PackWrite) error {
-	var actor string
-	if err := tx.QueryRow(ctx, `SELECT name || ' (' || $2 || ')' FROM tenants WHERE id = $1`, a.TenantID, a.Name()).Scan(&actor); err != nil {
-		return err
-	}
+// each serial with the status and container of its last event.
+func writePackEvents(ctx context.Context, tx pgx.Tx, actor string, serials map[pool.PackKey]*packSerial, events []pool.PackEventInput, writes []pool.PackWrite) error {
 	n := len(writes)
 	pids, ids, owners, partners := make([]int64, n), make([]int64, n), make([]int64, n), make([]*int64, n)
-	evs, sts, rsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]*time.Time, n)
+	evs, sts, rsn, packRsn, ats := make([]string, n), make([]string, n), make([]*string, n), make([]*string, n), make([]time.Time, n)
+	lots, nhrns, expiries, tzs, inside := make([]*string, n), make([]*string, n), make([]*time.Time, n), make([]string, n), make([]*string, n)
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
 	for j, w := range writes {
 		e := events[w.Event]
 		s := serials[pool.PackKey{ProductCode: e.ProductCode, Serial: e.Serial}]
 		pids[j], ids[j], owners[j], partners[j] = s.productID, *s.id, s.owner, s.partner
-		evs[j], sts[j] = string(e.Event), string(w.Status)
+		evs[j], sts[j], ats[j], tzs[j] = string(e.Event), string(w.Status), w.At, e.Offset()
 		if e.Reason != nil {
 			rsn[j] = ptr(string(*e.Reason))
 		}
-		if !e.At.IsZero() {
-			ats[j] = &e.At
+		if w.Reason != nil {
+			packRsn[j] = ptr(string(*w.Reason))
+		}
+		lots[j], nhrns[j], inside[j] = opt(w.Lot), opt(w.NHRN), opt(w.Container)
+		if !w.Expiry.IsZero() {
+			expiries[j] = &w.Expiry
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor)
-		SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, coalesce(at, now()), $9
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-			u(p, s, t, pt, e, st, r, at)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO pack_events (product_id, serial_id, tenant_id, partner_tenant_id, event, status, reason, at, actor,
+			lot, expiry, nhrn, tz_offset, container)
+		SELECT p, s, t, pt, e::pack_event_type, st::pack_status, r::decommission_reason, at, $9, l, x, nh, tz, c
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+			$10::text[], $11::date[], $12::text[], $13::text[], $14::text[])
+			u(p, s, t, pt, e, st, r, at, l, x, nh, tz, c)`, pids, ids, owners, partners, evs, sts, rsn, ats, actor,
+		lots, expiries, nhrns, tzs, inside); err != nil {
 		return err
 	}
-	// The last event of each serial decides its pack status.
-	_, err := tx.Exec(ctx, `UPDATE serials s SET pack_status = u.st::pack_status, pack_reason = u.r::decommission_reason
-		FROM (SELECT DISTINCT ON (p, s) p, s, st, r FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
-			WITH ORDINALITY u(p, s, st, r, n) ORDER BY p, s, n DESC) u
-		WHERE s.product_id = u.p AND s.id = u.s`, pids, ids, sts, rsn)
+	// The last event of each serial decides its pack status and container.
+	_, err := tx.Exec(ctx, `UPDATE serials s SET pack_status = u.st::pack_status, pack_reason = u.r::decommission_reason, container = u.c
+		FROM (SELECT DISTINCT ON (p, s) p, s, st, r, c FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+			WITH ORDINALITY u(p, s, st, r, c, n) ORDER BY p, s, n DESC) u
+		WHERE s.product_id = u.p AND s.id = u.s`, pids, ids, sts, packRsn, inside)
 	return err
 }
 

@@ -60,7 +60,9 @@ CREATE TYPE public.key_role AS ENUM (
 CREATE TYPE public.pack_event_type AS ENUM (
     'COMMISSION',
     'DECOMMISSION',
-    'REACTIVATE'
+    'REACTIVATE',
+    'PACK',
+    'UNPACK'
 );
 
 --
@@ -384,7 +386,16 @@ CREATE TABLE public.pack_events (
     reason public.decommission_reason,
     at timestamp with time zone NOT NULL,
     recorded_at timestamp with time zone DEFAULT now() NOT NULL,
-    actor text NOT NULL
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
 );
 
 --
@@ -597,6 +608,7 @@ CREATE TABLE public.serials (
     partner_request_id bigint,
     pack_status public.pack_status,
     pack_reason public.decommission_reason,
+    container text,
     CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
     CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
 );
@@ -800,7 +812,7 @@ CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id)
 -- Name: pack_events_serial; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, id);
+CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, at, id);
 
 --
 -- Name: partner_invitations_cmo; Type: INDEX; Schema: public; Owner: -
@@ -861,6 +873,12 @@ CREATE INDEX serial_requests_tenant_product ON public.serial_requests USING btre
 --
 
 CREATE INDEX serials_available ON public.serials USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_container; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_container ON public.serials USING btree (container, product_id, id) WHERE (container IS NOT NULL);
 
 --
 -- Name: serials_partner; Type: INDEX; Schema: public; Owner: -

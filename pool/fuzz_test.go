@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/serialpool/serialpool/gs1"
 )
@@ -270,7 +271,8 @@ func FuzzTransition(f *testing.F) {
 }
 
 var packEventCodes = map[string]bool{"product_not_found": true, "not_found": true, "not_assigned": true,
-	"serial_" + gs1.RuleCharset: true}
+	"serial_" + gs1.RuleCharset: true, CodeEventInFuture: true, CodeEventBeforeIntake: true, CodeEventOutOfOrder: true,
+	CodeUndoTooLate: true, CodeUndoOtherActor: true}
 
 // fuzzPackKeys are the serials a fuzzed batch names: the same serial in two
 // products, and one that is not a valid GS1 serial.
@@ -279,7 +281,11 @@ var fuzzPackKeys = []PackKey{{"P1", "S1"}, {"P1", "S 2"}, {"P2", "S1"}, {"P3", "
 // fuzzPackStates decodes one byte per key of fuzzPackKeys into its state:
 // byte % 5 is missing (no such product), unknown, someone else's, Assigned or
 // Available in the caller's pool; / 5 % 2 the caller is the CMO; / 10 % 4 the
-// pack status; / 40 the reason of the last decommissioning.
+// pack status; / 40 the reason of the last decommissioning, which also says
+// when and by whom it was made: a SUPPLIED one 11 days ago, a LOCKED one by
+// another system, the others an hour ago by the fuzzed batch's actor. A
+// serial in the caller's pool entered it 20 days ago; one with events had its
+// latest 2 minutes ago.
 func fuzzPackStates(b []byte) map[PackKey]PackState {
 	packs := []PackStatus{PackActive, PackCommissioned, PackDecommissioned, PackUnknown}
 	reasons := []Reason{"", Destroyed, Sampled, Stolen, Locked, Supplied, ""}
@@ -295,27 +301,51 @@ func fuzzPackStates(b []byte) map[PackKey]PackState {
 		s := PackState{Product: true, AsPartner: c/5%2 == 1, Pack: packs[c/10%4]}
 		if r := reasons[c/40]; r != "" {
 			s.Reason = &r
+			s.DecommissionedAt, s.DecommissionedBy = fuzzNow.Add(-time.Hour), fuzzActor
+			switch r {
+			case Supplied:
+				s.DecommissionedAt = fuzzNow.Add(-11 * 24 * time.Hour)
+			case Locked:
+				s.DecommissionedBy = "another system"
+			}
 		}
 		s.Stored = c%5 >= 2
 		s.InPool = c%5 >= 3
 		s.Status = map[bool]Status{true: Assigned, false: Available}[c%5 == 3]
 		if !s.InPool {
-			s.Status, s.Pack, s.Reason = "", PackActive, nil
+			s.Status, s.Pack, s.Reason, s.DecommissionedAt, s.DecommissionedBy = "", PackActive, nil, time.Time{}, ""
+		} else {
+			s.Intake = fuzzNow.Add(-20 * 24 * time.Hour)
+			if s.Pack != PackActive {
+				s.Latest = fuzzNow.Add(-2 * time.Minute)
+			}
 		}
 		states[k] = s
 	}
 	return states
 }
 
+var (
+	fuzzNow   = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	fuzzActor = "line"
+	// fuzzTimes are the event times a fuzzed event picks: now (zero), a
+	// minute ago, within the skew, beyond it, before every intake.
+	fuzzTimes = []time.Time{{}, fuzzNow.Add(-time.Minute), fuzzNow.Add(4 * time.Minute), fuzzNow.Add(time.Hour), fuzzNow.Add(-30 * 24 * time.Hour)}
+)
+
 // fuzzPackEvents decodes one byte per event: % 4 the serial, / 4 % 4 the event
-// (the three and an unknown one), / 16 % 4 the reason (none, two, an unknown one).
+// (the three and an unknown one), / 16 % 4 the reason (none, two, an unknown
+// one), / 64 the event time (fuzzTimes; 3 at an odd index picks the last).
 func fuzzPackEvents(b []byte) []PackEventInput {
 	types := []PackEventType{Commission, Decommission, Reactivate, "BOGUS"}
 	reasons := []Reason{"", Sampled, Destroyed, "MISLAID"}
 	events := make([]PackEventInput, len(b))
 	for i, c := range b {
 		k := fuzzPackKeys[c%4]
-		events[i] = PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Event: types[c/4%4]}
+		events[i] = PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Event: types[c/4%4], At: fuzzTimes[c/64]}
+		if c/64 == 3 && i%2 == 1 {
+			events[i].At = fuzzTimes[4]
+		}
 		if r := reasons[c/16%4]; r != "" {
 			events[i].Reason = &r
 		}
@@ -338,11 +368,12 @@ func FuzzApplyPackEvents(f *testing.F) {
 	f.Fuzz(func(t *testing.T, stateBytes, eventBytes []byte) {
 		states, events := fuzzPackStates(stateBytes), fuzzPackEvents(eventBytes)
 		before := maps.Clone(states)
-		w, bad := ApplyPackEvents(states, events)
+		batch := PackBatch{States: states, Now: fuzzNow, Skew: DefaultClockSkew, Actor: fuzzActor}
+		w, bad := ApplyPackEvents(batch, events)
 		if !maps.Equal(states, before) {
 			t.Fatalf("the states given were changed")
 		}
-		if again, againBad := ApplyPackEvents(states, events); !reflect.DeepEqual(again, w) || !reflect.DeepEqual(againBad, bad) {
+		if again, againBad := ApplyPackEvents(batch, events); !reflect.DeepEqual(again, w) || !reflect.DeepEqual(againBad, bad) {
 			t.Fatalf("the same batch gave %+v %+v, then %+v %+v", w, bad, again, againBad)
 		}
 		var refused []RowError // the refusals as the rules name them: no reasons
@@ -363,7 +394,7 @@ func FuzzApplyPackEvents(f *testing.F) {
 		if bad == nil {
 			return
 		}
-		if w, b := ApplyPackEvents(states, accepted); b != nil || len(w.Events) != len(accepted) {
+		if w, b := ApplyPackEvents(batch, accepted); b != nil || len(w.Events) != len(accepted) {
 			t.Fatalf("without its refused events the batch is refused: %+v", b)
 		}
 	})
@@ -387,7 +418,7 @@ func replayPackEvents(states map[PackKey]PackState, events []PackEventInput) (*P
 			w.External = append(w.External, k)
 		}
 		current[k] = next
-		w.Events = append(w.Events, PackWrite{Event: i, Status: next.Pack})
+		w.Events = append(w.Events, PackWrite{Event: i, Status: next.Pack, Reason: next.Reason, At: next.Latest})
 		accepted = append(accepted, e)
 	}
 	if bad.Total == 0 {
@@ -409,6 +440,18 @@ func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
 	case !s.InPool:
 		s = PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive} // external: Assigned on arrival
 	}
+	at := e.At
+	if at.IsZero() {
+		at = fuzzNow
+	}
+	switch {
+	case at.Sub(fuzzNow) > DefaultClockSkew:
+		return s, CodeEventInFuture
+	case at.Before(s.Intake):
+		return s, CodeEventBeforeIntake
+	case at.Before(s.Latest):
+		return s, CodeEventOutOfOrder
+	}
 	if e.Event == Commission && s.Status != Assigned {
 		return s, "not_assigned"
 	}
@@ -416,6 +459,15 @@ func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
 	if rerr != nil {
 		return s, rerr.Code
 	}
-	s.Pack, s.Reason = next, e.Reason
+	if e.Event == Reactivate && at.Sub(s.DecommissionedAt) > 10*24*time.Hour {
+		return s, CodeUndoTooLate
+	}
+	if e.Event == Reactivate && s.DecommissionedBy != fuzzActor {
+		return s, CodeUndoOtherActor
+	}
+	if e.Event == Decommission {
+		s.DecommissionedAt, s.DecommissionedBy = at, fuzzActor
+	}
+	s.Pack, s.Reason, s.Latest = next, e.Reason, at
 	return s, ""
 }

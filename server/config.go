@@ -37,6 +37,7 @@ type config struct {
 	RateLimit            float64       // SERIALPOOL_RATE_LIMIT: requests per second per API key; 0 is unlimited (default 200)
 	RateBurst            int           // SERIALPOOL_RATE_BURST: requests a key may burst (default 400)
 	AuthCache            time.Duration // SERIALPOOL_AUTH_CACHE: how long an authenticated key is remembered (default 10s; 0 off)
+	EventClockSkew       time.Duration // SERIALPOOL_EVENT_CLOCK_SKEW: how far in the future a pack event may lie (default 5m)
 	// UpstreamAllow is where replenishment requests may go besides public
 	// addresses (SERIALPOOL_UPSTREAM_ALLOW: CIDRs and host names).
 	UpstreamAllow pool.UpstreamPolicy
@@ -80,6 +81,7 @@ func loadConfig() (config, error) {
 		IdleTimeout:       2 * time.Minute,
 		MaxSockets:        20,
 		MaxSubscriptions:  100,
+		EventClockSkew:    pool.DefaultClockSkew,
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -102,6 +104,7 @@ func loadConfig() (config, error) {
 		envDuration("SERIALPOOL_REPLENISH_RETRY_MAX", &c.RetryMax, false),
 		envDuration("SERIALPOOL_SLOW_QUERY", &c.SlowQuery, false),
 		envDuration("SERIALPOOL_AUTH_CACHE", &c.AuthCache, true),
+		envDuration("SERIALPOOL_EVENT_CLOCK_SKEW", &c.EventClockSkew, true),
 		envDuration("SERIALPOOL_BODY_IDLE_TIMEOUT", &c.BodyIdleTimeout, false),
 		envDuration("SERIALPOOL_READ_HEADER_TIMEOUT", &c.ReadHeaderTimeout, false),
 		envDuration("SERIALPOOL_IDLE_TIMEOUT", &c.IdleTimeout, false),

@@ -110,6 +110,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
+	d.SetClockSkew(cfg.EventClockSkew)
 	return op(ctx, d, cfg, f, out)
 }
 
@@ -275,6 +276,7 @@ func dev(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
+	d.SetClockSkew(cfg.EventClockSkew)
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
