@@ -209,3 +209,14 @@ func TestReadXMLOfAnyPrefix(t *testing.T) {
 		t.Errorf("the XML event (EPC URN and Digital Link mixed) hashed unlike the same event built here:\n%s\n%s", events[0].preHash(), want.preHash())
 	}
 }
+
+// JSON-LD allows @context as a string, an object or a list (epcis2.js writes a string).
+func TestReadJSONContextForms(t *testing.T) {
+	for _, ctx := range []string{`"` + Context + `"`, `[{"ex":"https://ex.example/"},"` + Context + `"]`, `{"ex":"https://ex.example/"}`} {
+		doc := `{"@context":` + ctx + `,"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[
+			{"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["https://id.gs1.org/01/04012345000016/21/OK"],"action":"ADD"}]}}`
+		if events, bad, err := ReadJSON(strings.NewReader(doc), 0); err != nil || len(bad) > 0 || len(events) != 1 {
+			t.Errorf("@context %s: %v %v %v", ctx, events, bad, err)
+		}
+	}
+}

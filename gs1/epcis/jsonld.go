@@ -12,7 +12,7 @@ import (
 const Context = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
 type jsonDocument struct {
-	Context       []string `json:"@context"`
+	Context       any      `json:"@context"` // a string, an object or a list of them, as JSON-LD allows
 	Type          string   `json:"type"`
 	SchemaVersion string   `json:"schemaVersion"`
 	CreationDate  string   `json:"creationDate"`
