@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/gs1/epcis"
+	"github.com/serialpool/serialpool/pool"
 )
 
 // epcisCall sends one request to the EPCIS interface.
@@ -481,5 +483,69 @@ func TestEPCISBadInput(t *testing.T) {
 	status, _, body := d.epcisCall(t, "POST", "/api/v2/epcis/capture", d.keys.MAHOperator, map[string]string{"Content-Type": "application/ld+json"}, b.String())
 	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "CaptureLimitExceededException") {
 		t.Errorf("over the capture limit: %d %s", status, body)
+	}
+}
+
+// The CMO sees only the events of the serials assigned to it; the MAH sees
+// the CMO's too; another tenant's capture job answers as an unknown one.
+func TestEPCISTenantScope(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	var cmoID int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Contract Manufacturing'`).Scan(&cmoID)
+	cmoOperator, err := d.db.CreateKey(context.Background(), cmoID, pool.RoleOperator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mahSerial := d.requested(t, d.keys.MAHOperator, amoxicillin, 1)[0]
+	cmoSerial := d.requested(t, cmoOperator, amoxicillin, 1)[0] // of what the MAH assigned it
+	dl := func(serial string) string { return gs1.DigitalLink(amoxicillin, serial) }
+	t0 := time.Now().Add(-time.Second).Truncate(time.Millisecond)
+	commission := func(serial string) string {
+		return epcisBuilt(t, map[string]any{"type": "ObjectEvent", "eventTime": millis(t0), "offset": "+02:00", "epcs": []string{dl(serial)},
+			"action": "ADD", "bizStep": "commissioning", "disposition": "active", "lot": "CMO-1", "expiry": "2027-06-30"})
+	}
+	if job := d.capture(t, d.keys.MAHOperator, "application/ld+json", commission(mahSerial)); !job.Success {
+		t.Fatalf("MAH capture: %+v", job)
+	}
+	status, h, body := d.epcisCall(t, "POST", "/api/v2/epcis/capture", cmoOperator, map[string]string{"Content-Type": "application/ld+json"}, commission(cmoSerial))
+	if status != http.StatusAccepted {
+		t.Fatalf("CMO capture: %d %s", status, body)
+	}
+	cmoJob := h.Get("Location")
+	serials := func(key string) []string {
+		events, doc, _ := d.epcisEvents(t, key, "perPage=1000")
+		assertValidEPCIS(t, doc)
+		var out []string
+		for _, e := range events {
+			out = append(out, e.EPCs[0].Serial)
+		}
+		return out
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, _, body := d.epcisCall(t, "GET", cmoJob, cmoOperator, nil, "")
+		if strings.Contains(body, `"success":true`) {
+			break
+		}
+		if time.Now().After(deadline) || strings.Contains(body, `"state":"failed"`) {
+			t.Fatalf("CMO capture job: %s", body)
+		}
+	}
+	if got := serials(d.keys.MAHViewer); !slices.Contains(got, mahSerial) || !slices.Contains(got, cmoSerial) {
+		t.Errorf("the MAH sees %v; want its own %s and its CMO's %s", got, mahSerial, cmoSerial)
+	}
+	if got := serials(d.keys.CMOAdmin); !slices.Equal(got, []string{cmoSerial}) {
+		t.Errorf("the CMO sees %v; want only %s", got, cmoSerial)
+	}
+	status, _, body = d.epcisCall(t, "GET", "/api/v2/epcis/epcs/"+url.PathEscape(dl(mahSerial))+"/events", d.keys.CMOAdmin, nil, "")
+	_, _, unknown := d.epcisCall(t, "GET", "/api/v2/epcis/epcs/"+url.PathEscape(dl("NEVER-SEEN"))+"/events", d.keys.CMOAdmin, nil, "")
+	if status != http.StatusNotFound || strings.ReplaceAll(body, dl(mahSerial), "") != strings.ReplaceAll(unknown, dl("NEVER-SEEN"), "") {
+		t.Errorf("the MAH's own EPC, to the CMO: %d %s; an unknown one: %s", status, body, unknown)
+	}
+	// The MAH's poll of the CMO's job: as for no job at all.
+	status, _, body = d.epcisCall(t, "GET", cmoJob, d.keys.MAHViewer, nil, "")
+	_, _, none := d.epcisCall(t, "GET", "/api/v2/epcis/capture/999999999", d.keys.MAHViewer, nil, "")
+	if status != http.StatusNotFound || strings.ReplaceAll(body, strings.TrimPrefix(cmoJob, "/api/v2/epcis/capture/"), "N") != strings.ReplaceAll(none, "999999999", "N") {
+		t.Errorf("another tenant's capture job: %d %s; no job: %s", status, body, none)
 	}
 }
