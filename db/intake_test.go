@@ -28,7 +28,7 @@ func seq(prefix string, n int) []string {
 }
 
 // sourced registers a product with the given source for the tenant of ctx.
-func (w *world) sourced(t *testing.T, ctx context.Context, n int, source pool.Source, f pool.SerialFormat) *pool.Product {
+func (w *world) sourced(t testing.TB, ctx context.Context, n int, source pool.Source, f pool.SerialFormat) *pool.Product {
 	t.Helper()
 	p, err := w.db.CreateProduct(ctx, pool.NewProduct{Code: gtin(n), CodeSchema: pool.GTIN, Name: "P" + fmt.Sprint(n),
 		Source: source, LowThreshold: 1, SerialFormat: f})

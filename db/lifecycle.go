@@ -481,6 +481,8 @@ func loadPackSerials(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool
 	}
 	// A pack's latest event is its state (every event carries the lot of the
 	// commissioning); its last decommissioning says who may undo it, until when.
+	// A serial without events (pack_status NULL) or not decommissioned skips
+	// the look-up.
 	rows, err := tx.Query(ctx, `SELECT u.code, u.v, coalesce(p.id, 0), coalesce(p.tenant_id, 0), coalesce(p.code_schema = 'SSCC', false),
 			s.id, s.partner_tenant_id, s.status, s.partner_status, coalesce(s.pack_status, 'ACTIVE'), s.pack_reason,
 			s.received_at, coalesce(s.container, ''), l.at, coalesce(l.lot, ''), l.expiry, coalesce(l.nhrn, ''), dc.at, coalesce(dc.actor, '')
@@ -488,10 +490,10 @@ func loadPackSerials(ctx context.Context, tx pgx.Tx, a pool.Actor, events []pool
 		LEFT JOIN products p ON p.code = u.code AND (p.tenant_id = $3 OR (p.tenant_id = ANY($4) AND EXISTS (
 			SELECT FROM pool_counters c WHERE c.product_id = p.id AND c.tenant_id = $3)))
 		LEFT JOIN serials s ON s.product_id = p.id AND s.value = u.v
-		LEFT JOIN LATERAL (SELECT at, lot, expiry, nhrn FROM pack_events e WHERE e.product_id = s.product_id AND e.serial_id = s.id
-			ORDER BY at DESC, id DESC LIMIT 1) l ON true
-		LEFT JOIN LATERAL (SELECT at, actor FROM pack_events e WHERE e.product_id = s.product_id AND e.serial_id = s.id
-			AND e.event = 'DECOMMISSION' ORDER BY at DESC, id DESC LIMIT 1) dc ON true`, codes, values, a.TenantID, mahs)
+		LEFT JOIN LATERAL (SELECT at, lot, expiry, nhrn FROM pack_events e WHERE s.pack_status IS NOT NULL
+			AND e.product_id = s.product_id AND e.serial_id = s.id ORDER BY at DESC, id DESC LIMIT 1) l ON true
+		LEFT JOIN LATERAL (SELECT at, actor FROM pack_events e WHERE s.pack_status = 'DECOMMISSIONED'
+			AND e.product_id = s.product_id AND e.serial_id = s.id AND e.event = 'DECOMMISSION' ORDER BY at DESC, id DESC LIMIT 1) dc ON true`, codes, values, a.TenantID, mahs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,7 +23,7 @@ type world struct {
 	otherAdmin      context.Context
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{db: dbtest.New(t)}
@@ -51,7 +51,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // actor issues a real key and authenticates it, as the server does.
-func (w *world) actor(t *testing.T, tenant int64, role pool.Role) context.Context {
+func (w *world) actor(t testing.TB, tenant int64, role pool.Role) context.Context {
 	t.Helper()
 	ctx := context.Background()
 	key, err := w.db.CreateKey(ctx, tenant, role)
@@ -77,7 +77,7 @@ func (w *world) product(t *testing.T, ctx context.Context, code, name string) *p
 
 // addSerials inserts n available serials "<prefix>N" as the database owner (the
 // intake API arrives in a later change; the counters trigger sees any insert).
-func (w *world) addSerials(t *testing.T, p *pool.Product, prefix string, n int) {
+func (w *world) addSerials(t testing.TB, p *pool.Product, prefix string, n int) {
 	t.Helper()
 	err := w.db.Gorm().Exec(`INSERT INTO serials (product_id, tenant_id, status, source, value)
 		SELECT ?, ?, 'AVAILABLE', 'SNM', ? || g FROM generate_series(1, ?) g`, p.ID, p.TenantID, prefix, n).Error

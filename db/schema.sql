@@ -948,7 +948,7 @@ CREATE INDEX serials_available ON public.serials USING btree (product_id, id) WH
 -- Name: serials_container; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_container ON public.serials USING btree (container, product_id, id) WHERE (container IS NOT NULL);
+CREATE INDEX serials_container ON public.serials USING btree (container, id) WHERE (container IS NOT NULL);
 
 --
 -- Name: serials_partner; Type: INDEX; Schema: public; Owner: -

@@ -33,8 +33,10 @@ type ResolverRoot interface {
 	ApiKey() ApiKeyResolver
 	AuditEntry() AuditEntryResolver
 	Channel() ChannelResolver
+	Container() ContainerResolver
 	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
+	PackEvent() PackEventResolver
 	Partner() PartnerResolver
 	PartnerInvitation() PartnerInvitationResolver
 	PoolStatsRow() PoolStatsRowResolver
@@ -106,6 +108,12 @@ type ComplexityRoot struct {
 		UpstreamURL             func(childComplexity int) int
 	}
 
+	Container struct {
+		Contents func(childComplexity int, first *int, after *string) int
+		Serial   func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
+
 	CreateChannelPayload struct {
 		Channel func(childComplexity int) int
 		Key     func(childComplexity int) int
@@ -139,6 +147,7 @@ type ComplexityRoot struct {
 		CreatePartnership       func(childComplexity int, input model.CreatePartnershipInput) int
 		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
 		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
+		DecommissionContainer   func(childComplexity int, input model.DecommissionContainerInput) int
 		EndPartnership          func(childComplexity int, id string, reason string) int
 		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
 		ReceiveSerials          func(childComplexity int, input model.ReceiveSerialsInput) int
@@ -156,10 +165,15 @@ type ComplexityRoot struct {
 	PackEvent struct {
 		Actor      func(childComplexity int) int
 		At         func(childComplexity int) int
+		Container  func(childComplexity int) int
 		Event      func(childComplexity int) int
+		Expiry     func(childComplexity int) int
+		Lot        func(childComplexity int) int
+		Nhrn       func(childComplexity int) int
 		Reason     func(childComplexity int) int
 		RecordedAt func(childComplexity int) int
 		Status     func(childComplexity int) int
+		TZOffset   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -237,6 +251,7 @@ type ComplexityRoot struct {
 		APIKeys            func(childComplexity int) int
 		AuditLog           func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		Channels           func(childComplexity int) int
+		Container          func(childComplexity int, sscc string) int
 		IntakeBatch        func(childComplexity int, idempotencyKey string) int
 		PartnerInvitations func(childComplexity int) int
 		Partners           func(childComplexity int) int
@@ -354,6 +369,10 @@ type AuditEntryResolver interface {
 type ChannelResolver interface {
 	ID(ctx context.Context, obj *pool.Channel) (string, error)
 }
+type ContainerResolver interface {
+	Serial(ctx context.Context, obj *pool.Serial) (*pool.Serial, error)
+	Contents(ctx context.Context, obj *pool.Serial, first *int, after *string) (*model.SerialConnection, error)
+}
 type IntakeResultResolver interface {
 	BatchID(ctx context.Context, obj *pool.IntakeResult) (*string, error)
 
@@ -378,6 +397,14 @@ type MutationResolver interface {
 	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
+	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error)
+}
+type PackEventResolver interface {
+	Lot(ctx context.Context, obj *pool.PackEvent) (*string, error)
+	Expiry(ctx context.Context, obj *pool.PackEvent) (*string, error)
+	Nhrn(ctx context.Context, obj *pool.PackEvent) (*string, error)
+
+	Container(ctx context.Context, obj *pool.PackEvent) (*string, error)
 }
 type PartnerResolver interface {
 	ID(ctx context.Context, obj *pool.Partner) (string, error)
@@ -421,6 +448,7 @@ type QueryResolver interface {
 	Serial(ctx context.Context, productCode string, value string) (*pool.Serial, error)
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
 	SsccPool(ctx context.Context, code string) (*pool.Product, error)
+	Container(ctx context.Context, sscc string) (*pool.Serial, error)
 	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
 	PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error)
 }
@@ -676,6 +704,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Channel.UpstreamURL(childComplexity), true
 
+	case "Container.contents":
+		if e.ComplexityRoot.Container.Contents == nil {
+			break
+		}
+
+		args, err := ec.field_Container_contents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Container.Contents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Container.serial":
+		if e.ComplexityRoot.Container.Serial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Container.Serial(childComplexity), true
+	case "Container.sscc":
+		if e.ComplexityRoot.Container.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Container.Value(childComplexity), true
+
 	case "CreateChannelPayload.channel":
 		if e.ComplexityRoot.CreateChannelPayload.Channel == nil {
 			break
@@ -825,6 +877,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSsccPool(childComplexity, args["input"].(model.CreateSsccPoolInput)), true
+	case "Mutation.decommissionContainer":
+		if e.ComplexityRoot.Mutation.DecommissionContainer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decommissionContainer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecommissionContainer(childComplexity, args["input"].(model.DecommissionContainerInput)), true
 	case "Mutation.endPartnership":
 		if e.ComplexityRoot.Mutation.EndPartnership == nil {
 			break
@@ -970,12 +1033,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PackEvent.At(childComplexity), true
+	case "PackEvent.container":
+		if e.ComplexityRoot.PackEvent.Container == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Container(childComplexity), true
 	case "PackEvent.event":
 		if e.ComplexityRoot.PackEvent.Event == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PackEvent.Event(childComplexity), true
+	case "PackEvent.expiry":
+		if e.ComplexityRoot.PackEvent.Expiry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Expiry(childComplexity), true
+	case "PackEvent.lot":
+		if e.ComplexityRoot.PackEvent.Lot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Lot(childComplexity), true
+	case "PackEvent.nhrn":
+		if e.ComplexityRoot.PackEvent.Nhrn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.Nhrn(childComplexity), true
 	case "PackEvent.reason":
 		if e.ComplexityRoot.PackEvent.Reason == nil {
 			break
@@ -994,6 +1081,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PackEvent.Status(childComplexity), true
+	case "PackEvent.timeZoneOffset":
+		if e.ComplexityRoot.PackEvent.TZOffset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEvent.TZOffset(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1296,6 +1389,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Channels(childComplexity), true
+	case "Query.container":
+		if e.ComplexityRoot.Query.Container == nil {
+			break
+		}
+
+		args, err := ec.field_Query_container_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Container(childComplexity, args["sscc"].(string)), true
 	case "Query.intakeBatch":
 		if e.ComplexityRoot.Query.IntakeBatch == nil {
 			break
@@ -1710,6 +1814,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
 			graphql.NewInputUnmarshaler("CreateSsccPoolInput", ec.unmarshalInputCreateSsccPoolInput),
+			graphql.NewInputUnmarshaler("DecommissionContainerInput", ec.unmarshalInputDecommissionContainerInput),
 			graphql.NewInputUnmarshaler("GenerateSerialsInput", ec.unmarshalInputGenerateSerialsInput),
 			graphql.NewInputUnmarshaler("PackEventInput", ec.unmarshalInputPackEventInput),
 			graphql.NewInputUnmarshaler("PoolStatsFilter", ec.unmarshalInputPoolStatsFilter),
@@ -2158,9 +2263,15 @@ type IntakeBatch {
 extend type Mutation {
   """
   Records pack events, all or nothing: ACTIVE -> COMMISSIONED -> DECOMMISSIONED (with a
-  reason) and back with REACTIVATE where the reason allows. A serial must be Assigned to
-  be commissioned; an unknown but valid serial is stored as EXTERNAL and Assigned.
-  Illegal transitions are rejected naming the rule. Operator or admin.
+  reason) and back with REACTIVATE where the reason allows; PACK and UNPACK put a
+  commissioned pack (or a case) into a case or pallet of the caller's SSCC pools and take
+  it out. A serial must be Assigned to be commissioned; an unknown but valid serial is
+  stored as EXTERNAL and Assigned. Time rules: an event may not lie in the future (beyond
+  SERIALPOOL_EVENT_CLOCK_SKEW), before the serial entered the pool, or before the serial's
+  latest event; a REACTIVATE comes within 10 days of the decommissioning, by the key that
+  made it. Refused events are named with the rule (` + "`" + `extensions.rows` + "`" + `: event_in_future,
+  event_before_intake, event_out_of_order, undo_too_late, undo_other_actor, lot_charset,
+  container_not_found, ...). Operator or admin.
   """
   recordPackEvents("The events, up to 100,000, applied in the order given: a later event on a serial sees the earlier ones." input: [PackEventInput!]! @maxItems(n: 100000)): RecordPackEventsResult!
 }
@@ -2183,8 +2294,12 @@ enum PackEventType {
   COMMISSION
   "COMMISSIONED -> DECOMMISSIONED, with a reason."
   DECOMMISSION
-  "DECOMMISSIONED -> COMMISSIONED, where the reason allows (not DESTROYED, STOLEN, EXPORTED)."
+  "DECOMMISSIONED -> COMMISSIONED, where the reason allows (not DESTROYED, STOLEN, EXPORTED), within 10 days, by the same key."
   REACTIVATE
+  "Packed into a case or pallet (an SSCC, ` + "`" + `container` + "`" + `); the pack status stays."
+  PACK
+  "Taken out of its case or pallet (` + "`" + `container` + "`" + `); the pack status stays."
+  UNPACK
 }
 
 "Why a pack was decommissioned (EU FMD set)."
@@ -2215,12 +2330,22 @@ type PackEvent {
   status: PackStatus!
   "Decommissioning reason, if any."
   reason: DecommissionReason
-  "When it happened on the line."
+  "When it happened on the line, in its time zone offset."
   at: Time!
   "When serialpool recorded it."
   recordedAt: Time!
   "Who recorded it (tenant name and key)."
   actor: String!
+  "The pack's batch (lot), as its commissioning recorded it; null when none was."
+  lot: String
+  "The pack's expiry date (YYYY-MM-DD), as its commissioning recorded it."
+  expiry: String
+  "The pack's national reimbursement number, as its commissioning recorded it."
+  nhrn: String
+  "Time zone offset of the place it happened, e.g. +01:00."
+  timeZoneOffset: String!
+  "The SSCC of the case or pallet the pack is in after the event; null when in none."
+  container: String
 }
 
 "A pack event to record."
@@ -2233,8 +2358,18 @@ input PackEventInput {
   event: PackEventType!
   "Required for DECOMMISSION."
   reason: DecommissionReason
-  "When it happened (default now)."
+  "When it happened (default now): not in the future, not before the serial entered the pool or its latest event."
   at: Time
+  "COMMISSION only: the batch (lot), 1 to 20 characters of GS1 character set 82 (AI 10)."
+  lot: String @maxLength(n: 100)
+  "COMMISSION only: the expiry date, YYMMDD (day 00: the month's last day, as AI 17) or YYYY-MM-DD."
+  expiry: String @maxLength(n: 10)
+  "COMMISSION only: the national reimbursement number (AI 710-715), where the market needs one."
+  nhrn: String @maxLength(n: 100)
+  "Time zone offset of the place it happened, +HH:MM or -HH:MM (default +00:00)."
+  timeZoneOffset: String @maxLength(n: 10)
+  "PACK and UNPACK: the SSCC (18 digits) of the case or pallet, from one of the caller's SSCC pools."
+  container: String @maxLength(n: 100)
 }
 
 "Recorded pack events."
@@ -2758,11 +2893,46 @@ extend type Query {
   ssccPools: [SsccPool!]!
   "One of the caller's SSCC pools by its code; null, as for product(code), when the caller has none with that code."
   ssccPool("The pool's code: extension digit + GS1 company prefix." code: String! @maxLength(n: 50)): SsccPool
+  "One of the caller's SSCCs as a case or pallet (PACK events fill it); null for an SSCC none of its SSCC pools holds."
+  container("The SSCC, 18 digits." sscc: String! @maxLength(n: 50)): Container
 }
 
 extend type Mutation {
   "Creates an SSCC pool for a GS1 company prefix and extension digit. Admin only."
   createSsccPool("The GS1 company prefix and extension digit of the new pool." input: CreateSsccPoolInput!): SsccPool!
+  """
+  Decommissions one of the caller's cases or pallets with everything in it (its cases and
+  their packs) as one action: all or nothing, by the rules of recordPackEvents. What is
+  decommissioned already stays as it is. Operator or admin.
+  """
+  decommissionContainer("The container and the reason." input: DecommissionContainerInput!): RecordPackEventsResult!
+}
+
+"A case or pallet: an SSCC packs are packed into."
+type Container {
+  "The SSCC."
+  sscc: String!
+  "The SSCC as a serial of its pool: pool status, pack status and history (its own container among it)."
+  serial: Serial!
+  "What is packed in it now (packs, and cases in a pallet), by id."
+  contents(
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): SerialConnection!
+}
+
+"A container to decommission with its contents."
+input DecommissionContainerInput {
+  "The SSCC of the case or pallet."
+  sscc: String! @maxLength(n: 50)
+  "Why: applies to the container and everything in it."
+  reason: DecommissionReason!
+  "When it happened (default now), by the time rules of recordPackEvents."
+  at: Time
+  "Time zone offset of the place it happened, +HH:MM or -HH:MM (default +00:00)."
+  timeZoneOffset: String @maxLength(n: 10)
 }
 
 "A pool of SSCCs (shipping container codes). Everywhere a productCode is taken, its code works too."
@@ -3033,6 +3203,18 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
 
+func (ec *executionContext) childFields_Container(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sscc":
+		return ec.fieldContext_Container_sscc(ctx, field)
+	case "serial":
+		return ec.fieldContext_Container_serial(ctx, field)
+	case "contents":
+		return ec.fieldContext_Container_contents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Container", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateChannelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "channel":
@@ -3099,6 +3281,16 @@ func (ec *executionContext) childFields_PackEvent(ctx context.Context, field gra
 		return ec.fieldContext_PackEvent_recordedAt(ctx, field)
 	case "actor":
 		return ec.fieldContext_PackEvent_actor(ctx, field)
+	case "lot":
+		return ec.fieldContext_PackEvent_lot(ctx, field)
+	case "expiry":
+		return ec.fieldContext_PackEvent_expiry(ctx, field)
+	case "nhrn":
+		return ec.fieldContext_PackEvent_nhrn(ctx, field)
+	case "timeZoneOffset":
+		return ec.fieldContext_PackEvent_timeZoneOffset(ctx, field)
+	case "container":
+		return ec.fieldContext_PackEvent_container(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PackEvent", field.Name)
 }
@@ -3513,6 +3705,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Container_contents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignSerialsToPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3575,6 +3789,20 @@ func (ec *executionContext) field_Mutation_createSsccPool_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateSsccPoolInput, error) {
 			return ec.unmarshalNCreateSsccPoolInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐCreateSsccPoolInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_decommissionContainer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DecommissionContainerInput, error) {
+			return ec.unmarshalNDecommissionContainerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐDecommissionContainerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3830,6 +4058,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_container_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sscc",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sscc"] = arg0
 	return args, nil
 }
 
@@ -4984,6 +5226,105 @@ func (ec *executionContext) fieldContext_Channel_revokedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Container_sscc(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Container_sscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Container_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Container", field, false, false, "String")
+}
+
+func (ec *executionContext) _Container_serial(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Container_serial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Container().Serial(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+			return ec.marshalNSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Container_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Container",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Serial(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Container_contents(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Container_contents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Container().Contents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialConnection) graphql.Marshaler {
+			return ec.marshalNSerialConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Container_contents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Container",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Container_contents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6113,6 +6454,50 @@ func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_decommissionContainer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decommissionContainer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecommissionContainer(ctx, fc.Args["input"].(model.DecommissionContainerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
+			return ec.marshalNRecordPackEventsResult2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRecordPackEventsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decommissionContainer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordPackEventsResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decommissionContainer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PackEvent_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6249,6 +6634,121 @@ func (ec *executionContext) _PackEvent_actor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_PackEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _PackEvent_lot(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_lot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PackEvent().Lot(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_lot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _PackEvent_expiry(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_expiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PackEvent().Expiry(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_expiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _PackEvent_nhrn(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_nhrn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PackEvent().Nhrn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_nhrn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _PackEvent_timeZoneOffset(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_timeZoneOffset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TZOffset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_timeZoneOffset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _PackEvent_container(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEvent_container(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PackEvent().Container(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PackEvent_container(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEvent", field, true, true, "String")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -7912,6 +8412,50 @@ func (ec *executionContext) fieldContext_Query_ssccPool(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_ssccPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_container(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_container(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Container(ctx, fc.Args["sscc"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+			return ec.marshalOContainer2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_container(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Container(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_container_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10681,6 +11225,69 @@ func UnmarshalCreateSsccPoolInput(ctx context.Context, raw any) (model.CreateSsc
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDecommissionContainerInput(ctx context.Context, obj any) (model.DecommissionContainerInput, error) {
+	var it model.DecommissionContainerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sscc", "reason", "at", "timeZoneOffset"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sscc"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sscc = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "timeZoneOffset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneOffset"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneOffset = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecommissionContainerInput unmarshals raw into the DecommissionContainerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecommissionContainerInput(ctx context.Context, raw any) (model.DecommissionContainerInput, error) {
+	var out model.DecommissionContainerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecommissionContainerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGenerateSerialsInput(ctx context.Context, obj any) (model.GenerateSerialsInput, error) {
 	var it model.GenerateSerialsInput
 	if obj == nil {
@@ -10752,7 +11359,7 @@ func (ec *executionContext) unmarshalInputPackEventInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"productCode", "serial", "event", "reason", "at"}
+	fieldsInOrder := [...]string{"productCode", "serial", "event", "reason", "at", "lot", "expiry", "nhrn", "timeZoneOffset", "container"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10794,6 +11401,41 @@ func (ec *executionContext) unmarshalInputPackEventInput(ctx context.Context, ob
 				return it, err
 			}
 			it.At = data
+		case "lot":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lot"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lot = data
+		case "expiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expiry = data
+		case "nhrn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhrn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nhrn = data
+		case "timeZoneOffset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneOffset"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneOffset = data
+		case "container":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("container"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Container = data
 		}
 	}
 	return it, nil
@@ -11723,6 +12365,51 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var containerImplementors = []string{"Container"}
+
+func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet, obj *pool.Serial) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, containerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Container")
+		case "sscc":
+			out.Values[i] = ec._Container_sscc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serial":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Container_serial(ctx, field, obj)
+				})
+		case "contents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Container_contents(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createChannelPayloadImplementors = []string{"CreateChannelPayload"}
 
 func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateChannelPayload) graphql.Marshaler {
@@ -12052,6 +12739,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "decommissionContainer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decommissionContainer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12083,33 +12777,62 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 		case "event":
 			out.Values[i] = ec._PackEvent_event(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._PackEvent_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reason":
 			out.Values[i] = ec._PackEvent_reason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._PackEvent_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recordedAt":
 			out.Values[i] = ec._PackEvent_recordedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actor":
 			out.Values[i] = ec._PackEvent_actor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "lot":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PackEvent_lot(ctx, field, obj)
+				})
+		case "expiry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PackEvent_expiry(ctx, field, obj)
+				})
+		case "nhrn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PackEvent_nhrn(ctx, field, obj)
+				})
+		case "timeZoneOffset":
+			out.Values[i] = ec._PackEvent_timeZoneOffset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "container":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PackEvent_container(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12714,6 +13437,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ssccPool(ctx, field)
+				})
+		case "container":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_container(ctx, field)
 				})
 		case "poolStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13887,6 +14616,49 @@ func (ec *executionContext) unmarshalNCreateSsccPoolInput2githubᚗcomᚋserialp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDecommissionContainerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐDecommissionContainerInput(ctx context.Context, v any) (model.DecommissionContainerInput, error) {
+	res, err := ec.unmarshalInputDecommissionContainerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx context.Context, v any) (pool.Reason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx context.Context, sel ast.SelectionSet, v pool.Reason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DecommissionReason!")
+	}
+	return res
+}
+
+var (
+	unmarshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason = map[string]pool.Reason{
+		"DESTROYED":   pool.Destroyed,
+		"SAMPLED":     pool.Sampled,
+		"SUPPLIED":    pool.Supplied,
+		"STOLEN":      pool.Stolen,
+		"EXPORTED":    pool.Exported,
+		"FREE_SAMPLE": pool.FreeSample,
+		"LOCKED":      pool.Locked,
+		"CHECKED_OUT": pool.CheckedOut,
+	}
+	marshalNDecommissionReason2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason = map[pool.Reason]string{
+		pool.Destroyed:  "DESTROYED",
+		pool.Sampled:    "SAMPLED",
+		pool.Supplied:   "SUPPLIED",
+		pool.Stolen:     "STOLEN",
+		pool.Exported:   "EXPORTED",
+		pool.FreeSample: "FREE_SAMPLE",
+		pool.Locked:     "LOCKED",
+		pool.CheckedOut: "CHECKED_OUT",
+	}
+)
+
 func (ec *executionContext) marshalNEndPartnershipPayload2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnershipEnd(ctx context.Context, sel ast.SelectionSet, v *pool.PartnershipEnd) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EndPartnershipPayload!")
@@ -14023,11 +14795,15 @@ var (
 		"COMMISSION":   pool.Commission,
 		"DECOMMISSION": pool.Decommission,
 		"REACTIVATE":   pool.Reactivate,
+		"PACK":         pool.Pack,
+		"UNPACK":       pool.Unpack,
 	}
 	marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType = map[pool.PackEventType]string{
 		pool.Commission:   "COMMISSION",
 		pool.Decommission: "DECOMMISSION",
 		pool.Reactivate:   "REACTIVATE",
+		pool.Pack:         "PACK",
+		pool.Unpack:       "UNPACK",
 	}
 )
 
@@ -14905,6 +15681,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOContainer2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx context.Context, sel ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Container(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx context.Context, v any) (*pool.Reason, error) {

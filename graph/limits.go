@@ -47,6 +47,7 @@ var ownStatements = map[string]bool{
 	"SsccPool.ssccs":        true,
 	"SerialRequest.serials": true,
 	"Serial.history":        true,
+	"Container.contents":    true,
 }
 
 // priced adds statementCost to the complexity of root fields and ownStatements.

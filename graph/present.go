@@ -21,6 +21,14 @@ func deref[T any](p *T) T {
 	return *p
 }
 
+// optional is a string to answer as null when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // auditDetail lists an audit entry's particulars by key, strings as they are
 // and other values as JSON, so clients need no JSON scalar.
 func auditDetail(detail map[string]any) []*model.AuditDetail {

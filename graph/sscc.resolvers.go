@@ -8,8 +8,39 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
+func (r *containerResolver) Serial(ctx context.Context, obj *pool.Serial) (*pool.Serial, error) {
+	return obj, nil
+}
+
+func (r *containerResolver) Contents(ctx context.Context, obj *pool.Serial, first *int, after *string) (*model.SerialConnection, error) {
+	limit, afterID, err := pageArgs("SerialCursor", first, after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.svc.ContainerContents(ctx, obj.Value, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return serialConnection(page), nil
+}
+
 func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error) {
 	return r.svc.CreateSSCCPool(ctx, strings.TrimSpace(input.CompanyPrefix), input.ExtensionDigit)
+}
+
+func (r *mutationResolver) DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error) {
+	in := pool.ContainerDecommission{SSCC: strings.TrimSpace(input.Sscc), Reason: input.Reason}
+	if input.At != nil {
+		in.At = *input.At
+	}
+	if input.TimeZoneOffset != nil {
+		in.TZOffset = *input.TimeZoneOffset
+	}
+	res, err := r.svc.DecommissionContainer(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecordPackEventsResult{Recorded: res.Recorded, StoredExternal: res.StoredExternal}, nil
 }
 
 func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) {
@@ -28,6 +59,14 @@ func (r *queryResolver) SsccPool(ctx context.Context, code string) (*pool.Produc
 	return p, err
 }
 
+func (r *queryResolver) Container(ctx context.Context, sscc string) (*pool.Serial, error) {
+	c, err := r.svc.Container(ctx, strings.TrimSpace(sscc))
+	if pool.ErrorCode(err) == pool.ENOTFOUND {
+		return nil, nil
+	}
+	return c, err
+}
+
 func (r *ssccPoolResolver) CompanyPrefix(ctx context.Context, obj *pool.Product) (string, error) {
 	return obj.Code[1:], nil
 }
@@ -44,6 +83,11 @@ func (r *ssccPoolResolver) Ssccs(ctx context.Context, obj *pool.Product, status 
 	return r.Product().Serials(ctx, obj, status, first, after)
 }
 
+func (r *Resolver) Container() ContainerResolver { return &containerResolver{r} }
+
 func (r *Resolver) SsccPool() SsccPoolResolver { return &ssccPoolResolver{r} }
 
-type ssccPoolResolver struct{ *Resolver }
+type (
+	containerResolver struct{ *Resolver }
+	ssccPoolResolver  struct{ *Resolver }
+)

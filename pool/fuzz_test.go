@@ -471,3 +471,152 @@ func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
 	s.Pack, s.Reason, s.Latest = next, e.Reason, at
 	return s, ""
 }
+
+// FuzzPackEventIdentifiers commissions a pack with fuzzed lot, NHRN, time zone
+// offset and expiry text: accepted exactly when each is absent or valid (set
+// 82 for lot and NHRN, ±HH:MM within -12:00 and +14:00, an existing YYMMDD or
+// ISO date), and then every later event of the pack carries them.
+func FuzzPackEventIdentifiers(f *testing.F) {
+	f.Add("L-2028/02", "4150123", "+01:00", "280200")
+	f.Add("", "", "", "")
+	f.Add("LOT 1", "41#5", "+15:00", "281301")
+	f.Add("ÄÖÜ", "12345678901234567890X", "-12:00", "2028-02-29")
+	f.Add("L", "N", "+14:01", "270229")
+	f.Fuzz(func(t *testing.T, lot, nhrn, tz, expiry string) {
+		e := PackEventInput{ProductCode: "P", Serial: "S", Event: Commission, Lot: lot, NHRN: nhrn, TZOffset: tz}
+		valid := (lot == "" || gs1.ValidLot(lot) == nil) && (nhrn == "" || gs1.ValidNHRN(nhrn) == nil) && (tz == "" || validOffset(tz))
+		if expiry != "" {
+			d, err := ParseExpiry(expiry, fuzzNow)
+			if err != nil {
+				if ErrorCode(err) != EINVALID {
+					t.Fatalf("ParseExpiry(%q): %v", expiry, err)
+				}
+				return // refused by the transport, before the rules
+			}
+			if !d.Equal(d.Truncate(24*time.Hour)) || d.Location() != time.UTC {
+				t.Fatalf("ParseExpiry(%q) = %v: not a date", expiry, d)
+			}
+			if len(expiry) == 10 && d.Format(time.DateOnly) != expiry {
+				t.Fatalf("ParseExpiry(%q) = %v", expiry, d)
+			}
+			e.Expiry = d
+		}
+		states := map[PackKey]PackState{{"P", "S"}: {Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive}}
+		sampled := Sampled
+		w, bad := ApplyPackEvents(PackBatch{States: states, Now: fuzzNow, Skew: DefaultClockSkew, Actor: fuzzActor},
+			[]PackEventInput{e, {ProductCode: "P", Serial: "S", Event: Decommission, Reason: &sampled}})
+		if valid != (bad == nil) {
+			t.Fatalf("lot %q NHRN %q offset %q: valid %v, refusals %+v", lot, nhrn, tz, valid, bad)
+		}
+		if bad != nil {
+			if bad.Total != 2 || bad.Rows[0].Reason == "" { // the decommissioning fails with it: the pack stays ACTIVE
+				t.Fatalf("refusals %+v", bad)
+			}
+			return
+		}
+		for _, pw := range w.Events {
+			if pw.Lot != lot || pw.NHRN != nhrn || !pw.Expiry.Equal(e.Expiry) {
+				t.Fatalf("write %+v does not carry the commissioning's identifiers", pw)
+			}
+		}
+	})
+}
+
+// FuzzAggregation packs two packs and two cases into each other in fuzzed
+// orders and holds ApplyPackEvents to a model of the pack hierarchy: a pack
+// is in at most one container, only a commissioned pack (or a case in use) is
+// packed, only into an SSCC of the caller that is not decommissioned, never
+// into itself or what it holds; unpacking takes it out of the container it is
+// in. Whatever the batch, what is accepted leaves a tree.
+func FuzzAggregation(f *testing.F) {
+	// Each byte: % 4 the subject (packs P1, P2, cases C1, C2), / 4 % 3 the
+	// event (PACK, UNPACK, DECOMMISSION), / 12 % 3 the container (C1, C2, one
+	// that is not the caller's).
+	f.Add([]byte{0, 1, 14})        // P1, P2 into C1; C1 into C2
+	f.Add([]byte{2, 15})           // C1 into C1; C2 into C2
+	f.Add([]byte{14, 3})           // C1 into C2, then C2 into C1: a cycle
+	f.Add([]byte{0, 4, 16, 24})    // packed, unpacked, unpacked again, unknown container
+	f.Add([]byte{10, 0, 8, 12, 0}) // C1 decommissioned, then packed into
+	subjects := []PackKey{{"P", "P1"}, {"P", "P2"}, {"S", "C1"}, {"S", "C2"}}
+	boxes := []string{"C1", "C2", "THEIRS"}
+	f.Fuzz(func(t *testing.T, steps []byte) {
+		box := PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackActive, SSCC: true}
+		pack := PackState{Product: true, Stored: true, InPool: true, Status: Assigned, Pack: PackCommissioned}
+		states := map[PackKey]PackState{subjects[0]: pack, subjects[1]: pack, subjects[2]: box, subjects[3]: box}
+		b := PackBatch{States: states, Containers: map[string]PackKey{"C1": subjects[2], "C2": subjects[3]},
+			Now: fuzzNow, Skew: DefaultClockSkew, Actor: fuzzActor}
+		// The model: where each is, and whether it is decommissioned.
+		parent, gone := map[string]string{}, map[string]bool{}
+		var events []PackEventInput
+		var want []string // per event: "" accepted, else the code
+		destroyed := Destroyed
+		for _, c := range steps {
+			k, into := subjects[c%4], boxes[c/12%3]
+			e := PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Container: into}
+			code := ""
+			switch c / 4 % 3 {
+			case 0:
+				e.Event = Pack
+				switch {
+				case parent[k.Serial] != "":
+					code = CodeAlreadyPacked
+				case gone[k.Serial]:
+					code = CodeNotPackable
+				case into == "THEIRS":
+					code = CodeContainerNotFound
+				case gone[into]:
+					code = CodeContainerClosed
+				default:
+					for at := into; at != ""; at = parent[at] {
+						if at == k.Serial {
+							code = CodeContainerCycle
+						}
+					}
+				}
+				if code == "" {
+					parent[k.Serial] = into
+				}
+			case 1:
+				e.Event = Unpack
+				switch {
+				case parent[k.Serial] == "" || parent[k.Serial] != into:
+					code = CodeNotPacked
+				default:
+					delete(parent, k.Serial)
+				}
+			default:
+				e.Event, e.Reason, e.Container = Decommission, &destroyed, ""
+				if gone[k.Serial] {
+					code = "illegal_transition"
+				} else {
+					gone[k.Serial] = true
+				}
+			}
+			events = append(events, e)
+			want = append(want, code)
+		}
+		// Applied one batch at a time, each event alone: refusals change nothing.
+		for i, e := range events {
+			w, bad := ApplyPackEvents(b, []PackEventInput{e})
+			got := ""
+			if bad != nil {
+				got = bad.Rows[0].Code
+			}
+			if got != want[i] {
+				t.Fatalf("event %d %s %s into %q: %q, the model says %q", i+1, e.Event, e.Serial, e.Container, got, want[i])
+			}
+			if bad == nil {
+				k := PackKey{e.ProductCode, e.Serial}
+				s := b.States[k]
+				s.Container, s.Pack, s.Reason, s.Latest = w.Events[0].Container, w.Events[0].Status, w.Events[0].Reason, w.Events[0].At
+				states[k] = s
+			}
+		}
+		// What the rules left is the model's tree.
+		for _, k := range subjects {
+			if states[k].Container != parent[k.Serial] {
+				t.Fatalf("%s is in %q, the model says %q", k.Serial, states[k].Container, parent[k.Serial])
+			}
+		}
+	})
+}

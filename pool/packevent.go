@@ -428,6 +428,10 @@ func aggregationRefusal(b PackBatch, state func(PackKey) PackState, s PackState,
 		if s.Container == "" || e.Container != s.Container {
 			return refuse(CodeNotPacked, "the pack is not in container %s", e.Container)
 		}
+		// Only the container's owner unpacks it (a CMO's case, an MAH's pack in it).
+		if _, ok := b.Containers[e.Container]; !ok {
+			return refuse(CodeContainerNotFound, "no SSCC %s in your SSCC pools", e.Container)
+		}
 		return nil
 	}
 	if s.Container != "" {

@@ -283,7 +283,10 @@ func TestApplyPackEventsAggregation(t *testing.T) {
 	unused.Status = Available
 	commissioned := mine
 	commissioned.Pack = PackCommissioned
-	states := map[PackKey]PackState{pallet: box, kase: box, other: unused, key("A"): commissioned, key("B"): commissioned, key("ACTIVE"): mine}
+	theirs := commissioned
+	theirs.Container = "340999990000000015" // in a partner's case
+	states := map[PackKey]PackState{pallet: box, kase: box, other: unused, key("A"): commissioned, key("B"): commissioned, key("ACTIVE"): mine,
+		key("IN-THEIRS"): theirs}
 	containers := map[string]PackKey{pallet.Serial: pallet, kase.Serial: kase, other.Serial: other}
 	b := PackBatch{States: states, Containers: containers, Now: now, Skew: DefaultClockSkew, Actor: "line"}
 	pack := func(k PackKey, into string) PackEventInput {
@@ -310,6 +313,7 @@ func TestApplyPackEventsAggregation(t *testing.T) {
 		{"an active pack", []PackEventInput{pack(key("ACTIVE"), kase.Serial)}, CodeNotPackable},
 		{"packed twice", []PackEventInput{pack(key("A"), kase.Serial), pack(key("A"), pallet.Serial)}, CodeAlreadyPacked},
 		{"unpacked from another", []PackEventInput{pack(key("A"), kase.Serial), unpack(key("A"), pallet.Serial)}, CodeNotPacked},
+		{"unpacked from someone else's", []PackEventInput{unpack(PackKey{"P", "IN-THEIRS"}, "340999990000000015")}, CodeContainerNotFound},
 		{"into itself", []PackEventInput{pack(kase, kase.Serial)}, CodeContainerCycle},
 		{"into what it holds", []PackEventInput{pack(kase, pallet.Serial), pack(pallet, kase.Serial)}, CodeContainerCycle},
 	} {

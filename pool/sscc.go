@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SSCCPoolCode validates a GS1 company prefix and extension digit and returns
@@ -31,4 +32,26 @@ type SSCCService interface {
 	// SSCCPool returns one of the caller's SSCC pools. Returns ENOTFOUND when
 	// the caller has none with that code (another tenant's pool alike).
 	SSCCPool(ctx context.Context, code string) (*Product, error)
+	// Container returns one of the caller's SSCCs, a case or pallet packs are
+	// packed into (PACK events). Returns ENOTFOUND when none of the caller's
+	// SSCC pools holds it (another tenant's SSCC alike).
+	Container(ctx context.Context, sscc string) (*Serial, error)
+	// ContainerContents returns a page of what is packed in one of the
+	// caller's SSCCs now (packs, and cases in a pallet), by id after afterID.
+	// Returns ENOTFOUND as Container does.
+	ContainerContents(ctx context.Context, sscc string, afterID int64, limit int) (*SerialPage, error)
+	// DecommissionContainer decommissions one of the caller's SSCCs with
+	// everything packed in it, the cases and their packs, as one batch of
+	// pack events: all or nothing, by the rules of RecordPackEvents. What is
+	// decommissioned already stays as it is. Needs RoleOperator. Returns
+	// ENOTFOUND as Container does, EINVALID as RecordPackEvents does.
+	DecommissionContainer(ctx context.Context, in ContainerDecommission) (*PackEventsResult, error)
+}
+
+// ContainerDecommission is a container to decommission with its contents.
+type ContainerDecommission struct {
+	SSCC     string
+	Reason   Reason
+	At       time.Time // zero: now
+	TZOffset string    // as PackEventInput's
 }

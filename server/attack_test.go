@@ -759,6 +759,7 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"assignSerialsToPartner":  map[string]any{"productCode": amoxicillin, "partner": cmo.tenant, "count": 1},
 		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION"}},
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
+		"decommissionContainer":   map[string]any{"sscc": "340123450000000017", "reason": "DESTROYED"},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
 	}
 	adminOnly := []string{"createProduct", "createChannel", "rotateChannelKey", "revokeChannel", "updateChannelUpstream", "revokeApiKey",

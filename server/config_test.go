@@ -16,17 +16,22 @@ func TestConfigFromEnvironment(t *testing.T) {
 	t.Setenv("SERIALPOOL_REPLENISH_RETRY_FIRST", "15m")
 	t.Setenv("SERIALPOOL_REPLENISH_RETRY_MAX", "15m")
 	t.Setenv("SERIALPOOL_INTROSPECTION", "false")
+	t.Setenv("SERIALPOOL_EVENT_CLOCK_SKEW", "0")
 	t.Setenv("SERIALPOOL_CORS_ORIGINS", " https://a.example , ,https://b.example")
 	c, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.AuthCache != 0 || c.AuthFailLimit != 0 || c.RateLimit != 0 || c.MaxBulkBytes != 1024 || c.IdleTimeout != 90*time.Second ||
-		c.MaxDepth != 7 || c.Introspection || c.RetryFirst != 15*time.Minute || c.RetryMax != 15*time.Minute || strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
+		c.MaxDepth != 7 || c.Introspection || c.EventClockSkew != 0 || c.RetryFirst != 15*time.Minute || c.RetryMax != 15*time.Minute || strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
 		t.Errorf("config %+v", c)
 	}
 	if c.MaxBodyBytes != 16<<20 || c.RequestTimeout != 30*time.Second || c.MaxSockets != 20 {
 		t.Errorf("unset variables lost their defaults: %+v", c)
+	}
+	t.Setenv("SERIALPOOL_EVENT_CLOCK_SKEW", "")
+	if c, _ := loadConfig(); c.EventClockSkew != 5*time.Minute {
+		t.Errorf("default clock skew %v, want 5m", c.EventClockSkew)
 	}
 
 	// 0 turns off only the cache, the failure limit and the rate limit.
@@ -39,6 +44,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"SERIALPOOL_RATE_BURST": "0", "SERIALPOOL_MAX_SOCKETS": "0", "SERIALPOOL_MAX_SUBSCRIPTIONS": "0",
 		"SERIALPOOL_BULK_PER_TENANT": "0", "SERIALPOOL_AUTH_FAIL_LIMIT": "-1", "SERIALPOOL_RATE_LIMIT": "-5",
 		"SERIALPOOL_UPSTREAM_ALLOW": "10.0.0.0/33", "SERIALPOOL_REPLENISH_RETRY_FIRST": "0", "SERIALPOOL_REPLENISH_RETRY_MAX": "-1m",
+		"SERIALPOOL_EVENT_CLOCK_SKEW": "-5m",
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, value)

@@ -30,6 +30,7 @@ var mutationDocs = map[string]string{
 	"assignSerialsToPartner":  `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
 	"recordPackEvents":        `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`,
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
+	"decommissionContainer":   `mutation($in: DecommissionContainerInput!) { decommissionContainer(input: $in) { recorded storedExternal } }`,
 	"updateProductLimits":     `mutation($in: UpdateProductLimitsInput!) { updateProductLimits(input: $in) { requestCap lowThreshold replenishTo } }`,
 }
 

@@ -35,9 +35,19 @@ func TestConstantStatementsNested(t *testing.T) {
 		amoxicillin).Scan(&serial); err != nil {
 		t.Fatal(err)
 	}
+	// A case holding five packs, each with its history.
+	boxes := d.request(t, d.keys.MAHOperator, sscc.CreateSsccPool.Code, 1)
+	packs := d.request(t, d.keys.MAHOperator, amoxicillin, 5)
+	var events []any
+	for _, p := range packs {
+		events = append(events, map[string]any{"productCode": amoxicillin, "serial": p, "event": "COMMISSION"},
+			map[string]any{"productCode": amoxicillin, "serial": p, "event": "PACK", "container": boxes[0]})
+	}
+	d.gql(t, d.keys.MAHOperator, recordEvents, map[string]any{"in": events}).ok(t, &struct{}{})
 	// Values for required arguments; a new one must be added here.
 	args := map[string]string{
 		"Query.ssccPool.code":              `"` + sscc.CreateSsccPool.Code + `"`,
+		"Query.container.sscc":             `"` + boxes[0] + `"`,
 		"Query.product.code":               `"` + amoxicillin + `"`,
 		"Query.serial.productCode":         `"` + amoxicillin + `"`,
 		"Query.serial.value":               `"` + serial + `"`,

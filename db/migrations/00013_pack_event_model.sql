@@ -19,7 +19,7 @@ CREATE INDEX pack_events_serial ON pack_events (product_id, serial_id, at, id);
 -- The SSCC a serial (a pack or a case) is packed in now, so a container
 -- lists its contents without reading histories.
 ALTER TABLE serials ADD COLUMN container text;
-CREATE INDEX serials_container ON serials (container, product_id, id) WHERE container IS NOT NULL;
+CREATE INDEX serials_container ON serials (container, id) WHERE container IS NOT NULL;
 
 -- +goose Down
 DROP INDEX serials_container;

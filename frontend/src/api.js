@@ -436,7 +436,7 @@ const REQUEST_FIELDS = `
 
 const INTAKE_RESULT_FIELDS = 'batchId productCode source accepted replayed';
 
-const HISTORY_FIELDS = 'event status reason at recordedAt actor';
+const HISTORY_FIELDS = 'event status reason at recordedAt actor lot expiry nhrn timeZoneOffset container';
 
 export const SERIAL_QUERY = /* GraphQL */ `
   query Serial($productCode: String!, $value: String!) {

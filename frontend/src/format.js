@@ -101,7 +101,7 @@ export function reasonLabel(reason) {
 
 /** @param {string} event pack event */
 export function eventLabel(event) {
-  return { COMMISSION: 'Commission', DECOMMISSION: 'Decommission', REACTIVATE: 'Reactivate' }[event] || event;
+  return { COMMISSION: 'Commission', DECOMMISSION: 'Decommission', REACTIVATE: 'Reactivate', PACK: 'Pack', UNPACK: 'Unpack' }[event] || event;
 }
 
 /** @param {string} role partner role */
@@ -117,6 +117,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   ['serials.receive', 'Serials received'],
   ['serials.generate', 'Serials generated'],
   ['pack.events', 'Pack events recorded'],
+  ['container.decommission', 'Container decommissioned with its contents'],
   ['product.create', 'Product created'],
   ['product.limits', 'Product limits changed'],
   ['channel.create', 'Channel created'],

@@ -127,6 +127,18 @@ type CreateSsccPoolInput struct {
 	ExtensionDigit int `json:"extensionDigit"`
 }
 
+// A container to decommission with its contents.
+type DecommissionContainerInput struct {
+	// The SSCC of the case or pallet.
+	Sscc string `json:"sscc"`
+	// Why: applies to the container and everything in it.
+	Reason pool.Reason `json:"reason"`
+	// When it happened (default now), by the time rules of recordPackEvents.
+	At *time.Time `json:"at,omitempty"`
+	// Time zone offset of the place it happened, +HH:MM or -HH:MM (default +00:00).
+	TimeZoneOffset *string `json:"timeZoneOffset,omitempty"`
+}
+
 // A request for new SNM serials.
 type GenerateSerialsInput struct {
 	// The SNM product.
@@ -163,8 +175,18 @@ type PackEventInput struct {
 	Event pool.PackEventType `json:"event"`
 	// Required for DECOMMISSION.
 	Reason *pool.Reason `json:"reason,omitempty"`
-	// When it happened (default now).
+	// When it happened (default now): not in the future, not before the serial entered the pool or its latest event.
 	At *time.Time `json:"at,omitempty"`
+	// COMMISSION only: the batch (lot), 1 to 20 characters of GS1 character set 82 (AI 10).
+	Lot *string `json:"lot,omitempty"`
+	// COMMISSION only: the expiry date, YYMMDD (day 00: the month's last day, as AI 17) or YYYY-MM-DD.
+	Expiry *string `json:"expiry,omitempty"`
+	// COMMISSION only: the national reimbursement number (AI 710-715), where the market needs one.
+	Nhrn *string `json:"nhrn,omitempty"`
+	// Time zone offset of the place it happened, +HH:MM or -HH:MM (default +00:00).
+	TimeZoneOffset *string `json:"timeZoneOffset,omitempty"`
+	// PACK and UNPACK: the SSCC (18 digits) of the case or pallet, from one of the caller's SSCC pools.
+	Container *string `json:"container,omitempty"`
 }
 
 // Relay paging information.

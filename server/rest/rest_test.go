@@ -318,6 +318,26 @@ func TestPackEventsOnePerSerial(t *testing.T) {
 	}
 }
 
+func TestCommissionCarriesLotAndExpiry(t *testing.T) {
+	svc := &mock.Services{}
+	var got []pool.PackEventInput
+	svc.RecordPackEventsFn = func(_ context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error) {
+		got = events
+		return &pool.PackEventsResult{Recorded: len(events)}, nil
+	}
+	w := serve(t, svc, call{Method: "POST", Path: "/api/v2/products/" + code + "/commission",
+		Body: `{"serials": ["A1"], "lot": "L1", "expiry": "280200", "nhrn": "4150123", "timeZoneOffset": "+01:00"}`})
+	if w.Code != http.StatusOK || len(got) != 1 || got[0].Lot != "L1" || got[0].NHRN != "4150123" || got[0].TZOffset != "+01:00" ||
+		!got[0].Expiry.Equal(time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("%d, events %+v", w.Code, got)
+	}
+	got = nil
+	w = serve(t, svc, call{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Body: `{"serials": ["A1"], "expiry": "281301"}`})
+	if c, f := errorOf(t, w); w.Code != http.StatusBadRequest || c != pool.EINVALID || f != "expiry" || got != nil {
+		t.Errorf("month 13: %d %s %s, events %+v", w.Code, c, f, got)
+	}
+}
+
 func TestReleaseSerials(t *testing.T) {
 	svc := &mock.Services{}
 	svc.ReleaseSerialsFn = func(_ context.Context, product string, values []string) (int, error) {

@@ -110,16 +110,29 @@ func (a *API) decommission(w http.ResponseWriter, r *http.Request) {
 // body, all or nothing.
 func (a *API) recordPackEvents(w http.ResponseWriter, r *http.Request, event pool.PackEventType) {
 	var body struct {
-		Serials []string     `json:"serials"`
-		Reason  *pool.Reason `json:"reason"`
-		At      time.Time    `json:"at"`
+		Serials        []string     `json:"serials"`
+		Reason         *pool.Reason `json:"reason"`
+		At             time.Time    `json:"at"`
+		Lot            string       `json:"lot"`
+		Expiry         string       `json:"expiry"`
+		NHRN           string       `json:"nhrn"`
+		TimeZoneOffset string       `json:"timeZoneOffset"`
 	}
 	if !httpx.DecodeJSON(w, r, &body) {
 		return
 	}
+	var expiry time.Time
+	if body.Expiry != "" {
+		var err error
+		if expiry, err = pool.ParseExpiry(body.Expiry, time.Now()); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
 	events := make([]pool.PackEventInput, len(body.Serials))
 	for i, s := range body.Serials {
-		events[i] = pool.PackEventInput{ProductCode: r.PathValue("code"), Serial: s, Event: event, Reason: body.Reason, At: body.At}
+		events[i] = pool.PackEventInput{ProductCode: r.PathValue("code"), Serial: s, Event: event, Reason: body.Reason, At: body.At,
+			Lot: body.Lot, Expiry: expiry, NHRN: body.NHRN, TZOffset: body.TimeZoneOffset}
 	}
 	res, err := a.svc.RecordPackEvents(r.Context(), events)
 	if err != nil {

@@ -80,10 +80,18 @@ export default () =>
       assert.equal(await card.locator('[data-testid=pack-status] .pack-badge').getAttribute('data-status'), 'ACTIVE');
       assert.equal(await card.locator('ol.timeline > li').count(), 0);
       assert.ok(await card.getByText('No pack events yet').isVisible());
-      // The next event that applies is preselected.
+      // The next event that applies is preselected; the others cannot be chosen.
       assert.equal(await card.getByRole('radio', { name: /^Commission/ }).isChecked(), true);
+      assert.equal(await card.getByRole('radio', { name: /^Decommission/ }).isDisabled(), true);
+      // A commissioning records lot and expiry.
+      await card.getByLabel(/^Lot/).fill('E2E-LOT/7');
+      await card.getByLabel('Expiry').fill('2028-02-29');
       await card.getByRole('button', { name: 'Record commission' }).click();
       await card.locator('ol.timeline > li[data-event=COMMISSION]').waitFor();
+      const first = card.locator('ol.timeline > li[data-event=COMMISSION]');
+      assert.equal((await first.locator('.timeline-lot').textContent()).trim(), 'E2E-LOT/7');
+      assert.equal((await first.locator('.timeline-expiry').textContent()).trim(), '2028-02-29');
+      assert.match((await first.locator('.timeline-zone').textContent()).trim(), /^UTC[+-]\d\d:\d\d$/);
       await card.locator('[data-testid=pack-status] .pack-badge[data-status=COMMISSIONED]').waitFor();
       await card.getByTestId('action-success').filter({ hasText: 'Recorded: Commission' }).waitFor();
       await screenshot(op, 'pack-commissioned', { fullPage: true });
@@ -111,14 +119,27 @@ export default () =>
       assert.equal((await items.nth(1).locator('.timeline-actor').textContent()).trim(), expected.history[1].actor);
       await screenshot(op, 'pack-decommissioned', { fullPage: true });
 
-      // The server refuses an illegal transition and the page names its rule.
-      await card.getByRole('radio', { name: /^Commission/ }).check();
-      await card.getByRole('button', { name: 'Record commission' }).click();
+      // Commission no longer applies and cannot be chosen; a time in the future is
+      // refused by the server, which names its rule.
+      assert.equal(await card.getByRole('radio', { name: /^Commission/ }).isDisabled(), true);
+      assert.equal(await card.getByRole('radio', { name: /^Reactivate/ }).isChecked(), true);
+      await card.getByLabel(/Happened at/).fill('2030-01-01T08:30:00');
+      await card.getByRole('button', { name: 'Record reactivation' }).click();
       const refusal = card.getByTestId('action-error');
       await refusal.waitFor();
-      assert.match(await refusal.getByRole('alert').textContent(), /COMMISSION needs an ACTIVE pack/);
+      assert.match(await refusal.textContent(), /event_in_future|in the future/);
       assert.equal(await items.count(), 2, 'nothing was recorded');
       await refusal.scrollIntoViewIfNeeded();
       await screenshot(op, 'pack-refused');
+
+      // Undone (same key, within 10 days), then destroyed: nothing more can be recorded.
+      await card.getByLabel(/Happened at/).fill('');
+      await card.getByRole('button', { name: 'Record reactivation' }).click();
+      await card.locator('ol.timeline > li[data-event=REACTIVATE]').waitFor();
+      await card.getByLabel('Reason').selectOption('DESTROYED');
+      await card.getByRole('button', { name: 'Record decommission' }).click();
+      await card.getByTestId('pack-event-final').waitFor();
+      assert.equal(await card.getByRole('radio').count(), 0, 'no event is offered after a destruction');
+      assert.equal(await card.getByRole('button', { name: /^Record/ }).count(), 0);
     });
   });

@@ -1,5 +1,9 @@
 // @ts-check
-/** Record a pack event for one serial: Commission, Decommission (with a reason) or Reactivate. */
+/**
+ * Record a pack event for one serial: Commission (with lot and expiry), Decommission (with a
+ * reason) or Reactivate. Only the events the rules allow for the pack's status can be chosen;
+ * the others say why not, and after a final decommissioning nothing can.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { RECORD_PACK_EVENTS } from '../api.js';
 import { eventLabel, REASONS } from '../format.js';
@@ -15,18 +19,33 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
   const client = useClient();
   const action = /** @type {import('./Forms.jsx').Action<string>} */ (useAction());
   const rules = eventRules(packStatus, reason);
-  const firstAllowed = PACK_EVENTS.find((e) => rules[e] === null) || 'COMMISSION';
+  const firstAllowed = PACK_EVENTS.find((e) => rules[e] === null) || '';
   const [event, setEvent] = useState(/** @type {string} */ (firstAllowed));
   const [why, setWhy] = useState('');
   const [at, setAt] = useState('');
+  const [lot, setLot] = useState('');
+  const [expiry, setExpiry] = useState('');
   const [invalid, setInvalid] = useState('');
 
-  // A new pack status (after an event) picks the next event that applies.
+  // A new pack status (after an event) picks the next event that applies, if any.
   useEffect(() => {
     setEvent(firstAllowed);
     setWhy('');
+    setLot('');
+    setExpiry('');
     setInvalid('');
   }, [packStatus, reason]);
+
+  if (!firstAllowed) {
+    return (
+      <section class="action-form pack-event-form" aria-labelledby="pack-event-title" data-testid="pack-event-final">
+        <h3 class="action-title" id="pack-event-title">
+          Record a pack event
+        </h3>
+        <p class="form-note">No further pack event is possible: {rules.REACTIVATE}</p>
+      </section>
+    );
+  }
 
   /** @param {Event} e */
   async function submit(e) {
@@ -42,7 +61,10 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       serial,
       event,
       ...(event === 'DECOMMISSION' ? { reason: why } : {}),
+      ...(event === 'COMMISSION' && lot.trim() ? { lot: lot.trim() } : {}),
+      ...(event === 'COMMISSION' && expiry ? { expiry } : {}),
       ...(localToIso(at) ? { at: localToIso(at) } : {}),
+      timeZoneOffset: zoneOffset(at ? new Date(at) : new Date()),
     };
     const done = await action.run(async () => {
       await client.request(RECORD_PACK_EVENTS, { input: [input] });
@@ -66,6 +88,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
                 name="pack-event"
                 value={ev}
                 checked={event === ev}
+                disabled={rules[ev] !== null}
                 onChange={() => setEvent(ev)}
                 aria-describedby={rules[ev] ? `pack-event-${ev}-rule` : undefined}
               />
@@ -111,6 +134,38 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
             )}
           </div>
         ) : null}
+        {event === 'COMMISSION' ? (
+          <>
+            <div class="field">
+              <label class="field-label" for="pack-lot">
+                Lot <span class="optional">(batch)</span>
+              </label>
+              <input
+                id="pack-lot"
+                class="input mono"
+                maxLength={20}
+                value={lot}
+                onInput={(e) => setLot(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+                aria-describedby="pack-lot-hint"
+              />
+              <p class="field-hint" id="pack-lot-hint">
+                Up to 20 characters, as printed on the pack
+              </p>
+            </div>
+            <div class="field">
+              <label class="field-label" for="pack-expiry">
+                Expiry
+              </label>
+              <input
+                id="pack-expiry"
+                class="input"
+                type="date"
+                value={expiry}
+                onInput={(e) => setExpiry(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+              />
+            </div>
+          </>
+        ) : null}
         <div class="field">
           <label class="field-label" for="pack-at">
             Happened at <span class="optional">(optional)</span>
@@ -133,9 +188,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
         <button type="submit" class="button button-primary" disabled={action.busy}>
           {action.busy ? 'Recording…' : `Record ${{ COMMISSION: 'commission', DECOMMISSION: 'decommission', REACTIVATE: 'reactivation' }[event] || event}`}
         </button>
-        {rules[/** @type {'COMMISSION'} */ (event)] ? (
-          <span class="form-note">The server will check the rule: {rules[/** @type {'COMMISSION'} */ (event)]}</span>
-        ) : null}
+        <span class="form-note">The server checks the time too: not in the future, not before the pack's last event.</span>
       </div>
       <div class="form-feedback">
         {action.error ? <ActionError error={action.error} title="The event was not recorded" /> : null}
@@ -143,4 +196,14 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       </div>
     </form>
   );
+}
+
+/**
+ * The time zone offset of a moment in the browser's zone, as the server takes it: "+01:00".
+ * @param {Date} d
+ */
+export function zoneOffset(d) {
+  const minutes = Number.isNaN(d.getTime()) ? 0 : -d.getTimezoneOffset();
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -25,7 +25,8 @@ import { SearchIcon } from './icons.jsx';
 
 /**
  * @typedef {{event: string, status: string, reason: string | null, at: string,
- *   recordedAt: string, actor: string}} PackEvent
+ *   recordedAt: string, actor: string, lot?: string | null, expiry?: string | null,
+ *   nhrn?: string | null, timeZoneOffset?: string, container?: string | null}} PackEvent
  * @typedef {{id: string, value: string, status: string, source: string, packStatus: string,
  *   decommissionReason: string | null, receivedAt: string, assignedAt: string | null,
  *   digitalLink: string | null, product: {id: string, code: string, name: string},
@@ -295,7 +296,8 @@ export function PackBadge({ status, reason }) {
 }
 
 /**
- * The pack events, oldest first.
+ * The pack events in event time order, each with the lot and expiry of the commissioning,
+ * the container it left the pack in and the time zone it happened in, where recorded.
  * @param {{events: PackEvent[]}} props
  */
 export function Timeline({ events }) {
@@ -337,6 +339,30 @@ export function Timeline({ events }) {
                 <dt>By</dt>
                 <dd class="timeline-actor">{e.actor}</dd>
               </div>
+              {e.timeZoneOffset ? (
+                <div>
+                  <dt>Time zone</dt>
+                  <dd class="timeline-zone">UTC{e.timeZoneOffset}</dd>
+                </div>
+              ) : null}
+              {e.lot ? (
+                <div>
+                  <dt>Lot</dt>
+                  <dd class="timeline-lot mono">{e.lot}</dd>
+                </div>
+              ) : null}
+              {e.expiry ? (
+                <div>
+                  <dt>Expiry</dt>
+                  <dd class="timeline-expiry">{e.expiry}</dd>
+                </div>
+              ) : null}
+              {e.container ? (
+                <div>
+                  <dt>Container</dt>
+                  <dd class="timeline-container mono">{e.container}</dd>
+                </div>
+              ) : null}
             </dl>
           </div>
         </li>

@@ -3,6 +3,7 @@ import { act } from 'preact/test-utils';
 import { createClient } from '../api.js';
 import { useLocation } from '../router.js';
 import { button, byLabel, fakeFetch, flush, mahViewer, mount, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { zoneOffset } from './PackEventForm.jsx';
 import { PackHistoryTab, SerialHistory, Timeline } from './PackHistoryTab.jsx';
 
 const CODE = '04012340051006';
@@ -44,6 +45,9 @@ function setup({ role = 'OPERATOR', handler } = {}) {
         if (op === 'Serial') return { body: { data: { serial: v.value === current.value ? current : null } } };
         if (op === 'RecordPackEvents') {
           const e = v.input[0];
+          if (e.at && e.at > '2029') {
+            return { body: { data: null, errors: [{ message: 'the event time lies in the future', extensions: { code: 'BAD_USER_INPUT', rows: [{ row: 1, value: e.serial, code: 'event_in_future', reason: 'the event time lies in the future' }], total: 1 } }] } };
+          }
           if (e.event === 'COMMISSION' && current.packStatus !== 'ACTIVE') {
             return { body: { data: null, errors: [{ message: 'COMMISSION needs an ACTIVE pack; this one is COMMISSIONED', extensions: { code: 'BAD_USER_INPUT', rows: [{ row: 1, value: e.serial, code: 'illegal_transition', reason: 'COMMISSION needs an ACTIVE pack; this one is COMMISSIONED' }], total: 1 } }] } };
           }
@@ -52,7 +56,8 @@ function setup({ role = 'OPERATOR', handler } = {}) {
             ...current,
             packStatus: status,
             decommissionReason: e.reason || null,
-            history: [...current.history, { event: e.event, status, reason: e.reason || null, at: e.at || '2026-11-25T10:00:00Z', recordedAt: '2026-11-25T10:00:00Z', actor: 'Demo Pharma (key:2)' }],
+            history: [...current.history, { event: e.event, status, reason: e.reason || null, at: e.at || '2026-11-25T10:00:00Z', recordedAt: '2026-11-25T10:00:00Z', actor: 'Demo Pharma (key:2)',
+              lot: e.lot || null, expiry: e.expiry || null, timeZoneOffset: e.timeZoneOffset, container: null }],
           };
           return { body: { data: { recordPackEvents: { recorded: 1, storedExternal: 0 } } } };
         }
@@ -153,10 +158,11 @@ describe('<PackHistoryTab>', () => {
     expect(form.querySelector('input[value=DECOMMISSION]').closest('label').textContent).toBe(
       'DecommissionNeeds a commissioned pack; this one is active.',
     );
+    expect(form.querySelector('input[value=DECOMMISSION]').disabled).toBe(true);
     submit(form);
     await flush();
     expect(fake.calls.find((c) => c.op === 'RecordPackEvents').variables).toEqual({
-      input: [{ productCode: CODE, serial: 'A51B70504B', event: 'COMMISSION' }],
+      input: [{ productCode: CODE, serial: 'A51B70504B', event: 'COMMISSION', timeZoneOffset: zoneOffset(new Date()) }],
     });
     expect(statusOf(el).textContent).toBe('Commissioned');
     expect(events(el)).toEqual(['COMMISSION:COMMISSIONED']);
@@ -171,27 +177,78 @@ describe('<PackHistoryTab>', () => {
     submit(form);
     await flush();
     const sent = fake.calls.filter((c) => c.op === 'RecordPackEvents').at(-1).variables.input[0];
-    expect(sent).toEqual({ productCode: CODE, serial: 'A51B70504B', event: 'DECOMMISSION', reason: 'SAMPLED', at: new Date(2026, 10, 25, 8, 30).toISOString() });
+    expect(sent).toEqual({ productCode: CODE, serial: 'A51B70504B', event: 'DECOMMISSION', reason: 'SAMPLED', at: new Date(2026, 10, 25, 8, 30).toISOString(),
+      timeZoneOffset: zoneOffset(new Date(2026, 10, 25, 8, 30)) });
     expect(statusOf(el).textContent).toBe('Decommissioned · Sampled');
     expect(events(el)).toEqual(['COMMISSION:COMMISSIONED', 'DECOMMISSION:DECOMMISSIONED']);
     expect(button(el, 'Record reactivation')).toBeTruthy();
   });
 
-  it('shows the rule the server names when it refuses an event', async () => {
+  it('offers only the events the rules allow, and shows the rule the server names when it refuses one', async () => {
     history.replaceState(null, '', `/pool/pack-history?product=${CODE}&serial=A51B70504B`);
     const { el } = setup();
     await flush();
     const form = el.querySelector('form.pack-event-form');
     submit(form); // COMMISSION
     await flush();
-    act(() => form.querySelector('input[value=COMMISSION]').click()); // try it anyway
-    expect(form.querySelector('input[value=COMMISSION]').checked).toBe(true);
-    expect(form.querySelector('.form-note').textContent).toBe('The server will check the rule: Needs an active pack; this one is commissioned.');
+    act(() => form.querySelector('input[value=COMMISSION]').click()); // cannot be chosen now
+    expect(form.querySelector('input[value=COMMISSION]').disabled).toBe(true);
+    expect(form.querySelector('input[value=COMMISSION]').checked).toBe(false);
+    expect(form.querySelector('input[value=DECOMMISSION]').checked).toBe(true);
+    expect(form.querySelector('input[value=COMMISSION]').closest('label').textContent).toBe('CommissionNeeds an active pack; this one is commissioned.');
+    // A time the server refuses: its rule is shown, nothing recorded.
+    setValue(byLabel(el, 'Reason'), 'SAMPLED');
+    setValue(byLabel(el, /Happened at/), '2030-01-01T08:30');
     submit(form);
     await flush();
-    expect(el.querySelector('[role=alert]').textContent).toContain('COMMISSION needs an ACTIVE pack; this one is COMMISSIONED');
-    expect(el.querySelector('.row-errors tbody tr').dataset.code).toBe('illegal_transition');
+    expect(el.querySelector('[role=alert]').textContent).toContain('the event time lies in the future');
+    expect(el.querySelector('.row-errors tbody tr').dataset.code).toBe('event_in_future');
     expect(events(el)).toEqual(['COMMISSION:COMMISSIONED']);
+  });
+
+  it('after a final decommissioning offers nothing, and pre-selects nothing', async () => {
+    history.replaceState(null, '', `/pool/pack-history?product=${CODE}&serial=A51B70504B`);
+    const { el } = setup();
+    await flush();
+    const form = el.querySelector('form.pack-event-form');
+    submit(form); // COMMISSION
+    await flush();
+    setValue(byLabel(el, 'Reason'), 'DESTROYED');
+    submit(form);
+    await flush();
+    expect(statusOf(el).textContent).toBe('Decommissioned · Destroyed');
+    expect(el.querySelector('form.pack-event-form')).toBeNull();
+    expect(el.querySelectorAll('input[name=pack-event]')).toHaveLength(0);
+    expect(el.querySelector('[data-testid=pack-event-final]').textContent).toBe(
+      'Record a pack eventNo further pack event is possible: A pack decommissioned as destroyed can never be reactivated.',
+    );
+  });
+
+  it('a commissioning records lot and expiry; the history shows them, the time zone and the container', async () => {
+    history.replaceState(null, '', `/pool/pack-history?product=${CODE}&serial=A51B70504B`);
+    const { el, fake } = setup();
+    await flush();
+    setValue(byLabel(el, /^Lot/), ' L-2028/02 ');
+    setValue(byLabel(el, 'Expiry'), '2028-02-29');
+    submit(el.querySelector('form.pack-event-form'));
+    await flush();
+    expect(fake.calls.find((c) => c.op === 'RecordPackEvents').variables.input[0]).toEqual({
+      productCode: CODE, serial: 'A51B70504B', event: 'COMMISSION', lot: 'L-2028/02', expiry: '2028-02-29', timeZoneOffset: zoneOffset(new Date()),
+    });
+    expect(byLabel(el, 'Reason')).toBeTruthy(); // the decommission form now: no lot to ask
+    expect(el.querySelector('#pack-lot')).toBeNull();
+    const timeline = mount(
+      <Timeline events={[{ ...HISTORY[0], lot: 'L-2028/02', expiry: '2028-02-29', timeZoneOffset: '+01:00', container: null },
+        { event: 'PACK', status: 'COMMISSIONED', reason: null, at: '2026-11-20T09:00:00+01:00', recordedAt: '2026-11-20T08:00:03Z', actor: 'Line 4 (key:7)',
+          lot: 'L-2028/02', expiry: '2028-02-29', timeZoneOffset: '+01:00', container: '340123450000000017' }]} />,
+    );
+    const items = [...timeline.querySelectorAll('li')];
+    expect(items[0].querySelector('.timeline-lot').textContent).toBe('L-2028/02');
+    expect(items[0].querySelector('.timeline-expiry').textContent).toBe('2028-02-29');
+    expect(items[0].querySelector('.timeline-zone').textContent).toBe('UTC+01:00');
+    expect(items[0].querySelector('.timeline-container')).toBeNull();
+    expect(items[1].querySelector('.timeline-event').textContent).toBe('Pack');
+    expect(items[1].querySelector('.timeline-container').textContent).toBe('340123450000000017');
   });
 
   it('viewers see the history without the form', async () => {
