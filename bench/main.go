@@ -79,6 +79,7 @@ func run(size, bin, out, pgdir string, intakeSizes []int) error {
 		func() ([]result, error) { return benchProducts(ctx, scratch, size) },
 		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
 		func() ([]result, error) { return benchSOAP(ctx, scratch, 4, 10_000) },
+		func() ([]result, error) { return benchEPCIS(ctx, scratch, 10_000, 3) },
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
 	) {
 		r, err := bench()

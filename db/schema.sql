@@ -341,6 +341,50 @@ ALTER TABLE public.channels ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: epcis_captures; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.epcis_captures (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    state text DEFAULT 'RUNNING'::text NOT NULL,
+    events integer NOT NULL,
+    recorded integer DEFAULT 0 NOT NULL,
+    duplicates integer DEFAULT 0 NOT NULL,
+    refusals jsonb,
+    actor text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT epcis_captures_check CHECK (((state = 'RUNNING'::text) = (finished_at IS NULL))),
+    CONSTRAINT epcis_captures_events_check CHECK ((events >= 0)),
+    CONSTRAINT epcis_captures_state_check CHECK ((state = ANY (ARRAY['RUNNING'::text, 'SUCCEEDED'::text, 'FAILED'::text])))
+);
+
+--
+-- Name: epcis_captures_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_captures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.epcis_captures_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: epcis_event_hashes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.epcis_event_hashes (
+    tenant_id bigint NOT NULL,
+    event_hash text NOT NULL,
+    capture_id bigint NOT NULL,
+    CONSTRAINT epcis_event_hashes_event_hash_check CHECK ((event_hash ~ '^ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0$'::text))
+);
+
+--
 -- Name: intake_batches; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -693,6 +737,20 @@ ALTER TABLE ONLY public.channels
     ADD CONSTRAINT channels_tenant_id_name_key UNIQUE (tenant_id, name);
 
 --
+-- Name: epcis_captures epcis_captures_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_captures
+    ADD CONSTRAINT epcis_captures_pkey PRIMARY KEY (id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_pkey PRIMARY KEY (tenant_id, event_hash);
+
+--
 -- Name: intake_batches intake_batches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -809,10 +867,22 @@ CREATE INDEX audit_log_tenant_at ON public.audit_log USING btree (tenant_id, at)
 CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id);
 
 --
+-- Name: pack_events_partner; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_partner ON public.pack_events USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
 -- Name: pack_events_serial; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_tenant; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_tenant ON public.pack_events USING btree (tenant_id, id);
 
 --
 -- Name: partner_invitations_cmo; Type: INDEX; Schema: public; Owner: -
@@ -955,6 +1025,27 @@ ALTER TABLE ONLY public.audit_log
 
 ALTER TABLE ONLY public.channels
     ADD CONSTRAINT channels_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: epcis_captures epcis_captures_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_captures
+    ADD CONSTRAINT epcis_captures_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_capture_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_capture_id_fkey FOREIGN KEY (capture_id) REFERENCES public.epcis_captures(id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 --
 -- Name: intake_batches intake_batches_channel_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1124,6 +1215,30 @@ CREATE POLICY channel_own ON public.channels USING ((tenant_id = public.app_tena
 --
 
 ALTER TABLE public.channels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: epcis_captures epcis_capture_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY epcis_capture_own ON public.epcis_captures USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: epcis_captures; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_captures ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: epcis_event_hashes epcis_event_hash_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY epcis_event_hash_own ON public.epcis_event_hashes USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: epcis_event_hashes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_event_hashes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: intake_batches intake_batch_own; Type: POLICY; Schema: public; Owner: -
@@ -1379,6 +1494,18 @@ GRANT SELECT(upstream_sending_system),UPDATE(upstream_sending_system) ON TABLE p
 --
 
 GRANT SELECT(upstream_receiving_system),UPDATE(upstream_receiving_system) ON TABLE public.channels TO serialpool_app;
+
+--
+-- Name: TABLE epcis_captures; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.epcis_captures TO serialpool_app;
+
+--
+-- Name: TABLE epcis_event_hashes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.epcis_event_hashes TO serialpool_app;
 
 --
 -- Name: TABLE intake_batches; Type: ACL; Schema: public; Owner: -

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/gs1"
+	"github.com/serialpool/serialpool/gs1/epcis"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -350,7 +352,35 @@ func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes pro
 		"POST commission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
 		"POST decommission": a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/decommission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"], "reason": "SAMPLED"}`}),
 	}
+	// EPCIS names a pack by its EPC: a Digital Link of a GTIN product's serial.
+	if len(code) == 14 {
+		epc := func(x string) string { return gs1.DigitalLink(code, x) }
+		reads["EPCIS epcs/{epc}/events"] = func(x string) string {
+			return withoutCreationDate(a.rest(req{Method: "GET", Path: "/api/v2/epcis/epcs/" + url.PathEscape(epc(x)) + "/events", Key: key}, x))
+		}
+		reads["EPCIS events?MATCH_epc"] = func(x string) string {
+			return withoutCreationDate(a.rest(req{Method: "GET", Path: "/api/v2/epcis/events?MATCH_epc=" + url.QueryEscape(epc(x)), Key: key}, x))
+		}
+		writes["EPCIS capture"] = func(x string) string { return a.epcisCapture(op, epc(x), x) }
+	}
 	return reads, writes
+}
+
+// withoutCreationDate drops an EPCIS document's creation date, which differs per answer.
+func withoutCreationDate(answer string) string {
+	return regexp.MustCompile(`"creationDate":"[^"]*"`).ReplaceAllString(answer, "")
+}
+
+// epcisCapture captures a commissioning of epc with key and answers with the
+// finished job, less its own id and times.
+func (a *attacks) epcisCapture(key, epc, x string) string {
+	a.t.Helper()
+	doc := `{"@context":["` + epcis.Context + `"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[
+		{"type":"ObjectEvent","eventTime":"` + time.Now().Add(-time.Second).UTC().Format(time.RFC3339) + `","eventTimeZoneOffset":"+00:00",
+		 "epcList":["` + epc + `"],"action":"ADD","bizStep":"commissioning","disposition":"active"}]}}`
+	job := a.d.capture(a.t, key, "application/ld+json", doc)
+	b, _ := json.Marshal(map[string]any{"state": job.State, "recorded": job.Recorded, "errors": job.Errors})
+	return answer(http.StatusOK, string(b), x)
 }
 
 // probeAll tries everything the attacker can send that names one of the

@@ -29,6 +29,7 @@ import (
 	"github.com/serialpool/serialpool/frontend"
 	"github.com/serialpool/serialpool/graph"
 	"github.com/serialpool/serialpool/pool"
+	"github.com/serialpool/serialpool/server/epcis"
 	"github.com/serialpool/serialpool/server/httpx"
 	"github.com/serialpool/serialpool/server/rest"
 	"github.com/serialpool/serialpool/server/soap"
@@ -111,6 +112,10 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
 	rest.New(d, log).Register(mux, rest.Middleware{API: func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, Bulk: bulk, Upload: upload})
+	// EPCIS capture jobs run after their answer, up to the bulk deadline; a
+	// few at once, since each holds its document in memory.
+	epcis.New(d, log, epcis.Options{MaxBodyBytes: cfg.MaxBodyBytes, CaptureTimeout: cfg.BulkTimeout, Captures: 4}).
+		Register(mux, func(h http.Handler) http.Handler { return instrument("epcis", api(h)) })
 	// SOAP callers authenticate with HTTP Basic, and a request hands out up to
 	// a product's cap of serials: the bulk deadline. The handler bounds the
 	// body itself (answering a SOAP fault), which must arrive within the idle
