@@ -20,6 +20,15 @@ export function formatCompact(n) {
 }
 
 /**
+ * A count of a plural noun that ends in "s" ("serials", "SSCCs"): "1 serial", "5 serials".
+ * @param {number} n
+ * @param {string} nouns
+ */
+export function countOf(n, nouns) {
+  return plural(n, nouns.replace(/s$/, ''), nouns);
+}
+
+/**
  * A count with its noun in the right number: "1 serial", "2 serials", "1,000 SSCCs".
  * @param {number} n
  * @param {string} one the noun for one ("serial", "row", "entry")

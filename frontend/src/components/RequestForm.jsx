@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { ORDER_REQUESTS_QUERY, REQUEST_SERIALS, requestCsvPath } from '../api.js';
-import { formatCount, formatDateTime, parseCount, plural } from '../format.js';
+import { countOf, formatCount, formatDateTime, parseCount } from '../format.js';
 import { useClient } from './context.js';
 import { DownloadLink } from './DownloadLink.jsx';
 import { Confirm, CONFIRM_ABOVE, CountField, Field, FormEnd, useAction, useIdempotencyKey } from './Forms.jsx';
@@ -117,9 +117,9 @@ export function RequestForm({ code, idPrefix, requestCap, available, onDone, nou
             title={
               pending.earlier.length > 0
                 ? `Order ${pending.ref} already has ${noun} of this product`
-                : `Request ${plural(pending.n, noun.replace(/s$/, ''))} for order ${pending.ref}?`
+                : `Request ${countOf(pending.n, noun)} for order ${pending.ref}?`
             }
-            confirmLabel={`Request ${plural(pending.n, noun.replace(/s$/, ''))}`}
+            confirmLabel={`Request ${countOf(pending.n, noun)}`}
             onConfirm={() => send(pending.n, pending.ref, true)}
             onCancel={() => setPending(null)}
           >
@@ -148,7 +148,7 @@ function EarlierRequests({ requests, noun }) {
         return (
           <li key={r.id}>
             <p>
-              {plural(r.count, noun.replace(/s$/, ''))} requested <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
+              {countOf(r.count, noun)} requested <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
               {values.length ? ':' : '.'}
             </p>
             {values.length ? (
