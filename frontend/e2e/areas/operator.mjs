@@ -162,6 +162,7 @@ export default () =>
       assert.match(await detail.getByTestId('release-count').textContent(), /3 serials/);
       const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
       await detail.getByRole('button', { name: 'Release 3 serials' }).click();
+      await detail.getByRole('button', { name: 'Yes, release 3 serials' }).click(); // a release is confirmed first
       const refusal = detail.getByTestId('action-error');
       await refusal.waitFor();
       assert.match(await refusal.getByRole('alert').textContent(), /rejected|refused/i);
@@ -178,6 +179,7 @@ export default () =>
       await area.fill(['serial', ...five, five[0]].join('\n'));
       assert.match(await detail.getByTestId('release-count').textContent(), /5 serials · 1 duplicate dropped · CSV header skipped/);
       await detail.getByRole('button', { name: 'Release 5 serials' }).click();
+      await detail.getByRole('button', { name: 'Yes, release 5 serials' }).click(); // a release is confirmed first
       await detail.getByTestId('action-success').filter({ hasText: 'Released 5 serials' }).waitFor();
       await expectLegend(detail, 'ASSIGNED', before.assigned - 5);
       await expectLegend(detail, 'AVAILABLE', before.available + 5);
