@@ -289,7 +289,7 @@ export function Confirm({ title, confirmLabel, onConfirm, onCancel, children }) 
   }, []);
   return (
     <div
-      class="confirm callout callout-warning"
+      class="confirm-panel callout callout-warning"
       role="alertdialog"
       aria-labelledby={`${id}-title`}
       data-testid="confirm"
