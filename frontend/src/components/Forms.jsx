@@ -124,7 +124,7 @@ export function refusedMessage(rows, total) {
   if (total === 1) {
     const r = rows[0];
     const what = r.value === '' ? `The empty line ${formatCount(r.row)}` : `“${r.value}” (line ${formatCount(r.row)})`;
-    return `${what} was refused: ${r.reason}. Nothing was changed.`;
+    return `${what} was refused: ${r.reason.replace(/\.$/, '')}. Nothing was changed.`;
   }
   return `${plural(total, 'line')} were refused. Nothing was changed.`;
 }

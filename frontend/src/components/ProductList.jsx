@@ -145,6 +145,11 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
         >
           <ResetFilterIcon />
         </button>
+        {expanded.size > 0 ? (
+          <button type="button" class="button" onClick={() => setExpanded(new Set())}>
+            Collapse all
+          </button>
+        ) : null}
         <p class="result-count" role="status" aria-live="polite" data-testid="product-count">
           {data ? countText(data.totalCount, shownSearch) : ''}
         </p>
@@ -280,11 +285,13 @@ function ProductRow({ product, query, expanded, onToggle, live }) {
   const { pool, lowThreshold } = current;
 
   const detailId = `detail-${product.id}`;
+  const expandRef = useRef(/** @type {HTMLButtonElement | null} */ (null));
   return (
     <>
       <tr class={`product-row${expanded ? ' is-expanded' : ''}`} data-code={product.code}>
         <td class="col-expand">
           <button
+            ref={expandRef}
             type="button"
             class="expand-button"
             aria-expanded={expanded ? 'true' : 'false'}
@@ -326,7 +333,17 @@ function ProductRow({ product, query, expanded, onToggle, live }) {
         </td>
       </tr>
       {expanded ? (
-        <tr class="detail-row" id={detailId}>
+        <tr
+          class="detail-row"
+          id={detailId}
+          onKeyDown={(e) => {
+            // Escape collapses the row (a confirmation inside handles its own Escape first).
+            if (e.key !== 'Escape' || e.defaultPrevented) return;
+            e.preventDefault();
+            onToggle();
+            expandRef.current?.focus();
+          }}
+        >
           <td colSpan={COLUMNS}>
             <ProductDetail product={current} onUpdate={(patch) => setCurrent((c) => ({ ...c, ...patch }))} />
           </td>

@@ -245,6 +245,27 @@ describe('<ProductList>', () => {
     expect(fake.calls.filter((c) => c.op === 'Products')).toHaveLength(2); // stopped with the list
   });
 
+  it('Escape collapses the row it is pressed in (focus back on its button); Collapse all closes every row', async () => {
+    const fake = server();
+    const el = setup(fake);
+    await flush();
+    const [a, b] = ['04012345000019', '04012345000026'].map((c) => el.querySelector(`button[aria-label="Expand ${c}"]`));
+    expect([...el.querySelectorAll('button')].some((x) => x.textContent === 'Collapse all')).toBe(false);
+    click(a);
+    click(b);
+    await flush();
+    const detail = el.querySelector(`#${a.getAttribute('aria-controls')}`);
+    act(() => {
+      detail.querySelector('a').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(a.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(a);
+    expect(b.getAttribute('aria-expanded')).toBe('true');
+    click([...el.querySelectorAll('button')].find((x) => x.textContent === 'Collapse all'));
+    expect(b.getAttribute('aria-expanded')).toBe('false');
+    expect(el.querySelectorAll('tr.detail-row')).toHaveLength(0);
+  });
+
   it('words the result count', () => {
     expect(countText(1234, '')).toBe('1,234 products');
     expect(countText(1, '')).toBe('1 product');
