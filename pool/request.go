@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -17,6 +18,23 @@ type SerialRequest struct {
 	CreatedAt time.Time
 	Replayed  bool // an earlier request under the same idempotency key, returned again
 }
+
+// FileName is what a download of the request's serials is saved as: its order
+// reference and the UTC day it was made ("PO-4711-2026-12-01.csv"), never an internal id;
+// an assignment to a partner has no order reference and is "assignment-<day>.csv".
+func (r *SerialRequest) FileName() string {
+	base := "assignment"
+	if r.OrderRef != nil && strings.TrimSpace(*r.OrderRef) != "" {
+		base = strings.Trim(unsafeInFileName.ReplaceAllString(strings.TrimSpace(*r.OrderRef), "-"), "-.")
+	}
+	if base == "" {
+		base = "order"
+	}
+	return base + "-" + r.CreatedAt.UTC().Format("2006-01-02") + ".csv"
+}
+
+// unsafeInFileName: what a file name (and its quoted Content-Disposition) must not hold.
+var unsafeInFileName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // Request asks for Available serials of a product for an order.
 type Request struct {

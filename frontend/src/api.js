@@ -483,6 +483,13 @@ export const REQUEST_SERIALS = /* GraphQL */ `
   }
 `;
 
+/** The requests already made for an order of a product, with their first serials (a warning before another). */
+export const ORDER_REQUESTS_QUERY = /* GraphQL */ `
+  query OrderRequests($filter: SerialRequestFilter!, $preview: Int = ${REQUEST_PREVIEW}) {
+    serialRequests(filter: $filter, first: 5) { edges { node { ${REQUEST_FIELDS} } } }
+  }
+`;
+
 export const RELEASE_SERIALS = /* GraphQL */ `
   mutation ReleaseSerials($input: ReleaseSerialsInput!) {
     releaseSerials(input: $input) { released }

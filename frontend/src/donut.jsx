@@ -7,7 +7,7 @@
  */
 import { ArcElement, Chart, DoughnutController, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
-import { formatCount, formatPercent } from './format.js';
+import { formatCompact, formatCount, formatPercent } from './format.js';
 
 Chart.register(DoughnutController, ArcElement, Tooltip);
 
@@ -182,7 +182,10 @@ export function PoolDonut({ pool, label, kind = 'Serial number pool', noun = 'se
       <div class="donut-chart">
         <canvas ref={canvasRef} aria-hidden="true" />
         <div class="donut-center" aria-hidden="true">
-          <span class="donut-total">{formatCount(total)}</span>
+          {/* Compact ("1.04M") so that any pool up to billions fits the ring; exact in the title and legend. */}
+          <span class="donut-total" title={`${formatCount(total)} ${noun}`} data-exact={total}>
+            {formatCompact(total)}
+          </span>
           <span class="donut-total-label">total</span>
         </div>
         <div ref={tooltipRef} class="donut-tooltip" aria-hidden="true" hidden />

@@ -8,6 +8,36 @@ export function formatCount(n) {
   return n == null ? '—' : numberFormat.format(n);
 }
 
+const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/**
+ * A count short enough for a small space (the donut's centre): exact below 100,000, then
+ * "1.04M", "10B". Where it is shown, the exact number must be at hand too (tooltip, legend).
+ * @param {number} n
+ */
+export function formatCompact(n) {
+  return Math.abs(n) < 100_000 ? numberFormat.format(n) : compactFormat.format(n);
+}
+
+/**
+ * A count of a plural noun that ends in "s" ("serials", "SSCCs"): "1 serial", "5 serials".
+ * @param {number} n
+ * @param {string} nouns
+ */
+export function countOf(n, nouns) {
+  return plural(n, nouns.replace(/s$/, ''), nouns);
+}
+
+/**
+ * A count with its noun in the right number: "1 serial", "2 serials", "1,000 SSCCs".
+ * @param {number} n
+ * @param {string} one the noun for one ("serial", "row", "entry")
+ * @param {string} [many] the plural when it is not one + "s" ("entries")
+ */
+export function plural(n, one, many = `${one}s`) {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** @param {number} part @param {number} whole */
 export function formatPercent(part, whole) {
   if (!whole) return '0%';
@@ -20,19 +50,76 @@ export function formatPercent(part, whole) {
 /** @param {number} n */
 const pad = (n) => String(n).padStart(2, '0');
 
+/** @typedef {'local' | 'UTC'} TimeZoneSetting */
+const ZONE_KEY = 'serialpool.timeZone';
+const ZONE_EVENT = 'serialpool:timezone';
+
+/** Whether times are shown in the browser's zone or in UTC (kept in localStorage). @returns {TimeZoneSetting} */
+export function timeZoneSetting() {
+  try {
+    return globalThis.localStorage?.getItem(ZONE_KEY) === 'UTC' ? 'UTC' : 'local';
+  } catch {
+    return 'local'; // storage blocked: the default
+  }
+}
+
+/** @param {TimeZoneSetting} zone */
+export function setTimeZoneSetting(zone) {
+  try {
+    globalThis.localStorage?.setItem(ZONE_KEY, zone);
+  } catch {
+    /* storage blocked: the setting lasts for this page only */
+  }
+  memoryZone = zone;
+  globalThis.dispatchEvent?.(new Event(ZONE_EVENT));
+}
+
+/** The setting when localStorage refuses to keep it. @type {TimeZoneSetting | null} */
+let memoryZone = null;
+const currentZone = () => memoryZone ?? timeZoneSetting();
+
+/** Calls fn whenever the time-zone setting changes; returns the unsubscribe. @param {() => void} fn */
+export function onTimeZoneChange(fn) {
+  globalThis.addEventListener?.(ZONE_EVENT, fn);
+  return () => globalThis.removeEventListener?.(ZONE_EVENT, fn);
+}
+
+/** "UTC+01:00" for a Date's offset in the browser's zone; "UTC" for none. @param {Date} d */
+export function utcOffset(d) {
+  const minutes = -d.getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const a = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '−' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
 /**
- * An RFC 3339 time as "YYYY-MM-DD HH:MM:SS" in the browser's time zone (unambiguous on a
- * shop floor, whatever the locale).
+ * An RFC 3339 time as "YYYY-MM-DD HH:MM:SS <zone>", in the zone of the setting (the
+ * browser's, named by its offset, or UTC): unambiguous on a shop floor, whatever the locale.
  * @param {string | null | undefined} iso
+ * @param {{zone?: TimeZoneSetting}} [options] zone: instead of the setting
  */
-export function formatDateTime(iso) {
+export function formatDateTime(iso, options = {}) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if ((options.zone ?? currentZone()) === 'UTC') {
+    return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
+  }
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${utcOffset(d)}`
   );
+}
+
+/** A clock time "HH:MM:SS <zone>" (today's, as in "updated at"), in the zone of the setting. @param {Date} d */
+export function formatTime(d) {
+  return formatDateTime(d.toISOString()).slice(11);
+}
+
+/** "YYYY-MM-DD" of a time in UTC (file names; exports are in UTC). @param {string | Date} t */
+export function utcDate(t) {
+  const d = typeof t === 'string' ? new Date(t) : t;
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
 }
 
 /** Labels of the SerialSource enum. */
@@ -73,12 +160,20 @@ export function statusLabel(status) {
   return { AVAILABLE: 'Available', ASSIGNED: 'Assigned' }[status] || status;
 }
 
+/**
+ * Pack statuses in words a packaging person uses, with what each means (the legend where
+ * they are listed). ACTIVE is the schema's name for a serial no pack event has touched.
+ */
+export const PACK_STATUSES = Object.freeze([
+  ['ACTIVE', 'Not commissioned yet', 'No pack event yet: the serial has not been commissioned.'],
+  ['COMMISSIONED', 'Commissioned', 'On a pack that was commissioned (sellable).'],
+  ['DECOMMISSIONED', 'Decommissioned', 'Taken out of the supply chain, with a reason.'],
+  ['UNKNOWN', 'Unknown', 'Reported by an outside system without a state.'],
+]);
+
 /** @param {string} status pack status */
 export function packStatusLabel(status) {
-  return (
-    { ACTIVE: 'Active', COMMISSIONED: 'Commissioned', DECOMMISSIONED: 'Decommissioned', UNKNOWN: 'Unknown' }[status] ||
-    status
-  );
+  return PACK_STATUSES.find(([s]) => s === status)?.[1] || status;
 }
 
 /** Decommission reasons in the order the EU FMD lists them, with labels. */

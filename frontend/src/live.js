@@ -293,3 +293,40 @@ export function watchPool(client, code, handlers, options = {}) {
   };
   return stop;
 }
+
+/**
+ * Keeps the counts of a whole list live (the collapsed rows of the product list, where a
+ * subscription per row would exceed the server's 10 per socket): `read` fetches the
+ * products on screen with their pools every interval, as one query; polls never overlap and
+ * none is sent while the tab is hidden. Failed reads are left to the next interval.
+ * @param {(signal: AbortSignal) => Promise<PoolProduct[]>} read
+ * @param {(products: PoolProduct[]) => void} onData
+ * @param {{intervalMs?: number}} [options]
+ * @returns {() => void} stop
+ */
+export function watchPools(read, onData, options = {}) {
+  const intervalMs = options.intervalMs ?? POLL_INTERVAL_MS;
+  let stopped = false;
+  const controller = new AbortController();
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const schedule = () => {
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  async function tick() {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return schedule();
+    try {
+      const products = await read(controller.signal);
+      if (!stopped) onData(products);
+    } catch {
+      /* the next interval tries again; the rows keep their last counts */
+    }
+    schedule();
+  }
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    controller.abort();
+  };
+}

@@ -4,7 +4,7 @@
  * progress shown while it goes (bytes sent by XHR, rows the server has read so far from
  * the intake progress endpoint, then the stored result).
  */
-import { formatCount } from './format.js';
+import { countOf, formatCount } from './format.js';
 
 /** How often the intake progress endpoint is asked while an upload runs. */
 export const PROGRESS_POLL_MS = 500;
@@ -74,7 +74,8 @@ export async function countFileRows(file) {
 
 /**
  * The progress bar of an upload: sending counts for up to 90 %, the rows the server has
- * read for up to 99 %, and only the stored result makes it 100 %.
+ * read for up to 99 %, and only the stored result makes it 100 %; while the last rows are
+ * committed it says how many are being stored.
  * @param {UploadState} s
  * @returns {{percent: number, phase: 'sending' | 'storing' | 'stored', label: string}}
  */
@@ -87,6 +88,10 @@ export function uploadProgress(s) {
   const percent = Math.min(99, Math.floor(Math.max(90 * bytes, 99 * rowsFrac)));
   if (bytes < 1) {
     return { percent, phase: 'sending', label: `Sending · ${formatBytes(s.sent)} of ${formatBytes(s.size)}` };
+  }
+  if (s.rows != null && s.rowsRead != null && s.rowsRead >= s.rows) {
+    // Every row is read; the database is committing them, which takes a while for millions.
+    return { percent, phase: 'storing', label: `Storing ${countOf(s.rows, 'serials')}…` };
   }
   const read =
     s.rowsRead != null

@@ -58,6 +58,13 @@ describe('uploadProgress', () => {
     expect(uploadProgress({ ...base, sent: 400, rowsRead: 80 }).percent).toBe(79);
   });
 
+  it('says how many serials it is storing once every row is read, instead of sitting at 99 %', () => {
+    const big = { sent: 30e6, size: 30e6, rows: 1_000_000, rowsRead: 1_000_000, stored: false };
+    expect(uploadProgress(big)).toEqual({ percent: 99, phase: 'storing', label: 'Storing 1,000,000 serials…' });
+    expect(uploadProgress({ ...big, rows: 1, rowsRead: 1 }).label).toBe('Storing 1 serial…');
+    expect(uploadProgress({ ...big, rowsRead: 999_999 }).label).toBe('Storing · 999,999 of 1,000,000 rows read');
+  });
+
   it('is 100 % once stored', () => {
     expect(uploadProgress({ ...base, sent: 1000, rowsRead: 100, stored: true })).toEqual({
       percent: 100,

@@ -68,11 +68,12 @@ func (a *API) requestSerials(w http.ResponseWriter, r *http.Request) {
 // requestSerialsExport downloads a request's serials again, as CSV or NDJSON;
 // a channel caller also gets their extra parameters (AI 91, 92).
 func (a *API) requestSerialsExport(w http.ResponseWriter, r *http.Request) {
+	var req *pool.SerialRequest
 	id, err := graph.ParseRequestID(r.PathValue("id"))
 	if err != nil {
 		err = pool.Errorf(pool.ENOTFOUND, "no such serial request") // a malformed id names nothing
 	} else {
-		_, err = a.svc.SerialRequestByID(r.Context(), id)
+		req, err = a.svc.SerialRequestByID(r.Context(), id)
 	}
 	if err != nil {
 		a.fail(w, r, err)
@@ -87,7 +88,7 @@ func (a *API) requestSerialsExport(w http.ResponseWriter, r *http.Request) {
 	if channel {
 		header = append(header, "91", "92")
 	}
-	ex := httpx.StartExport(w, r, "request-"+r.PathValue("id")+".csv", header...)
+	ex := httpx.StartExport(w, r, req.FileName(), header...)
 	ex.End(a.log, r, a.svc.EachRequestSerial(r.Context(), id, func(value string, extra map[string]string) error {
 		if !channel {
 			return ex.Row(pool.SerialInput{Value: value}, value)

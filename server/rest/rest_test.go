@@ -259,13 +259,18 @@ func TestRequestSerialsStreamsThemBack(t *testing.T) {
 func TestRequestExportNegotiatesCSVAndNDJSON(t *testing.T) {
 	svc := requestSvc(t)
 	svc.SerialRequestByIDFn = func(_ context.Context, id int64) (*pool.SerialRequest, error) {
-		return &pool.SerialRequest{ID: id}, nil
+		ref := "PO-4711"
+		return &pool.SerialRequest{ID: id, OrderRef: &ref, CreatedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}, nil
 	}
 	path := "/api/v2/requests/" + graph.RequestID(9) + "/serials.csv"
 	w := serve(t, svc, call{Method: "GET", Path: path})
 	if ct := w.Header().Get("Content-Type"); ct != "text/csv; charset=utf-8" || w.Header().Get("Vary") != "Accept" ||
 		!strings.Contains(w.Header().Get("Content-Disposition"), "attachment") {
 		t.Errorf("CSV headers: %v", w.Header())
+	}
+	// Named by the order and its day, not by the request's internal id.
+	if got, want := w.Header().Get("Content-Disposition"), `attachment; filename="PO-4711-2026-12-01.csv"`; got != want {
+		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
 	if got, want := w.Body.String(), "serial\n'+1+1\nB2\n"; got != want {
 		t.Errorf("CSV without a channel %q, want %q (a formula-like cell quoted, no crypto data)", got, want)

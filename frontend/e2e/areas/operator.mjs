@@ -118,7 +118,7 @@ export default () =>
         assert.equal((await row.locator('td.col-audit a').textContent()).trim(), fixture.snm);
         assert.equal((await row.locator('td.num').textContent()).trim(), fmt(order.count));
         assert.equal((await row.locator('td.audit-actor').textContent()).trim(), entry.actor);
-        assert.equal((await row.locator('td.col-audit .audit-details li[data-key=orderRef]').textContent()).trim(), `orderRef: ${order.ref}`);
+        assert.equal((await row.locator('td.col-audit .audit-details li[data-key=orderRef]').textContent()).trim(), `order ref: ${order.ref}`); // the key in words
       };
       await firstRow();
       assert.equal(await op.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, true, 'no sideways scrolling');
@@ -137,7 +137,7 @@ export default () =>
         await phone.waitForFunction((id) => document.querySelector('table.audit-table tbody tr[data-id]')?.dataset.id === id, entry.id);
         const inline = phone.locator('table.audit-table tbody tr[data-id]').first().locator('.audit-inline');
         assert.ok(await inline.isVisible(), 'the facts show under the action');
-        assert.match(await inline.textContent(), new RegExp(`orderRef: ${order.ref}`));
+        assert.match(await inline.textContent(), new RegExp(`order ref: ${order.ref}`));
         assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, 'the page fits');
         const table = await phone.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
         assert.ok(table <= 0, `the audit table is ${table}px wider than its region`);
@@ -162,6 +162,7 @@ export default () =>
       assert.match(await detail.getByTestId('release-count').textContent(), /3 serials/);
       const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
       await detail.getByRole('button', { name: 'Release 3 serials' }).click();
+      await detail.getByRole('button', { name: 'Yes, release 3 serials' }).click(); // a release is confirmed first
       const refusal = detail.getByTestId('action-error');
       await refusal.waitFor();
       assert.match(await refusal.getByRole('alert').textContent(), /rejected|refused/i);
@@ -178,6 +179,7 @@ export default () =>
       await area.fill(['serial', ...five, five[0]].join('\n'));
       assert.match(await detail.getByTestId('release-count').textContent(), /5 serials · 1 duplicate dropped · CSV header skipped/);
       await detail.getByRole('button', { name: 'Release 5 serials' }).click();
+      await detail.getByRole('button', { name: 'Yes, release 5 serials' }).click(); // a release is confirmed first
       await detail.getByTestId('action-success').filter({ hasText: 'Released 5 serials' }).waitFor();
       await expectLegend(detail, 'ASSIGNED', before.assigned - 5);
       await expectLegend(detail, 'AVAILABLE', before.available + 5);

@@ -15,6 +15,8 @@ import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
 import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
+import { TimeZoneSetting } from './TimeZoneSetting.jsx';
+import { onTimeZoneChange } from '../format.js';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
@@ -57,6 +59,10 @@ export function App({ fetch: fetchImpl }) {
     setSession({ status: 'signedIn', viewer });
   }
 
+  // Every time on screen follows the time-zone setting: render again when it changes.
+  const [, setZoneVersion] = useState(0);
+  useEffect(() => onTimeZoneChange(() => setZoneVersion((v) => v + 1)), []);
+
   // A key left from earlier in this browser session: check it is still good.
   const check = useQuery((signal) => client.request(VIEWER_QUERY, {}, { signal, silentAuth: true }), [], {
     skip: session.status !== 'checking',
@@ -87,6 +93,9 @@ export function App({ fetch: fetchImpl }) {
         <main id="main" class="main" tabIndex={-1}>
           <Routes />
         </main>
+        <footer class="app-footer">
+          <TimeZoneSetting />
+        </footer>
       </ViewerContext.Provider>
     </ClientContext.Provider>
   );

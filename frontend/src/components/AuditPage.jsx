@@ -7,9 +7,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AUDIT_LOG_QUERY, PAGE_SIZE } from '../api.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
-import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime } from '../format.js';
+import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime, utcDate } from '../format.js';
 import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } from '../router.js';
 import { useClient } from './context.js';
+import { DownloadLink } from './DownloadLink.jsx';
 import { Field } from './Forms.jsx';
 import { ResetFilterIcon } from './icons.jsx';
 import { usePagedList } from '../use-query.js';
@@ -215,7 +216,15 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
           <button type="button" class="button audit-reset" onClick={reset} disabled={!filtered && !product}>
             <ResetFilterIcon /> Reset filters
           </button>
+          <DownloadLink class="button" path={auditCsvPath(filters)} filename={`audit-trail-${utcDate(new Date())}.csv`}>
+            CSV (times in UTC)
+          </DownloadLink>
         </form>
+        {filters.from && filters.to && filters.from > filters.to ? (
+          <p class="callout callout-warning" role="alert" data-testid="audit-range-warning">
+            From ({filters.from}) is after To ({filters.to}): no entry can match. Change one of them.
+          </p>
+        ) : null}
 
         {list.error && !list.loading && !list.nodes ? (
           <ErrorState error={list.error} title="The audit trail could not be loaded" onRetry={list.retry} />
@@ -302,8 +311,9 @@ function AuditRow({ entry }) {
   ) : null;
   const count = entry.count != null ? formatCount(entry.count) : null;
   const none = <span class="muted">—</span>;
-  // Date and time each stay on one line when a phone wraps the cell.
-  const [date, time] = formatDateTime(entry.at).split(' ');
+  // Date and time (with its zone) each stay on one line when a phone wraps the cell.
+  const [date, ...clock] = formatDateTime(entry.at).split(' ');
+  const time = clock.join(' ');
   return (
     <tr data-id={entry.id} data-action={entry.action}>
       <td class="audit-time">
@@ -347,9 +357,50 @@ function AuditDetails({ detail }) {
     <ul class="audit-details">
       {detail.map((d) => (
         <li key={d.key} data-key={d.key}>
-          <span class="audit-detail-key">{d.key}:</span> <span class="mono">{d.value}</span>
+          <span class="audit-detail-key">{detailKeyLabel(d.key)}:</span> <span class="mono">{detailValueText(d.value)}</span>
         </li>
       ))}
     </ul>
   );
 }
+
+/**
+ * The audit CSV of the filters on screen (the server's times are UTC, as the button says).
+ * @param {AuditFilters} f
+ */
+export function auditCsvPath(f) {
+  const input = auditFilterInput(f) || {};
+  const params = new URLSearchParams();
+  if (input.action) params.set('action', input.action);
+  if (input.productCode) params.set('productCode', input.productCode);
+  if (input.from) params.set('from', input.from);
+  if (input.to) params.set('to', input.to);
+  const q = params.toString();
+  return `/api/v2/audit.csv${q ? `?${q}` : ''}`;
+}
+
+/** A detail's key in words: "requestCap" → "request cap". @param {string} key */
+export function detailKeyLabel(key) {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
+/**
+ * A detail's value in words: "not set" for none, "old → new" for a change
+ * ({"old": …, "new": …}, as any field's change is recorded), else the value.
+ * @param {string} value
+ */
+export function detailValueText(value) {
+  const word = (/** @type {unknown} */ v) =>
+    v == null || v === '' ? 'not set' : typeof v === 'number' ? formatCount(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (value === '' || value === 'null') return 'not set';
+  if (value.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(value);
+      if (parsed && typeof parsed === 'object' && ('old' in parsed || 'new' in parsed)) return `${word(parsed.old)} → ${word(parsed.new)}`;
+    } catch {
+      /* not JSON: shown as it is */
+    }
+  }
+  return value;
+}
+

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
 import { auditPath, useLocation } from '../router.js';
 import { button, byLabel, click, fakeFetch, flush, mount, setValue, submit, tick, typeInto, unmountAll } from '../test-utils.jsx';
-import { auditFilterInput, auditFilters, AuditPage } from './AuditPage.jsx';
+import { auditCsvPath, auditFilterInput, auditFilters, AuditPage, detailKeyLabel, detailValueText } from './AuditPage.jsx';
 
 const AMOX = { id: 'p1', code: '04012340051006', codeSchema: 'GTIN', name: 'Amoxicillin 500 mg' };
 const ENTRIES = [
@@ -87,24 +87,24 @@ describe('<AuditPage>', () => {
     const [request, generate] = rows(el);
     expect(request.dataset.action).toBe('serials.request');
     expect(cells(request)).toEqual([
-      expect.stringMatching(/^2026-05-0[34] \d\d:00:00$/),
+      expect.stringMatching(/^2026-05-0[34] \d\d:00:00 UTC\S*$/),
       'Serials requested',
       AMOX.code,
       '25',
       'key:12',
-      'orderRef: PO-4711request: R9',
+      'order ref: PO-4711request: R9',
     ]);
     expect(request.querySelector('time').getAttribute('dateTime')).toBe('2026-05-03T10:00:00Z');
     const link = request.querySelector('td.col-audit a');
     expect(link.getAttribute('href')).toBe(`/pool/serial-numbers?search=${AMOX.code}`);
     expect(link.getAttribute('title')).toBe(AMOX.name);
     expect([...request.querySelectorAll('td.col-audit .audit-details li')].map((li) => li.textContent)).toEqual([
-      'orderRef: PO-4711',
+      'order ref: PO-4711', // the key in words
       'request: R9',
     ]);
     expect(cells(generate).slice(1)).toEqual(['Serials generated', AMOX.code, '5,000', 'system:replenish', 'mode: RANDOM']);
     // The same facts, for a phone, under the action.
-    expect(request.querySelector('.audit-inline').textContent).toBe(`Product ${AMOX.code}Count 25Actor key:12orderRef: PO-4711request: R9`);
+    expect(request.querySelector('.audit-inline').textContent).toBe(`Product ${AMOX.code}Count 25Actor key:12order ref: PO-4711request: R9`);
 
     click(button(el, 'Load more'));
     await flush();
@@ -230,7 +230,8 @@ describe('<AuditPage>', () => {
     await flush();
     const alert = el.querySelector('[role=alert]');
     expect(alert.textContent).toContain('The audit trail could not be loaded');
-    expect(alert.textContent).toContain('database unavailable (UNAVAILABLE)');
+    expect(alert.textContent).toContain('database unavailable');
+    expect(alert.textContent).not.toContain('UNAVAILABLE');
     expect(el.querySelector('table')).toBeNull();
     fail = false;
     click(button(el, 'Try again'));
@@ -249,4 +250,28 @@ describe('<AuditPage>', () => {
     expect(auditCalls(fake).at(-1).after).toBe('c2');
     expect(rows(el).map((r) => r.dataset.id)).toEqual(['a4', 'a3', 'a2', 'a1']);
   });
+
+  it('words details: "not set" for none, old → new for a change; warns when From is after To; a CSV of the filters in UTC', async () => {
+    expect(detailValueText('null')).toBe('not set');
+    expect(detailValueText('')).toBe('not set');
+    expect(detailValueText('{"old":null,"new":500000}')).toBe('not set → 500,000');
+    expect(detailValueText('{"old":"Ibuprofen","new":"Ibuprofen 400"}')).toBe('Ibuprofen → Ibuprofen 400');
+    expect(detailValueText('{"cap":5}')).toBe('{"cap":5}');
+    expect(detailValueText('PO-4711')).toBe('PO-4711');
+    expect(detailKeyLabel('requestCap')).toBe('request cap');
+    expect(detailKeyLabel('low_threshold')).toBe('low threshold');
+    expect(auditCsvPath({ action: 'serials.request', product: '0401', from: '', to: '' })).toBe(
+      '/api/v2/audit.csv?action=serials.request&productCode=0401',
+    );
+    const fake = server();
+    const el = setup(fake, '/audit?from=2026-05-03&to=2026-05-01');
+    await flush();
+    expect(el.querySelector('[data-testid=audit-range-warning]').textContent).toBe(
+      'From (2026-05-03) is after To (2026-05-01): no entry can match. Change one of them.',
+    );
+    expect([...el.querySelectorAll('a.button')].find((a) => a.textContent.includes('CSV (times in UTC)'))?.getAttribute('href')).toMatch(
+      /^\/api\/v2\/audit\.csv\?from=/,
+    );
+  });
 });
+

@@ -44,9 +44,12 @@ export function DownloadLink({ path, filename, children, class: cls = 'button', 
         {children}
         {busy ? <span class="visually-hidden"> (downloading)</span> : null}
       </a>
-      <span class="download-error" role="alert">
-        {error ? `Download failed: ${error}` : ''}
-      </span>
+      {/* Only while there is one: an empty alert beside every link would be one more "alert" on the page. */}
+      {error ? (
+        <span class="download-error" role="alert">
+          Download failed: {error}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -4,9 +4,9 @@
  * refused rows of a batch (`extensions.rows`), and the success note. Errors and results
  * are announced (role=alert / role=status); the row table itself is not read out in full.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { isAbort, newIdempotencyKey } from '../api.js';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 
 /**
  * @template T
@@ -61,11 +61,15 @@ export function useAction() {
  * One idempotency key per intended action: the same ask submitted again after a failure
  * (timeout, network error, UNAVAILABLE) reuses its key, so the server acts once even if the
  * first call did; a success (`succeeded()`) or a changed ask takes a new key.
- * @returns {{keyFor: (ask: unknown[]) => string, succeeded: () => void}}
+ * @returns {{keyFor: (ask: unknown[]) => string, isRetry: (ask: unknown[]) => boolean, succeeded: () => void}}
  */
 export function useIdempotencyKey() {
   const pending = useRef(/** @type {{ask: string, key: string} | null} */ (null));
   return {
+    /** The same ask again after a failure: its key makes the server act at most once. */
+    isRetry(ask) {
+      return pending.current?.ask === JSON.stringify(ask);
+    },
     keyFor(ask) {
       const a = JSON.stringify(ask);
       if (pending.current?.ask !== a) pending.current = { ask: a, key: newIdempotencyKey() };
@@ -90,45 +94,57 @@ export function useReveal() {
 }
 
 /**
- * The error of an action: the server's message (which names the rule broken) and its
- * code, then the refused rows when the server listed them.
+ * The error of an action in plain words: the server's message (which names the rule
+ * broken; its machine code stays out of the text), or for a refused batch what was refused,
+ * then the refused rows.
  * @param {{error: {message: string, code?: string, rows?: import('../api.js').RowError[], total?: number},
  *   title?: string}} props
  */
 export function ActionError({ error, title }) {
   const rows = error.rows || [];
+  const total = Math.max(error.total ?? rows.length, rows.length);
   const ref = useReveal();
   return (
-    <div class="action-error" data-testid="action-error" ref={ref}>
+    <div class="action-error" data-testid="action-error" data-code={error.code || undefined} ref={ref}>
       <div class="callout callout-error" role="alert">
         {title ? <p class="callout-title">{title}</p> : null}
-        <p class="callout-message">
-          {error.message}
-          {error.code ? <span class="error-code"> ({error.code})</span> : null}
-        </p>
+        <p class="callout-message">{rows.length > 0 ? refusedMessage(rows, total) : error.message}</p>
       </div>
-      {rows.length > 0 ? <RowErrors rows={rows} total={error.total ?? rows.length} /> : null}
+      {rows.length > 0 ? <RowErrors rows={rows} total={total} /> : null}
     </div>
   );
 }
 
 /**
- * The refused rows of a batch: row, serial, rule (machine code) and reason.
+ * What a refused batch says: the one refused serial and why, or how many were refused.
+ * @param {import('../api.js').RowError[]} rows
+ * @param {number} total
+ */
+export function refusedMessage(rows, total) {
+  if (total === 1) {
+    const r = rows[0];
+    const what = r.value === '' ? `The empty line ${formatCount(r.row)}` : `“${r.value}” (line ${formatCount(r.row)})`;
+    return `${what} was refused: ${r.reason.replace(/\.$/, '')}. Nothing was changed.`;
+  }
+  return `${plural(total, 'line')} were refused. Nothing was changed.`;
+}
+
+/**
+ * The refused rows of a batch: line, serial and reason (the rule's code is in data-code).
  * @param {{rows: import('../api.js').RowError[], total: number}} props
  */
 export function RowErrors({ rows, total }) {
   return (
     <div class="row-errors">
-      <p class="row-errors-summary">{rowErrorSummary(rows.length, total)}</p>
+      {total > 1 ? <p class="row-errors-summary">{rowErrorSummary(rows.length, total)}</p> : null}
       <div class="table-scroll row-errors-scroll" role="region" aria-label="Refused rows" tabIndex={0}>
         <table class="data-table row-errors-table">
           <thead>
             <tr>
               <th scope="col" class="num">
-                Row
+                Line
               </th>
               <th scope="col">Serial</th>
-              <th scope="col">Rule</th>
               <th scope="col">Reason</th>
             </tr>
           </thead>
@@ -139,9 +155,6 @@ export function RowErrors({ rows, total }) {
                 <th scope="row" class="mono serial-value">
                   {r.value === '' ? <span class="muted">(empty)</span> : r.value}
                 </th>
-                <td>
-                  <code class="rule">{r.code}</code>
-                </td>
                 <td class="reason">{r.reason}</td>
               </tr>
             ))}
@@ -257,3 +270,49 @@ export function FormEnd({ action, label, busyLabel, errorTitle, onCancel, childr
     </>
   );
 }
+
+/** Requests and assignments of more serials than this ask to be confirmed first. */
+export const CONFIRM_ABOVE = 10_000;
+
+/**
+ * A confirmation before an irreversible or large action: what is about to happen (title
+ * and children), the confirming button (focused, so Enter confirms) and Back (Escape).
+ * @param {{title: string, confirmLabel: string, onConfirm: () => void, onCancel: () => void,
+ *   children?: import('preact').ComponentChildren}} props
+ */
+export function Confirm({ title, confirmLabel, onConfirm, onCancel, children }) {
+  const id = useId();
+  const button = useRef(/** @type {HTMLButtonElement | null} */ (null));
+  useEffect(() => {
+    button.current?.focus();
+    button.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
+  return (
+    <div
+      class="confirm-panel callout callout-warning"
+      role="alertdialog"
+      aria-labelledby={`${id}-title`}
+      data-testid="confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <p class="callout-title" id={`${id}-title`}>
+        {title}
+      </p>
+      {children}
+      <div class="form-actions">
+        <button ref={button} type="button" class="button button-primary" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+        <button type="button" class="button" onClick={onCancel}>
+          Back
+        </button>
+      </div>
+    </div>
+  );
+}
+

@@ -34,6 +34,7 @@ export function GenerateForm({ code, idPrefix, onDone, modes = ['RANDOM', 'SEQUE
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
+    action.reset(); // a message belongs to the last action
     const parsed = parseCount(count, { min: 1, max: MAX_GENERATE, name: `the number of ${noun}` });
     setInvalid(parsed.error);
     if (parsed.value == null) {

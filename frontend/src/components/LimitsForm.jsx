@@ -60,6 +60,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
+    action.reset(); // a message belongs to the last action
     const { changes, errors: next } = validateLimits(form, product);
     setErrors(next);
     setUnchanged(false);

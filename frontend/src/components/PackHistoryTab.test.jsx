@@ -81,8 +81,8 @@ describe('<Timeline> and <SerialHistory>', () => {
     expect(items[1].querySelector('.timeline-head').textContent).toBe('Decommission → , now Decommissioned · reason Sampled');
     const meta = [...items[1].querySelectorAll('.timeline-meta div')].map((d) => d.textContent);
     expect(meta).toEqual([
-      expect.stringMatching(/^At2026-11-21 \d\d:30:00$/),
-      expect.stringMatching(/^Recorded2026-11-21 \d\d:30:01$/),
+      expect.stringMatching(/^At2026-11-21 \d\d:30:00 UTC\S*$/),
+      expect.stringMatching(/^Recorded2026-11-21 \d\d:30:01 UTC\S*$/),
       'ByLine 4 (key:7)',
     ]);
     expect(items[1].querySelector('time').getAttribute('datetime')).toBe('2026-11-21T09:30:00Z');
@@ -126,7 +126,7 @@ describe('<PackHistoryTab>', () => {
     await flush();
     expect(location.pathname + location.search).toBe(`/pool/pack-history?product=${CODE}&serial=A51B70504B`);
     expect(fake.calls.find((c) => c.op === 'Serial').variables).toEqual({ productCode: CODE, value: 'A51B70504B' });
-    expect(statusOf(el).textContent).toBe('Active');
+    expect(statusOf(el).textContent).toBe('Not commissioned yet'); // ACTIVE in words
     expect(el.textContent).toContain('No pack events yet');
     expect(document.activeElement).toBe(el.querySelector('#serial-title')); // the result takes the focus
   });

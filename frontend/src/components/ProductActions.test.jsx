@@ -36,7 +36,7 @@ function server() {
       delete limits.productCode;
       return { body: { data: { updateProductLimits: { id: amox.id, code: amox.code, ...limits, pool } } } };
     }
-    if (op === 'SerialRequests') return noSerialRequests;
+    if (op === 'SerialRequests' || op === 'OrderRequests') return noSerialRequests; // no earlier requests of the order
     throw new Error(`unexpected ${op}`);
   });
 }

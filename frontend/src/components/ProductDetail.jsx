@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PoolDonut } from '../donut.jsx';
-import { domId, formatCount, schemaLabel, sourceLabel } from '../format.js';
+import { domId, formatCount, formatTime, schemaLabel, sourceLabel } from '../format.js';
 import { watchPool, POLL_INTERVAL_MS } from '../live.js';
 import { onLinkClick, serialsPath } from '../router.js';
 import { useClient } from './context.js';
@@ -125,7 +125,7 @@ export function ProductDetail({ product, onUpdate, intervalMs = POLL_INTERVAL_MS
             ) : (
               <>
                 <span class="live-dot" aria-hidden="true" />
-                Live · updated <time dateTime={updatedAt.toISOString()}>{updatedAt.toLocaleTimeString('en-GB')}</time>
+                Live · updated <time dateTime={updatedAt.toISOString()}>{formatTime(updatedAt)}</time>
               </>
             )}
           </p>

@@ -14,6 +14,7 @@ import { useClient } from './context.js';
 import { ChevronIcon, ResetFilterIcon, SearchIcon, WarningIcon } from './icons.jsx';
 import { ErrorState, Pager } from './States.jsx';
 import { ProductDetail } from './ProductDetail.jsx';
+import { POLL_INTERVAL_MS, watchPools } from '../live.js';
 
 const COLUMNS = 6;
 
@@ -27,9 +28,10 @@ const COLUMNS = 6;
  */
 
 /**
- * @param {{initialSearch?: string, debounceMs?: number}} props
+ * @param {{initialSearch?: string, debounceMs?: number, intervalMs?: number}} props intervalMs:
+ *   how often the counts of the rows on screen are read again
  */
-export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_MS }) {
+export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_MS, intervalMs = POLL_INTERVAL_MS }) {
   const client = useClient();
   const [input, setInput] = useState(initialSearch);
   const [search, setSearch] = useState(initialSearch.trim());
@@ -54,15 +56,31 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
   const debouncedSearch = useMemo(() => debounce(applySearch, debounceMs), [debounceMs]);
   useEffect(() => () => debouncedSearch.cancel(), [debouncedSearch]);
 
+  const variables = { search: search || null, first: PAGE_SIZE, after: cursors[cursors.length - 1] };
   const query = useQuery(
     async (signal) => {
-      const variables = { search: search || null, first: PAGE_SIZE, after: cursors[cursors.length - 1] };
       const data = await client.request(PRODUCTS_QUERY, variables, { signal });
       return { page: /** @type {ProductPage} */ (data.products), search };
     },
     [search, cursors],
   );
   const { data: result, loading, error } = query;
+
+  // Every row's count is live, collapsed ones too: the page is read again each interval
+  // (an expanded row also has its own subscription, see ProductDetail).
+  const [live, setLive] = useState(/** @type {Record<string, import('../live.js').PoolProduct>} */ ({}));
+  useEffect(() => {
+    setLive({});
+    if (!result) return undefined;
+    return watchPools(
+      async (signal) => {
+        const data = await client.request(PRODUCTS_QUERY, variables, { signal });
+        return /** @type {ProductPage} */ (data.products).edges.map((e) => e.node);
+      },
+      (list) => setLive(Object.fromEntries(list.map((p) => [p.code, p]))),
+      { intervalMs },
+    );
+  }, [result, intervalMs]);
 
   function resetFilters() {
     debouncedSearch.cancel();
@@ -127,6 +145,11 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
         >
           <ResetFilterIcon />
         </button>
+        {expanded.size > 0 ? (
+          <button type="button" class="button" onClick={() => setExpanded(new Set())}>
+            Collapse all
+          </button>
+        ) : null}
         <p class="result-count" role="status" aria-live="polite" data-testid="product-count">
           {data ? countText(data.totalCount, shownSearch) : ''}
         </p>
@@ -200,6 +223,7 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
                   key={node.id}
                   product={node}
                   query={shownSearch}
+                  live={live[node.code]}
                   expanded={expanded.has(node.code)}
                   onToggle={() => toggle(node.code)}
                 />
@@ -245,22 +269,29 @@ export function countText(n, search) {
 }
 
 /**
- * @param {{product: Product, query: string, expanded: boolean, onToggle: () => void}} props
+ * @param {{product: Product, query: string, expanded: boolean, onToggle: () => void,
+ *   live?: import('../live.js').PoolProduct}} props live: the row's latest counts from the list's poll
  */
-function ProductRow({ product, query, expanded, onToggle }) {
-  // Live counts (and limits) while expanded; reset whenever the list brings fresh data.
+function ProductRow({ product, query, expanded, onToggle, live }) {
+  // Live counts (and limits): while expanded from the detail's watcher, else from the
+  // list's poll; reset whenever the list brings fresh data.
   const [current, setCurrent] = useState(product);
   useEffect(() => {
     setCurrent(product);
   }, [product]);
+  useEffect(() => {
+    if (live && !expanded) setCurrent((c) => ({ ...c, pool: live.pool, lowThreshold: live.lowThreshold }));
+  }, [live]);
   const { pool, lowThreshold } = current;
 
   const detailId = `detail-${product.id}`;
+  const expandRef = useRef(/** @type {HTMLButtonElement | null} */ (null));
   return (
     <>
       <tr class={`product-row${expanded ? ' is-expanded' : ''}`} data-code={product.code}>
         <td class="col-expand">
           <button
+            ref={expandRef}
             type="button"
             class="expand-button"
             aria-expanded={expanded ? 'true' : 'false'}
@@ -302,7 +333,17 @@ function ProductRow({ product, query, expanded, onToggle }) {
         </td>
       </tr>
       {expanded ? (
-        <tr class="detail-row" id={detailId}>
+        <tr
+          class="detail-row"
+          id={detailId}
+          onKeyDown={(e) => {
+            // Escape collapses the row (a confirmation inside handles its own Escape first).
+            if (e.key !== 'Escape' || e.defaultPrevented) return;
+            e.preventDefault();
+            onToggle();
+            expandRef.current?.focus();
+          }}
+        >
           <td colSpan={COLUMNS}>
             <ProductDetail product={current} onUpdate={(patch) => setCurrent((c) => ({ ...c, ...patch }))} />
           </td>

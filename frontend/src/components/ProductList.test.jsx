@@ -219,6 +219,53 @@ describe('<ProductList>', () => {
     }
   });
 
+  it('keeps the counts of collapsed rows live: the page is read again every 5 s', async () => {
+    let available = 12345;
+    const fake = fakeFetch((op) => {
+      if (op !== 'Products') throw new Error(`unexpected ${op}`);
+      return { body: productPage([{ ...amox, pool: { available, assigned: 678, total: available + 678, low: false } }, ibu]) };
+    });
+    const el = setup(fake);
+    await flush();
+    const count = () => rows(el)[0].querySelector('.available-count').textContent;
+    expect(count()).toBe('12,345');
+    available = 12095; // another user took 250
+    await tick(4999);
+    await flush();
+    expect(count()).toBe('12,345');
+    await tick(1);
+    await flush();
+    expect(count()).toBe('12,095');
+    expect(rows(el)[0].querySelector('button').getAttribute('aria-expanded')).toBe('false');
+    const polls = fake.calls.filter((c) => c.op === 'Products');
+    expect(polls).toHaveLength(2);
+    expect(polls[1].variables).toEqual(polls[0].variables); // the same page, one query
+    unmountAll();
+    await tick(20000);
+    expect(fake.calls.filter((c) => c.op === 'Products')).toHaveLength(2); // stopped with the list
+  });
+
+  it('Escape collapses the row it is pressed in (focus back on its button); Collapse all closes every row', async () => {
+    const fake = server();
+    const el = setup(fake);
+    await flush();
+    const [a, b] = ['04012345000019', '04012345000026'].map((c) => el.querySelector(`button[aria-label="Expand ${c}"]`));
+    expect([...el.querySelectorAll('button')].some((x) => x.textContent === 'Collapse all')).toBe(false);
+    click(a);
+    click(b);
+    await flush();
+    const detail = el.querySelector(`#${a.getAttribute('aria-controls')}`);
+    act(() => {
+      detail.querySelector('a').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(a.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(a);
+    expect(b.getAttribute('aria-expanded')).toBe('true');
+    click([...el.querySelectorAll('button')].find((x) => x.textContent === 'Collapse all'));
+    expect(b.getAttribute('aria-expanded')).toBe('false');
+    expect(el.querySelectorAll('tr.detail-row')).toHaveLength(0);
+  });
+
   it('words the result count', () => {
     expect(countText(1234, '')).toBe('1,234 products');
     expect(countText(1, '')).toBe('1 product');

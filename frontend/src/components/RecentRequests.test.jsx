@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../api.js';
-import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, noSerialRequests, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
 import { ProductList } from './ProductList.jsx';
 
 const amox = product({ code: '04012340051006', requestCap: 500000, replenishTo: null });
@@ -42,6 +42,7 @@ function server({ requests = pastRequests(), fail = () => false } = {}) {
         },
       };
     }
+    if (op === 'OrderRequests') return noSerialRequests; // the order is new
     if (op === 'RequestSerials') {
       const made = { id: 'R99', orderRef: v.input.orderRef, count: v.input.count, createdAt: '2026-06-01T10:00:00Z', partner: null, product: { id: amox.id, code: amox.code } };
       all = [made, ...all];
@@ -78,12 +79,12 @@ describe('Recent requests of a product', () => {
     const [r12, r11] = list;
     expect(r12.dataset.requestId).toBe('R12');
     expect(r12.querySelector('time').getAttribute('dateTime')).toBe('2026-05-12T09:00:00Z');
-    expect(r12.querySelector('time').textContent).toMatch(/^2026-05-1[23] \d\d:00:00$/);
+    expect(r12.querySelector('time').textContent).toMatch(/^2026-05-1[23] \d\d:00:00 UTC\S*$/);
     expect(r12.querySelector('.request-what').textContent).toBe('PO-12');
     expect(r12.querySelector('.request-count').textContent).toBe('120 serials');
     const csv = r12.querySelector('a');
     expect(csv.getAttribute('href')).toBe('/api/v2/requests/R12/serials.csv');
-    expect(csv.getAttribute('download')).toBe(`${amox.code}-PO-12.csv`);
+    expect(csv.getAttribute("download")).toBe("PO-12-2026-05-12.csv"); // order and UTC day, no id
     expect(csv.textContent).toBe('CSV of order PO-12, 120 serials');
     expect(r11.querySelector('.request-what').textContent).toBe('to Contract Pack GmbH');
     expect(r11.querySelector('a').textContent).toBe('CSV of the assignment to Contract Pack GmbH, 110 serials');

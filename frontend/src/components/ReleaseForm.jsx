@@ -1,14 +1,15 @@
 // @ts-check
 /**
  * Release Assigned serials back to Available, all or nothing: paste them one per line. A
- * refusal lists every refused serial and the rule (external, has pack events, …).
+ * refusal lists every refused serial and the rule (external, has pack events, …). The
+ * orders holding them lose them, so a release is confirmed first.
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { RELEASE_SERIALS } from '../api.js';
-import { formatCount } from '../format.js';
+import { countOf, formatCount } from '../format.js';
 import { describeSerialList, MAX_RELEASE, parseSerialList } from '../serial-list.js';
 import { useClient } from './context.js';
-import { Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
+import { Confirm, Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
 
 /**
  * @param {{code: string, idPrefix: string, onDone?: (released: number) => void, noun?: string}} props
@@ -20,10 +21,12 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
   const [invalid, setInvalid] = useState(/** @type {string | null} */ (null));
   const areaRef = useRef(/** @type {HTMLTextAreaElement | null} */ (null));
   const list = useMemo(() => parseSerialList(text), [text]);
+  const [confirming, setConfirming] = useState(/** @type {string[] | null} */ (null));
 
   /** @param {Event} event */
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
+    action.reset(); // a message belongs to the last action
     const problem =
       list.values.length === 0
         ? `Enter the ${noun} to release, one per line.`
@@ -32,7 +35,12 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
           : null;
     setInvalid(problem);
     if (problem) return areaRef.current?.focus();
-    const values = list.values;
+    setConfirming(list.values);
+  }
+
+  /** @param {string[]} values */
+  async function release(values) {
+    setConfirming(null);
     const released = await action.run(async () => {
       const data = await client.request(RELEASE_SERIALS, { input: { productCode: code, serials: values } });
       return data.releaseSerials.released;
@@ -75,13 +83,23 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
       </Field>
       <FormEnd
         action={action}
-        label={list.values.length ? `Release ${formatCount(list.values.length)} ${noun}` : `Release ${noun}`}
+        label={list.values.length ? `Release ${countOf(list.values.length, noun)}` : `Release ${noun}`}
         busyLabel="Releasing…"
         errorTitle={`No ${noun} were released`}
       >
+        {confirming ? (
+          <Confirm
+            title={`Release ${countOf(confirming.length, noun)} back to Available?`}
+            confirmLabel={`Yes, release ${countOf(confirming.length, noun)}`}
+            onConfirm={() => release(confirming)}
+            onCancel={() => setConfirming(null)}
+          >
+            <p>The orders they were assigned to lose them, and they can be handed out again.</p>
+          </Confirm>
+        ) : null}
         {action.result != null ? (
           <SuccessNote>
-            Released <strong>{formatCount(action.result)}</strong> {noun}; they are Available again.
+            Released <strong>{countOf(action.result, noun)}</strong>; {action.result === 1 ? 'it is' : 'they are'} Available again.
           </SuccessNote>
         ) : null}
       </FormEnd>

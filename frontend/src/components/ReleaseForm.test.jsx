@@ -24,6 +24,11 @@ describe('<ReleaseForm>', () => {
     expect(button(el, 'Release 3 serials')).toBeTruthy();
     submit(form);
     await flush();
+    // Asked first: nothing is sent before the confirmation.
+    expect(fake.calls).toHaveLength(0);
+    expect(el.querySelector('[data-testid=confirm] .callout-title').textContent).toBe('Release 3 serials back to Available?');
+    button(el, 'Yes, release 3 serials').click();
+    await flush();
     expect(fake.calls[0].op).toBe('ReleaseSerials');
     expect(fake.calls[0].variables).toEqual({ input: { productCode: '04012340051006', serials: ['A1', 'B2', 'C3'] } });
     expect(el.querySelector('[role=status]').textContent).toBe('Released 3 serials; they are Available again.');
@@ -63,14 +68,39 @@ describe('<ReleaseForm>', () => {
     typeInto(area, 'EXT1\nOK1\nPK1');
     submit(form);
     await flush();
+    button(el, 'Yes, release 3 serials').click();
+    await flush();
     expect(el.querySelector('[role=alert]').textContent).toContain('No serials were released');
     const cells = [...el.querySelectorAll('.row-errors tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells).toEqual([
-      ['1', 'EXT1', 'external', 'external serials can never be released'],
-      ['3', 'PK1', 'has_pack_events', 'the serial has pack events'],
+      ['1', 'EXT1', 'external serials can never be released'],
+      ['3', 'PK1', 'the serial has pack events'],
     ]);
     expect(el.querySelector('.row-errors-summary').textContent).toBe('2 rows were refused; nothing was changed.');
     expect(onDone).not.toHaveBeenCalled();
     expect(area.value).toBe('EXT1\nOK1\nPK1'); // kept, to fix and resend
   });
+
+  it('says one serial in the singular, and Back releases nothing', async () => {
+    const { el, fake, area, form } = setup(() => ({ body: { data: { releaseSerials: { released: 1 } } } }));
+    typeInto(area, 'A1');
+    expect(button(el, 'Release 1 serial')).toBeTruthy();
+    submit(form);
+    await flush();
+    button(el, 'Back').click();
+    await flush();
+    expect(el.querySelector('[data-testid=confirm]')).toBeNull();
+    expect(fake.calls).toHaveLength(0);
+    submit(form);
+    await flush();
+    button(el, 'Yes, release 1 serial').click();
+    await flush();
+    expect(el.querySelector('[role=status]').textContent).toBe('Released 1 serial; it is Available again.');
+    // A new mistake clears the old note: a message belongs to the last action.
+    submit(form);
+    await flush();
+    expect(el.querySelector('[role=status]')).toBeNull();
+    expect(el.querySelector('.field-error').textContent).toBe('Enter the serials to release, one per line.');
+  });
 });
+

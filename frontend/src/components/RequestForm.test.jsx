@@ -18,6 +18,11 @@ function server() {
   const byKey = new Map();
   let ids = 0;
   const fake = fakeFetch((op, v) => {
+    if (op === 'OrderRequests') {
+      const { productCode, orderRef } = v.filter;
+      const edges = [...byKey.values()].filter((r) => r.product.code === productCode && r.orderRef === orderRef).map((node) => ({ node }));
+      return { body: { data: { serialRequests: { edges } } } };
+    }
     if (op !== 'RequestSerials') throw new Error(`unexpected ${op}`);
     const fail = state.failNext;
     state.failNext = null;
@@ -63,6 +68,8 @@ async function ask(el, count, orderRef) {
 const keys = (fake) => fake.calls.filter((c) => c.op === 'RequestSerials').map((c) => c.variables.input.idempotencyKey);
 const shownId = (el) => el.querySelector('[data-testid=request-result]')?.getAttribute('data-request-id') ?? null;
 const errorText = (el) => el.querySelector('[data-testid=action-error]')?.textContent ?? null;
+const errorCode = (el) => el.querySelector('[data-testid=action-error]')?.getAttribute('data-code') ?? null;
+const confirmButton = (el) => el.querySelector('[data-testid=confirm] .button-primary');
 
 describe('newIdempotencyKey', () => {
   it('is "web-" and 32 hex digits, a new one each time', () => {
@@ -78,8 +85,10 @@ describe('request form idempotency key', () => {
   it('sends a key with the request', async () => {
     const { el, fake } = setup();
     await ask(el, '25', ' PO-4711 ');
-    expect(fake.calls).toHaveLength(1);
-    expect(fake.calls[0].variables.input).toEqual({ productCode: CODE, count: 25, orderRef: 'PO-4711', idempotencyKey: expect.stringMatching(KEY) });
+    // First whether the order already has serials, then the request.
+    expect(fake.calls.map((c) => c.op)).toEqual(['OrderRequests', 'RequestSerials']);
+    expect(fake.calls[0].variables.filter).toEqual({ productCode: CODE, orderRef: 'PO-4711' });
+    expect(fake.calls[1].variables.input).toEqual({ productCode: CODE, count: 25, orderRef: 'PO-4711', idempotencyKey: expect.stringMatching(KEY) });
     expect(shownId(el)).toBe('R1');
   });
 
@@ -87,7 +96,7 @@ describe('request form idempotency key', () => {
     const { el, fake, done } = setup();
     fake.state.failNext = 'lost';
     await ask(el, '25', 'PO-4711');
-    expect(errorText(el)).toContain('NETWORK');
+    expect(errorCode(el)).toBe('NETWORK');
     expect(shownId(el)).toBeNull();
     expect(done).toHaveLength(0);
     // The server did assign them; the user cannot know and submits again.
@@ -108,7 +117,8 @@ describe('request form idempotency key', () => {
     const { el, fake } = setup();
     fake.state.failNext = 'unavailable';
     await ask(el, '40', 'LINE-3');
-    expect(errorText(el)).toContain('UNAVAILABLE');
+    expect(errorCode(el)).toBe('UNAVAILABLE');
+    expect(errorText(el)).toContain('The database is out of reach for a moment.');
     expect(fake.state.assigned).toBe(0);
     await ask(el, '40', ' LINE-3 ');
     const [first, second] = keys(fake);
@@ -121,6 +131,10 @@ describe('request form idempotency key', () => {
     const { el, fake } = setup();
     await ask(el, '25', 'PO-4711');
     await ask(el, '25', 'PO-4711');
+    // The order already has serials: asked first, then sent on confirmation.
+    expect(keys(fake)).toHaveLength(1);
+    confirmButton(el).click();
+    await flush();
     const [first, second] = keys(fake);
     expect(first).toMatch(KEY);
     expect(second).toMatch(KEY);
@@ -149,3 +163,85 @@ describe('request form idempotency key', () => {
     expect(fake.state.assigned).toBe(30);
   });
 });
+
+describe('request form safety nets', () => {
+  afterEach(unmountAll);
+
+  function setupBig() {
+    const fake = server();
+    const el = mount(<RequestForm code={CODE} idPrefix="req" requestCap={500_000} />, {
+      client: createClient({ fetch: fake.fetch, getKey: () => 'k' }),
+    });
+    return { el, fake };
+  }
+
+  it('warns that the order already has serials, shows them, and sends nothing until confirmed', async () => {
+    const { el, fake } = setupBig();
+    await ask(el, '25', 'PO-4711');
+    expect(shownId(el)).toBe('R1');
+    await ask(el, '5', 'PO-4711');
+    expect(keys(fake)).toHaveLength(1);
+    const confirm = el.querySelector('[data-testid=confirm]');
+    expect(confirm.getAttribute('role')).toBe('alertdialog');
+    expect(confirm.querySelector('.callout-title').textContent).toBe('Order PO-4711 already has serials of this product');
+    const earlier = confirm.querySelector('[data-testid=earlier-requests]');
+    expect(earlier.textContent).toContain('25 serials requested');
+    expect([...earlier.querySelectorAll('.serial-preview li.mono')].map((li) => li.textContent)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `R1-SN${i}`),
+    );
+    expect(earlier.querySelector('a').getAttribute('download')).toBe('PO-4711-2026-11-25.csv');
+    expect(confirmButton(el).textContent).toBe('Request 5 serials');
+    expect(shownId(el)).toBeNull(); // the last result belongs to the last action
+    // Back: nothing sent.
+    [...confirm.querySelectorAll('button')].find((b) => b.textContent === 'Back').click();
+    await flush();
+    expect(el.querySelector('[data-testid=confirm]')).toBeNull();
+    expect(keys(fake)).toHaveLength(1);
+    // Again, and confirmed.
+    submit(el.querySelector('form'));
+    await flush();
+    confirmButton(el).click();
+    await flush();
+    expect(keys(fake)).toHaveLength(2);
+    expect(fake.state.assigned).toBe(30);
+    expect(shownId(el)).toBe('R2');
+  });
+
+  it('asks before more than 10,000 at once, saying how many in words', async () => {
+    const { el, fake } = setupBig();
+    await ask(el, '10000', 'PO-1');
+    expect(el.querySelector('[data-testid=confirm]')).toBeNull(); // 10,000 is not above
+    expect(fake.state.assigned).toBe(10_000);
+    await ask(el, '10,001', 'PO-2');
+    expect(el.querySelector('[data-testid=confirm] .callout-title').textContent).toBe('Request 10,001 serials for order PO-2?');
+    expect(fake.state.assigned).toBe(10_000);
+    expect(document.activeElement).toBe(confirmButton(el)); // Enter confirms, Escape goes back
+    confirmButton(el).click();
+    await flush();
+    expect(fake.state.assigned).toBe(20_001);
+  });
+
+  it('clears the form after a success, and a new mistake clears the old result', async () => {
+    const { el } = setupBig();
+    await ask(el, '25', 'PO-4711');
+    expect(shownId(el)).toBe('R1');
+    expect(byLabel(el, 'Number of serials').value).toBe('');
+    expect(byLabel(el, 'Order reference').value).toBe('');
+    submit(el.querySelector('form')); // empty: a validation error
+    await flush();
+    expect(el.textContent).toContain('Enter the number of serials.');
+    expect(shownId(el)).toBeNull();
+    expect(el.querySelector('[data-testid=request-result]')).toBeNull();
+  });
+
+  it('shows no internal id: the order reference and the time', async () => {
+    const { el } = setupBig();
+    await ask(el, '3', 'PO-9');
+    const result = el.querySelector('[data-testid=request-result]');
+    expect(result.querySelector('.request-facts').textContent).not.toContain('R1');
+    expect(result.querySelector('.request-facts').textContent).toContain('Order referencePO-9');
+    expect(result.querySelector('time').textContent).toMatch(/^2026-11-25 \d\d:00:00 UTC/);
+    expect(result.querySelector('a[download]').getAttribute('download')).toBe('PO-9-2026-11-25.csv');
+  });
+});
+

@@ -4,7 +4,7 @@
  * holds, its first serials (each opens its pack history) and the CSV of all of them.
  */
 import { requestCsvPath } from '../api.js';
-import { formatCount, formatDateTime } from '../format.js';
+import { formatCount, formatDateTime, utcDate } from '../format.js';
 import { onLinkClick, packHistoryPath } from '../router.js';
 import { DownloadLink } from './DownloadLink.jsx';
 import { useReveal } from './Forms.jsx';
@@ -37,8 +37,8 @@ export function RequestResult({ request, noun = 'serials' }) {
       </p>
       <dl class="detail-list request-facts">
         <div>
-          <dt>Request</dt>
-          <dd class="mono">{request.id}</dd>
+          {request.partner ? <dt>Partner</dt> : <dt>Order reference</dt>}
+          <dd class={request.partner ? undefined : 'mono'}>{request.partner ? request.partner.name : request.orderRef}</dd>
         </div>
         <div>
           <dt>Created</dt>
@@ -75,10 +75,11 @@ export function RequestResult({ request, noun = 'serials' }) {
 }
 
 /**
- * The file name a request's CSV is saved under when the server suggests none.
- * @param {{orderRef: string | null, partner: {name: string} | null, product: {code: string}}} r
+ * The file name of a request's CSV, as the server names it: the order reference (or
+ * "assignment" for a partner) and the UTC day it was made, e.g. PO-4711-2026-12-01.csv.
+ * @param {{orderRef: string | null, createdAt: string}} r
  */
 export function csvName(r) {
-  const ref = (r.orderRef || r.partner?.name || 'request').replace(/[^A-Za-z0-9._-]+/g, '-');
-  return `${r.product.code}-${ref}.csv`;
+  const ref = (r.orderRef || '').trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return `${ref || (r.orderRef ? 'order' : 'assignment')}-${utcDate(r.createdAt)}.csv`;
 }

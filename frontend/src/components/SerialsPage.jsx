@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PAGE_SIZE, PRODUCT_SERIALS_QUERY } from '../api.js';
-import { schemaLabel, sourceLabel, statusLabel } from '../format.js';
+import { PACK_STATUSES, schemaLabel, sourceLabel, statusLabel } from '../format.js';
 import { navigate, onLinkClick, POOL_PATH, serialsPath } from '../router.js';
 import { useQuery } from '../use-query.js';
 import { PackBadge } from './PackHistoryTab.jsx';
@@ -137,8 +137,24 @@ export function SerialsPage({ code, status: statusParam }) {
               onNext={() => setPaging({ status, cursors: [...cursors, product.serials.pageInfo.endCursor] })}
             />
           ) : null}
+          <PackStatusLegend />
         </div>
       )}
     </section>
   );
 }
+
+/** What each pack status means, under the table that shows them. */
+export function PackStatusLegend() {
+  return (
+    <dl class="pack-legend" aria-label="Pack status" data-testid="pack-legend">
+      {PACK_STATUSES.map(([status, label, meaning]) => (
+        <div key={status}>
+          <dt>{label}</dt>
+          <dd>{meaning}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+

@@ -61,9 +61,13 @@ describe('<SerialsPage>', () => {
     expect(fake.calls[0].variables).toEqual({ code: CODE, status: null, first: 50, after: null });
     expect(el.querySelector('h1').textContent).toBe('Serials of Amoxicillin 500 mg capsules');
     const firstRow = [...el.querySelector('tbody tr[data-status]').children].map((c) => c.textContent);
-    expect(firstRow).toEqual(['SN0', 'Available', 'SNM', expect.stringMatching(/^2026-11-01 \d\d:00:00$/), '—', 'Active']);
+    expect(firstRow).toEqual(['SN0', 'Available', 'SNM', expect.stringMatching(/^2026-11-01 \d\d:00:00 UTC\S*$/), '—', 'Not commissioned yet']);
     const second = [...el.querySelectorAll('tbody tr[data-status]')[1].children].map((c) => c.textContent);
     expect(second[5]).toBe('Decommissioned · Sampled');
+    // A short legend says what each pack status means.
+    expect(el.querySelector('[data-testid=pack-legend]').textContent).toContain(
+      'Not commissioned yetNo pack event yet: the serial has not been commissioned.',
+    );
     // Each serial opens its pack history.
     expect(el.querySelector('tbody th a').getAttribute('href')).toBe(`/pool/pack-history?product=${CODE}&serial=SN0`);
     expect(values(el)).toEqual(['SN0', 'SN1']);

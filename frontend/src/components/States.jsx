@@ -8,12 +8,9 @@ import { formatCount } from '../format.js';
  */
 export function ErrorState({ error, onRetry, title = 'Something went wrong' }) {
   return (
-    <div class="state state-error" role="alert">
+    <div class="state state-error" role="alert" data-code={error.code || undefined}>
       <p class="state-title">{title}</p>
-      <p class="state-message">
-        {error.message}
-        {error.code ? <span class="error-code"> ({error.code})</span> : null}
-      </p>
+      <p class="state-message">{error.message}</p>
       {onRetry ? (
         <button type="button" class="button" onClick={onRetry}>
           Try again

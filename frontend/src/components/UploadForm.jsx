@@ -69,6 +69,8 @@ export function UploadForm({ product, idPrefix, onDone, pollMs = PROGRESS_POLL_M
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
+    setError(null); // a message belongs to the last action
+    setResult(null);
     if (!file) {
       setInvalid('Choose a CSV file of serials.');
       fileRef.current?.focus();
@@ -80,8 +82,6 @@ export function UploadForm({ product, idPrefix, onDone, pollMs = PROGRESS_POLL_M
       return;
     }
     setInvalid('');
-    setError(null);
-    setResult(null);
     setBusy(true);
     maxPercent.current = 0;
     const key = (keyRef.current ||= newIdempotencyKey());

@@ -105,9 +105,9 @@ describe('<UploadForm>', () => {
     expect([...el.querySelector('.row-errors tbody tr').children].map((c) => c.textContent)).toEqual([
       '2',
       'BAD VALUE',
-      'serial_charset',
       "character ' ' is not in GS1 character set 82",
     ]);
+    expect(el.querySelector('.row-errors tbody tr').dataset.code).toBe('serial_charset'); // the rule, not as text
     expect(el.querySelector('[role=progressbar]')).toBeNull(); // refused: no bar, the error says why
     expect(onDone).not.toHaveBeenCalled();
     submit(form);

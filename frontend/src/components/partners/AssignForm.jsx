@@ -1,10 +1,10 @@
 // @ts-check
-/** Assign N Available serials of one of the caller's products to a CMO. */
+/** Assign N Available serials of one of the caller's products to a CMO (above CONFIRM_ABOVE, confirmed first). */
 import { useRef, useState } from 'preact/hooks';
 import { ASSIGN_TO_PARTNER } from '../../api.js';
-import { formatCount, parseCount } from '../../format.js';
+import { countOf, formatCount, parseCount } from '../../format.js';
 import { useClient } from '../context.js';
-import { CountField, Field, FormEnd, useAction, useIdempotencyKey } from '../Forms.jsx';
+import { Confirm, CONFIRM_ABOVE, CountField, Field, FormEnd, useAction, useIdempotencyKey } from '../Forms.jsx';
 import { RequestResult } from '../RequestResult.jsx';
 
 /**
@@ -21,16 +21,25 @@ export function AssignForm({ partner, products, idPrefix, onDone }) {
   const countRef = useRef(/** @type {HTMLInputElement | null} */ (null));
   const chosen = products.find((p) => p.code === code);
   const idempotency = useIdempotencyKey();
+  const [confirming, setConfirming] = useState(/** @type {number | null} */ (null));
 
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
+    action.reset(); // a message belongs to the last action
     const parsed = parseCount(count, { min: 1, max: chosen?.requestCap, name: 'the number of serials' });
     const next = { code: code ? null : 'Choose a product.', count: parsed.error };
     setErrors(next);
     if (next.code) return codeRef.current?.focus();
     if (next.count) return countRef.current?.focus();
     const n = /** @type {number} */ (parsed.value);
+    if (n > CONFIRM_ABOVE) return setConfirming(n);
+    await assign(n);
+  }
+
+  /** @param {number} n */
+  async function assign(n) {
+    setConfirming(null);
     const idempotencyKey = idempotency.keyFor([code, partner.tenant.id, n]);
     const result = await action.run(async () => {
       const data = await client.request(ASSIGN_TO_PARTNER, {
@@ -78,6 +87,16 @@ export function AssignForm({ partner, products, idPrefix, onDone }) {
         />
       </div>
       <FormEnd action={action} label={`Assign to ${partner.tenant.name}`} busyLabel="Assigning…" errorTitle="No serials were assigned">
+        {confirming ? (
+          <Confirm
+            title={`Assign ${countOf(confirming, 'serials')} of ${chosen?.name ?? code} to ${partner.tenant.name}?`}
+            confirmLabel={`Assign ${countOf(confirming, 'serials')}`}
+            onConfirm={() => assign(confirming)}
+            onCancel={() => setConfirming(null)}
+          >
+            <p>They leave your pool for the partner’s at once.</p>
+          </Confirm>
+        ) : null}
         {action.result ? <RequestResult request={action.result} /> : null}
       </FormEnd>
     </form>
