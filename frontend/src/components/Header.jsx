@@ -29,6 +29,11 @@ export function Header({ viewer, onSignOut }) {
           </a>
         </nav>
         <div class="account" aria-label="Signed in as">
+          {viewer.user ? (
+            <span class="account-person" data-testid="person-name" title={viewer.user.email}>
+              {viewer.user.name}
+            </span>
+          ) : null}
           <span class="account-tenant" data-testid="tenant-name">
             {viewer.tenant.name}
           </span>

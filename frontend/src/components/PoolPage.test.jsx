@@ -18,7 +18,7 @@ function setup() {
     if (op === 'SsccPools') return { body: { data: { ssccPools: [] } } };
     throw new Error(op);
   });
-  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer('VIEWER') });
+  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer('VIEWER') });
 }
 
 const tabs = (el) => [...el.querySelectorAll('[role=tab]')];
