@@ -14,6 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/pool"
 )
 
 // browser is a person's browser: the session cookie it was given, and the
@@ -303,4 +304,59 @@ func TestSessionLockoutAndTOTP(t *testing.T) {
 	if _, status, body := srv.signIn(t, op.Email, op.Password, code); status != http.StatusNoContent {
 		t.Errorf("sign-in with the code: %d %s", status, body)
 	}
+}
+
+// TestUsersGraphQL: admins manage their tenant's people in GraphQL, signed in
+// (as the web app does) or with a key; apiKeys names each key's owner.
+func TestUsersGraphQL(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	users := demoUsers(t, d)
+	admin, _, _ := d.signIn(t, users["mah_admin"].Email, users["mah_admin"].Password, "")
+
+	status, r := admin.gql(t, `mutation { inviteUser(input: {email: "new@demo-pharma.example", name: "Nina New", role: VIEWER}) { user { id email role } invitation } }`, true)
+	var invited struct {
+		InviteUser struct {
+			User       struct{ ID, Email, Role string }
+			Invitation string
+		}
+	}
+	json.Unmarshal(r.Data, &invited)
+	if status != 200 || invited.InviteUser.User.Role != "VIEWER" || !strings.HasPrefix(invited.InviteUser.Invitation, "spu_") {
+		t.Fatalf("inviteUser: %d %s %+v", status, r.Data, r.Errors)
+	}
+	if _, r := admin.gql(t, `mutation { inviteUser(input: {email: "NEW@demo-pharma.example", name: "Twin", role: VIEWER}) { invitation } }`, true); r.code() != "CONFLICT" {
+		t.Errorf("invite a taken e-mail: %+v", r.Errors)
+	}
+	id := invited.InviteUser.User.ID
+	if _, r := admin.gql(t, `mutation { updateUser(input: {id: "`+id+`", role: OPERATOR, disabled: true}) { role disabledAt } }`, true); len(r.Errors) > 0 ||
+		!strings.Contains(string(r.Data), `"OPERATOR"`) || strings.Contains(string(r.Data), `"disabledAt":null`) {
+		t.Errorf("updateUser: %s %+v", r.Data, r.Errors)
+	}
+	_, r = admin.gql(t, `{ users { email name role disabledAt } }`, true)
+	if !strings.Contains(string(r.Data), "Nina New") || !strings.Contains(string(r.Data), "Anna Admin") || strings.Contains(string(r.Data), "demo-cmo") {
+		t.Errorf("users: %s %+v", r.Data, r.Errors)
+	}
+	// Viewers may not; another tenant's admin finds no such user.
+	if r := d.gql(t, d.keys.MAHViewer, `{ users { email } }`, nil); r.code() != "FORBIDDEN" {
+		t.Errorf("users as a viewer: %+v", r.Errors)
+	}
+	if r := d.gql(t, d.keys.CMOAdmin, `mutation { updateUser(input: {id: "`+id+`", disabled: false}) { email } }`, nil); r.code() != "NOT_FOUND" {
+		t.Errorf("the CMO updates the MAH's user: %+v", r.Errors)
+	}
+
+	if _, err := d.db.CreateOwnedKey(context.Background(), mahTenantID(t, d), pool.RoleOperator, pool.KeyOwner{ServiceAccount: "SAP ATTP"}); err != nil {
+		t.Fatal(err)
+	}
+	_, r = admin.gql(t, `{ apiKeys { owner serviceAccount } }`, true)
+	if !strings.Contains(string(r.Data), `{"owner":"SAP ATTP","serviceAccount":true}`) || !strings.Contains(string(r.Data), `{"owner":null,"serviceAccount":false}`) {
+		t.Errorf("apiKeys owners: %s %+v", r.Data, r.Errors)
+	}
+}
+
+func mahTenantID(t *testing.T, d *demo) int64 {
+	t.Helper()
+	var id int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&id)
+	return id
 }
