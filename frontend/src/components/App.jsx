@@ -10,11 +10,12 @@ import { fetchSession, logout } from '../session.js';
 import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
 import { ClientContext, ViewerContext } from './context.js';
 import { Header } from './Header.jsx';
-import { SignIn } from './SignIn.jsx';
+import { AcceptInvitation, SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
 import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
+import { UsersPage } from './UsersPage.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string, user?: {name: string, email: string}}} Viewer
@@ -87,6 +88,9 @@ export function App({ fetch: fetchImpl }) {
     );
   }
   if (session.status === 'signedOut') {
+    if (globalThis.location.pathname === '/invitation' && globalThis.location.hash.length > 1) {
+      return <AcceptInvitation fetch={doFetch} token={globalThis.location.hash.slice(1)} onSignedIn={loadSession} />;
+    }
     return <SignIn fetch={doFetch} notice={session.notice} onSignedIn={loadSession} />;
   }
   return (
@@ -110,6 +114,7 @@ function Routes() {
   if (route.name === 'pool') return <PoolPage tab={route.tab} params={params} />;
   if (route.name === 'partners') return <PartnersPage />;
   if (route.name === 'audit') return <AuditPage params={params} />;
+  if (route.name === 'users') return <UsersPage />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

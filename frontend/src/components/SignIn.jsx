@@ -130,3 +130,60 @@ export function SignIn({ fetch: doFetch, notice, onSignedIn }) {
     </main>
   );
 }
+
+/**
+ * The page an invitation link opens (/invitation#<token>): the invited person sets their
+ * password, and is signed in. The token is in the fragment, which browsers never send.
+ * @param {{fetch: typeof fetch, token: string, onSignedIn: () => void}} props
+ */
+export function AcceptInvitation({ fetch: doFetch, token, onSignedIn }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    setError('');
+    const res = await doFetch('/auth/invitation', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, password }),
+    });
+    if (res.status === 204) {
+      history.replaceState(null, '', '/');
+      onSignedIn();
+      return;
+    }
+    const body = await res.json().catch(() => null);
+    setError(body?.errors?.[0]?.message || `The server answered with HTTP ${res.status}.`);
+  }
+
+  return (
+    <main class="signin" id="main">
+      <div class="signin-card">
+        <h1 class="signin-title">Set your password</h1>
+        <form onSubmit={submit} noValidate>
+          <label class="field-label" for="new-password">
+            Password (at least 12 characters)
+          </label>
+          <input
+            id="new-password"
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            value={password}
+            onInput={(e) => setPassword(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+          />
+          {error ? (
+            <p class="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" class="button button-primary button-block">
+            Set password and sign in
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}
