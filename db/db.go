@@ -67,6 +67,10 @@ type DB struct {
 	upstream pool.UpstreamPolicy
 	// clockSkew is how far in the future a pack event may lie (SetClockSkew).
 	clockSkew time.Duration
+	// lockout is how many failed sign-ins lock an account (SetLockout).
+	lockout pool.Lockout
+	// sessions is how long sessions of the web app last (SetSessionPolicy).
+	sessions pool.SessionPolicy
 }
 
 // SetClockSkew sets how far in the future a pack event's time may lie (the

@@ -15,6 +15,17 @@ func (r *apiKeyResolver) Role(ctx context.Context, obj *pool.APIKey) (model.Role
 	return roleOf(obj.Role), nil
 }
 
+func (r *apiKeyResolver) Owner(ctx context.Context, obj *pool.APIKey) (*string, error) {
+	if obj.Owner == "" {
+		return nil, nil
+	}
+	return &obj.Owner, nil
+}
+
+func (r *apiKeyResolver) ServiceAccount(ctx context.Context, obj *pool.APIKey) (bool, error) {
+	return obj.Service, nil
+}
+
 func (r *channelResolver) ID(ctx context.Context, obj *pool.Channel) (string, error) {
 	return channelID(obj.ID), nil
 }

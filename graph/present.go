@@ -12,6 +12,9 @@ import (
 // roleOf is a key's role as the schema names it.
 func roleOf(r pool.Role) model.Role { return model.Role(strings.ToUpper(string(r))) }
 
+// poolRole is roleOf's inverse, for inputs.
+func poolRole(r model.Role) pool.Role { return pool.Role(strings.ToLower(string(r))) }
+
 // deref is an optional argument's value, or its zero value when omitted.
 func deref[T any](p *T) T {
 	var zero T

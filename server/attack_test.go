@@ -1029,3 +1029,90 @@ func TestEndedPartnerAttacks(t *testing.T) {
 	d.assertCountersExact(t)
 	t.Logf("%d attack cases tried, %d leaks", a.cases, a.leaks)
 }
+
+// TestSessionAttacks probes people's sessions: a session acts in its own
+// tenant only, whatever another tenant's ids it names; a session id is no API
+// key and an API key no session; a CSRF token works only with its own
+// session; and /auth refuses what a cross-site page could send.
+func TestSessionAttacks(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	users := demoUsers(t, d)
+	mah, _, _ := d.signIn(t, users["mah_admin"].Email, users["mah_admin"].Password, "")
+	cmo, _, _ := d.signIn(t, users["cmo_admin"].Email, users["cmo_admin"].Password, "")
+
+	// The CMO's session sees the CMO's users only, and none of the MAH's own products.
+	status, r := cmo.gql(t, `{ viewer { tenant { name } } product(code: "`+amoxicillin+`") { pool { available } } apiKeys { id } }`, true)
+	if status != 200 || !strings.Contains(string(r.Data), "Demo Contract Manufacturing") || strings.Contains(string(r.Data), "Demo Pharma") {
+		t.Errorf("the CMO's session: %d %s %+v", status, r.Data, r.Errors)
+	}
+	var mahKeys struct{ APIKeys []struct{ ID string } }
+	_, mr := mah.gql(t, `{ apiKeys { id } }`, true)
+	json.Unmarshal(mr.Data, &mahKeys)
+	for _, k := range mahKeys.APIKeys {
+		if _, r := cmo.gql(t, `mutation { revokeApiKey(id: "`+k.ID+`") { id } }`, true); r.code() != "NOT_FOUND" {
+			t.Errorf("the CMO's session revokes the MAH's key %s: %+v", k.ID, r.Errors)
+		}
+	}
+
+	// A session id as a bearer key, a key as a session cookie: neither authenticates.
+	if r := d.gql(t, mah.cookie.Value, `{ viewer { role } }`, nil); r.status != http.StatusUnauthorized {
+		t.Errorf("a session id as an API key: %d", r.status)
+	}
+	keyCookie := &browser{url: d.url, cookie: &http.Cookie{Name: mah.cookie.Name, Value: d.keys.MAHAdmin}, csrf: csrfToken(d.keys.MAHAdmin)}
+	if status, _ := keyCookie.gql(t, `{ viewer { role } }`, true); status != http.StatusUnauthorized {
+		t.Errorf("an API key as the session cookie: %d", status)
+	}
+	// Another session's CSRF token does not do.
+	swapped := &browser{url: d.url, cookie: cmo.cookie, csrf: mah.csrf}
+	if status, r := swapped.gql(t, `{ viewer { role } }`, true); status != http.StatusForbidden || r.code() != "FORBIDDEN" {
+		t.Errorf("the CMO's cookie with the MAH's CSRF token: %d %+v", status, r.Errors)
+	}
+	// Both an API key and a cookie: the key decides, as for any machine.
+	req, _ := http.NewRequest(http.MethodPost, d.url+"/graphql", strings.NewReader(`{"query":"{ viewer { tenant { name } } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+d.keys.CMOAdmin)
+	req.AddCookie(mah.cookie)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Demo Contract Manufacturing") {
+		t.Errorf("key and cookie together: %d %s", res.StatusCode, body)
+	}
+
+	// What a cross-site page can send: a form, a text/plain body. Refused before any check.
+	for _, ct := range []string{"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"} {
+		res, err := http.Post(d.url+"/auth/login", ct, strings.NewReader(`{"email":"`+users["mah_admin"].Email+`","password":"`+users["mah_admin"].Password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnsupportedMediaType || len(res.Cookies()) > 0 {
+			t.Errorf("sign-in as %s: %d, cookies %v", ct, res.StatusCode, res.Cookies())
+		}
+	}
+	// Oversized and malformed sign-ins get coded 4xx, never a session.
+	for _, b := range []string{`{"email": 1}`, `{"email":"a@b.c","password":"` + strings.Repeat("x", 2*pool.MaxPasswordLength) + `"}`, `not json`, `{"email":"a@b.c","extra":1}`} {
+		res, err := http.Post(d.url+"/auth/login", "application/json", strings.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(string(body), `"code"`) || len(res.Cookies()) > 0 {
+			t.Errorf("sign-in with %.40q: %d %s", b, res.StatusCode, body)
+		}
+	}
+	// The address failure limit holds for sign-ins as for keys.
+	limited := d.with(t, func(c *config) { c.AuthFailLimit = 3 })
+	var last int
+	for range 4 {
+		_, last, _ = limited.signIn(t, "nobody@example.com", "wrong password!", "")
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("the 4th failed sign-in from one address with a limit of 3: %d", last)
+	}
+}

@@ -51,6 +51,19 @@ type config struct {
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
 	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
+	// Sessions is how long a person's session lasts without a request and in
+	// all (SERIALPOOL_SESSION_IDLE, SERIALPOOL_SESSION_MAX; defaults 15m, 12h).
+	Sessions pool.SessionPolicy
+	// SecureCookies marks the session cookie Secure, sent over https only
+	// (SERIALPOOL_SECURE_COOKIES, default true; `serialpool dev` defaults it to
+	// false, so that make run works on plain http://localhost).
+	SecureCookies bool
+	// Lockout locks an account after Failures failed sign-ins within Window
+	// (SERIALPOOL_LOCKOUT_FAILURES, SERIALPOOL_LOCKOUT_WINDOW; defaults 5, 15m).
+	Lockout pool.Lockout
+	// PublicURL is where people reach the web app, for the invitation links
+	// `serialpool user create` prints (SERIALPOOL_PUBLIC_URL, default http://localhost:8080).
+	PublicURL string
 }
 
 func loadConfig() (config, error) {
@@ -84,6 +97,10 @@ func loadConfig() (config, error) {
 		MaxSockets:        20,
 		MaxSubscriptions:  100,
 		EventClockSkew:    pool.DefaultClockSkew,
+		Sessions:          pool.DefaultSessionPolicy,
+		SecureCookies:     true,
+		Lockout:           pool.DefaultLockout,
+		PublicURL:         strings.TrimRight(env("SERIALPOOL_PUBLIC_URL", "http://localhost:8080"), "/"),
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -120,6 +137,11 @@ func loadConfig() (config, error) {
 		envInt("SERIALPOOL_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions, false),
 		envInt("SERIALPOOL_BULK_PER_TENANT", &c.BulkPerTenant, false),
 		envInt("SERIALPOOL_AUTH_FAIL_LIMIT", &c.AuthFailLimit, true),
+		envDuration("SERIALPOOL_SESSION_IDLE", &c.Sessions.Idle, false),
+		envDuration("SERIALPOOL_SESSION_MAX", &c.Sessions.Max, false),
+		envBool("SERIALPOOL_SECURE_COOKIES", &c.SecureCookies),
+		envInt("SERIALPOOL_LOCKOUT_FAILURES", &c.Lockout.Failures, false),
+		envDuration("SERIALPOOL_LOCKOUT_WINDOW", &c.Lockout.Window, false),
 		envRate("SERIALPOOL_RATE_LIMIT", &c.RateLimit),
 	} {
 		if err != nil {

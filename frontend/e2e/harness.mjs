@@ -65,18 +65,35 @@ export const REQUEST_WITH_SERIALS = `mutation E2ERequestSerials($input: RequestS
 
 const BIN = process.env.SERIALPOOL_BIN || fileURLToPath(new URL('../../bin/serialpool', import.meta.url));
 
+/** The person of each seeded key: signIn and openAs sign in as them. */
+const personOfKey = new Map();
+
 /**
- * A new, empty tenant for one area, with an admin, an operator and a viewer key: made with
- * `serialpool tenant create` and `key create`, as an operator's script does (they need
- * DATABASE_URL, the server's database). Nothing another area does is seen in it.
+ * A new, empty tenant for one area, with an admin, an operator and a viewer key and a
+ * person of each role (`people[role]`: e-mail and password): made with `serialpool tenant
+ * create`, `user create` (the password on standard input) and `key create`, as an
+ * operator's script does (they need DATABASE_URL, the server's database). Nothing another
+ * area does is seen in it.
  * @param {string} name made unique per run
  */
 export function seedTenant(name) {
   const cli = (...args) => JSON.parse(execFileSync(BIN, [...args, '--json'], { encoding: 'utf8' }));
   const tenant = { name: `${name} ${RUN}`, id: '' };
   tenant.id = cli('tenant', 'create', '--name', tenant.name).id;
-  const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) => [role, cli('key', 'create', '--tenant', tenant.id, '--role', role).key]));
-  return { ...tenant, keys, /** channel keys by source, made on the first push */ channels: /** @type {Record<string, string>} */ ({}) };
+  const slug = tenant.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  /** @type {Record<string, {email: string, password: string, name: string}>} */
+  const people = {};
+  for (const role of ['admin', 'operator', 'viewer']) {
+    const person = { email: `${role}@${slug}.example`, password: `e2e ${role} password ${RUN}`, name: `E2E ${role[0].toUpperCase()}${role.slice(1)}` };
+    execFileSync(BIN, ['user', 'create', '--tenant', tenant.id, '--email', person.email, '--name', person.name, '--role', role, '--json'],
+      { encoding: 'utf8', input: `${person.password}\n` });
+    people[role] = person;
+  }
+  // Keys belong to a named service account (the audit names it), as an operator's script makes them.
+  const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) =>
+    [role, cli('key', 'create', '--tenant', tenant.id, '--role', role, '--service-account', `E2E ${role}`).key]));
+  for (const role of Object.keys(keys)) personOfKey.set(keys[role], people[role]);
+  return { ...tenant, keys, people, /** channel keys by source, made on the first push */ channels: /** @type {Record<string, string>} */ ({}) };
 }
 
 // A product code is unique across tenants, so every seeded product gets a new one: this
@@ -195,7 +212,7 @@ const pageErrors = [];
 const cspViolations = [];
 /**
  * The WebSockets the pages opened, with the text frames they sent and received (frames are
- * never printed: connection_init carries the API key).
+ * never printed: they carry serials).
  * @type {{page: import('playwright-core').Page, ws: import('playwright-core').WebSocket, sent: string[], received: string[]}[]}
  */
 export const sockets = [];
@@ -314,15 +331,25 @@ export async function newPage(options = {}) {
 }
 
 
-export async function signIn(p, key) {
+/**
+ * Signs in on the sign-in page with e-mail and password (people sign in; API keys are for
+ * machines). Given one of seedTenant's keys instead, signs in as the person of its role.
+ * @param {import('playwright-core').Page} p
+ * @param {string} email or a seeded key
+ * @param {string} [password]
+ */
+export async function signIn(p, email, password) {
+  const person = password === undefined ? personOfKey.get(email) : { email, password };
+  if (!person) throw new Error('e2e: signIn needs an e-mail and password, or a key seedTenant made');
   await p.goto('/');
-  await p.getByLabel('API key').fill(key);
+  await p.getByLabel('E-mail').fill(person.email);
+  await p.getByLabel('Password').fill(person.password);
   await p.getByRole('button', { name: 'Sign in' }).click();
 }
 
 export const productRows = (p) => p.locator('tr.product-row');
 
-/** Signs in on a new page (own browser context) and waits for the header. */
+/** Signs in as the person of a seeded key on a new page (own browser context) and waits for the header. */
 export async function openAs(key, options = { viewport: { width: 1280, height: 900 } }) {
   const p = showing(await newPage(options));
   await signIn(p, key);

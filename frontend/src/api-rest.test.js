@@ -45,7 +45,7 @@ describe('batch errors', () => {
 
   it('reach the caller of a GraphQL mutation', async () => {
     const { fetch } = fakeFetch(() => ({ body: { ...refused, data: null } }));
-    const client = createClient({ fetch, getKey: () => 'k' });
+    const client = createClient({ fetch, getCsrfToken: () => 'k' });
     const error = await client.request(RELEASE_SERIALS, { input: { productCode: 'P', serials: ['A'] } }).catch((e) => e);
     expect(error.rows).toHaveLength(2);
     expect(error.total).toBe(240);
@@ -76,19 +76,19 @@ describe('client.get (REST)', () => {
       text: 'serial\nA1\nA2\n',
       headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="request-7.csv"' },
     }));
-    const client = createClient({ fetch: fake.fetch, getKey: () => 'sp_key' });
+    const client = createClient({ fetch: fake.fetch, getCsrfToken: () => 'sp_key' });
     const { blob, filename } = await client.get('/api/v2/requests/7/serials.csv', { as: 'blob' });
     expect(filename).toBe('request-7.csv');
     expect(await blob.text()).toBe('serial\nA1\nA2\n');
     expect(fake.calls[0]).toMatchObject({ op: 'GET /api/v2/requests/7/serials.csv' });
-    expect(fake.calls[0].headers.Authorization).toBe('Bearer sp_key');
+    expect(fake.calls[0].headers['X-CSRF-Token']).toBe('sp_key');
   });
 
   it('reads JSON, and turns error bodies into ApiErrors (signing out on UNAUTHENTICATED)', async () => {
     let answer = { body: { state: 'RUNNING', rowsRead: 12 } };
     const fake = fakeFetch(() => answer);
     const onUnauthenticated = vi.fn();
-    const client = createClient({ fetch: fake.fetch, getKey: () => 'k', onUnauthenticated });
+    const client = createClient({ fetch: fake.fetch, getCsrfToken: () => 'k', onUnauthenticated });
     expect(await client.get('/api/v2/intake/x')).toEqual({ state: 'RUNNING', rowsRead: 12 });
 
     answer = { status: 404, body: { errors: [{ message: 'no batch', extensions: { code: 'NOT_FOUND' } }] } };
@@ -112,7 +112,7 @@ describe('client.upload (XHR)', () => {
   function setup() {
     const { XHR, instances } = fakeXhr();
     const onUnauthenticated = vi.fn();
-    const client = createClient({ fetch: vi.fn(), XMLHttpRequest: XHR, getKey: () => 'sp_key', onUnauthenticated });
+    const client = createClient({ fetch: vi.fn(), XMLHttpRequest: XHR, getCsrfToken: () => 'sp_key', onUnauthenticated });
     return { client, instances, onUnauthenticated };
   }
 
@@ -127,7 +127,7 @@ describe('client.upload (XHR)', () => {
     const xhr = instances[0];
     expect(xhr.method).toBe('POST');
     expect(xhr.url).toBe('/api/v2/products/P/serials?source=SAP_ATTP');
-    expect(xhr.headers).toMatchObject({ Authorization: 'Bearer sp_key', 'Content-Type': 'text/csv', 'Idempotency-Key': 'key-1' });
+    expect(xhr.headers).toMatchObject({ 'X-CSRF-Token': 'sp_key', 'Content-Type': 'text/csv', 'Idempotency-Key': 'key-1' });
     expect(xhr.body).toBe(file);
     xhr.progress(4, 11);
     expect(progress).toHaveBeenLastCalledWith(4, 11);

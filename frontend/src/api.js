@@ -63,7 +63,8 @@ export class ApiError extends Error {
 /**
  * @typedef {object} ClientOptions
  * @property {string} [url] GraphQL endpoint, default "/graphql" (same origin as the SPA)
- * @property {() => (string | null | undefined)} getKey returns the API key of the session
+ * @property {() => (string | null | undefined)} getCsrfToken returns the CSRF token of the
+ *   signed-in session (GET /auth/session); the session cookie itself authenticates
  * @property {(error: ApiError) => void} [onUnauthenticated] called once per request that
  *   fails with UNAUTHENTICATED (the app signs the user out)
  * @property {typeof fetch} [fetch] injectable for tests
@@ -74,7 +75,6 @@ export class ApiError extends Error {
  * @typedef {object} RequestOptions
  * @property {AbortSignal} [signal] aborts the request; the promise then rejects with the
  *   fetch AbortError (not an ApiError), which callers ignore
- * @property {string} [key] use this key instead of the session's (sign-in validation)
  * @property {boolean} [silentAuth] do not call onUnauthenticated (sign-in validation)
  */
 
@@ -94,10 +94,10 @@ export function createClient(options) {
    * @returns {Promise<T>}
    */
   async function request(query, variables = {}, requestOptions = {}) {
-    const key = requestOptions.key ?? options.getKey();
+    const token = options.getCsrfToken();
     /** @type {Record<string, string>} */
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    if (key) headers.Authorization = `Bearer ${key}`;
+    if (token) headers['X-CSRF-Token'] = token;
 
     try {
       return await send(query, variables, headers, requestOptions.signal);
@@ -144,7 +144,7 @@ export function createClient(options) {
     const error = errorFromBody(response.status, body);
     if (error) throw error;
     if (response.status === 401) {
-      throw new ApiError('The API key is missing or not valid.', {
+      throw new ApiError('You are not signed in, or your session has ended.', {
         code: ErrorCode.UNAUTHENTICATED,
         status: 401,
       });
@@ -168,10 +168,10 @@ export function createClient(options) {
 
   /** @param {RequestOptions} [requestOptions] */
   function authHeaders(requestOptions = {}) {
-    const key = requestOptions.key ?? options.getKey();
+    const token = options.getCsrfToken();
     /** @type {Record<string, string>} */
     const headers = {};
-    if (key) headers.Authorization = `Bearer ${key}`;
+    if (token) headers['X-CSRF-Token'] = token;
     return headers;
   }
 
@@ -285,8 +285,8 @@ export function createClient(options) {
     });
   }
 
-  /** The API key of the session, for the WebSocket of live counts (live.js). */
-  const key = () => options.getKey() || null;
+  /** The session's CSRF token: whether (and as whom) the WebSocket of live counts (live.js) opens. */
+  const key = () => options.getCsrfToken() || null;
 
   return { request, get, upload, key };
 }
@@ -320,7 +320,7 @@ export function errorFromBody(status, body) {
 /** @param {number} status */
 function httpError(status) {
   if (status === 401) {
-    return new ApiError('The API key is missing or not valid.', { code: ErrorCode.UNAUTHENTICATED, status });
+    return new ApiError('You are not signed in, or your session has ended.', { code: ErrorCode.UNAUTHENTICATED, status });
   }
   return new ApiError(`The server answered with HTTP ${status}.`, { code: ErrorCode.HTTP, status });
 }

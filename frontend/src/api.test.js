@@ -5,32 +5,35 @@ import { fakeFetch } from './test-utils.jsx';
 const viewer = { tenant: { id: 't1', name: 'Demo Pharma' }, role: 'ADMIN' };
 
 describe('createClient', () => {
-  it('posts the query and variables with the bearer key and returns data', async () => {
+  it('posts the query and variables with the session CSRF token and returns data', async () => {
     const { fetch, calls } = fakeFetch(() => ({ body: { data: { viewer } } }));
-    const client = createClient({ fetch, getKey: () => 'sp_key_123' });
+    const client = createClient({ fetch, getCsrfToken: () => 'sp_key_123' });
     const data = await client.request(VIEWER_QUERY, { a: 1 });
     expect(data).toEqual({ viewer });
     expect(calls).toHaveLength(1);
     expect(calls[0].op).toBe('Viewer');
     expect(calls[0].variables).toEqual({ a: 1 });
-    expect(calls[0].headers.Authorization).toBe('Bearer sp_key_123');
+    expect(calls[0].headers['X-CSRF-Token']).toBe('sp_key_123');
+    expect(calls[0].headers.Authorization).toBeUndefined(); // the cookie authenticates
     expect(calls[0].headers['Content-Type']).toBe('application/json');
   });
 
   it('posts to /graphql by default', async () => {
     const fetch = vi.fn(async () => new Response(JSON.stringify({ data: { viewer } })));
-    await createClient({ fetch, getKey: () => 'k' }).request(VIEWER_QUERY);
+    await createClient({ fetch, getCsrfToken: () => 'k' }).request(VIEWER_QUERY);
     expect(fetch).toHaveBeenCalledWith('/graphql', expect.objectContaining({ method: 'POST' }));
   });
 
-  it('uses a per-request key over the session key and sends none when there is none', async () => {
+  it('sends the current token, and none when there is none', async () => {
     const { fetch, calls } = fakeFetch(() => ({ body: { data: { viewer } } }));
-    let key = null;
-    const client = createClient({ fetch, getKey: () => key });
-    await client.request(VIEWER_QUERY, {}, { key: 'candidate' });
+    /** @type {string | null} */
+    let token = 'first';
+    const client = createClient({ fetch, getCsrfToken: () => token });
     await client.request(VIEWER_QUERY);
-    expect(calls[0].headers.Authorization).toBe('Bearer candidate');
-    expect(calls[1].headers.Authorization).toBeUndefined();
+    token = null;
+    await client.request(VIEWER_QUERY);
+    expect(calls[0].headers['X-CSRF-Token']).toBe('first');
+    expect(calls[1].headers['X-CSRF-Token']).toBeUndefined();
   });
 
   it('turns a GraphQL error into an ApiError with extensions.code and field', async () => {
@@ -43,7 +46,7 @@ describe('createClient', () => {
       },
     }));
     const onUnauthenticated = vi.fn();
-    const client = createClient({ fetch, getKey: () => 'k', onUnauthenticated });
+    const client = createClient({ fetch, getCsrfToken: () => 'k', onUnauthenticated });
     const error = await client.request(VIEWER_QUERY).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
@@ -59,7 +62,7 @@ describe('createClient', () => {
       body: { errors: [{ message: 'unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] },
     }));
     const onUnauthenticated = vi.fn();
-    const client = createClient({ fetch, getKey: () => 'bad', onUnauthenticated });
+    const client = createClient({ fetch, getCsrfToken: () => 'bad', onUnauthenticated });
     const error = await client.request(VIEWER_QUERY).catch((e) => e);
     expect(error.code).toBe('UNAUTHENTICATED');
     expect(error.status).toBe(401);
@@ -78,7 +81,7 @@ describe('createClient', () => {
       },
     }));
     const onUnauthenticated = vi.fn();
-    const error = await createClient({ fetch, getKey: () => 'k', onUnauthenticated })
+    const error = await createClient({ fetch, getCsrfToken: () => 'k', onUnauthenticated })
       .request(VIEWER_QUERY)
       .catch((e) => e);
     expect(error.code).toBe('UNAUTHENTICATED');
@@ -88,7 +91,7 @@ describe('createClient', () => {
   it('treats a bare HTTP 401 as UNAUTHENTICATED', async () => {
     const fetch = vi.fn(async () => new Response('Unauthorized', { status: 401 }));
     const onUnauthenticated = vi.fn();
-    const error = await createClient({ fetch, getKey: () => 'k', onUnauthenticated })
+    const error = await createClient({ fetch, getCsrfToken: () => 'k', onUnauthenticated })
       .request(VIEWER_QUERY)
       .catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
@@ -102,14 +105,14 @@ describe('createClient', () => {
       body: { errors: [{ message: 'unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] },
     }));
     const onUnauthenticated = vi.fn();
-    const client = createClient({ fetch, getKey: () => null, onUnauthenticated });
-    const error = await client.request(VIEWER_QUERY, {}, { key: 'bad', silentAuth: true }).catch((e) => e);
+    const client = createClient({ fetch, getCsrfToken: () => null, onUnauthenticated });
+    const error = await client.request(VIEWER_QUERY, {}, { silentAuth: true }).catch((e) => e);
     expect(error.unauthenticated).toBe(true);
     expect(onUnauthenticated).not.toHaveBeenCalled();
   });
 
   it('reports other HTTP failures and unreadable answers', async () => {
-    const client = (response) => createClient({ fetch: async () => response, getKey: () => 'k' });
+    const client = (response) => createClient({ fetch: async () => response, getCsrfToken: () => 'k' });
     const e500 = await client(new Response('<html>oops</html>', { status: 502 })).request(VIEWER_QUERY).catch((e) => e);
     expect(e500.code).toBe(ErrorCode.HTTP);
     expect(e500.status).toBe(502);
@@ -120,7 +123,7 @@ describe('createClient', () => {
   });
 
   it('maps a network failure to NETWORK and lets aborts through untouched', async () => {
-    const down = createClient({ fetch: async () => Promise.reject(new TypeError('Failed to fetch')), getKey: () => 'k' });
+    const down = createClient({ fetch: async () => Promise.reject(new TypeError('Failed to fetch')), getCsrfToken: () => 'k' });
     const error = await down.request(VIEWER_QUERY).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe(ErrorCode.NETWORK);
@@ -128,7 +131,7 @@ describe('createClient', () => {
     const controller = new AbortController();
     controller.abort();
     const { fetch } = fakeFetch(() => ({ body: { data: { viewer } } }));
-    const aborted = await createClient({ fetch, getKey: () => 'k' })
+    const aborted = await createClient({ fetch, getCsrfToken: () => 'k' })
       .request(VIEWER_QUERY, {}, { signal: controller.signal })
       .catch((e) => e);
     expect(aborted).not.toBeInstanceOf(ApiError);

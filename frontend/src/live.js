@@ -5,8 +5,8 @@
  * the pool).
  *
  * The counts come from the GraphQL subscription `poolCounts`, over one WebSocket per
- * signed-in API key (graphql-ws, protocol graphql-transport-ws, at /graphql on the page's
- * own origin; the key goes in the payload of connection_init). The socket is opened by the
+ * signed-in session (graphql-ws, protocol graphql-transport-ws, at /graphql on the page's
+ * own origin; the upgrade carries the session cookie). The socket is opened by the
  * first watch, shared by all of them, and closed on sign-out ({@link closeLive}).
  *
  * When the WebSocket cannot be used (no WebSocket in the browser, a proxy that refuses the
@@ -49,7 +49,7 @@ export function openSocket(key) {
   let pongDue;
   const client = createClient({
     url: `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/graphql`,
-    connectionParams: { authorization: `Bearer ${key}` },
+    connectionParams: {}, // the upgrade's session cookie authenticates it
     lazy: true,
     lazyCloseTimeout: 10_000, // expanding another product reuses the socket
     retryAttempts: 0,

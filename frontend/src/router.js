@@ -48,7 +48,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -61,6 +61,7 @@ export function matchRoute(path) {
   if (p === PACK_PATH) return { name: 'pool', tab: 'pack' };
   if (p === PARTNERS_PATH) return { name: 'partners' };
   if (p === AUDIT_PATH) return { name: 'audit' };
+  if (p === USERS_PATH) return { name: 'users' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -77,6 +78,7 @@ export const SSCC_PATH = '/pool/sscc';
 export const PACK_PATH = '/pool/pack-history';
 export const PARTNERS_PATH = '/partners';
 export const AUDIT_PATH = '/audit';
+export const USERS_PATH = '/users';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });

@@ -161,6 +161,24 @@ type IntakeBatch struct {
 	Result *pool.IntakeResult `json:"result,omitempty"`
 }
 
+// A person to invite.
+type InviteUserInput struct {
+	// Their e-mail address.
+	Email string `json:"email"`
+	// Their full name.
+	Name string `json:"name"`
+	// What they may do.
+	Role Role `json:"role"`
+}
+
+// The invited user and their invitation.
+type InviteUserPayload struct {
+	// The user, without a password until the invitation is accepted.
+	User *pool.User `json:"user"`
+	// The one-time invitation token; shown only this once.
+	Invitation string `json:"invitation"`
+}
+
 // Everything a caller can change, as its role allows; every change is written to the audit trail.
 type Mutation struct {
 }
@@ -388,6 +406,16 @@ type UpdateProductLimitsInput struct {
 	LowThreshold *int `json:"lowThreshold,omitempty"`
 	// Replenish up to this many Available serials; 0 turns replenishment off.
 	ReplenishTo *int `json:"replenishTo,omitempty"`
+}
+
+// A change of a user; fields left out stay as they are.
+type UpdateUserInput struct {
+	// The user, as users lists it.
+	ID string `json:"id"`
+	// The new role.
+	Role *Role `json:"role,omitempty"`
+	// True disables the user, false enables them again.
+	Disabled *bool `json:"disabled,omitempty"`
 }
 
 // The authenticated caller.

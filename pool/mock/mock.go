@@ -22,6 +22,7 @@ type Services struct {
 	StatsService
 	AuditService
 	KeyService
+	UserService
 }
 
 var (

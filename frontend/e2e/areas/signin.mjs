@@ -1,47 +1,55 @@
-// Sign-in and sign-out, on a tenant of the area's own.
+// Sign-in and sign-out as a person, on a tenant of the area's own.
 import assert from 'node:assert/strict';
-import { area, gql, newPage, screenshot, seedTenant, showing, signIn, step } from '../harness.mjs';
+import { area, newPage, screenshot, seedTenant, showing, signIn, step } from '../harness.mjs';
 
 export default () =>
   area('signin', () => ({ tenant: seedTenant('E2E Sign-in') }), (fixture) => {
     /** @type {import('playwright-core').Page} */
     let page;
 
-    step('sign-in rejects an unknown API key', async () => {
+    step('sign-in rejects a wrong password, as it does an unknown e-mail', async () => {
+      const { tenant } = fixture;
       page = showing(await newPage({ viewport: { width: 1280, height: 900 } }));
-      await signIn(page, 'sp_this_is_not_a_key');
-      const alert = page.getByRole('alert');
-      await alert.waitFor();
-      assert.match(await alert.textContent(), /not accepted/i);
-      assert.equal(await page.getByLabel('API key').getAttribute('aria-invalid'), 'true');
-      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
-      await screenshot(page, 'signin-bad-key');
+      for (const [email, password] of [[tenant.people.admin.email, 'not the password'], ['nobody@nowhere.example', tenant.people.admin.password]]) {
+        await signIn(page, email, password);
+        const alert = page.getByRole('alert');
+        await alert.waitFor();
+        assert.match(await alert.textContent(), /not accepted/i);
+        assert.equal(await page.getByLabel('E-mail').getAttribute('aria-invalid'), 'true');
+      }
+      assert.deepEqual(await page.context().cookies(), []);
+      await screenshot(page, 'signin-refused');
     });
 
-    step('sign-in with an admin key shows the tenant name and role', async () => {
+    step('sign-in as an admin shows the person, the tenant name and the role', async () => {
       const { tenant } = fixture;
       showing(page);
-      const { viewer } = await gql(tenant.keys.admin, '{ viewer { tenant { name } role } }');
-      assert.equal(viewer.tenant.name, tenant.name);
-      await page.getByLabel('API key').fill(tenant.keys.admin);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, tenant.people.admin.email.toUpperCase(), tenant.people.admin.password);
       await page.getByTestId('tenant-name').waitFor();
       assert.equal(await page.getByTestId('tenant-name').textContent(), tenant.name);
-      assert.equal((await page.getByTestId('role').textContent()).toUpperCase(), viewer.role);
-      // The key lives in sessionStorage only.
-      assert.equal(await page.evaluate(() => localStorage.length), 0);
-      assert.ok(await page.evaluate((k) => Object.values(sessionStorage).includes(k), tenant.keys.admin));
+      assert.equal(await page.getByTestId('person-name').textContent(), tenant.people.admin.name);
+      assert.equal((await page.getByTestId('role').textContent()).toUpperCase(), 'ADMIN');
+      // Nothing of the session is in the page's storage; the cookie is HttpOnly.
+      assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+      assert.equal(await page.evaluate(() => document.cookie), '');
+      const [cookie] = await page.context().cookies();
+      assert.ok(cookie.httpOnly && cookie.sameSite === 'Lax', JSON.stringify(cookie));
+      // A reload keeps the session.
+      await page.reload();
+      await page.getByTestId('tenant-name').waitFor();
       await screenshot(page, 'signed-in');
     });
 
-
-    step('signing out returns to the sign-in page and forgets the key', async () => {
+    step('signing out ends the session', async () => {
       showing(page);
+      const [cookie] = await page.context().cookies();
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByLabel('API key').waitFor();
-      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+      await page.getByLabel('E-mail').waitFor();
       await page.reload();
-      await page.getByLabel('API key').waitFor();
+      await page.getByLabel('E-mail').waitFor();
+      // The old session id no longer works, even sent by hand.
+      const res = await page.request.get('/auth/session', { headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+      assert.equal(res.status(), 401);
       await screenshot(page, 'signed-out');
     });
   });

@@ -1,77 +1,90 @@
 // @ts-check
 /**
- * The application shell: session (API key in sessionStorage), header, routing.
+ * The application shell: session (a person signed in; the cookie is the server's, the
+ * CSRF token kept in memory), header, routing.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createClient, VIEWER_QUERY } from '../api.js';
+import { createClient } from '../api.js';
 import { closeLive } from '../live.js';
-import { clearKey, loadKey, saveKey } from '../session.js';
+import { fetchSession, logout } from '../session.js';
 import { matchRoute, navigate, useLocation, POOL_PATH } from '../router.js';
-import { useQuery } from '../use-query.js';
 import { ClientContext, ViewerContext } from './context.js';
 import { Header } from './Header.jsx';
-import { SignIn } from './SignIn.jsx';
+import { AcceptInvitation, SignIn } from './SignIn.jsx';
 import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
 import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
 import { TimeZoneSetting } from './TimeZoneSetting.jsx';
 import { onTimeZoneChange } from '../format.js';
+import { UsersPage } from './UsersPage.jsx';
 
 /**
- * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
+ * @typedef {{tenant: {id: string, name: string}, role: string, user?: {name: string, email: string}}} Viewer
  * @typedef {{status: 'checking'} | {status: 'signedOut', notice?: string}
  *   | {status: 'signedIn', viewer: Viewer}} Session
  */
 
-export const SESSION_ENDED =
-  'Your session has ended: the API key is no longer accepted. Sign in again.';
+export const SESSION_ENDED = 'Your session has ended. Sign in again.';
+
+/** @param {import('../session.js').SessionInfo} info @returns {Viewer} */
+const viewerOf = (info) => ({ tenant: info.tenant, role: info.user.role.toUpperCase(), user: info.user });
 
 /** @param {{fetch?: typeof fetch}} props fetch is injectable for tests */
 export function App({ fetch: fetchImpl }) {
-  const keyRef = useRef(loadKey());
-  const [session, setSession] = useState(
-    /** @type {Session} */ (keyRef.current ? { status: 'checking' } : { status: 'signedOut' }),
-  );
+  const doFetch = fetchImpl || ((input, init) => globalThis.fetch(input, init));
+  const csrfRef = useRef(/** @type {string | null} */ (null));
+  const [session, setSession] = useState(/** @type {Session} */ ({ status: 'checking' }));
 
   const client = useMemo(
     () =>
       createClient({
         fetch: fetchImpl,
-        getKey: () => keyRef.current,
-        onUnauthenticated: () => signOut(SESSION_ENDED),
+        getCsrfToken: () => csrfRef.current,
+        onUnauthenticated: () => signedOut(SESSION_ENDED),
       }),
     [],
   );
 
   /** @param {string} [notice] */
-  function signOut(notice) {
-    keyRef.current = null;
-    clearKey();
-    closeLive(); // the WebSocket of live counts speaks with the key
+  function signedOut(notice) {
+    csrfRef.current = null;
+    closeLive(); // the WebSocket of live counts speaks for the session
     setSession({ status: 'signedOut', notice });
   }
 
-  /** @param {string} key @param {Viewer} viewer */
-  function signIn(key, viewer) {
-    keyRef.current = key;
-    saveKey(key);
-    setSession({ status: 'signedIn', viewer });
+  async function signOut() {
+    const token = csrfRef.current;
+    signedOut();
+    try {
+      await logout(doFetch, token);
+    } catch {
+      // the server ends idle sessions itself
+    }
+  }
+
+  /** Reads who is signed in (after sign-in, or a session from before this page). */
+  async function loadSession() {
+    try {
+      const info = await fetchSession(doFetch);
+      if (!info) {
+        signedOut();
+        return;
+      }
+      csrfRef.current = info.csrfToken;
+      setSession({ status: 'signedIn', viewer: viewerOf(info) });
+    } catch (err) {
+      signedOut(`Could not check your session: ${/** @type {Error} */ (err).message}`);
+    }
   }
 
   // Every time on screen follows the time-zone setting: render again when it changes.
   const [, setZoneVersion] = useState(0);
   useEffect(() => onTimeZoneChange(() => setZoneVersion((v) => v + 1)), []);
 
-  // A key left from earlier in this browser session: check it is still good.
-  const check = useQuery((signal) => client.request(VIEWER_QUERY, {}, { signal, silentAuth: true }), [], {
-    skip: session.status !== 'checking',
-  });
   useEffect(() => {
-    if (session.status !== 'checking') return;
-    if (check.data) setSession({ status: 'signedIn', viewer: check.data.viewer });
-    else if (check.error) signOut(check.error.unauthenticated ? SESSION_ENDED : `Could not check your session: ${check.error.message}`);
-  }, [check.data, check.error]);
+    loadSession();
+  }, []);
 
   if (session.status === 'checking') {
     return (
@@ -81,7 +94,10 @@ export function App({ fetch: fetchImpl }) {
     );
   }
   if (session.status === 'signedOut') {
-    return <SignIn client={client} notice={session.notice} onSignedIn={signIn} />;
+    if (globalThis.location.pathname === '/invitation' && globalThis.location.hash.length > 1) {
+      return <AcceptInvitation fetch={doFetch} token={globalThis.location.hash.slice(1)} onSignedIn={loadSession} />;
+    }
+    return <SignIn fetch={doFetch} notice={session.notice} onSignedIn={loadSession} />;
   }
   return (
     <ClientContext.Provider value={client}>
@@ -89,7 +105,7 @@ export function App({ fetch: fetchImpl }) {
         <a class="skip-link" href="#main">
           Skip to content
         </a>
-        <Header viewer={session.viewer} onSignOut={() => signOut()} />
+        <Header viewer={session.viewer} onSignOut={signOut} />
         <main id="main" class="main" tabIndex={-1}>
           <Routes />
         </main>
@@ -107,6 +123,7 @@ function Routes() {
   if (route.name === 'pool') return <PoolPage tab={route.tab} params={params} />;
   if (route.name === 'partners') return <PartnersPage />;
   if (route.name === 'audit') return <AuditPage params={params} />;
+  if (route.name === 'users') return <UsersPage />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

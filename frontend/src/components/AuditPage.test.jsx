@@ -62,7 +62,7 @@ function Routed() {
 
 function setup(fake = server(), url = '/audit') {
   history.replaceState(null, '', url);
-  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }) });
+  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
 }
 
 const rows = (el) => [...el.querySelectorAll('tbody tr[data-id]')];

@@ -1,6 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, useLocation } from '../router.js';
+import { canAdminister } from '../roles.js';
+import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -27,8 +28,18 @@ export function Header({ viewer, onSignOut }) {
           <a href={AUDIT_PATH} onClick={onLinkClick} aria-current={section === 'audit' ? 'page' : undefined}>
             Audit trail
           </a>
+          {canAdminister(viewer.role) ? (
+            <a href={USERS_PATH} onClick={onLinkClick} aria-current={section === 'users' ? 'page' : undefined}>
+              Users
+            </a>
+          ) : null}
         </nav>
         <div class="account" aria-label="Signed in as">
+          {viewer.user ? (
+            <span class="account-person" data-testid="person-name" title={viewer.user.email}>
+              {viewer.user.name}
+            </span>
+          ) : null}
           <span class="account-tenant" data-testid="tenant-name">
             {viewer.tenant.name}
           </span>

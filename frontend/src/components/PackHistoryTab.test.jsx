@@ -64,7 +64,7 @@ function setup({ role = 'OPERATOR', handler } = {}) {
         throw new Error(op);
       }),
   );
-  const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer(role) });
+  const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer(role) });
   return { el, fake };
 }
 

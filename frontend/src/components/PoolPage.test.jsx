@@ -18,7 +18,7 @@ function setup() {
     if (op === 'SsccPools') return { body: { data: { ssccPools: [] } } };
     throw new Error(op);
   });
-  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer('VIEWER') });
+  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer('VIEWER') });
 }
 
 const tabs = (el) => [...el.querySelectorAll('[role=tab]')];
@@ -80,7 +80,11 @@ describe('<Header>', () => {
       ['SN/SSCC pool', null],
       ['Partners', 'page'],
       ['Audit trail', null],
+      ['Users', null], // admins manage the tenant's people
     ]);
+    unmountAll();
+    const viewerNav = mount(<Header viewer={mahViewer('VIEWER')} onSignOut={() => {}} />);
+    expect([...viewerNav.querySelectorAll('.main-nav a')].map((a) => a.textContent)).not.toContain('Users');
   });
 
   it('links the audit trail for every role, marked current there', () => {

@@ -43,7 +43,7 @@ function server() {
 
 async function setup(role) {
   const fake = server();
-  const el = mount(<ProductList />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer(role) });
+  const el = mount(<ProductList />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer(role) });
   await flush();
   return { el, fake };
 }

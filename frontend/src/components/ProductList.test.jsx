@@ -33,7 +33,7 @@ function server() {
 
 /** @param {ReturnType<typeof fakeFetch>} fake */
 function setup(fake, props = {}) {
-  const client = createClient({ fetch: fake.fetch, getKey: () => 'k' });
+  const client = createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' });
   return mount(<ProductList {...props} />, { client });
 }
 

@@ -56,7 +56,7 @@ function server({ requests = pastRequests(), fail = () => false } = {}) {
 }
 
 async function open(role, fake = server()) {
-  const el = mount(<ProductList />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer(role) });
+  const el = mount(<ProductList />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer(role) });
   await flush();
   click(el.querySelector(`button[aria-label="Expand ${amox.code}"]`));
   await flush();
@@ -93,7 +93,7 @@ describe('Recent requests of a product', () => {
     click(csv);
     await flush();
     const get = fake.calls.find((c) => c.op === 'GET /api/v2/requests/R12/serials.csv');
-    expect(get.headers.Authorization).toBe('Bearer k');
+    expect(get.headers['X-CSRF-Token']).toBe('k');
   });
 
   it('shows more after the last one shown', async () => {

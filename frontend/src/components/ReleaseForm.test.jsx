@@ -9,7 +9,7 @@ function setup(handler) {
   const fake = fakeFetch(handler);
   const onDone = vi.fn();
   const el = mount(<ReleaseForm code="04012340051006" idPrefix="rel" onDone={onDone} />, {
-    client: createClient({ fetch: fake.fetch, getKey: () => 'k' }),
+    client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }),
   });
   return { el, fake, onDone, area: el.querySelector('textarea'), form: el.querySelector('form') };
 }

@@ -52,7 +52,7 @@ function setup() {
   /** @type {any[]} */
   const done = [];
   const el = mount(<RequestForm code={CODE} idPrefix="req" requestCap={1000} onDone={(r) => done.push(r)} />, {
-    client: createClient({ fetch: fake.fetch, getKey: () => 'k' }),
+    client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }),
   });
   return { el, fake, done };
 }

@@ -56,7 +56,7 @@ describe('<SerialsPage>', () => {
 
   it('shows the serials with their status, source and times, and pages on', async () => {
     const fake = server();
-    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }) });
+    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
     await flush();
     expect(fake.calls[0].variables).toEqual({ code: CODE, status: null, first: 50, after: null });
     expect(el.querySelector('h1').textContent).toBe('Serials of Amoxicillin 500 mg capsules');
@@ -80,7 +80,7 @@ describe('<SerialsPage>', () => {
 
   it('filters by status from the radio group, starting again at the first page', async () => {
     const fake = server();
-    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }) });
+    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
     await flush();
     click([...el.querySelectorAll('.pager button')].find((b) => b.textContent === 'Next'));
     await flush();
@@ -103,7 +103,7 @@ describe('<SerialsPage>', () => {
 
   it('says so when the product is not visible to the tenant', async () => {
     const fake = server({ missing: true });
-    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }) });
+    const el = mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
     await flush();
     expect(el.querySelector('[role=alert]').textContent).toContain(`No product ${CODE} is visible to your tenant.`);
     expect(el.querySelector('table')).toBeNull();

@@ -1,51 +1,61 @@
 // @ts-check
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { VIEWER_QUERY } from '../api.js';
+import { login } from '../session.js';
 import { LogoMark } from './icons.jsx';
 
+/** What a refused sign-in tells the person, by the server's code. */
+const REFUSED = {
+  UNAUTHENTICATED: 'The e-mail, password or code was not accepted. Check them and try again.',
+  ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked for a while. Try again later or ask an admin.',
+  RATE_LIMITED: 'Too many failed sign-ins from here. Wait a minute and try again.',
+};
+
 /**
- * Sign-in with an API key. The key is checked by asking the server who it belongs to
- * (`viewer`) before it is stored for the session.
- * @param {{client: import('../api.js').Client, notice?: string,
- *   onSignedIn: (key: string, viewer: import('./App.jsx').Viewer) => void}} props
+ * Sign-in with e-mail and password, and the authenticator's code when the account has TOTP
+ * (the server asks for it with TOTP_REQUIRED). The session cookie is the server's.
+ * @param {{fetch: typeof fetch, notice?: string, onSignedIn: () => void}} props
  */
-export function SignIn({ client, notice, onSignedIn }) {
-  const [key, setKey] = useState('');
+export function SignIn({ fetch: doFetch, notice, onSignedIn }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const inputRef = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const emailRef = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const codeRef = useRef(/** @type {HTMLInputElement | null} */ (null));
 
   useEffect(() => {
-    inputRef.current?.focus();
+    emailRef.current?.focus();
   }, []);
+  useEffect(() => {
+    if (needsCode) codeRef.current?.focus();
+  }, [needsCode]);
 
   /** @param {Event} event */
   async function submit(event) {
     event.preventDefault();
-    const trimmed = key.trim();
-    if (!trimmed) {
-      setError('Enter your API key.');
-      inputRef.current?.focus();
+    if (!email.trim() || !password) {
+      setError('Enter your e-mail and password.');
       return;
     }
     setBusy(true);
     setError('');
     try {
-      const data = await client.request(VIEWER_QUERY, {}, { key: trimmed, silentAuth: true });
-      onSignedIn(trimmed, data.viewer);
+      await login(doFetch, { email: email.trim(), password, ...(needsCode ? { totp: totp.trim() } : {}) });
+      onSignedIn();
     } catch (err) {
-      const e = /** @type {import('../api.js').ApiError} */ (err);
-      setError(
-        e.unauthenticated
-          ? 'This API key was not accepted. Check the key and try again.'
-          : `Could not sign in: ${e.message}`,
-      );
+      const e = /** @type {Error & {code?: string}} */ (err);
+      if (e.code === 'TOTP_REQUIRED') {
+        setNeedsCode(true);
+      } else {
+        setError(REFUSED[/** @type {keyof typeof REFUSED} */ (e.code)] || `Could not sign in: ${e.message}`);
+      }
       setBusy(false);
-      inputRef.current?.focus();
-      inputRef.current?.select();
     }
   }
 
+  const describedBy = error ? 'signin-error' : undefined;
   return (
     <main class="signin" id="main">
       <div class="signin-card">
@@ -61,33 +71,116 @@ export function SignIn({ client, notice, onSignedIn }) {
           </p>
         ) : null}
         <form onSubmit={submit} noValidate>
-          <label class="field-label" for="api-key">
-            API key
+          <label class="field-label" for="email">
+            E-mail
           </label>
           <input
-            ref={inputRef}
-            id="api-key"
-            name="api-key"
+            ref={emailRef}
+            id="email"
+            name="email"
+            class="input"
+            type="email"
+            autocomplete="username"
+            value={email}
+            onInput={(e) => setEmail(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={describedBy}
+          />
+          <label class="field-label" for="password">
+            Password
+          </label>
+          <input
+            id="password"
+            name="password"
             class="input"
             type="password"
-            autocomplete="off"
-            spellcheck={false}
-            value={key}
-            onInput={(e) => setKey(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+            autocomplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
             aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? 'api-key-error' : 'api-key-hint'}
+            aria-describedby={describedBy}
           />
+          {needsCode ? (
+            <>
+              <label class="field-label" for="totp">
+                Authenticator code
+              </label>
+              <input
+                ref={codeRef}
+                id="totp"
+                name="totp"
+                class="input"
+                inputMode="numeric"
+                autocomplete="one-time-code"
+                value={totp}
+                onInput={(e) => setTotp(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+              />
+            </>
+          ) : null}
           {error ? (
-            <p id="api-key-error" class="field-error" role="alert">
+            <p id="signin-error" class="field-error" role="alert">
               {error}
             </p>
-          ) : (
-            <p id="api-key-hint" class="field-hint">
-              The key is kept for this browser session only.
-            </p>
-          )}
+          ) : null}
           <button type="submit" class="button button-primary button-block" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}
+
+/**
+ * The page an invitation link opens (/invitation#<token>): the invited person sets their
+ * password, and is signed in. The token is in the fragment, which browsers never send.
+ * @param {{fetch: typeof fetch, token: string, onSignedIn: () => void}} props
+ */
+export function AcceptInvitation({ fetch: doFetch, token, onSignedIn }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault();
+    setError('');
+    const res = await doFetch('/auth/invitation', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, password }),
+    });
+    if (res.status === 204) {
+      history.replaceState(null, '', '/');
+      onSignedIn();
+      return;
+    }
+    const body = await res.json().catch(() => null);
+    setError(body?.errors?.[0]?.message || `The server answered with HTTP ${res.status}.`);
+  }
+
+  return (
+    <main class="signin" id="main">
+      <div class="signin-card">
+        <h1 class="signin-title">Set your password</h1>
+        <form onSubmit={submit} noValidate>
+          <label class="field-label" for="new-password">
+            Password (at least 12 characters)
+          </label>
+          <input
+            id="new-password"
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            value={password}
+            onInput={(e) => setPassword(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+          />
+          {error ? (
+            <p class="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" class="button button-primary button-block">
+            Set password and sign in
           </button>
         </form>
       </div>

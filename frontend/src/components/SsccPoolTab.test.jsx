@@ -29,7 +29,7 @@ const POOL = { code: '04012345', companyPrefix: '4012345', extensionDigit: 0, po
 
 async function setup(role, pools = [POOL]) {
   const fake = server(pools);
-  const el = mount(<SsccPoolTab />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: mahViewer(role) });
+  const el = mount(<SsccPoolTab />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: mahViewer(role) });
   await flush();
   return { el, fake };
 }

@@ -25,7 +25,7 @@ function setup({ source = 'SAP_ATTP', intake = () => ({ body: { state: 'RUNNING'
   const fake = fakeFetch((op) => (op.startsWith('GET /api/v2/intake/') ? intake() : { body: {} }));
   const xhr = fakeXhr();
   const onDone = vi.fn();
-  const client = createClient({ fetch: fake.fetch, XMLHttpRequest: xhr.XHR, getKey: () => 'k' });
+  const client = createClient({ fetch: fake.fetch, XMLHttpRequest: xhr.XHR, getCsrfToken: () => 'k' });
   const el = mount(<UploadForm product={{ code: '04012340051013', source }} idPrefix="up" onDone={onDone} pollMs={5} />, { client });
   return { el, fake, xhr, onDone, form: el.querySelector('form') };
 }

@@ -43,7 +43,7 @@ function server(as) {
 async function setup(as, role) {
   const fake = server(as);
   const viewer = { tenant: as === 'MAH' ? MAH : CMO, role };
-  const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer });
+  const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer });
   await flush();
   return { el, fake };
 }
@@ -111,7 +111,7 @@ describe('<PartnersPage>', () => {
     await flush();
     const get = fake.calls.find((c) => c.op.startsWith('GET '));
     expect(get.url).toBe(`/api/v2/partners/t2/serials.csv?productCode=${amox.code}`);
-    expect(get.headers.Authorization).toBe('Bearer k');
+    expect(get.headers['X-CSRF-Token']).toBe('k');
     expect(URL.createObjectURL).toHaveBeenCalledOnce();
     const saved = clicked.mock.contexts.find((a) => a.href === 'blob:x');
     expect(saved.download).toBe('partner-serials.csv');
@@ -144,7 +144,7 @@ describe('<PartnersPage>', () => {
       }
       throw new Error(op);
     });
-    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
     await flush();
     expect(el.querySelector('.state-title').textContent).toBe('No partnerships yet');
     expect(el.querySelector('.state-message').textContent).toContain('with the invitation code its admin gives you');
@@ -183,7 +183,7 @@ describe('<PartnersPage>', () => {
       }
       throw new Error(op);
     });
-    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: MAH, role: 'ADMIN' } });
     await flush();
     click(button(el, 'Add a CMO partner'));
     setValue(byLabel(el, 'Invitation code'), 'spi_used');
@@ -210,7 +210,7 @@ describe('<PartnersPage>', () => {
         if (op === 'CreatePartnerInvitation') return answer(v);
         throw new Error(op);
       });
-      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
       return { el, fake };
     }
     const created = () => ({ body: { data: { createPartnerInvitation: { id: 'I1', code, expiresAt } } } });
@@ -313,7 +313,7 @@ describe('<PartnersPage>', () => {
         if (op === 'PartnerProducts') return { body: productPage([]) };
         throw new Error(op);
       });
-      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
       await flush();
       click(button(el, 'Add a CMO partner'));
       expect(el.querySelector('#add-partner')).not.toBeNull();
@@ -341,7 +341,7 @@ describe('<PartnersPage>', () => {
         if (op === 'CreatePartnerInvitation') return create();
         throw new Error(op);
       });
-      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
       await flush();
       return { el, fake };
     }
@@ -490,7 +490,7 @@ describe('<PartnersPage>', () => {
         if (op === 'PartnerInvitations') return invitations([older]);
         throw new Error(op);
       });
-      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
+      const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: CMO, role: 'ADMIN' } });
       await flush();
       expect(el.querySelector('.state-error .state-title').textContent).toBe('The partners could not be loaded');
       expect(rowsOf(el)).toEqual([['2026-11-20 08:05:00 UTC', '2026-11-27 08:05:00 UTC']]);
@@ -521,7 +521,7 @@ describe('<PartnersPage>', () => {
       if (op === 'PartnerProducts') return { body: productPage([amox]) };
       throw new Error(op);
     });
-    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'OPERATOR' } });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: MAH, role: 'OPERATOR' } });
     await flush();
     expect(el.querySelector('.state-title').textContent).toBe('No partnerships yet');
     expect(el.querySelector('.state-message').textContent).toBe('An admin of your tenant sets up partnerships.');
@@ -539,7 +539,7 @@ describe('<PartnersPage>', () => {
       }
       throw new Error(op);
     });
-    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getKey: () => 'k' }), viewer: { tenant: MAH, role: 'OPERATOR' } });
+    const el = mount(<PartnersPage />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer: { tenant: MAH, role: 'OPERATOR' } });
     await flush();
     expect(el.querySelector('.state-error').textContent).toContain('The products could not be loaded');
     expect(el.querySelector('.state-error').dataset.code).toBe('QUERY_TOO_COMPLEX'); // not in the text
