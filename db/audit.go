@@ -1,9 +1,13 @@
 package db
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -92,4 +96,134 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		page.Entries = append(page.Entries, e)
 	}
 	return page, nil
+}
+
+// VerifyAudit recomputes the audit chain of one tenant, or of every tenant when
+// tenantID is 0, and reports the first broken link of each. An operator
+// command: it runs as the connecting role, which sees every tenant. The hash is
+// recomputed by the database's own audit_entry_hash, the function that sealed
+// the entries, so there is one definition of an entry's content.
+func (d *DB) VerifyAudit(ctx context.Context, tenantID int64) (*pool.AuditVerification, error) {
+	tx, err := d.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, wrap("verify audit", err)
+	}
+	defer tx.Rollback()
+	// One snapshot for heads and entries, so entries written meanwhile do not
+	// look like an inserted tail.
+	heads := map[int64]auditHead{}
+	hrows, err := tx.QueryContext(ctx, `SELECT tenant_id, seq, hash FROM audit_heads WHERE $1::bigint IN (0, tenant_id)`, tenantID)
+	if err != nil {
+		return nil, wrap("verify audit", err)
+	}
+	for hrows.Next() {
+		var t int64
+		var h auditHead
+		if err := hrows.Scan(&t, &h.seq, &h.hash); err != nil {
+			return nil, wrap("verify audit", err)
+		}
+		heads[t] = h
+	}
+	if err := hrows.Err(); err != nil {
+		return nil, wrap("verify audit", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT l.tenant_id, l.id, l.seq, l.at, l.prev_hash, l.hash, audit_entry_hash(l)
+		FROM audit_log l WHERE $1::bigint IN (0, l.tenant_id) ORDER BY l.tenant_id, l.seq, l.id`, tenantID)
+	if err != nil {
+		return nil, wrap("verify audit", err)
+	}
+	defer rows.Close()
+	v := &pool.AuditVerification{}
+	var c *auditChain
+	for rows.Next() {
+		var e auditLink
+		if err := rows.Scan(&e.tenantID, &e.id, &e.seq, &e.at, &e.prevHash, &e.hash, &e.computed); err != nil {
+			return nil, wrap("verify audit", err)
+		}
+		if c == nil || c.tenantID != e.tenantID {
+			c.end(v, heads)
+			c = &auditChain{tenantID: e.tenantID, next: 1}
+		}
+		v.Checked++
+		c.add(e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("verify audit", err)
+	}
+	c.end(v, heads)
+	// A head without entries: every entry of that tenant is gone.
+	for t, h := range heads {
+		(&auditChain{tenantID: t, next: 1}).end(v, map[int64]auditHead{t: h})
+	}
+	slices.SortFunc(v.Breaks, func(a, b pool.AuditChainBreak) int { return cmp.Compare(a.TenantID, b.TenantID) })
+	return v, nil
+}
+
+type auditHead struct {
+	seq  int64
+	hash []byte
+}
+
+type auditLink struct {
+	tenantID, id, seq        int64
+	at                       time.Time
+	prevHash, hash, computed []byte
+}
+
+// auditChain walks one tenant's entries in chain order, remembering its first break.
+type auditChain struct {
+	tenantID int64
+	next     int64  // the seq the next entry should have
+	prev     []byte // the hash of the entry before it
+	broken   *pool.AuditChainBreak
+}
+
+func (c *auditChain) add(e auditLink) {
+	defer func() { c.next, c.prev = e.seq+1, e.hash }()
+	if c.broken != nil {
+		return
+	}
+	var problem string
+	switch {
+	case !bytes.Equal(e.computed, e.hash):
+		problem = "content edited: the entry no longer matches its hash"
+	case e.seq > c.next:
+		problem = fmt.Sprintf("entries missing: %s before this one deleted", seqRange(c.next, e.seq-1))
+	case e.seq < c.next || !bytes.Equal(e.prevHash, c.prev):
+		problem = "inserted or reordered: the entry does not follow the one before it (previous hash differs)"
+	default:
+		return
+	}
+	c.broken = &pool.AuditChainBreak{TenantID: c.tenantID, EntryID: e.id, Seq: e.seq, At: e.at, Problem: problem}
+}
+
+// end checks the chain's tail against its head, records the chain's break in v
+// and removes its head from heads. A nil chain (no entries read yet) does nothing.
+func (c *auditChain) end(v *pool.AuditVerification, heads map[int64]auditHead) {
+	if c == nil {
+		return
+	}
+	v.Tenants++
+	h, ok := heads[c.tenantID]
+	delete(heads, c.tenantID)
+	if c.broken == nil {
+		switch {
+		case !ok || h.seq < c.next-1:
+			c.broken = &pool.AuditChainBreak{TenantID: c.tenantID, Seq: c.next - 1, Problem: "inserted: entries beyond the chain's head"}
+		case h.seq >= c.next:
+			c.broken = &pool.AuditChainBreak{TenantID: c.tenantID, Seq: c.next, Problem: fmt.Sprintf("entries missing: %s at the end deleted", seqRange(c.next, h.seq))}
+		case !bytes.Equal(h.hash, c.prev):
+			c.broken = &pool.AuditChainBreak{TenantID: c.tenantID, Seq: h.seq, Problem: "the last entry differs from the chain's head"}
+		}
+	}
+	if c.broken != nil {
+		v.Breaks = append(v.Breaks, *c.broken)
+	}
+}
+
+func seqRange(from, to int64) string {
+	if from == to {
+		return fmt.Sprintf("entry #%d", from)
+	}
+	return fmt.Sprintf("entries #%d to #%d", from, to)
 }

@@ -151,6 +151,66 @@ BEGIN
 END
 $$;
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_entry_hash(public.audit_log); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_entry_hash(e public.audit_log) RETURNS bytea
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  SELECT sha256(convert_to(jsonb_build_array('audit/v1', e.tenant_id, e.seq, e.id,
+    to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    e.actor, e.action, e.product_id, e.count, e.detail, e.signature,
+    encode(e.prev_hash, 'hex'))::text, 'UTF8'))
+$$;
+
+--
+-- Name: audit_log_chain(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_log_chain() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+DECLARE
+  head audit_heads;
+BEGIN
+  -- The upsert locks the head (creating it for a tenant's first entry) and
+  -- reads it as last committed.
+  INSERT INTO audit_heads AS h (tenant_id, seq) VALUES (NEW.tenant_id, 0)
+    ON CONFLICT (tenant_id) DO UPDATE SET seq = h.seq
+    RETURNING * INTO head;
+  NEW.seq := head.seq + 1;
+  NEW.prev_hash := head.hash;
+  NEW.hash := audit_entry_hash(NEW);
+  UPDATE audit_heads SET seq = NEW.seq, hash = NEW.hash WHERE tenant_id = NEW.tenant_id;
+  RETURN NEW;
+END
+$$;
+
 --
 -- Name: end_partnership(bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
@@ -238,10 +298,6 @@ BEGIN
 END
 $_$;
 
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
 --
 -- Name: api_keys; Type: TABLE; Schema: public; Owner: -
 --
@@ -270,18 +326,13 @@ ALTER TABLE public.api_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
--- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+-- Name: audit_heads; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.audit_log (
-    id bigint NOT NULL,
+CREATE TABLE public.audit_heads (
     tenant_id bigint NOT NULL,
-    at timestamp with time zone DEFAULT now() NOT NULL,
-    actor text NOT NULL,
-    action text NOT NULL,
-    product_id bigint,
-    count bigint,
-    detail jsonb
+    seq bigint NOT NULL,
+    hash bytea
 );
 
 --
@@ -653,6 +704,13 @@ ALTER TABLE ONLY public.api_keys
     ADD CONSTRAINT api_keys_pkey PRIMARY KEY (id);
 
 --
+-- Name: audit_heads audit_heads_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_heads
+    ADD CONSTRAINT audit_heads_pkey PRIMARY KEY (tenant_id);
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -785,6 +843,12 @@ ALTER TABLE ONLY public.tenants
 CREATE INDEX api_keys_tenant ON public.api_keys USING btree (tenant_id);
 
 --
+-- Name: audit_log_chain; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_chain ON public.audit_log USING btree (tenant_id, seq);
+
+--
 -- Name: audit_log_tenant_at; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -885,6 +949,12 @@ CREATE INDEX serials_request ON public.serials USING btree (request_id, id) WHER
 --
 
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.append_only();
+
+--
+-- Name: audit_log audit_log_chain; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_chain();
 
 --
 -- Name: pack_events pack_events_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -1248,6 +1318,12 @@ REVOKE ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash by
 GRANT ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash bytea) TO serialpool_app;
 
 --
+-- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
+
+--
 -- Name: FUNCTION end_partnership(key_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -1265,12 +1341,6 @@ GRANT SELECT ON TABLE public.api_keys TO serialpool_app;
 --
 
 GRANT UPDATE(revoked_at) ON TABLE public.api_keys TO serialpool_app;
-
---
--- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
 
 --
 -- Name: TABLE channels; Type: ACL; Schema: public; Owner: -

@@ -38,3 +38,21 @@ type AuditPage struct {
 type AuditService interface {
 	AuditLog(ctx context.Context, f AuditFilter) (*AuditPage, error)
 }
+
+// AuditChainBreak is the first broken link of a tenant's audit chain: an entry
+// whose content was edited, entries missing (deleted) before it, or an entry that
+// does not follow the one before it (inserted, or its predecessor rewritten).
+type AuditChainBreak struct {
+	TenantID int64
+	EntryID  int64     // 0 when entries are missing at the end of the chain
+	Seq      int64     // the entry's place in the chain, from 1
+	At       time.Time // the entry's time; zero with EntryID
+	Problem  string
+}
+
+// AuditVerification is what recomputing the audit chains found.
+type AuditVerification struct {
+	Checked int64             // entries recomputed
+	Tenants int               // chains checked
+	Breaks  []AuditChainBreak // at most one per tenant, its first; none when intact
+}

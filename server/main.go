@@ -9,6 +9,7 @@
 //	serialpool key create --tenant ID --role viewer|operator|admin [--json]
 //	serialpool key list --tenant ID [--json]
 //	serialpool key revoke --id ID
+//	serialpool audit verify [--tenant ID]
 package main
 
 import (
@@ -49,6 +50,7 @@ commands:
   key create --tenant ID --role viewer|operator|admin [--json]
   key list --tenant ID [--json]     a tenant's keys (never the keys themselves)
   key revoke --id ID                revoke a key (works within SERIALPOOL_AUTH_CACHE)
+  audit verify [--tenant ID]        recompute the audit chains; exit 1 at a broken link
 `
 
 func main() {
@@ -113,10 +115,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return op(ctx, d, cfg, f, out)
 }
 
-// command splits the command, two words for tenant and key, from its flags.
+// command splits the command, two words for tenant, key and audit, from its flags.
 func command(args []string) (cmd string, rest []string, err error) {
 	cmd, rest = args[0], args[1:]
-	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}}[cmd]; sub != nil {
+	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}, "audit": {"verify"}}[cmd]; sub != nil {
 		if len(rest) == 0 || !slices.Contains(sub, rest[0]) {
 			return "", nil, fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
 		}
@@ -142,6 +144,7 @@ var databaseCommands = map[string]func(ctx context.Context, d *db.DB, cfg config
 	"key create":    createKey,
 	"key list":      listKeys,
 	"key revoke":    revokeKey,
+	"audit verify":  verifyAudit,
 }
 
 // serveMigrated applies pending migrations, then serves.
@@ -196,6 +199,36 @@ func revokeKey(ctx context.Context, d *db.DB, _ config, f cliFlags, _ io.Writer)
 		return errors.New(pool.ErrorMessage(err))
 	}
 	return nil
+}
+
+// verifyAudit recomputes the audit chains and names the first broken link of
+// each broken one; a broken chain is an error, so the command exits non-zero.
+func verifyAudit(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	var tenant int64
+	if f.tenant != "" {
+		var err error
+		if tenant, err = graph.ParseTenantID(f.tenant); err != nil {
+			return errors.New("audit verify --tenant needs an ID as printed by tenant create")
+		}
+	}
+	v, err := d.VerifyAudit(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d audit entries of %d tenants checked: ", v.Checked, v.Tenants)
+	if len(v.Breaks) == 0 {
+		fmt.Fprintln(out, "chain intact")
+		return nil
+	}
+	fmt.Fprintf(out, "%d chains broken\n", len(v.Breaks))
+	for _, b := range v.Breaks {
+		at := "at the end of the chain"
+		if b.EntryID != 0 {
+			at = fmt.Sprintf("at entry %d (#%d, %s)", b.EntryID, b.Seq, b.At.UTC().Format(time.RFC3339Nano))
+		}
+		fmt.Fprintf(out, "tenant %s: first broken link %s: %s\n", graph.TenantID(b.TenantID), at, b.Problem)
+	}
+	return errors.New("audit chain broken")
 }
 
 func printResult(out io.Writer, asJSON bool, field, value string) error {
