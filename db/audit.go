@@ -30,6 +30,24 @@ func auditTx(ctx context.Context, tx execer, a pool.Actor, action string, produc
 	return nil
 }
 
+// changes are the fields a change of master data changed, recorded in the
+// audit detail under "changes" as {"field": {"old": ..., "new": ...}}; a secret
+// is recorded only as "changed". Callers read the row FOR UPDATE before the
+// change, so old is what the change replaced.
+type changes map[string]any
+
+// field records name when old and new differ as recorded (as JSON).
+func (c changes) field(name string, old, new any) {
+	o, err1 := json.Marshal(old)
+	n, err2 := json.Marshal(new)
+	if err1 != nil || err2 != nil || !bytes.Equal(o, n) {
+		c[name] = map[string]any{"old": old, "new": new}
+	}
+}
+
+// secret records that a secret changed, never its value.
+func (c changes) secret(name string) { c[name] = "changed" }
+
 // execer is what auditTx needs of a transaction: a pgx.Tx has it, a GORM
 // transaction has it through gormTx.
 type execer interface {
