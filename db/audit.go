@@ -48,6 +48,55 @@ func (c changes) field(name string, old, new any) {
 // secret records that a secret changed, never its value.
 func (c changes) secret(name string) { c[name] = "changed" }
 
+// sign checks the caller's signature of a significant action and returns ctx
+// carrying it, verified: the transaction of the action then records it with
+// each audit entry it writes (the chaining trigger reads app.signature, set by
+// enter). A person signs with their password; an API key's caller is recorded
+// as its service account (or key) with meaning and reason. ESIGNATUREREQUIRED
+// without a signature, EINVALID for a bad meaning or reason, ESIGNATUREINVALID
+// for a wrong password (counted towards the account's lockout).
+func (d *DB) sign(ctx context.Context) (context.Context, error) {
+	a, err := pool.ActorFrom(ctx)
+	if err != nil {
+		return ctx, err
+	}
+	in, ok := pool.SignatureFrom(ctx)
+	if !ok {
+		return ctx, pool.Errorf(pool.ESIGNATUREREQUIRED, "this action needs an electronic signature: its meaning and reason (and a person's password)")
+	}
+	if err := in.Validate(); err != nil {
+		return ctx, err
+	}
+	sig := pool.Signature{Name: a.Name(), ServiceAccount: true, Meaning: in.Meaning, Reason: in.Reason}
+	if a.KeyID == 0 {
+		if in.Password == "" {
+			return ctx, &pool.Error{Code: pool.ESIGNATUREREQUIRED, Field: "signature.password", Message: "re-enter your password to sign"}
+		}
+		u, err := d.VerifyPassword(ctx, in.Password)
+		switch code := pool.ErrorCode(err); {
+		case code == pool.EUNAUTHENTICATED:
+			return ctx, &pool.Error{Code: pool.ESIGNATUREINVALID, Field: "signature.password", Message: "the password is wrong: not signed"}
+		case err != nil:
+			return ctx, err
+		}
+		sig = pool.Signature{Name: u.Name, Email: u.Email, Meaning: in.Meaning, Reason: in.Reason}
+	}
+	sig.At = time.Now().UTC()
+	b, err := json.Marshal(sig)
+	if err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, signedKey{}, string(b)), nil
+}
+
+type signedKey struct{}
+
+// signed is the verified signature sign put in ctx, as JSON; "" without one.
+func signed(ctx context.Context) string {
+	s, _ := ctx.Value(signedKey{}).(string)
+	return s
+}
+
 // execer is what auditTx needs of a transaction: a pgx.Tx has it, a GORM
 // transaction has it through gormTx.
 type execer interface {
@@ -77,13 +126,17 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		ProductCode *string
 		Count       *int64
 		Detail      []byte
+		Signature   []byte
 	}
 	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		// Row-level security leaves the code NULL when the product is no longer visible.
-		q := tx.Table("audit_log l").Select("l.id, l.at, l.actor, l.action, l.product_id, p.code AS product_code, l.count, l.detail").
+		q := tx.Table("audit_log l").Select("l.id, l.at, l.actor, l.action, l.product_id, p.code AS product_code, l.count, l.detail, l.signature").
 			Joins("LEFT JOIN products p ON p.id = l.product_id").Where("l.tenant_id = ?", a.TenantID)
 		if f.Action != "" {
 			q = q.Where("l.action = ?", f.Action)
+		}
+		if f.Actor != "" {
+			q = q.Where("strpos(lower(l.actor), lower(?)) > 0", f.Actor)
 		}
 		if f.ProductCode != "" {
 			q = q.Where("p.code = ?", f.ProductCode)
@@ -109,6 +162,11 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		if len(r.Detail) > 0 {
 			if err := json.Unmarshal(r.Detail, &e.Detail); err != nil {
 				return nil, wrap("audit log detail", err)
+			}
+		}
+		if len(r.Signature) > 0 {
+			if err := json.Unmarshal(r.Signature, &e.Signature); err != nil {
+				return nil, wrap("audit log signature", err)
 			}
 		}
 		page.Entries = append(page.Entries, e)

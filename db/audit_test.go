@@ -187,7 +187,7 @@ func TestAuditOldNewValues(t *testing.T) {
 	if err != nil || len(keys) == 0 {
 		t.Fatal(keys, err)
 	}
-	if _, err := w.db.RevokeAPIKey(admin, keys[0].ID); err != nil {
+	if _, err := w.db.RevokeAPIKey(pool.WithSignature(admin, pool.SignatureInput{Password: goodPassword, Meaning: pool.Performed, Reason: "rotated"}), keys[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := changes("key.revoke"); !strings.HasPrefix(got, `{"revokedAt": {"new": "`) || !strings.HasSuffix(got, `"old": null}}`) {

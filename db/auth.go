@@ -96,8 +96,12 @@ func (d *DB) RevokeAPIKey(ctx context.Context, id int64) (*pool.APIKey, error) {
 	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
 		return nil, err
 	}
+	ctx, err := d.sign(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var k *pool.APIKey
-	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) (err error) {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) (err error) {
 		k, err = revokeKey(tx, a.Name(), id, &a.TenantID)
 		return err
 	})

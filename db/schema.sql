@@ -203,6 +203,9 @@ BEGIN
   INSERT INTO audit_heads AS h (tenant_id, seq) VALUES (NEW.tenant_id, 0)
     ON CONFLICT (tenant_id) DO UPDATE SET seq = h.seq
     RETURNING * INTO head;
+  -- A significant action's verified signature, set for its transaction by the
+  -- server (db.sign), whichever statement writes the entry.
+  NEW.signature := coalesce(NEW.signature, nullif(current_setting('app.signature', true), '')::jsonb);
   NEW.seq := head.seq + 1;
   NEW.prev_hash := head.hash;
   NEW.hash := audit_entry_hash(NEW);

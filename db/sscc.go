@@ -68,6 +68,9 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
+	if ctx, err = d.sign(ctx); err != nil {
+		return nil, err
+	}
 	var rows []productRow
 	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
 		var before []productRow

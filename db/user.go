@@ -171,6 +171,11 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, up pool.UserUpdate) (*poo
 	if id == a.UserID && ((up.Role != nil && *up.Role != pool.RoleAdmin) || (up.Disabled != nil && *up.Disabled)) {
 		return nil, pool.Invalid("id", "admins cannot demote or disable themselves; another admin can")
 	}
+	if up.Disabled != nil && *up.Disabled {
+		if ctx, err = d.sign(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var user *pool.User
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		var role *string

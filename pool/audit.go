@@ -15,12 +15,14 @@ type AuditEntry struct {
 	ProductID   *int64
 	ProductCode string // "" without a product, or when it is no longer visible
 	Count       *int64
-	Detail      map[string]any // the action's particulars, e.g. the order reference
+	Detail      map[string]any // the action's particulars, e.g. the order reference; "changes" holds a change's old and new values
+	Signature   *Signature     // the electronic signature of a significant action
 }
 
 // AuditFilter selects a page of the caller's audit trail, newest first.
 type AuditFilter struct {
 	Action      string    // optional, exact
+	Actor       string    // optional: entries whose actor contains this, ignoring case (a person's name or e-mail)
 	ProductCode string    // optional
 	From, To    time.Time // optional: entries at From or later, before To
 	BeforeID    int64     // paging: entries older than this one; 0 starts at the newest
