@@ -67,3 +67,53 @@ func TestAuditVerifyCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedChangeOverGraphQL: a significant mutation without a signature is
+// SIGNATURE_REQUIRED; signed, its audit entry shows the signature and the old
+// and new values, and the trail filters by the person or key that acted.
+func TestSignedChangeOverGraphQL(t *testing.T) {
+	d := newDemo(t)
+	const limits = `mutation($s: SignatureInput) { updateProductLimits(input: {productCode: "` + amoxicillin + `", requestCap: 4321}, signature: $s) { requestCap } }`
+	if r := d.gql(t, d.keys.MAHAdmin, limits, nil); r.code() != "SIGNATURE_REQUIRED" {
+		t.Errorf("unsigned limits: %+v", r.Errors)
+	}
+	if r := d.gql(t, d.keys.MAHAdmin, limits, map[string]any{"s": map[string]any{"meaning": "APPROVED", "reason": "   "}}); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("a signature without a reason: %+v", r.Errors)
+	}
+	d.gql(t, d.keys.MAHAdmin, limits, map[string]any{"s": map[string]any{"meaning": "APPROVED", "reason": "QA change 42"}}).ok(t, &struct{}{})
+	var v struct {
+		AuditLog struct {
+			Edges []struct {
+				Node struct {
+					Actor   string
+					Changes []struct {
+						Field    string
+						Old, New *string
+						Secret   bool
+					}
+					Signature *struct {
+						Name, Email, Meaning, Reason, At string
+						ServiceAccount                   bool
+					}
+				}
+			}
+		}
+	}
+	const trail = `query($actor: String) { auditLog(filter: {action: "product.limits", actor: $actor}) { edges { node { actor
+		changes { field old new secret } signature { name email meaning reason at serviceAccount } } } } }`
+	d.gql(t, d.keys.MAHViewer, trail, map[string]any{"actor": "KEY:"}).ok(t, &v)
+	if e := v.AuditLog.Edges; len(e) != 1 || len(e[0].Node.Changes) != 1 || e[0].Node.Signature == nil {
+		t.Fatalf("the signed change: %+v", v)
+	}
+	n := v.AuditLog.Edges[0].Node
+	if c := n.Changes[0]; c.Field != "requestCap" || c.Old == nil || *c.Old == "4321" || c.New == nil || *c.New != "4321" || c.Secret {
+		t.Errorf("change %+v", c)
+	}
+	if s := n.Signature; s.Name != n.Actor || !s.ServiceAccount || s.Email != "" || s.Meaning != "APPROVED" || s.Reason != "QA change 42" || s.At == "" {
+		t.Errorf("signature %+v (actor %s)", s, n.Actor)
+	}
+	d.gql(t, d.keys.MAHViewer, trail, map[string]any{"actor": "nobody@example.com"}).ok(t, &v)
+	if len(v.AuditLog.Edges) != 0 {
+		t.Errorf("entries of someone who did nothing: %+v", v.AuditLog.Edges)
+	}
+}
