@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +120,77 @@ func TestAuditWrittenAlike(t *testing.T) {
 	want := "[channel.create false - object product.limits true - object serials.generate true 4 object serials.release true 1 -]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("audit rows %v; want %s", got, want)
+	}
+}
+
+// TestAuditOldNewValues: a change of master data records what it changed, old
+// and new, read in its own transaction; secrets only as "changed"; unchanged
+// fields not at all.
+func TestAuditOldNewValues(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.product(t, w.mahAdmin, gtin(1), "Changed")
+	changes := func(action string) string {
+		t.Helper()
+		var c string
+		if err := w.db.Gorm().Raw(`SELECT coalesce(detail->>'changes', '-') FROM audit_log WHERE tenant_id = ? AND action = ? ORDER BY id DESC LIMIT 1`, w.mah, action).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	capA, capB, low := 7, 9, 10
+	if _, err := w.db.UpdateLimits(w.mahAdmin, pool.Limits{ProductCode: p.Code, RequestCap: &capA, LowThreshold: &low}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := changes("product.limits"), `{"requestCap": {"new": 7, "old": 500000}}`; got != want {
+		t.Errorf("limits changed: %s; want %s (lowThreshold was already 10)", got, want)
+	}
+	if _, err := w.db.UpdateLimits(w.mahAdmin, pool.Limits{ProductCode: p.Code, RequestCap: &capB}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := changes("product.limits"), `{"requestCap": {"new": 9, "old": 7}}`; got != want {
+		t.Errorf("limits changed again: %s; want %s", got, want)
+	}
+
+	ch, _, err := w.db.CreateChannel(w.mahAdmin, pool.NewChannel{Name: "ERP", Source: pool.SourceExternal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "https://erp.example.com/serials"
+	if _, err := w.db.UpdateChannelUpstream(w.mahAdmin, ch.ID, pool.Upstream{URL: &url, Credentials: pool.UpstreamCredentials{Token: "s3cret-token"}}); err != nil {
+		t.Fatal(err)
+	}
+	got := changes("channel.upstream")
+	if want := `{"upstreamUrl": {"new": "https://erp.example.com/serials", "old": null}, "upstreamCredentials": "changed"}`; got != want {
+		t.Errorf("upstream changed: %s; want %s", got, want)
+	}
+	if strings.Contains(got, "s3cret") {
+		t.Errorf("the secret is in the trail: %s", got)
+	}
+	if _, _, err := w.db.RotateChannelKey(w.mahAdmin, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := changes("channel.rotate_key"); !strings.Contains(got, `"key": "changed"`) || !strings.Contains(got, `"keyRotatedAt": {"new": "`) || strings.Contains(got, "spc_") {
+		t.Errorf("key rotated: %s", got)
+	}
+
+	u, _ := w.user(t, w.mah, "pat@mah.example", pool.RoleViewer)
+	_, admin := w.user(t, w.mah, "ada@mah.example", pool.RoleAdmin)
+	op := pool.RoleOperator
+	if _, err := w.db.UpdateUser(admin, u.ID, pool.UserUpdate{Role: &op}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := changes("user.update"), `{"role": {"new": "operator", "old": "viewer"}}`; got != want {
+		t.Errorf("user changed: %s; want %s", got, want)
+	}
+	keys, err := w.db.APIKeys(admin)
+	if err != nil || len(keys) == 0 {
+		t.Fatal(keys, err)
+	}
+	if _, err := w.db.RevokeAPIKey(pool.WithSignature(admin, pool.SignatureInput{Password: goodPassword, Meaning: pool.Performed, Reason: "rotated"}), keys[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := changes("key.revoke"); !strings.HasPrefix(got, `{"revokedAt": {"new": "`) || !strings.HasSuffix(got, `"old": null}}`) {
+		t.Errorf("key revoked: %s", got)
 	}
 }

@@ -96,8 +96,12 @@ func (d *DB) RevokeAPIKey(ctx context.Context, id int64) (*pool.APIKey, error) {
 	if _, err := pool.ActorWithRole(ctx, pool.RoleAdmin); err != nil {
 		return nil, err
 	}
+	ctx, err := d.sign(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var k *pool.APIKey
-	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) (err error) {
+	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) (err error) {
 		k, err = revokeKey(tx, a.Name(), id, &a.TenantID)
 		return err
 	})
@@ -145,7 +149,9 @@ func revokeKey(tx *gorm.DB, actor string, id int64, tenant *int64) (*pool.APIKey
 			WHERE id = ? AND tenant_id = coalesce(?::bigint, tenant_id) AND revoked_at IS NULL RETURNING *),
 		r AS (SELECT `+keyColumns+` FROM k LEFT JOIN users u ON u.id = k.owner_user_id),
 		a AS (INSERT INTO audit_log (tenant_id, actor, action, detail)
-			SELECT tenant_id, ?, 'key.revoke', jsonb_build_object('key', id, 'role', role, 'owner', owner) FROM r)
+			SELECT tenant_id, ?, 'key.revoke', jsonb_build_object('key', id, 'role', role, 'owner', owner,
+				-- Only a working key is revoked: it had no revocation time.
+				'changes', jsonb_build_object('revokedAt', jsonb_build_object('old', NULL, 'new', revoked_at))) FROM r)
 		SELECT * FROM r`, id, tenant, actor).Scan(&keys).Error
 	if err != nil {
 		return nil, err

@@ -146,6 +146,26 @@ func (d *DB) UpdateChannelUpstream(ctx context.Context, id int64, u pool.Upstrea
 		upstream_secret = ?`, u.URL, u.Protocol, u.Systems.Sending, u.Systems.Receiving, secret)
 }
 
+// channelChanges are the old and new values of a change of a channel. Its key
+// and upstream credentials are secrets: a new key, and any setting of the
+// upstream while credentials are or were stored, are recorded as changed.
+func channelChanges(action string, was, now *pool.Channel) changes {
+	c := changes{}
+	c.field("upstreamUrl", was.UpstreamURL, now.UpstreamURL)
+	c.field("upstreamProtocol", was.UpstreamProtocol, now.UpstreamProtocol)
+	c.field("upstreamSendingSystem", was.UpstreamSendingSystem, now.UpstreamSendingSystem)
+	c.field("upstreamReceivingSystem", was.UpstreamReceivingSystem, now.UpstreamReceivingSystem)
+	c.field("revokedAt", was.RevokedAt, now.RevokedAt)
+	c.field("keyRotatedAt", was.KeyRotatedAt, now.KeyRotatedAt)
+	if _, rotated := c["keyRotatedAt"]; rotated {
+		c.secret("key")
+	}
+	if action == "channel.upstream" && (was.UpstreamCredentialsSet || now.UpstreamCredentialsSet) {
+		c.secret("upstreamCredentials")
+	}
+	return c
+}
+
 // changeChannel applies set to one of the caller's working channels and audits
 // it; any other channel id, another tenant's included, is ENOTFOUND alike.
 func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail map[string]any, set string, args ...any) (*pool.Channel, error) {
@@ -154,7 +174,13 @@ func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail 
 	}
 	var rows []*pool.Channel
 	err := d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
-		err := tx.Raw(`UPDATE channels SET `+set+` WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL RETURNING `+channelColumns,
+		var before []*pool.Channel
+		err := tx.Raw(`SELECT `+channelColumns+` FROM channels WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL FOR UPDATE`,
+			id, a.TenantID).Scan(&before).Error
+		if err != nil || len(before) == 0 {
+			return err
+		}
+		err = tx.Raw(`UPDATE channels SET `+set+` WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL RETURNING `+channelColumns,
 			append(args, id, a.TenantID)...).Scan(&rows).Error
 		if err != nil || len(rows) == 0 {
 			return err
@@ -163,6 +189,7 @@ func (d *DB) changeChannel(ctx context.Context, id int64, action string, detail 
 			detail = map[string]any{}
 		}
 		detail["channel"], detail["name"] = id, rows[0].Name
+		detail["changes"] = channelChanges(action, before[0], rows[0])
 		return auditTx(ctx, gormTx{tx}, a, action, 0, 0, detail)
 	})
 	if err != nil {

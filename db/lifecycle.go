@@ -259,6 +259,9 @@ func (d *DB) ReleaseSerials(ctx context.Context, code string, values []string) (
 	if len(values) == 0 || len(values) > pool.MaxBatch {
 		return 0, pool.Invalid("serials", "release 1 to %d serials at a time, got %d", pool.MaxBatch, len(values))
 	}
+	if ctx, err = d.sign(ctx); err != nil {
+		return 0, err
+	}
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		v, err := visiblePool(ctx, tx, a, code)
 		if err != nil {
@@ -348,6 +351,11 @@ func (d *DB) RecordPackEvents(ctx context.Context, events []pool.PackEventInput)
 	}
 	if len(events) == 0 || len(events) > pool.MaxBatch {
 		return nil, pool.Invalid("input", "record 1 to %d pack events at a time, got %d", pool.MaxBatch, len(events))
+	}
+	if pool.NeedsSignature(events) {
+		if ctx, err = d.sign(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var res *pool.PackEventsResult
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {

@@ -50,7 +50,9 @@ func newWorld(t testing.TB) *world {
 	return w
 }
 
-// actor issues a real key and authenticates it, as the server does.
+// actor issues a real key and authenticates it, as the server does. The
+// caller signs what it does (a key's signature: meaning and reason), so that
+// significant actions go through; TestSignatures tests callers that do not.
 func (w *world) actor(t testing.TB, tenant int64, role pool.Role) context.Context {
 	t.Helper()
 	ctx := context.Background()
@@ -62,7 +64,7 @@ func (w *world) actor(t testing.TB, tenant int64, role pool.Role) context.Contex
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pool.WithActor(ctx, a)
+	return pool.WithSignature(pool.WithActor(ctx, a), pool.SignatureInput{Meaning: pool.Performed, Reason: "test"})
 }
 
 // product registers a GTIN product for the tenant of ctx.

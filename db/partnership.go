@@ -182,6 +182,9 @@ func (d *DB) EndPartnership(ctx context.Context, id int64, reason string) (*pool
 	if err != nil {
 		return nil, err
 	}
+	if ctx, err = d.sign(ctx); err != nil {
+		return nil, err
+	}
 	var returned *int64
 	var rows []partnershipRow
 	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {

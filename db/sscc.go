@@ -68,9 +68,18 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
+	if ctx, err = d.sign(ctx); err != nil {
+		return nil, err
+	}
 	var rows []productRow
 	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
-		err := tx.Raw(`UPDATE products SET
+		var before []productRow
+		err := tx.Raw(`SELECT `+productColumns+` FROM products WHERE code = @code AND tenant_id = @tenant FOR UPDATE`,
+			map[string]any{"code": l.ProductCode, "tenant": a.TenantID}).Scan(&before).Error
+		if err != nil || len(before) == 0 {
+			return err
+		}
+		err = tx.Raw(`UPDATE products SET
 				request_cap = coalesce(@cap, request_cap),
 				low_threshold = coalesce(@low, low_threshold),
 				replenish_to = CASE WHEN CAST(@replenish AS int) IS NULL THEN replenish_to ELSE nullif(CAST(@replenish AS int), 0) END
@@ -83,8 +92,13 @@ func (d *DB) UpdateLimits(ctx context.Context, l pool.Limits) (*pool.Product, er
 		if r := rows[0]; r.ReplenishTo != nil && *r.ReplenishTo <= r.LowThreshold {
 			return pool.Invalid("replenishTo", "replenishTo (%d) must be above lowThreshold (%d)", *r.ReplenishTo, r.LowThreshold)
 		}
-		return auditTx(ctx, gormTx{tx}, a, "product.limits", rows[0].ID, 0, map[string]any{"requestCap": l.RequestCap,
-			"lowThreshold": l.LowThreshold, "replenishTo": l.ReplenishTo})
+		was, now := before[0], rows[0]
+		c := changes{}
+		c.field("requestCap", was.RequestCap, now.RequestCap)
+		c.field("lowThreshold", was.LowThreshold, now.LowThreshold)
+		c.field("replenishTo", was.ReplenishTo, now.ReplenishTo)
+		return auditTx(ctx, gormTx{tx}, a, "product.limits", now.ID, 0, map[string]any{"requestCap": l.RequestCap,
+			"lowThreshold": l.LowThreshold, "replenishTo": l.ReplenishTo, "changes": c})
 	})
 	if err != nil {
 		return nil, wrap("update limits", err)

@@ -76,6 +76,14 @@ func (d *DB) enter(ctx context.Context, m txMode, fn func(s session, a pool.Acto
 		}); err != nil {
 			return fmt.Errorf("db: enter tenant: %w", err)
 		}
+		if sig := signed(ctx); sig != "" {
+			if err := s.pgx(func(tx pgx.Tx) error {
+				_, err := tx.Exec(ctx, `SELECT set_config('app.signature', $1, true)`, sig)
+				return err
+			}); err != nil {
+				return fmt.Errorf("db: signature: %w", err)
+			}
+		}
 		return fn(s, a)
 	}))
 }

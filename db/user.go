@@ -170,6 +170,11 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, up pool.UserUpdate) (*poo
 	if id == a.UserID && ((up.Role != nil && *up.Role != pool.RoleAdmin) || (up.Disabled != nil && *up.Disabled)) {
 		return nil, pool.Invalid("id", "admins cannot demote or disable themselves; another admin can")
 	}
+	if up.Disabled != nil && *up.Disabled {
+		if ctx, err = d.sign(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var user *pool.User
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		var role *string
@@ -177,15 +182,18 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, up pool.UserUpdate) (*poo
 			r := string(*up.Role)
 			role = &r
 		}
-		rows, _ := tx.Query(ctx, `UPDATE users SET role = coalesce($3::key_role, role),
-				disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, now()) END
-			WHERE id = $1 AND tenant_id = $2 RETURNING `+userColumns, id, a.TenantID, role, up.Disabled)
-		var err error
-		user, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByNameLax[pool.User])
+		rows, _ := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, id, a.TenantID)
+		before, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByNameLax[pool.User])
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &pool.Error{Code: pool.ENOTFOUND, Field: "id", Message: "no such user"}
 		}
 		if err != nil {
+			return err
+		}
+		rows, _ = tx.Query(ctx, `UPDATE users SET role = coalesce($3::key_role, role),
+				disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, now()) END
+			WHERE id = $1 AND tenant_id = $2 RETURNING `+userColumns, id, a.TenantID, role, up.Disabled)
+		if user, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByNameLax[pool.User]); err != nil {
 			return err
 		}
 		if user.DisabledAt != nil {
@@ -193,7 +201,11 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, up pool.UserUpdate) (*poo
 				return err
 			}
 		}
-		return auditTx(ctx, tx, a, "user.update", 0, 0, map[string]any{"user": user.ID, "email": user.Email, "role": user.Role, "disabled": user.DisabledAt != nil})
+		c := changes{}
+		c.field("role", before.Role, user.Role)
+		c.field("disabledAt", before.DisabledAt, user.DisabledAt)
+		return auditTx(ctx, tx, a, "user.update", 0, 0, map[string]any{"user": user.ID, "email": user.Email, "role": user.Role, "disabled": user.DisabledAt != nil,
+			"changes": c})
 	})
 	return user, wrap("update user", err)
 }

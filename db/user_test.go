@@ -223,7 +223,9 @@ func TestUsersAdminAndInvitation(t *testing.T) {
 	if _, err := w.db.UpdateUser(adminCtx, admin.ID, pool.UserUpdate{Role: &viewer}); pool.ErrorCode(err) != pool.EINVALID {
 		t.Errorf("an admin demotes themselves: %v", err)
 	}
-	if u, err := w.db.UpdateUser(adminCtx, users[1].ID, pool.UserUpdate{Disabled: &yes}); err != nil || u.DisabledAt == nil {
+	// Disabling a user is signed (TestSignatures has the rules).
+	signed := pool.WithSignature(adminCtx, pool.SignatureInput{Password: goodPassword, Meaning: pool.Approved, Reason: "left the company"})
+	if u, err := w.db.UpdateUser(signed, users[1].ID, pool.UserUpdate{Disabled: &yes}); err != nil || u.DisabledAt == nil {
 		t.Errorf("disable: %+v, %v", u, err)
 	}
 	if _, err := w.db.Login(ctx, pool.Credentials{Email: "carol@mah.example", Password: goodPassword}); pool.ErrorCode(err) != pool.EUNAUTHENTICATED {

@@ -20,6 +20,10 @@ func (r *auditEntryResolver) Detail(ctx context.Context, obj *pool.AuditEntry) (
 	return auditDetail(obj.Detail), nil
 }
 
+func (r *auditEntryResolver) Changes(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditChange, error) {
+	return auditChanges(obj.Detail), nil
+}
+
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	limit, before, err := pageArgs("AuditCursor", first, after)
 	if err != nil {
@@ -28,6 +32,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 	f := pool.AuditFilter{BeforeID: before, Limit: limit}
 	if filter != nil {
 		f.Action, f.ProductCode = deref(filter.Action), strings.TrimSpace(deref(filter.ProductCode))
+		f.Actor = strings.TrimSpace(deref(filter.Actor))
 		f.From, f.To = deref(filter.From), deref(filter.To)
 	}
 	page, err := r.svc.AuditLog(ctx, f)

@@ -66,7 +66,8 @@ func (r *mutationResolver) UpdateChannelUpstream(ctx context.Context, input mode
 	return r.svc.UpdateChannelUpstream(ctx, n, input.Upstream())
 }
 
-func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*pool.APIKey, error) {
+func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string, signature *pool.SignatureInput) (*pool.APIKey, error) {
+	ctx = signed(ctx, signature)
 	n, err := parseID("ApiKey", id)
 	if err != nil {
 		return nil, err

@@ -72,19 +72,28 @@ type ComplexityRoot struct {
 		ServiceAccount func(childComplexity int) int
 	}
 
+	AuditChange struct {
+		Field  func(childComplexity int) int
+		New    func(childComplexity int) int
+		Old    func(childComplexity int) int
+		Secret func(childComplexity int) int
+	}
+
 	AuditDetail struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
 	}
 
 	AuditEntry struct {
-		Action  func(childComplexity int) int
-		Actor   func(childComplexity int) int
-		At      func(childComplexity int) int
-		Count   func(childComplexity int) int
-		Detail  func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Product func(childComplexity int) int
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Changes   func(childComplexity int) int
+		Count     func(childComplexity int) int
+		Detail    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Product   func(childComplexity int) int
+		Signature func(childComplexity int) int
 	}
 
 	AuditEntryConnection struct {
@@ -156,19 +165,19 @@ type ComplexityRoot struct {
 		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
 		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
 		DecommissionContainer   func(childComplexity int, input model.DecommissionContainerInput) int
-		EndPartnership          func(childComplexity int, id string, reason string) int
+		EndPartnership          func(childComplexity int, id string, reason string, signature *pool.SignatureInput) int
 		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
 		InviteUser              func(childComplexity int, input model.InviteUserInput) int
 		ReceiveSerials          func(childComplexity int, input model.ReceiveSerialsInput) int
-		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput) int
-		ReleaseSerials          func(childComplexity int, input model.ReleaseSerialsInput) int
+		RecordPackEvents        func(childComplexity int, input []*model.PackEventInput, signature *pool.SignatureInput) int
+		ReleaseSerials          func(childComplexity int, input model.ReleaseSerialsInput, signature *pool.SignatureInput) int
 		RequestSerials          func(childComplexity int, input model.RequestSerialsInput) int
-		RevokeAPIKey            func(childComplexity int, id string) int
+		RevokeAPIKey            func(childComplexity int, id string, signature *pool.SignatureInput) int
 		RevokeChannel           func(childComplexity int, id string) int
 		RevokePartnerInvitation func(childComplexity int, id string) int
 		RotateChannelKey        func(childComplexity int, id string) int
 		UpdateChannelUpstream   func(childComplexity int, input model.UpdateChannelUpstreamInput) int
-		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput) int
+		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput, signature *pool.SignatureInput) int
 		UpdateUser              func(childComplexity int, input model.UpdateUserInput) int
 	}
 
@@ -336,6 +345,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Signature struct {
+		At             func(childComplexity int) int
+		Email          func(childComplexity int) int
+		Meaning        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		ServiceAccount func(childComplexity int) int
+	}
+
 	SsccPool struct {
 		Code           func(childComplexity int) int
 		CompanyPrefix  func(childComplexity int) int
@@ -389,6 +407,7 @@ type AuditEntryResolver interface {
 	Product(ctx context.Context, obj *pool.AuditEntry) (*pool.Product, error)
 
 	Detail(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditDetail, error)
+	Changes(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditChange, error)
 }
 type ChannelResolver interface {
 	ID(ctx context.Context, obj *pool.Channel) (string, error)
@@ -407,19 +426,19 @@ type MutationResolver interface {
 	RotateChannelKey(ctx context.Context, id string) (*model.RotateChannelKeyPayload, error)
 	RevokeChannel(ctx context.Context, id string) (*pool.Channel, error)
 	UpdateChannelUpstream(ctx context.Context, input model.UpdateChannelUpstreamInput) (*pool.Channel, error)
-	RevokeAPIKey(ctx context.Context, id string) (*pool.APIKey, error)
+	RevokeAPIKey(ctx context.Context, id string, signature *pool.SignatureInput) (*pool.APIKey, error)
 	GenerateSerials(ctx context.Context, input model.GenerateSerialsInput) (*pool.IntakeResult, error)
 	ReceiveSerials(ctx context.Context, input model.ReceiveSerialsInput) (*pool.IntakeResult, error)
-	RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error)
+	RecordPackEvents(ctx context.Context, input []*model.PackEventInput, signature *pool.SignatureInput) (*model.RecordPackEventsResult, error)
 	CreatePartnerInvitation(ctx context.Context) (*pool.PartnerInvitation, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*pool.Partner, error)
 	RevokePartnerInvitation(ctx context.Context, id string) (*pool.PartnerInvitation, error)
-	EndPartnership(ctx context.Context, id string, reason string) (*pool.PartnershipEnd, error)
+	EndPartnership(ctx context.Context, id string, reason string, signature *pool.SignatureInput) (*pool.PartnershipEnd, error)
 	AssignSerialsToPartner(ctx context.Context, input model.AssignSerialsToPartnerInput) (*pool.SerialRequest, error)
 	CreateProduct(ctx context.Context, input model.CreateProductInput) (*pool.Product, error)
-	UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error)
+	UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput, signature *pool.SignatureInput) (*pool.Product, error)
 	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
-	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error)
+	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput, signature *pool.SignatureInput) (*model.ReleaseResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
 	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error)
 	InviteUser(ctx context.Context, input model.InviteUserInput) (*model.InviteUserPayload, error)
@@ -599,6 +618,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKey.ServiceAccount(childComplexity), true
 
+	case "AuditChange.field":
+		if e.ComplexityRoot.AuditChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Field(childComplexity), true
+	case "AuditChange.new":
+		if e.ComplexityRoot.AuditChange.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.New(childComplexity), true
+	case "AuditChange.old":
+		if e.ComplexityRoot.AuditChange.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Old(childComplexity), true
+	case "AuditChange.secret":
+		if e.ComplexityRoot.AuditChange.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Secret(childComplexity), true
+
 	case "AuditDetail.key":
 		if e.ComplexityRoot.AuditDetail.Key == nil {
 			break
@@ -630,6 +674,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.changes":
+		if e.ComplexityRoot.AuditEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Changes(childComplexity), true
 	case "AuditEntry.count":
 		if e.ComplexityRoot.AuditEntry.Count == nil {
 			break
@@ -654,6 +704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.Product(childComplexity), true
+	case "AuditEntry.signature":
+		if e.ComplexityRoot.AuditEntry.Signature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Signature(childComplexity), true
 
 	case "AuditEntryConnection.edges":
 		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
@@ -955,7 +1011,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["id"].(string), args["reason"].(string), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.generateSerials":
 		if e.ComplexityRoot.Mutation.GenerateSerials == nil {
 			break
@@ -999,7 +1055,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordPackEvents(childComplexity, args["input"].([]*model.PackEventInput)), true
+		return e.ComplexityRoot.Mutation.RecordPackEvents(childComplexity, args["input"].([]*model.PackEventInput), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.releaseSerials":
 		if e.ComplexityRoot.Mutation.ReleaseSerials == nil {
 			break
@@ -1010,7 +1066,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReleaseSerials(childComplexity, args["input"].(model.ReleaseSerialsInput)), true
+		return e.ComplexityRoot.Mutation.ReleaseSerials(childComplexity, args["input"].(model.ReleaseSerialsInput), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.requestSerials":
 		if e.ComplexityRoot.Mutation.RequestSerials == nil {
 			break
@@ -1032,7 +1088,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.revokeChannel":
 		if e.ComplexityRoot.Mutation.RevokeChannel == nil {
 			break
@@ -1087,7 +1143,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateProductLimits(childComplexity, args["input"].(model.UpdateProductLimitsInput)), true
+		return e.ComplexityRoot.Mutation.UpdateProductLimits(childComplexity, args["input"].(model.UpdateProductLimitsInput), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1810,6 +1866,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialRequestEdge.Node(childComplexity), true
 
+	case "Signature.at":
+		if e.ComplexityRoot.Signature.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.At(childComplexity), true
+	case "Signature.email":
+		if e.ComplexityRoot.Signature.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Email(childComplexity), true
+	case "Signature.meaning":
+		if e.ComplexityRoot.Signature.Meaning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Meaning(childComplexity), true
+	case "Signature.name":
+		if e.ComplexityRoot.Signature.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Name(childComplexity), true
+	case "Signature.reason":
+		if e.ComplexityRoot.Signature.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Reason(childComplexity), true
+	case "Signature.serviceAccount":
+		if e.ComplexityRoot.Signature.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.ServiceAccount(childComplexity), true
+
 	case "SsccPool.code":
 		if e.ComplexityRoot.SsccPool.Code == nil {
 			break
@@ -1953,6 +2046,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RequestSerialsInput", ec.unmarshalInputRequestSerialsInput),
 			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
 			graphql.NewInputUnmarshaler("SerialRequestFilter", ec.unmarshalInputSerialRequestFilter),
+			graphql.NewInputUnmarshaler("SignatureInput", ec.unmarshalInputSignatureInput),
 			graphql.NewInputUnmarshaler("UpdateChannelUpstreamInput", ec.unmarshalInputUpdateChannelUpstreamInput),
 			graphql.NewInputUnmarshaler("UpdateProductLimitsInput", ec.unmarshalInputUpdateProductLimitsInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -2067,6 +2161,8 @@ extend type Query {
 input AuditFilter {
   "Only this action, such as serials.request."
   action: String @maxLength(n: 100)
+  "Only entries whose actor contains this, ignoring case: a person's name or e-mail, a service account, or key:N."
+  actor: String @maxLength(n: 200)
   "Only entries about this product (or SSCC pool) code."
   productCode: String @maxLength(n: 50)
   "Only entries at this time or later."
@@ -2118,6 +2214,58 @@ type AuditEntry {
   count: Int
   "Its particulars (order reference, batch, partner, ...), by key."
   detail: [AuditDetail!]!
+  "What a change of master data (product limits, channel, user, key, ...) changed: each field's old and new value, read in the change's own transaction. Empty for other entries."
+  changes: [AuditChange!]!
+  "The electronic signature of a significant action (release, irreversible decommissioning, limits, ending a partnership, revoking a key, disabling a user), if it was signed. It is part of the entry's hashed content."
+  signature: Signature
+}
+
+"One field changed by a change of master data."
+type AuditChange {
+  "The field, as named in the API (requestCap, upstreamUrl, role, ...)."
+  field: String!
+  "Its value before, as JSON (null: it had none); null for a secret."
+  old: String
+  "Its value after, as JSON (null: it has none); null for a secret."
+  new: String
+  "A secret (a key, credentials): only the fact that it changed is recorded."
+  secret: Boolean!
+}
+
+"What a signer declares by signing."
+enum SignatureMeaning {
+  "I performed this action."
+  PERFORMED
+  "I reviewed it."
+  REVIEWED
+  "I approve it."
+  APPROVED
+}
+
+"An electronic signature given for a significant action."
+input SignatureInput {
+  "A person re-enters their password; callers with an API key leave it out (they are recorded as their service account)."
+  password: String @maxLength(n: 1024)
+  "What the signer declares."
+  meaning: SignatureMeaning!
+  "Why, 1 to 500 characters."
+  reason: String! @maxLength(n: 500)
+}
+
+"An electronic signature as recorded with its audit entry."
+type Signature {
+  "The signer's full name; for an API key its service account (or key) as the audit names it."
+  name: String!
+  "The person's e-mail; empty for an API key."
+  email: String!
+  "Signed with an API key (a machine, by reason only), not by a person's password."
+  serviceAccount: Boolean!
+  "When it was signed."
+  at: Time!
+  "What the signer declared."
+  meaning: SignatureMeaning!
+  "Why."
+  reason: String!
 }
 
 "One particular of an audit entry."
@@ -2177,7 +2325,7 @@ extend type Mutation {
   the caller's own key is allowed, and this answer is the last it gets once the
   cache expires. Another tenant's key, or a revoked one, is NOT_FOUND. Admin only.
   """
-  revokeApiKey("The key, as apiKeys lists it." id: ID! @maxLength(n: 1000)): ApiKey!
+  revokeApiKey("The key, as apiKeys lists it." id: ID! @maxLength(n: 1000), "An electronic signature of this significant action: the caller's password (a person; API keys give none), the meaning and a reason. Required: SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): ApiKey!
 }
 
 "An outside system pushing serials into the caller's pools over the Manufacturer API. Its key and its upstream credentials are never shown."
@@ -2407,7 +2555,7 @@ extend type Mutation {
   event_before_intake, event_out_of_order, undo_too_late, undo_other_actor, lot_charset,
   container_not_found, ...). Operator or admin.
   """
-  recordPackEvents("The events, up to 100,000, applied in the order given: a later event on a serial sees the earlier ones." input: [PackEventInput!]! @maxItems(n: 100000)): RecordPackEventsResult!
+  recordPackEvents("The events, up to 100,000, applied in the order given: a later event on a serial sees the earlier ones." input: [PackEventInput!]! @maxItems(n: 100000), "An electronic signature, required when an event decommissions as DESTROYED, STOLEN or EXPORTED (which cannot be undone): the caller's password (a person; API keys give none), the meaning and a reason. SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): RecordPackEventsResult!
 }
 
 "Pack status of a serial: what happened to the pack that carries it."
@@ -2547,7 +2695,7 @@ extend type Mutation {
   serials.return per product with its count). The partnership stays listed, ended; a new
   one takes a new invitation. A partnership of others is NOT_FOUND, an ended one CONFLICT.
   """
-  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID! @maxLength(n: 1000), "Why it ends, 1 to 500 characters; both sides see it." reason: String! @maxLength(n: 500)): EndPartnershipPayload!
+  endPartnership("The partnership (` + "`" + `Partner.id` + "`" + `)." id: ID! @maxLength(n: 1000), "Why it ends, 1 to 500 characters; both sides see it." reason: String! @maxLength(n: 500), "An electronic signature of this significant action: the caller's password (a person; API keys give none), the meaning and a reason. Required: SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): EndPartnershipPayload!
   "Assigns ` + "`" + `count` + "`" + ` Available serials to a CMO partner: Assigned in the caller's pool, Available in the CMO's. Operator or admin."
   assignSerialsToPartner("The product, the CMO partner, how many serials, and an optional idempotency key." input: AssignSerialsToPartnerInput!): SerialRequest!
 }
@@ -2640,7 +2788,7 @@ extend type Mutation {
   "Registers a product and its empty pool. Admin only."
   createProduct("The product to register: its code and code schema, name, source and SNM settings." input: CreateProductInput!): Product!
   "Sets a product's limits: cap per request, low threshold, replenishment target. Admin only."
-  updateProductLimits("The product and the limits to change; omitted limits stay as they are." input: UpdateProductLimitsInput!): Product!
+  updateProductLimits("The product and the limits to change; omitted limits stay as they are." input: UpdateProductLimitsInput!, "An electronic signature of this significant action: the caller's password (a person; API keys give none), the meaning and a reason. Required: SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): Product!
 }
 
 "Filter for the product list."
@@ -2937,7 +3085,7 @@ extend type Mutation {
   manages (never EXTERNAL), without pack events, not handed to a partner. A refused
   batch lists each serial and why in ` + "`" + `extensions.rows` + "`" + `. Operator or admin.
   """
-  releaseSerials("The product and the serials to release, up to 100,000." input: ReleaseSerialsInput!): ReleaseResult!
+  releaseSerials("The product and the serials to release, up to 100,000." input: ReleaseSerialsInput!, "An electronic signature of this significant action: the caller's password (a person; API keys give none), the meaning and a reason. Required: SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): ReleaseResult!
 }
 
 "A page of serials (Relay connection)."
@@ -3332,6 +3480,20 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_AuditChange_field(ctx, field)
+	case "old":
+		return ec.fieldContext_AuditChange_old(ctx, field)
+	case "new":
+		return ec.fieldContext_AuditChange_new(ctx, field)
+	case "secret":
+		return ec.fieldContext_AuditChange_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditChange", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditDetail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -3358,6 +3520,10 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_count(ctx, field)
 	case "detail":
 		return ec.fieldContext_AuditEntry_detail(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditEntry_changes(ctx, field)
+	case "signature":
+		return ec.fieldContext_AuditEntry_signature(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -3770,6 +3936,24 @@ func (ec *executionContext) childFields_SerialRequestEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type SerialRequestEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Signature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Signature_name(ctx, field)
+	case "email":
+		return ec.fieldContext_Signature_email(ctx, field)
+	case "serviceAccount":
+		return ec.fieldContext_Signature_serviceAccount(ctx, field)
+	case "at":
+		return ec.fieldContext_Signature_at(ctx, field)
+	case "meaning":
+		return ec.fieldContext_Signature_meaning(ctx, field)
+	case "reason":
+		return ec.fieldContext_Signature_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Signature", field.Name)
+}
+
 func (ec *executionContext) childFields_SsccPool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4067,6 +4251,14 @@ func (ec *executionContext) field_Mutation_endPartnership_args(ctx context.Conte
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg2
 	return args, nil
 }
 
@@ -4123,6 +4315,14 @@ func (ec *executionContext) field_Mutation_recordPackEvents_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -4137,6 +4337,14 @@ func (ec *executionContext) field_Mutation_releaseSerials_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -4165,6 +4373,14 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -4235,6 +4451,14 @@ func (ec *executionContext) field_Mutation_updateProductLimits_args(ctx context.
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -4940,6 +5164,98 @@ func (ec *executionContext) fieldContext_ApiKey_serviceAccount(_ context.Context
 	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _AuditChange_field(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditChange_old(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditChange_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditChange_new(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditChange_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditChange_secret(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditChange_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditChange_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _AuditDetail_key(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5160,6 +5476,70 @@ func (ec *executionContext) fieldContext_AuditEntry_detail(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditDetail(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_changes(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEntry().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditChange) graphql.Marshaler {
+			return ec.marshalNAuditChange2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_signature(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_signature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Signature) graphql.Marshaler {
+			return ec.marshalOSignature2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignature(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_signature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Signature(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6226,7 +6606,7 @@ func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["id"].(string), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pool.APIKey) graphql.Marshaler {
@@ -6358,7 +6738,7 @@ func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordPackEvents(ctx, fc.Args["input"].([]*model.PackEventInput))
+			return ec.Resolvers.Mutation().RecordPackEvents(ctx, fc.Args["input"].([]*model.PackEventInput), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {
@@ -6522,7 +6902,7 @@ func (ec *executionContext) _Mutation_endPartnership(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().EndPartnership(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().EndPartnership(ctx, fc.Args["id"].(string), fc.Args["reason"].(string), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pool.PartnershipEnd) graphql.Marshaler {
@@ -6654,7 +7034,7 @@ func (ec *executionContext) _Mutation_updateProductLimits(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateProductLimits(ctx, fc.Args["input"].(model.UpdateProductLimitsInput))
+			return ec.Resolvers.Mutation().UpdateProductLimits(ctx, fc.Args["input"].(model.UpdateProductLimitsInput), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pool.Product) graphql.Marshaler {
@@ -6742,7 +7122,7 @@ func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReleaseSerials(ctx, fc.Args["input"].(model.ReleaseSerialsInput))
+			return ec.Resolvers.Mutation().ReleaseSerials(ctx, fc.Args["input"].(model.ReleaseSerialsInput), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
@@ -9945,6 +10325,144 @@ func (ec *executionContext) fieldContext_SerialRequestEdge_node(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Signature_name(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+}
+
+func (ec *executionContext) _Signature_email(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+}
+
+func (ec *executionContext) _Signature_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Signature_at(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Signature_meaning(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_meaning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meaning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pool.SignatureMeaning) graphql.Marshaler {
+			return ec.marshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_meaning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "SignatureMeaning")
+}
+
+func (ec *executionContext) _Signature_reason(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+}
+
 func (ec *executionContext) _SsccPool_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11543,7 +12061,7 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"action", "productCode", "from", "to"}
+	fieldsInOrder := [...]string{"action", "actor", "productCode", "from", "to"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11557,6 +12075,13 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Action = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
 		case "productCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -12534,6 +13059,62 @@ func UnmarshalSerialRequestFilter(ctx context.Context, raw any) (model.SerialReq
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSignatureInput(ctx context.Context, obj any) (pool.SignatureInput, error) {
+	var it pool.SignatureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password", "meaning", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "meaning":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meaning"))
+			data, err := ec.unmarshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meaning = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignatureInput unmarshals raw into the SignatureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignatureInput(ctx context.Context, raw any) (pool.SignatureInput, error) {
+	var out pool.SignatureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateChannelUpstreamInput(ctx context.Context, obj any) (model.UpdateChannelUpstreamInput, error) {
 	var it model.UpdateChannelUpstreamInput
 	if obj == nil {
@@ -12872,6 +13453,54 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var auditChangeImplementors = []string{"AuditChange"}
+
+func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionSet, obj *model.AuditChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditChange")
+		case "field":
+			out.Values[i] = ec._AuditChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "old":
+			out.Values[i] = ec._AuditChange_old(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._AuditChange_new(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._AuditChange_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditDetailImplementors = []string{"AuditDetail"}
 
 func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionSet, obj *model.AuditDetail) graphql.Marshaler {
@@ -12959,6 +13588,17 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEntry_detail(ctx, field, obj)
 				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_changes(ctx, field, obj)
+				})
+		case "signature":
+			out.Values[i] = ec._AuditEntry_signature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14731,6 +15371,64 @@ func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var signatureImplementors = []string{"Signature"}
+
+func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet, obj *pool.Signature) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signatureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Signature")
+		case "name":
+			out.Values[i] = ec._Signature_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._Signature_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceAccount":
+			out.Values[i] = ec._Signature_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Signature_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meaning":
+			out.Values[i] = ec._Signature_meaning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Signature_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ssccPoolImplementors = []string{"SsccPool"}
 
 func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
@@ -15378,6 +16076,30 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋserialpoolᚋserial
 func (ec *executionContext) unmarshalNAssignSerialsToPartnerInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAssignSerialsToPartnerInput(ctx context.Context, v any) (model.AssignSerialsToPartnerInput, error) {
 	res, err := ec.unmarshalInputAssignSerialsToPartnerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditChange2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditChange2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditChange2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChange(ctx context.Context, sel ast.SelectionSet, v *model.AuditChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditChange!")
+		return graphql.Null
+	}
+	return ec._AuditChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditDetail2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditDetailᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditDetail) graphql.Marshaler {
@@ -16201,6 +16923,21 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx context.Context, v any) (pool.SignatureMeaning, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pool.SignatureMeaning(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx context.Context, sel ast.SelectionSet, v pool.SignatureMeaning) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SignatureMeaning!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSsccPool2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Product) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16977,11 +17714,38 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalOSignature2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignature(ctx context.Context, sel ast.SelectionSet, v *pool.Signature) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Signature(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx context.Context, v any) (*pool.SignatureInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSignatureInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx context.Context, sel ast.SelectionSet, v *pool.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._SsccPool(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

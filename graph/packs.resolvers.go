@@ -9,7 +9,8 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-func (r *mutationResolver) RecordPackEvents(ctx context.Context, input []*model.PackEventInput) (*model.RecordPackEventsResult, error) {
+func (r *mutationResolver) RecordPackEvents(ctx context.Context, input []*model.PackEventInput, signature *pool.SignatureInput) (*model.RecordPackEventsResult, error) {
+	ctx = signed(ctx, signature)
 	events := make([]pool.PackEventInput, len(input))
 	for i, e := range input {
 		events[i] = pool.PackEventInput{ProductCode: strings.TrimSpace(e.ProductCode), Serial: e.Serial, Event: e.Event, Reason: e.Reason,

@@ -24,7 +24,8 @@ func (r *mutationResolver) RevokePartnerInvitation(ctx context.Context, id strin
 	return r.svc.RevokePartnerInvitation(ctx, n)
 }
 
-func (r *mutationResolver) EndPartnership(ctx context.Context, id string, reason string) (*pool.PartnershipEnd, error) {
+func (r *mutationResolver) EndPartnership(ctx context.Context, id string, reason string, signature *pool.SignatureInput) (*pool.PartnershipEnd, error) {
+	ctx = signed(ctx, signature)
 	n, err := parseID("Partnership", id)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -50,4 +51,40 @@ func auditDetail(detail map[string]any) []*model.AuditDetail {
 		out[i] = &model.AuditDetail{Key: k, Value: v}
 	}
 	return out
+}
+
+// auditChanges lists what a change of master data changed (the "changes" of
+// its detail, as db records them), by field; values as JSON, a secret without.
+func auditChanges(detail map[string]any) []*model.AuditChange {
+	changes, _ := detail["changes"].(map[string]any)
+	out := make([]*model.AuditChange, 0, len(changes))
+	for field, c := range changes {
+		ch := &model.AuditChange{Field: field}
+		if v, ok := c.(map[string]any); ok {
+			ch.Old, ch.New = jsonOf(v["old"]), jsonOf(v["new"])
+		} else {
+			ch.Secret = true // recorded only as "changed"
+		}
+		out = append(out, ch)
+	}
+	slices.SortFunc(out, func(a, b *model.AuditChange) int { return strings.Compare(a.Field, b.Field) })
+	return out
+}
+
+// jsonOf is v as JSON, or nil for JSON null.
+func jsonOf(v any) *string {
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v) // it came from JSON
+	s := string(b)
+	return &s
+}
+
+// signed is ctx carrying the caller's signature, if it gave one.
+func signed(ctx context.Context, s *pool.SignatureInput) context.Context {
+	if s == nil {
+		return ctx
+	}
+	return pool.WithSignature(ctx, *s)
 }

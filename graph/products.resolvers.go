@@ -24,7 +24,8 @@ func (r *mutationResolver) CreateProduct(ctx context.Context, input model.Create
 	return r.svc.CreateProduct(ctx, p)
 }
 
-func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput) (*pool.Product, error) {
+func (r *mutationResolver) UpdateProductLimits(ctx context.Context, input model.UpdateProductLimitsInput, signature *pool.SignatureInput) (*pool.Product, error) {
+	ctx = signed(ctx, signature)
 	return r.svc.UpdateLimits(ctx, pool.Limits{ProductCode: strings.TrimSpace(input.ProductCode), RequestCap: input.RequestCap,
 		LowThreshold: input.LowThreshold, ReplenishTo: input.ReplenishTo})
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput) (*model.ReleaseResult, error) {
+func (r *mutationResolver) ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput, signature *pool.SignatureInput) (*model.ReleaseResult, error) {
+	ctx = signed(ctx, signature)
 	n, err := r.svc.ReleaseSerials(ctx, strings.TrimSpace(input.ProductCode), input.Serials)
 	if err != nil {
 		return nil, err

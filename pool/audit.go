@@ -15,12 +15,14 @@ type AuditEntry struct {
 	ProductID   *int64
 	ProductCode string // "" without a product, or when it is no longer visible
 	Count       *int64
-	Detail      map[string]any // the action's particulars, e.g. the order reference
+	Detail      map[string]any // the action's particulars, e.g. the order reference; "changes" holds a change's old and new values
+	Signature   *Signature     // the electronic signature of a significant action
 }
 
 // AuditFilter selects a page of the caller's audit trail, newest first.
 type AuditFilter struct {
 	Action      string    // optional, exact
+	Actor       string    // optional: entries whose actor contains this, ignoring case (a person's name or e-mail)
 	ProductCode string    // optional
 	From, To    time.Time // optional: entries at From or later, before To
 	BeforeID    int64     // paging: entries older than this one; 0 starts at the newest
@@ -37,4 +39,22 @@ type AuditPage struct {
 // part of quality assurance, and it holds no secrets.
 type AuditService interface {
 	AuditLog(ctx context.Context, f AuditFilter) (*AuditPage, error)
+}
+
+// AuditChainBreak is the first broken link of a tenant's audit chain: an entry
+// whose content was edited, entries missing (deleted) before it, or an entry that
+// does not follow the one before it (inserted, or its predecessor rewritten).
+type AuditChainBreak struct {
+	TenantID int64
+	EntryID  int64     // 0 when entries are missing at the end of the chain
+	Seq      int64     // the entry's place in the chain, from 1
+	At       time.Time // the entry's time; zero with EntryID
+	Problem  string
+}
+
+// AuditVerification is what recomputing the audit chains found.
+type AuditVerification struct {
+	Checked int64             // entries recomputed
+	Tenants int               // chains checked
+	Breaks  []AuditChainBreak // at most one per tenant, its first; none when intact
 }

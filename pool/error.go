@@ -8,18 +8,20 @@ import (
 // Error codes. They map 1:1 to the GraphQL `extensions.code` and the REST API's
 // `code`, so clients can act on them.
 const (
-	EUNAUTHENTICATED = "UNAUTHENTICATED"
-	EFORBIDDEN       = "FORBIDDEN"
-	ENOTFOUND        = "NOT_FOUND"
-	EINVALID         = "BAD_USER_INPUT"
-	ECONFLICT        = "CONFLICT"
-	EINSUFFICIENT    = "INSUFFICIENT_SERIALS"
-	ETOOCOMPLEX      = "QUERY_TOO_COMPLEX"
-	ERATELIMITED     = "RATE_LIMITED"
-	EUNAVAILABLE     = "UNAVAILABLE"    // a dependency (the database) is out of reach: retry later
-	EACCOUNTLOCKED   = "ACCOUNT_LOCKED" // too many failed sign-ins: the account waits out the lockout window
-	ETOTPREQUIRED    = "TOTP_REQUIRED"  // the password was right; the account also needs its TOTP code
-	EINTERNAL        = "INTERNAL"
+	EUNAUTHENTICATED   = "UNAUTHENTICATED"
+	EFORBIDDEN         = "FORBIDDEN"
+	ENOTFOUND          = "NOT_FOUND"
+	EINVALID           = "BAD_USER_INPUT"
+	ECONFLICT          = "CONFLICT"
+	EINSUFFICIENT      = "INSUFFICIENT_SERIALS"
+	ETOOCOMPLEX        = "QUERY_TOO_COMPLEX"
+	ERATELIMITED       = "RATE_LIMITED"
+	EUNAVAILABLE       = "UNAVAILABLE"        // a dependency (the database) is out of reach: retry later
+	EACCOUNTLOCKED     = "ACCOUNT_LOCKED"     // too many failed sign-ins: the account waits out the lockout window
+	ETOTPREQUIRED      = "TOTP_REQUIRED"      // the password was right; the account also needs its TOTP code
+	ESIGNATUREREQUIRED = "SIGNATURE_REQUIRED" // a significant action without its electronic signature
+	ESIGNATUREINVALID  = "SIGNATURE_INVALID"  // the signer's password was wrong
+	EINTERNAL          = "INTERNAL"
 )
 
 // Error is an application error: its message is safe to show to the caller.

@@ -324,15 +324,15 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"generateSerials":     a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
 		"receiveSerials":      a.gqlWith(op, `mutation($x: String!) { receiveSerials(input: {productCode: $x, source: EXTERNAL, serials: [{value: "ATTACK-1"}]}) { accepted } }`),
 		"requestSerials":      a.gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "ATTACK"}) { id } }`),
-		"releaseSerials":      a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}) { released } }`),
+		"releaseSerials":      a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`),
 		"assignToPartner":     a.gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+partner+`", count: 1}) { id } }`),
 		"recordPackEvents":    a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
-		"updateProductLimits": a.gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}) { requestCap } }`),
+		"updateProductLimits": a.gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}, signature: {meaning: PERFORMED, reason: "test"}) { requestCap } }`),
 		"POST serials":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/serials?source=EXTERNAL", Key: op, Type: "text/csv", Body: "ATTACK-1\n"}),
 		"POST requests":       a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/requests", Key: op, Type: "application/json", Body: `{"count": 1, "orderRef": "ATTACK"}`}),
-		"POST release":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/release", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
+		"POST release":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/release", Key: op, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["ATTACK-1"]}`}),
 		"POST commission":     a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/commission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"]}`}),
-		"POST decommission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/decommission", Key: op, Type: "application/json", Body: `{"serials": ["ATTACK-1"], "reason": "DESTROYED"}`}),
+		"POST decommission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/decommission", Key: op, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["ATTACK-1"], "reason": "DESTROYED"}`}),
 		"SOAP TraceLink":      a.soapWith(op, "/soap/snx/snrequest", soapTraceLinkProbe),
 		"SOAP SAP":            a.soapWith(op, "/soap/sap/numberrange", soapSAPProbe),
 	}
@@ -346,9 +346,9 @@ func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes pro
 		"serial": a.gqlWith(key, `query($x: String!) { serial(productCode: "`+code+`", value: $x) { value status history { event } } }`),
 	}
 	writes = probes{
-		"releaseSerials":    a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}) { released } }`),
+		"releaseSerials":    a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`),
 		"recordPackEvents":  a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION}]) { recorded } }`),
-		"POST release":      a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/release", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
+		"POST release":      a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/release", Key: op, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["{x}"]}`}),
 		"POST commission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
 		"POST decommission": a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/decommission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"], "reason": "SAMPLED"}`}),
 	}
@@ -462,7 +462,7 @@ func (a *attacks) probeAll(at, v *tenantThings, partners bool) {
 		}
 	}
 	if v.apiKey != "" {
-		a.same(who+"API key id: revokeApiKey", a.gqlWith(key, `mutation($x: ID!) { revokeApiKey(id: $x) { id role revokedAt } }`), v.apiKey, missing.apiKey)
+		a.same(who+"API key id: revokeApiKey", a.gqlWith(key, `mutation($x: ID!) { revokeApiKey(id: $x, signature: {meaning: PERFORMED, reason: "test"}) { id role revokedAt } }`), v.apiKey, missing.apiKey)
 	}
 	if v.ssccPool != "" {
 		for what, probe := range map[string]func(string) string{
@@ -829,7 +829,7 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		{"/api/v2/products/" + attpProduct + "/serials?source=SAP_ATTP", "", "text/csv", "V-2\n"},
 		{"/api/v2/products/" + attpProduct + "/serials", mah.channel, "text/csv", "V-3\n"},
 		{"/api/v2/products/" + amoxicillin + "/requests", "", "application/json", `{"count": 1, "orderRef": "V"}`},
-		{"/api/v2/products/" + mah.ownCode + "/release", "", "application/json", `{"serials": ["` + mah.ownSerial + `"]}`},
+		{"/api/v2/products/" + mah.ownCode + "/release", "", "application/json", `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + mah.ownSerial + `"]}`},
 		{"/api/v2/products/" + mah.ownCode + "/commission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"]}`},
 		{"/api/v2/products/" + mah.ownCode + "/decommission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"], "reason": "SAMPLED"}`},
 	} {
@@ -929,7 +929,7 @@ func TestEndedPartnerAttacks(t *testing.T) {
 	}
 	d.gql(t, mah.admin, `{ partners { id } }`, nil).ok(t, &partners)
 	id := partners.Partners[0].ID
-	a.same("Other ends the MAH's partnership", a.gqlWith(other.admin, `mutation($x: ID!) { endPartnership(id: $x, reason: "hostile") { returned } }`),
+	a.same("Other ends the MAH's partnership", a.gqlWith(other.admin, `mutation($x: ID!) { endPartnership(id: $x, reason: "hostile", signature: {meaning: PERFORMED, reason: "test"}) { returned } }`),
 		id, base64.RawURLEncoding.EncodeToString([]byte("Partnership:999999999")))
 	var ended struct {
 		EndPartnership struct {
@@ -942,7 +942,7 @@ func TestEndedPartnerAttacks(t *testing.T) {
 			}
 		}
 	}
-	d.gql(t, mah.admin, `mutation($id: ID!) { endPartnership(id: $id, reason: "Contract ended") {
+	d.gql(t, mah.admin, `mutation($id: ID!) { endPartnership(id: $id, reason: "Contract ended", signature: {meaning: PERFORMED, reason: "test"}) {
 		returned partner { id endReason endedAt endedBy { name } tenant { name } } } }`, map[string]any{"id": id}).ok(t, &ended)
 	if e := ended.EndPartnership; e.Returned != unused || e.Partner.ID != id || e.Partner.EndedAt == nil || e.Partner.EndReason != "Contract ended" ||
 		e.Partner.EndedBy.Name != "Demo Pharma" || e.Partner.Tenant.Name != "Demo Contract Manufacturing" {

@@ -117,7 +117,7 @@ func TestBadHTTPInput(t *testing.T) {
 		{name: "NUL in a product code", method: "GET", path: "/api/v2/products/%00/pool", want: 400},
 		{name: "bytes that are not UTF-8 in a product code", method: "GET", path: "/api/v2/products/%FF%FE/pool", want: 400},
 		{name: "bytes that are not UTF-8 in an idempotency key", method: "GET", path: "/api/v2/intake/%C3%28", want: 400},
-		{name: "NUL in a serial", method: "POST", path: "/api/v2/products/" + amoxicillin + "/release", ctype: gql, body: `{"serials": ["\u0000"]}`, want: 400},
+		{name: "NUL in a serial", method: "POST", path: "/api/v2/products/" + amoxicillin + "/release", ctype: gql, body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["\u0000"]}`, want: 400},
 		{name: "NUL in an order reference", method: "POST", path: "/api/v2/products/" + amoxicillin + "/requests", ctype: gql, body: `{"count": 1, "orderRef": "a\u0000"}`, want: 400},
 		{name: "an idempotency key header that is not UTF-8", method: "POST", path: push + "?source=SAP_ATTP", ctype: "text/csv", body: "U1\n",
 			header: map[string]string{"Idempotency-Key": "\xff\xfe"}, want: 400},

@@ -72,7 +72,7 @@ func TestAPIKeys(t *testing.T) {
 	}
 
 	// Revoking the operator's key: it stops working; a second revocation is NOT_FOUND.
-	const revoke = `mutation($id: ID!) { revokeApiKey(id: $id) { id role revokedAt } }`
+	const revoke = `mutation($id: ID!) { revokeApiKey(id: $id, signature: {meaning: PERFORMED, reason: "test"}) { id role revokedAt } }`
 	var rv struct{ RevokeAPIKey keyRow }
 	d.gql(t, d.keys.MAHAdmin, revoke, map[string]any{"id": keyID["OPERATOR"]}).ok(t, &rv)
 	if rv.RevokeAPIKey.ID != keyID["OPERATOR"] || rv.RevokeAPIKey.RevokedAt == nil {

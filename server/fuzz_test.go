@@ -20,18 +20,18 @@ var mutationDocs = map[string]string{
 	"rotateChannelKey":        `mutation($in: ID!) { rotateChannelKey(id: $in) { key channel { id keyRotatedAt } } }`,
 	"revokeChannel":           `mutation($in: ID!) { revokeChannel(id: $in) { id revokedAt } }`,
 	"updateChannelUpstream":   `mutation($in: UpdateChannelUpstreamInput!) { updateChannelUpstream(input: $in) { id upstreamUrl upstreamCredentialsSet } }`,
-	"revokeApiKey":            `mutation($in: ID!) { revokeApiKey(id: $in) { id revokedAt } }`,
+	"revokeApiKey":            `mutation($in: ID!) { revokeApiKey(id: $in, signature: {meaning: PERFORMED, reason: "test"}) { id revokedAt } }`,
 	"requestSerials":          `mutation($in: RequestSerialsInput!) { requestSerials(input: $in) { id count serials(first: 5) { edges { node { value } } } } }`,
-	"releaseSerials":          `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in) { released } }`,
+	"releaseSerials":          `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { released } }`,
 	"createPartnerInvitation": `mutation { createPartnerInvitation { id code expiresAt } }`, // no input: $in is ignored
 	"createPartnership":       `mutation($in: CreatePartnershipInput!) { createPartnership(input: $in) { role tenant { id } } }`,
 	"revokePartnerInvitation": `mutation($in: ID!) { revokePartnerInvitation(id: $in) { id expiresAt } }`,
-	"endPartnership":          `mutation($in: ID!) { endPartnership(id: $in, reason: "fuzz") { returned partner { id endedAt } } }`,
+	"endPartnership":          `mutation($in: ID!) { endPartnership(id: $in, reason: "fuzz", signature: {meaning: PERFORMED, reason: "test"}) { returned partner { id endedAt } } }`,
 	"assignSerialsToPartner":  `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
 	"recordPackEvents":        `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`,
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
 	"decommissionContainer":   `mutation($in: DecommissionContainerInput!) { decommissionContainer(input: $in) { recorded storedExternal } }`,
-	"updateProductLimits":     `mutation($in: UpdateProductLimitsInput!) { updateProductLimits(input: $in) { requestCap lowThreshold replenishTo } }`,
+	"updateProductLimits":     `mutation($in: UpdateProductLimitsInput!) { updateProductLimits(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { requestCap lowThreshold replenishTo } }`,
 }
 
 // mutations lists the schema's mutations in order, failing when one has no document.

@@ -59,7 +59,7 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 
 	// Over the cap and over what is available.
 	var limits struct{ UpdateProductLimits struct{ RequestCap int } }
-	d.gql(t, d.keys.MAHAdmin, `mutation { updateProductLimits(input: {productCode: "`+amoxicillin+`", requestCap: 1000}) { requestCap } }`, nil).ok(t, &limits)
+	d.gql(t, d.keys.MAHAdmin, `mutation { updateProductLimits(input: {productCode: "`+amoxicillin+`", requestCap: 1000}, signature: {meaning: PERFORMED, reason: "test"}) { requestCap } }`, nil).ok(t, &limits)
 	for _, tc := range []struct {
 		count int
 		code  string
@@ -77,7 +77,7 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 	// Release two, commission one, then look it up in the pack history.
 	values := []string{r.Serials.Edges[0].Node.Value, r.Serials.Edges[1].Node.Value}
 	var rel struct{ ReleaseSerials struct{ Released int } }
-	d.gql(t, d.keys.MAHOperator, `mutation($v: [String!]!) { releaseSerials(input: {productCode: "`+amoxicillin+`", serials: $v}) { released } }`,
+	d.gql(t, d.keys.MAHOperator, `mutation($v: [String!]!) { releaseSerials(input: {productCode: "`+amoxicillin+`", serials: $v}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`,
 		map[string]any{"v": values}).ok(t, &rel)
 	if rel.ReleaseSerials.Released != 2 {
 		t.Errorf("released %+v", rel)
@@ -206,11 +206,11 @@ func TestLifecycleOverREST(t *testing.T) {
 		t.Errorf("the CMO downloads the MAH's request: %d", status)
 	}
 
-	serials := `{"serials": ["` + got.Serials[0].Value + `", "` + got.Serials[1].Value + `"]}`
+	serials := `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + got.Serials[0].Value + `", "` + got.Serials[1].Value + `"]}`
 	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/commission", Key: d.keys.MAHOperator, Type: "application/json", Body: serials}); status != 200 || !strings.Contains(body, `"recorded":2`) {
 		t.Fatalf("commission: %d %s", status, body)
 	}
-	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[0].Value + `"], "reason": "DESTROYED"}`}); status != 200 || !strings.Contains(body, `"recorded":1`) {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + got.Serials[0].Value + `"], "reason": "DESTROYED"}`}); status != 200 || !strings.Contains(body, `"recorded":1`) {
 		t.Fatalf("decommission: %d %s", status, body)
 	}
 	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[1].Value + `"]}`}); status != 400 || !strings.Contains(body, "reason_required") {
@@ -220,7 +220,7 @@ func TestLifecycleOverREST(t *testing.T) {
 	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/release", Key: d.keys.MAHOperator, Type: "application/json", Body: serials}); status != 400 || !strings.Contains(body, "has_pack_events") {
 		t.Errorf("release of packed serials: %d %s", status, body)
 	}
-	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/release", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"serials": ["` + got.Serials[2].Value + `"]}`}); status != 200 || !strings.Contains(body, `"released":1`) {
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/release", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + got.Serials[2].Value + `"]}`}); status != 200 || !strings.Contains(body, `"released":1`) {
 		t.Errorf("release: %d %s", status, body)
 	}
 	for _, tc := range []struct{ path, body string }{
@@ -320,7 +320,7 @@ func TestLifecycleOverREST(t *testing.T) {
 		FROM tenants, generate_series(1, 1500) g WHERE name = 'Demo Pharma' RETURNING 1`).Scan(new(int))
 	status, body = d.raw(t, req{Method: "GET", Path: "/api/v2/audit.csv?action=test.bulk", Key: d.keys.MAHViewer})
 	records, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
-	if status != 200 || len(records) != 1501 || strings.Join(records[0], ",") != "at,actor,action,product_code,count,detail" ||
+	if status != 200 || len(records) != 1501 || strings.Join(records[0], ",") != "at,actor,action,product_code,count,detail,signed_by,signature_meaning,signature_reason,signed_at" ||
 		records[1][4] != "1500" || records[1][5] != `{"n":1500}` || records[1500][4] != "1" {
 		t.Errorf("audit export: %d, %d lines, first %v", status, len(records), records[:min(2, len(records))])
 	}

@@ -326,7 +326,7 @@ func TestInputBounds(t *testing.T) {
 		{"a long cursor", `query($a: String) { products(after: $a) { totalCount } }`, map[string]any{"a": huge}, "after"},
 		{"a long id", `query($id: ID!) { serialRequest(id: $id) { id } }`, map[string]any{"id": strings.Repeat("A", 1001)}, "id"},
 		{"too many dimensions", `{ poolStats(groupBy: [PRODUCT, SOURCE, STATUS, CODE_SCHEMA, PARTNER, PRODUCT]) { count } }`, nil, "groupBy"},
-		{"a long serial in a list", `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in) { released } }`,
+		{"a long serial in a list", `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { released } }`,
 			map[string]any{"in": map[string]any{"productCode": amoxicillin, "serials": []string{"A1", huge}}}, "serials"},
 		{"a long serial in a list of inputs", `mutation($e: [PackEventInput!]!) { recordPackEvents(input: $e) { recorded } }`,
 			map[string]any{"e": []map[string]any{{"productCode": amoxicillin, "serial": huge, "event": "COMMISSION"}}}, "serial"},

@@ -12,6 +12,7 @@
 //	serialpool user create --tenant ID --email E --name N --role R [--json]   (password on stdin, else an invitation)
 //	serialpool user list --tenant ID [--json]
 //	serialpool user disable --email E
+//	serialpool audit verify [--tenant ID]
 package main
 
 import (
@@ -58,6 +59,7 @@ commands:
                                     the password from standard input; none: an invitation link
   user list --tenant ID [--json]    a tenant's users
   user disable --email E            disable a user (their sessions and keys stop at once)
+  audit verify [--tenant ID]        recompute the audit chains; exit 1 at a broken link
 `
 
 func main() {
@@ -132,10 +134,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	return op(ctx, d, cfg, f, out)
 }
 
-// command splits the command, two words for tenant, key and user, from its flags.
+// command splits the command, two words for tenant, key, user and audit, from its flags.
 func command(args []string) (cmd string, rest []string, err error) {
 	cmd, rest = args[0], args[1:]
-	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}, "user": {"create", "list", "disable"}}[cmd]; sub != nil {
+	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}, "user": {"create", "list", "disable"}, "audit": {"verify"}}[cmd]; sub != nil {
 		if len(rest) == 0 || !slices.Contains(sub, rest[0]) {
 			return "", nil, fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
 		}
@@ -166,6 +168,7 @@ var databaseCommands = map[string]func(ctx context.Context, d *db.DB, cfg config
 	"user create":   createUser,
 	"user list":     listUsers,
 	"user disable":  disableUser,
+	"audit verify":  verifyAudit,
 }
 
 // serveMigrated applies pending migrations, then serves.
@@ -297,6 +300,36 @@ func disableUser(ctx context.Context, d *db.DB, _ config, f cliFlags, _ io.Write
 		return errors.New(pool.ErrorMessage(err))
 	}
 	return nil
+}
+
+// verifyAudit recomputes the audit chains and names the first broken link of
+// each broken one; a broken chain is an error, so the command exits non-zero.
+func verifyAudit(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	var tenant int64
+	if f.tenant != "" {
+		var err error
+		if tenant, err = graph.ParseTenantID(f.tenant); err != nil {
+			return errors.New("audit verify --tenant needs an ID as printed by tenant create")
+		}
+	}
+	v, err := d.VerifyAudit(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d audit entries of %d tenants checked: ", v.Checked, v.Tenants)
+	if len(v.Breaks) == 0 {
+		fmt.Fprintln(out, "chain intact")
+		return nil
+	}
+	fmt.Fprintf(out, "%d chains broken\n", len(v.Breaks))
+	for _, b := range v.Breaks {
+		at := "at the end of the chain"
+		if b.EntryID != 0 {
+			at = fmt.Sprintf("at entry %d (#%d, %s)", b.EntryID, b.Seq, b.At.UTC().Format(time.RFC3339Nano))
+		}
+		fmt.Fprintf(out, "tenant %s: first broken link %s: %s\n", graph.TenantID(b.TenantID), at, b.Problem)
+	}
+	return errors.New("audit chain broken")
 }
 
 func printResult(out io.Writer, asJSON bool, field, value string) error {

@@ -36,7 +36,7 @@ func fastReplenisher(t *testing.T, d *demo) *replenisher {
 func (d *demo) setLimits(t *testing.T, code string, low, to int) {
 	t.Helper()
 	var v struct{ UpdateProductLimits struct{ ReplenishTo *int } }
-	d.gql(t, d.keys.MAHAdmin, `mutation($c: String!, $l: Int, $t: Int) { updateProductLimits(input: {productCode: $c, lowThreshold: $l, replenishTo: $t}) { replenishTo } }`,
+	d.gql(t, d.keys.MAHAdmin, `mutation($c: String!, $l: Int, $t: Int) { updateProductLimits(input: {productCode: $c, lowThreshold: $l, replenishTo: $t}, signature: {meaning: PERFORMED, reason: "test"}) { replenishTo } }`,
 		map[string]any{"c": code, "l": low, "t": to}).ok(t, &v)
 	if v.UpdateProductLimits.ReplenishTo == nil || *v.UpdateProductLimits.ReplenishTo != to {
 		t.Fatalf("limits of %s = %+v", code, v)

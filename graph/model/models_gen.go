@@ -26,6 +26,18 @@ type AssignSerialsToPartnerInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// One field changed by a change of master data.
+type AuditChange struct {
+	// The field, as named in the API (requestCap, upstreamUrl, role, ...).
+	Field string `json:"field"`
+	// Its value before, as JSON (null: it had none); null for a secret.
+	Old *string `json:"old,omitempty"`
+	// Its value after, as JSON (null: it has none); null for a secret.
+	New *string `json:"new,omitempty"`
+	// A secret (a key, credentials): only the fact that it changed is recorded.
+	Secret bool `json:"secret"`
+}
+
 // One particular of an audit entry.
 type AuditDetail struct {
 	// Its name.
@@ -54,6 +66,8 @@ type AuditEntryEdge struct {
 type AuditFilter struct {
 	// Only this action, such as serials.request.
 	Action *string `json:"action,omitempty"`
+	// Only entries whose actor contains this, ignoring case: a person's name or e-mail, a service account, or key:N.
+	Actor *string `json:"actor,omitempty"`
 	// Only entries about this product (or SSCC pool) code.
 	ProductCode *string `json:"productCode,omitempty"`
 	// Only entries at this time or later.

@@ -350,7 +350,7 @@ func (l *Load) release(ctx context.Context, key string, held []string, rnd *rand
 	}
 	var res struct{ Released int }
 	ok, err := l.call(ctx, key, http.MethodPost, "/api/v2/products/"+l.pool.ProductCode+"/release", "application/json",
-		map[string]any{"serials": held[:n]}, http.StatusOK, &res)
+		map[string]any{"serials": held[:n], "signature": map[string]any{"meaning": "PERFORMED", "reason": "mixed load: unused serials given back"}}, http.StatusOK, &res)
 	if !ok {
 		if errors.Is(err, errUnanswered) {
 			// Released or not, nobody can tell: they are held no longer by

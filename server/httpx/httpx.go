@@ -33,8 +33,10 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case pool.ENOTFOUND:
 		return http.StatusNotFound
-	case pool.EINVALID, pool.ETOOCOMPLEX:
+	case pool.EINVALID, pool.ETOOCOMPLEX, pool.ESIGNATUREREQUIRED:
 		return http.StatusBadRequest
+	case pool.ESIGNATUREINVALID: // not 401: the caller is signed in, only the signature failed
+		return http.StatusForbidden
 	case pool.ECONFLICT, pool.EINSUFFICIENT:
 		return http.StatusConflict
 	case pool.ERATELIMITED:

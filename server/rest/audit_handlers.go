@@ -23,7 +23,8 @@ func (a *API) auditTrail(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	ex := httpx.StartExport(w, r, "audit-trail.csv", "at", "actor", "action", "product_code", "count", "detail")
+	ex := httpx.StartExport(w, r, "audit-trail.csv", "at", "actor", "action", "product_code", "count", "detail",
+		"signed_by", "signature_meaning", "signature_reason", "signed_at")
 	for err == nil {
 		for _, e := range page.Entries {
 			if err = auditRow(ex, e); err != nil {
@@ -42,7 +43,7 @@ func (a *API) auditTrail(w http.ResponseWriter, r *http.Request) {
 // auditFilter reads the export's query: action, productCode, and from and to
 // as RFC 3339 times.
 func auditFilter(q url.Values) (pool.AuditFilter, error) {
-	f := pool.AuditFilter{Action: q.Get("action"), ProductCode: q.Get("productCode"), Limit: pool.MaxPageSize}
+	f := pool.AuditFilter{Action: q.Get("action"), Actor: q.Get("actor"), ProductCode: q.Get("productCode"), Limit: pool.MaxPageSize}
 	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
@@ -65,16 +66,24 @@ func auditRow(ex *httpx.Export, e *pool.AuditEntry) error {
 		b, _ := json.Marshal(e.Detail)
 		detail = string(b)
 	}
-	return ex.Row(auditEntryJSON{e.At, e.Actor, e.Action, e.ProductCode, e.Count, e.Detail},
-		e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.ProductCode, count, detail)
+	var signer, meaning, reason, signedAt string
+	if s := e.Signature; s != nil {
+		signer, meaning, reason, signedAt = s.Name, string(s.Meaning), s.Reason, s.At.UTC().Format(time.RFC3339Nano)
+		if s.Email != "" {
+			signer += " <" + s.Email + ">"
+		}
+	}
+	return ex.Row(auditEntryJSON{e.At, e.Actor, e.Action, e.ProductCode, e.Count, e.Detail, e.Signature},
+		e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.ProductCode, count, detail, signer, meaning, reason, signedAt)
 }
 
 // auditEntryJSON is an NDJSON line of the audit export, named as in GraphQL.
 type auditEntryJSON struct {
-	At          time.Time      `json:"at"`
-	Actor       string         `json:"actor"`
-	Action      string         `json:"action"`
-	ProductCode string         `json:"productCode,omitempty"`
-	Count       *int64         `json:"count"`
-	Detail      map[string]any `json:"detail"`
+	At          time.Time       `json:"at"`
+	Actor       string          `json:"actor"`
+	Action      string          `json:"action"`
+	ProductCode string          `json:"productCode,omitempty"`
+	Count       *int64          `json:"count"`
+	Detail      map[string]any  `json:"detail"`
+	Signature   *pool.Signature `json:"signature,omitempty"`
 }

@@ -412,10 +412,13 @@ func TestAuditExportPagesAndFilters(t *testing.T) {
 		if f.BeforeID == 0 {
 			return &pool.AuditPage{Entries: []*pool.AuditEntry{{ID: 20, At: from, Actor: "key:1", Action: "serials.request", Count: &one}}, HasNext: true}, nil
 		}
-		return &pool.AuditPage{Entries: []*pool.AuditEntry{{ID: 10, At: from, Actor: "cli", Action: "key.revoke", Detail: map[string]any{"key": 3.0}}}}, nil
+		return &pool.AuditPage{Entries: []*pool.AuditEntry{{ID: 10, At: from, Actor: "cli", Action: "key.revoke", Detail: map[string]any{"key": 3.0},
+			Signature: &pool.Signature{Name: "Ada Admin", Email: "ada@example.com", At: from, Meaning: pool.Approved, Reason: "left"}}}}, nil
 	}
 	w := serve(t, svc, call{Method: "GET", Path: "/api/v2/audit.csv?action=serials.request&productCode=" + code + "&from=2026-01-01T00:00:00Z"})
-	want := "at,actor,action,product_code,count,detail\n2026-01-01T00:00:00Z,key:1,serials.request,,1,\n2026-01-01T00:00:00Z,cli,key.revoke,,,\"{\"\"key\"\":3}\"\n"
+	want := "at,actor,action,product_code,count,detail,signed_by,signature_meaning,signature_reason,signed_at\n" +
+		"2026-01-01T00:00:00Z,key:1,serials.request,,1,,,,,\n" +
+		"2026-01-01T00:00:00Z,cli,key.revoke,,,\"{\"\"key\"\":3}\",Ada Admin <ada@example.com>,APPROVED,left,2026-01-01T00:00:00Z\n"
 	if w.Body.String() != want {
 		t.Errorf("CSV %q, want %q", w.Body, want)
 	}

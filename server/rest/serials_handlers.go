@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -83,12 +84,13 @@ func (a *API) poolCounts(w http.ResponseWriter, r *http.Request) {
 // releaseSerials makes Assigned serials Available again, all or nothing.
 func (a *API) releaseSerials(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Serials []string `json:"serials"`
+		Serials   []string   `json:"serials"`
+		Signature *signature `json:"signature"`
 	}
 	if !httpx.DecodeJSON(w, r, &body) {
 		return
 	}
-	n, err := a.svc.ReleaseSerials(r.Context(), r.PathValue("code"), body.Serials)
+	n, err := a.svc.ReleaseSerials(body.Signature.on(r.Context()), r.PathValue("code"), body.Serials)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -117,6 +119,7 @@ func (a *API) recordPackEvents(w http.ResponseWriter, r *http.Request, event poo
 		Expiry         string       `json:"expiry"`
 		NHRN           string       `json:"nhrn"`
 		TimeZoneOffset string       `json:"timeZoneOffset"`
+		Signature *signature `json:"signature"`
 	}
 	if !httpx.DecodeJSON(w, r, &body) {
 		return
@@ -134,10 +137,25 @@ func (a *API) recordPackEvents(w http.ResponseWriter, r *http.Request, event poo
 		events[i] = pool.PackEventInput{ProductCode: r.PathValue("code"), Serial: s, Event: event, Reason: body.Reason, At: body.At,
 			Lot: body.Lot, Expiry: expiry, NHRN: body.NHRN, TZOffset: body.TimeZoneOffset}
 	}
-	res, err := a.svc.RecordPackEvents(r.Context(), events)
+	res, err := a.svc.RecordPackEvents(body.Signature.on(r.Context()), events)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"recorded": res.Recorded, "storedExternal": res.StoredExternal})
+}
+
+// signature is an API key caller's electronic signature of a significant
+// action (release, an irreversible decommissioning): meaning and reason.
+type signature struct {
+	Meaning pool.SignatureMeaning `json:"meaning"`
+	Reason  string                `json:"reason"`
+}
+
+// on returns ctx carrying the signature, if the body had one.
+func (s *signature) on(ctx context.Context) context.Context {
+	if s == nil {
+		return ctx
+	}
+	return pool.WithSignature(ctx, pool.SignatureInput{Meaning: s.Meaning, Reason: s.Reason})
 }
