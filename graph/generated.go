@@ -178,7 +178,7 @@ type ComplexityRoot struct {
 		RotateChannelKey        func(childComplexity int, id string) int
 		UpdateChannelUpstream   func(childComplexity int, input model.UpdateChannelUpstreamInput) int
 		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput, signature *pool.SignatureInput) int
-		UpdateUser              func(childComplexity int, input model.UpdateUserInput) int
+		UpdateUser              func(childComplexity int, input model.UpdateUserInput, signature *pool.SignatureInput) int
 	}
 
 	PackEvent struct {
@@ -442,7 +442,7 @@ type MutationResolver interface {
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
 	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error)
 	InviteUser(ctx context.Context, input model.InviteUserInput) (*model.InviteUserPayload, error)
-	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*pool.User, error)
+	UpdateUser(ctx context.Context, input model.UpdateUserInput, signature *pool.SignatureInput) (*pool.User, error)
 }
 type PackEventResolver interface {
 	Lot(ctx context.Context, obj *pool.PackEvent) (*string, error)
@@ -1154,7 +1154,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["input"].(model.UpdateUserInput)), true
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["input"].(model.UpdateUserInput), args["signature"].(*pool.SignatureInput)), true
 
 	case "PackEvent.actor":
 		if e.ComplexityRoot.PackEvent.Actor == nil {
@@ -3390,7 +3390,7 @@ extend type Mutation {
   sessions end and their keys stop at once. Another tenant's user is NOT_FOUND; an
   admin demoting or disabling themselves is BAD_USER_INPUT. Admin only.
   """
-  updateUser("The user and what changes." input: UpdateUserInput!): User!
+  updateUser("The user and what changes." input: UpdateUserInput!, "An electronic signature, required to disable a user: the caller's password (a person; API keys give none), the meaning and a reason. SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): User!
 }
 
 "A person with an account in the tenant."
@@ -4473,6 +4473,14 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -7298,7 +7306,7 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["input"].(model.UpdateUserInput))
+			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["input"].(model.UpdateUserInput), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pool.User) graphql.Marshaler {

@@ -15,7 +15,8 @@ func (r *mutationResolver) InviteUser(ctx context.Context, input model.InviteUse
 	return &model.InviteUserPayload{User: u, Invitation: invitation}, nil
 }
 
-func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*pool.User, error) {
+func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput, signature *pool.SignatureInput) (*pool.User, error) {
+	ctx = signed(ctx, signature)
 	id, err := ParseUserID(input.ID)
 	if err != nil {
 		return nil, err

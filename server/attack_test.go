@@ -806,9 +806,12 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
 		"decommissionContainer":   map[string]any{"sscc": "340123450000000017", "reason": "DESTROYED"},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
+		"inviteUser":              map[string]any{"email": "v@example.com", "name": "V", "role": "ADMIN"},
+		"updateUser":              map[string]any{"id": "VXNlcjox", "role": "ADMIN"},
 	}
 	adminOnly := []string{"createProduct", "createChannel", "rotateChannelKey", "revokeChannel", "updateChannelUpstream", "revokeApiKey",
-		"createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership", "createSsccPool", "updateProductLimits"}
+		"createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership", "createSsccPool", "updateProductLimits",
+		"inviteUser", "updateUser"}
 	for _, name := range mutations(t) {
 		in, ok := inputs[name]
 		if !ok {

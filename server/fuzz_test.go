@@ -32,6 +32,8 @@ var mutationDocs = map[string]string{
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
 	"decommissionContainer":   `mutation($in: DecommissionContainerInput!) { decommissionContainer(input: $in) { recorded storedExternal } }`,
 	"updateProductLimits":     `mutation($in: UpdateProductLimitsInput!) { updateProductLimits(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { requestCap lowThreshold replenishTo } }`,
+	"inviteUser":              `mutation($in: InviteUserInput!) { inviteUser(input: $in) { invitation user { id email role } } }`,
+	"updateUser":              `mutation($in: UpdateUserInput!) { updateUser(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { id role disabledAt } }`,
 }
 
 // mutations lists the schema's mutations in order, failing when one has no document.
@@ -73,6 +75,8 @@ func FuzzMutationVariables(f *testing.F) {
 		{"revokeChannel", `"Q2hhbm5lbDox"`},
 		{"updateChannelUpstream", `{"id":"Q2hhbm5lbDox","upstreamUrl":"https://erp.example.com/","upstreamUsername":"u","upstreamPassword":"\u0000"}`},
 		{"revokeApiKey", `"QXBpS2V5Ojk5OTk5OQ"`},
+		{"inviteUser", `{"email":"fuzz@example.com","name":"\u0000","role":"ADMIN"}`},
+		{"updateUser", `{"id":"VXNlcjo5OTk5OTk","role":"VIEWER","disabled":true}`},
 		{"requestSerials", `{"productCode":"` + amoxicillin + `","count":3,"orderRef":"PO-F"}`},
 		{"releaseSerials", `{"productCode":"` + amoxicillin + `","serials":["000000000001","\u0000"]}`},
 		{"createPartnerInvitation", `{}`},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -329,7 +330,11 @@ func TestUsersGraphQL(t *testing.T) {
 		t.Errorf("invite a taken e-mail: %+v", r.Errors)
 	}
 	id := invited.InviteUser.User.ID
-	if _, r := admin.gql(t, `mutation { updateUser(input: {id: "`+id+`", role: OPERATOR, disabled: true}) { role disabledAt } }`, true); len(r.Errors) > 0 ||
+	if _, r := admin.gql(t, `mutation { updateUser(input: {id: "`+id+`", disabled: true}) { role } }`, true); r.code() != "SIGNATURE_REQUIRED" {
+		t.Errorf("disabling a user unsigned: %+v", r.Errors)
+	}
+	sig := `signature: {password: ` + strconv.Quote(users["mah_admin"].Password) + `, meaning: APPROVED, reason: "left the company"}`
+	if _, r := admin.gql(t, `mutation { updateUser(input: {id: "`+id+`", role: OPERATOR, disabled: true}, `+sig+`) { role disabledAt } }`, true); len(r.Errors) > 0 ||
 		!strings.Contains(string(r.Data), `"OPERATOR"`) || strings.Contains(string(r.Data), `"disabledAt":null`) {
 		t.Errorf("updateUser: %s %+v", r.Data, r.Errors)
 	}

@@ -119,7 +119,7 @@ func (a *API) recordPackEvents(w http.ResponseWriter, r *http.Request, event poo
 		Expiry         string       `json:"expiry"`
 		NHRN           string       `json:"nhrn"`
 		TimeZoneOffset string       `json:"timeZoneOffset"`
-		Signature *signature `json:"signature"`
+		Signature      *signature   `json:"signature"`
 	}
 	if !httpx.DecodeJSON(w, r, &body) {
 		return
