@@ -615,6 +615,39 @@ ALTER TABLE public.serials ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: sso_configs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_configs (
+    tenant_id bigint NOT NULL,
+    name text NOT NULL,
+    issuer_url text NOT NULL,
+    client_id text NOT NULL,
+    client_secret text NOT NULL,
+    role_claim text NOT NULL,
+    role_values jsonb NOT NULL,
+    email_domain text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sso_configs_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT sso_configs_issuer_url_check CHECK (((length(issuer_url) >= 1) AND (length(issuer_url) <= 2000))),
+    CONSTRAINT sso_configs_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT sso_configs_role_claim_check CHECK (((length(role_claim) >= 1) AND (length(role_claim) <= 200))),
+    CONSTRAINT sso_configs_role_values_check CHECK ((jsonb_typeof(role_values) = 'object'::text))
+);
+
+--
+-- Name: sso_logins; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_logins (
+    state_hash bytea NOT NULL,
+    tenant_id bigint NOT NULL,
+    nonce text NOT NULL,
+    code_verifier text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: tenants; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -772,6 +805,20 @@ ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_product_id_value_key UNIQUE (product_id, value);
 
 --
+-- Name: sso_configs sso_configs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_configs
+    ADD CONSTRAINT sso_configs_pkey PRIMARY KEY (tenant_id);
+
+--
+-- Name: sso_logins sso_logins_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_logins
+    ADD CONSTRAINT sso_logins_pkey PRIMARY KEY (state_hash);
+
+--
 -- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -879,6 +926,12 @@ CREATE INDEX serials_partner_request ON public.serials USING btree (partner_requ
 --
 
 CREATE INDEX serials_request ON public.serials USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: sso_logins_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sso_logins_created ON public.sso_logins USING btree (created_at);
 
 --
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -1072,6 +1125,20 @@ ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_product_id_fkey FOREIGN KEY (product_id) REFERENCES public.products(id);
 
 --
+-- Name: sso_configs sso_configs_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_configs
+    ADD CONSTRAINT sso_configs_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: sso_logins sso_logins_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_logins
+    ADD CONSTRAINT sso_logins_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+--
 -- Name: api_keys api_key_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -1222,6 +1289,18 @@ ALTER TABLE public.serial_requests ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.serials ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sso_configs sso_config_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY sso_config_own ON public.sso_configs USING ((tenant_id = public.app_tenant()));
+
+--
+-- Name: sso_configs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sso_configs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: tenants tenant_self_partner_or_owner; Type: POLICY; Schema: public; Owner: -
@@ -1427,6 +1506,66 @@ GRANT SELECT,INSERT ON TABLE public.serial_requests TO serialpool_app;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.serials TO serialpool_app;
+
+--
+-- Name: TABLE sso_configs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT,DELETE ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.tenant_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(tenant_id) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(name),UPDATE(name) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.issuer_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(issuer_url),UPDATE(issuer_url) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.client_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(client_id),UPDATE(client_id) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.client_secret; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(client_secret) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.role_claim; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(role_claim),UPDATE(role_claim) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.role_values; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(role_values),UPDATE(role_values) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.email_domain; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(email_domain),UPDATE(email_domain) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(updated_at),UPDATE(updated_at) ON TABLE public.sso_configs TO serialpool_app;
 
 --
 -- Name: TABLE tenants; Type: ACL; Schema: public; Owner: -

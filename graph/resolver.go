@@ -19,6 +19,7 @@ type Services interface {
 	pool.StatsService
 	pool.AuditService
 	pool.KeyService
+	pool.SSOService
 }
 
 // Resolver is the root resolver; it holds the services.

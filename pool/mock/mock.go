@@ -22,6 +22,7 @@ type Services struct {
 	StatsService
 	AuditService
 	KeyService
+	SSOService
 }
 
 var (
@@ -37,4 +38,5 @@ var (
 	_ pool.StatsService     = (*StatsService)(nil)
 	_ pool.AuditService     = (*AuditService)(nil)
 	_ pool.KeyService       = (*KeyService)(nil)
+	_ pool.SSOService       = (*SSOService)(nil)
 )
