@@ -102,9 +102,13 @@ func (d *DB) UpdateSSOConfig(ctx context.Context, u pool.SSOUpdate) (*pool.SSOCo
 			err = tx.Exec(`INSERT INTO sso_configs (tenant_id, name, issuer_url, client_id, client_secret, role_claim, role_values, email_domain)
 				VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)`, a.TenantID, u.Name, u.IssuerURL, u.ClientID, *u.ClientSecret, u.RoleClaim, string(roles), domain).Error
 		default:
-			err = tx.Exec(`UPDATE sso_configs SET name = ?, issuer_url = ?, client_id = ?, client_secret = coalesce(?, client_secret),
-				role_claim = ?, role_values = ?::jsonb, email_domain = ?, updated_at = now() WHERE tenant_id = ?`,
-				u.Name, u.IssuerURL, u.ClientID, u.ClientSecret, u.RoleClaim, string(roles), domain, a.TenantID).Error
+			err = tx.Exec(`UPDATE sso_configs SET name = ?, issuer_url = ?, client_id = ?, role_claim = ?, role_values = ?::jsonb,
+				email_domain = ?, updated_at = now() WHERE tenant_id = ?`,
+				u.Name, u.IssuerURL, u.ClientID, u.RoleClaim, string(roles), domain, a.TenantID).Error
+			// Apart: the request role may write the secret but never read it, not even in coalesce.
+			if err == nil && u.ClientSecret != nil {
+				err = tx.Exec(`UPDATE sso_configs SET client_secret = ? WHERE tenant_id = ?`, *u.ClientSecret, a.TenantID).Error
+			}
 		}
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -49,6 +50,10 @@ type config struct {
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
 	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
+	// PublicURL is the server's address as browsers reach it, e.g.
+	// https://pool.example.com (SERIALPOOL_PUBLIC_URL): single sign-on's
+	// redirect URI. Unset, it is taken from each request's Host.
+	PublicURL string
 }
 
 func loadConfig() (config, error) {
@@ -90,6 +95,9 @@ func loadConfig() (config, error) {
 	if c.UpstreamAllow, err = pool.ParseUpstreamPolicy(os.Getenv("SERIALPOOL_UPSTREAM_ALLOW")); err != nil {
 		return c, fmt.Errorf("SERIALPOOL_UPSTREAM_ALLOW: %w", err)
 	}
+	if c.PublicURL, err = publicURL(os.Getenv("SERIALPOOL_PUBLIC_URL")); err != nil {
+		return c, err
+	}
 	// The first variable set wrong is reported; 0 turns off only what says so.
 	for _, err := range []error{
 		envBool("SERIALPOOL_INTROSPECTION", &c.Introspection),
@@ -122,6 +130,19 @@ func loadConfig() (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// publicURL reads SERIALPOOL_PUBLIC_URL: an http or https origin, with an
+// optional path prefix and no trailing slash.
+func publicURL(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("SERIALPOOL_PUBLIC_URL: want an address such as https://pool.example.com, got %q", v)
+	}
+	return strings.TrimSuffix(v, "/"), nil
 }
 
 // The env* parsers leave dst as it is when the variable is unset.
