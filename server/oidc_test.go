@@ -51,7 +51,9 @@ func newSSODemo(t *testing.T) *ssoDemo {
 
 func (s *ssoDemo) tenantOf(t *testing.T, key string) string {
 	t.Helper()
-	var v struct{ Viewer struct{ Tenant struct{ ID string } } }
+	var v struct {
+		Viewer struct{ Tenant struct{ ID string } }
+	}
 	s.gql(t, key, `{ viewer { tenant { id } } }`, nil).ok(t, &v)
 	return v.Viewer.Tenant.ID
 }
