@@ -42,14 +42,22 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
 	}
 	var row struct {
-		ID       int64
-		TenantID int64
-		Role     string
+		ID             int64
+		TenantID       int64
+		Role           string
+		ServiceAccount *string
+		OwnerUserID    *int64
+		OwnerName      *string
+		OwnerEmail     *string
 	}
-	err := d.gorm.WithContext(ctx).Raw(`WITH k AS (SELECT id, tenant_id, role, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL),
+	// A disabled person's keys stop working with their account.
+	err := d.gorm.WithContext(ctx).Raw(`WITH k AS (SELECT k.id, k.tenant_id, k.role, k.last_used_at, k.service_account,
+				k.owner_user_id, u.name AS owner_name, u.email AS owner_email
+			FROM api_keys k LEFT JOIN users u ON u.id = k.owner_user_id
+			WHERE k.hash = ? AND k.revoked_at IS NULL AND u.disabled_at IS NULL),
 		used AS (UPDATE api_keys a SET last_used_at = now() FROM k
 			WHERE a.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => ?)))
-		SELECT id, tenant_id, role FROM k`, hashKey(key), pool.KeyLastUsedResolution.Seconds()).
+		SELECT id, tenant_id, role, service_account, owner_user_id, owner_name, owner_email FROM k`, hashKey(key), pool.KeyLastUsedResolution.Seconds()).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return pool.Actor{}, pool.Errorf(pool.EUNAUTHENTICATED, "unknown API key")
@@ -57,11 +65,18 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 	if err != nil {
 		return pool.Actor{}, fmt.Errorf("db: authenticate: %w", classify(err))
 	}
-	return pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}, nil
+	a := pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}
+	if row.OwnerUserID != nil {
+		a.UserID, a.Person = *row.OwnerUserID, personName(&pool.User{Name: *row.OwnerName, Email: *row.OwnerEmail})
+	} else if row.ServiceAccount != nil {
+		a.Service = *row.ServiceAccount
+	}
+	return a, nil
 }
 
-// keyColumns are what a read of an API key returns: never its hash.
-const keyColumns = `id, tenant_id, role, created_at, last_used_at, revoked_at`
+// keyColumns are what a read of an API key (k, with its owner u) returns: never its hash.
+const keyColumns = `k.id, k.tenant_id, k.role, k.created_at, k.last_used_at, k.revoked_at, k.owner_user_id AS owner_id,
+	coalesce(u.name || ' <' || u.email || '>', k.service_account, '') AS owner, k.service_account IS NOT NULL AS service`
 
 // APIKeys implements pool.KeyService.
 func (d *DB) APIKeys(ctx context.Context) ([]*pool.APIKey, error) {
@@ -117,7 +132,8 @@ func (d *DB) RevokeKey(ctx context.Context, id int64) (*pool.APIKey, error) {
 
 func listKeys(tx *gorm.DB, tenantID int64) ([]*pool.APIKey, error) {
 	keys := []*pool.APIKey{}
-	err := tx.Raw(`SELECT `+keyColumns+` FROM api_keys WHERE tenant_id = ? ORDER BY id`, tenantID).Scan(&keys).Error
+	err := tx.Raw(`SELECT `+keyColumns+` FROM api_keys k LEFT JOIN users u ON u.id = k.owner_user_id
+		WHERE k.tenant_id = ? ORDER BY k.id`, tenantID).Scan(&keys).Error
 	return keys, err
 }
 
@@ -126,10 +142,11 @@ func listKeys(tx *gorm.DB, tenantID int64) ([]*pool.APIKey, error) {
 func revokeKey(tx *gorm.DB, actor string, id int64, tenant *int64) (*pool.APIKey, error) {
 	var keys []*pool.APIKey
 	err := tx.Raw(`WITH k AS (UPDATE api_keys SET revoked_at = now()
-			WHERE id = ? AND tenant_id = coalesce(?::bigint, tenant_id) AND revoked_at IS NULL RETURNING `+keyColumns+`),
+			WHERE id = ? AND tenant_id = coalesce(?::bigint, tenant_id) AND revoked_at IS NULL RETURNING *),
+		r AS (SELECT `+keyColumns+` FROM k LEFT JOIN users u ON u.id = k.owner_user_id),
 		a AS (INSERT INTO audit_log (tenant_id, actor, action, detail)
-			SELECT tenant_id, ?, 'key.revoke', jsonb_build_object('key', id, 'role', role) FROM k)
-		SELECT * FROM k`, id, tenant, actor).Scan(&keys).Error
+			SELECT tenant_id, ?, 'key.revoke', jsonb_build_object('key', id, 'role', role, 'owner', owner) FROM r)
+		SELECT * FROM r`, id, tenant, actor).Scan(&keys).Error
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +168,24 @@ func (d *DB) CreateTenant(ctx context.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// CreateKey issues a new API key for a tenant and returns it; only its hash is stored.
+// CreateKey issues a new API key for a tenant without an owner (tests and
+// benchmarks; people get theirs with CreateOwnedKey) and returns it.
 func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (string, error) {
+	return d.createKey(ctx, tenantID, role, nil)
+}
+
+// CreateOwnedKey issues a new API key for a tenant, owned by one of its users
+// or a named service account, and returns it; only its hash is stored. An
+// operator command: it runs as the connecting role, audited as the cli.
+// EINVALID (field owner) for an e-mail that is no user of the tenant.
+func (d *DB) CreateOwnedKey(ctx context.Context, tenantID int64, role pool.Role, owner pool.KeyOwner) (string, error) {
+	if err := owner.Validate(); err != nil {
+		return "", err
+	}
+	return d.createKey(ctx, tenantID, role, &owner)
+}
+
+func (d *DB) createKey(ctx context.Context, tenantID int64, role pool.Role, owner *pool.KeyOwner) (string, error) {
 	if !role.Valid() {
 		return "", pool.Invalid("role", "role must be viewer, operator or admin")
 	}
@@ -160,16 +193,27 @@ func (d *DB) CreateKey(ctx context.Context, tenantID int64, role pool.Role) (str
 	if err != nil {
 		return "", err
 	}
-	res := d.gorm.WithContext(ctx).Exec(`WITH k AS (INSERT INTO api_keys (tenant_id, role, hash)
-			SELECT id, ?, ? FROM tenants WHERE id = ? RETURNING id, tenant_id, role)
-		INSERT INTO audit_log (tenant_id, actor, action, detail)
-		SELECT tenant_id, 'cli', 'key.create', jsonb_build_object('key', id, 'role', role) FROM k`,
-		string(role), hashKey(key), tenantID)
-	if res.Error != nil {
-		return "", fmt.Errorf("db: create key: %w", res.Error)
+	if owner == nil {
+		owner = &pool.KeyOwner{}
 	}
-	if res.RowsAffected == 0 {
+	var created []struct{ OwnerFound bool }
+	err = d.gorm.WithContext(ctx).Raw(`WITH t AS (SELECT t.id, u.id AS user_id, u.name || ' <' || u.email || '>' AS person FROM tenants t
+			LEFT JOIN users u ON u.tenant_id = t.id AND lower(u.email) = lower(?) AND u.disabled_at IS NULL WHERE t.id = ?),
+		k AS (INSERT INTO api_keys (tenant_id, role, hash, owner_user_id, service_account)
+			SELECT id, ?, ?, user_id, nullif(?, '') FROM t WHERE ? = '' OR user_id IS NOT NULL RETURNING id, tenant_id, role),
+		a AS (INSERT INTO audit_log (tenant_id, actor, action, detail)
+			SELECT k.tenant_id, 'cli', 'key.create', jsonb_build_object('key', k.id, 'role', k.role, 'owner', coalesce(t.person, nullif(?, '')))
+			FROM k, t)
+		SELECT EXISTS (SELECT FROM k) AS owner_found FROM t`,
+		owner.Email, tenantID, string(role), hashKey(key), owner.ServiceAccount, owner.Email, owner.ServiceAccount).Scan(&created).Error
+	if err != nil {
+		return "", fmt.Errorf("db: create key: %w", err)
+	}
+	if len(created) == 0 {
 		return "", pool.Errorf(pool.ENOTFOUND, "tenant %d does not exist", tenantID)
+	}
+	if !created[0].OwnerFound {
+		return "", pool.Invalid("owner", "%s is no user of tenant %d (or is disabled)", owner.Email, tenantID)
 	}
 	return key, nil
 }

@@ -62,6 +62,8 @@ type DB struct {
 
 	// upstream is where channels' upstream URLs may point (SetUpstreamPolicy).
 	upstream pool.UpstreamPolicy
+	// lockout is how many failed sign-ins lock an account (SetLockout).
+	lockout pool.Lockout
 }
 
 // Open connects to the database at url. It does not migrate.

@@ -253,7 +253,11 @@ CREATE TABLE public.api_keys (
     hash bytea NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     revoked_at timestamp with time zone,
-    last_used_at timestamp with time zone
+    last_used_at timestamp with time zone,
+    owner_user_id bigint,
+    service_account text,
+    CONSTRAINT api_key_one_owner CHECK (((owner_user_id IS NULL) OR (service_account IS NULL))),
+    CONSTRAINT api_keys_service_account_check CHECK (((length(service_account) >= 1) AND (length(service_account) <= 100)))
 );
 
 --
@@ -615,6 +619,18 @@ ALTER TABLE public.serials ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sessions (
+    hash bytea NOT NULL,
+    user_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: sso_configs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -664,6 +680,54 @@ CREATE TABLE public.tenants (
 
 ALTER TABLE public.tenants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.tenants_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: user_invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_invitations (
+    hash bytea NOT NULL,
+    user_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone
+);
+
+--
+-- Name: users; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    role public.key_role NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    disabled_at timestamp with time zone,
+    password_hash text,
+    totp_secret text,
+    totp_enabled boolean DEFAULT false NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    failures_since timestamp with time zone,
+    CONSTRAINT users_check CHECK (((NOT totp_enabled) OR (totp_secret IS NOT NULL))),
+    CONSTRAINT users_email_check CHECK (((length(email) >= 3) AND (length(email) <= 254))),
+    CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+--
+-- Name: users_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.users_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -805,6 +869,13 @@ ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_product_id_value_key UNIQUE (product_id, value);
 
 --
+-- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (hash);
+
+--
 -- Name: sso_configs sso_configs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -824,6 +895,20 @@ ALTER TABLE ONLY public.sso_logins
 
 ALTER TABLE ONLY public.tenants
     ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_invitations user_invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_invitations
+    ADD CONSTRAINT user_invitations_pkey PRIMARY KEY (hash);
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
 -- Name: api_keys_tenant; Type: INDEX; Schema: public; Owner: -
@@ -928,10 +1013,34 @@ CREATE INDEX serials_partner_request ON public.serials USING btree (partner_requ
 CREATE INDEX serials_request ON public.serials USING btree (request_id, id) WHERE (request_id IS NOT NULL);
 
 --
+-- Name: sessions_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sessions_user ON public.sessions USING btree (user_id);
+
+--
 -- Name: sso_logins_created; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sso_logins_created ON public.sso_logins USING btree (created_at);
+
+--
+-- Name: user_invitations_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_invitations_user ON public.user_invitations USING btree (user_id);
+
+--
+-- Name: users_email; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email));
+
+--
+-- Name: users_tenant; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX users_tenant ON public.users USING btree (tenant_id);
 
 --
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -962,6 +1071,13 @@ CREATE TRIGGER serials_count_insert AFTER INSERT ON public.serials REFERENCING N
 --
 
 CREATE TRIGGER serials_count_update AFTER UPDATE ON public.serials REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.serials_count();
+
+--
+-- Name: api_keys api_keys_owner_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_keys
+    ADD CONSTRAINT api_keys_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id);
 
 --
 -- Name: api_keys api_keys_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1125,6 +1241,20 @@ ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_product_id_fkey FOREIGN KEY (product_id) REFERENCES public.products(id);
 
 --
+-- Name: sessions sessions_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: sessions sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: sso_configs sso_configs_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1137,6 +1267,27 @@ ALTER TABLE ONLY public.sso_configs
 
 ALTER TABLE ONLY public.sso_logins
     ADD CONSTRAINT sso_logins_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+--
+-- Name: user_invitations user_invitations_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_invitations
+    ADD CONSTRAINT user_invitations_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: user_invitations user_invitations_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_invitations
+    ADD CONSTRAINT user_invitations_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: users users_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 --
 -- Name: api_keys api_key_own; Type: POLICY; Schema: public; Owner: -
@@ -1291,6 +1442,18 @@ ALTER TABLE public.serial_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.serials ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: sessions session_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY session_own ON public.sessions USING ((tenant_id = public.app_tenant()));
+
+--
+-- Name: sessions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: sso_configs sso_config_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -1318,6 +1481,30 @@ CREATE POLICY tenant_self_partner_or_owner ON public.tenants USING (((id = publi
 --
 
 ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_invitations user_invitation_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_invitation_own ON public.user_invitations USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: user_invitations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_invitations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: users user_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_own ON public.users USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: FUNCTION accept_partner_invitation(actor text, code_hash bytea); Type: ACL; Schema: public; Owner: -
@@ -1508,6 +1695,12 @@ GRANT SELECT,INSERT ON TABLE public.serial_requests TO serialpool_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.serials TO serialpool_app;
 
 --
+-- Name: TABLE sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.sessions TO serialpool_app;
+
+--
 -- Name: TABLE sso_configs; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1572,6 +1765,78 @@ GRANT SELECT(updated_at),UPDATE(updated_at) ON TABLE public.sso_configs TO seria
 --
 
 GRANT SELECT ON TABLE public.tenants TO serialpool_app;
+
+--
+-- Name: COLUMN user_invitations.hash; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(hash) ON TABLE public.user_invitations TO serialpool_app;
+
+--
+-- Name: COLUMN user_invitations.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.user_invitations TO serialpool_app;
+
+--
+-- Name: COLUMN user_invitations.tenant_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(tenant_id) ON TABLE public.user_invitations TO serialpool_app;
+
+--
+-- Name: COLUMN user_invitations.expires_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(expires_at) ON TABLE public.user_invitations TO serialpool_app;
+
+--
+-- Name: COLUMN users.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.tenant_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(tenant_id),INSERT(tenant_id) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.email; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(email),INSERT(email) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(name),INSERT(name) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.role; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(role),INSERT(role),UPDATE(role) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.created_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.disabled_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(disabled_at),UPDATE(disabled_at) ON TABLE public.users TO serialpool_app;
+
+--
+-- Name: COLUMN users.totp_enabled; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(totp_enabled) ON TABLE public.users TO serialpool_app;
 
 --
 -- PostgreSQL database dump complete

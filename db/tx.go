@@ -97,7 +97,10 @@ func (d *DB) inTenant(ctx context.Context, m txMode, fn func(tx pgx.Tx, a pool.A
 // systemTx runs fn in a transaction as the connecting role, outside every
 // tenant: the one exception to enter, for system tasks across tenants. Only
 // the replenisher's claim of a job (which reads an upstream's credentials,
-// hidden from the request role) and tests' invariant checks use it.
+// hidden from the request role), sign-in and password checks (a person signs
+// in by e-mail before any tenant is known, and password hashes are hidden from
+// the request role: db/user.go), sessions (a cookie names its tenant only once
+// looked up: db/session.go), the user commands and tests' invariant checks use it.
 func (d *DB) systemTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return classify(d.begin(ctx, writeTx, func(s session) error { return s.pgx(fn) }))
 }

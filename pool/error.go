@@ -16,7 +16,9 @@ const (
 	EINSUFFICIENT    = "INSUFFICIENT_SERIALS"
 	ETOOCOMPLEX      = "QUERY_TOO_COMPLEX"
 	ERATELIMITED     = "RATE_LIMITED"
-	EUNAVAILABLE     = "UNAVAILABLE" // a dependency (the database) is out of reach: retry later
+	EUNAVAILABLE     = "UNAVAILABLE"    // a dependency (the database) is out of reach: retry later
+	EACCOUNTLOCKED   = "ACCOUNT_LOCKED" // too many failed sign-ins: the account waits out the lockout window
+	ETOTPREQUIRED    = "TOTP_REQUIRED"  // the password was right; the account also needs its TOTP code
 	EINTERNAL        = "INTERNAL"
 )
 
