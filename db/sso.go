@@ -254,3 +254,44 @@ func (d *DB) SSOProvidersFor(ctx context.Context, tenantID int64, emailDomain st
 	}
 	return out, nil
 }
+
+// SSOUser finds or provisions the person a tenant's provider signed in: the
+// user with the e-mail address, in that tenant, with the role the provider's
+// claims map to now (a changed role is updated and audited). ECONFLICT when
+// the address belongs to another tenant's user, EFORBIDDEN for a disabled
+// one. It runs as the connecting role: no one is signed in yet.
+func (d *DB) SSOUser(ctx context.Context, u pool.NewUser) (*pool.User, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	sso := pool.Actor{TenantID: u.TenantID, System: "sso"}
+	var user *pool.User
+	err := d.systemTx(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1) FOR UPDATE`, u.Email)
+		found, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByNameLax[pool.User])
+		switch {
+		case err != nil:
+			return err
+		case len(found) == 0:
+			user, err = insertUser(ctx, tx, sso, u, nil)
+			return err
+		}
+		user = found[0]
+		switch {
+		case user.TenantID != u.TenantID:
+			return pool.Errorf(pool.ECONFLICT, "%s has an account in another tenant", u.Email)
+		case user.DisabledAt != nil:
+			return pool.Errorf(pool.EFORBIDDEN, "the account of %s is disabled", u.Email)
+		case user.Role == u.Role:
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, user.ID, string(u.Role)); err != nil {
+			return err
+		}
+		old := user.Role
+		user.Role = u.Role
+		return auditTx(ctx, tx, sso, "user.update", 0, 0, map[string]any{"user": user.ID, "email": user.Email,
+			"old": map[string]any{"role": old}, "new": map[string]any{"role": u.Role}, "reason": "the provider's role claim"})
+	})
+	return user, wrap("sso user", err)
+}
