@@ -15,6 +15,7 @@ import { PoolPage } from './PoolPage.jsx';
 import { SerialsPage } from './SerialsPage.jsx';
 import { PartnersPage } from './partners/PartnersPage.jsx';
 import { AuditPage } from './AuditPage.jsx';
+import { SsoSettings } from './sso/SsoSettings.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
@@ -98,6 +99,7 @@ function Routes() {
   if (route.name === 'pool') return <PoolPage tab={route.tab} params={params} />;
   if (route.name === 'partners') return <PartnersPage />;
   if (route.name === 'audit') return <AuditPage params={params} />;
+  if (route.name === 'sso') return <SsoSettings />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

@@ -1,6 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, useLocation } from '../router.js';
+import { canAdminister } from '../roles.js';
+import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -27,6 +28,11 @@ export function Header({ viewer, onSignOut }) {
           <a href={AUDIT_PATH} onClick={onLinkClick} aria-current={section === 'audit' ? 'page' : undefined}>
             Audit trail
           </a>
+          {canAdminister(viewer.role) ? (
+            <a href={SSO_PATH} onClick={onLinkClick} aria-current={section === 'sso' ? 'page' : undefined}>
+              Single sign-on
+            </a>
+          ) : null}
         </nav>
         <div class="account" aria-label="Signed in as">
           <span class="account-tenant" data-testid="tenant-name">
