@@ -67,7 +67,7 @@ func (d *DB) Authenticate(ctx context.Context, key string) (pool.Actor, error) {
 	}
 	a := pool.Actor{TenantID: row.TenantID, KeyID: row.ID, Role: pool.Role(row.Role)}
 	if row.OwnerUserID != nil {
-		a.UserID, a.Person = *row.OwnerUserID, personName(&pool.User{Name: *row.OwnerName, Email: *row.OwnerEmail})
+		a.UserID, a.Person = *row.OwnerUserID, (&pool.User{Name: *row.OwnerName, Email: *row.OwnerEmail}).Person()
 	} else if row.ServiceAccount != nil {
 		a.Service = *row.ServiceAccount
 	}

@@ -64,6 +64,8 @@ type DB struct {
 	upstream pool.UpstreamPolicy
 	// lockout is how many failed sign-ins lock an account (SetLockout).
 	lockout pool.Lockout
+	// sessions is how long sessions of the web app last (SetSessionPolicy).
+	sessions pool.SessionPolicy
 }
 
 // Open connects to the database at url. It does not migrate.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/serialpool/serialpool/gs1"
@@ -170,4 +171,73 @@ func demoCode(schema pool.CodeSchema, i int) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no demo code for schema %s", schema)
+}
+
+// DemoUser is a demo person's sign-in, as `serialpool seed-demo` prints it.
+type DemoUser struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// DemoUsers are the demo people by their role in the demo, e.g. "mah_admin".
+type DemoUsers map[string]DemoUser
+
+// demoPeople are the demo data set's people: by their role in the demo, the
+// tenant (the MAH or the CMO), their role and name.
+var demoPeople = []struct {
+	key, email, name string
+	cmo              bool
+	role             pool.Role
+}{
+	{"mah_admin", "admin@demo-pharma.example", "Anna Admin", false, pool.RoleAdmin},
+	{"mah_operator", "operator@demo-pharma.example", "Otto Operator", false, pool.RoleOperator},
+	{"mah_viewer", "viewer@demo-pharma.example", "Vera Viewer", false, pool.RoleViewer},
+	{"cmo_admin", "admin@demo-cmo.example", "Carl CMO-Admin", true, pool.RoleAdmin},
+	{"cmo_operator", "operator@demo-cmo.example", "Olga CMO-Operator", true, pool.RoleOperator},
+}
+
+// SeedDemoUsers creates the demo people once (after SeedDemo) and gives them
+// new random passwords on every call, as SeedDemo issues new keys, so that
+// what it prints works whatever an earlier run printed. It runs as the
+// connecting role, audited as the cli.
+func (d *DB) SeedDemoUsers(ctx context.Context) (DemoUsers, error) {
+	users := DemoUsers{}
+	err := d.systemTx(ctx, func(tx pgx.Tx) error {
+		var mah, cmo int64
+		if err := tx.QueryRow(ctx, `SELECT t.id, p.cmo_tenant_id FROM tenants t JOIN partnerships p ON p.mah_tenant_id = t.id
+			WHERE t.name = $1 ORDER BY t.id, p.id LIMIT 1`, demoMAH).Scan(&mah, &cmo); err != nil {
+			return fmt.Errorf("the demo tenants (seed-demo first): %w", err)
+		}
+		for _, p := range demoPeople {
+			tenant := mah
+			if p.cmo {
+				tenant = cmo
+			}
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM users WHERE lower(email) = lower($1))`, p.email).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				if _, err := insertUser(ctx, tx, pool.Actor{TenantID: tenant, System: "cli"}, pool.NewUser{TenantID: tenant, Email: p.email, Name: p.name, Role: p.role}, nil); err != nil {
+					return err
+				}
+			}
+			password, err := newSecret("")
+			if err != nil {
+				return err
+			}
+			password = password[:20]
+			hash, err := pool.HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, failures = 0, failures_since = NULL, disabled_at = NULL
+				WHERE lower(email) = lower($1)`, p.email, hash); err != nil {
+				return err
+			}
+			users[p.key] = DemoUser{Email: p.email, Password: password}
+		}
+		return nil
+	})
+	return users, wrap("seed demo users", err)
 }

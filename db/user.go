@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -365,7 +364,7 @@ func (d *DB) AcceptInvitation(ctx context.Context, token, password string) (*poo
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, user.ID, hash); err != nil {
 			return err
 		}
-		return auditTx(ctx, tx, pool.Actor{TenantID: user.TenantID, UserID: user.ID, Person: personName(user)}, "user.password", 0, 0,
+		return auditTx(ctx, tx, user.Actor(), "user.password", 0, 0,
 			map[string]any{"user": user.ID, "invitation": true})
 	})
 	return user, wrap("accept invitation", err)
@@ -436,6 +435,3 @@ func (d *DB) ConfirmTOTP(ctx context.Context, code string) error {
 	})
 	return wrap("confirm totp", err)
 }
-
-// personName is how the audit trail names a user.
-func personName(u *pool.User) string { return fmt.Sprintf("%s <%s>", u.Name, u.Email) }

@@ -54,7 +54,7 @@ func socketFrom(ctx context.Context) *socket {
 // sockets applies the Options' WebSocket rules to the connections of one handler.
 type sockets struct {
 	opt  Options
-	keys sync.Map // key id -> *keySockets
+	keys sync.Map // pool.Credential -> *keySockets
 }
 
 // serve gives each upgrade request its socket and frees the socket's places
@@ -129,7 +129,7 @@ func (ss *sockets) open(ctx context.Context) error {
 	if s == nil {
 		return pool.Errorf(pool.EINTERNAL, "graph: a WebSocket without its socket")
 	}
-	v, _ := ss.keys.LoadOrStore(a.KeyID, new(keySockets))
+	v, _ := ss.keys.LoadOrStore(a.Credential(), new(keySockets))
 	k := v.(*keySockets)
 	if k.sockets.Add(1) > int32(ss.opt.MaxSockets) {
 		k.sockets.Add(-1)

@@ -21,6 +21,30 @@ type User struct {
 	DisabledAt  *time.Time // nil while the account works
 }
 
+// Person is how the audit trail names u: "Name <email>".
+func (u *User) Person() string { return u.Name + " <" + u.Email + ">" }
+
+// Actor is u acting in the web app, signed in.
+func (u *User) Actor() Actor {
+	return Actor{TenantID: u.TenantID, UserID: u.ID, Role: u.Role, Person: u.Person()}
+}
+
+// Session is a person's signed-in session of the web app.
+type Session struct {
+	User       User
+	TenantName string
+	CreatedAt  time.Time
+}
+
+// SessionPolicy is how long a session lasts: Idle without a request, Max in all.
+type SessionPolicy struct {
+	Idle, Max time.Duration
+}
+
+// DefaultSessionPolicy ends a session after 15 minutes without a request, and
+// after 12 hours in any case.
+var DefaultSessionPolicy = SessionPolicy{Idle: 15 * time.Minute, Max: 12 * time.Hour}
+
 // Bounds of a user's particulars and password.
 const (
 	MaxUserName       = 200

@@ -18,7 +18,8 @@ import (
 // the app and installs chromium first.
 func TestBrowser(t *testing.T) {
 	t.Parallel()
-	d := newDemoAt(t, dbtest.URL(t))
+	// The suite's server is plain http: its session cookie cannot be Secure.
+	d := newDemoAt(t, dbtest.URL(t)).with(t, func(c *config) { c.SecureCookies = false })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "npm", "run", "--silent", "e2e")

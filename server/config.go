@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -50,9 +49,19 @@ type config struct {
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
 	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
-	// PublicURL is the server's address as browsers reach it, e.g.
-	// https://pool.example.com (SERIALPOOL_PUBLIC_URL): single sign-on's
-	// redirect URI. Unset, it is taken from each request's Host.
+	// Sessions is how long a person's session lasts without a request and in
+	// all (SERIALPOOL_SESSION_IDLE, SERIALPOOL_SESSION_MAX; defaults 15m, 12h).
+	Sessions pool.SessionPolicy
+	// SecureCookies marks the session cookie Secure, sent over https only
+	// (SERIALPOOL_SECURE_COOKIES, default true; `serialpool dev` defaults it to
+	// false, so that make run works on plain http://localhost).
+	SecureCookies bool
+	// Lockout locks an account after Failures failed sign-ins within Window
+	// (SERIALPOOL_LOCKOUT_FAILURES, SERIALPOOL_LOCKOUT_WINDOW; defaults 5, 15m).
+	Lockout pool.Lockout
+	// PublicURL is where people reach the web app, for the invitation links
+	// `serialpool user create` prints and single sign-on's redirect URI
+	// (SERIALPOOL_PUBLIC_URL, default http://localhost:8080).
 	PublicURL string
 }
 
@@ -85,6 +94,10 @@ func loadConfig() (config, error) {
 		IdleTimeout:       2 * time.Minute,
 		MaxSockets:        20,
 		MaxSubscriptions:  100,
+		Sessions:          pool.DefaultSessionPolicy,
+		SecureCookies:     true,
+		Lockout:           pool.DefaultLockout,
+		PublicURL:         strings.TrimRight(env("SERIALPOOL_PUBLIC_URL", "http://localhost:8080"), "/"),
 	}
 	for _, o := range strings.Split(os.Getenv("SERIALPOOL_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -94,9 +107,6 @@ func loadConfig() (config, error) {
 	var err error
 	if c.UpstreamAllow, err = pool.ParseUpstreamPolicy(os.Getenv("SERIALPOOL_UPSTREAM_ALLOW")); err != nil {
 		return c, fmt.Errorf("SERIALPOOL_UPSTREAM_ALLOW: %w", err)
-	}
-	if c.PublicURL, err = publicURL(os.Getenv("SERIALPOOL_PUBLIC_URL")); err != nil {
-		return c, err
 	}
 	// The first variable set wrong is reported; 0 turns off only what says so.
 	for _, err := range []error{
@@ -123,6 +133,11 @@ func loadConfig() (config, error) {
 		envInt("SERIALPOOL_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions, false),
 		envInt("SERIALPOOL_BULK_PER_TENANT", &c.BulkPerTenant, false),
 		envInt("SERIALPOOL_AUTH_FAIL_LIMIT", &c.AuthFailLimit, true),
+		envDuration("SERIALPOOL_SESSION_IDLE", &c.Sessions.Idle, false),
+		envDuration("SERIALPOOL_SESSION_MAX", &c.Sessions.Max, false),
+		envBool("SERIALPOOL_SECURE_COOKIES", &c.SecureCookies),
+		envInt("SERIALPOOL_LOCKOUT_FAILURES", &c.Lockout.Failures, false),
+		envDuration("SERIALPOOL_LOCKOUT_WINDOW", &c.Lockout.Window, false),
 		envRate("SERIALPOOL_RATE_LIMIT", &c.RateLimit),
 	} {
 		if err != nil {
@@ -130,19 +145,6 @@ func loadConfig() (config, error) {
 		}
 	}
 	return c, nil
-}
-
-// publicURL reads SERIALPOOL_PUBLIC_URL: an http or https origin, with an
-// optional path prefix and no trailing slash.
-func publicURL(v string) (string, error) {
-	if v == "" {
-		return "", nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("SERIALPOOL_PUBLIC_URL: want an address such as https://pool.example.com, got %q", v)
-	}
-	return strings.TrimSuffix(v, "/"), nil
 }
 
 // The env* parsers leave dst as it is when the variable is unset.

@@ -75,8 +75,11 @@ var replenishments = prometheus.NewCounterVec(prometheus.CounterOpts{
 // public health, metrics, playground and SPA.
 func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	reg, instrument, observe := newMetrics(cfg, d, log)
+	d.SetLockout(cfg.Lockout)
+	d.SetSessionPolicy(cfg.Sessions)
+	ss := &sessions{db: d, secure: cfg.SecureCookies, max: cfg.Sessions.Max}
 	g := &gate{auth: newAuthCache(d, cfg.AuthCache), keys: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
-		failures: newFailureLimiter(cfg.AuthFailLimit)}
+		failures: newFailureLimiter(cfg.AuthFailLimit), sessions: ss}
 	api := func(h http.Handler) http.Handler {
 		return noStore(limitBody(cfg.MaxBodyBytes, cfg.BodyIdleTimeout, timeout(cfg.RequestTimeout, authenticate(g, log, h))))
 	}
@@ -85,10 +88,17 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	uploads := newUploadSlots(cfg.BulkPerTenant)
 	upload := func(h http.Handler) http.Handler { return bulk(uploads.limit(h)) }
-	// A WebSocket presents its key in connection_init, and lives past any
-	// request deadline; SOAP callers present it as their Basic password.
+	// A WebSocket presents its key in connection_init (the web app none: its
+	// upgrade carried the session cookie), and lives past any request
+	// deadline; SOAP callers present it as their Basic password.
 	keyAuth := func(ctx context.Context, key string) (context.Context, error) {
-		a, err := g.admit(ctx, key)
+		var a pool.Actor
+		var err error
+		if t := sessionTokenFrom(ctx); key == "" && t != "" {
+			a, err = g.session(ctx, t)
+		} else {
+			a, err = g.admit(ctx, key)
+		}
 		if err != nil {
 			return ctx, err
 		}
@@ -97,19 +107,32 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	// Each operation on a socket takes a token of its key's bucket, as a request would.
 	wsAdmit := func(ctx context.Context) error {
 		a, err := pool.ActorFrom(ctx)
-		if err == nil && !g.keys.allow(a.KeyID) {
+		if err == nil && !g.keys.allow(a.Credential()) {
 			err = errRateLimited
 		}
 		return err
 	}
-	// An open socket asks the database itself, at least as often as the cache forgets a key.
-	recheck := func(ctx context.Context, key string) error { _, err := d.Authenticate(ctx, key); return err }
+	// An open socket asks the database itself, at least as often as the cache
+	// forgets a key; a session's socket closes once the session is over (an
+	// open socket is no activity of the person's).
+	recheck := func(ctx context.Context, key string) error {
+		if t := sessionTokenFrom(ctx); key == "" && t != "" {
+			_, err := d.Session(ctx, t, false)
+			return err
+		}
+		_, err := d.Authenticate(ctx, key)
+		return err
+	}
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
 		Observe: observe, Authenticate: keyAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
 		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions}, log)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", webSockets(gql, instrument("graphql", api(gql)))) // a socket's lifetime is no latency
+	mux.Handle("/graphql", webSockets(ss.withSessionToken(gql), instrument("graphql", api(gql)))) // a socket's lifetime is no latency
+	registerAuth(mux, ss, g, d, log, func(h http.Handler) http.Handler { return instrument("auth", api(h)) },
+		func(h http.Handler) http.Handler {
+			return instrument("auth", noStore(limitBody(authBodyBytes, cfg.BodyIdleTimeout, timeout(cfg.RequestTimeout, h))))
+		})
 	rest.New(d, log).Register(mux, rest.Middleware{API: func(h http.Handler) http.Handler { return instrument("rest", api(h)) }, Bulk: bulk, Upload: upload})
 	// SOAP callers authenticate with HTTP Basic, and a request hands out up to
 	// a product's cap of serials: the bulk deadline. The handler bounds the
@@ -123,7 +146,8 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	mux.Handle("/soap/snx/snrequest", soapRoute(soap.TraceLink(d, keyAuth, log)))
 	mux.Handle("/soap/sap/numberrange", soapRoute(soap.SAP(d, keyAuth, log)))
-	(&ssoFlow{db: d, client: upstreamClient(cfg.UpstreamAllow), publicURL: cfg.PublicURL, log: log}).register(mux,
+	(&ssoFlow{db: d, client: upstreamClient(cfg.UpstreamAllow), publicURL: cfg.PublicURL, secure: cfg.SecureCookies, log: log,
+		signIn: func(w http.ResponseWriter, r *http.Request, u *pool.User) error { return ss.StartSession(r.Context(), w, u) }}).register(mux,
 		func(h http.Handler) http.Handler { return instrument("sso", noStore(timeout(cfg.RequestTimeout, h))) })
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
@@ -252,29 +276,40 @@ func webSockets(ws, next http.Handler) http.Handler {
 	})
 }
 
-// authenticate is the entrance for API requests: it resolves the bearer key to
-// a pool.Actor in the request context, or answers 401 (429 over the key's rate
-// limit or the address's failure limit). WebSockets present their key in
-// connection_init instead (keyAuth).
+// authenticate is the entrance for API requests: it resolves the bearer key,
+// or without one the session cookie (a person signed in to the web app, CSRF
+// token checked on writes), to a pool.Actor in the request context, or answers
+// 401 (403 for a write without the CSRF token, 429 over the rate limit or the
+// address's failure limit). WebSockets present their key in connection_init
+// instead (keyAuth).
 func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || key == "" {
+		var a pool.Actor
+		var err error
+		ctx := r.Context()
+		auth := r.Header.Get("Authorization")
+		if token := g.sessions.token(r); auth == "" && token != "" {
+			var s *pool.Session
+			if s, err = g.sessions.authenticate(w, r, token); err == nil {
+				a, err, ctx = s.User.Actor(), g.allow(s.User.Actor()), withSession(ctx, s)
+			}
+		} else if key, ok := strings.CutPrefix(auth, "Bearer "); !ok || key == "" {
 			closeUnread(w, r)
-			httpx.WriteError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "an API key is required: send Authorization: Bearer <key>"))
+			httpx.WriteError(w, http.StatusUnauthorized, pool.Errorf(pool.EUNAUTHENTICATED, "sign in, or send an API key: Authorization: Bearer <key>"))
 			return
+		} else {
+			a, err = g.admit(r.Context(), key)
 		}
-		a, err := g.admit(r.Context(), key)
 		if err != nil {
 			closeUnread(w, r)
 			httpx.Fail(log, w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(pool.WithActor(r.Context(), a)))
+		next.ServeHTTP(w, r.WithContext(pool.WithActor(ctx, a)))
 	})
 }
 
@@ -284,6 +319,25 @@ type gate struct {
 	auth     *authCache
 	keys     *rateLimiter
 	failures *failureLimiter
+	sessions *sessions
+}
+
+// session resolves a session id to its person within their rate limit.
+func (g *gate) session(ctx context.Context, token string) (pool.Actor, error) {
+	s, err := g.sessions.db.Session(ctx, token, true)
+	if err != nil {
+		return pool.Actor{}, err
+	}
+	a := s.User.Actor()
+	return a, g.allow(a)
+}
+
+// allow takes a request of a's rate limit, or refuses it.
+func (g *gate) allow(a pool.Actor) error {
+	if !g.keys.allow(a.Credential()) {
+		return errRateLimited
+	}
+	return nil
 }
 
 // admit resolves an API key to its actor within the key's rate limit. A client
@@ -306,10 +360,7 @@ func (g *gate) admit(ctx context.Context, key string) (pool.Actor, error) {
 			return a, err
 		}
 	}
-	if !g.keys.allow(a.KeyID) {
-		return a, errRateLimited
-	}
-	return a, nil
+	return a, g.allow(a)
 }
 
 var errRateLimited = pool.Errorf(pool.ERATELIMITED, "too many requests for this API key; slow down and retry")
@@ -348,11 +399,11 @@ func (c *authCache) lookup(ctx context.Context, key string) (pool.Actor, error) 
 	return a, err
 }
 
-// rateLimiter keeps a token bucket per API key.
+// rateLimiter keeps a token bucket per credential: an API key, or a person's sessions.
 type rateLimiter struct {
 	limit rate.Limit
 	burst int
-	keys  sync.Map // key id -> *rate.Limiter
+	keys  sync.Map // pool.Credential -> *rate.Limiter
 }
 
 // newRateLimiter allows perSecond requests per key with bursts of burst; 0 turns it off.
@@ -360,7 +411,7 @@ func newRateLimiter(perSecond float64, burst int) *rateLimiter {
 	return &rateLimiter{limit: rate.Limit(perSecond), burst: burst}
 }
 
-func (l *rateLimiter) allow(key int64) bool {
+func (l *rateLimiter) allow(key pool.Credential) bool {
 	if l.limit == 0 {
 		return true
 	}

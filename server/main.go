@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -241,22 +242,39 @@ func seedDemo(ctx context.Context, d *db.DB, asJSON bool, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	users, err := d.SeedDemoUsers(ctx)
+	if err != nil {
+		return err
+	}
 	if asJSON {
-		return json.NewEncoder(out).Encode(map[string]db.DemoKeys{"keys": keys})
+		return json.NewEncoder(out).Encode(map[string]any{"keys": keys, "users": users})
 	}
 	_, err = fmt.Fprintf(out, `Demo API keys (send as "Authorization: Bearer <key>"):
   MAH admin     (Demo Pharma)                  %s
   MAH operator  (Demo Pharma)                  %s
   MAH viewer    (Demo Pharma)                  %s
   CMO admin     (Demo Contract Manufacturing)  %s
+Demo users (sign in to the web app; new passwords on every start):
 `, keys.MAHAdmin, keys.MAHOperator, keys.MAHViewer, keys.CMOAdmin)
-	return err
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, k := range slices.Sorted(maps.Keys(users)) {
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", k, users[k].Email, users[k].Password)
+	}
+	return w.Flush()
 }
 
 // dev is what `make run` starts: DATABASE_URL when set, else a private cluster
 // under the data directory (created on first run, reused later, stopped on exit);
 // then migrations, the demo data set, its keys, and the server.
 func dev(ctx context.Context, cfg config, out io.Writer) error {
+	// make run serves plain http://localhost, where a browser keeps no Secure
+	// cookie (Safari's case; Chromium and Firefox make an exception for localhost).
+	if os.Getenv("SERIALPOOL_SECURE_COOKIES") == "" {
+		cfg.SecureCookies = false
+	}
 	if cfg.DatabaseURL == "" {
 		cluster, err := localpg.Start(filepath.Join(cfg.DataDir, "pg"), localpg.Options{})
 		if err != nil {

@@ -39,19 +39,11 @@ const (
 type ssoFlow struct {
 	db        *db.DB
 	client    *http.Client
-	publicURL string // SERIALPOOL_PUBLIC_URL; "" derives it from the request
+	publicURL string // SERIALPOOL_PUBLIC_URL: the redirect URI's origin
+	secure    bool   // SERIALPOOL_SECURE_COOKIES, as for the session cookie
 	log       *slog.Logger
-	// signIn finds or provisions the person in their tenant and starts their session.
-	signIn func(w http.ResponseWriter, r *http.Request, p person) error
-}
-
-// person is who the provider says signed in, and the role their claims map to.
-type person struct {
-	TenantID      int64
-	Subject       string
-	Email, Name   string
-	Role          pool.Role
-	ProviderLabel string
+	// signIn starts the person's session (sessions.StartSession).
+	signIn func(w http.ResponseWriter, r *http.Request, u *pool.User) error
 }
 
 // refusal is why a sign-in failed: the coded error, and a reason the sign-in
@@ -129,7 +121,7 @@ func (s *ssoFlow) begin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := s.providerContext(r.Context())
 	defer cancel()
-	_, conf, err := s.discover(ctx, r, p)
+	_, conf, err := s.discover(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -139,7 +131,7 @@ func (s *ssoFlow) begin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: ssoStateCookie, Value: state, Path: ssoCallback, MaxAge: int(db.SSOLoginTTL.Seconds()),
-		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode}) // Lax: the provider's redirect back is a cross-site navigation
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}) // Lax: the provider's redirect back is a cross-site navigation
 	http.Redirect(w, r, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusFound)
 	return nil
 }
@@ -147,10 +139,14 @@ func (s *ssoFlow) begin(w http.ResponseWriter, r *http.Request) error {
 // callback finishes a sign-in the provider sends the browser back with.
 func (s *ssoFlow) callback(w http.ResponseWriter, r *http.Request) {
 	// The state serves once, whatever happens next.
-	http.SetCookie(w, &http.Cookie{Name: ssoStateCookie, Path: ssoCallback, MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: ssoStateCookie, Path: ssoCallback, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	p, err := s.finish(r)
+	var user *pool.User
 	if err == nil {
-		err = s.signIn(w, r, p)
+		user, err = s.db.SSOUser(r.Context(), p)
+	}
+	if err == nil {
+		err = s.signIn(w, r, user)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -159,56 +155,58 @@ func (s *ssoFlow) callback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusFound)
 }
 
-func (s *ssoFlow) finish(r *http.Request) (person, error) {
+// finish checks what the provider sends back and returns who signed in,
+// with the role their claims map to.
+func (s *ssoFlow) finish(r *http.Request) (pool.NewUser, error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		return person{}, refuse("provider", pool.EUNAUTHENTICATED, "the provider refused the sign-in: %.200s", e)
+		return pool.NewUser{}, refuse("provider", pool.EUNAUTHENTICATED, "the provider refused the sign-in: %.200s", e)
 	}
 	state := q.Get("state")
 	cookie, err := r.Cookie(ssoStateCookie)
 	if state == "" || err != nil || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1 {
-		return person{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in was not started in this browser: start again")
+		return pool.NewUser{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in was not started in this browser: start again")
 	}
 	login, err := s.db.TakeSSOLogin(r.Context(), state)
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
-		return person{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in is unknown, used or expired: start again")
+		return pool.NewUser{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in is unknown, used or expired: start again")
 	} else if err != nil {
-		return person{}, err
+		return pool.NewUser{}, err
 	}
 	p, err := s.db.SSOProviderOf(r.Context(), login.TenantID)
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
-		return person{}, refuse("tenant", pool.ENOTFOUND, "single sign-on is no longer configured for this tenant")
+		return pool.NewUser{}, refuse("tenant", pool.ENOTFOUND, "single sign-on is no longer configured for this tenant")
 	} else if err != nil {
-		return person{}, err
+		return pool.NewUser{}, err
 	}
 	ctx, cancel := s.providerContext(r.Context())
 	defer cancel()
-	provider, conf, err := s.discover(ctx, r, p)
+	provider, conf, err := s.discover(ctx, p)
 	if err != nil {
-		return person{}, err
+		return pool.NewUser{}, err
 	}
 	token, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(login.CodeVerifier))
 	var refused *oauth2.RetrieveError
 	if errors.As(err, &refused) {
-		return person{}, refuse("token", pool.EUNAUTHENTICATED, "the provider did not accept the sign-in's code: start again")
+		return pool.NewUser{}, refuse("token", pool.EUNAUTHENTICATED, "the provider did not accept the sign-in's code: start again")
 	} else if err != nil {
-		return person{}, refuse("provider", pool.EUNAVAILABLE, "the provider could not be reached: %v", err)
+		return pool.NewUser{}, refuse("provider", pool.EUNAVAILABLE, "the provider could not be reached: %v", err)
 	}
 	rawID, _ := token.Extra("id_token").(string)
 	claims, err := verifyIDToken(ctx, provider, p.Config.ClientID, rawID, login.Nonce)
 	if err != nil {
-		return person{}, err
+		return pool.NewUser{}, err
 	}
 	// Providers may put only sub in the ID token: the rest comes from
 	// userinfo, for the same subject; the ID token's claims win.
 	if provider.UserInfoEndpoint() != "" {
 		info, err := provider.UserInfo(ctx, oauth2.StaticTokenSource(token))
 		if err != nil {
-			return person{}, refuse("provider", pool.EUNAVAILABLE, "the provider's userinfo could not be read: %v", err)
+			return pool.NewUser{}, refuse("provider", pool.EUNAVAILABLE, "the provider's userinfo could not be read: %v", err)
 		}
 		more := map[string]any{}
 		if err := info.Claims(&more); err != nil || info.Subject != claims["sub"] {
-			return person{}, refuse("token", pool.EUNAUTHENTICATED, "the provider's userinfo is not about the person signed in")
+			return pool.NewUser{}, refuse("token", pool.EUNAUTHENTICATED, "the provider's userinfo is not about the person signed in")
 		}
 		for k, v := range more {
 			if _, ok := claims[k]; !ok {
@@ -240,43 +238,42 @@ func verifyIDToken(ctx context.Context, provider *oidc.Provider, clientID, raw, 
 }
 
 // personOf reads who signed in from the claims, under the tenant's rules.
-func personOf(p *db.SSOProvider, claims map[string]any) (person, error) {
+func personOf(p *db.SSOProvider, claims map[string]any) (pool.NewUser, error) {
 	c := p.Config
 	email, _ := claims["email"].(string)
 	if email == "" {
-		return person{}, refuse("email", pool.EFORBIDDEN, "the provider sent no e-mail address (scope email)")
+		return pool.NewUser{}, refuse("email", pool.EFORBIDDEN, "the provider sent no e-mail address (scope email)")
 	}
 	if verified, present := claims["email_verified"].(bool); present && !verified {
-		return person{}, refuse("email", pool.EFORBIDDEN, "the provider has not verified %s", email)
+		return pool.NewUser{}, refuse("email", pool.EFORBIDDEN, "the provider has not verified %s", email)
 	}
 	if !c.AllowsEmail(email) {
-		return person{}, refuse("email", pool.EFORBIDDEN, "only addresses of %s may sign in to this tenant", c.EmailDomain)
+		return pool.NewUser{}, refuse("email", pool.EFORBIDDEN, "only addresses of %s may sign in to this tenant", c.EmailDomain)
 	}
 	claim, present := claims[c.RoleClaim]
 	if !present {
-		return person{}, refuse("role", pool.EFORBIDDEN, "the provider sent no %q claim, which decides the role", c.RoleClaim)
+		return pool.NewUser{}, refuse("role", pool.EFORBIDDEN, "the provider sent no %q claim, which decides the role", c.RoleClaim)
 	}
 	role, ok := c.RoleFor(claim)
 	if !ok {
-		return person{}, refuse("role", pool.EFORBIDDEN, "the %q claim maps to no role in this tenant", c.RoleClaim)
+		return pool.NewUser{}, refuse("role", pool.EFORBIDDEN, "the %q claim maps to no role in this tenant", c.RoleClaim)
 	}
 	name, _ := claims["name"].(string)
 	if strings.TrimSpace(name) == "" {
 		name = email
 	}
-	sub, _ := claims["sub"].(string)
-	return person{TenantID: c.TenantID, Subject: sub, Email: email, Name: name, Role: role, ProviderLabel: c.Name}, nil
+	return pool.NewUser{TenantID: c.TenantID, Email: email, Name: name, Role: role}, nil
 }
 
 // discover reads the provider's discovery document; its issuer must be the
 // configured one (go-oidc checks).
-func (s *ssoFlow) discover(ctx context.Context, r *http.Request, p *db.SSOProvider) (*oidc.Provider, *oauth2.Config, error) {
+func (s *ssoFlow) discover(ctx context.Context, p *db.SSOProvider) (*oidc.Provider, *oauth2.Config, error) {
 	provider, err := oidc.NewProvider(ctx, p.Config.IssuerURL)
 	if err != nil {
 		return nil, nil, refuse("provider", pool.EUNAVAILABLE, "the provider %s could not be reached: %v", p.Config.IssuerURL, err)
 	}
 	return provider, &oauth2.Config{ClientID: p.Config.ClientID, ClientSecret: p.ClientSecret, Endpoint: provider.Endpoint(),
-		RedirectURL: s.base(r) + ssoCallback, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}, nil
+		RedirectURL: s.publicURL + ssoCallback, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}, nil
 }
 
 // providerContext bounds the exchanges with a provider and sends them
@@ -285,20 +282,6 @@ func (s *ssoFlow) providerContext(ctx context.Context) (context.Context, context
 	ctx, cancel := context.WithTimeout(ctx, ssoTimeout)
 	return oidc.ClientContext(ctx, s.client), cancel
 }
-
-// base is the server's own address as browsers reach it.
-func (s *ssoFlow) base(r *http.Request) string {
-	if s.publicURL != "" {
-		return s.publicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
-func (s *ssoFlow) secure(r *http.Request) bool { return strings.HasPrefix(s.base(r), "https://") }
 
 // fail sends the browser back to the sign-in page with the error's code and
 // reason (which the page explains); the message goes to the log.

@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -42,8 +46,24 @@ func newSSODemo(t *testing.T) *ssoDemo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDemo(t).with(t, func(c *config) { c.UpstreamAllow = policy })
+	d := newDemo(t)
 	d.db.SetUpstreamPolicy(policy)
+	// The redirect URI is the public URL's: listen first to know it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.UpstreamAllow, cfg.PublicURL = policy, "http://"+l.Addr().String()
+	srv := httptest.NewUnstartedServer(newHandler(cfg, d.db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
+	t.Cleanup(srv.Close)
+	d = d.at(srv.URL)
 	s := &ssoDemo{demo: d, op: startProvider(t, d.url+ssoCallback, opAlice, opOlaf, opNora, opEve)}
 	s.mah, s.cmo = s.tenantOf(t, d.keys.MAHAdmin), s.tenantOf(t, d.keys.CMOAdmin)
 	return s
@@ -179,9 +199,9 @@ func TestSSOConfigAdminOnlySecretWriteOnlyAudited(t *testing.T) {
 	}
 }
 
-// start begins a sign-in at tenant's provider and returns the browser and the
+// start begins a sign-in at tenant's provider in b and returns the
 // provider's authorization URL.
-func (s *ssoDemo) start(t *testing.T, b *browser, tenant string) *url.URL {
+func (s *ssoDemo) start(t *testing.T, b *ssoBrowser, tenant string) *url.URL {
 	t.Helper()
 	status, loc := b.get(s.url + "/auth/oidc/" + tenant + "/start")
 	if status != http.StatusFound || loc == nil || !strings.HasPrefix(loc.String(), s.op.issuer) {
@@ -207,7 +227,7 @@ func TestSSORefusals(t *testing.T) {
 			t.Errorf("%s: sent to %v, want refused with %s (%s)", name, loc, code, reason)
 		}
 	}
-	visit := func(b *browser, u *url.URL) *url.URL {
+	visit := func(b *ssoBrowser, u *url.URL) *url.URL {
 		t.Helper()
 		_, loc := b.get(u.String())
 		return loc
@@ -296,5 +316,101 @@ func TestSSOIDTokenAudience(t *testing.T) {
 		if err := check(); pool.ErrorCode(err) != pool.EUNAUTHENTICATED {
 			t.Errorf("%s: %v, want UNAUTHENTICATED", name, err)
 		}
+	}
+}
+
+// signInWithProvider goes through the whole sign-in as u at tenant's
+// provider: where the callback sends the browser, and the session it began
+// as the web app sees it (nil when none).
+func (s *ssoDemo) signInWithProvider(t *testing.T, tenant string, u opUser) (*url.URL, *browser) {
+	t.Helper()
+	b := newBrowser(t)
+	back := b.signInAtProvider(s.start(t, b, tenant), u.Username, u.Password)
+	res := b.visit(back.String())
+	loc := location(t, res)
+	for _, c := range res.Cookies() {
+		if strings.HasSuffix(c.Name, "serialpool_session") && c.MaxAge >= 0 {
+			session := &browser{url: s.url, cookie: c}
+			_, body := session.do(t, http.MethodGet, "/auth/session", nil, false)
+			var csrf struct{ CSRFToken string }
+			json.Unmarshal(body, &csrf)
+			session.csrf = csrf.CSRFToken
+			return loc, session
+		}
+	}
+	return loc, nil
+}
+
+func TestSSOSignIn(t *testing.T) {
+	t.Parallel()
+	s := newSSODemo(t)
+	s.configure(t, s.keys.MAHAdmin, opClient, nil).ok(t, &struct{}{})
+
+	// Alice signs in at the provider: provisioned as an admin, a session, and
+	// GraphQL acts as her.
+	loc, alice := s.signInWithProvider(t, s.mah, opAlice)
+	if alice == nil || loc == nil || loc.String() != s.url+"/" {
+		t.Fatalf("alice's sign-in ended at %v with session %v", loc, alice)
+	}
+	_, body := alice.do(t, http.MethodGet, "/auth/session", nil, false)
+	var session struct {
+		User   struct{ Name, Email, Role string }
+		Tenant struct{ ID string }
+	}
+	json.Unmarshal(body, &session)
+	if session.User.Email != opAlice.Email || session.User.Name != "Alice Administrators" || !strings.EqualFold(session.User.Role, "admin") ||
+		session.Tenant.ID != s.mah {
+		t.Fatalf("alice's session: %s", body)
+	}
+	_, r := alice.gql(t, `{ viewer { role tenant { id } } }`, true)
+	var viewer struct{ Viewer struct{ Role string } }
+	r.ok(t, &viewer)
+	if viewer.Viewer.Role != "ADMIN" {
+		t.Errorf("alice's viewer: %+v", viewer)
+	}
+	// A write as her (with the session's CSRF token) is audited under her name.
+	if _, r := alice.gql(t, `mutation { deleteSsoConfig }`, true); len(r.Errors) > 0 {
+		t.Fatalf("deleteSsoConfig as alice: %+v", r.Errors)
+	}
+	var actor string
+	if err := s.sql(t, `SELECT actor FROM audit_log WHERE action = 'sso.delete'`).Scan(&actor); err != nil || !strings.Contains(actor, opAlice.Email) {
+		t.Errorf("sso.delete audited as %q (%v), want alice", actor, err)
+	}
+	var created string
+	if err := s.sql(t, `SELECT actor FROM audit_log WHERE action = 'user.create' AND detail->>'email' = $1`, opAlice.Email).Scan(&created); err != nil || created != "system:sso" {
+		t.Errorf("alice provisioned by %q (%v), want system:sso", created, err)
+	}
+
+	// Olaf gets the operator role; when the provider's claim maps elsewhere,
+	// his role follows at his next sign-in.
+	s.configure(t, s.keys.MAHAdmin, opClient, nil).ok(t, &struct{}{})
+	if _, olaf := s.signInWithProvider(t, s.mah, opOlaf); olaf == nil {
+		t.Fatal("olaf did not sign in")
+	} else if _, r := olaf.gql(t, `{ viewer { role } }`, true); !strings.Contains(string(r.Data), `"OPERATOR"`) {
+		t.Errorf("olaf's viewer: %s %+v", r.Data, r.Errors)
+	}
+	s.configure(t, s.keys.MAHAdmin, opClient, func(in map[string]any) {
+		in["roleValues"] = []map[string]any{{"value": "Administrators", "role": "ADMIN"}, {"value": "Operators", "role": "VIEWER"}}
+	}).ok(t, &struct{}{})
+	if _, olaf := s.signInWithProvider(t, s.mah, opOlaf); olaf == nil {
+		t.Fatal("olaf did not sign in again")
+	} else if _, r := olaf.gql(t, `{ viewer { role } }`, true); !strings.Contains(string(r.Data), `"VIEWER"`) {
+		t.Errorf("olaf's viewer after the mapping changed: %s %+v", r.Data, r.Errors)
+	}
+
+	// A disabled user is refused, with no session.
+	if _, err := s.db.DisableUser(context.Background(), opOlaf.Email); err != nil {
+		t.Fatal(err)
+	}
+	loc, olaf := s.signInWithProvider(t, s.mah, opOlaf)
+	if code, reason := ssoRefusal(loc); olaf != nil || code != pool.EFORBIDDEN || reason != "account" {
+		t.Errorf("disabled olaf: sent to %v with session %v, want FORBIDDEN (account)", loc, olaf)
+	}
+
+	// Alice's address belongs to the MAH: the CMO's provider cannot sign her in there.
+	s.configure(t, s.keys.CMOAdmin, opOtherClient, func(in map[string]any) { delete(in, "emailDomain") }).ok(t, &struct{}{})
+	loc, other := s.signInWithProvider(t, s.cmo, opAlice)
+	if code, reason := ssoRefusal(loc); other != nil || code != pool.ECONFLICT || reason != "account" {
+		t.Errorf("alice at the CMO: sent to %v with session %v, want CONFLICT (account)", loc, other)
 	}
 }

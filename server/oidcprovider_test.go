@@ -130,28 +130,35 @@ func startProvider(t *testing.T, redirectURI string, users ...opUser) *testProvi
 	}
 }
 
-// browser is a person's browser: cookies, and redirects followed one at a time.
-type browser struct {
+// ssoBrowser is a person's browser: cookies, and redirects followed one at a time.
+type ssoBrowser struct {
 	t      *testing.T
 	client *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T) *ssoBrowser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, client: &http.Client{Jar: jar, Timeout: 15 * time.Second,
+	return &ssoBrowser{t: t, client: &http.Client{Jar: jar, Timeout: 15 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // get fetches u without following a redirect; it returns the status and
 // where a redirect points (resolved against u).
-func (b *browser) get(u string) (int, *url.URL) {
+func (b *ssoBrowser) get(u string) (int, *url.URL) {
+	b.t.Helper()
+	res := b.visit(u)
+	return res.StatusCode, location(b.t, res)
+}
+
+// visit fetches u without following a redirect; the body is closed.
+func (b *ssoBrowser) visit(u string) *http.Response {
 	b.t.Helper()
 	res, err := b.client.Get(u)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	res.Body.Close()
-	return res.StatusCode, location(b.t, res)
+	return res
 }
 
 func location(t *testing.T, res *http.Response) *url.URL {
@@ -169,7 +176,7 @@ func location(t *testing.T, res *http.Response) *url.URL {
 
 // signInAtProvider follows authURL through the OP's login form as username
 // and returns where the OP sends the browser back (not yet visited).
-func (b *browser) signInAtProvider(authURL *url.URL, username, password string) *url.URL {
+func (b *ssoBrowser) signInAtProvider(authURL *url.URL, username, password string) *url.URL {
 	b.t.Helper()
 	next := authURL
 	for range 10 {
@@ -198,7 +205,7 @@ func (b *browser) signInAtProvider(authURL *url.URL, username, password string) 
 	return nil
 }
 
-// ssoRefusal is the code and reason a failed sign-in sends the browser back
+// ssoRefusal is the code and reason a failed sign-in sends the ssoBrowser back
 // with ("" when loc is no refusal).
 func ssoRefusal(loc *url.URL) (code, reason string) {
 	if loc == nil || !strings.HasPrefix(loc.RawQuery, "sso_error") {

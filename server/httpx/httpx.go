@@ -27,7 +27,7 @@ func StatusOf(err error) int {
 		return http.StatusRequestTimeout
 	}
 	switch pool.ErrorCode(err) {
-	case pool.EUNAUTHENTICATED:
+	case pool.EUNAUTHENTICATED, pool.EACCOUNTLOCKED, pool.ETOTPREQUIRED:
 		return http.StatusUnauthorized
 	case pool.EFORBIDDEN:
 		return http.StatusForbidden
