@@ -42,8 +42,8 @@ type ssoFlow struct {
 	publicURL string // SERIALPOOL_PUBLIC_URL: the redirect URI's origin
 	secure    bool   // SERIALPOOL_SECURE_COOKIES, as for the session cookie
 	log       *slog.Logger
-	// signIn starts the person's session (sessions.StartSession).
-	signIn func(w http.ResponseWriter, r *http.Request, u *pool.User) error
+	// startSession is sessions.StartSession: the one way a session begins.
+	startSession func(ctx context.Context, w http.ResponseWriter, u *pool.User) error
 }
 
 // refusal is why a sign-in failed: the coded error, and a reason the sign-in
@@ -146,7 +146,7 @@ func (s *ssoFlow) callback(w http.ResponseWriter, r *http.Request) {
 		user, err = s.db.SSOUser(r.Context(), p)
 	}
 	if err == nil {
-		err = s.signIn(w, r, user)
+		err = s.startSession(r.Context(), w, user)
 	}
 	if err != nil {
 		s.fail(w, r, err)
