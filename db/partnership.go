@@ -185,15 +185,15 @@ func (d *DB) EndPartnership(ctx context.Context, id int64, reason string) (*pool
 	var returned *int64
 	var rows []partnershipRow
 	err = d.tenantTx(ctx, writeTx, func(tx *gorm.DB, a pool.Actor) error {
-		if err := tx.Raw(`SELECT end_partnership(?, ?, ?)`, a.KeyID, id, reason).Row().Scan(&returned); err != nil {
+		if err := tx.Raw(`SELECT end_partnership(?, nullif(?, 0), nullif(?, 0), ?, ?)`, a.Name(), a.KeyID, a.UserID, id, reason).Row().Scan(&returned); err != nil {
 			return err
 		}
 		return tx.Raw(`SELECT `+partnershipColumns+` FROM partnerships WHERE id = ? AND ? IN (mah_tenant_id, cmo_tenant_id)`,
 			id, a.TenantID).Scan(&rows).Error
 	})
 	switch {
-	case pgCode(err) == insufficientPrivilege: // the key lost its role or was revoked since it was authenticated
-		return nil, pool.Errorf(pool.EFORBIDDEN, "ending a partnership needs an admin key")
+	case pgCode(err) == insufficientPrivilege: // the key or person lost the role (or was revoked) since authenticated
+		return nil, pool.Errorf(pool.EFORBIDDEN, "ending a partnership needs an admin")
 	case err != nil:
 		return nil, wrap("end partnership", err)
 	case len(rows) == 0:

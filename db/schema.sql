@@ -152,10 +152,10 @@ END
 $$;
 
 --
--- Name: end_partnership(bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+-- Name: end_partnership(text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) RETURNS bigint
+CREATE FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public'
     AS $$
@@ -165,8 +165,11 @@ DECLARE
   returned_counts bigint[];
   total bigint;
 BEGIN
-  IF NOT EXISTS (SELECT FROM api_keys k WHERE k.id = key_id AND k.tenant_id = app_tenant()
-                 AND k.role = 'admin' AND k.revoked_at IS NULL) THEN
+  IF NOT (CASE WHEN key_id IS NOT NULL
+    THEN EXISTS (SELECT FROM api_keys k WHERE k.id = key_id AND k.tenant_id = app_tenant()
+                 AND k.role = 'admin' AND k.revoked_at IS NULL)
+    ELSE EXISTS (SELECT FROM users u WHERE u.id = user_id AND u.tenant_id = app_tenant()
+                 AND u.role = 'admin' AND u.disabled_at IS NULL) END) THEN
     RAISE EXCEPTION 'only an admin of either side may end a partnership' USING ERRCODE = 'insufficient_privilege';
   END IF;
   -- Waits for every transaction holding the partnership (FOR SHARE); each
@@ -188,10 +191,10 @@ BEGIN
     INTO returned_products, returned_counts, total
     FROM (SELECT product_id, count(*) AS n FROM returned GROUP BY product_id) r;
   DELETE FROM pool_counters WHERE tenant_id = p.cmo_tenant_id AND partner_id = p.mah_tenant_id AND n = 0;
-  -- Each side's entries: its own key as the actor, the other side's as "tenant:M key:N".
+  -- Each side's entries: the actor as named, on the other side as "tenant:M <actor>".
   INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
   SELECT side.tenant,
-         CASE WHEN side.tenant = app_tenant() THEN 'key:' || key_id ELSE 'tenant:' || app_tenant() || ' key:' || key_id END,
+         CASE WHEN side.tenant = app_tenant() THEN actor ELSE 'tenant:' || app_tenant() || ' ' || actor END,
          e.action, e.product, e.n, jsonb_build_object('partnership', p.id, 'partner', side.partner) || e.detail
     FROM (VALUES (p.mah_tenant_id, p.cmo_tenant_id), (p.cmo_tenant_id, p.mah_tenant_id)) AS side(tenant, partner)
    CROSS JOIN (SELECT 'partnership.end', NULL::bigint, total, jsonb_build_object('reason', reason)
@@ -1514,11 +1517,11 @@ REVOKE ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash by
 GRANT ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash bytea) TO serialpool_app;
 
 --
--- Name: FUNCTION end_partnership(key_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) TO serialpool_app;
+REVOKE ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) TO serialpool_app;
 
 --
 -- Name: TABLE api_keys; Type: ACL; Schema: public; Owner: -

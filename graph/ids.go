@@ -83,6 +83,12 @@ func APIKeyID(id int64) string { return globalID("ApiKey", id) }
 // ParseAPIKeyID reads an API key's id in its opaque form or as the plain number.
 func ParseAPIKeyID(s string) (int64, error) { return parseOpaqueOrNumber("ApiKey", s, "id") }
 
+// UserID is a user's opaque id, as GraphQL and the operator commands show it.
+func UserID(id int64) string { return globalID("User", id) }
+
+// ParseUserID reads a user's id in its opaque form or as the plain number.
+func ParseUserID(s string) (int64, error) { return parseOpaqueOrNumber("User", s, "id") }
+
 // parseOpaqueOrNumber reads the id of a kind that operators also type as a
 // plain number.
 func parseOpaqueOrNumber(kind, s, field string) (int64, error) {

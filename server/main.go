@@ -6,12 +6,16 @@
 //	serialpool migrate                     apply pending migrations
 //	serialpool seed-demo [--json]          create the demo data set (once) and new demo keys
 //	serialpool tenant create --name NAME [--json]
-//	serialpool key create --tenant ID --role viewer|operator|admin [--json]
+//	serialpool key create --tenant ID --role viewer|operator|admin --owner EMAIL|--service-account NAME [--json]
 //	serialpool key list --tenant ID [--json]
 //	serialpool key revoke --id ID
+//	serialpool user create --tenant ID --email E --name N --role R [--json]   (password on stdin, else an invitation)
+//	serialpool user list --tenant ID [--json]
+//	serialpool user disable --email E
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,9 +51,13 @@ commands:
   migrate                           apply pending database migrations
   seed-demo [--json]                create the demo data set once; print new demo API keys
   tenant create --name NAME [--json]
-  key create --tenant ID --role viewer|operator|admin [--json]
+  key create --tenant ID --role viewer|operator|admin --owner EMAIL|--service-account NAME [--json]
   key list --tenant ID [--json]     a tenant's keys (never the keys themselves)
   key revoke --id ID                revoke a key (works within SERIALPOOL_AUTH_CACHE)
+  user create --tenant ID --email E --name N --role R [--json]
+                                    the password from standard input; none: an invitation link
+  user list --tenant ID [--json]    a tenant's users
+  user disable --email E            disable a user (their sessions and keys stop at once)
 `
 
 func main() {
@@ -65,13 +73,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "serialpool:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
@@ -91,6 +99,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&f.tenant, "tenant", "", "tenant id")
 	fs.StringVar(&f.role, "role", "", "key role: viewer, operator or admin")
 	fs.StringVar(&f.keyID, "id", "", "key id (as printed by key list)")
+	fs.StringVar(&f.owner.Email, "owner", "", "the e-mail of the user owning the key")
+	fs.StringVar(&f.owner.ServiceAccount, "service-account", "", "the service account owning the key, e.g. \"SAP ATTP\"")
+	fs.StringVar(&f.email, "email", "", "user e-mail")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,13 +122,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer d.Close()
 	d.SetUpstreamPolicy(cfg.UpstreamAllow)
+	f.stdin = stdin
 	return op(ctx, d, cfg, f, out)
 }
 
-// command splits the command, two words for tenant and key, from its flags.
+// command splits the command, two words for tenant, key and user, from its flags.
 func command(args []string) (cmd string, rest []string, err error) {
 	cmd, rest = args[0], args[1:]
-	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}}[cmd]; sub != nil {
+	if sub := map[string][]string{"tenant": {"create"}, "key": {"create", "list", "revoke"}, "user": {"create", "list", "disable"}}[cmd]; sub != nil {
 		if len(rest) == 0 || !slices.Contains(sub, rest[0]) {
 			return "", nil, fmt.Errorf("usage: serialpool %s %s ...", cmd, strings.Join(sub, "|"))
 		}
@@ -128,8 +140,10 @@ func command(args []string) (cmd string, rest []string, err error) {
 
 // cliFlags are the operator commands' flags.
 type cliFlags struct {
-	asJSON                    bool
-	name, tenant, role, keyID string
+	asJSON                           bool
+	name, tenant, role, keyID, email string
+	owner                            pool.KeyOwner
+	stdin                            io.Reader // user create's password
 }
 
 // databaseCommands are the commands that work on DATABASE_URL.
@@ -143,6 +157,9 @@ var databaseCommands = map[string]func(ctx context.Context, d *db.DB, cfg config
 	"key create":    createKey,
 	"key list":      listKeys,
 	"key revoke":    revokeKey,
+	"user create":   createUser,
+	"user list":     listUsers,
+	"user disable":  disableUser,
 }
 
 // serveMigrated applies pending migrations, then serves.
@@ -169,7 +186,7 @@ func createKey(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Write
 	if err != nil {
 		return errors.New("key create needs --tenant ID (as printed by tenant create)")
 	}
-	key, err := d.CreateKey(ctx, id, pool.Role(f.role))
+	key, err := d.CreateOwnedKey(ctx, id, pool.Role(f.role), f.owner)
 	if err != nil {
 		return errors.New(pool.ErrorMessage(err))
 	}
@@ -194,6 +211,83 @@ func revokeKey(ctx context.Context, d *db.DB, _ config, f cliFlags, _ io.Writer)
 		return errors.New("key revoke needs --id ID (as printed by key list)")
 	}
 	if _, err := d.RevokeKey(ctx, id); err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	return nil
+}
+
+func createUser(ctx context.Context, d *db.DB, cfg config, f cliFlags, out io.Writer) error {
+	id, err := graph.ParseTenantID(f.tenant)
+	if err != nil {
+		return errors.New("user create needs --tenant ID (as printed by tenant create)")
+	}
+	// One line of standard input (a terminal's, a pipe's); none at all asks for an invitation.
+	password, err := bufio.NewReader(io.LimitReader(f.stdin, pool.MaxPasswordLength+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("user create: reading the password: %w", err)
+	}
+	password = strings.TrimRight(password, "\r\n")
+	u, invitation, err := d.CreateUser(ctx, pool.NewUser{TenantID: id, Email: f.email, Name: f.name, Role: pool.Role(f.role)}, password)
+	if err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	result := map[string]string{"id": graph.UserID(u.ID), "email": u.Email}
+	if invitation != "" {
+		result["invitation"] = invitation
+		result["link"] = cfg.PublicURL + "/invitation#" + invitation
+	}
+	if f.asJSON {
+		return json.NewEncoder(out).Encode(result)
+	}
+	if invitation == "" {
+		_, err = fmt.Fprintln(out, result["id"])
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%s\ninvitation (valid 7 days, once): %s\n", result["id"], result["link"])
+	return err
+}
+
+func listUsers(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Writer) error {
+	id, err := graph.ParseTenantID(f.tenant)
+	if err != nil {
+		return errors.New("user list needs --tenant ID (as printed by tenant create)")
+	}
+	users, err := d.TenantUsers(ctx, id)
+	if err != nil {
+		return errors.New(pool.ErrorMessage(err))
+	}
+	type user struct {
+		ID         string     `json:"id"`
+		Email      string     `json:"email"`
+		Name       string     `json:"name"`
+		Role       pool.Role  `json:"role"`
+		TOTP       bool       `json:"totp"`
+		DisabledAt *time.Time `json:"disabledAt"`
+	}
+	list := make([]user, len(users))
+	for i, u := range users {
+		list[i] = user{graph.UserID(u.ID), u.Email, u.Name, u.Role, u.TOTPEnabled, u.DisabledAt}
+	}
+	if f.asJSON {
+		return json.NewEncoder(out).Encode(map[string][]user{"users": list})
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tEMAIL\tNAME\tROLE\tTOTP\tDISABLED")
+	for _, u := range list {
+		disabled := "-"
+		if u.DisabledAt != nil {
+			disabled = u.DisabledAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%t\t%s\n", u.ID, u.Email, u.Name, u.Role, u.TOTP, disabled)
+	}
+	return w.Flush()
+}
+
+func disableUser(ctx context.Context, d *db.DB, _ config, f cliFlags, _ io.Writer) error {
+	if f.email == "" {
+		return errors.New("user disable needs --email E")
+	}
+	if _, err := d.DisableUser(ctx, f.email); err != nil {
 		return errors.New(pool.ErrorMessage(err))
 	}
 	return nil

@@ -75,7 +75,9 @@ export function seedTenant(name) {
   const cli = (...args) => JSON.parse(execFileSync(BIN, [...args, '--json'], { encoding: 'utf8' }));
   const tenant = { name: `${name} ${RUN}`, id: '' };
   tenant.id = cli('tenant', 'create', '--name', tenant.name).id;
-  const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) => [role, cli('key', 'create', '--tenant', tenant.id, '--role', role).key]));
+  // Keys belong to a named service account (the audit names it), as an operator's script makes them.
+  const keys = Object.fromEntries(['admin', 'operator', 'viewer'].map((role) =>
+    [role, cli('key', 'create', '--tenant', tenant.id, '--role', role, '--service-account', `E2E ${role}`).key]));
   return { ...tenant, keys, /** channel keys by source, made on the first push */ channels: /** @type {Record<string, string>} */ ({}) };
 }
 
