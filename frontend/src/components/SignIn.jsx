@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { VIEWER_QUERY } from '../api.js';
 import { LogoMark } from './icons.jsx';
+import { SsoSignIn } from './sso/SsoSignIn.jsx';
 
 /**
  * Sign-in with an API key. The key is checked by asking the server who it belongs to
@@ -90,6 +91,7 @@ export function SignIn({ client, notice, onSignedIn }) {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <SsoSignIn />
       </div>
     </main>
   );
