@@ -87,7 +87,10 @@ func (s *ssoFlow) providers(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(s.log, w, r, err)
 		return
 	}
-	type tenant struct{ ID, Name string }
+	type tenant struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
 	type provider struct {
 		Tenant tenant `json:"tenant"`
 		Name   string `json:"name"`

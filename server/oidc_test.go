@@ -190,7 +190,9 @@ func TestSSOConfigAdminOnlySecretWriteOnlyAudited(t *testing.T) {
 			t.Errorf("%s: %+v, want BAD_USER_INPUT on it", field, r.Errors)
 		}
 	}
-	var kept struct{ SsoConfig struct{ Name, IssuerURL string } }
+	var kept struct {
+		SsoConfig struct{ Name, IssuerURL string }
+	}
 	s.gql(t, s.keys.MAHAdmin, `{ ssoConfig { name issuerUrl } }`, nil).ok(t, &kept)
 	if kept.SsoConfig.Name != "Pharma SSO" || kept.SsoConfig.IssuerURL != s.op.issuer {
 		t.Errorf("after refused changes: %+v", kept.SsoConfig)
@@ -343,6 +345,18 @@ func TestSSOSignIn(t *testing.T) {
 	t.Parallel()
 	s := newSSODemo(t)
 	s.configure(t, s.keys.MAHAdmin, opClient, nil).ok(t, &struct{}{})
+
+	// The sign-in page finds the provider by the e-mail's domain or the tenant.
+	for query, want := range map[string]string{
+		"email=someone%40Pharma.Example":    `{"providers":[{"tenant":{"id":"` + s.mah + `","name":"Demo Pharma"},"name":"Pharma Login","start":"/auth/oidc/` + s.mah + `/start"}]}`,
+		"tenant=" + s.mah:                   `"start":"/auth/oidc/` + s.mah + `/start"`,
+		"tenant=" + s.cmo:                   `{"providers":[]}`,
+		"email=someone%40elsewhere.example": `{"providers":[]}`,
+	} {
+		if status, body := get(t, s.url+"/auth/providers?"+query); status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET /auth/providers?%s = %d %s, want %s", query, status, body, want)
+		}
+	}
 
 	// Alice signs in at the provider: provisioned as an admin, a session, and
 	// GraphQL acts as her.
