@@ -80,7 +80,19 @@ describe('<Header>', () => {
       ['SN/SSCC pool', null],
       ['Partners', 'page'],
       ['Audit trail', null],
+      ['Single sign-on', null],
     ]);
+  });
+
+  it('links single sign-on for admins only', () => {
+    history.replaceState(null, '', '/settings/sso');
+    for (const role of ['VIEWER', 'OPERATOR', 'ADMIN']) {
+      const el = mount(<Header viewer={mahViewer(role)} onSignOut={() => {}} />);
+      const sso = [...el.querySelectorAll('.main-nav a')].find((a) => a.textContent === 'Single sign-on');
+      expect(sso?.getAttribute('aria-current') ?? null).toBe(role === 'ADMIN' ? 'page' : null);
+      expect(!!sso).toBe(role === 'ADMIN');
+      unmountAll();
+    }
   });
 
   it('links the audit trail for every role, marked current there', () => {
