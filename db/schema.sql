@@ -685,6 +685,39 @@ CREATE TABLE public.sessions (
 );
 
 --
+-- Name: sso_configs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_configs (
+    tenant_id bigint NOT NULL,
+    name text NOT NULL,
+    issuer_url text NOT NULL,
+    client_id text NOT NULL,
+    client_secret text NOT NULL,
+    role_claim text NOT NULL,
+    role_values jsonb NOT NULL,
+    email_domain text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sso_configs_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT sso_configs_issuer_url_check CHECK (((length(issuer_url) >= 1) AND (length(issuer_url) <= 2000))),
+    CONSTRAINT sso_configs_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT sso_configs_role_claim_check CHECK (((length(role_claim) >= 1) AND (length(role_claim) <= 200))),
+    CONSTRAINT sso_configs_role_values_check CHECK ((jsonb_typeof(role_values) = 'object'::text))
+);
+
+--
+-- Name: sso_logins; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_logins (
+    state_hash bytea NOT NULL,
+    tenant_id bigint NOT NULL,
+    nonce text NOT NULL,
+    code_verifier text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: tenants; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -904,6 +937,20 @@ ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (hash);
 
 --
+-- Name: sso_configs sso_configs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_configs
+    ADD CONSTRAINT sso_configs_pkey PRIMARY KEY (tenant_id);
+
+--
+-- Name: sso_logins sso_logins_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_logins
+    ADD CONSTRAINT sso_logins_pkey PRIMARY KEY (state_hash);
+
+--
 -- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1037,6 +1084,12 @@ CREATE INDEX serials_request ON public.serials USING btree (request_id, id) WHER
 --
 
 CREATE INDEX sessions_user ON public.sessions USING btree (user_id);
+
+--
+-- Name: sso_logins_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sso_logins_created ON public.sso_logins USING btree (created_at);
 
 --
 -- Name: user_invitations_user; Type: INDEX; Schema: public; Owner: -
@@ -1275,6 +1328,20 @@ ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: sso_configs sso_configs_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_configs
+    ADD CONSTRAINT sso_configs_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: sso_logins sso_logins_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_logins
+    ADD CONSTRAINT sso_logins_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+--
 -- Name: user_invitations user_invitations_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1458,6 +1525,18 @@ CREATE POLICY session_own ON public.sessions USING ((tenant_id = public.app_tena
 --
 
 ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sso_configs sso_config_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY sso_config_own ON public.sso_configs USING ((tenant_id = public.app_tenant()));
+
+--
+-- Name: sso_configs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sso_configs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: tenants tenant_self_partner_or_owner; Type: POLICY; Schema: public; Owner: -
@@ -1693,6 +1772,66 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.serials TO serialpool_app;
 --
 
 GRANT SELECT,DELETE ON TABLE public.sessions TO serialpool_app;
+
+--
+-- Name: TABLE sso_configs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT,DELETE ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.tenant_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(tenant_id) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(name),UPDATE(name) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.issuer_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(issuer_url),UPDATE(issuer_url) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.client_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(client_id),UPDATE(client_id) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.client_secret; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(client_secret) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.role_claim; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(role_claim),UPDATE(role_claim) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.role_values; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(role_values),UPDATE(role_values) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.email_domain; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(email_domain),UPDATE(email_domain) ON TABLE public.sso_configs TO serialpool_app;
+
+--
+-- Name: COLUMN sso_configs.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(updated_at),UPDATE(updated_at) ON TABLE public.sso_configs TO serialpool_app;
 
 --
 -- Name: TABLE tenants; Type: ACL; Schema: public; Owner: -

@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	Serial() SerialResolver
 	SerialRequest() SerialRequestResolver
 	SsccPool() SsccPoolResolver
+	SsoConfig() SsoConfigResolver
 	Subscription() SubscriptionResolver
 	Tenant() TenantResolver
 	User() UserResolver
@@ -165,6 +166,7 @@ type ComplexityRoot struct {
 		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
 		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
 		DecommissionContainer   func(childComplexity int, input model.DecommissionContainerInput) int
+		DeleteSsoConfig         func(childComplexity int) int
 		EndPartnership          func(childComplexity int, id string, reason string, signature *pool.SignatureInput) int
 		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
 		InviteUser              func(childComplexity int, input model.InviteUserInput) int
@@ -178,6 +180,7 @@ type ComplexityRoot struct {
 		RotateChannelKey        func(childComplexity int, id string) int
 		UpdateChannelUpstream   func(childComplexity int, input model.UpdateChannelUpstreamInput) int
 		UpdateProductLimits     func(childComplexity int, input model.UpdateProductLimitsInput, signature *pool.SignatureInput) int
+		UpdateSsoConfig         func(childComplexity int, input model.SsoConfigInput) int
 		UpdateUser              func(childComplexity int, input model.UpdateUserInput, signature *pool.SignatureInput) int
 	}
 
@@ -283,6 +286,7 @@ type ComplexityRoot struct {
 		SerialRequests     func(childComplexity int, filter *model.SerialRequestFilter, first *int, after *string) int
 		SsccPool           func(childComplexity int, code string) int
 		SsccPools          func(childComplexity int) int
+		SsoConfig          func(childComplexity int) int
 		Users              func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 	}
@@ -360,6 +364,22 @@ type ComplexityRoot struct {
 		ExtensionDigit func(childComplexity int) int
 		Pool           func(childComplexity int) int
 		Ssccs          func(childComplexity int, status *pool.Status, first *int, after *string) int
+	}
+
+	SsoConfig struct {
+		ClientID        func(childComplexity int) int
+		ClientSecretSet func(childComplexity int) int
+		EmailDomain     func(childComplexity int) int
+		IssuerURL       func(childComplexity int) int
+		Name            func(childComplexity int) int
+		RoleClaim       func(childComplexity int) int
+		RoleValues      func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	SsoRoleValue struct {
+		Role  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -441,6 +461,8 @@ type MutationResolver interface {
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput, signature *pool.SignatureInput) (*model.ReleaseResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
 	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error)
+	UpdateSsoConfig(ctx context.Context, input model.SsoConfigInput) (*pool.SSOConfig, error)
+	DeleteSsoConfig(ctx context.Context) (bool, error)
 	InviteUser(ctx context.Context, input model.InviteUserInput) (*model.InviteUserPayload, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput, signature *pool.SignatureInput) (*pool.User, error)
 }
@@ -494,6 +516,7 @@ type QueryResolver interface {
 	SsccPools(ctx context.Context) ([]*pool.Product, error)
 	SsccPool(ctx context.Context, code string) (*pool.Product, error)
 	Container(ctx context.Context, sscc string) (*pool.Serial, error)
+	SsoConfig(ctx context.Context) (*pool.SSOConfig, error)
 	PoolStats(ctx context.Context, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) ([]*pool.StatsRow, error)
 	PoolActivity(ctx context.Context, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) ([]*pool.ActivityRow, error)
 	Users(ctx context.Context) ([]*pool.User, error)
@@ -519,6 +542,10 @@ type SsccPoolResolver interface {
 	ExtensionDigit(ctx context.Context, obj *pool.Product) (int, error)
 	Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error)
 	Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error)
+}
+type SsoConfigResolver interface {
+	RoleValues(ctx context.Context, obj *pool.SSOConfig) ([]*model.SsoRoleValue, error)
+	EmailDomain(ctx context.Context, obj *pool.SSOConfig) (*string, error)
 }
 type SubscriptionResolver interface {
 	PoolCounts(ctx context.Context, productCode string) (<-chan *model.PoolUpdate, error)
@@ -1001,6 +1028,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecommissionContainer(childComplexity, args["input"].(model.DecommissionContainerInput)), true
+	case "Mutation.deleteSsoConfig":
+		if e.ComplexityRoot.Mutation.DeleteSsoConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSsoConfig(childComplexity), true
 	case "Mutation.endPartnership":
 		if e.ComplexityRoot.Mutation.EndPartnership == nil {
 			break
@@ -1144,6 +1177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProductLimits(childComplexity, args["input"].(model.UpdateProductLimitsInput), args["signature"].(*pool.SignatureInput)), true
+	case "Mutation.updateSsoConfig":
+		if e.ComplexityRoot.Mutation.UpdateSsoConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSsoConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSsoConfig(childComplexity, args["input"].(model.SsoConfigInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1653,6 +1697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SsccPools(childComplexity), true
+	case "Query.ssoConfig":
+		if e.ComplexityRoot.Query.SsoConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SsoConfig(childComplexity), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -1939,6 +1989,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SsccPool.Ssccs(childComplexity, args["status"].(*pool.Status), args["first"].(*int), args["after"].(*string)), true
 
+	case "SsoConfig.clientId":
+		if e.ComplexityRoot.SsoConfig.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.ClientID(childComplexity), true
+	case "SsoConfig.clientSecretSet":
+		if e.ComplexityRoot.SsoConfig.ClientSecretSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.ClientSecretSet(childComplexity), true
+	case "SsoConfig.emailDomain":
+		if e.ComplexityRoot.SsoConfig.EmailDomain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.EmailDomain(childComplexity), true
+	case "SsoConfig.issuerUrl":
+		if e.ComplexityRoot.SsoConfig.IssuerURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.IssuerURL(childComplexity), true
+	case "SsoConfig.name":
+		if e.ComplexityRoot.SsoConfig.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.Name(childComplexity), true
+	case "SsoConfig.roleClaim":
+		if e.ComplexityRoot.SsoConfig.RoleClaim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.RoleClaim(childComplexity), true
+	case "SsoConfig.roleValues":
+		if e.ComplexityRoot.SsoConfig.RoleValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.RoleValues(childComplexity), true
+	case "SsoConfig.updatedAt":
+		if e.ComplexityRoot.SsoConfig.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoConfig.UpdatedAt(childComplexity), true
+
+	case "SsoRoleValue.role":
+		if e.ComplexityRoot.SsoRoleValue.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoRoleValue.Role(childComplexity), true
+	case "SsoRoleValue.value":
+		if e.ComplexityRoot.SsoRoleValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SsoRoleValue.Value(childComplexity), true
+
 	case "Subscription.poolCounts":
 		if e.ComplexityRoot.Subscription.PoolCounts == nil {
 			break
@@ -2047,6 +2159,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SerialInput", ec.unmarshalInputSerialInput),
 			graphql.NewInputUnmarshaler("SerialRequestFilter", ec.unmarshalInputSerialRequestFilter),
 			graphql.NewInputUnmarshaler("SignatureInput", ec.unmarshalInputSignatureInput),
+			graphql.NewInputUnmarshaler("SsoConfigInput", ec.unmarshalInputSsoConfigInput),
+			graphql.NewInputUnmarshaler("SsoRoleValueInput", ec.unmarshalInputSsoRoleValueInput),
 			graphql.NewInputUnmarshaler("UpdateChannelUpstreamInput", ec.unmarshalInputUpdateChannelUpstreamInput),
 			graphql.NewInputUnmarshaler("UpdateProductLimitsInput", ec.unmarshalInputUpdateProductLimitsInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -3246,6 +3360,80 @@ input CreateSsccPoolInput {
   extensionDigit: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/sso.graphqls", Input: `# Single sign-on: the tenant's OpenID Connect provider.
+
+extend type Query {
+  "The caller's tenant's OpenID Connect provider; null: none is configured. Admin only."
+  ssoConfig: SsoConfig
+}
+
+extend type Mutation {
+  """
+  Creates or replaces the tenant's OpenID Connect provider; its people then sign in
+  with it at /auth/oidc/{tenant}/start. The client secret is write-only: required for
+  a new configuration, kept when omitted later, never returned. An issuerUrl that
+  points to an address the operator does not allow (SERIALPOOL_UPSTREAM_ALLOW) is
+  BAD_USER_INPUT. Audited with the old and new values (the secret as "changed"). Admin only.
+  """
+  updateSsoConfig("The provider and how its claims map to roles." input: SsoConfigInput!): SsoConfig!
+  "Removes the tenant's provider: no one signs in with it any more. NOT_FOUND when there is none. Audited. Admin only."
+  deleteSsoConfig: Boolean!
+}
+
+"A tenant's OpenID Connect provider. Its client secret is never shown."
+type SsoConfig {
+  "The provider's name on the sign-in page: Sign in with <name>."
+  name: String!
+  "The provider's issuer (its discovery document is at issuerUrl/.well-known/openid-configuration)."
+  issuerUrl: String!
+  "serialpool's client id at the provider."
+  clientId: String!
+  "Whether a client secret is stored (it is write-only)."
+  clientSecretSet: Boolean!
+  "The ID token or userinfo claim that decides a person's role (a string, or a list such as groups)."
+  roleClaim: String!
+  "Which claim values give which role; the highest role mapped wins, a person with none is refused."
+  roleValues: [SsoRoleValue!]!
+  "The only e-mail domain that may sign in; null: any."
+  emailDomain: String
+  "When it was last changed."
+  updatedAt: Time!
+}
+
+"One value of the role claim and the role it gives."
+type SsoRoleValue {
+  "The claim's value."
+  value: String!
+  "The role it gives."
+  role: Role!
+}
+
+"A tenant's OpenID Connect provider, as updateSsoConfig takes it."
+input SsoConfigInput {
+  "Shown as Sign in with <name>. 1 to 100 characters."
+  name: String! @maxLength(n: 100)
+  "The provider's issuer URL, exactly as its ID tokens name it (iss)."
+  issuerUrl: String! @maxLength(n: 2000)
+  "serialpool's client id at the provider."
+  clientId: String! @maxLength(n: 200)
+  "serialpool's client secret at the provider; omitted: keep the stored one. Write-only."
+  clientSecret: String @maxLength(n: 1000)
+  "The claim that decides the role, e.g. groups or roles."
+  roleClaim: String! @maxLength(n: 200)
+  "Which claim values give which role: 1 to 50."
+  roleValues: [SsoRoleValueInput!]! @maxItems(n: 50)
+  "The only e-mail domain that may sign in, e.g. example.com; null: any."
+  emailDomain: String @maxLength(n: 200)
+}
+
+"One value of the role claim and the role it gives."
+input SsoRoleValueInput {
+  "The claim's value. 1 to 200 characters."
+  value: String! @maxLength(n: 200)
+  "The role it gives."
+  role: Role!
+}
+`, BuiltIn: false},
 	{Name: "../schema/stats.graphqls", Input: `# Aggregates for BI tools.
 
 extend type Query {
@@ -3970,6 +4158,38 @@ func (ec *executionContext) childFields_SsccPool(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type SsccPool", field.Name)
 }
 
+func (ec *executionContext) childFields_SsoConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SsoConfig_name(ctx, field)
+	case "issuerUrl":
+		return ec.fieldContext_SsoConfig_issuerUrl(ctx, field)
+	case "clientId":
+		return ec.fieldContext_SsoConfig_clientId(ctx, field)
+	case "clientSecretSet":
+		return ec.fieldContext_SsoConfig_clientSecretSet(ctx, field)
+	case "roleClaim":
+		return ec.fieldContext_SsoConfig_roleClaim(ctx, field)
+	case "roleValues":
+		return ec.fieldContext_SsoConfig_roleValues(ctx, field)
+	case "emailDomain":
+		return ec.fieldContext_SsoConfig_emailDomain(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SsoConfig_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SsoConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_SsoRoleValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_SsoRoleValue_value(ctx, field)
+	case "role":
+		return ec.fieldContext_SsoRoleValue_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SsoRoleValue", field.Name)
+}
+
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4459,6 +4679,20 @@ func (ec *executionContext) field_Mutation_updateProductLimits_args(ctx context.
 		return nil, err
 	}
 	args["signature"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSsoConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SsoConfigInput, error) {
+			return ec.unmarshalNSsoConfigInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoConfigInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -7252,6 +7486,73 @@ func (ec *executionContext) fieldContext_Mutation_decommissionContainer(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSsoConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSsoConfig(ctx, fc.Args["input"].(model.SsoConfigInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SSOConfig) graphql.Marshaler {
+			return ec.marshalNSsoConfig2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSSOConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSsoConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsoConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSsoConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSsoConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().DeleteSsoConfig(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSsoConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_inviteUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9304,6 +9605,38 @@ func (ec *executionContext) fieldContext_Query_container(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_ssoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ssoConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SsoConfig(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.SSOConfig) graphql.Marshaler {
+			return ec.marshalOSsoConfig2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSSOConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ssoConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsoConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_poolStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10614,6 +10947,245 @@ func (ec *executionContext) fieldContext_SsccPool_ssccs(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SsoConfig_name(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsoConfig_issuerUrl(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_issuerUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuerURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_issuerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsoConfig_clientId(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsoConfig_clientSecretSet(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_clientSecretSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecretSet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_clientSecretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SsoConfig_roleClaim(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_roleClaim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleClaim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_roleClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsoConfig_roleValues(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_roleValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SsoConfig().RoleValues(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SsoRoleValue) graphql.Marshaler {
+			return ec.marshalNSsoRoleValue2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_roleValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SsoConfig",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SsoRoleValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SsoConfig_emailDomain(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_emailDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SsoConfig().EmailDomain(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_emailDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, true, true, "String")
+}
+
+func (ec *executionContext) _SsoConfig_updatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoConfig_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoConfig_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SsoRoleValue_value(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoRoleValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoRoleValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoRoleValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _SsoRoleValue_role(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SsoRoleValue_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SsoRoleValue_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SsoRoleValue", field, false, false, "Role")
 }
 
 func (ec *executionContext) _Subscription_poolCounts(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -13123,6 +13695,139 @@ func UnmarshalSignatureInput(ctx context.Context, raw any) (pool.SignatureInput,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSsoConfigInput(ctx context.Context, obj any) (model.SsoConfigInput, error) {
+	var it model.SsoConfigInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "issuerUrl", "clientId", "clientSecret", "roleClaim", "roleValues", "emailDomain"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "issuerUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuerURL = data
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "clientSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientSecret = data
+		case "roleClaim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleClaim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleClaim = data
+		case "roleValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleValues"))
+			data, err := ec.unmarshalNSsoRoleValueInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleValues = data
+		case "emailDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailDomain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailDomain = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSsoConfigInput unmarshals raw into the SsoConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSsoConfigInput(ctx context.Context, raw any) (model.SsoConfigInput, error) {
+	var out model.SsoConfigInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SsoConfigInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSsoRoleValueInput(ctx context.Context, obj any) (model.SsoRoleValueInput, error) {
+	var it model.SsoRoleValueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSsoRoleValueInput unmarshals raw into the SsoRoleValueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSsoRoleValueInput(ctx context.Context, raw any) (model.SsoRoleValueInput, error) {
+	var out model.SsoRoleValueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SsoRoleValueInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateChannelUpstreamInput(ctx context.Context, obj any) (model.UpdateChannelUpstreamInput, error) {
 	var it model.UpdateChannelUpstreamInput
 	if obj == nil {
@@ -14203,6 +14908,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateSsoConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSsoConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSsoConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSsoConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "inviteUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_inviteUser(ctx, field)
@@ -14915,6 +15634,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_container(ctx, field)
 				})
+		case "ssoConfig":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ssoConfig(ctx, field)
+				})
 		case "poolStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15477,6 +16202,114 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SsccPool_ssccs(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ssoConfigImplementors = []string{"SsoConfig"}
+
+func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet, obj *pool.SSOConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ssoConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SsoConfig")
+		case "name":
+			out.Values[i] = ec._SsoConfig_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuerUrl":
+			out.Values[i] = ec._SsoConfig_issuerUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._SsoConfig_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientSecretSet":
+			out.Values[i] = ec._SsoConfig_clientSecretSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roleClaim":
+			out.Values[i] = ec._SsoConfig_roleClaim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roleValues":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsoConfig_roleValues(ctx, field, obj)
+				})
+		case "emailDomain":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SsoConfig_emailDomain(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._SsoConfig_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ssoRoleValueImplementors = []string{"SsoRoleValue"}
+
+func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.SelectionSet, obj *model.SsoRoleValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ssoRoleValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SsoRoleValue")
+		case "value":
+			out.Values[i] = ec._SsoRoleValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SsoRoleValue_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16970,6 +17803,62 @@ func (ec *executionContext) marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋseri
 	return ec._SsccPool(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSsoConfig2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSSOConfig(ctx context.Context, sel ast.SelectionSet, v *pool.SSOConfig) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SsoConfig!")
+		return graphql.Null
+	}
+	return ec._SsoConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSsoConfigInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoConfigInput(ctx context.Context, v any) (model.SsoConfigInput, error) {
+	res, err := ec.unmarshalInputSsoConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSsoRoleValue2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SsoRoleValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSsoRoleValue2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSsoRoleValue2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValue(ctx context.Context, sel ast.SelectionSet, v *model.SsoRoleValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SsoRoleValue!")
+		return graphql.Null
+	}
+	return ec._SsoRoleValue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSsoRoleValueInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueInputᚄ(ctx context.Context, v any) ([]*model.SsoRoleValueInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SsoRoleValueInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSsoRoleValueInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSsoRoleValueInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueInput(ctx context.Context, v any) (*model.SsoRoleValueInput, error) {
+	res, err := ec.unmarshalInputSsoRoleValueInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17742,6 +18631,13 @@ func (ec *executionContext) marshalOSsccPool2ᚖgithubᚗcomᚋserialpoolᚋseri
 		return graphql.Null
 	}
 	return ec._SsccPool(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSsoConfig2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSSOConfig(ctx context.Context, sel ast.SelectionSet, v *pool.SSOConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SsoConfig(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -20,6 +20,7 @@ type Services interface {
 	pool.AuditService
 	pool.KeyService
 	pool.UserService
+	pool.SSOService
 }
 
 // Resolver is the root resolver; it holds the services.

@@ -62,7 +62,8 @@ type config struct {
 	// (SERIALPOOL_LOCKOUT_FAILURES, SERIALPOOL_LOCKOUT_WINDOW; defaults 5, 15m).
 	Lockout pool.Lockout
 	// PublicURL is where people reach the web app, for the invitation links
-	// `serialpool user create` prints (SERIALPOOL_PUBLIC_URL, default http://localhost:8080).
+	// `serialpool user create` prints and single sign-on's redirect URI
+	// (SERIALPOOL_PUBLIC_URL, default http://localhost:8080).
 	PublicURL string
 }
 

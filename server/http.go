@@ -151,6 +151,9 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	}
 	mux.Handle("/soap/snx/snrequest", soapRoute(soap.TraceLink(d, keyAuth, log)))
 	mux.Handle("/soap/sap/numberrange", soapRoute(soap.SAP(d, keyAuth, log)))
+	(&ssoFlow{db: d, client: upstreamClient(cfg.UpstreamAllow), publicURL: cfg.PublicURL, secure: cfg.SecureCookies, log: log,
+		startSession: ss.StartSession}).register(mux,
+		func(h http.Handler) http.Handler { return instrument("sso", noStore(timeout(cfg.RequestTimeout, h))) })
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@
  *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
  *   /audit?action=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
+ *   /settings/sso                        → single sign-on (admins)
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -48,7 +49,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'users'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -62,6 +63,7 @@ export function matchRoute(path) {
   if (p === PARTNERS_PATH) return { name: 'partners' };
   if (p === AUDIT_PATH) return { name: 'audit' };
   if (p === USERS_PATH) return { name: 'users' };
+  if (p === SSO_PATH) return { name: 'sso' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -79,6 +81,7 @@ export const PACK_PATH = '/pool/pack-history';
 export const PARTNERS_PATH = '/partners';
 export const AUDIT_PATH = '/audit';
 export const USERS_PATH = '/users';
+export const SSO_PATH = '/settings/sso';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });

@@ -385,6 +385,40 @@ type SerialRequestFilter struct {
 	OrderRef *string `json:"orderRef,omitempty"`
 }
 
+// A tenant's OpenID Connect provider, as updateSsoConfig takes it.
+type SsoConfigInput struct {
+	// Shown as Sign in with <name>. 1 to 100 characters.
+	Name string `json:"name"`
+	// The provider's issuer URL, exactly as its ID tokens name it (iss).
+	IssuerURL string `json:"issuerUrl"`
+	// serialpool's client id at the provider.
+	ClientID string `json:"clientId"`
+	// serialpool's client secret at the provider; omitted: keep the stored one. Write-only.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+	// The claim that decides the role, e.g. groups or roles.
+	RoleClaim string `json:"roleClaim"`
+	// Which claim values give which role: 1 to 50.
+	RoleValues []*SsoRoleValueInput `json:"roleValues"`
+	// The only e-mail domain that may sign in, e.g. example.com; null: any.
+	EmailDomain *string `json:"emailDomain,omitempty"`
+}
+
+// One value of the role claim and the role it gives.
+type SsoRoleValue struct {
+	// The claim's value.
+	Value string `json:"value"`
+	// The role it gives.
+	Role Role `json:"role"`
+}
+
+// One value of the role claim and the role it gives.
+type SsoRoleValueInput struct {
+	// The claim's value. 1 to 200 characters.
+	Value string `json:"value"`
+	// The role it gives.
+	Role Role `json:"role"`
+}
+
 // Live updates, over WebSocket at /graphql (the graphql-transport-ws protocol): send the
 // API key as `"authorization": "Bearer <key>"` in the payload of connection_init.
 type Subscription struct {

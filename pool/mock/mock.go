@@ -23,6 +23,7 @@ type Services struct {
 	AuditService
 	KeyService
 	UserService
+	SSOService
 }
 
 var (
@@ -38,4 +39,5 @@ var (
 	_ pool.StatsService     = (*StatsService)(nil)
 	_ pool.AuditService     = (*AuditService)(nil)
 	_ pool.KeyService       = (*KeyService)(nil)
+	_ pool.SSOService       = (*SSOService)(nil)
 )

@@ -18,6 +18,7 @@ import { AuditPage } from './AuditPage.jsx';
 import { TimeZoneSetting } from './TimeZoneSetting.jsx';
 import { onTimeZoneChange } from '../format.js';
 import { UsersPage } from './UsersPage.jsx';
+import { SsoSettings } from './sso/SsoSettings.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string, user?: {name: string, email: string}}} Viewer
@@ -124,6 +125,7 @@ function Routes() {
   if (route.name === 'partners') return <PartnersPage />;
   if (route.name === 'audit') return <AuditPage params={params} />;
   if (route.name === 'users') return <UsersPage />;
+  if (route.name === 'sso') return <SsoSettings />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

@@ -1,7 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
 import { canAdminister } from '../roles.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, USERS_PATH, useLocation } from '../router.js';
+import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -29,9 +29,14 @@ export function Header({ viewer, onSignOut }) {
             Audit trail
           </a>
           {canAdminister(viewer.role) ? (
-            <a href={USERS_PATH} onClick={onLinkClick} aria-current={section === 'users' ? 'page' : undefined}>
-              Users
-            </a>
+            <>
+              <a href={USERS_PATH} onClick={onLinkClick} aria-current={section === 'users' ? 'page' : undefined}>
+                Users
+              </a>
+              <a href={SSO_PATH} onClick={onLinkClick} aria-current={section === 'sso' ? 'page' : undefined}>
+                Single sign-on
+              </a>
+            </>
           ) : null}
         </nav>
         <div class="account" aria-label="Signed in as">

@@ -81,10 +81,22 @@ describe('<Header>', () => {
       ['Partners', 'page'],
       ['Audit trail', null],
       ['Users', null], // admins manage the tenant's people
+      ['Single sign-on', null],
     ]);
     unmountAll();
     const viewerNav = mount(<Header viewer={mahViewer('VIEWER')} onSignOut={() => {}} />);
     expect([...viewerNav.querySelectorAll('.main-nav a')].map((a) => a.textContent)).not.toContain('Users');
+  });
+
+  it('links single sign-on for admins only', () => {
+    history.replaceState(null, '', '/settings/sso');
+    for (const role of ['VIEWER', 'OPERATOR', 'ADMIN']) {
+      const el = mount(<Header viewer={mahViewer(role)} onSignOut={() => {}} />);
+      const sso = [...el.querySelectorAll('.main-nav a')].find((a) => a.textContent === 'Single sign-on');
+      expect(sso?.getAttribute('aria-current') ?? null).toBe(role === 'ADMIN' ? 'page' : null);
+      expect(!!sso).toBe(role === 'ADMIN');
+      unmountAll();
+    }
   });
 
   it('links the audit trail for every role, marked current there', () => {

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { login } from '../session.js';
 import { LogoMark } from './icons.jsx';
+import { SsoSignIn } from './sso/SsoSignIn.jsx';
 
 /** What a refused sign-in tells the person, by the server's code. */
 const REFUSED = {
@@ -126,6 +127,7 @@ export function SignIn({ fetch: doFetch, notice, onSignedIn }) {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <SsoSignIn />
       </div>
     </main>
   );
