@@ -170,7 +170,7 @@ describe('request form safety nets', () => {
   function setupBig() {
     const fake = server();
     const el = mount(<RequestForm code={CODE} idPrefix="req" requestCap={500_000} />, {
-      client: createClient({ fetch: fake.fetch, getKey: () => 'k' }),
+      client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }),
     });
     return { el, fake };
   }

@@ -21,7 +21,7 @@ describe('<AssignForm>', () => {
       },
     }));
     const el = mount(<AssignForm partner={partner} products={[product]} idPrefix="as" />, {
-      client: createClient({ fetch: fake.fetch, getKey: () => 'k' }),
+      client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }),
     });
     setValue(byLabel(el, 'Product'), product.code);
     setValue(byLabel(el, 'Number of serials'), '25000');

@@ -63,7 +63,7 @@ describe('SsoSettings', () => {
       if (op === 'UpdateSsoConfig') return { body: { data: { updateSsoConfig: { ...stored, ...v.input } } } };
       throw new Error(`unexpected ${op}`);
     });
-    const client = createClient({ fetch: fake.fetch, getKey: () => 'k' });
+    const client = createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' });
     const root = mount(<SsoSettings />, { client, viewer: { tenant: { id: 'T1', name: 'Demo Pharma' }, role: 'ADMIN' } });
     await flush();
     expect(byLabel(root, 'Client secret').getAttribute('type')).toBe('password');
