@@ -60,7 +60,9 @@ CREATE TYPE public.key_role AS ENUM (
 CREATE TYPE public.pack_event_type AS ENUM (
     'COMMISSION',
     'DECOMMISSION',
-    'REACTIVATE'
+    'REACTIVATE',
+    'PACK',
+    'UNPACK'
 );
 
 --
@@ -215,10 +217,10 @@ END
 $$;
 
 --
--- Name: end_partnership(bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+-- Name: end_partnership(text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) RETURNS bigint
+CREATE FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public'
     AS $$
@@ -228,8 +230,11 @@ DECLARE
   returned_counts bigint[];
   total bigint;
 BEGIN
-  IF NOT EXISTS (SELECT FROM api_keys k WHERE k.id = key_id AND k.tenant_id = app_tenant()
-                 AND k.role = 'admin' AND k.revoked_at IS NULL) THEN
+  IF NOT (CASE WHEN key_id IS NOT NULL
+    THEN EXISTS (SELECT FROM api_keys k WHERE k.id = key_id AND k.tenant_id = app_tenant()
+                 AND k.role = 'admin' AND k.revoked_at IS NULL)
+    ELSE EXISTS (SELECT FROM users u WHERE u.id = user_id AND u.tenant_id = app_tenant()
+                 AND u.role = 'admin' AND u.disabled_at IS NULL) END) THEN
     RAISE EXCEPTION 'only an admin of either side may end a partnership' USING ERRCODE = 'insufficient_privilege';
   END IF;
   -- Waits for every transaction holding the partnership (FOR SHARE); each
@@ -251,10 +256,10 @@ BEGIN
     INTO returned_products, returned_counts, total
     FROM (SELECT product_id, count(*) AS n FROM returned GROUP BY product_id) r;
   DELETE FROM pool_counters WHERE tenant_id = p.cmo_tenant_id AND partner_id = p.mah_tenant_id AND n = 0;
-  -- Each side's entries: its own key as the actor, the other side's as "tenant:M key:N".
+  -- Each side's entries: the actor as named, on the other side as "tenant:M <actor>".
   INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
   SELECT side.tenant,
-         CASE WHEN side.tenant = app_tenant() THEN 'key:' || key_id ELSE 'tenant:' || app_tenant() || ' key:' || key_id END,
+         CASE WHEN side.tenant = app_tenant() THEN actor ELSE 'tenant:' || app_tenant() || ' ' || actor END,
          e.action, e.product, e.n, jsonb_build_object('partnership', p.id, 'partner', side.partner) || e.detail
     FROM (VALUES (p.mah_tenant_id, p.cmo_tenant_id), (p.cmo_tenant_id, p.mah_tenant_id)) AS side(tenant, partner)
    CROSS JOIN (SELECT 'partnership.end', NULL::bigint, total, jsonb_build_object('reason', reason)
@@ -397,6 +402,50 @@ ALTER TABLE public.channels ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: epcis_captures; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.epcis_captures (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    state text DEFAULT 'RUNNING'::text NOT NULL,
+    events integer NOT NULL,
+    recorded integer DEFAULT 0 NOT NULL,
+    duplicates integer DEFAULT 0 NOT NULL,
+    refusals jsonb,
+    actor text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT epcis_captures_check CHECK (((state = 'RUNNING'::text) = (finished_at IS NULL))),
+    CONSTRAINT epcis_captures_events_check CHECK ((events >= 0)),
+    CONSTRAINT epcis_captures_state_check CHECK ((state = ANY (ARRAY['RUNNING'::text, 'SUCCEEDED'::text, 'FAILED'::text])))
+);
+
+--
+-- Name: epcis_captures_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_captures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.epcis_captures_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: epcis_event_hashes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.epcis_event_hashes (
+    tenant_id bigint NOT NULL,
+    event_hash text NOT NULL,
+    capture_id bigint NOT NULL,
+    CONSTRAINT epcis_event_hashes_event_hash_check CHECK ((event_hash ~ '^ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0$'::text))
+);
+
+--
 -- Name: intake_batches; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -442,7 +491,16 @@ CREATE TABLE public.pack_events (
     reason public.decommission_reason,
     at timestamp with time zone NOT NULL,
     recorded_at timestamp with time zone DEFAULT now() NOT NULL,
-    actor text NOT NULL
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
 );
 
 --
@@ -655,6 +713,7 @@ CREATE TABLE public.serials (
     partner_request_id bigint,
     pack_status public.pack_status,
     pack_reason public.decommission_reason,
+    container text,
     CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
     CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
 );
@@ -839,6 +898,20 @@ ALTER TABLE ONLY public.channels
     ADD CONSTRAINT channels_tenant_id_name_key UNIQUE (tenant_id, name);
 
 --
+-- Name: epcis_captures epcis_captures_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_captures
+    ADD CONSTRAINT epcis_captures_pkey PRIMARY KEY (id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_pkey PRIMARY KEY (tenant_id, event_hash);
+
+--
 -- Name: intake_batches intake_batches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -996,10 +1069,22 @@ CREATE INDEX audit_log_tenant_at ON public.audit_log USING btree (tenant_id, at)
 CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id);
 
 --
+-- Name: pack_events_partner; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_partner ON public.pack_events USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
 -- Name: pack_events_serial; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, id);
+CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_tenant; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_tenant ON public.pack_events USING btree (tenant_id, id);
 
 --
 -- Name: partner_invitations_cmo; Type: INDEX; Schema: public; Owner: -
@@ -1060,6 +1145,12 @@ CREATE INDEX serial_requests_tenant_product ON public.serial_requests USING btre
 --
 
 CREATE INDEX serials_available ON public.serials USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_container; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_container ON public.serials USING btree (container, id) WHERE (container IS NOT NULL);
 
 --
 -- Name: serials_partner; Type: INDEX; Schema: public; Owner: -
@@ -1179,6 +1270,27 @@ ALTER TABLE ONLY public.audit_log
 
 ALTER TABLE ONLY public.channels
     ADD CONSTRAINT channels_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: epcis_captures epcis_captures_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_captures
+    ADD CONSTRAINT epcis_captures_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_capture_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_capture_id_fkey FOREIGN KEY (capture_id) REFERENCES public.epcis_captures(id);
+
+--
+-- Name: epcis_event_hashes epcis_event_hashes_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.epcis_event_hashes
+    ADD CONSTRAINT epcis_event_hashes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 --
 -- Name: intake_batches intake_batches_channel_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1399,6 +1511,30 @@ CREATE POLICY channel_own ON public.channels USING ((tenant_id = public.app_tena
 ALTER TABLE public.channels ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: epcis_captures epcis_capture_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY epcis_capture_own ON public.epcis_captures USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: epcis_captures; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_captures ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: epcis_event_hashes epcis_event_hash_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY epcis_event_hash_own ON public.epcis_event_hashes USING ((tenant_id = public.app_tenant())) WITH CHECK ((tenant_id = public.app_tenant()));
+
+--
+-- Name: epcis_event_hashes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.epcis_event_hashes ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: intake_batches intake_batch_own; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -1593,11 +1729,11 @@ GRANT ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash byt
 GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
 
 --
--- Name: FUNCTION end_partnership(key_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.end_partnership(key_id bigint, partnership_id bigint, reason text) TO serialpool_app;
+REVOKE ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) TO serialpool_app;
 
 --
 -- Name: TABLE api_keys; Type: ACL; Schema: public; Owner: -
@@ -1700,6 +1836,18 @@ GRANT SELECT(upstream_sending_system),UPDATE(upstream_sending_system) ON TABLE p
 --
 
 GRANT SELECT(upstream_receiving_system),UPDATE(upstream_receiving_system) ON TABLE public.channels TO serialpool_app;
+
+--
+-- Name: TABLE epcis_captures; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.epcis_captures TO serialpool_app;
+
+--
+-- Name: TABLE epcis_event_hashes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.epcis_event_hashes TO serialpool_app;
 
 --
 -- Name: TABLE intake_batches; Type: ACL; Schema: public; Owner: -
