@@ -64,6 +64,12 @@ func (d *DB) DecommissionContainer(ctx context.Context, in pool.ContainerDecommi
 	if err != nil {
 		return nil, err
 	}
+	// Destroying a case destroys its packs: signed like destroying them one by one.
+	if pool.NeedsSignature([]pool.PackEventInput{{Event: pool.Decommission, Reason: &in.Reason}}) {
+		if ctx, err = d.sign(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var res *pool.PackEventsResult
 	err = d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
 		// The container and, down its cases, everything in it.

@@ -165,7 +165,7 @@ type ComplexityRoot struct {
 		CreatePartnership       func(childComplexity int, input model.CreatePartnershipInput) int
 		CreateProduct           func(childComplexity int, input model.CreateProductInput) int
 		CreateSsccPool          func(childComplexity int, input model.CreateSsccPoolInput) int
-		DecommissionContainer   func(childComplexity int, input model.DecommissionContainerInput) int
+		DecommissionContainer   func(childComplexity int, input model.DecommissionContainerInput, signature *pool.SignatureInput) int
 		DeleteSsoConfig         func(childComplexity int) int
 		EndPartnership          func(childComplexity int, id string, reason string, signature *pool.SignatureInput) int
 		GenerateSerials         func(childComplexity int, input model.GenerateSerialsInput) int
@@ -460,7 +460,7 @@ type MutationResolver interface {
 	RequestSerials(ctx context.Context, input model.RequestSerialsInput) (*pool.SerialRequest, error)
 	ReleaseSerials(ctx context.Context, input model.ReleaseSerialsInput, signature *pool.SignatureInput) (*model.ReleaseResult, error)
 	CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error)
-	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error)
+	DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput, signature *pool.SignatureInput) (*model.RecordPackEventsResult, error)
 	UpdateSsoConfig(ctx context.Context, input model.SsoConfigInput) (*pool.SSOConfig, error)
 	DeleteSsoConfig(ctx context.Context) (bool, error)
 	InviteUser(ctx context.Context, input model.InviteUserInput) (*model.InviteUserPayload, error)
@@ -1027,7 +1027,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DecommissionContainer(childComplexity, args["input"].(model.DecommissionContainerInput)), true
+		return e.ComplexityRoot.Mutation.DecommissionContainer(childComplexity, args["input"].(model.DecommissionContainerInput), args["signature"].(*pool.SignatureInput)), true
 	case "Mutation.deleteSsoConfig":
 		if e.ComplexityRoot.Mutation.DeleteSsoConfig == nil {
 			break
@@ -3301,7 +3301,7 @@ extend type Mutation {
   their packs) as one action: all or nothing, by the rules of recordPackEvents. What is
   decommissioned already stays as it is. Operator or admin.
   """
-  decommissionContainer("The container and the reason." input: DecommissionContainerInput!): RecordPackEventsResult!
+  decommissionContainer("The container and the reason." input: DecommissionContainerInput!, "An electronic signature, required when the reason is DESTROYED, STOLEN or EXPORTED: the caller's password (a person; API keys give none), the meaning and a reason. SIGNATURE_REQUIRED without it, SIGNATURE_INVALID for a wrong password." signature: SignatureInput): RecordPackEventsResult!
 }
 
 "A case or pallet: an SSCC packs are packed into."
@@ -4449,6 +4449,14 @@ func (ec *executionContext) field_Mutation_decommissionContainer_args(ctx contex
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*pool.SignatureInput, error) {
+			return ec.unmarshalOSignatureInput2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg1
 	return args, nil
 }
 
@@ -7452,7 +7460,7 @@ func (ec *executionContext) _Mutation_decommissionContainer(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DecommissionContainer(ctx, fc.Args["input"].(model.DecommissionContainerInput))
+			return ec.Resolvers.Mutation().DecommissionContainer(ctx, fc.Args["input"].(model.DecommissionContainerInput), fc.Args["signature"].(*pool.SignatureInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPackEventsResult) graphql.Marshaler {

@@ -28,7 +28,8 @@ func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.Creat
 	return r.svc.CreateSSCCPool(ctx, strings.TrimSpace(input.CompanyPrefix), input.ExtensionDigit)
 }
 
-func (r *mutationResolver) DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput) (*model.RecordPackEventsResult, error) {
+func (r *mutationResolver) DecommissionContainer(ctx context.Context, input model.DecommissionContainerInput, signature *pool.SignatureInput) (*model.RecordPackEventsResult, error) {
+	ctx = signed(ctx, signature)
 	in := pool.ContainerDecommission{SSCC: strings.TrimSpace(input.Sscc), Reason: input.Reason}
 	if input.At != nil {
 		in.At = *input.At

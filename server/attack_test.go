@@ -808,10 +808,13 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
 		"inviteUser":              map[string]any{"email": "v@example.com", "name": "V", "role": "ADMIN"},
 		"updateUser":              map[string]any{"id": "VXNlcjox", "role": "ADMIN"},
+		"updateSsoConfig": map[string]any{"name": "V", "issuerUrl": "https://idp.example.com", "clientId": "V", "roleClaim": "groups",
+			"roleValues": []any{map[string]any{"value": "V", "role": "ADMIN"}}},
+		"deleteSsoConfig": nil,
 	}
 	adminOnly := []string{"createProduct", "createChannel", "rotateChannelKey", "revokeChannel", "updateChannelUpstream", "revokeApiKey",
 		"createPartnerInvitation", "createPartnership", "revokePartnerInvitation", "endPartnership", "createSsccPool", "updateProductLimits",
-		"inviteUser", "updateUser"}
+		"inviteUser", "updateUser", "updateSsoConfig", "deleteSsoConfig"}
 	for _, name := range mutations(t) {
 		in, ok := inputs[name]
 		if !ok {
@@ -1053,7 +1056,8 @@ func TestSessionAttacks(t *testing.T) {
 	_, mr := mah.gql(t, `{ apiKeys { id } }`, true)
 	json.Unmarshal(mr.Data, &mahKeys)
 	for _, k := range mahKeys.APIKeys {
-		if _, r := cmo.gql(t, `mutation { revokeApiKey(id: "`+k.ID+`") { id } }`, true); r.code() != "NOT_FOUND" {
+		sig := `signature: {password: ` + strconv.Quote(users["cmo_admin"].Password) + `, meaning: PERFORMED, reason: "probe"}`
+		if _, r := cmo.gql(t, `mutation { revokeApiKey(id: "`+k.ID+`", `+sig+`) { id } }`, true); r.code() != "NOT_FOUND" {
 			t.Errorf("the CMO's session revokes the MAH's key %s: %+v", k.ID, r.Errors)
 		}
 	}

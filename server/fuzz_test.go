@@ -30,9 +30,11 @@ var mutationDocs = map[string]string{
 	"assignSerialsToPartner":  `mutation($in: AssignSerialsToPartnerInput!) { assignSerialsToPartner(input: $in) { id count } }`,
 	"recordPackEvents":        `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`,
 	"createSsccPool":          `mutation($in: CreateSsccPoolInput!) { createSsccPool(input: $in) { code pool { available } } }`,
-	"decommissionContainer":   `mutation($in: DecommissionContainerInput!) { decommissionContainer(input: $in) { recorded storedExternal } }`,
+	"decommissionContainer":   `mutation($in: DecommissionContainerInput!) { decommissionContainer(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { recorded storedExternal } }`,
 	"updateProductLimits":     `mutation($in: UpdateProductLimitsInput!) { updateProductLimits(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { requestCap lowThreshold replenishTo } }`,
 	"inviteUser":              `mutation($in: InviteUserInput!) { inviteUser(input: $in) { invitation user { id email role } } }`,
+	"updateSsoConfig":         `mutation($in: SsoConfigInput!) { updateSsoConfig(input: $in) { name issuerUrl clientId } }`,
+	"deleteSsoConfig":         `mutation { deleteSsoConfig }`, // no input: $in is ignored
 	"updateUser":              `mutation($in: UpdateUserInput!) { updateUser(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { id role disabledAt } }`,
 }
 

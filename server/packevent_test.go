@@ -58,7 +58,7 @@ func (d *demo) history(t *testing.T, code, value string) packHistory {
 	return h
 }
 
-const recordEvents = `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in) { recorded storedExternal } }`
+const recordEvents = `mutation($in: [PackEventInput!]!) { recordPackEvents(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { recorded storedExternal } }`
 
 func TestPackEventModelOverGraphQL(t *testing.T) {
 	t.Parallel()
@@ -195,7 +195,11 @@ func TestAggregationOverGraphQL(t *testing.T) {
 	if c.Container != nil {
 		t.Errorf("the CMO reads the MAH's case: %+v", c.Container)
 	}
-	const decommission = `mutation($s: String!) { decommissionContainer(input: {sscc: $s, reason: DESTROYED}) { recorded } }`
+	const unsigned = `mutation($s: String!) { decommissionContainer(input: {sscc: $s, reason: DESTROYED}) { recorded } }`
+	if resp := d.gql(t, d.keys.MAHOperator, unsigned, map[string]any{"s": pallet}); resp.code() != "SIGNATURE_REQUIRED" {
+		t.Errorf("destroying a pallet unsigned: %+v, want SIGNATURE_REQUIRED", resp.Errors)
+	}
+	const decommission = `mutation($s: String!) { decommissionContainer(input: {sscc: $s, reason: DESTROYED}, signature: {meaning: PERFORMED, reason: "water damage"}) { recorded } }`
 	if resp := d.gql(t, d.keys.CMOAdmin, decommission, map[string]any{"s": pallet}); resp.code() != "NOT_FOUND" {
 		t.Errorf("the CMO decommissions the MAH's pallet: %+v", resp.Errors)
 	}

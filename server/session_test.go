@@ -152,7 +152,8 @@ func TestSessionSignIn(t *testing.T) {
 	if status, r := b.gql(t, `{ viewer { role } }`, false); status != http.StatusForbidden || r.code() != "FORBIDDEN" {
 		t.Errorf("POST query with the cookie, without the CSRF token: %d %+v", status, r.Errors)
 	}
-	limits := `mutation { updateProductLimits(input: {productCode: "` + amoxicillin + `", requestCap: 1234}) { requestCap } }`
+	limits := `mutation { updateProductLimits(input: {productCode: "` + amoxicillin + `", requestCap: 1234}, signature: {password: ` +
+		strconv.Quote(admin.Password) + `, meaning: PERFORMED, reason: "new cap"}) { requestCap } }`
 	if status, r := b.gql(t, limits, false); status != http.StatusForbidden || r.code() != "FORBIDDEN" {
 		t.Errorf("mutation with the cookie, without the CSRF token: %d %+v", status, r.Errors)
 	}
