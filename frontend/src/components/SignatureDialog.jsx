@@ -61,7 +61,7 @@ export function SignatureDialog({ idPrefix, statement, value, onChange, problem 
   return (
     <fieldset class="signature" data-testid="signature" aria-describedby={`${idPrefix}-sig-statement`}>
       <legend class="field-label">Sign</legend>
-      <p class="form-note" id={`${idPrefix}-sig-statement`} data-testid="signature-statement">
+      <p class="signature-statement" id={`${idPrefix}-sig-statement`} data-testid="signature-statement">
         You are signing: {statement}
       </p>
       <div class="form-row">
