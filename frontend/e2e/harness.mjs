@@ -347,6 +347,19 @@ export async function signIn(p, email, password) {
   await p.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * Fills in the signature dialog in `scope` as the person of a seeded key (their password,
+ * or `password` to try a wrong one); a significant action is signed (README "Electronic signatures").
+ * @param {import('playwright-core').Locator | import('playwright-core').Page} scope
+ * @param {string} key
+ */
+export async function signAs(scope, key, { password = personOfKey.get(key)?.password, reason = `E2E check ${RUN}` } = {}) {
+  if (!password) throw new Error('e2e: signAs needs a key seedTenant made');
+  await scope.getByLabel('Your password', { exact: true }).fill(password);
+  await scope.getByLabel('Meaning', { exact: true }).selectOption('PERFORMED');
+  await scope.getByLabel('Why you sign', { exact: true }).fill(reason);
+}
+
 export const productRows = (p) => p.locator('tr.product-row');
 
 /** Signs in as the person of a seeded key on a new page (own browser context) and waits for the header. */

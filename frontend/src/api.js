@@ -20,6 +20,10 @@ export const ErrorCode = Object.freeze({
   /** The database is out of reach for a moment: retry. */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** A significant action sent without its electronic signature. */
+  SIGNATURE_REQUIRED: 'SIGNATURE_REQUIRED',
+  /** The signature's password is wrong. */
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
   /** Ours: the request never got a usable answer (offline, proxy error page, bad JSON). */
   NETWORK: 'NETWORK',
   /** Ours: an HTTP error status without GraphQL errors in the body. */
@@ -491,20 +495,20 @@ export const ORDER_REQUESTS_QUERY = /* GraphQL */ `
 `;
 
 export const RELEASE_SERIALS = /* GraphQL */ `
-  mutation ReleaseSerials($input: ReleaseSerialsInput!) {
-    releaseSerials(input: $input) { released }
+  mutation ReleaseSerials($input: ReleaseSerialsInput!, $signature: SignatureInput) {
+    releaseSerials(input: $input, signature: $signature) { released }
   }
 `;
 
 export const RECORD_PACK_EVENTS = /* GraphQL */ `
-  mutation RecordPackEvents($input: [PackEventInput!]!) {
-    recordPackEvents(input: $input) { recorded storedExternal }
+  mutation RecordPackEvents($input: [PackEventInput!]!, $signature: SignatureInput) {
+    recordPackEvents(input: $input, signature: $signature) { recorded storedExternal }
   }
 `;
 
 export const UPDATE_PRODUCT_LIMITS = /* GraphQL */ `
-  mutation UpdateProductLimits($input: UpdateProductLimitsInput!) {
-    updateProductLimits(input: $input) { id code lowThreshold requestCap replenishTo ${POOL_FIELDS} }
+  mutation UpdateProductLimits($input: UpdateProductLimitsInput!, $signature: SignatureInput) {
+    updateProductLimits(input: $input, signature: $signature) { id code lowThreshold requestCap replenishTo ${POOL_FIELDS} }
   }
 `;
 

@@ -241,3 +241,13 @@ export function byLabel(/** @type {ParentNode} */ root, /** @type {string | RegE
   if (!el) throw new Error(`label ${text} has no control`);
   return /** @type {any} */ (el);
 }
+
+/** The signature a test signs with (see sign). */
+export const SIGNATURE = Object.freeze({ password: 'the person password', meaning: 'APPROVED', reason: 'Batch 7 closed' });
+
+/** Fills in the signature dialog the way a person does. */
+export function sign(/** @type {ParentNode} */ root, { password, meaning, reason } = SIGNATURE) {
+  setValue(byLabel(root, 'Your password'), password);
+  setValue(byLabel(root, 'Meaning'), meaning);
+  setValue(byLabel(root, 'Why you sign'), reason);
+}

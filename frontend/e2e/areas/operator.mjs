@@ -2,7 +2,7 @@
 // trail), release some, upload a CSV, generate; an admin's limits; the screens on a phone.
 import assert from 'node:assert/strict';
 import {
-  area, csvLines, download, expandProduct, expectLegend, fmt, gql, openAs, poolOf, products, release, RUN, screenshot,
+  area, csvLines, download, expandProduct, expectLegend, fmt, gql, openAs, poolOf, products, release, RUN, screenshot, signAs,
   seedPartnership, seedProduct, seedTenant, serialOf, showing, step, TIMEOUT,
 } from '../harness.mjs';
 
@@ -162,7 +162,8 @@ export default () =>
       assert.match(await detail.getByTestId('release-count').textContent(), /3 serials/);
       const before = await poolOf(fixture.mah.keys.operator, fixture.snm);
       await detail.getByRole('button', { name: 'Release 3 serials' }).click();
-      await detail.getByRole('button', { name: 'Yes, release 3 serials' }).click(); // a release is confirmed first
+      await signAs(detail, fixture.mah.keys.operator); // a release is confirmed and signed first
+      await detail.getByRole('button', { name: 'Yes, release 3 serials' }).click();
       const refusal = detail.getByTestId('action-error');
       await refusal.waitFor();
       assert.match(await refusal.getByRole('alert').textContent(), /rejected|refused/i);
@@ -178,8 +179,18 @@ export default () =>
       const five = order.values.slice(0, 5);
       await area.fill(['serial', ...five, five[0]].join('\n'));
       assert.match(await detail.getByTestId('release-count').textContent(), /5 serials · 1 duplicate dropped · CSV header skipped/);
+      // A wrong signing password: said in words, nothing released.
       await detail.getByRole('button', { name: 'Release 5 serials' }).click();
-      await detail.getByRole('button', { name: 'Yes, release 5 serials' }).click(); // a release is confirmed first
+      await signAs(detail, fixture.mah.keys.operator, { password: `not the password ${RUN}` });
+      await detail.getByRole('button', { name: 'Yes, release 5 serials' }).click();
+      const wrong = detail.getByTestId('action-error');
+      await wrong.waitFor();
+      assert.equal(await wrong.getAttribute('data-code'), 'SIGNATURE_INVALID');
+      assert.match(await wrong.getByRole('alert').textContent(), /The password is not right/);
+      assert.deepEqual(await poolOf(fixture.mah.keys.operator, fixture.snm), before);
+      await detail.getByRole('button', { name: 'Release 5 serials' }).click();
+      await signAs(detail, fixture.mah.keys.operator);
+      await detail.getByRole('button', { name: 'Yes, release 5 serials' }).click();
       await detail.getByTestId('action-success').filter({ hasText: 'Released 5 serials' }).waitFor();
       await expectLegend(detail, 'ASSIGNED', before.assigned - 5);
       await expectLegend(detail, 'AVAILABLE', before.available + 5);
@@ -266,6 +277,7 @@ export default () =>
         await detail.getByRole('button', { name: 'Limits' }).click();
         await detail.getByLabel('Cap per request').fill(String(cap));
         await detail.getByLabel('Replenish up to').fill('');
+        await signAs(detail, fixture.mah.keys.admin);
         await detail.getByRole('button', { name: 'Save limits' }).click();
         await detail.getByTestId('action-success').filter({ hasText: `cap ${cap} per request` }).waitFor();
         assert.equal((await detail.getByTestId('request-cap').textContent()).trim(), String(cap));

@@ -1,7 +1,7 @@
 // The Pack history tab: a serial's statuses, Digital Link and timeline; recording events.
 import assert from 'node:assert/strict';
 import {
-  area, gql, openAs, release, REQUEST_WITH_SERIALS, RUN, screenshot, seedPackEvents, seedProduct, seedTenant, serialOf,
+  area, gql, openAs, release, REQUEST_WITH_SERIALS, RUN, screenshot, seedPackEvents, seedProduct, seedTenant, serialOf, signAs,
   serialsOf, step,
 } from '../harness.mjs';
 
@@ -137,6 +137,7 @@ export default () =>
       await card.getByRole('button', { name: 'Record reactivation' }).click();
       await card.locator('ol.timeline > li[data-event=REACTIVATE]').waitFor();
       await card.getByLabel('Reason').selectOption('DESTROYED');
+      await signAs(card, mah.keys.operator); // final: signed
       await card.getByRole('button', { name: 'Record decommission' }).click();
       await card.getByTestId('pack-event-final').waitFor();
       assert.equal(await card.getByRole('radio').count(), 0, 'no event is offered after a destruction');

@@ -1,6 +1,6 @@
 // Sign-in and sign-out as a person, on a tenant of the area's own.
 import assert from 'node:assert/strict';
-import { area, newPage, screenshot, seedTenant, showing, signIn, step } from '../harness.mjs';
+import { area, newPage, screenshot, seedTenant, showing, signAs, signIn, step } from '../harness.mjs';
 
 export default () =>
   area('signin', () => ({ tenant: seedTenant('E2E Sign-in') }), (fixture) => {
@@ -38,6 +38,24 @@ export default () =>
       await page.reload();
       await page.getByTestId('tenant-name').waitFor();
       await screenshot(page, 'signed-in');
+    });
+
+    step('an admin disables a person, signed with the admin password; that person can no longer sign in', async () => {
+      const { tenant } = fixture;
+      showing(page);
+      const viewer = tenant.people.viewer;
+      await page.getByRole('link', { name: 'Users' }).click();
+      const row = page.locator('tr.user-row').filter({ hasText: viewer.email });
+      await row.getByRole('button', { name: 'Disable' }).click();
+      const form = page.getByTestId('disable-user');
+      const statement = await form.getByTestId('signature-statement').textContent();
+      assert.ok(statement.startsWith('You are signing: Disable ') && statement.includes(viewer.email), statement);
+      await signAs(form, tenant.keys.admin);
+      await screenshot(page, 'disable-user-signature');
+      await form.getByRole('button', { name: `Disable ${viewer.email}` }).click();
+      await row.getByText('Disabled', { exact: true }).waitFor();
+      const res = await page.request.post('/auth/login', { data: { email: viewer.email, password: viewer.password } });
+      assert.equal(res.status(), 401);
     });
 
     step('signing out ends the session', async () => {

@@ -5,7 +5,7 @@
 // large request.
 import assert from 'node:assert/strict';
 import {
-  area, download, expandProduct, fmt, gql, openAs, poolOf, productRows, release, REQUEST_SERIALS, RUN, screenshot,
+  area, download, expandProduct, fmt, gql, openAs, poolOf, productRows, release, REQUEST_SERIALS, RUN, screenshot, signAs,
   seedProduct, seedTenant, showing, step, TIMEOUT,
 } from '../harness.mjs';
 
@@ -141,6 +141,7 @@ export default () =>
       await detail.getByRole('button', { name: 'Release', exact: true }).click();
       await detail.getByLabel(/Serials to release/).fill(`E2E-NOPE-${RUN}`);
       await detail.getByRole('button', { name: 'Release 1 serial' }).click();
+      await signAs(detail, fixture.mah.keys.admin);
       await detail.getByRole('button', { name: 'Yes, release 1 serial' }).click();
       const error = detail.getByTestId('action-error');
       await error.waitFor({ timeout: TIMEOUT });

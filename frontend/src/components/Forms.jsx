@@ -7,6 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { isAbort, newIdempotencyKey } from '../api.js';
 import { formatCount, plural } from '../format.js';
+import { signatureError } from './SignatureDialog.jsx';
 
 /**
  * @template T
@@ -100,7 +101,8 @@ export function useReveal() {
  * @param {{error: {message: string, code?: string, rows?: import('../api.js').RowError[], total?: number},
  *   title?: string}} props
  */
-export function ActionError({ error, title }) {
+export function ActionError({ error: raw, title }) {
+  const error = signatureError(raw);
   const rows = error.rows || [];
   const total = Math.max(error.total ?? rows.length, rows.length);
   const ref = useReveal();

@@ -5,6 +5,7 @@ import { UPDATE_PRODUCT_LIMITS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
 import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
 
 export const MAX_REQUEST_CAP = 10_000_000;
 
@@ -51,6 +52,8 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
   }));
   const [errors, setErrors] = useState(/** @type {LimitErrors} */ ({}));
   const [unchanged, setUnchanged] = useState(false);
+  const [signature, setSignature] = useState(emptySignature);
+  const [unsigned, setUnsigned] = useState(/** @type {string | null} */ (null));
   const refs = {
     requestCap: useRef(/** @type {HTMLInputElement | null} */ (null)),
     lowThreshold: useRef(/** @type {HTMLInputElement | null} */ (null)),
@@ -74,8 +77,12 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
       setUnchanged(true);
       return;
     }
+    const problem = signatureProblem(signature);
+    setUnsigned(problem);
+    if (problem) return;
+    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
     const saved = await action.run(async () => {
-      const data = await client.request(UPDATE_PRODUCT_LIMITS, { input: { productCode: product.code, ...changes } });
+      const data = await client.request(UPDATE_PRODUCT_LIMITS, { input: { productCode: product.code, ...changes }, signature: signatureInput(signature) });
       return data.updateProductLimits;
     });
     if (saved) onSaved?.(saved);
@@ -101,6 +108,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
         {input('lowThreshold', 'Low-pool threshold', 'Below this many Available serials the pool is low')}
         {input('replenishTo', 'Replenish up to', 'Refill to this many when low; empty or 0: off')}
       </div>
+      <SignatureDialog idPrefix={idPrefix} statement={`Change the limits of ${product.code}`} value={signature} onChange={setSignature} problem={unsigned} />
       <FormEnd action={action} label="Save limits" busyLabel="Saving…" errorTitle="The limits were not saved">
         {unchanged ? <p class="callout callout-info" role="status">Nothing changed.</p> : null}
         {action.result ? (

@@ -6,10 +6,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { RECORD_PACK_EVENTS } from '../api.js';
-import { eventLabel, REASONS } from '../format.js';
-import { eventRules, localToIso, PACK_EVENTS } from '../pack.js';
+import { eventLabel, REASONS, reasonLabel } from '../format.js';
+import { eventRules, FINAL_REASONS, localToIso, PACK_EVENTS } from '../pack.js';
 import { useClient } from './context.js';
 import { ActionError, SuccessNote, useAction } from './Forms.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
 
 /**
  * @param {{productCode: string, serial: string, packStatus: string, reason: string | null,
@@ -26,6 +27,10 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
   const [lot, setLot] = useState('');
   const [expiry, setExpiry] = useState('');
   const [invalid, setInvalid] = useState('');
+  const [signature, setSignature] = useState(emptySignature);
+  const [unsigned, setUnsigned] = useState(/** @type {string | null} */ (null));
+  // A final decommissioning cannot be undone, so it is signed.
+  const signs = event === 'DECOMMISSION' && FINAL_REASONS.includes(why);
 
   // A new pack status (after an event) picks the next event that applies, if any.
   useEffect(() => {
@@ -34,6 +39,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
     setLot('');
     setExpiry('');
     setInvalid('');
+    setUnsigned(null);
   }, [packStatus, reason]);
 
   if (!firstAllowed) {
@@ -56,6 +62,9 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       return;
     }
     setInvalid('');
+    const problem = signs ? signatureProblem(signature) : null;
+    setUnsigned(problem);
+    if (problem) return;
     const input = {
       productCode,
       serial,
@@ -66,8 +75,9 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       ...(localToIso(at) ? { at: localToIso(at) } : {}),
       timeZoneOffset: zoneOffset(at ? new Date(at) : new Date()),
     };
+    if (signs) setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
     const done = await action.run(async () => {
-      await client.request(RECORD_PACK_EVENTS, { input: [input] });
+      await client.request(RECORD_PACK_EVENTS, { input: [input], ...(signs ? { signature: signatureInput(signature) } : {}) });
       return event;
     });
     if (done) onRecorded?.(done);
@@ -184,6 +194,15 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
           </p>
         </div>
       </div>
+      {signs ? (
+        <SignatureDialog
+          idPrefix="pack"
+          statement={`Decommission ${serial} of ${productCode} as ${reasonLabel(why).toLowerCase()}, which cannot be undone`}
+          value={signature}
+          onChange={setSignature}
+          problem={unsigned}
+        />
+      ) : null}
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled={action.busy}>
           {action.busy ? 'Recording…' : `Record ${{ COMMISSION: 'commission', DECOMMISSION: 'decommission', REACTIVATE: 'reactivation' }[event] || event}`}

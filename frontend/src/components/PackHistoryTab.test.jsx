@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
 import { createClient } from '../api.js';
 import { useLocation } from '../router.js';
-import { button, byLabel, fakeFetch, flush, mahViewer, mount, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { button, byLabel, fakeFetch, flush, mahViewer, mount, setValue, sign, SIGNATURE, submit, unmountAll } from '../test-utils.jsx';
 import { zoneOffset } from './PackEventForm.jsx';
 import { PackHistoryTab, SerialHistory, Timeline } from './PackHistoryTab.jsx';
 
@@ -173,9 +173,11 @@ describe('<PackHistoryTab>', () => {
     submit(form);
     expect(el.querySelector('#pack-reason-error').textContent).toBe('Choose why the pack was decommissioned.');
     setValue(byLabel(el, 'Reason'), 'SAMPLED');
+    expect(el.querySelector('[data-testid=signature]')).toBeNull(); // a sample can be undone: not signed
     setValue(byLabel(el, /Happened at/), '2026-11-25T08:30');
     submit(form);
     await flush();
+    expect(fake.calls.filter((c) => c.op === 'RecordPackEvents').at(-1).variables.signature).toBeUndefined();
     const sent = fake.calls.filter((c) => c.op === 'RecordPackEvents').at(-1).variables.input[0];
     expect(sent).toEqual({ productCode: CODE, serial: 'A51B70504B', event: 'DECOMMISSION', reason: 'SAMPLED', at: new Date(2026, 10, 25, 8, 30).toISOString(),
       timeZoneOffset: zoneOffset(new Date(2026, 10, 25, 8, 30)) });
@@ -208,14 +210,28 @@ describe('<PackHistoryTab>', () => {
 
   it('after a final decommissioning offers nothing, and pre-selects nothing', async () => {
     history.replaceState(null, '', `/pool/pack-history?product=${CODE}&serial=A51B70504B`);
-    const { el } = setup();
+    const { el, fake } = setup();
     await flush();
     const form = el.querySelector('form.pack-event-form');
     submit(form); // COMMISSION
     await flush();
     setValue(byLabel(el, 'Reason'), 'DESTROYED');
+    // Final, so signed: nothing is sent until it is.
+    expect(el.querySelector('[data-testid=signature-statement]').textContent).toBe(
+      `You are signing: Decommission A51B70504B of ${CODE} as destroyed, which cannot be undone`,
+    );
+    const before = fake.calls.length;
     submit(form);
     await flush();
+    expect(fake.calls).toHaveLength(before);
+    expect(el.querySelector('[data-testid=signature-problem]').textContent).toBe('Enter your password to sign.');
+    sign(el);
+    submit(form);
+    await flush();
+    expect(fake.calls.filter((c) => c.op === 'RecordPackEvents').at(-1).variables).toMatchObject({
+      input: [{ event: 'DECOMMISSION', reason: 'DESTROYED' }],
+      signature: SIGNATURE,
+    });
     expect(statusOf(el).textContent).toBe('Decommissioned · Destroyed');
     expect(el.querySelector('form.pack-event-form')).toBeNull();
     expect(el.querySelectorAll('input[name=pack-event]')).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
-import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, noSerialRequests, product, productPage, setValue, submit, unmountAll } from '../test-utils.jsx';
+import { button, byLabel, click, fakeFetch, flush, mahViewer, mount, noSerialRequests, product, productPage, setValue, sign, SIGNATURE, submit, unmountAll } from '../test-utils.jsx';
 import { ProductList } from './ProductList.jsx';
 import { validateLimits } from './LimitsForm.jsx';
 
@@ -156,10 +156,17 @@ describe('product actions', () => {
     expect(byLabel(detail, 'Cap per request').value).toBe('500000');
     setValue(byLabel(detail, 'Cap per request'), '20000');
     setValue(byLabel(detail, 'Replenish up to'), '50000');
+    expect(detail.querySelector('[data-testid=signature-statement]').textContent).toBe(`You are signing: Change the limits of ${amox.code}`);
+    submit(detail.querySelector('.action-panel form'));
+    await flush();
+    expect(fake.calls.find((c) => c.op === 'UpdateProductLimits')).toBeUndefined(); // not signed yet
+    expect(detail.querySelector('[data-testid=signature-problem]').textContent).toBe('Enter your password to sign.');
+    sign(detail);
     submit(detail.querySelector('.action-panel form'));
     await flush();
     expect(fake.calls.find((c) => c.op === 'UpdateProductLimits').variables).toEqual({
       input: { productCode: amox.code, requestCap: 20000, replenishTo: 50000 },
+      signature: SIGNATURE,
     });
     expect(detail.querySelector('[data-testid=request-cap]').textContent).toBe('20,000');
     expect(detail.querySelector('[data-testid=replenish-to]').textContent).toBe('up to 50,000');

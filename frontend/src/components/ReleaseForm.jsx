@@ -10,6 +10,7 @@ import { countOf, formatCount } from '../format.js';
 import { describeSerialList, MAX_RELEASE, parseSerialList } from '../serial-list.js';
 import { useClient } from './context.js';
 import { Confirm, Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
 
 /**
  * @param {{code: string, idPrefix: string, onDone?: (released: number) => void, noun?: string}} props
@@ -22,6 +23,8 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
   const areaRef = useRef(/** @type {HTMLTextAreaElement | null} */ (null));
   const list = useMemo(() => parseSerialList(text), [text]);
   const [confirming, setConfirming] = useState(/** @type {string[] | null} */ (null));
+  const [signature, setSignature] = useState(emptySignature);
+  const [unsigned, setUnsigned] = useState(/** @type {string | null} */ (null));
 
   /** @param {Event} event */
   function submit(event) {
@@ -35,14 +38,19 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
           : null;
     setInvalid(problem);
     if (problem) return areaRef.current?.focus();
+    setUnsigned(null);
     setConfirming(list.values);
   }
 
   /** @param {string[]} values */
   async function release(values) {
+    const problem = signatureProblem(signature);
+    setUnsigned(problem);
+    if (problem) return;
     setConfirming(null);
+    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
     const released = await action.run(async () => {
-      const data = await client.request(RELEASE_SERIALS, { input: { productCode: code, serials: values } });
+      const data = await client.request(RELEASE_SERIALS, { input: { productCode: code, serials: values }, signature: signatureInput(signature) });
       return data.releaseSerials.released;
     });
     if (released != null) {
@@ -95,6 +103,13 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
             onCancel={() => setConfirming(null)}
           >
             <p>The orders they were assigned to lose them, and they can be handed out again.</p>
+            <SignatureDialog
+              idPrefix={idPrefix}
+              statement={`Release ${countOf(confirming.length, noun)} of ${code}`}
+              value={signature}
+              onChange={setSignature}
+              problem={unsigned}
+            />
           </Confirm>
         ) : null}
         {action.result != null ? (

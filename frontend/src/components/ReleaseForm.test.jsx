@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
-import { button, fakeFetch, flush, mount, submit, typeInto, unmountAll } from '../test-utils.jsx';
+import { button, fakeFetch, flush, mount, sign, SIGNATURE, submit, typeInto, unmountAll } from '../test-utils.jsx';
 import { ReleaseForm } from './ReleaseForm.jsx';
 
 afterEach(unmountAll);
@@ -27,10 +27,12 @@ describe('<ReleaseForm>', () => {
     // Asked first: nothing is sent before the confirmation.
     expect(fake.calls).toHaveLength(0);
     expect(el.querySelector('[data-testid=confirm] .callout-title').textContent).toBe('Release 3 serials back to Available?');
+    expect(el.querySelector('[data-testid=signature-statement]').textContent).toBe('You are signing: Release 3 serials of 04012340051006');
+    sign(el);
     button(el, 'Yes, release 3 serials').click();
     await flush();
     expect(fake.calls[0].op).toBe('ReleaseSerials');
-    expect(fake.calls[0].variables).toEqual({ input: { productCode: '04012340051006', serials: ['A1', 'B2', 'C3'] } });
+    expect(fake.calls[0].variables).toEqual({ input: { productCode: '04012340051006', serials: ['A1', 'B2', 'C3'] }, signature: SIGNATURE });
     expect(el.querySelector('[role=status]').textContent).toBe('Released 3 serials; they are Available again.');
     expect(onDone).toHaveBeenCalledWith(3);
     expect(area.value).toBe(''); // ready for the next batch
@@ -68,6 +70,7 @@ describe('<ReleaseForm>', () => {
     typeInto(area, 'EXT1\nOK1\nPK1');
     submit(form);
     await flush();
+    sign(el);
     button(el, 'Yes, release 3 serials').click();
     await flush();
     expect(el.querySelector('[role=alert]').textContent).toContain('No serials were released');
@@ -93,6 +96,7 @@ describe('<ReleaseForm>', () => {
     expect(fake.calls).toHaveLength(0);
     submit(form);
     await flush();
+    sign(el);
     button(el, 'Yes, release 1 serial').click();
     await flush();
     expect(el.querySelector('[role=status]').textContent).toBe('Released 1 serial; it is Available again.');
@@ -102,5 +106,32 @@ describe('<ReleaseForm>', () => {
     expect(el.querySelector('[role=status]')).toBeNull();
     expect(el.querySelector('.field-error').textContent).toBe('Enter the serials to release, one per line.');
   });
-});
 
+  it('sends nothing unsigned, and a wrong password says so in words', async () => {
+    const { el, fake, onDone, area, form } = setup(() => ({
+      body: { data: null, errors: [{ message: 'signature: the password is wrong', extensions: { code: 'SIGNATURE_INVALID' } }] },
+    }));
+    typeInto(area, 'A1');
+    submit(form);
+    await flush();
+    button(el, 'Yes, release 1 serial').click();
+    await flush();
+    expect(fake.calls).toHaveLength(0);
+    expect(el.querySelector('[data-testid=signature-problem]').textContent).toBe('Enter your password to sign.');
+    sign(el, { ...SIGNATURE, reason: '  ' });
+    button(el, 'Yes, release 1 serial').click();
+    await flush();
+    expect(fake.calls).toHaveLength(0);
+    expect(el.querySelector('[data-testid=signature-problem]').textContent).toBe('Say why you sign.');
+    sign(el, { ...SIGNATURE, password: 'wrong password!' });
+    button(el, 'Yes, release 1 serial').click();
+    await flush();
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0].variables.signature).toEqual({ ...SIGNATURE, password: 'wrong password!' });
+    const error = el.querySelector('[data-testid=action-error]');
+    expect(error.dataset.code).toBe('SIGNATURE_INVALID');
+    expect(error.querySelector('.callout-message').textContent).toBe('The password is not right: nothing was signed or changed.');
+    expect(onDone).not.toHaveBeenCalled();
+    expect(area.value).toBe('A1'); // kept, to sign again
+  });
+});

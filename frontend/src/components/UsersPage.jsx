@@ -3,11 +3,12 @@
 import { useState } from 'preact/hooks';
 import { useQuery } from '../use-query.js';
 import { useClient } from './context.js';
+import { emptySignature, SignatureDialog, signatureError, signatureInput, signatureProblem } from './SignatureDialog.jsx';
 import { ErrorState } from './States.jsx';
 
 export const USERS_QUERY = `query Users { users { id email name role totpEnabled disabledAt } }`;
 export const INVITE_USER = `mutation InviteUser($input: InviteUserInput!) { inviteUser(input: $input) { user { id email } invitation } }`;
-export const UPDATE_USER = `mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { id role disabledAt } }`;
+export const UPDATE_USER = `mutation UpdateUser($input: UpdateUserInput!, $signature: SignatureInput) { updateUser(input: $input, signature: $signature) { id role disabledAt } }`;
 
 const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'];
 
@@ -23,6 +24,10 @@ export function UsersPage() {
   const [role, setRole] = useState('VIEWER');
   const [link, setLink] = useState('');
   const [error, setError] = useState('');
+  // Disabling a person is signed: the person to disable while the signature is asked.
+  const [disabling, setDisabling] = useState(/** @type {User | null} */ (null));
+  const [signature, setSignature] = useState(emptySignature);
+  const [unsigned, setUnsigned] = useState(/** @type {string | null} */ (null));
 
   /** @param {() => Promise<unknown>} fn */
   async function act(fn) {
@@ -31,7 +36,7 @@ export function UsersPage() {
       await fn();
       setVersion((v) => v + 1);
     } catch (err) {
-      setError(/** @type {Error} */ (err).message);
+      setError(signatureError(/** @type {import('../api.js').ApiError} */ (err)).message);
     }
   }
 
@@ -48,6 +53,18 @@ export function UsersPage() {
 
   /** @param {Record<string, unknown>} input */
   const update = (input) => act(() => client.request(UPDATE_USER, { input }));
+
+  /** @param {Event} event */
+  function disable(event) {
+    event.preventDefault();
+    const problem = signatureProblem(signature);
+    setUnsigned(problem);
+    if (problem || !disabling) return;
+    const id = disabling.id;
+    setDisabling(null);
+    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
+    act(() => client.request(UPDATE_USER, { input: { id, disabled: true }, signature: signatureInput(signature) }));
+  }
 
   return (
     <section class="page">
@@ -82,7 +99,12 @@ export function UsersPage() {
               </td>
               <td>{u.disabledAt ? 'Disabled' : u.totpEnabled ? 'Active, TOTP' : 'Active'}</td>
               <td>
-                <button type="button" class="button button-ghost" onClick={() => update({ id: u.id, disabled: !u.disabledAt })}>
+                <button type="button" class="button button-ghost" onClick={() => {
+                    if (u.disabledAt) return update({ id: u.id, disabled: false });
+                    setUnsigned(null);
+                    setDisabling(u);
+                  }}
+                >
                   {u.disabledAt ? 'Enable' : 'Disable'}
                 </button>
               </td>
@@ -90,6 +112,25 @@ export function UsersPage() {
           ))}
         </tbody>
       </table>
+      {disabling ? (
+        <form class="action-form" onSubmit={disable} noValidate data-testid="disable-user">
+          <SignatureDialog
+            idPrefix="disable-user"
+            statement={`Disable ${disabling.name} (${disabling.email}): they can no longer sign in`}
+            value={signature}
+            onChange={setSignature}
+            problem={unsigned}
+          />
+          <div class="form-actions">
+            <button type="submit" class="button button-primary">
+              Disable {disabling.email}
+            </button>
+            <button type="button" class="button" onClick={() => setDisabling(null)}>
+              Back
+            </button>
+          </div>
+        </form>
+      ) : null}
       <h2 class="section-title">Invite a person</h2>
       <form onSubmit={invite} class="form-row">
         <label class="field-label" for="invite-email">
