@@ -153,29 +153,7 @@ func fromJSON(m json.RawMessage) (*Event, *EventError) {
 	e := &Event{Type: je.Type, EventID: je.EventID, TZOffset: strings.TrimSpace(je.EventTimeZoneOffset),
 		Action: je.Action, BizStep: bareCBV(je.BizStep, bizStepWeb, bizStepURN),
 		Disposition: bareCBV(je.Disposition, dispWeb, dispURN)}
-	var bad *EventError
-	if je.EventTime != "" {
-		if e.EventTime, bad = parseTime("eventTime", je.EventTime); bad != nil {
-			return nil, bad
-		}
-	}
-	if je.RecordTime != "" {
-		if e.RecordTime, bad = parseTime("recordTime", je.RecordTime); bad != nil {
-			return nil, bad
-		}
-	}
-	uris, field := je.EPCList, "epcList"
-	if e.Type == AggregationEvent {
-		uris, field = je.ChildEPCs, "childEPCs"
-		if je.ParentID != "" {
-			p, bad := parseEPCs("parentID", []string{je.ParentID})
-			if bad != nil {
-				return nil, bad
-			}
-			e.Parent = &p[0]
-		}
-	}
-	if e.EPCs, bad = parseEPCs(field, uris); bad != nil {
+	if bad := e.readCommon(je.EventTime, je.RecordTime, je.ParentID, je.EPCList, je.ChildEPCs); bad != nil {
 		return nil, bad
 	}
 	for k, v := range je.ILMD {

@@ -174,29 +174,7 @@ func fromXML(x *xmlInEvent) (*Event, *EventError) {
 	e := &Event{Type: x.XMLName.Local, EventID: strings.TrimSpace(x.EventID), TZOffset: strings.TrimSpace(x.EventTimeZoneOffset),
 		Action: strings.TrimSpace(x.Action), BizStep: bareCBV(strings.TrimSpace(x.BizStep), bizStepWeb, bizStepURN),
 		Disposition: bareCBV(strings.TrimSpace(x.Disposition), dispWeb, dispURN)}
-	var bad *EventError
-	if x.EventTime != "" {
-		if e.EventTime, bad = parseTime("eventTime", x.EventTime); bad != nil {
-			return nil, bad
-		}
-	}
-	if x.RecordTime != "" {
-		if e.RecordTime, bad = parseTime("recordTime", x.RecordTime); bad != nil {
-			return nil, bad
-		}
-	}
-	uris, field := x.EPCList, "epcList"
-	if e.Type == AggregationEvent {
-		uris, field = x.ChildEPCs, "childEPCs"
-		if p := strings.TrimSpace(x.ParentID); p != "" {
-			ps, bad := parseEPCs("parentID", []string{p})
-			if bad != nil {
-				return nil, bad
-			}
-			e.Parent = &ps[0]
-		}
-	}
-	if e.EPCs, bad = parseEPCs(field, uris); bad != nil {
+	if bad := e.readCommon(x.EventTime, x.RecordTime, strings.TrimSpace(x.ParentID), x.EPCList, x.ChildEPCs); bad != nil {
 		return nil, bad
 	}
 	for _, f := range x.ILMD.Fields {
@@ -211,4 +189,33 @@ func fromXML(x *xmlInEvent) (*Event, *EventError) {
 		return nil, bad
 	}
 	return e, nil
+}
+
+// readCommon reads what the JSON-LD and XML forms of an event share: its
+// times, its EPCs and an aggregation's parent.
+func (e *Event) readCommon(eventTime, recordTime, parentID string, epcList, childEPCs []string) *EventError {
+	var bad *EventError
+	if eventTime != "" {
+		if e.EventTime, bad = parseTime("eventTime", eventTime); bad != nil {
+			return bad
+		}
+	}
+	if recordTime != "" {
+		if e.RecordTime, bad = parseTime("recordTime", recordTime); bad != nil {
+			return bad
+		}
+	}
+	uris, field := epcList, "epcList"
+	if e.Type == AggregationEvent {
+		uris, field = childEPCs, "childEPCs"
+		if parentID != "" {
+			p, bad := parseEPCs("parentID", []string{parentID})
+			if bad != nil {
+				return bad
+			}
+			e.Parent = &p[0]
+		}
+	}
+	e.EPCs, bad = parseEPCs(field, uris)
+	return bad
 }
