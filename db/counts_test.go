@@ -28,6 +28,8 @@ func TestCountersEqualCountAfterMixedWorkload(t *testing.T) {
 		`UPDATE serials SET status = 'ASSIGNED', assigned_at = now() WHERE status = 'AVAILABLE' AND id % 3 = 0`,
 		`UPDATE serials SET status = 'AVAILABLE' WHERE status = 'ASSIGNED' AND partner_tenant_id IS NULL AND id % 5 = 0`,
 		`UPDATE serials SET partner_status = 'ASSIGNED' WHERE partner_status = 'AVAILABLE' AND id % 7 = 0`,
+		// Deleted once their retention ended (handed out over 6 years ago).
+		`UPDATE serials SET assigned_at = now() - interval '7 years' WHERE id % 11 = 0 AND assigned_at IS NOT NULL`,
 		`DELETE FROM serials WHERE id % 11 = 0`,
 		`UPDATE serials SET value = value || 'x' WHERE id % 13 = 0`, // no status change
 	} {

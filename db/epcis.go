@@ -101,14 +101,15 @@ func (d *DB) PackEvents(ctx context.Context, f pool.PackEventFilter) (*pool.Pack
 }
 
 // StartCapture implements pool.EPCISService.
-func (d *DB) StartCapture(ctx context.Context, n int) (*pool.Capture, error) {
+func (d *DB) StartCapture(ctx context.Context, n int, timeout time.Duration) (*pool.Capture, error) {
 	if _, err := pool.ActorWithRole(ctx, pool.RoleOperator); err != nil {
 		return nil, err
 	}
 	c := &pool.Capture{State: pool.CaptureRunning, Events: n}
 	err := d.inTenant(ctx, writeTx, func(tx pgx.Tx, a pool.Actor) error {
-		return tx.QueryRow(ctx, `INSERT INTO epcis_captures (tenant_id, events, actor) VALUES ($1, $2, $3) RETURNING id, created_at`,
-			a.TenantID, n, a.Name()).Scan(&c.ID, &c.CreatedAt)
+		return tx.QueryRow(ctx, `INSERT INTO epcis_captures (tenant_id, events, actor, deadline)
+			VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING id, created_at`,
+			a.TenantID, n, a.Name(), timeout.Seconds()).Scan(&c.ID, &c.CreatedAt)
 	})
 	if err != nil {
 		return nil, wrap("start capture", err)
@@ -166,8 +167,9 @@ func (d *DB) CapturePackEvents(ctx context.Context, id int64, events []pool.Capt
 			c.Recorded = res.Recorded
 		}
 		return tx.QueryRow(ctx, `UPDATE epcis_captures SET state = 'SUCCEEDED', recorded = $3, duplicates = $4, finished_at = now()
-			WHERE id = $1 AND tenant_id = $2 AND state = 'RUNNING' RETURNING state, events, created_at, finished_at`,
-			id, a.TenantID, c.Recorded, c.Duplicates).Scan(&c.State, &c.Events, &c.CreatedAt, &c.FinishedAt)
+			WHERE id = $1 AND tenant_id = $2 AND state = 'RUNNING' AND deadline + make_interval(secs => $5) > now()
+			RETURNING state, events, created_at, finished_at`,
+			id, a.TenantID, c.Recorded, c.Duplicates, pool.CaptureGrace.Seconds()).Scan(&c.State, &c.Events, &c.CreatedAt, &c.FinishedAt)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, pool.Errorf(pool.ENOTFOUND, "no running capture %d", id)
@@ -242,8 +244,10 @@ func (d *DB) CaptureByID(ctx context.Context, id int64) (*pool.Capture, error) {
 	rows, err := tenantRead[struct {
 		pool.Capture
 		RefusalList []pool.CaptureRefusal
-	}](ctx, d, `SELECT id, state, events, recorded, duplicates, coalesce(refusals, '[]') AS refusal_list, created_at, finished_at
-		FROM epcis_captures WHERE id = @id AND tenant_id = @tenant`, pgx.NamedArgs{"id": id})
+		Interrupted bool
+	}](ctx, d, `SELECT id, state, events, recorded, duplicates, coalesce(refusals, '[]') AS refusal_list, created_at, finished_at,
+			state = 'RUNNING' AND deadline + make_interval(secs => @grace) < now() AS interrupted
+		FROM epcis_captures WHERE id = @id AND tenant_id = @tenant`, pgx.NamedArgs{"id": id, "grace": pool.CaptureGrace.Seconds()})
 	if err != nil {
 		return nil, wrap("capture", err)
 	}
@@ -252,5 +256,11 @@ func (d *DB) CaptureByID(ctx context.Context, id int64) (*pool.Capture, error) {
 	}
 	c := rows[0].Capture
 	c.Refusals = rows[0].RefusalList
+	if rows[0].Interrupted {
+		// Read, not written: the read may be served by a standby.
+		c.State = pool.CaptureFailed
+		c.Refusals = []pool.CaptureRefusal{{Code: pool.CodeCaptureInterrupted,
+			Reason: "the server stopped before the capture finished; nothing of it was stored: send the document again"}}
+	}
 	return &c, nil
 }

@@ -387,7 +387,7 @@ func (d *DB) recordPackEvents(ctx context.Context, tx pgx.Tx, a pool.Actor, even
 	if bad != nil {
 		return nil, bad.AsError()
 	}
-	if err := storeExternal(ctx, tx, a, serials, w.External); err != nil {
+	if err := storeExternal(ctx, tx, a, serials, events, w); err != nil {
 		return nil, err
 	}
 	if err := writePackEvents(ctx, tx, actor, serials, events, w.Events); err != nil {
@@ -575,22 +575,36 @@ func findContainers(ctx context.Context, tx pgx.Tx, a pool.Actor, ssccs []string
 }
 
 // storeExternal stores the unknown serials a batch commissions as EXTERNAL
-// and gives them their ids. Another batch storing one of them meanwhile is a
-// CONFLICT: the events would land on a serial the rules never saw.
-func storeExternal(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, external []pool.PackKey) error {
-	if len(external) == 0 {
+// and gives them their ids. Each entered the pool when it was commissioned
+// (the event time, which may lie before the batch arrived), so that its later
+// events, reported late, are not held to the time the batch was recorded.
+// Another batch storing one of them meanwhile is a CONFLICT: the events would
+// land on a serial the rules never saw.
+func storeExternal(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[pool.PackKey]*packSerial, events []pool.PackEventInput, w *pool.PackWrites) error {
+	if len(w.External) == 0 {
 		return nil
 	}
-	pids, vals := make([]int64, len(external)), make([]string, len(external))
-	codes := make(map[int64]string, len(external))
-	for i, k := range external {
-		pids[i], vals[i] = serials[k].productID, k.Serial
+	commissioned := make(map[pool.PackKey]time.Time, len(w.External)) // of each, its first event's time
+	for _, k := range w.External {
+		commissioned[k] = time.Time{}
+	}
+	for _, pw := range w.Events {
+		k := pool.PackKey{ProductCode: events[pw.Event].ProductCode, Serial: events[pw.Event].Serial}
+		if at, ok := commissioned[k]; ok && at.IsZero() {
+			commissioned[k] = pw.At
+		}
+	}
+	n := len(w.External)
+	pids, vals, ats := make([]int64, n), make([]string, n), make([]time.Time, n)
+	codes := make(map[int64]string, n)
+	for i, k := range w.External {
+		pids[i], vals[i], ats[i] = serials[k].productID, k.Serial, commissioned[k]
 		codes[pids[i]] = k.ProductCode
 	}
-	rows, err := tx.Query(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, assigned_at)
-		SELECT u.p, $3, 'ASSIGNED', 'EXTERNAL', u.v, now() FROM unnest($1::bigint[], $2::text[]) u(p, v)
+	rows, err := tx.Query(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, received_at, assigned_at)
+		SELECT u.p, $3, 'ASSIGNED', 'EXTERNAL', u.v, u.at, u.at FROM unnest($1::bigint[], $2::text[], $4::timestamptz[]) u(p, v, at)
 		ON CONFLICT (product_id, value) DO NOTHING
-		RETURNING product_id, value, id`, pids, vals, a.TenantID)
+		RETURNING product_id, value, id`, pids, vals, a.TenantID, ats)
 	if err != nil {
 		return err
 	}
@@ -607,7 +621,7 @@ func storeExternal(ctx context.Context, tx pgx.Tx, a pool.Actor, serials map[poo
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if stored != len(external) {
+	if stored != n {
 		return pool.Errorf(pool.ECONFLICT, "some external serials were stored concurrently; retry the batch")
 	}
 	return nil

@@ -141,7 +141,7 @@ func TestReleaseRules(t *testing.T) {
 	for i, s := range page.Serials {
 		assigned[i] = s.Value
 	}
-	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: assigned[0], Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: assigned[0], Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 2}); err != nil {
@@ -235,7 +235,7 @@ func TestPartnership(t *testing.T) {
 	}
 	// The CMO records a pack event; the MAH sees it, another tenant sees nothing.
 	cmoSerial := page.Serials[1].Value
-	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: cmoSerial, Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: cmoSerial, Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := w.db.SerialByValue(w.mahViewer, p.Code, cmoSerial)
@@ -257,7 +257,7 @@ func TestPartnership(t *testing.T) {
 	if _, err := w.db.SerialByValue(w.cmoAdmin, p.Code, kept); pool.ErrorCode(err) != pool.ENOTFOUND {
 		t.Errorf("CMO sees a serial it was not given: %v", err)
 	}
-	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: kept, Event: pool.Commission}}); pool.ErrorCode(err) != pool.EINVALID {
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: kept, Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); pool.ErrorCode(err) != pool.EINVALID {
 		t.Errorf("CMO commissioned a serial it was not given: %v", err)
 	}
 	// The export lists exactly what was assigned to the CMO.
@@ -390,7 +390,7 @@ func TestPackEventTransitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := func(serial string, e pool.PackEventType, r *pool.Reason) pool.PackEventInput {
-		return pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r}
+		return withLot(pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r})
 	}
 	sampled, destroyed := pool.Sampled, pool.Destroyed
 	// A whole lifecycle in one batch, in order.
@@ -432,7 +432,7 @@ func TestPackEventTransitions(t *testing.T) {
 		{"commission an available serial", ev(p9, pool.Commission, nil), "not_assigned"},
 		{"unknown serial decommissioned", ev("NOPE", pool.Decommission, &sampled), "not_found"},
 		{"invalid external serial", ev("BAD SERIAL", pool.Commission, nil), "serial_charset"},
-		{"unknown product", pool.PackEventInput{ProductCode: "00000000000000", Serial: "P3", Event: pool.Commission}, "product_not_found"},
+		{"unknown product", pool.PackEventInput{ProductCode: "00000000000000", Serial: "P3", Event: pool.Commission, Lot: "L1", Expiry: testExpiry}, "product_not_found"},
 	} {
 		_, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{ev("P4", pool.Commission, nil), tc.e})
 		var pe *pool.Error
@@ -485,7 +485,7 @@ func TestSSCCPool(t *testing.T) {
 	if err != nil || req.Count != 10 {
 		t.Fatal(err)
 	}
-	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: sp.Code, Serial: values[0], Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: sp.Code, Serial: values[0], Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	pools, err := w.db.SSCCPools(w.mahViewer)

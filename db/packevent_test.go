@@ -27,6 +27,17 @@ func packWorld(t *testing.T) (*world, *pool.Product) {
 	return w, p
 }
 
+// testExpiry is the expiry date of the packs the tests commission.
+var testExpiry = time.Date(2029, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// withLot gives a commissioning the lot and expiry it must record.
+func withLot(e pool.PackEventInput) pool.PackEventInput {
+	if e.Event == pool.Commission {
+		e.Lot, e.Expiry = "L1", testExpiry
+	}
+	return e
+}
+
 // refusedAs asserts err refused the batch's row (1-based) with code.
 func refusedAs(t *testing.T, what string, err error, row int64, code string) {
 	t.Helper()
@@ -40,7 +51,7 @@ func TestPackEventTimeRules(t *testing.T) {
 	t.Parallel()
 	w, p := packWorld(t)
 	ev := func(serial string, e pool.PackEventType, r *pool.Reason, at time.Time) pool.PackEventInput {
-		return pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r, At: at}
+		return withLot(pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r, At: at})
 	}
 	sampled, destroyed := pool.Sampled, pool.Destroyed
 	now := time.Now()
@@ -99,7 +110,7 @@ func TestPackEventUndoRule(t *testing.T) {
 	w, p := packWorld(t)
 	operator := w.actor(t, w.mah, pool.RoleOperator) // another key of the same tenant
 	ev := func(serial string, e pool.PackEventType, r *pool.Reason, at time.Time) pool.PackEventInput {
-		return pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r, At: at}
+		return withLot(pool.PackEventInput{ProductCode: p.Code, Serial: serial, Event: e, Reason: r, At: at})
 	}
 	sampled, locked := pool.Sampled, pool.Locked
 	long := time.Now().Add(-11 * 24 * time.Hour)
@@ -159,7 +170,7 @@ func TestPackEventIdentifiersAndAudit(t *testing.T) {
 		t.Errorf("time zones %q %q", h[0].TZOffset, h[1].TZOffset)
 	}
 	// A bad lot is refused naming its row, nothing stored.
-	_, err = w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: "EXT-3", Event: pool.Commission, Lot: "LOT#1"}})
+	_, err = w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: p.Code, Serial: "EXT-3", Event: pool.Commission, Lot: "LOT#1", Expiry: testExpiry}})
 	refusedAs(t, "lot outside set 82", err, 1, "lot_charset")
 
 	page, err := w.db.AuditLog(w.mahViewer, pool.AuditFilter{Action: "pack.events", Limit: 10})
@@ -212,7 +223,7 @@ func TestAggregation(t *testing.T) {
 	kase, pallet, spare, unrequested := boxes[0], boxes[1], boxes[2], boxes[3]
 	pool0 := "34012345"
 	ev := func(code, serial string, e pool.PackEventType, container string) pool.PackEventInput {
-		return pool.PackEventInput{ProductCode: code, Serial: serial, Event: e, Container: container}
+		return withLot(pool.PackEventInput{ProductCode: code, Serial: serial, Event: e, Container: container})
 	}
 	var batch []pool.PackEventInput
 	for _, s := range []string{"P1", "P2", "P3"} {
@@ -293,7 +304,7 @@ func TestDecommissionContainer(t *testing.T) {
 	boxes := ssccs(t, w, w.mahAdmin, "4012345", 3)
 	kase, pallet := boxes[0], boxes[1]
 	ev := func(code, serial string, e pool.PackEventType, container string) pool.PackEventInput {
-		return pool.PackEventInput{ProductCode: code, Serial: serial, Event: e, Container: container}
+		return withLot(pool.PackEventInput{ProductCode: code, Serial: serial, Event: e, Container: container})
 	}
 	sampled := pool.Sampled
 	batch := []pool.PackEventInput{ev("34012345", kase, pool.Pack, pallet)}
@@ -348,7 +359,7 @@ func TestCMOPacksIntoItsOwnSSCC(t *testing.T) {
 	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_status = 'ASSIGNED' ORDER BY id`, p.ID).Scan(&used)
 	kase := ssccs(t, w, w.cmoAdmin, "4099999", 1)[0]
 	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{
-		{ProductCode: p.Code, Serial: used[0], Event: pool.Commission, Lot: "CMO-LOT"},
+		{ProductCode: p.Code, Serial: used[0], Event: pool.Commission, Lot: "CMO-LOT", Expiry: testExpiry},
 		{ProductCode: p.Code, Serial: used[0], Event: pool.Pack, Container: kase},
 	}); err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func TestPartnershipEnd(t *testing.T) {
 		t.Fatalf("CMO request: %d serials, %v", len(page.Serials), err)
 	}
 	packed, kept := page.Serials[0].Value, page.Serials[1].Value
-	if _, err := w.db.RecordPackEvents(cmoOperator, []pool.PackEventInput{{ProductCode: used.Code, Serial: packed, Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(cmoOperator, []pool.PackEventInput{{ProductCode: used.Code, Serial: packed, Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	// One serial still Available to the CMO has a pack event (the MAH recorded
@@ -60,7 +60,7 @@ func TestPartnershipEnd(t *testing.T) {
 	var withEvent, unusedValue string
 	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_status = 'AVAILABLE' ORDER BY id LIMIT 1`, used.ID).Scan(&withEvent)
 	w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_status = 'AVAILABLE' ORDER BY id DESC LIMIT 1`, used.ID).Scan(&unusedValue)
-	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: used.Code, Serial: withEvent, Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.mahAdmin, []pool.PackEventInput{{ProductCode: used.Code, Serial: withEvent, Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -112,7 +112,7 @@ func TestPartnershipEnd(t *testing.T) {
 	stranger := func(ctx context.Context) (request, release, events error) {
 		_, request = w.db.RequestSerials(ctx, pool.Request{ProductCode: used.Code, Count: 1, OrderRef: "after end", IdempotencyKey: "fresh"})
 		_, release = w.db.ReleaseSerials(ctx, used.Code, []string{kept})
-		_, events = w.db.RecordPackEvents(ctx, []pool.PackEventInput{{ProductCode: used.Code, Serial: kept, Event: pool.Commission}})
+		_, events = w.db.RecordPackEvents(ctx, []pool.PackEventInput{{ProductCode: used.Code, Serial: kept, Event: pool.Commission, Lot: "L1", Expiry: testExpiry}})
 		return
 	}
 	wantRequest, wantRelease, wantEvents := stranger(otherOperator)

@@ -122,11 +122,20 @@ func (d *DB) createProduct(ctx context.Context, a pool.Actor, row productRow) (*
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		if err := auditTx(ctx, gormTx{tx}, a, "product.create", row.ID, 0, map[string]any{"code": row.Code, "name": row.Name}); err != nil {
+		if err := tx.Raw(`SELECT `+productColumns+` FROM products WHERE id = @id`, map[string]any{"id": row.ID, "tenant": a.TenantID}).
+			Scan(&row).Error; err != nil {
 			return err
 		}
-		return tx.Raw(`SELECT `+productColumns+` FROM products WHERE id = @id`, map[string]any{"id": row.ID, "tenant": a.TenantID}).
-			Scan(&row).Error
+		// A new record's every field is new: old "not set", new as stored.
+		c := changes{}
+		for name, v := range map[string]any{"code": row.Code, "codeSchema": row.CodeSchema, "name": row.Name, "source": row.Source,
+			"lowThreshold": row.LowThreshold, "serialAlphabet": row.SerialAlphabet, "serialLength": row.SerialLength,
+			"requestCap": row.RequestCap, "replenishTo": row.ReplenishTo} {
+			if v != "" && v != 0 && v != (*int)(nil) {
+				c.field(name, nil, v)
+			}
+		}
+		return auditTx(ctx, gormTx{tx}, a, "product.create", row.ID, 0, map[string]any{"code": row.Code, "name": row.Name, "changes": c})
 	})
 	if pgCode(err) == uniqueViolation {
 		return nil, &pool.Error{Code: pool.ECONFLICT, Field: "code", Message: fmt.Sprintf("code %s is already registered", row.Code)}

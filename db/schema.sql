@@ -262,12 +262,51 @@ BEGIN
          CASE WHEN side.tenant = app_tenant() THEN actor ELSE 'tenant:' || app_tenant() || ' ' || actor END,
          e.action, e.product, e.n, jsonb_build_object('partnership', p.id, 'partner', side.partner) || e.detail
     FROM (VALUES (p.mah_tenant_id, p.cmo_tenant_id), (p.cmo_tenant_id, p.mah_tenant_id)) AS side(tenant, partner)
-   CROSS JOIN (SELECT 'partnership.end', NULL::bigint, total, jsonb_build_object('reason', reason)
+   CROSS JOIN (SELECT 'partnership.end', NULL::bigint, total, jsonb_build_object('reason', reason,
+                 'changes', jsonb_build_object('status', jsonb_build_object('old', 'ACTIVE', 'new', 'ENDED'),
+                   'endedAt', jsonb_build_object('old', NULL, 'new', p.ended_at),
+                   'endReason', jsonb_build_object('old', NULL, 'new', reason)))
                UNION ALL
                SELECT 'serials.return', u.product, u.n, '{}'::jsonb FROM unnest(returned_products, returned_counts) AS u(product, n))
          AS e(action, product, n, detail);
   RETURN total;
 END $$;
+
+--
+-- Name: retention_guard(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.retention_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+DECLARE
+  until timestamptz;
+BEGIN
+  IF TG_TABLE_NAME = 'serials' THEN
+    until := serial_retained_until(OLD.product_id, OLD.id, OLD.assigned_at);
+  ELSE
+    until := serial_retained_until(OLD.product_id, OLD.serial_id,
+      (SELECT s.assigned_at FROM serials s WHERE s.product_id = OLD.product_id AND s.id = OLD.serial_id));
+  END IF;
+  IF until > now() THEN
+    RAISE EXCEPTION 'retention: % % of product % is kept until %', TG_TABLE_NAME, OLD.id, OLD.product_id, until
+      USING ERRCODE = 'integrity_constraint_violation', HINT = 'records of a serial are kept 6 years after its last use, and a year after its expiry';
+  END IF;
+  RETURN OLD;
+END $$;
+
+--
+-- Name: serial_retained_until(bigint, bigint, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+  SELECT greatest(p_assigned + interval '6 years', max(e.at) + interval '6 years', max(e.expiry) + interval '1 year')
+    FROM pack_events e WHERE e.product_id = p_product AND e.serial_id = p_serial
+$$;
 
 --
 -- Name: serials_count(); Type: FUNCTION; Schema: public; Owner: -
@@ -416,6 +455,7 @@ CREATE TABLE public.epcis_captures (
     actor text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    deadline timestamp with time zone NOT NULL,
     CONSTRAINT epcis_captures_check CHECK (((state = 'RUNNING'::text) = (finished_at IS NULL))),
     CONSTRAINT epcis_captures_events_check CHECK ((events >= 0)),
     CONSTRAINT epcis_captures_state_check CHECK ((state = ANY (ARRAY['RUNNING'::text, 'SUCCEEDED'::text, 'FAILED'::text])))
@@ -830,6 +870,7 @@ CREATE TABLE public.users (
     totp_enabled boolean DEFAULT false NOT NULL,
     failures integer DEFAULT 0 NOT NULL,
     failures_since timestamp with time zone,
+    totp_last_step bigint,
     CONSTRAINT users_check CHECK (((NOT totp_enabled) OR (totp_secret IS NOT NULL))),
     CONSTRAINT users_email_check CHECK (((length(email) >= 3) AND (length(email) <= 254))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
@@ -1216,7 +1257,13 @@ CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EX
 -- Name: pack_events pack_events_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER pack_events_append_only BEFORE DELETE OR UPDATE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.append_only();
+CREATE TRIGGER pack_events_append_only BEFORE UPDATE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.append_only();
+
+--
+-- Name: pack_events pack_events_retention; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pack_events_retention BEFORE DELETE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.retention_guard();
 
 --
 -- Name: serials serials_count_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -1235,6 +1282,12 @@ CREATE TRIGGER serials_count_insert AFTER INSERT ON public.serials REFERENCING N
 --
 
 CREATE TRIGGER serials_count_update AFTER UPDATE ON public.serials REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.serials_count();
+
+--
+-- Name: serials serials_retention; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER serials_retention BEFORE DELETE ON public.serials FOR EACH ROW EXECUTE FUNCTION public.retention_guard();
 
 --
 -- Name: api_keys api_keys_owner_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1734,6 +1787,13 @@ GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
 
 REVOKE ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) TO serialpool_app;
+
+--
+-- Name: FUNCTION serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone) TO serialpool_app;
 
 --
 -- Name: TABLE api_keys; Type: ACL; Schema: public; Owner: -

@@ -82,7 +82,7 @@ func TestSignatures(t *testing.T) {
 		t.Error("unsigned limits changed")
 	}
 	// Not significant: no signature asked for.
-	if _, err := w.db.RecordPackEvents(key, []pool.PackEventInput{{ProductCode: p.Code, Serial: serial(2), Event: pool.Commission}, {ProductCode: p.Code, Serial: serial(2), Event: pool.Decommission, Reason: &sampled}}); err != nil {
+	if _, err := w.db.RecordPackEvents(key, []pool.PackEventInput{{ProductCode: p.Code, Serial: serial(2), Event: pool.Commission, Lot: "L1", Expiry: testExpiry}, {ProductCode: p.Code, Serial: serial(2), Event: pool.Decommission, Reason: &sampled}}); err != nil {
 		t.Errorf("sampled without a signature: %v", err)
 	}
 	// Bad meanings and reasons.
@@ -97,7 +97,7 @@ func TestSignatures(t *testing.T) {
 	// A key signs with meaning and reason, recorded as the key's caller.
 	keyActor, _ := pool.ActorFrom(key)
 	if _, err := w.db.RecordPackEvents(pool.WithSignature(key, pool.SignatureInput{Meaning: pool.Performed, Reason: " crushed on line 3 "}),
-		[]pool.PackEventInput{{ProductCode: p.Code, Serial: serial(1), Event: pool.Commission}, {ProductCode: p.Code, Serial: serial(1), Event: pool.Decommission, Reason: &destroyed}}); err != nil {
+		[]pool.PackEventInput{{ProductCode: p.Code, Serial: serial(1), Event: pool.Commission, Lot: "L1", Expiry: testExpiry}, {ProductCode: p.Code, Serial: serial(1), Event: pool.Decommission, Reason: &destroyed}}); err != nil {
 		t.Fatal(err)
 	}
 	if s := lastSignature(t, w, "pack.events"); s == nil || s.Name != keyActor.Name() || !s.ServiceAccount || s.Email != "" ||

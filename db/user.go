@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"time"
 
@@ -243,6 +244,7 @@ type secretUser struct {
 	pool.User
 	PasswordHash  *string
 	TOTPSecret    *string
+	TOTPLastStep  *int64
 	Locked        bool
 	FailuresSince *time.Time
 }
@@ -286,8 +288,9 @@ func (d *DB) checkPassword(ctx context.Context, password string, code *string, w
 	}
 	var user *pool.User
 	var outcome error
+	var step *int64 // the time step of the TOTP code accepted
 	err := d.systemTx(ctx, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT `+userColumns+`, password_hash, totp_secret, failures_since,
+		rows, _ := tx.Query(ctx, `SELECT `+userColumns+`, password_hash, totp_secret, totp_last_step, failures_since,
 				failures >= $1 AND failures_since > now() - make_interval(secs => $2) AS locked
 			FROM users WHERE `+where+` FOR UPDATE`, append([]any{lockout.Failures, lockout.Window.Seconds()}, args...)...)
 		u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByNameLax[secretUser])
@@ -314,11 +317,12 @@ func (d *DB) checkPassword(ctx context.Context, password string, code *string, w
 		case code != nil && u.TOTPEnabled && *code == "":
 			outcome = pool.Errorf(pool.ETOTPREQUIRED, "enter the code of your authenticator app")
 			return nil
-		case code != nil && u.TOTPEnabled && !validTOTP(*code, *u.TOTPSecret):
+		case code != nil && u.TOTPEnabled && !freshTOTP(*code, *u.TOTPSecret, u.TOTPLastStep, &step):
 			outcome = errSignIn
 		default:
 			user = &u.User
-			_, err := tx.Exec(ctx, `UPDATE users SET failures = 0, failures_since = NULL WHERE id = $1 AND failures > 0`, u.ID)
+			_, err := tx.Exec(ctx, `UPDATE users SET failures = 0, failures_since = NULL, totp_last_step = coalesce($2::bigint, totp_last_step)
+				WHERE id = $1 AND (failures > 0 OR $2::bigint IS NOT NULL)`, u.ID, step)
 			return err
 		}
 		var failures int
@@ -340,13 +344,32 @@ func (d *DB) checkPassword(ctx context.Context, password string, code *string, w
 	return user, outcome
 }
 
-// validTOTP checks a TOTP code (RFC 6238: SHA-1, 6 digits, 30 s) against
-// secret, accepting the periods just before and after as well (skew 1), for
-// clocks a little apart.
-func validTOTP(code, secret string) bool {
-	ok, err := totp.ValidateCustom(code, secret, time.Now(), totp.ValidateOpts{
-		Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	return err == nil && ok
+// totpStep returns the time step (RFC 6238: SHA-1, 6 digits, 30 s) whose code
+// is code, trying the steps just before and after as well (skew 1) for clocks
+// a little apart; false when none matches.
+func totpStep(code, secret string) (int64, bool) {
+	now := time.Now()
+	for _, skew := range []time.Duration{0, -30 * time.Second, 30 * time.Second} {
+		t := now.Add(skew)
+		want, err := totp.GenerateCodeCustom(secret, t, totp.ValidateOpts{
+			Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return t.Unix() / 30, true
+		}
+	}
+	return 0, false
+}
+
+// freshTOTP checks code against secret and, so that a code seen once cannot be
+// used again, against the step of the last code accepted; it sets *step to the
+// code's step.
+func freshTOTP(code, secret string, last *int64, step **int64) bool {
+	s, ok := totpStep(code, secret)
+	if !ok || (last != nil && s <= *last) {
+		return false
+	}
+	*step = &s
+	return true
 }
 
 // AcceptInvitation sets the password of the invited user, once: ENOTFOUND
@@ -437,10 +460,11 @@ func (d *DB) ConfirmTOTP(ctx context.Context, code string) error {
 		if enabled || secret == nil {
 			return pool.Errorf(pool.ECONFLICT, "no TOTP enrolment to confirm")
 		}
-		if !validTOTP(code, *secret) {
+		step, ok := totpStep(code, *secret)
+		if !ok {
 			return pool.Invalid("code", "the code does not match; check the authenticator's clock")
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET totp_enabled = true WHERE id = $1`, a.UserID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET totp_enabled = true, totp_last_step = $2 WHERE id = $1`, a.UserID, step); err != nil {
 			return err
 		}
 		return auditTx(ctx, tx, a, "user.totp", 0, 0, map[string]any{"user": a.UserID, "enabled": true})

@@ -130,8 +130,9 @@ func TestTOTPAndVerifyPassword(t *testing.T) {
 	if err := w.db.ConfirmTOTP(bobCtx, "000000"); pool.ErrorCode(err) != pool.EINVALID {
 		t.Errorf("confirm with a wrong code: %v", err)
 	}
-	code, _ := totp.GenerateCode(secret, time.Now())
-	if err := w.db.ConfirmTOTP(bobCtx, code); err != nil {
+	// Skew 1: the previous period's code is still taken (here to confirm).
+	prev, _ := totp.GenerateCode(secret, time.Now().Add(-30*time.Second))
+	if err := w.db.ConfirmTOTP(bobCtx, prev); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword}); pool.ErrorCode(err) != pool.ETOTPREQUIRED {
@@ -140,13 +141,17 @@ func TestTOTPAndVerifyPassword(t *testing.T) {
 	if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword, TOTP: "123456x"}); pool.ErrorCode(err) != pool.EUNAUTHENTICATED {
 		t.Errorf("wrong code: %v", err)
 	}
-	// Skew 1: the previous period's code still works, one two periods old does not.
-	prev, _ := totp.GenerateCode(secret, time.Now().Add(-30*time.Second))
-	old, _ := totp.GenerateCode(secret, time.Now().Add(-90*time.Second))
-	if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword, TOTP: prev}); err != nil {
-		t.Errorf("previous period's code: %v", err)
+	code, _ := totp.GenerateCode(secret, time.Now())
+	if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword, TOTP: code}); err != nil {
+		t.Errorf("the current code: %v", err)
 	}
-	if old != prev && old != code {
+	// A code is taken once: not again, and no older one after it (RFC 6238 5.2).
+	for what, c := range map[string]string{"the same code again": code, "the previous period's code after the current one": prev} {
+		if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword, TOTP: c}); pool.ErrorCode(err) != pool.EUNAUTHENTICATED {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	if old, _ := totp.GenerateCode(secret, time.Now().Add(-90*time.Second)); old != prev && old != code {
 		if _, err := w.db.Login(ctx, pool.Credentials{Email: bob.Email, Password: goodPassword, TOTP: old}); pool.ErrorCode(err) != pool.EUNAUTHENTICATED {
 			t.Errorf("a code 3 periods old: %v", err)
 		}

@@ -65,6 +65,14 @@ type CaptureRefusal struct {
 	Reason  string `json:"reason"`
 }
 
+// CodeCaptureInterrupted refuses a capture job whose server stopped before it
+// finished: it stored nothing, and may be sent again.
+const CodeCaptureInterrupted = "capture_interrupted"
+
+// CaptureGrace is how long past its deadline a job still running is given
+// before it reads as interrupted: its transaction may be committing.
+const CaptureGrace = time.Minute
+
 // Capture is a capture job: a document of events applied all or nothing.
 type Capture struct {
 	ID         int64
@@ -90,9 +98,11 @@ type EPCISService interface {
 	// scopes them: its own serials' and, for a CMO, those of the serials its
 	// MAH assigned it. Returns EINVALID for a limit out of range.
 	PackEvents(ctx context.Context, f PackEventFilter) (*PackEventPage, error)
-	// StartCapture opens a RUNNING capture job of a document of n events.
-	// Needs RoleOperator.
-	StartCapture(ctx context.Context, n int) (*Capture, error)
+	// StartCapture opens a RUNNING capture job of a document of n events,
+	// which must finish within timeout: a job still running after that (its
+	// server stopped; nothing of it was stored) reads as FAILED, refused with
+	// CodeCaptureInterrupted. Needs RoleOperator.
+	StartCapture(ctx context.Context, n int, timeout time.Duration) (*Capture, error)
 	// CapturePackEvents applies a capture's pack events as RecordPackEvents
 	// does, in the same transaction skipping those whose hash the caller
 	// captured before, and marks the job SUCCEEDED; or, all or nothing,

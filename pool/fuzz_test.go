@@ -343,6 +343,9 @@ func fuzzPackEvents(b []byte) []PackEventInput {
 	for i, c := range b {
 		k := fuzzPackKeys[c%4]
 		events[i] = PackEventInput{ProductCode: k.ProductCode, Serial: k.Serial, Event: types[c/4%4], At: fuzzTimes[c/64]}
+		if events[i].Event == Commission {
+			events[i].Lot, events[i].Expiry = "L1", fuzzNow.AddDate(2, 0, 0).Truncate(24*time.Hour)
+		}
 		if c/64 == 3 && i%2 == 1 {
 			events[i].At = fuzzTimes[4]
 		}
@@ -418,7 +421,7 @@ func replayPackEvents(states map[PackKey]PackState, events []PackEventInput) (*P
 			w.External = append(w.External, k)
 		}
 		current[k] = next
-		w.Events = append(w.Events, PackWrite{Event: i, Status: next.Pack, Reason: next.Reason, At: next.Latest})
+		w.Events = append(w.Events, PackWrite{Event: i, Status: next.Pack, Reason: next.Reason, At: next.Latest, Lot: next.Lot, Expiry: next.Expiry})
 		accepted = append(accepted, e)
 	}
 	if bad.Total == 0 {
@@ -468,6 +471,9 @@ func packRule(s PackState, known bool, e PackEventInput) (PackState, string) {
 	if e.Event == Decommission {
 		s.DecommissionedAt, s.DecommissionedBy = at, fuzzActor
 	}
+	if e.Event == Commission {
+		s.Lot, s.Expiry = e.Lot, e.Expiry
+	}
 	s.Pack, s.Reason, s.Latest = next, e.Reason, at
 	return s, ""
 }
@@ -484,7 +490,8 @@ func FuzzPackEventIdentifiers(f *testing.F) {
 	f.Add("L", "N", "+14:01", "270229")
 	f.Fuzz(func(t *testing.T, lot, nhrn, tz, expiry string) {
 		e := PackEventInput{ProductCode: "P", Serial: "S", Event: Commission, Lot: lot, NHRN: nhrn, TZOffset: tz}
-		valid := (lot == "" || gs1.ValidLot(lot) == nil) && (nhrn == "" || gs1.ValidNHRN(nhrn) == nil) && (tz == "" || validOffset(tz))
+		// Lot and expiry are required, NHRN and offset optional.
+		valid := lot != "" && expiry != "" && gs1.ValidLot(lot) == nil && (nhrn == "" || gs1.ValidNHRN(nhrn) == nil) && (tz == "" || validOffset(tz))
 		if expiry != "" {
 			d, err := ParseExpiry(expiry, fuzzNow)
 			if err != nil {

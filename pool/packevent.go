@@ -214,6 +214,7 @@ const (
 	CodeUndoTooLate         = "undo_too_late"            // a REACTIVATE more than UndoWindow after the decommissioning
 	CodeUndoOtherActor      = "undo_other_actor"         // a REACTIVATE by another user or system than the decommissioning's
 	CodeLotNotAllowed       = "lot_not_allowed"          // lot, expiry or NHRN on an event other than COMMISSION
+	CodeLotRequired         = "lot_required"             // a COMMISSION of a pack without its lot or expiry
 	CodeExpiryNotDate       = "expiry_not_date"          // an expiry with a time of day
 	CodeTZOffset            = "tz_offset"                // a time zone offset not like +01:00
 	CodeContainerRequired   = "container_required"       // a PACK without its container
@@ -318,9 +319,9 @@ func applyPackEvent(b PackBatch, state func(PackKey) PackState, s PackState, e P
 		}
 		// Used on a line outside the pool, it enters with this event: no
 		// intake time holds the event back.
-		s = PackState{Product: true, Stored: true, InPool: true, Status: ArrivalStatus(SourceExternal), Pack: PackActive}
+		s = PackState{Product: true, Stored: true, InPool: true, Status: ArrivalStatus(SourceExternal), Pack: PackActive, SSCC: s.SSCC}
 	}
-	if refusal := identifierRefusal(e); refusal != nil {
+	if refusal := identifierRefusal(e, s.SSCC); refusal != nil {
 		return s, refusal
 	}
 	at := e.At
@@ -392,13 +393,18 @@ func applyPackEvent(b PackBatch, state func(PackKey) PackState, s PackState, e P
 	return next, nil
 }
 
-// identifierRefusal checks the identifiers an event carries beside its serial.
-func identifierRefusal(e PackEventInput) *RowError {
+// identifierRefusal checks the identifiers an event carries beside its serial;
+// sscc: the serial is a case's or pallet's, whose commissioning has no lot.
+func identifierRefusal(e PackEventInput, sscc bool) *RowError {
 	refuse := func(code, format string, args ...any) *RowError {
 		return &RowError{Code: code, Reason: fmt.Sprintf(format, args...)}
 	}
 	if e.Event != Commission && (e.Lot != "" || !e.Expiry.IsZero() || e.NHRN != "") {
 		return refuse(CodeLotNotAllowed, "only COMMISSION records lot, expiry and national reimbursement number")
+	}
+	if e.Event == Commission && !sscc && (e.Lot == "" || e.Expiry.IsZero()) {
+		// The unique identifier of EU FMD and DSCSA is product code, serial, lot and expiry.
+		return refuse(CodeLotRequired, "a commissioning records the pack's lot (batch) and expiry date")
 	}
 	if e.Lot != "" {
 		if err := gs1.ValidLot(e.Lot); err != nil {

@@ -18,8 +18,14 @@ var (
 	unknown = PackState{Product: true} // a valid product, no such serial
 )
 
+// ev is an event on pack serial of product P; a commissioning records a lot
+// and an expiry, as it must.
 func ev(serial string, e PackEventType, r *Reason) PackEventInput {
-	return PackEventInput{ProductCode: "P", Serial: serial, Event: e, Reason: r}
+	in := PackEventInput{ProductCode: "P", Serial: serial, Event: e, Reason: r}
+	if e == Commission {
+		in.Lot, in.Expiry = "L1", time.Date(2029, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return in
 }
 
 func key(serial string) PackKey { return PackKey{"P", serial} }
@@ -88,6 +94,9 @@ func TestApplyPackEventsRefusals(t *testing.T) {
 		code string
 	}{
 		{"unknown product", PackEventInput{ProductCode: "Q", Serial: "A", Event: Commission}, "product_not_found"},
+		{"commission without lot and expiry", PackEventInput{ProductCode: "P", Serial: "A", Event: Commission}, CodeLotRequired},
+		{"commission without expiry", PackEventInput{ProductCode: "P", Serial: "A", Event: Commission, Lot: "L1"}, CodeLotRequired},
+		{"adopt an unknown serial without lot", PackEventInput{ProductCode: "P", Serial: "NEW", Event: Commission}, CodeLotRequired},
 		{"commission an Available serial", ev("AV", Commission, nil), "not_assigned"},
 		{"unknown serial decommissioned", ev("NEW", Decommission, &sampled), "not_found"},
 		{"unknown serial of a partner's product", ev("CMO-NEW", Commission, nil), "not_found"},

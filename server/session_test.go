@@ -292,7 +292,9 @@ func TestSessionLockoutAndTOTP(t *testing.T) {
 	}
 	secret := enrol.URL[strings.Index(enrol.URL, "secret=")+7:]
 	secret, _, _ = strings.Cut(secret, "&")
-	code, _ := totp.GenerateCode(secret, time.Now())
+	// Confirmed with the previous period's code (skew 1), so that the current
+	// one is still fresh for the sign-in below.
+	code, _ := totp.GenerateCode(secret, time.Now().Add(-30*time.Second))
 	if res, body := b.do(t, http.MethodPost, "/auth/totp/confirm", map[string]string{"code": code}, true); res.StatusCode != http.StatusNoContent {
 		t.Fatalf("confirm: %d %s", res.StatusCode, body)
 	}
@@ -305,6 +307,9 @@ func TestSessionLockoutAndTOTP(t *testing.T) {
 	code, _ = totp.GenerateCode(secret, time.Now())
 	if _, status, body := srv.signIn(t, op.Email, op.Password, code); status != http.StatusNoContent {
 		t.Errorf("sign-in with the code: %d %s", status, body)
+	}
+	if _, status, _ := srv.signIn(t, op.Email, op.Password, code); status != http.StatusUnauthorized {
+		t.Errorf("sign-in with a code used already: %d, want 401", status)
 	}
 }
 

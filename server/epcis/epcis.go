@@ -360,7 +360,7 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusTooManyRequests, resourceExhaustedProblem, pool.Errorf(pool.ERATELIMITED, "too many captures are running; retry shortly"))
 		return
 	}
-	job, err := s.svc.StartCapture(r.Context(), n)
+	job, err := s.svc.StartCapture(r.Context(), n, s.opts.CaptureTimeout)
 	if err != nil {
 		<-s.captures
 		s.fail(w, r, 0, "", err)
