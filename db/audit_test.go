@@ -193,4 +193,22 @@ func TestAuditOldNewValues(t *testing.T) {
 	if got := changes("key.revoke"); !strings.HasPrefix(got, `{"revokedAt": {"new": "`) || !strings.HasSuffix(got, `"old": null}}`) {
 		t.Errorf("key revoked: %s", got)
 	}
+
+	// A new record: every field set, from "not set".
+	if got := changes("product.create"); !strings.Contains(got, `"code": {"new": "`+p.Code+`", "old": null}`) ||
+		!strings.Contains(got, `"name": {"new": "Changed", "old": null}`) || !strings.Contains(got, `"requestCap": {"new": 500000, "old": null}`) {
+		t.Errorf("product created: %s", got)
+	}
+	partners, err := w.db.Partners(admin)
+	if err != nil || len(partners) != 1 {
+		t.Fatal(partners, err)
+	}
+	signed := pool.WithSignature(admin, pool.SignatureInput{Password: goodPassword, Meaning: pool.Approved, Reason: "contract over"})
+	if _, err := w.db.EndPartnership(signed, partners[0].ID, "contract over"); err != nil {
+		t.Fatal(err)
+	}
+	if got := changes("partnership.end"); !strings.Contains(got, `"status": {"new": "ENDED", "old": "ACTIVE"}`) ||
+		!strings.Contains(got, `"endReason": {"new": "contract over", "old": null}`) || !strings.Contains(got, `"endedAt": {"new": "`) {
+		t.Errorf("partnership ended: %s", got)
+	}
 }

@@ -72,6 +72,10 @@ func (d *DB) PackEvents(ctx context.Context, f pool.PackEventFilter) (*pool.Pack
 			OR x.parent = ANY(@containers::text[]))`
 		args["codes"], args["values"], args["containers"] = codes, values, f.Containers
 	}
+	if f.Product != "" {
+		filter += ` AND e.product_id IN (SELECT id FROM products WHERE code = @product)`
+		args["product"] = f.Product
+	}
 	if !f.From.IsZero() {
 		filter += ` AND e.at >= @from`
 		args["from"] = f.From

@@ -36,6 +36,7 @@ type PackEventFilter struct {
 	Kinds      []PackEventKind // any of these; none: every kind
 	Packs      []PackKey       // events of any of these packs, or
 	Containers []string        // events packing into or out of any of these SSCCs
+	Product    string          // only events of this product (or SSCC pool) code; "": any
 	From, To   time.Time       // From <= event time < To; zero: open
 	AfterID    int64           // the last ID of the page before
 	Limit      int             // 1..MaxPackEventPage

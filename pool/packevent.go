@@ -402,10 +402,6 @@ func identifierRefusal(e PackEventInput, sscc bool) *RowError {
 	if e.Event != Commission && (e.Lot != "" || !e.Expiry.IsZero() || e.NHRN != "") {
 		return refuse(CodeLotNotAllowed, "only COMMISSION records lot, expiry and national reimbursement number")
 	}
-	if e.Event == Commission && !sscc && (e.Lot == "" || e.Expiry.IsZero()) {
-		// The unique identifier of EU FMD and DSCSA is product code, serial, lot and expiry.
-		return refuse(CodeLotRequired, "a commissioning records the pack's lot (batch) and expiry date")
-	}
 	if e.Lot != "" {
 		if err := gs1.ValidLot(e.Lot); err != nil {
 			return refuse("lot_"+err.(*gs1.Error).Rule, "%v", err)
@@ -418,6 +414,10 @@ func identifierRefusal(e PackEventInput, sscc bool) *RowError {
 	}
 	if !e.Expiry.IsZero() && !e.Expiry.Equal(e.Expiry.UTC().Truncate(24*time.Hour)) {
 		return refuse(CodeExpiryNotDate, "the expiry is a date, without a time of day")
+	}
+	if e.Event == Commission && !sscc && (e.Lot == "" || e.Expiry.IsZero()) {
+		// The unique identifier of EU FMD and DSCSA is product code, serial, lot and expiry.
+		return refuse(CodeLotRequired, "a commissioning records the pack's lot (batch) and expiry date")
 	}
 	if e.TZOffset != "" && !validOffset(e.TZOffset) {
 		return refuse(CodeTZOffset, "time zone offset %q: want +HH:MM or -HH:MM, from -12:00 to +14:00", e.TZOffset)

@@ -113,6 +113,10 @@ type Serial struct {
 	DecommissionReason *Reason
 }
 
+// MaxProductCode bounds a product (or SSCC pool) code a caller names, as the
+// schema's productCode arguments do.
+const MaxProductCode = 50
+
 // Page sizes for every list.
 const (
 	DefaultPageSize = 50

@@ -319,6 +319,7 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"poolStats":       a.gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
 		"GET pool":        a.restWith(req{Method: "GET", Path: "/api/v2/products/{x}/pool", Key: op}),
 		"partner export":  a.restWith(req{Method: "GET", Path: "/api/v2/partners/" + at.tenant + "/serials.csv?productCode={x}", Key: op}),
+		"pack export":     a.restWith(req{Method: "GET", Path: "/api/v2/pack-events.csv?productCode={x}", Key: op}),
 	}
 	writes = probes{
 		"generateSerials":     a.gqlWith(op, `mutation($x: String!) { generateSerials(input: {productCode: $x, count: 1}) { accepted } }`),
@@ -326,7 +327,7 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"requestSerials":      a.gqlWith(op, `mutation($x: String!) { requestSerials(input: {productCode: $x, count: 1, orderRef: "ATTACK"}) { id } }`),
 		"releaseSerials":      a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: $x, serials: ["ATTACK-1"]}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`),
 		"assignToPartner":     a.gqlWith(op, `mutation($x: String!) { assignSerialsToPartner(input: {productCode: $x, partner: "`+partner+`", count: 1}) { id } }`),
-		"recordPackEvents":    a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION}]) { recorded } }`),
+		"recordPackEvents":    a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: $x, serial: "ATTACK-1", event: COMMISSION, lot: "L1", expiry: "291231"}]) { recorded } }`),
 		"updateProductLimits": a.gqlWith(key, `mutation($x: String!) { updateProductLimits(input: {productCode: $x, requestCap: 5}, signature: {meaning: PERFORMED, reason: "test"}) { requestCap } }`),
 		"POST serials":        a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/serials?source=EXTERNAL", Key: op, Type: "text/csv", Body: "ATTACK-1\n"}),
 		"POST requests":       a.restWith(req{Method: "POST", Path: "/api/v2/products/{x}/requests", Key: op, Type: "application/json", Body: `{"count": 1, "orderRef": "ATTACK"}`}),
@@ -347,9 +348,9 @@ func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes pro
 	}
 	writes = probes{
 		"releaseSerials":    a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`),
-		"recordPackEvents":  a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION}]) { recorded } }`),
+		"recordPackEvents":  a.gqlWith(op, `mutation($x: String!) { recordPackEvents(input: [{productCode: "`+code+`", serial: $x, event: COMMISSION, lot: "L1", expiry: "291231"}]) { recorded } }`),
 		"POST release":      a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/release", Key: op, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["{x}"]}`}),
-		"POST commission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"]}`}),
+		"POST commission":   a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/commission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"], "lot": "L1", "expiry": "291231"}`}),
 		"POST decommission": a.restWith(req{Method: "POST", Path: "/api/v2/products/" + code + "/decommission", Key: op, Type: "application/json", Body: `{"serials": ["{x}"], "reason": "SAMPLED"}`}),
 	}
 	// EPCIS names a pack by its EPC: a Digital Link of a GTIN product's serial.
@@ -752,6 +753,16 @@ func (a *attacks) listings(at *tenantThings) {
 			check("audit export product", rec[3], codes)
 		}
 	}
+	// The pack-event export names only products the attacker sees.
+	a.cases++
+	status, body = a.d.raw(a.t, req{Method: "GET", Path: "/api/v2/pack-events.csv", Key: at.admin})
+	records, err = csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != http.StatusOK || err != nil || len(records) < 1 {
+		a.leak("%s pack-event export: %d %v %.200s", at.name, status, err, body)
+	}
+	for _, rec := range records[min(1, len(records)):] {
+		check("pack-event export product", rec[0], codes)
+	}
 	// Exports: what the attacker assigned to each tenant, which is nothing unless it is their MAH.
 	for _, partner := range []string{"1", "2", "3", "4", "5"} {
 		a.cases++
@@ -802,7 +813,7 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		"revokePartnerInvitation": invitationID,
 		"endPartnership":          partners.Partners[0].ID,
 		"assignSerialsToPartner":  map[string]any{"productCode": amoxicillin, "partner": cmo.tenant, "count": 1},
-		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION"}},
+		"recordPackEvents":        []any{map[string]any{"productCode": mah.ownCode, "serial": mah.ownSerial, "event": "COMMISSION", "lot": "L1", "expiry": "291231"}},
 		"createSsccPool":          map[string]any{"companyPrefix": "4012346", "extensionDigit": 5},
 		"decommissionContainer":   map[string]any{"sscc": "340123450000000017", "reason": "DESTROYED"},
 		"updateProductLimits":     map[string]any{"productCode": amoxicillin, "requestCap": 7},
@@ -836,7 +847,7 @@ func (a *attacks) viewerCannotMutate(mah, cmo, other *tenantThings) {
 		{"/api/v2/products/" + attpProduct + "/serials", mah.channel, "text/csv", "V-3\n"},
 		{"/api/v2/products/" + amoxicillin + "/requests", "", "application/json", `{"count": 1, "orderRef": "V"}`},
 		{"/api/v2/products/" + mah.ownCode + "/release", "", "application/json", `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + mah.ownSerial + `"]}`},
-		{"/api/v2/products/" + mah.ownCode + "/commission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"]}`},
+		{"/api/v2/products/" + mah.ownCode + "/commission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"], "lot": "L1", "expiry": "291231"}`},
 		{"/api/v2/products/" + mah.ownCode + "/decommission", "", "application/json", `{"serials": ["` + mah.ownSerial + `"], "reason": "SAMPLED"}`},
 	} {
 		a.cases++

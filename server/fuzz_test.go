@@ -87,7 +87,7 @@ func FuzzMutationVariables(f *testing.F) {
 		{"revokePartnerInvitation", `"UGFydG5lckludml0YXRpb246MQ"`},
 		{"endPartnership", `"UGFydG5lcnNoaXA6OTk5"`}, // Partnership:999
 		{"assignSerialsToPartner", `{"productCode":"` + amoxicillin + `","partner":"2","count":1}`},
-		{"recordPackEvents", `[{"productCode":"` + amoxicillin + `","serial":"NEW-1","event":"COMMISSION","at":"2026-01-01T00:00:00Z"}]`},
+		{"recordPackEvents", `[{"productCode":"` + amoxicillin + `","serial":"NEW-1","event":"COMMISSION","lot":"L1","expiry":"291231","at":"2026-01-01T00:00:00Z"}]`},
 		{"createSsccPool", `{"companyPrefix":"4012345","extensionDigit":3}`},
 		{"updateProductLimits", `{"productCode":"` + amoxicillin + `","requestCap":10,"lowThreshold":5,"replenishTo":0}`},
 	} {

@@ -85,7 +85,7 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 	packed := r.Serials.Edges[2].Node.Value
 	var rec struct{ RecordPackEvents struct{ Recorded int } }
 	d.gql(t, d.keys.MAHOperator, `mutation($s: String!) { recordPackEvents(input: [
-		{productCode: "`+amoxicillin+`", serial: $s, event: COMMISSION},
+		{productCode: "`+amoxicillin+`", serial: $s, event: COMMISSION, lot: "L1", expiry: "291231"},
 		{productCode: "`+amoxicillin+`", serial: $s, event: DECOMMISSION, reason: SAMPLED}]) { recorded } }`,
 		map[string]any{"s": packed}).ok(t, &rec)
 	if rec.RecordPackEvents.Recorded != 2 {
@@ -105,7 +105,7 @@ func TestLifecycleOverGraphQL(t *testing.T) {
 		!strings.Contains(s.Serial.History[0].Actor, "Demo Pharma") || *s.Serial.DigitalLink != "https://id.gs1.org/01/"+amoxicillin+"/21/"+packed {
 		t.Errorf("serial = %+v", s.Serial)
 	}
-	illegal := d.gql(t, d.keys.MAHOperator, `mutation($s: String!) { recordPackEvents(input: [{productCode: "`+amoxicillin+`", serial: $s, event: COMMISSION}]) { recorded } }`,
+	illegal := d.gql(t, d.keys.MAHOperator, `mutation($s: String!) { recordPackEvents(input: [{productCode: "`+amoxicillin+`", serial: $s, event: COMMISSION, lot: "L1", expiry: "291231"}]) { recorded } }`,
 		map[string]any{"s": packed})
 	if illegal.code() != "BAD_USER_INPUT" || !strings.Contains(illegal.Errors[0].Message, "COMMISSION needs an ACTIVE pack") {
 		t.Errorf("illegal transition: %+v", illegal.Errors)
@@ -207,7 +207,8 @@ func TestLifecycleOverREST(t *testing.T) {
 	}
 
 	serials := `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + got.Serials[0].Value + `", "` + got.Serials[1].Value + `"]}`
-	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/commission", Key: d.keys.MAHOperator, Type: "application/json", Body: serials}); status != 200 || !strings.Contains(body, `"recorded":2`) {
+	commission := `{"lot": "L1", "expiry": "291231", "serials": ["` + got.Serials[0].Value + `", "` + got.Serials[1].Value + `"]}`
+	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/commission", Key: d.keys.MAHOperator, Type: "application/json", Body: commission}); status != 200 || !strings.Contains(body, `"recorded":2`) {
 		t.Fatalf("commission: %d %s", status, body)
 	}
 	if status, body := d.raw(t, req{Method: "POST", Path: "/api/v2/products/" + tlProduct + "/decommission", Key: d.keys.MAHOperator, Type: "application/json", Body: `{"signature": {"meaning": "PERFORMED", "reason": "test"}, "serials": ["` + got.Serials[0].Value + `"], "reason": "DESTROYED"}`}); status != 200 || !strings.Contains(body, `"recorded":1`) {

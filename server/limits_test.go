@@ -329,7 +329,7 @@ func TestInputBounds(t *testing.T) {
 		{"a long serial in a list", `mutation($in: ReleaseSerialsInput!) { releaseSerials(input: $in, signature: {meaning: PERFORMED, reason: "test"}) { released } }`,
 			map[string]any{"in": map[string]any{"productCode": amoxicillin, "serials": []string{"A1", huge}}}, "serials"},
 		{"a long serial in a list of inputs", `mutation($e: [PackEventInput!]!) { recordPackEvents(input: $e) { recorded } }`,
-			map[string]any{"e": []map[string]any{{"productCode": amoxicillin, "serial": huge, "event": "COMMISSION"}}}, "serial"},
+			map[string]any{"e": []map[string]any{{"productCode": amoxicillin, "serial": huge, "event": "COMMISSION", "lot": "L1", "expiry": "291231"}}}, "serial"},
 		{"a long order reference", `mutation { requestSerials(input: {productCode: "` + amoxicillin + `", count: 1, orderRef: "` + strings.Repeat("x", 201) + `"}) { id } }`, nil, "orderRef"},
 	} {
 		before := d.db.Statements()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -66,6 +67,9 @@ func TestPackEventModelOverGraphQL(t *testing.T) {
 	s := d.request(t, d.keys.MAHOperator, amoxicillin, 4)
 	ev := func(serial, event string, more map[string]any) map[string]any {
 		e := map[string]any{"productCode": amoxicillin, "serial": serial, "event": event}
+		if event == "COMMISSION" { // a commissioning records lot and expiry
+			e["lot"], e["expiry"] = "L1", "291231"
+		}
 		for k, v := range more {
 			e[k] = v
 		}
@@ -96,6 +100,7 @@ func TestPackEventModelOverGraphQL(t *testing.T) {
 		{"a lot outside set 82", ev(s[1], "COMMISSION", map[string]any{"lot": "LOT #1"}), "lot_charset"},
 		{"a lot on a decommissioning", ev(s[0], "DECOMMISSION", map[string]any{"reason": "SAMPLED", "lot": "L1"}), "lot_not_allowed"},
 		{"a time zone", ev(s[1], "COMMISSION", map[string]any{"timeZoneOffset": "CET"}), "tz_offset"},
+		{"a commissioning without lot and expiry", ev(s[1], "COMMISSION", map[string]any{"lot": nil, "expiry": nil}), "lot_required"},
 	} {
 		resp := d.gql(t, d.keys.MAHOperator, recordEvents, map[string]any{"in": []any{ev(s[3], "COMMISSION", nil), tc.event}})
 		if resp.code() != "BAD_USER_INPUT" || !slices.Equal(resp.rowCodes(), []string{tc.code}) {
@@ -133,6 +138,31 @@ func TestPackEventModelOverGraphQL(t *testing.T) {
 		!slices.Equal(entry.Serials, []string{s[0]}) {
 		t.Errorf("audit detail %s", detail)
 	}
+
+	// The pack-event export: the record with lot, expiry and both times in UTC.
+	status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/pack-events.csv?productCode=" + amoxicillin, Key: d.keys.MAHViewer})
+	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != 200 || err != nil || len(records) < 3 || strings.Join(records[0], ",") !=
+		"product_code,serial,event,reason,status,event_time_utc,time_zone_offset,recorded_at_utc,actor,lot,expiry,nhrn,container" {
+		t.Fatalf("pack-event export: %d %v %q", status, err, body)
+	}
+	var mine [][]string
+	for _, r := range records[1:] {
+		if r[1] == s[0] {
+			mine = append(mine, r)
+		}
+	}
+	// A cell beginning with + is neutralised against formula injection ('+01:00).
+	if len(mine) != 3 || mine[0][2] != "COMMISSION" || mine[0][5] != commissioned.UTC().Format(time.RFC3339Nano) || mine[0][6] != "'+01:00" ||
+		mine[1][2] != "DECOMMISSION" || mine[1][3] != "LOCKED" || mine[1][9] != "L-2028/02" || mine[1][10] != "2028-02-29" || mine[1][11] != "4150123" {
+		t.Errorf("pack-event export rows of %s: %q", s[0], mine)
+	}
+	if status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/pack-events.csv?productCode=" + amoxicillin, Key: d.keys.CMOAdmin}); status != 200 || strings.Count(body, "\n") != 1 {
+		t.Errorf("the CMO exports the MAH's pack events of serials not assigned to it: %d %q", status, body)
+	}
+	if status, body := d.raw(t, req{Method: "GET", Path: "/api/v2/pack-events.csv?from=yesterday", Key: d.keys.MAHViewer}); status != 400 || !strings.Contains(body, `"field":"from"`) {
+		t.Errorf("a bad from: %d %s", status, body)
+	}
 }
 
 func TestAggregationOverGraphQL(t *testing.T) {
@@ -150,8 +180,8 @@ func TestAggregationOverGraphQL(t *testing.T) {
 	}
 	var rec struct{ RecordPackEvents struct{ Recorded int } }
 	d.gql(t, d.keys.MAHOperator, recordEvents, map[string]any{"in": []any{
-		map[string]any{"productCode": amoxicillin, "serial": s[0], "event": "COMMISSION"},
-		map[string]any{"productCode": amoxicillin, "serial": s[1], "event": "COMMISSION"},
+		map[string]any{"productCode": amoxicillin, "serial": s[0], "event": "COMMISSION", "lot": "L1", "expiry": "291231"},
+		map[string]any{"productCode": amoxicillin, "serial": s[1], "event": "COMMISSION", "lot": "L1", "expiry": "291231"},
 		pack(amoxicillin, s[0], "PACK", kase), pack(amoxicillin, s[1], "PACK", kase), pack("14012345", kase, "PACK", pallet),
 	}}).ok(t, &rec)
 	if e := d.history(t, amoxicillin, s[0]).Serial.History; len(e) != 2 || e[1].Event != "PACK" || *e[1].Container != kase {

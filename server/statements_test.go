@@ -40,7 +40,7 @@ func TestConstantStatementsNested(t *testing.T) {
 	packs := d.request(t, d.keys.MAHOperator, amoxicillin, 5)
 	var events []any
 	for _, p := range packs {
-		events = append(events, map[string]any{"productCode": amoxicillin, "serial": p, "event": "COMMISSION"},
+		events = append(events, map[string]any{"productCode": amoxicillin, "serial": p, "event": "COMMISSION", "lot": "L1", "expiry": "291231"},
 			map[string]any{"productCode": amoxicillin, "serial": p, "event": "PACK", "container": boxes[0]})
 	}
 	d.gql(t, d.keys.MAHOperator, recordEvents, map[string]any{"in": events}).ok(t, &struct{}{})

@@ -10,6 +10,12 @@ import (
 type PackEventService struct {
 	RecordPackEventsFn func(ctx context.Context, events []pool.PackEventInput) (*pool.PackEventsResult, error)
 	PackHistoriesFn    func(ctx context.Context, serials []pool.SerialKey) ([][]*pool.PackEvent, error)
+	PackEventsFn       func(ctx context.Context, f pool.PackEventFilter) (*pool.PackEventPage, error)
+}
+
+// PackEvents calls PackEventsFn (pool.EPCISService's listing).
+func (s *PackEventService) PackEvents(ctx context.Context, f pool.PackEventFilter) (*pool.PackEventPage, error) {
+	return s.PackEventsFn(ctx, f)
 }
 
 // RecordPackEvents calls RecordPackEventsFn.

@@ -12,6 +12,7 @@
 package rest
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -30,6 +31,8 @@ type Services interface {
 	pool.PartnerService
 	pool.PackEventService
 	pool.AuditService
+	// PackEvents lists pack events as the EPCIS query does (pool.EPCISService).
+	PackEvents(ctx context.Context, f pool.PackEventFilter) (*pool.PackEventPage, error)
 }
 
 // API serves the Manufacturer API over svc.
@@ -61,6 +64,7 @@ func (a *API) Register(mux *http.ServeMux, m Middleware) {
 	mux.Handle("POST /api/v2/products/{code}/decommission", h(m.Bulk, a.decommission))            // {serials: [...], reason, at}
 	mux.Handle("GET /api/v2/partners/{tenant}/serials.csv", h(m.Bulk, replica(a.partnerSerials))) // what the caller assigned to a partner
 	mux.Handle("GET /api/v2/audit.csv", h(m.Bulk, replica(a.auditTrail)))                         // newest first (?action=&productCode=&from=&to=)
+	mux.Handle("GET /api/v2/pack-events.csv", h(m.Bulk, replica(a.packEvents)))                   // in the order recorded (?productCode=&from=&to=)
 	mux.Handle("/api/", noRoute(mux))
 }
 

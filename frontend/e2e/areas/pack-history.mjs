@@ -10,7 +10,7 @@ async function seed() {
   const mah = seedTenant('E2E Pack history');
   const product = await seedProduct(mah, { name: 'Amoxicillin 500 mg capsules', available: 15, assigned: 5 });
   const packed = product.handedOut[0];
-  await seedPackEvents(mah.keys.operator, [{ productCode: product.code, serial: packed, event: 'COMMISSION' }]);
+  await seedPackEvents(mah.keys.operator, [{ productCode: product.code, serial: packed, event: 'COMMISSION', lot: 'E2E-FIXTURE', expiry: '2029-12-31' }]);
   return { mah, code: product.code, packed };
 }
 

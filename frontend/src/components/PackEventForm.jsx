@@ -61,6 +61,11 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       document.getElementById('pack-reason')?.focus();
       return;
     }
+    if (event === 'COMMISSION' && (!lot.trim() || !expiry)) {
+      setInvalid('Enter the lot and the expiry date printed on the pack.');
+      document.getElementById(lot.trim() ? 'pack-expiry' : 'pack-lot')?.focus();
+      return;
+    }
     setInvalid('');
     const problem = signs ? signatureProblem(signature) : null;
     setUnsigned(problem);
@@ -148,19 +153,27 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
           <>
             <div class="field">
               <label class="field-label" for="pack-lot">
-                Lot <span class="optional">(batch)</span>
+                Lot (batch)
               </label>
               <input
                 id="pack-lot"
                 class="input mono"
+                required
                 maxLength={20}
                 value={lot}
                 onInput={(e) => setLot(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
-                aria-describedby="pack-lot-hint"
+                aria-invalid={invalid && !lot.trim() ? 'true' : undefined}
+                aria-describedby={invalid ? 'pack-lot-error' : 'pack-lot-hint'}
               />
-              <p class="field-hint" id="pack-lot-hint">
-                Up to 20 characters, as printed on the pack
-              </p>
+              {invalid ? (
+                <p class="field-error" id="pack-lot-error" role="alert">
+                  {invalid}
+                </p>
+              ) : (
+                <p class="field-hint" id="pack-lot-hint">
+                  Up to 20 characters, as printed on the pack
+                </p>
+              )}
             </div>
             <div class="field">
               <label class="field-label" for="pack-expiry">
@@ -169,6 +182,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
               <input
                 id="pack-expiry"
                 class="input"
+                required
                 type="date"
                 value={expiry}
                 onInput={(e) => setExpiry(/** @type {HTMLInputElement} */ (e.currentTarget).value)}

@@ -14,11 +14,13 @@ import {
   reasonLabel,
   sourceLabel,
   statusLabel,
+  utcDate,
 } from '../format.js';
 import { canOperate } from '../roles.js';
 import { navigate, onLinkClick, packHistoryPath, serialsPath } from '../router.js';
 import { useQuery } from '../use-query.js';
 import { useClient, useViewer } from './context.js';
+import { DownloadLink } from './DownloadLink.jsx';
 import { PackEventForm } from './PackEventForm.jsx';
 import { ErrorState } from './States.jsx';
 import { SearchIcon } from './icons.jsx';
@@ -220,6 +222,13 @@ export function SerialHistory({ serial, onRecorded, busy = false, headingRef }) 
             {serial.product.code}
           </a>
         </p>
+        <DownloadLink
+          class="button button-quiet"
+          path={`/api/v2/pack-events.csv?productCode=${encodeURIComponent(serial.product.code)}`}
+          filename={`pack-events-${serial.product.code}-${utcDate(new Date())}.csv`}
+        >
+          Export the product's pack events (CSV, times in UTC)
+        </DownloadLink>
       </header>
       <dl class="detail-list serial-facts">
         <div>

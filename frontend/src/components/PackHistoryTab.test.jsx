@@ -68,6 +68,11 @@ function setup({ role = 'OPERATOR', handler } = {}) {
   return { el, fake };
 }
 
+/** Fills in the lot and expiry a commissioning must record. */
+function fillLot(el) {
+  setValue(byLabel(el, /^Lot/), 'L1');
+  setValue(byLabel(el, 'Expiry'), '2029-12-31');
+}
 const statusOf = (el) => el.querySelector('[data-testid=pack-status] .pack-badge');
 const events = (el) => [...el.querySelectorAll('ol.timeline > li')].map((li) => `${li.dataset.event}:${li.dataset.status}`);
 
@@ -94,8 +99,12 @@ describe('<Timeline> and <SerialHistory>', () => {
   });
 
   it('shows pool status, pack status with the reason, source and the Digital Link; viewers get no form', () => {
-    const el = mount(<SerialHistory serial={serial()} />, { viewer: mahViewer('VIEWER') });
+    const fake = fakeFetch(() => ({ body: 'product_code,serial\n', headers: { 'Content-Type': 'text/csv' } }));
+    const el = mount(<SerialHistory serial={serial()} />, { viewer: mahViewer('VIEWER'), client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
     expect(el.querySelector('h2').textContent).toBe('Serial A51B70504B');
+    // The product's pack events as a file, any role.
+    const exportLink = [...el.querySelectorAll('a')].find((a) => a.textContent.startsWith("Export the product's pack events"));
+    expect(exportLink.getAttribute('href')).toBe(`/api/v2/pack-events.csv?productCode=${CODE}`);
     expect(el.querySelector('[data-testid=pool-status]').textContent).toBe('Assigned');
     expect(statusOf(el).textContent).toBe('Decommissioned · Sampled');
     expect(statusOf(el).dataset.status).toBe('DECOMMISSIONED');
@@ -108,7 +117,7 @@ describe('<Timeline> and <SerialHistory>', () => {
   });
 
   it('an SSCC (no Digital Link) says there is none', () => {
-    const el = mount(<SerialHistory serial={serial({ digitalLink: null })} />);
+    const el = mount(<SerialHistory serial={serial({ digitalLink: null })} />, { client: createClient({ fetch: fakeFetch(() => ({ body: {} })).fetch }) });
     expect(el.querySelector('[data-testid=digital-link]').textContent).toBe('None for this code');
   });
 });
@@ -159,10 +168,16 @@ describe('<PackHistoryTab>', () => {
       'DecommissionNeeds a commissioned pack; this one is active.',
     );
     expect(form.querySelector('input[value=DECOMMISSION]').disabled).toBe(true);
+    // Without lot and expiry nothing is sent.
+    submit(form);
+    await flush();
+    expect(fake.calls.filter((c) => c.op === 'RecordPackEvents')).toHaveLength(0);
+    expect(el.querySelector('[role=alert]').textContent).toContain('Enter the lot and the expiry date');
+    fillLot(el);
     submit(form);
     await flush();
     expect(fake.calls.find((c) => c.op === 'RecordPackEvents').variables).toEqual({
-      input: [{ productCode: CODE, serial: 'A51B70504B', event: 'COMMISSION', timeZoneOffset: zoneOffset(new Date()) }],
+      input: [{ productCode: CODE, serial: 'A51B70504B', event: 'COMMISSION', lot: 'L1', expiry: '2029-12-31', timeZoneOffset: zoneOffset(new Date()) }],
     });
     expect(statusOf(el).textContent).toBe('Commissioned');
     expect(events(el)).toEqual(['COMMISSION:COMMISSIONED']);
@@ -191,6 +206,7 @@ describe('<PackHistoryTab>', () => {
     const { el } = setup();
     await flush();
     const form = el.querySelector('form.pack-event-form');
+    fillLot(el);
     submit(form); // COMMISSION
     await flush();
     act(() => form.querySelector('input[value=COMMISSION]').click()); // cannot be chosen now
@@ -213,6 +229,7 @@ describe('<PackHistoryTab>', () => {
     const { el, fake } = setup();
     await flush();
     const form = el.querySelector('form.pack-event-form');
+    fillLot(el);
     submit(form); // COMMISSION
     await flush();
     setValue(byLabel(el, 'Reason'), 'DESTROYED');
