@@ -51,8 +51,10 @@ func (c changes) secret(name string) { c[name] = "changed" }
 // sign checks the caller's signature of a significant action and returns ctx
 // carrying it, verified: the transaction of the action then records it with
 // each audit entry it writes (the chaining trigger reads app.signature, set by
-// enter). A person signs with their password; an API key's caller is recorded
-// as its service account (or key) with meaning and reason. ESIGNATUREREQUIRED
+// enter). A person signs with their password or, signed in with the tenant's
+// OpenID provider, by signing in there again just before (Reauthenticated,
+// one signature each); an API key's caller is recorded as its service account
+// (or key) with meaning and reason. ESIGNATUREREQUIRED
 // without a signature, EINVALID for a bad meaning or reason, ESIGNATUREINVALID
 // for a wrong password (counted towards the account's lockout).
 func (d *DB) sign(ctx context.Context) (context.Context, error) {
@@ -68,10 +70,20 @@ func (d *DB) sign(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	sig := pool.Signature{Name: a.Name(), ServiceAccount: true, Meaning: in.Meaning, Reason: in.Reason}
-	if a.KeyID == 0 {
-		if in.Password == "" {
-			return ctx, &pool.Error{Code: pool.ESIGNATUREREQUIRED, Field: "signature.password", Message: "re-enter your password to sign"}
+	switch {
+	case a.KeyID != 0: // a key's caller: its service account (or key)
+	case in.Password == "":
+		// Signed in with the provider: signed in there again just now.
+		name, email, ok, err := d.takeReauthentication(ctx, a)
+		if err != nil {
+			return ctx, err
 		}
+		if !ok {
+			return ctx, &pool.Error{Code: pool.ESIGNATUREREQUIRED, Field: "signature.password",
+				Message: "re-enter your password to sign (signed in with your provider: sign in there again)"}
+		}
+		sig = pool.Signature{Name: name, Email: email, Meaning: in.Meaning, Reason: in.Reason, Reauthenticated: true}
+	default:
 		u, err := d.VerifyPassword(ctx, in.Password)
 		switch code := pool.ErrorCode(err); {
 		case code == pool.EUNAUTHENTICATED:

@@ -780,7 +780,8 @@ CREATE TABLE public.sessions (
     user_id bigint NOT NULL,
     tenant_id bigint NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    reauth_at timestamp with time zone
 );
 
 --
@@ -813,7 +814,8 @@ CREATE TABLE public.sso_logins (
     tenant_id bigint NOT NULL,
     nonce text NOT NULL,
     code_verifier text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    session_hash bytea
 );
 
 --

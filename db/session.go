@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -64,6 +65,7 @@ func (d *DB) Session(ctx context.Context, token string, touch bool) (*pool.Sessi
 			pool.User
 			TenantName string
 			CreatedAt  time.Time
+			ByProvider bool
 		}
 		rows, _ := tx.Query(ctx, `WITH s AS (SELECT s.hash, s.created_at AS session_created, s.last_seen_at, u.*, t.name AS tenant_name
 				FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id
@@ -71,12 +73,13 @@ func (d *DB) Session(ctx context.Context, token string, touch bool) (*pool.Sessi
 				  AND s.created_at > now() - make_interval(secs => $2) AND s.last_seen_at > now() - make_interval(secs => $3)),
 			touched AS (UPDATE sessions SET last_seen_at = now() FROM s
 				WHERE sessions.hash = s.hash AND s.last_seen_at <= now() - make_interval(secs => $4))
-			SELECT id, tenant_id, email, name, role, totp_enabled, created_at, disabled_at, tenant_name, session_created FROM s`,
+			SELECT id, tenant_id, email, name, role, totp_enabled, created_at, disabled_at, tenant_name, session_created,
+				password_hash IS NULL FROM s`,
 			hashKey(token), p.Max.Seconds(), p.Idle.Seconds(), resolution.Seconds())
 		var err error
 		row.User, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (pool.User, error) {
 			var u pool.User
-			err := r.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.TOTPEnabled, &u.CreatedAt, &u.DisabledAt, &row.TenantName, &row.CreatedAt)
+			err := r.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.TOTPEnabled, &u.CreatedAt, &u.DisabledAt, &row.TenantName, &row.CreatedAt, &row.ByProvider)
 			return u, err
 		})
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -85,7 +88,7 @@ func (d *DB) Session(ctx context.Context, token string, touch bool) (*pool.Sessi
 		if err != nil {
 			return err
 		}
-		s = &pool.Session{User: row.User, TenantName: row.TenantName, CreatedAt: row.CreatedAt}
+		s = &pool.Session{ID: hex.EncodeToString(hashKey(token)), User: row.User, TenantName: row.TenantName, CreatedAt: row.CreatedAt, ByProvider: row.ByProvider}
 		return nil
 	})
 	return s, wrap("session", err)
@@ -115,4 +118,45 @@ func (d *DB) EndUserSessions(ctx context.Context) (int64, error) {
 		return err
 	})
 	return n, wrap("end sessions", err)
+}
+
+// Reauthenticated records that the person of the session with id hash
+// session (Session.ID) signed in again at the provider, as user: for one
+// signature within pool.ReauthWindow. EFORBIDDEN when user is not the
+// session's person.
+func (d *DB) Reauthenticated(ctx context.Context, session string, user *pool.User) error {
+	hash, err := hex.DecodeString(session)
+	if err != nil {
+		return pool.Errorf(pool.EFORBIDDEN, "no such session")
+	}
+	err = d.systemTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE sessions SET reauth_at = now() WHERE hash = $1 AND user_id = $2`, hash, user.ID)
+		if err == nil && tag.RowsAffected() != 1 {
+			return pool.Errorf(pool.EFORBIDDEN, "you signed in at the provider as another person than the one signed in here")
+		}
+		return err
+	})
+	return wrap("reauthenticated", err)
+}
+
+// takeReauthentication takes the session's re-authentication for a
+// signature: the signer's name and e-mail, or ok false when the session has
+// none within pool.ReauthWindow.
+func (d *DB) takeReauthentication(ctx context.Context, a pool.Actor) (name, email string, ok bool, err error) {
+	hash, err := hex.DecodeString(a.Session)
+	if err != nil || a.Session == "" {
+		return "", "", false, nil
+	}
+	err = d.systemTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE sessions s SET reauth_at = NULL FROM users u
+			WHERE s.hash = $1 AND s.user_id = $2 AND s.tenant_id = $3 AND u.id = s.user_id
+			  AND s.reauth_at > now() - make_interval(secs => $4)
+			RETURNING u.name, u.email`, hash, a.UserID, a.TenantID, pool.ReauthWindow.Seconds()).Scan(&name, &email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	return name, email, ok, wrap("take reauthentication", err)
 }

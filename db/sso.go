@@ -193,6 +193,10 @@ type SSOLogin struct {
 	TenantID     int64
 	Nonce        string
 	CodeVerifier string
+	// Session is, for a re-authentication to sign, the session (Session.ID)
+	// it is for; "" for a sign-in.
+	Session   string
+	CreatedAt time.Time
 }
 
 // BeginSSOLogin records a sign-in under its state, and forgets those that
@@ -202,8 +206,9 @@ func (d *DB) BeginSSOLogin(ctx context.Context, state string, l SSOLogin) error 
 		if _, err := tx.Exec(ctx, `DELETE FROM sso_logins WHERE created_at < now() - $1::interval`, SSOLoginTTL.String()); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO sso_logins (state_hash, tenant_id, nonce, code_verifier) VALUES ($1, $2, $3, $4)`,
-			hashKey(state), l.TenantID, l.Nonce, l.CodeVerifier)
+		_, err := tx.Exec(ctx, `INSERT INTO sso_logins (state_hash, tenant_id, nonce, code_verifier, session_hash)
+			VALUES ($1, $2, $3, $4, decode(nullif($5, ''), 'hex'))`,
+			hashKey(state), l.TenantID, l.Nonce, l.CodeVerifier, l.Session)
 		return err
 	}))
 }
@@ -215,7 +220,8 @@ func (d *DB) TakeSSOLogin(ctx context.Context, state string) (*SSOLogin, error) 
 	var fresh bool
 	err := d.systemTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `DELETE FROM sso_logins WHERE state_hash = $1 RETURNING tenant_id, nonce, code_verifier,
-			created_at >= now() - $2::interval`, hashKey(state), SSOLoginTTL.String()).Scan(&l.TenantID, &l.Nonce, &l.CodeVerifier, &fresh)
+			coalesce(encode(session_hash, 'hex'), ''), created_at, created_at >= now() - $2::interval`,
+			hashKey(state), SSOLoginTTL.String()).Scan(&l.TenantID, &l.Nonce, &l.CodeVerifier, &l.Session, &l.CreatedAt, &fresh)
 	})
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !fresh) {
 		return nil, pool.Errorf(pool.ENOTFOUND, "this sign-in is unknown, used or expired: start again")

@@ -26,6 +26,7 @@ type Actor struct {
 	TenantID int64
 	KeyID    int64  // the API key; 0 for a person's session
 	UserID   int64  // the person signed in, or owning the key; 0 for a service account's key
+	Session  string // the session the person signed in acts through (Session.ID); "" for a key
 	Person   string // the user's "Name <email>", with UserID
 	Service  string // the service account owning the key ("SAP ATTP"), without UserID
 	Role     Role

@@ -47,12 +47,15 @@ func (s *SignatureInput) Validate() error {
 // Signature is an electronic signature as recorded with its audit entry, inside
 // the entry's hashed content, so it cannot be moved to another record.
 type Signature struct {
-	Name           string           `json:"name"`            // the person's full name, or the service account's (with its key)
-	Email          string           `json:"email,omitempty"` // the person's; "" for a service account
-	ServiceAccount bool             `json:"serviceAccount,omitempty"`
-	At             time.Time        `json:"at"`
-	Meaning        SignatureMeaning `json:"meaning"`
-	Reason         string           `json:"reason"`
+	Name           string `json:"name"`            // the person's full name, or the service account's (with its key)
+	Email          string `json:"email,omitempty"` // the person's; "" for a service account
+	ServiceAccount bool   `json:"serviceAccount,omitempty"`
+	// Reauthenticated: the person signed by signing in again at the tenant's
+	// OpenID provider (they have no password here).
+	Reauthenticated bool             `json:"reauthenticated,omitempty"`
+	At              time.Time        `json:"at"`
+	Meaning         SignatureMeaning `json:"meaning"`
+	Reason          string           `json:"reason"`
 }
 
 type signatureInputKey struct{}

@@ -29,12 +29,27 @@ func (u *User) Actor() Actor {
 	return Actor{TenantID: u.TenantID, UserID: u.ID, Role: u.Role, Person: u.Person()}
 }
 
+// Actor is the session's person acting, through this session.
+func (s *Session) Actor() Actor {
+	a := s.User.Actor()
+	a.Session = s.ID
+	return a
+}
+
 // Session is a person's signed-in session of the web app.
 type Session struct {
+	ID         string // the hex SHA-256 of its id, as stored: names it without revealing it
 	User       User
 	TenantName string
 	CreatedAt  time.Time
+	// ByProvider: the person has no password (signed in with the tenant's
+	// OpenID provider), so signs by signing in there again (ReauthWindow).
+	ByProvider bool
 }
+
+// ReauthWindow is how long a re-authentication with the provider may be used
+// for a signature, which takes it.
+const ReauthWindow = 5 * time.Minute
 
 // SessionPolicy is how long a session lasts: Idle without a request, Max in all.
 type SessionPolicy struct {

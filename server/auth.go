@@ -137,14 +137,19 @@ func (a *authAPI) session(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type named struct {
-		ID    string    `json:"id,omitempty"`
-		Name  string    `json:"name"`
-		Email string    `json:"email,omitempty"`
-		Role  pool.Role `json:"role,omitempty"`
-		TOTP  *bool     `json:"totp,omitempty"`
+		ID        string    `json:"id,omitempty"`
+		Name      string    `json:"name"`
+		Email     string    `json:"email,omitempty"`
+		Role      pool.Role `json:"role,omitempty"`
+		TOTP      *bool     `json:"totp,omitempty"`
+		SignsWith string    `json:"signsWith,omitempty"` // "password", or "provider": signing in there again
+	}
+	signsWith := "password"
+	if s.ByProvider {
+		signsWith = "provider"
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{
-		"user":      named{Name: s.User.Name, Email: s.User.Email, Role: s.User.Role, TOTP: &s.User.TOTPEnabled},
+		"user":      named{Name: s.User.Name, Email: s.User.Email, Role: s.User.Role, TOTP: &s.User.TOTPEnabled, SignsWith: signsWith},
 		"tenant":    named{ID: graph.TenantID(s.User.TenantID), Name: s.TenantName},
 		"csrfToken": csrfToken(a.ss.token(r)),
 	})

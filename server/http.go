@@ -152,7 +152,7 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	mux.Handle("/soap/snx/snrequest", soapRoute(soap.TraceLink(d, keyAuth, log)))
 	mux.Handle("/soap/sap/numberrange", soapRoute(soap.SAP(d, keyAuth, log)))
 	(&ssoFlow{db: d, client: upstreamClient(cfg.UpstreamAllow), publicURL: cfg.PublicURL, secure: cfg.SecureCookies, log: log,
-		startSession: ss.StartSession}).register(mux,
+		sessions: ss}).register(mux,
 		func(h http.Handler) http.Handler { return instrument("sso", noStore(timeout(cfg.RequestTimeout, h))) })
 	mux.Handle("GET /playground", playground.Handler("serialpool GraphQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
@@ -300,7 +300,7 @@ func authenticate(g *gate, log *slog.Logger, next http.Handler) http.Handler {
 		if token := g.sessions.token(r); auth == "" && token != "" {
 			var s *pool.Session
 			if s, err = g.sessions.authenticate(w, r, token); err == nil {
-				a, err, ctx = s.User.Actor(), g.allow(s.User.Actor()), withSession(ctx, s)
+				a, err, ctx = s.Actor(), g.allow(s.Actor()), withSession(ctx, s)
 			}
 		} else if key, ok := strings.CutPrefix(auth, "Bearer "); !ok || key == "" {
 			closeUnread(w, r)
@@ -333,7 +333,7 @@ func (g *gate) session(ctx context.Context, token string) (pool.Actor, error) {
 	if err != nil {
 		return pool.Actor{}, err
 	}
-	a := s.User.Actor()
+	a := s.Actor()
 	return a, g.allow(a)
 }
 

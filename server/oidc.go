@@ -42,9 +42,14 @@ type ssoFlow struct {
 	publicURL string // SERIALPOOL_PUBLIC_URL: the redirect URI's origin
 	secure    bool   // SERIALPOOL_SECURE_COOKIES, as for the session cookie
 	log       *slog.Logger
-	// startSession is sessions.StartSession: the one way a session begins.
-	startSession func(ctx context.Context, w http.ResponseWriter, u *pool.User) error
+	// sessions begins a person's session (StartSession, the one way one
+	// begins) and tells the session a re-authentication is for.
+	sessions *sessions
 }
+
+// reauthSkew is how far the provider's clock may be behind ours when it
+// tells the time it signed the person in (auth_time).
+const reauthSkew = time.Minute
 
 // refusal is why a sign-in failed: the coded error, and a reason the sign-in
 // page explains (tenant, state, provider, token, email, role, account).
@@ -104,7 +109,9 @@ func (s *ssoFlow) providers(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"providers": list})
 }
 
-// start sends the browser to the tenant's provider.
+// start sends the browser to the tenant's provider: to sign in, or with
+// ?reauth=1 (a person signed in with it) to sign in again for a signature,
+// which the provider is asked to do afresh (prompt=login, max_age=0).
 func (s *ssoFlow) start(w http.ResponseWriter, r *http.Request) {
 	if err := s.begin(w, r); err != nil {
 		s.fail(w, r, err)
@@ -130,12 +137,25 @@ func (s *ssoFlow) begin(w http.ResponseWriter, r *http.Request) error {
 	}
 	state, nonce := randomToken(), randomToken()
 	verifier := oauth2.GenerateVerifier()
-	if err := s.db.BeginSSOLogin(r.Context(), state, db.SSOLogin{TenantID: tenantID, Nonce: nonce, CodeVerifier: verifier}); err != nil {
+	login := db.SSOLogin{TenantID: tenantID, Nonce: nonce, CodeVerifier: verifier}
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
+	if r.URL.Query().Get("reauth") == "1" {
+		ss, err := s.db.Session(r.Context(), s.sessions.token(r), false)
+		if err != nil {
+			return refuse("account", pool.EUNAUTHENTICATED, "sign in first: only a person signed in signs")
+		}
+		if ss.User.TenantID != tenantID || !ss.ByProvider {
+			return refuse("account", pool.EFORBIDDEN, "you sign with your password, not with this provider")
+		}
+		login.Session = ss.ID
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+	}
+	if err := s.db.BeginSSOLogin(r.Context(), state, login); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: ssoStateCookie, Value: state, Path: ssoCallback, MaxAge: int(db.SSOLoginTTL.Seconds()),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}) // Lax: the provider's redirect back is a cross-site navigation
-	http.Redirect(w, r, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusFound)
+	http.Redirect(w, r, conf.AuthCodeURL(state, opts...), http.StatusFound)
 	return nil
 }
 
@@ -143,73 +163,85 @@ func (s *ssoFlow) begin(w http.ResponseWriter, r *http.Request) error {
 func (s *ssoFlow) callback(w http.ResponseWriter, r *http.Request) {
 	// The state serves once, whatever happens next.
 	http.SetCookie(w, &http.Cookie{Name: ssoStateCookie, Path: ssoCallback, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	p, err := s.finish(r)
+	p, login, err := s.finish(r)
 	var user *pool.User
 	if err == nil {
 		user, err = s.db.SSOUser(r.Context(), p)
 	}
-	if err == nil {
-		err = s.startSession(r.Context(), w, user)
+	next := "/"
+	switch {
+	case err != nil:
+	case login.Session != "":
+		err, next = s.db.Reauthenticated(r.Context(), login.Session, user), "/?reauthenticated=1"
+		if pool.ErrorCode(err) == pool.EFORBIDDEN {
+			err = refuse("account", pool.EFORBIDDEN, "%s", pool.ErrorMessage(err))
+		}
+	default:
+		err = s.sessions.StartSession(r.Context(), w, user)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusFound)
+	http.Redirect(w, r, next, http.StatusFound)
 }
 
 // finish checks what the provider sends back and returns who signed in,
-// with the role their claims map to.
-func (s *ssoFlow) finish(r *http.Request) (pool.NewUser, error) {
+// with the role their claims map to, and the sign-in it finishes. A
+// re-authentication must be fresh: signed in at the provider after it began.
+func (s *ssoFlow) finish(r *http.Request) (pool.NewUser, *db.SSOLogin, error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		return pool.NewUser{}, refuse("provider", pool.EUNAUTHENTICATED, "the provider refused the sign-in: %.200s", e)
+		return pool.NewUser{}, nil, refuse("provider", pool.EUNAUTHENTICATED, "the provider refused the sign-in: %.200s", e)
 	}
 	state := q.Get("state")
 	cookie, err := r.Cookie(ssoStateCookie)
 	if state == "" || err != nil || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1 {
-		return pool.NewUser{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in was not started in this browser: start again")
+		return pool.NewUser{}, nil, refuse("state", pool.EUNAUTHENTICATED, "this sign-in was not started in this browser: start again")
 	}
 	login, err := s.db.TakeSSOLogin(r.Context(), state)
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
-		return pool.NewUser{}, refuse("state", pool.EUNAUTHENTICATED, "this sign-in is unknown, used or expired: start again")
+		return pool.NewUser{}, nil, refuse("state", pool.EUNAUTHENTICATED, "this sign-in is unknown, used or expired: start again")
 	} else if err != nil {
-		return pool.NewUser{}, err
+		return pool.NewUser{}, nil, err
 	}
 	p, err := s.db.SSOProviderOf(r.Context(), login.TenantID)
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
-		return pool.NewUser{}, refuse("tenant", pool.ENOTFOUND, "single sign-on is no longer configured for this tenant")
+		return pool.NewUser{}, nil, refuse("tenant", pool.ENOTFOUND, "single sign-on is no longer configured for this tenant")
 	} else if err != nil {
-		return pool.NewUser{}, err
+		return pool.NewUser{}, nil, err
 	}
 	ctx, cancel := s.providerContext(r.Context())
 	defer cancel()
 	provider, conf, err := s.discover(ctx, p)
 	if err != nil {
-		return pool.NewUser{}, err
+		return pool.NewUser{}, nil, err
 	}
 	token, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(login.CodeVerifier))
 	var refused *oauth2.RetrieveError
 	if errors.As(err, &refused) {
-		return pool.NewUser{}, refuse("token", pool.EUNAUTHENTICATED, "the provider did not accept the sign-in's code: start again")
+		return pool.NewUser{}, nil, refuse("token", pool.EUNAUTHENTICATED, "the provider did not accept the sign-in's code: start again")
 	} else if err != nil {
-		return pool.NewUser{}, refuse("provider", pool.EUNAVAILABLE, "the provider could not be reached: %v", err)
+		return pool.NewUser{}, nil, refuse("provider", pool.EUNAVAILABLE, "the provider could not be reached: %v", err)
 	}
 	rawID, _ := token.Extra("id_token").(string)
 	claims, err := verifyIDToken(ctx, provider, p.Config.ClientID, rawID, login.Nonce)
 	if err != nil {
-		return pool.NewUser{}, err
+		return pool.NewUser{}, nil, err
+	}
+	if authTime, _ := claims["auth_time"].(float64); login.Session != "" && time.Unix(int64(authTime), 0).Before(login.CreatedAt.Add(-reauthSkew)) {
+		return pool.NewUser{}, nil, refuse("token", pool.EUNAUTHENTICATED, "the provider did not sign you in again (auth_time): start again")
 	}
 	// Providers may put only sub in the ID token: the rest comes from
 	// userinfo, for the same subject; the ID token's claims win.
 	if provider.UserInfoEndpoint() != "" {
 		info, err := provider.UserInfo(ctx, oauth2.StaticTokenSource(token))
 		if err != nil {
-			return pool.NewUser{}, refuse("provider", pool.EUNAVAILABLE, "the provider's userinfo could not be read: %v", err)
+			return pool.NewUser{}, nil, refuse("provider", pool.EUNAVAILABLE, "the provider's userinfo could not be read: %v", err)
 		}
 		more := map[string]any{}
 		if err := info.Claims(&more); err != nil || info.Subject != claims["sub"] {
-			return pool.NewUser{}, refuse("token", pool.EUNAUTHENTICATED, "the provider's userinfo is not about the person signed in")
+			return pool.NewUser{}, nil, refuse("token", pool.EUNAUTHENTICATED, "the provider's userinfo is not about the person signed in")
 		}
 		for k, v := range more {
 			if _, ok := claims[k]; !ok {
@@ -217,7 +249,8 @@ func (s *ssoFlow) finish(r *http.Request) (pool.NewUser, error) {
 			}
 		}
 	}
-	return personOf(p, claims)
+	u, err := personOf(p, claims)
+	return u, login, err
 }
 
 // verifyIDToken checks the ID token's signature (with the provider's keys),

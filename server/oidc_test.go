@@ -426,3 +426,65 @@ func TestSSOSignIn(t *testing.T) {
 		t.Errorf("alice at the CMO: sent to %v with session %v, want CONFLICT (account)", loc, other)
 	}
 }
+
+// TestSSOSignature: a person signed in with the provider has no password
+// here, and signs by signing in there again (prompt=login, max_age=0): that
+// re-authentication serves one signature, within pool.ReauthWindow, of the
+// same person only.
+func TestSSOSignature(t *testing.T) {
+	t.Parallel()
+	s := newSSODemo(t)
+	s.configure(t, s.keys.MAHAdmin, opClient, nil).ok(t, &struct{}{})
+	_, alice := s.signInWithProvider(t, s.mah, opAlice)
+	if alice == nil {
+		t.Fatal("alice did not sign in")
+	}
+	if _, body := alice.do(t, http.MethodGet, "/auth/session", nil, false); !strings.Contains(string(body), `"signsWith":"provider"`) {
+		t.Errorf("alice's session does not say she signs with the provider: %s", body)
+	}
+	limits := `mutation { updateProductLimits(input: {productCode: "` + amoxicillin + `", requestCap: 4242}, signature: {meaning: APPROVED, reason: "new line capacity"}) { requestCap } }`
+	if _, r := alice.gql(t, limits, true); r.code() != pool.ESIGNATUREREQUIRED {
+		t.Fatalf("signing without re-authentication: %+v, want SIGNATURE_REQUIRED", r.Errors)
+	}
+
+	// Her browser, with her session, goes back to the provider.
+	b := newBrowser(t)
+	jarCookie := *alice.cookie
+	jarCookie.Secure = false // the test's server is plain http
+	site, _ := url.Parse(s.url)
+	b.client.Jar.SetCookies(site, []*http.Cookie{&jarCookie})
+	reauth := func(u opUser) *url.URL {
+		t.Helper()
+		status, loc := b.get(s.url + "/auth/oidc/" + s.mah + "/start?reauth=1")
+		if status != http.StatusFound || loc == nil || loc.Query().Get("prompt") != "login" || loc.Query().Get("max_age") != "0" {
+			t.Fatalf("re-authentication start = %d to %v, want the provider with prompt=login and max_age=0", status, loc)
+		}
+		return location(t, b.visit(b.signInAtProvider(loc, u.Username, u.Password).String()))
+	}
+	if loc := reauth(opAlice); loc == nil || loc.String() != s.url+"/?reauthenticated=1" {
+		t.Fatalf("alice's re-authentication ended at %v", loc)
+	}
+	if _, r := alice.gql(t, limits, true); len(r.Errors) > 0 {
+		t.Fatalf("signing after re-authentication: %+v", r.Errors)
+	}
+	var sig string
+	if err := s.sql(t, `SELECT signature::text FROM audit_log WHERE action = 'product.limits' ORDER BY id DESC LIMIT 1`).Scan(&sig); err != nil ||
+		!strings.Contains(sig, `"email": "`+opAlice.Email+`"`) || !strings.Contains(sig, `"reauthenticated": true`) || !strings.Contains(sig, `"meaning": "APPROVED"`) {
+		t.Errorf("the signature recorded: %s (%v)", sig, err)
+	}
+	// One signature each.
+	if _, r := alice.gql(t, limits, true); r.code() != pool.ESIGNATUREREQUIRED {
+		t.Errorf("a second signature on one re-authentication: %+v, want SIGNATURE_REQUIRED", r.Errors)
+	}
+	// Signing in there as someone else re-authenticates no one.
+	if loc := reauth(opOlaf); loc == nil || loc.Query().Get("sso_error") != pool.EFORBIDDEN {
+		t.Errorf("re-authentication as olaf ended at %v, want FORBIDDEN", loc)
+	}
+	if _, r := alice.gql(t, limits, true); r.code() != pool.ESIGNATUREREQUIRED {
+		t.Errorf("signing after olaf's re-authentication: %+v, want SIGNATURE_REQUIRED", r.Errors)
+	}
+	// Without a session there is no one to re-authenticate.
+	if status, loc := newBrowser(t).get(s.url + "/auth/oidc/" + s.mah + "/start?reauth=1"); status != http.StatusFound || loc.Query().Get("sso_error") != pool.EUNAUTHENTICATED {
+		t.Errorf("re-authentication without a session: %d to %v", status, loc)
+	}
+}

@@ -9,6 +9,8 @@
 -- never handed out and never used is no record of an operation on a pack, and
 -- may go.
 --
+-- Signatures by re-authentication with the provider (below).
+--
 -- TOTP replay: the time step of the last code accepted, so that a code seen
 -- once (over a shoulder, in a log) cannot sign in again within its window.
 --
@@ -55,6 +57,12 @@ REVOKE ALL ON FUNCTION serial_retained_until(bigint, bigint, timestamptz) FROM P
 GRANT EXECUTE ON FUNCTION serial_retained_until(bigint, bigint, timestamptz) TO serialpool_app;
 
 ALTER TABLE users ADD COLUMN totp_last_step bigint;
+
+-- A person signed in with the tenant's OpenID provider signs by signing in
+-- there again: the sign-in under way names the session it is for, and the
+-- session holds when that happened, until one signature takes it.
+ALTER TABLE sso_logins ADD COLUMN session_hash bytea;
+ALTER TABLE sessions ADD COLUMN reauth_at timestamptz;
 
 ALTER TABLE epcis_captures ADD COLUMN deadline timestamptz;
 UPDATE epcis_captures SET deadline = created_at + interval '10 minutes';
@@ -163,6 +171,8 @@ END $$;
 -- +goose StatementEnd
 
 ALTER TABLE epcis_captures DROP COLUMN deadline;
+ALTER TABLE sessions DROP COLUMN reauth_at;
+ALTER TABLE sso_logins DROP COLUMN session_hash;
 ALTER TABLE users DROP COLUMN totp_last_step;
 DROP TRIGGER pack_events_retention ON pack_events;
 DROP TRIGGER serials_retention ON serials;

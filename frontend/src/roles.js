@@ -7,7 +7,8 @@
  */
 
 /**
- * @typedef {{tenant: {id: string, name: string}, role: string}} Viewer
+ * @typedef {{tenant: {id: string, name: string}, role: string,
+ *   user?: {name: string, email: string, role?: string, signsWith?: string}}} Viewer
  * @typedef {{code: string, source: string, owner: {id: string, name: string}}} ProductLike
  * @typedef {'generate' | 'request' | 'release' | 'upload' | 'limits'} ProductAction
  */

@@ -5,7 +5,7 @@ import { UPDATE_PRODUCT_LIMITS } from '../api.js';
 import { formatCount, parseCount } from '../format.js';
 import { useClient } from './context.js';
 import { CountField, FormEnd, SuccessNote, useAction } from './Forms.jsx';
-import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem, usedSignature } from './SignatureDialog.jsx';
 
 export const MAX_REQUEST_CAP = 10_000_000;
 
@@ -80,7 +80,7 @@ export function LimitsForm({ product, idPrefix, onSaved }) {
     const problem = signatureProblem(signature);
     setUnsigned(problem);
     if (problem) return;
-    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
+    setSignature(usedSignature); // a password or re-authentication serves one signature
     const saved = await action.run(async () => {
       const data = await client.request(UPDATE_PRODUCT_LIMITS, { input: { productCode: product.code, ...changes }, signature: signatureInput(signature) });
       return data.updateProductLimits;

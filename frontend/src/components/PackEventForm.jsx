@@ -10,7 +10,7 @@ import { eventLabel, REASONS, reasonLabel } from '../format.js';
 import { eventRules, FINAL_REASONS, localToIso, PACK_EVENTS } from '../pack.js';
 import { useClient } from './context.js';
 import { ActionError, SuccessNote, useAction } from './Forms.jsx';
-import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem, usedSignature } from './SignatureDialog.jsx';
 
 /**
  * @param {{productCode: string, serial: string, packStatus: string, reason: string | null,
@@ -80,7 +80,7 @@ export function PackEventForm({ productCode, serial, packStatus, reason, onRecor
       ...(localToIso(at) ? { at: localToIso(at) } : {}),
       timeZoneOffset: zoneOffset(at ? new Date(at) : new Date()),
     };
-    if (signs) setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
+    if (signs) setSignature(usedSignature); // a password or re-authentication serves one signature
     const done = await action.run(async () => {
       await client.request(RECORD_PACK_EVENTS, { input: [input], ...(signs ? { signature: signatureInput(signature) } : {}) });
       return event;

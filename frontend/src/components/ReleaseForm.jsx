@@ -10,7 +10,7 @@ import { countOf, formatCount } from '../format.js';
 import { describeSerialList, MAX_RELEASE, parseSerialList } from '../serial-list.js';
 import { useClient } from './context.js';
 import { Confirm, Field, FormEnd, SuccessNote, useAction } from './Forms.jsx';
-import { emptySignature, SignatureDialog, signatureInput, signatureProblem } from './SignatureDialog.jsx';
+import { emptySignature, SignatureDialog, signatureInput, signatureProblem, usedSignature } from './SignatureDialog.jsx';
 
 /**
  * @param {{code: string, idPrefix: string, onDone?: (released: number) => void, noun?: string}} props
@@ -48,7 +48,7 @@ export function ReleaseForm({ code, idPrefix, onDone, noun = 'serials' }) {
     setUnsigned(problem);
     if (problem) return;
     setConfirming(null);
-    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
+    setSignature(usedSignature); // a password or re-authentication serves one signature
     const released = await action.run(async () => {
       const data = await client.request(RELEASE_SERIALS, { input: { productCode: code, serials: values }, signature: signatureInput(signature) });
       return data.releaseSerials.released;

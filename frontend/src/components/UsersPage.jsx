@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { useQuery } from '../use-query.js';
 import { useClient } from './context.js';
-import { emptySignature, SignatureDialog, signatureError, signatureInput, signatureProblem } from './SignatureDialog.jsx';
+import { emptySignature, SignatureDialog, signatureError, signatureInput, signatureProblem, usedSignature } from './SignatureDialog.jsx';
 import { ErrorState } from './States.jsx';
 
 export const USERS_QUERY = `query Users { users { id email name role totpEnabled disabledAt } }`;
@@ -62,7 +62,7 @@ export function UsersPage() {
     if (problem || !disabling) return;
     const id = disabling.id;
     setDisabling(null);
-    setSignature((s) => ({ ...s, password: '' })); // a password is entered for each signature
+    setSignature(usedSignature); // a password or re-authentication serves one signature
     act(() => client.request(UPDATE_USER, { input: { id, disabled: true }, signature: signatureInput(signature) }));
   }
 
