@@ -44,16 +44,21 @@ func (a *API) auditTrail(w http.ResponseWriter, r *http.Request) {
 // as RFC 3339 times.
 func auditFilter(q url.Values) (pool.AuditFilter, error) {
 	f := pool.AuditFilter{Action: q.Get("action"), Actor: q.Get("actor"), ProductCode: q.Get("productCode"), Limit: pool.MaxPageSize}
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+	return f, timeRange(q, &f.From, &f.To)
+}
+
+// timeRange reads an export's from and to, RFC 3339 times, when given.
+func timeRange(q url.Values, from, to *time.Time) error {
+	for name, dst := range map[string]*time.Time{"from": from, "to": to} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return f, pool.Invalid(name, "%s must be an RFC 3339 time, such as 2026-01-31T00:00:00Z", name)
+				return pool.Invalid(name, "%s must be an RFC 3339 time, such as 2026-01-31T00:00:00Z", name)
 			}
 			*dst = t
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // auditRow writes one entry of the audit trail.

@@ -19,15 +19,9 @@ func (a *API) packEvents(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, pool.Invalid("productCode", "a product code has at most %d characters", pool.MaxProductCode))
 		return
 	}
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		if v := q.Get(name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				a.fail(w, r, pool.Invalid(name, "%s must be an RFC 3339 time, such as 2026-01-31T00:00:00Z", name))
-				return
-			}
-			*dst = t
-		}
+	if err := timeRange(q, &f.From, &f.To); err != nil {
+		a.fail(w, r, err)
+		return
 	}
 	page, err := a.svc.PackEvents(r.Context(), f)
 	if err != nil {
