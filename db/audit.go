@@ -191,7 +191,7 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 // command: it runs as the connecting role, which sees every tenant. The hash is
 // recomputed by the database's own audit_entry_hash, the function that sealed
 // the entries, so there is one definition of an entry's content.
-func (d *DB) VerifyAudit(ctx context.Context, tenantID int64) (*pool.AuditVerification, error) {
+func (d *DB) VerifyAudit(ctx context.Context, tenantID int64, anchors []pool.AuditAnchor) (*pool.AuditVerification, error) {
 	tx, err := d.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, wrap("verify audit", err)
@@ -222,6 +222,12 @@ func (d *DB) VerifyAudit(ctx context.Context, tenantID int64) (*pool.AuditVerifi
 	}
 	defer rows.Close()
 	v := &pool.AuditVerification{}
+	anchored := map[[2]int64][]byte{} // (tenant, seq) of each anchor: its hash
+	for _, a := range anchors {
+		if tenantID == 0 || a.TenantID == tenantID {
+			anchored[[2]int64{a.TenantID, a.Seq}] = a.Hash
+		}
+	}
 	var c *auditChain
 	for rows.Next() {
 		var e auditLink
@@ -234,6 +240,13 @@ func (d *DB) VerifyAudit(ctx context.Context, tenantID int64) (*pool.AuditVerifi
 		}
 		v.Checked++
 		c.add(e)
+		if h, ok := anchored[[2]int64{e.tenantID, e.seq}]; ok {
+			delete(anchored, [2]int64{e.tenantID, e.seq})
+			if c.broken == nil && !bytes.Equal(h, e.hash) {
+				c.broken = &pool.AuditChainBreak{TenantID: e.tenantID, EntryID: e.id, Seq: e.seq, At: e.at,
+					Problem: "rewritten: the entry is not the one anchored (the chain was recomputed from here or before)"}
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("verify audit", err)
@@ -243,6 +256,16 @@ func (d *DB) VerifyAudit(ctx context.Context, tenantID int64) (*pool.AuditVerifi
 	for t, h := range heads {
 		(&auditChain{tenantID: t, next: 1}).end(v, map[int64]auditHead{t: h})
 	}
+	// An anchored entry that is gone, its chain intact: the chain was rewritten shorter.
+	for k := range anchored {
+		if !slices.ContainsFunc(v.Breaks, func(b pool.AuditChainBreak) bool { return b.TenantID == k[0] }) {
+			v.Breaks = append(v.Breaks, pool.AuditChainBreak{TenantID: k[0], Seq: k[1],
+				Problem: fmt.Sprintf("rewritten: the anchored entry #%d is gone", k[1])})
+		}
+	}
+	v.Heads = slices.DeleteFunc(v.Heads, func(h pool.AuditAnchor) bool {
+		return slices.ContainsFunc(v.Breaks, func(b pool.AuditChainBreak) bool { return b.TenantID == h.TenantID })
+	})
 	slices.SortFunc(v.Breaks, func(a, b pool.AuditChainBreak) int { return cmp.Compare(a.TenantID, b.TenantID) })
 	return v, nil
 }
@@ -306,6 +329,8 @@ func (c *auditChain) end(v *pool.AuditVerification, heads map[int64]auditHead) {
 	}
 	if c.broken != nil {
 		v.Breaks = append(v.Breaks, *c.broken)
+	} else if c.next > 1 {
+		v.Heads = append(v.Heads, pool.AuditAnchor{TenantID: c.tenantID, Seq: c.next - 1, Hash: c.prev})
 	}
 }
 

@@ -55,7 +55,7 @@ func (w *world) tamper(t *testing.T, statements ...string) {
 
 func (w *world) verify(t *testing.T, tenant int64) *pool.AuditVerification {
 	t.Helper()
-	v, err := w.db.VerifyAudit(t.Context(), tenant)
+	v, err := w.db.VerifyAudit(t.Context(), tenant, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +123,62 @@ func TestAuditChainVerify(t *testing.T) {
 			}
 			if v := w.verify(t, w.cmo); len(v.Breaks) != 0 || v.Tenants != 1 {
 				t.Errorf("the CMO's own chain: %+v", v)
+			}
+		})
+	}
+}
+
+// TestAuditAnchors: a superuser who edits an entry and recomputes the whole
+// chain from there, head included, leaves a chain that is intact by itself;
+// the anchors an earlier verify printed show it, and an anchored entry
+// deleted with a shortened chain too.
+func TestAuditAnchors(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		sql    func(w *world, ids []int64) []string
+		within string
+	}{
+		{"edited and the chain recomputed", func(w *world, ids []int64) []string {
+			// Each later entry's link and hash, in chain order, then the head.
+			return []string{fmt.Sprintf(`UPDATE audit_log SET actor = 'someone else' WHERE id = %d`, ids[1]),
+				fmt.Sprintf(`DO $$ DECLARE e audit_log; prev bytea; BEGIN
+					FOR e IN SELECT * FROM audit_log WHERE tenant_id = %[1]d ORDER BY seq LOOP
+						IF prev IS NOT NULL THEN e.prev_hash := prev; END IF;
+						e.hash := audit_entry_hash(e);
+						UPDATE audit_log SET prev_hash = e.prev_hash, hash = e.hash WHERE id = e.id;
+						prev := e.hash;
+					END LOOP;
+					UPDATE audit_heads SET hash = prev WHERE tenant_id = %[1]d; END $$`, w.mah)}
+		}, "not the one anchored"},
+		{"the anchored tail deleted, the head moved back", func(w *world, ids []int64) []string {
+			return []string{fmt.Sprintf(`DELETE FROM audit_log WHERE tenant_id = %[1]d AND seq = (SELECT seq FROM audit_heads WHERE tenant_id = %[1]d)`, w.mah),
+				fmt.Sprintf(`UPDATE audit_heads h SET seq = l.seq, hash = l.hash FROM audit_log l
+					WHERE h.tenant_id = %[1]d AND l.tenant_id = %[1]d AND l.seq = h.seq - 1`, w.mah)}
+		}, "is gone"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w, ids := chainedWorld(t)
+			before := w.verify(t, 0)
+			if len(before.Heads) != before.Tenants {
+				t.Fatalf("heads %+v of %d chains", before.Heads, before.Tenants)
+			}
+			w.tamper(t, c.sql(w, ids)...)
+			if v := w.verify(t, 0); len(v.Breaks) != 0 {
+				t.Fatalf("the rewrite is not self-consistent, so this test tests less than it says: %+v", v.Breaks)
+			}
+			v, err := w.db.VerifyAudit(t.Context(), 0, before.Heads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Breaks) != 1 || v.Breaks[0].TenantID != w.mah || !strings.Contains(v.Breaks[0].Problem, c.within) {
+				t.Fatalf("against the anchors: %+v; want the MAH's chain broken (%s)", v.Breaks, c.within)
+			}
+			for _, h := range v.Heads {
+				if h.TenantID == w.mah {
+					t.Errorf("a broken chain's head is offered as an anchor: %+v", h)
+				}
 			}
 		})
 	}

@@ -52,9 +52,19 @@ type AuditChainBreak struct {
 	Problem  string
 }
 
+// AuditAnchor is a link of a tenant's audit chain as it was when verified:
+// kept outside the database (printed by audit verify), it shows a later
+// rewrite of the whole chain, head included, which the chain alone cannot.
+type AuditAnchor struct {
+	TenantID int64
+	Seq      int64
+	Hash     []byte
+}
+
 // AuditVerification is what recomputing the audit chains found.
 type AuditVerification struct {
 	Checked int64             // entries recomputed
 	Tenants int               // chains checked
 	Breaks  []AuditChainBreak // at most one per tenant, its first; none when intact
+	Heads   []AuditAnchor     // each intact chain's last entry, to anchor
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,7 +40,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, err := verify()
-			if err != nil || !strings.HasSuffix(out, "checked: chain intact\n") {
+			if err != nil || !strings.Contains(out, "checked: chain intact\n") || !strings.Contains(out, "\nanchor "+graph.TenantID(tenant)+" ") {
 				t.Fatalf("untouched demo: %q, %v", out, err)
 			}
 			if _, err := d.conn(t).Exec(ctx, `SET session_replication_role = replica; `+fmt.Sprintf(c.tamper, id)); err != nil {
@@ -65,6 +67,65 @@ func TestAuditVerifyCommand(t *testing.T) {
 				t.Error("verify --tenant nonsense succeeded")
 			}
 		})
+	}
+}
+
+// TestAuditVerifyAnchorsCommand: the anchor lines of one verify, kept in a
+// file, make a later verify --anchors find a chain the superuser rewrote
+// whole (an edit, every later hash and the head recomputed), which is
+// intact by itself.
+func TestAuditVerifyAnchorsCommand(t *testing.T) {
+	d := newDemo(t)
+	t.Setenv("DATABASE_URL", d.dbURL)
+	ctx := context.Background()
+	verify := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"audit", "verify"}, args...), strings.NewReader(""), &out)
+		return out.String(), err
+	}
+	out, err := verify()
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	var anchors []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "anchor ") {
+			anchors = append(anchors, line)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "anchors.txt")
+	if err := os.WriteFile(file, []byte(out), 0o600); err != nil || len(anchors) == 0 {
+		t.Fatalf("anchors %q, %v", anchors, err)
+	}
+	var tenant int64
+	if err := d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&tenant); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.conn(t).Exec(ctx, fmt.Sprintf(`SET session_replication_role = replica;
+		UPDATE audit_log SET actor = 'someone else' WHERE tenant_id = %[1]d AND seq = 2;
+		DO $$ DECLARE e audit_log; prev bytea; BEGIN
+			FOR e IN SELECT * FROM audit_log WHERE tenant_id = %[1]d ORDER BY seq LOOP
+				IF prev IS NOT NULL THEN e.prev_hash := prev; END IF;
+				e.hash := audit_entry_hash(e);
+				UPDATE audit_log SET prev_hash = e.prev_hash, hash = e.hash WHERE id = e.id;
+				prev := e.hash;
+			END LOOP;
+			UPDATE audit_heads SET hash = prev WHERE tenant_id = %[1]d; END $$`, tenant)); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := verify(); err != nil || !strings.Contains(out, "checked: chain intact") {
+		t.Fatalf("the rewritten chain by itself: %q, %v", out, err)
+	}
+	out, err = verify("--anchors", file)
+	if err == nil || !strings.Contains(out, fmt.Sprintf("against %d anchors: 1 chains broken", len(anchors))) ||
+		!strings.Contains(out, "tenant "+graph.TenantID(tenant)+": first broken link") || !strings.Contains(out, "not the one anchored") {
+		t.Errorf("verify --anchors after the rewrite: %q, %v", out, err)
+	}
+	if err := os.WriteFile(file, []byte("anchor x 1 00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verify("--anchors", file); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("a malformed anchor file: %v", err)
 	}
 }
 

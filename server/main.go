@@ -12,12 +12,14 @@
 //	serialpool user create --tenant ID --email E --name N --role R [--json]   (password on stdin, else an invitation)
 //	serialpool user list --tenant ID [--json]
 //	serialpool user disable --email E
-//	serialpool audit verify [--tenant ID]
+//	serialpool audit verify [--tenant ID] [--anchors FILE]
 package main
 
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -30,6 +32,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -59,7 +62,9 @@ commands:
                                     the password from standard input; none: an invitation link
   user list --tenant ID [--json]    a tenant's users
   user disable --email E            disable a user (their sessions and keys stop at once)
-  audit verify [--tenant ID]        recompute the audit chains; exit 1 at a broken link
+  audit verify [--tenant ID] [--anchors FILE]
+                                    recompute the audit chains, check them against the
+                                    anchor lines an earlier run printed; exit 1 at a broken link
 `
 
 func main() {
@@ -104,6 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&f.owner.Email, "owner", "", "the e-mail of the user owning the key")
 	fs.StringVar(&f.owner.ServiceAccount, "service-account", "", "the service account owning the key, e.g. \"SAP ATTP\"")
 	fs.StringVar(&f.email, "email", "", "user e-mail")
+	fs.StringVar(&f.anchors, "anchors", "", "audit verify: a file of anchor lines an earlier verify printed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -150,8 +156,10 @@ func command(args []string) (cmd string, rest []string, err error) {
 type cliFlags struct {
 	asJSON                           bool
 	name, tenant, role, keyID, email string
-	owner                            pool.KeyOwner
-	stdin                            io.Reader // user create's password
+	anchors                          string // audit verify's file of anchors
+
+	owner pool.KeyOwner
+	stdin io.Reader // user create's password
 }
 
 // databaseCommands are the commands that work on DATABASE_URL.
@@ -312,16 +320,35 @@ func verifyAudit(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Wri
 			return errors.New("audit verify --tenant needs an ID as printed by tenant create")
 		}
 	}
-	v, err := d.VerifyAudit(ctx, tenant)
+	var anchors []pool.AuditAnchor
+	if f.anchors != "" {
+		var err error
+		if anchors, err = readAnchors(f.anchors); err != nil {
+			return err
+		}
+	}
+	v, err := d.VerifyAudit(ctx, tenant, anchors)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%d audit entries of %d tenants checked: ", v.Checked, v.Tenants)
+	fmt.Fprintf(out, "%d audit entries of %d tenants checked", v.Checked, v.Tenants)
+	if len(anchors) > 0 {
+		fmt.Fprintf(out, " against %d anchors", len(anchors))
+	}
+	fmt.Fprint(out, ": ")
 	if len(v.Breaks) == 0 {
 		fmt.Fprintln(out, "chain intact")
+	} else {
+		fmt.Fprintf(out, "%d chains broken\n", len(v.Breaks))
+	}
+	// Anchors to keep outside the database (WORM storage, a ticket, an e-mail):
+	// a later verify --anchors shows a rewrite of the whole chain.
+	for _, h := range v.Heads {
+		fmt.Fprintf(out, "anchor %s %d %x\n", graph.TenantID(h.TenantID), h.Seq, h.Hash)
+	}
+	if len(v.Breaks) == 0 {
 		return nil
 	}
-	fmt.Fprintf(out, "%d chains broken\n", len(v.Breaks))
 	for _, b := range v.Breaks {
 		at := "at the end of the chain"
 		if b.EntryID != 0 {
@@ -330,6 +357,36 @@ func verifyAudit(ctx context.Context, d *db.DB, _ config, f cliFlags, out io.Wri
 		fmt.Fprintf(out, "tenant %s: first broken link %s: %s\n", graph.TenantID(b.TenantID), at, b.Problem)
 	}
 	return errors.New("audit chain broken")
+}
+
+// readAnchors reads the anchor lines of file ("anchor TENANT SEQ SHA256",
+// as verifyAudit prints them); other lines are ignored.
+func readAnchors(file string) ([]pool.AuditAnchor, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var anchors []pool.AuditAnchor
+	for i, line := range strings.Split(string(b), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || fields[0] != "anchor" {
+			continue
+		}
+		var a pool.AuditAnchor
+		var err error
+		if len(fields) == 4 {
+			if a.TenantID, err = graph.ParseTenantID(fields[1]); err == nil {
+				if a.Seq, err = strconv.ParseInt(fields[2], 10, 64); err == nil {
+					a.Hash, err = hex.DecodeString(fields[3])
+				}
+			}
+		}
+		if len(fields) != 4 || err != nil || len(a.Hash) != sha256.Size {
+			return nil, fmt.Errorf("%s line %d: want \"anchor TENANT SEQ SHA256\" as audit verify prints it", file, i+1)
+		}
+		anchors = append(anchors, a)
+	}
+	return anchors, nil
 }
 
 func printResult(out io.Writer, asJSON bool, field, value string) error {
