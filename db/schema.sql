@@ -270,6 +270,24 @@ BEGIN
 END $$;
 
 --
+-- Name: pool_counts_notify(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pool_counts_notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'products' THEN
+    PERFORM pg_notify('pool_counts', NEW.id::text);
+  ELSE
+    PERFORM pg_notify('pool_counts', NEW.product_id::text);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: serials_count(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1217,6 +1235,18 @@ CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EX
 --
 
 CREATE TRIGGER pack_events_append_only BEFORE DELETE OR UPDATE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.append_only();
+
+--
+-- Name: pool_counters pool_counters_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pool_counters_notify AFTER INSERT OR UPDATE ON public.pool_counters FOR EACH ROW EXECUTE FUNCTION public.pool_counts_notify();
+
+--
+-- Name: products products_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER products_notify AFTER UPDATE OF low_threshold ON public.products FOR EACH ROW WHEN ((old.low_threshold IS DISTINCT FROM new.low_threshold)) EXECUTE FUNCTION public.pool_counts_notify();
 
 --
 -- Name: serials serials_count_delete; Type: TRIGGER; Schema: public; Owner: -
