@@ -31,11 +31,11 @@ type result struct {
 }
 
 func main() {
-	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick), full, or huge (adds a 30M pool)")
+	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick), full, or huge (adds a 30M pool and a 100M-serial database)")
 	bin := flag.String("bin", "bin/serialpool", "the server binary")
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
-	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts)")
+	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts) or huge (the 100M database against 1M)")
 	flag.Parse()
 	intakeSizes := map[string][]int{"small": {100_000}, "full": {1_000_000, 10_000_000}, "huge": {1_000_000, 10_000_000}}[*size]
 	if intakeSizes == nil {
@@ -84,13 +84,19 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
 	)
 	live := func() ([]result, error) { return benchLive(ctx, scratch, bin) }
+	huge := func() ([]result, error) { return benchHuge(ctx, cluster, bin) }
 	switch only {
 	case "":
 		runs = append(runs, live)
+		if size == "huge" {
+			runs = append(runs, huge)
+		}
 	case "live":
 		runs = []func() ([]result, error){live}
+	case "huge":
+		runs = []func() ([]result, error){huge}
 	default:
-		return fmt.Errorf("unknown -only %q: live", only)
+		return fmt.Errorf("unknown -only %q: live or huge", only)
 	}
 	for _, bench := range runs {
 		r, err := bench()
