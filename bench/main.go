@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
 	"text/tabwriter"
 	"time"
 )
@@ -84,7 +85,11 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
 	)
 	live := func() ([]result, error) { return benchLive(ctx, scratch, bin) }
-	huge := func() ([]result, error) { return benchHuge(ctx, cluster, bin) }
+	hugeSize, err := strconv.Atoi(envOr("BENCH_HUGE_SERIALS", "100000000"))
+	if err != nil {
+		return fmt.Errorf("BENCH_HUGE_SERIALS: %w", err)
+	}
+	huge := func() ([]result, error) { return benchHuge(ctx, cluster, bin, hugeSize) }
 	switch only {
 	case "":
 		runs = append(runs, live)
