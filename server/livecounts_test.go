@@ -51,8 +51,8 @@ func poolOf(t *testing.T, d *demo, tenant, code string) livePool {
 // one server, changes made through another server. Each change reaches every
 // subscriber within about a second at the cost of one read per tenant
 // watching (not one per subscriber, nor polling); the CMO is pushed its
-// partner counts, never the MAH's; and after its listening connection is
-// killed the server listens again and misses nothing.
+// partner counts, never the MAH's; after its listening connection is killed
+// the server listens again and misses nothing; a new low threshold is pushed.
 func TestLiveCountsFanOut(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -146,4 +146,17 @@ func TestLiveCountsFanOut(t *testing.T) {
 		}
 	}
 	t.Logf("after the listener was killed, a change reached the subscribers %v after the kill", time.Since(start).Round(time.Millisecond))
+
+	// A new low threshold is pushed too (the products trigger), long before the re-read of every pool.
+	if _, err := d.conn(t).Exec(context.Background(), `UPDATE products SET low_threshold = 4321 WHERE code = $1`, amoxicillin); err != nil {
+		t.Fatal(err)
+	}
+	for i := range subscribers {
+		var u struct {
+			Data struct{ PoolCounts struct{ LowThreshold int } }
+		}
+		if m := mah[i/10].next(fmt.Sprint(i)); json.Unmarshal(m.Payload, &u) != nil || u.Data.PoolCounts.LowThreshold != 4321 {
+			t.Fatalf("after the low threshold changed: subscriber %d got %s %s", i, m.Type, m.Payload)
+		}
+	}
 }
