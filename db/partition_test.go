@@ -146,7 +146,8 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 }
 
 // TestPartitionPruning: the hot per-product statements (allocation's pick, a
-// serial by value, a page of a pool, a serial's history) read one partition.
+// serial by value, a page of a pool, a serial's history) read one partition,
+// and a page of several pools one per pool.
 func TestPartitionPruning(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -178,5 +179,31 @@ func TestPartitionPruning(t *testing.T) {
 		if len(partitions) != 1 {
 			t.Errorf("%s reads partitions %v; want exactly one", name, partitions)
 		}
+	}
+	// A page of several pools, each a LATERAL subquery (Serials): the product
+	// is known only as it runs, and each loop runs in its pool's partition.
+	other := w.product(t, w.mahAdmin, gtin(9), "Pruned too")
+	w.addSerials(t, other, "Q", 10)
+	var plan []struct{ Plan planNode }
+	err := w.db.TenantPgx(w.mahOperator(t), func(tx pgx.Tx) error {
+		var js []byte
+		if err := tx.QueryRow(context.Background(), `EXPLAIN (ANALYZE, FORMAT JSON) SELECT s.id FROM unnest($1::bigint[]) AS p(id)
+			CROSS JOIN LATERAL (SELECT id FROM serials WHERE product_id = p.id AND id > 0 ORDER BY id LIMIT 5) s`,
+			[]int64{p.ID, other.ID}).Scan(&js); err != nil {
+			return err
+		}
+		return json.Unmarshal(js, &plan)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loops := 0.0
+	plan[0].Plan.walk(func(n planNode) {
+		if strings.HasPrefix(n.Relation, "serials_p") {
+			loops += n.Loops
+		}
+	})
+	if loops != 2 {
+		t.Errorf("a page of 2 pools ran %v partition scans; want 2, one per pool", loops)
 	}
 }

@@ -17,6 +17,7 @@ type planNode struct {
 	NodeType string     `json:"Node Type"`
 	Relation string     `json:"Relation Name"`
 	Index    string     `json:"Index Name"`
+	Loops    float64    `json:"Actual Loops"` // with ANALYZE
 	Plans    []planNode `json:"Plans"`
 }
 
