@@ -21,6 +21,10 @@ type tableState struct {
 	Digest     string
 	Kind       string
 	Partitions int
+	Grants     string // of the table and its columns
+	Policies   string
+	Triggers   string
+	Indexes    string // of the table itself, by name and definition
 }
 
 func stateOf(t *testing.T, w *world, table string) tableState {
@@ -30,7 +34,18 @@ func stateOf(t *testing.T, w *world, table string) tableState {
 		return tx.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM `+table+`),
 			(SELECT coalesce(md5(string_agg(r::text, E'\n' ORDER BY r.product_id, r.id)), '') FROM `+table+` r),
 			(SELECT relkind::text FROM pg_class WHERE oid = $1::regclass),
-			(SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass)`, table).Scan(&s.Rows, &s.Digest, &s.Kind, &s.Partitions)
+			(SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass),
+			(SELECT string_agg(g, ' ' ORDER BY g) FROM (
+				SELECT a.grantee::regrole || ':' || a.privilege_type FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1::regclass
+				UNION ALL
+				SELECT t.attname || ':' || x.grantee::regrole || ':' || x.privilege_type FROM pg_attribute t, aclexplode(t.attacl) x
+				WHERE t.attrelid = $1::regclass) AS g(g)),
+			(SELECT string_agg(policyname || ' ' || cmd || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, ''), '; ' ORDER BY policyname)
+				FROM pg_policies WHERE tablename = $2::text),
+			(SELECT string_agg(tgname || ' ' || tgtype, '; ' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal),
+			(SELECT string_agg(i.indexrelid::regclass || ' ' || replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON '), '; ' ORDER BY i.indexrelid::regclass::text)
+				FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indexrelid::regclass::text NOT LIKE '%pkey')`, table, table).
+			Scan(&s.Rows, &s.Digest, &s.Kind, &s.Partitions, &s.Grants, &s.Policies, &s.Triggers, &s.Indexes)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +88,10 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 	if _, err := w.db.RecordPackEvents(w.otherAdmin, []pool.PackEventInput{{ProductCode: products[7].Code, Serial: "M1", Event: pool.Commission}}); err != nil {
 		t.Fatal(err)
 	}
+	// A column's grant, of the kind later migrations may add, must survive too.
+	if err := w.db.Gorm().Exec(`GRANT REFERENCES (lot) ON pack_events TO serialpool_app`).Error; err != nil {
+		t.Fatal(err)
+	}
 	before := map[string]tableState{"serials": stateOf(t, w, "serials"), "pack_events": stateOf(t, w, "pack_events")}
 	for table, s := range before {
 		if s.Kind != "r" || s.Rows < 100 {
@@ -104,6 +123,12 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 		}
 		if now.Rows != was.Rows || now.Digest != was.Digest {
 			t.Errorf("%s: %d rows (digest %s) after the migration, %d (%s) before", table, now.Rows, now.Digest, was.Rows, was.Digest)
+		}
+		for what, pair := range map[string][2]string{"grants": {was.Grants, now.Grants}, "policies": {was.Policies, now.Policies},
+			"triggers": {was.Triggers, now.Triggers}, "indexes": {was.Indexes, now.Indexes}} {
+			if pair[0] != pair[1] || pair[0] == "" {
+				t.Errorf("%s %s: %q after the migration, %q before", table, what, pair[1], pair[0])
+			}
 		}
 	}
 	assertCountersExact(t, w)

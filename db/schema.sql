@@ -327,6 +327,10 @@ BEGIN
     FROM pg_class c, aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee
     WHERE c.oid = old AND a.grantee <> c.relowner ORDER BY r.rolname, a.privilege_type)
   || ARRAY(
+    SELECT format('GRANT %s (%I) ON public.%I TO %I', x.privilege_type, t.attname, tbl, r.rolname)
+    FROM pg_attribute t, aclexplode(t.attacl) x JOIN pg_roles r ON r.oid = x.grantee
+    WHERE t.attrelid = old AND t.attacl IS NOT NULL AND NOT t.attisdropped ORDER BY t.attname, r.rolname, x.privilege_type)
+  || ARRAY(
     SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
     FROM pg_constraint WHERE confrelid = old AND conrelid <> old AND contype = 'f' ORDER BY conname);
   IF rls THEN

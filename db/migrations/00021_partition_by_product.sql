@@ -11,7 +11,7 @@
 -- copied with its id, the identity continued past every id it issued, the old
 -- table dropped and the new one renamed in its place, and then what the old
 -- one had recreated from the catalogue as it was: constraints, indexes,
--- triggers, row-level security and its policies, grants, foreign keys of
+-- triggers, row-level security and its policies, grants (of columns too), foreign keys of
 -- other tables pointing at it. Read from the catalogue rather than written out
 -- here, so that whatever earlier migrations added is kept. It runs in the
 -- migration's transaction and takes an exclusive lock on the table: writes wait
@@ -55,6 +55,10 @@ BEGIN
     SELECT format('GRANT %s ON public.%I TO %I', a.privilege_type, tbl, r.rolname)
     FROM pg_class c, aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee
     WHERE c.oid = old AND a.grantee <> c.relowner ORDER BY r.rolname, a.privilege_type)
+  || ARRAY(
+    SELECT format('GRANT %s (%I) ON public.%I TO %I', x.privilege_type, t.attname, tbl, r.rolname)
+    FROM pg_attribute t, aclexplode(t.attacl) x JOIN pg_roles r ON r.oid = x.grantee
+    WHERE t.attrelid = old AND t.attacl IS NOT NULL AND NOT t.attisdropped ORDER BY t.attname, r.rolname, x.privilege_type)
   || ARRAY(
     SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
     FROM pg_constraint WHERE confrelid = old AND conrelid <> old AND contype = 'f' ORDER BY conname);
