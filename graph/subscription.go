@@ -87,8 +87,12 @@ func (l *live) watchPool(ctx context.Context, code string) (<-chan *model.PoolUp
 		if w != nil {
 			defer l.remove(w)
 		}
-		tick := time.NewTicker(pollEvery)
-		defer tick.Stop()
+		var tick <-chan time.Time
+		if l.poll {
+			t := time.NewTicker(pollEvery)
+			defer t.Stop()
+			tick = t.C
+		}
 		u, gone := readPool(ctx, l.svc, code)
 		var last *model.PoolUpdate
 		for !gone {
@@ -102,7 +106,7 @@ func (l *live) watchPool(ctx context.Context, code string) (<-chan *model.PoolUp
 			}
 			if l.poll {
 				select {
-				case <-tick.C:
+				case <-tick:
 				case <-ctx.Done():
 					return
 				}
