@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
 	"text/tabwriter"
 	"time"
 )
@@ -31,22 +32,23 @@ type result struct {
 }
 
 func main() {
-	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick), full, or huge (adds a 30M pool)")
+	size := flag.String("size", envOr("BENCH_SIZE", "full"), "small (quick), full, or huge (adds a 30M pool and a 100M-serial database)")
 	bin := flag.String("bin", "bin/serialpool", "the server binary")
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
+	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts) or huge (the 100M database against 1M)")
 	flag.Parse()
 	intakeSizes := map[string][]int{"small": {100_000}, "full": {1_000_000, 10_000_000}, "huge": {1_000_000, 10_000_000}}[*size]
 	if intakeSizes == nil {
 		log.Fatalf("unknown size %q: small, full or huge", *size)
 	}
 	// run returns instead of exiting, so that the deferred stops always run.
-	if err := run(*size, *bin, *out, *pgdir, intakeSizes); err != nil {
+	if err := run(*size, *bin, *out, *pgdir, *only, intakeSizes); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(size, bin, out, pgdir string, intakeSizes []int) error {
+func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 	ctx := context.Background()
 	cluster, err := startCluster(pgdir)
 	if err != nil {
@@ -75,13 +77,33 @@ func run(size, bin, out, pgdir string, intakeSizes []int) error {
 	for i, n := range intakeSizes {
 		runs = append(runs, func() ([]result, error) { return benchIntake(ctx, scratch, n, i) })
 	}
-	for _, bench := range append(runs,
+	runs = append(runs,
 		func() ([]result, error) { return benchProducts(ctx, scratch, size) },
 		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
 		func() ([]result, error) { return benchSOAP(ctx, scratch, 4, 10_000) },
 		func() ([]result, error) { return benchEPCIS(ctx, scratch, 10_000, 3) },
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
-	) {
+	)
+	live := func() ([]result, error) { return benchLive(ctx, scratch, bin) }
+	hugeSize, err := strconv.Atoi(envOr("BENCH_HUGE_SERIALS", "100000000"))
+	if err != nil {
+		return fmt.Errorf("BENCH_HUGE_SERIALS: %w", err)
+	}
+	huge := func() ([]result, error) { return benchHuge(ctx, cluster, bin, hugeSize) }
+	switch only {
+	case "":
+		runs = append(runs, live)
+		if size == "huge" {
+			runs = append(runs, huge)
+		}
+	case "live":
+		runs = []func() ([]result, error){live}
+	case "huge":
+		runs = []func() ([]result, error){huge}
+	default:
+		return fmt.Errorf("unknown -only %q: live or huge", only)
+	}
+	for _, bench := range runs {
 		r, err := bench()
 		if err != nil {
 			return err

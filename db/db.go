@@ -60,8 +60,10 @@ type DB struct {
 	// replica and replicaBulk are the same two pools on a hot standby
 	// (ReadFrom), for the reads that may lag the primary; nil without one.
 	replica, replicaBulk *sql.DB
-	statements           atomic.Uint64
-	progress             sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
+	// listen is what the one connection of WatchCounts connects with.
+	listen     *pgx.ConnConfig
+	statements atomic.Uint64
+	progress   sync.Map // "tenant/idempotency key" -> *atomic.Int64 rows read, while a batch streams in
 
 	// upstream is where channels' upstream URLs may point (SetUpstreamPolicy).
 	upstream pool.UpstreamPolicy
@@ -99,7 +101,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.gorm, d.sql = g, s
+	d.gorm, d.sql, d.listen = g, s, cfg
 	d.bulk = openBulk(cfg, stdlib.OptionResetSession(primaryOnly))
 	sizeMain(d.sql)
 	if err := d.Ping(ctx); err != nil {

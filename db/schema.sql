@@ -273,6 +273,110 @@ BEGIN
 END $$;
 
 --
+-- Name: pool_counts_notify(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pool_counts_notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'products' THEN
+    PERFORM pg_notify('pool_counts', NEW.id::text);
+  ELSE
+    PERFORM pg_notify('pool_counts', NEW.product_id::text);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+--
+-- Name: rebuild_by_product(text, integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.rebuild_by_product(tbl text, parts integer, pk text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+DECLARE
+  old oid := to_regclass('public.' || tbl);
+  fresh text := tbl || '_rebuilt';
+  redo text[];
+  rls boolean;
+  forced boolean;
+  next_id bigint;
+  moved bigint;
+  stmt text;
+BEGIN
+  SELECT relrowsecurity, relforcerowsecurity INTO rls, forced FROM pg_class WHERE oid = old;
+  -- What the old table has, as statements that recreate it once the new one bears its name.
+  redo := ARRAY(
+    SELECT format('ALTER TABLE public.%I ADD CONSTRAINT %I %s', tbl, conname,
+      CASE WHEN contype = 'p' THEN 'PRIMARY KEY (' || pk || ')' ELSE pg_get_constraintdef(oid) END)
+    FROM pg_constraint WHERE conrelid = old AND contype IN ('p', 'u', 'f', 'x') ORDER BY contype DESC, conname)
+  || ARRAY(
+    SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
+    FROM pg_index i WHERE i.indrelid = old
+      AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = old)
+    ORDER BY i.indexrelid::regclass::text)
+  || ARRAY(SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = old AND NOT tgisinternal ORDER BY tgname)
+  || ARRAY(
+    SELECT format('CREATE POLICY %I ON public.%I AS %s FOR %s TO %s%s%s', policyname, tbl, permissive, cmd,
+      array_to_string(ARRAY(SELECT quote_ident(r) FROM unnest(roles) r), ', '),
+      ' USING (' || qual || ')', ' WITH CHECK (' || with_check || ')')
+    FROM pg_policies WHERE schemaname = 'public' AND tablename = tbl ORDER BY policyname)
+  || ARRAY(
+    SELECT format('GRANT %s ON public.%I TO %I', a.privilege_type, tbl, r.rolname)
+    FROM pg_class c, aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee
+    WHERE c.oid = old AND a.grantee <> c.relowner ORDER BY r.rolname, a.privilege_type)
+  || ARRAY(
+    SELECT format('GRANT %s (%I) ON public.%I TO %I', x.privilege_type, t.attname, tbl, r.rolname)
+    FROM pg_attribute t, aclexplode(t.attacl) x JOIN pg_roles r ON r.oid = x.grantee
+    WHERE t.attrelid = old AND t.attacl IS NOT NULL AND NOT t.attisdropped ORDER BY t.attname, r.rolname, x.privilege_type)
+  || ARRAY(
+    SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+    FROM pg_constraint WHERE confrelid = old AND conrelid <> old AND contype = 'f' ORDER BY conname);
+  IF rls THEN
+    redo := redo || format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', tbl);
+  END IF;
+  IF forced THEN
+    redo := redo || format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', tbl);
+  END IF;
+
+  EXECUTE format('LOCK TABLE public.%I IN ACCESS EXCLUSIVE MODE', tbl);
+  EXECUTE format('CREATE TABLE public.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY
+    INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)', fresh, tbl)
+    || CASE WHEN parts > 0 THEN ' PARTITION BY HASH (product_id)' ELSE '' END;
+  FOR i IN 0 .. parts - 1 LOOP
+    EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES WITH (MODULUS %s, REMAINDER %s)',
+      tbl || '_p' || lpad(i::text, 2, '0'), fresh, parts, i);
+  END LOOP;
+  -- The rows, ids and all; serials_count must not count them again (the new
+  -- table has no triggers yet).
+  EXECUTE format('INSERT INTO public.%I OVERRIDING SYSTEM VALUE SELECT * FROM public.%I', fresh, tbl);
+  GET DIAGNOSTICS moved = ROW_COUNT;
+  EXECUTE format('SELECT count(*) FROM public.%I', tbl) INTO next_id;
+  IF moved <> next_id THEN
+    RAISE EXCEPTION 'rebuilding %: % rows moved of %', tbl, moved, next_id;
+  END IF;
+  next_id := nextval(pg_get_serial_sequence('public.' || tbl, 'id'));
+  EXECUTE format('ALTER TABLE public.%I ALTER COLUMN id RESTART WITH %s', fresh, next_id);
+
+  FOR stmt IN SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname)
+      FROM pg_constraint WHERE confrelid = old AND conrelid <> old AND contype = 'f' LOOP
+    EXECUTE stmt;
+  END LOOP;
+  EXECUTE format('DROP TABLE public.%I', tbl);
+  EXECUTE format('ALTER TABLE public.%I RENAME TO %I', fresh, tbl);
+  EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', pg_get_serial_sequence('public.' || tbl, 'id'), tbl || '_id_seq');
+  FOREACH stmt IN ARRAY redo LOOP
+    EXECUTE stmt;
+  END LOOP;
+  EXECUTE format('ANALYZE public.%I', tbl);
+END
+$$;
+
+--
 -- Name: retention_guard(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -541,7 +645,8 @@ CREATE TABLE public.pack_events (
     CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
     CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
     CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
-);
+)
+PARTITION BY HASH (product_id);
 
 --
 -- Name: pack_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
@@ -554,6 +659,438 @@ ALTER TABLE public.pack_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: pack_events_p00; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p00 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p01; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p01 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p02; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p02 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p03; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p03 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p04; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p04 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p05; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p05 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p06; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p06 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p07; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p07 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p08; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p08 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p09; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p09 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p10; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p10 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p11; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p11 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p12; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p12 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p13; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p13 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p14; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p14 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
+);
+
+--
+-- Name: pack_events_p15; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pack_events_p15 (
+    id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    serial_id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    partner_tenant_id bigint,
+    event public.pack_event_type NOT NULL,
+    status public.pack_status NOT NULL,
+    reason public.decommission_reason,
+    at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    lot text,
+    expiry date,
+    nhrn text,
+    tz_offset text DEFAULT '+00:00'::text NOT NULL,
+    container text,
+    CONSTRAINT pack_events_container_check CHECK ((container ~ '^[0-9]{18}$'::text)),
+    CONSTRAINT pack_events_lot_check CHECK (((length(lot) >= 1) AND (length(lot) <= 20))),
+    CONSTRAINT pack_events_nhrn_check CHECK (((length(nhrn) >= 1) AND (length(nhrn) <= 20))),
+    CONSTRAINT pack_events_tz_offset_check CHECK ((tz_offset ~ '^[+-][0-9]{2}:[0-9]{2}$'::text))
 );
 
 --
@@ -756,7 +1293,8 @@ CREATE TABLE public.serials (
     container text,
     CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
     CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
-);
+)
+PARTITION BY HASH (product_id);
 
 --
 -- Name: serials_id_seq; Type: SEQUENCE; Schema: public; Owner: -
@@ -769,6 +1307,406 @@ ALTER TABLE public.serials ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: serials_p00; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p00 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p01; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p01 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p02; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p02 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p03; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p03 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p04; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p04 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p05; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p05 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p06; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p06 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p07; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p07 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p08; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p08 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p09; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p09 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p10; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p10 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p11; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p11 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p12; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p12 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p13; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p13 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p14; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p14 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
+);
+
+--
+-- Name: serials_p15; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serials_p15 (
+    product_id bigint NOT NULL,
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    status public.serial_status NOT NULL,
+    source public.serial_source NOT NULL,
+    partner_tenant_id bigint,
+    partner_status public.serial_status,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    value text NOT NULL,
+    extra jsonb,
+    request_id bigint,
+    partner_request_id bigint,
+    pack_status public.pack_status,
+    pack_reason public.decommission_reason,
+    container text,
+    CONSTRAINT serials_check CHECK (((partner_tenant_id IS NULL) = (partner_status IS NULL))),
+    CONSTRAINT serials_value_check CHECK (((length(value) >= 1) AND (length(value) <= 20)))
 );
 
 --
@@ -892,6 +1830,198 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: pack_events_p00; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p00 FOR VALUES WITH (modulus 16, remainder 0);
+
+--
+-- Name: pack_events_p01; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p01 FOR VALUES WITH (modulus 16, remainder 1);
+
+--
+-- Name: pack_events_p02; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p02 FOR VALUES WITH (modulus 16, remainder 2);
+
+--
+-- Name: pack_events_p03; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p03 FOR VALUES WITH (modulus 16, remainder 3);
+
+--
+-- Name: pack_events_p04; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p04 FOR VALUES WITH (modulus 16, remainder 4);
+
+--
+-- Name: pack_events_p05; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p05 FOR VALUES WITH (modulus 16, remainder 5);
+
+--
+-- Name: pack_events_p06; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p06 FOR VALUES WITH (modulus 16, remainder 6);
+
+--
+-- Name: pack_events_p07; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p07 FOR VALUES WITH (modulus 16, remainder 7);
+
+--
+-- Name: pack_events_p08; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p08 FOR VALUES WITH (modulus 16, remainder 8);
+
+--
+-- Name: pack_events_p09; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p09 FOR VALUES WITH (modulus 16, remainder 9);
+
+--
+-- Name: pack_events_p10; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p10 FOR VALUES WITH (modulus 16, remainder 10);
+
+--
+-- Name: pack_events_p11; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p11 FOR VALUES WITH (modulus 16, remainder 11);
+
+--
+-- Name: pack_events_p12; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p12 FOR VALUES WITH (modulus 16, remainder 12);
+
+--
+-- Name: pack_events_p13; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p13 FOR VALUES WITH (modulus 16, remainder 13);
+
+--
+-- Name: pack_events_p14; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p14 FOR VALUES WITH (modulus 16, remainder 14);
+
+--
+-- Name: pack_events_p15; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events ATTACH PARTITION public.pack_events_p15 FOR VALUES WITH (modulus 16, remainder 15);
+
+--
+-- Name: serials_p00; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p00 FOR VALUES WITH (modulus 16, remainder 0);
+
+--
+-- Name: serials_p01; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p01 FOR VALUES WITH (modulus 16, remainder 1);
+
+--
+-- Name: serials_p02; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p02 FOR VALUES WITH (modulus 16, remainder 2);
+
+--
+-- Name: serials_p03; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p03 FOR VALUES WITH (modulus 16, remainder 3);
+
+--
+-- Name: serials_p04; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p04 FOR VALUES WITH (modulus 16, remainder 4);
+
+--
+-- Name: serials_p05; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p05 FOR VALUES WITH (modulus 16, remainder 5);
+
+--
+-- Name: serials_p06; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p06 FOR VALUES WITH (modulus 16, remainder 6);
+
+--
+-- Name: serials_p07; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p07 FOR VALUES WITH (modulus 16, remainder 7);
+
+--
+-- Name: serials_p08; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p08 FOR VALUES WITH (modulus 16, remainder 8);
+
+--
+-- Name: serials_p09; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p09 FOR VALUES WITH (modulus 16, remainder 9);
+
+--
+-- Name: serials_p10; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p10 FOR VALUES WITH (modulus 16, remainder 10);
+
+--
+-- Name: serials_p11; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p11 FOR VALUES WITH (modulus 16, remainder 11);
+
+--
+-- Name: serials_p12; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p12 FOR VALUES WITH (modulus 16, remainder 12);
+
+--
+-- Name: serials_p13; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p13 FOR VALUES WITH (modulus 16, remainder 13);
+
+--
+-- Name: serials_p14; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p14 FOR VALUES WITH (modulus 16, remainder 14);
+
+--
+-- Name: serials_p15; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials ATTACH PARTITION public.serials_p15 FOR VALUES WITH (modulus 16, remainder 15);
+
+--
 -- Name: api_keys api_keys_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -973,7 +2103,119 @@ ALTER TABLE ONLY public.intake_batches
 --
 
 ALTER TABLE ONLY public.pack_events
-    ADD CONSTRAINT pack_events_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT pack_events_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p00 pack_events_p00_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p00
+    ADD CONSTRAINT pack_events_p00_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p01 pack_events_p01_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p01
+    ADD CONSTRAINT pack_events_p01_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p02 pack_events_p02_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p02
+    ADD CONSTRAINT pack_events_p02_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p03 pack_events_p03_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p03
+    ADD CONSTRAINT pack_events_p03_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p04 pack_events_p04_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p04
+    ADD CONSTRAINT pack_events_p04_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p05 pack_events_p05_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p05
+    ADD CONSTRAINT pack_events_p05_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p06 pack_events_p06_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p06
+    ADD CONSTRAINT pack_events_p06_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p07 pack_events_p07_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p07
+    ADD CONSTRAINT pack_events_p07_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p08 pack_events_p08_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p08
+    ADD CONSTRAINT pack_events_p08_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p09 pack_events_p09_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p09
+    ADD CONSTRAINT pack_events_p09_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p10 pack_events_p10_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p10
+    ADD CONSTRAINT pack_events_p10_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p11 pack_events_p11_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p11
+    ADD CONSTRAINT pack_events_p11_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p12 pack_events_p12_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p12
+    ADD CONSTRAINT pack_events_p12_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p13 pack_events_p13_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p13
+    ADD CONSTRAINT pack_events_p13_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p14 pack_events_p14_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p14
+    ADD CONSTRAINT pack_events_p14_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: pack_events_p15 pack_events_p15_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pack_events_p15
+    ADD CONSTRAINT pack_events_p15_pkey PRIMARY KEY (product_id, id);
 
 --
 -- Name: partner_invitations partner_invitations_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1039,11 +2281,235 @@ ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_pkey PRIMARY KEY (product_id, id);
 
 --
+-- Name: serials_p00 serials_p00_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p00
+    ADD CONSTRAINT serials_p00_pkey PRIMARY KEY (product_id, id);
+
+--
 -- Name: serials serials_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.serials
     ADD CONSTRAINT serials_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p00 serials_p00_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p00
+    ADD CONSTRAINT serials_p00_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p01 serials_p01_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p01
+    ADD CONSTRAINT serials_p01_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p01 serials_p01_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p01
+    ADD CONSTRAINT serials_p01_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p02 serials_p02_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p02
+    ADD CONSTRAINT serials_p02_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p02 serials_p02_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p02
+    ADD CONSTRAINT serials_p02_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p03 serials_p03_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p03
+    ADD CONSTRAINT serials_p03_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p03 serials_p03_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p03
+    ADD CONSTRAINT serials_p03_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p04 serials_p04_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p04
+    ADD CONSTRAINT serials_p04_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p04 serials_p04_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p04
+    ADD CONSTRAINT serials_p04_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p05 serials_p05_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p05
+    ADD CONSTRAINT serials_p05_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p05 serials_p05_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p05
+    ADD CONSTRAINT serials_p05_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p06 serials_p06_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p06
+    ADD CONSTRAINT serials_p06_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p06 serials_p06_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p06
+    ADD CONSTRAINT serials_p06_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p07 serials_p07_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p07
+    ADD CONSTRAINT serials_p07_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p07 serials_p07_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p07
+    ADD CONSTRAINT serials_p07_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p08 serials_p08_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p08
+    ADD CONSTRAINT serials_p08_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p08 serials_p08_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p08
+    ADD CONSTRAINT serials_p08_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p09 serials_p09_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p09
+    ADD CONSTRAINT serials_p09_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p09 serials_p09_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p09
+    ADD CONSTRAINT serials_p09_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p10 serials_p10_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p10
+    ADD CONSTRAINT serials_p10_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p10 serials_p10_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p10
+    ADD CONSTRAINT serials_p10_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p11 serials_p11_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p11
+    ADD CONSTRAINT serials_p11_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p11 serials_p11_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p11
+    ADD CONSTRAINT serials_p11_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p12 serials_p12_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p12
+    ADD CONSTRAINT serials_p12_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p12 serials_p12_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p12
+    ADD CONSTRAINT serials_p12_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p13 serials_p13_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p13
+    ADD CONSTRAINT serials_p13_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p13 serials_p13_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p13
+    ADD CONSTRAINT serials_p13_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p14 serials_p14_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p14
+    ADD CONSTRAINT serials_p14_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p14 serials_p14_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p14
+    ADD CONSTRAINT serials_p14_product_id_value_key UNIQUE (product_id, value);
+
+--
+-- Name: serials_p15 serials_p15_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p15
+    ADD CONSTRAINT serials_p15_pkey PRIMARY KEY (product_id, id);
+
+--
+-- Name: serials_p15 serials_p15_product_id_value_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serials_p15
+    ADD CONSTRAINT serials_p15_product_id_value_key UNIQUE (product_id, value);
 
 --
 -- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1115,19 +2581,307 @@ CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id)
 -- Name: pack_events_partner; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pack_events_partner ON public.pack_events USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+CREATE INDEX pack_events_partner ON ONLY public.pack_events USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p00_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p00_partner_tenant_id_id_idx ON public.pack_events_p00 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_serial; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, serial_id, at, id);
+CREATE INDEX pack_events_serial ON ONLY public.pack_events USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p00_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p00_product_id_serial_id_at_id_idx ON public.pack_events_p00 USING btree (product_id, serial_id, at, id);
 
 --
 -- Name: pack_events_tenant; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX pack_events_tenant ON public.pack_events USING btree (tenant_id, id);
+CREATE INDEX pack_events_tenant ON ONLY public.pack_events USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p00_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p00_tenant_id_id_idx ON public.pack_events_p00 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p01_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p01_partner_tenant_id_id_idx ON public.pack_events_p01 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p01_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p01_product_id_serial_id_at_id_idx ON public.pack_events_p01 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p01_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p01_tenant_id_id_idx ON public.pack_events_p01 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p02_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p02_partner_tenant_id_id_idx ON public.pack_events_p02 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p02_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p02_product_id_serial_id_at_id_idx ON public.pack_events_p02 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p02_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p02_tenant_id_id_idx ON public.pack_events_p02 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p03_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p03_partner_tenant_id_id_idx ON public.pack_events_p03 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p03_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p03_product_id_serial_id_at_id_idx ON public.pack_events_p03 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p03_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p03_tenant_id_id_idx ON public.pack_events_p03 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p04_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p04_partner_tenant_id_id_idx ON public.pack_events_p04 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p04_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p04_product_id_serial_id_at_id_idx ON public.pack_events_p04 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p04_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p04_tenant_id_id_idx ON public.pack_events_p04 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p05_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p05_partner_tenant_id_id_idx ON public.pack_events_p05 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p05_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p05_product_id_serial_id_at_id_idx ON public.pack_events_p05 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p05_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p05_tenant_id_id_idx ON public.pack_events_p05 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p06_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p06_partner_tenant_id_id_idx ON public.pack_events_p06 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p06_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p06_product_id_serial_id_at_id_idx ON public.pack_events_p06 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p06_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p06_tenant_id_id_idx ON public.pack_events_p06 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p07_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p07_partner_tenant_id_id_idx ON public.pack_events_p07 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p07_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p07_product_id_serial_id_at_id_idx ON public.pack_events_p07 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p07_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p07_tenant_id_id_idx ON public.pack_events_p07 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p08_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p08_partner_tenant_id_id_idx ON public.pack_events_p08 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p08_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p08_product_id_serial_id_at_id_idx ON public.pack_events_p08 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p08_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p08_tenant_id_id_idx ON public.pack_events_p08 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p09_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p09_partner_tenant_id_id_idx ON public.pack_events_p09 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p09_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p09_product_id_serial_id_at_id_idx ON public.pack_events_p09 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p09_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p09_tenant_id_id_idx ON public.pack_events_p09 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p10_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p10_partner_tenant_id_id_idx ON public.pack_events_p10 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p10_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p10_product_id_serial_id_at_id_idx ON public.pack_events_p10 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p10_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p10_tenant_id_id_idx ON public.pack_events_p10 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p11_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p11_partner_tenant_id_id_idx ON public.pack_events_p11 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p11_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p11_product_id_serial_id_at_id_idx ON public.pack_events_p11 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p11_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p11_tenant_id_id_idx ON public.pack_events_p11 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p12_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p12_partner_tenant_id_id_idx ON public.pack_events_p12 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p12_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p12_product_id_serial_id_at_id_idx ON public.pack_events_p12 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p12_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p12_tenant_id_id_idx ON public.pack_events_p12 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p13_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p13_partner_tenant_id_id_idx ON public.pack_events_p13 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p13_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p13_product_id_serial_id_at_id_idx ON public.pack_events_p13 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p13_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p13_tenant_id_id_idx ON public.pack_events_p13 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p14_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p14_partner_tenant_id_id_idx ON public.pack_events_p14 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p14_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p14_product_id_serial_id_at_id_idx ON public.pack_events_p14 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p14_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p14_tenant_id_id_idx ON public.pack_events_p14 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p15_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p15_partner_tenant_id_id_idx ON public.pack_events_p15 USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p15_product_id_serial_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p15_product_id_serial_id_at_id_idx ON public.pack_events_p15 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p15_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p15_tenant_id_id_idx ON public.pack_events_p15 USING btree (tenant_id, id);
 
 --
 -- Name: partner_invitations_cmo; Type: INDEX; Schema: public; Owner: -
@@ -1187,31 +2941,511 @@ CREATE INDEX serial_requests_tenant_product ON public.serial_requests USING btre
 -- Name: serials_available; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_available ON public.serials USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+CREATE INDEX serials_available ON ONLY public.serials USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
 
 --
 -- Name: serials_container; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_container ON public.serials USING btree (container, id) WHERE (container IS NOT NULL);
+CREATE INDEX serials_container ON ONLY public.serials USING btree (container, id) WHERE (container IS NOT NULL);
 
 --
--- Name: serials_partner; Type: INDEX; Schema: public; Owner: -
+-- Name: serials_p00_container_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_partner ON public.serials USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+CREATE INDEX serials_p00_container_id_idx ON public.serials_p00 USING btree (container, id) WHERE (container IS NOT NULL);
 
 --
 -- Name: serials_partner_request; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_partner_request ON public.serials USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+CREATE INDEX serials_partner_request ON ONLY public.serials USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p00_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p00_partner_request_id_id_idx ON public.serials_p00 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_partner; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_partner ON ONLY public.serials USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p00_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p00_partner_tenant_id_product_id_id_idx ON public.serials_p00 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p00_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p00_product_id_id_idx ON public.serials_p00 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
 
 --
 -- Name: serials_request; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX serials_request ON public.serials USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+CREATE INDEX serials_request ON ONLY public.serials USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p00_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p00_request_id_id_idx ON public.serials_p00 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p01_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p01_container_id_idx ON public.serials_p01 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p01_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p01_partner_request_id_id_idx ON public.serials_p01 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p01_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p01_partner_tenant_id_product_id_id_idx ON public.serials_p01 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p01_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p01_product_id_id_idx ON public.serials_p01 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p01_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p01_request_id_id_idx ON public.serials_p01 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p02_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p02_container_id_idx ON public.serials_p02 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p02_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p02_partner_request_id_id_idx ON public.serials_p02 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p02_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p02_partner_tenant_id_product_id_id_idx ON public.serials_p02 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p02_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p02_product_id_id_idx ON public.serials_p02 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p02_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p02_request_id_id_idx ON public.serials_p02 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p03_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p03_container_id_idx ON public.serials_p03 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p03_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p03_partner_request_id_id_idx ON public.serials_p03 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p03_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p03_partner_tenant_id_product_id_id_idx ON public.serials_p03 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p03_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p03_product_id_id_idx ON public.serials_p03 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p03_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p03_request_id_id_idx ON public.serials_p03 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p04_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p04_container_id_idx ON public.serials_p04 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p04_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p04_partner_request_id_id_idx ON public.serials_p04 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p04_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p04_partner_tenant_id_product_id_id_idx ON public.serials_p04 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p04_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p04_product_id_id_idx ON public.serials_p04 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p04_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p04_request_id_id_idx ON public.serials_p04 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p05_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p05_container_id_idx ON public.serials_p05 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p05_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p05_partner_request_id_id_idx ON public.serials_p05 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p05_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p05_partner_tenant_id_product_id_id_idx ON public.serials_p05 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p05_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p05_product_id_id_idx ON public.serials_p05 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p05_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p05_request_id_id_idx ON public.serials_p05 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p06_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p06_container_id_idx ON public.serials_p06 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p06_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p06_partner_request_id_id_idx ON public.serials_p06 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p06_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p06_partner_tenant_id_product_id_id_idx ON public.serials_p06 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p06_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p06_product_id_id_idx ON public.serials_p06 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p06_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p06_request_id_id_idx ON public.serials_p06 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p07_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p07_container_id_idx ON public.serials_p07 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p07_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p07_partner_request_id_id_idx ON public.serials_p07 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p07_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p07_partner_tenant_id_product_id_id_idx ON public.serials_p07 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p07_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p07_product_id_id_idx ON public.serials_p07 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p07_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p07_request_id_id_idx ON public.serials_p07 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p08_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p08_container_id_idx ON public.serials_p08 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p08_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p08_partner_request_id_id_idx ON public.serials_p08 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p08_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p08_partner_tenant_id_product_id_id_idx ON public.serials_p08 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p08_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p08_product_id_id_idx ON public.serials_p08 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p08_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p08_request_id_id_idx ON public.serials_p08 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p09_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p09_container_id_idx ON public.serials_p09 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p09_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p09_partner_request_id_id_idx ON public.serials_p09 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p09_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p09_partner_tenant_id_product_id_id_idx ON public.serials_p09 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p09_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p09_product_id_id_idx ON public.serials_p09 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p09_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p09_request_id_id_idx ON public.serials_p09 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p10_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p10_container_id_idx ON public.serials_p10 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p10_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p10_partner_request_id_id_idx ON public.serials_p10 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p10_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p10_partner_tenant_id_product_id_id_idx ON public.serials_p10 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p10_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p10_product_id_id_idx ON public.serials_p10 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p10_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p10_request_id_id_idx ON public.serials_p10 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p11_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p11_container_id_idx ON public.serials_p11 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p11_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p11_partner_request_id_id_idx ON public.serials_p11 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p11_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p11_partner_tenant_id_product_id_id_idx ON public.serials_p11 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p11_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p11_product_id_id_idx ON public.serials_p11 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p11_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p11_request_id_id_idx ON public.serials_p11 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p12_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p12_container_id_idx ON public.serials_p12 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p12_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p12_partner_request_id_id_idx ON public.serials_p12 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p12_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p12_partner_tenant_id_product_id_id_idx ON public.serials_p12 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p12_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p12_product_id_id_idx ON public.serials_p12 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p12_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p12_request_id_id_idx ON public.serials_p12 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p13_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p13_container_id_idx ON public.serials_p13 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p13_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p13_partner_request_id_id_idx ON public.serials_p13 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p13_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p13_partner_tenant_id_product_id_id_idx ON public.serials_p13 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p13_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p13_product_id_id_idx ON public.serials_p13 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p13_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p13_request_id_id_idx ON public.serials_p13 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p14_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p14_container_id_idx ON public.serials_p14 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p14_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p14_partner_request_id_id_idx ON public.serials_p14 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p14_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p14_partner_tenant_id_product_id_id_idx ON public.serials_p14 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p14_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p14_product_id_id_idx ON public.serials_p14 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p14_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p14_request_id_id_idx ON public.serials_p14 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
+
+--
+-- Name: serials_p15_container_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p15_container_id_idx ON public.serials_p15 USING btree (container, id) WHERE (container IS NOT NULL);
+
+--
+-- Name: serials_p15_partner_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p15_partner_request_id_id_idx ON public.serials_p15 USING btree (partner_request_id, id) WHERE (partner_request_id IS NOT NULL);
+
+--
+-- Name: serials_p15_partner_tenant_id_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p15_partner_tenant_id_product_id_id_idx ON public.serials_p15 USING btree (partner_tenant_id, product_id, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: serials_p15_product_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p15_product_id_id_idx ON public.serials_p15 USING btree (product_id, id) WHERE (status = 'AVAILABLE'::public.serial_status);
+
+--
+-- Name: serials_p15_request_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX serials_p15_request_id_id_idx ON public.serials_p15 USING btree (request_id, id) WHERE (request_id IS NOT NULL);
 
 --
 -- Name: sessions_user; Type: INDEX; Schema: public; Owner: -
@@ -1244,6 +3478,1062 @@ CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email));
 CREATE INDEX users_tenant ON public.users USING btree (tenant_id);
 
 --
+-- Name: pack_events_p00_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p00_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p00_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p00_pkey;
+
+--
+-- Name: pack_events_p00_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p00_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p00_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p00_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p01_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p01_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p01_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p01_pkey;
+
+--
+-- Name: pack_events_p01_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p01_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p01_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p01_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p02_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p02_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p02_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p02_pkey;
+
+--
+-- Name: pack_events_p02_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p02_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p02_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p02_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p03_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p03_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p03_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p03_pkey;
+
+--
+-- Name: pack_events_p03_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p03_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p03_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p03_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p04_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p04_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p04_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p04_pkey;
+
+--
+-- Name: pack_events_p04_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p04_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p04_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p04_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p05_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p05_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p05_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p05_pkey;
+
+--
+-- Name: pack_events_p05_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p05_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p05_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p05_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p06_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p06_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p06_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p06_pkey;
+
+--
+-- Name: pack_events_p06_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p06_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p06_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p06_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p07_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p07_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p07_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p07_pkey;
+
+--
+-- Name: pack_events_p07_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p07_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p07_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p07_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p08_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p08_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p08_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p08_pkey;
+
+--
+-- Name: pack_events_p08_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p08_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p08_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p08_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p09_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p09_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p09_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p09_pkey;
+
+--
+-- Name: pack_events_p09_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p09_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p09_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p09_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p10_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p10_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p10_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p10_pkey;
+
+--
+-- Name: pack_events_p10_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p10_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p10_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p10_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p11_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p11_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p11_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p11_pkey;
+
+--
+-- Name: pack_events_p11_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p11_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p11_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p11_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p12_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p12_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p12_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p12_pkey;
+
+--
+-- Name: pack_events_p12_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p12_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p12_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p12_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p13_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p13_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p13_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p13_pkey;
+
+--
+-- Name: pack_events_p13_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p13_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p13_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p13_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p14_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p14_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p14_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p14_pkey;
+
+--
+-- Name: pack_events_p14_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p14_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p14_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p14_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p15_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner ATTACH PARTITION public.pack_events_p15_partner_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p15_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p15_pkey;
+
+--
+-- Name: pack_events_p15_product_id_serial_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p15_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p15_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p15_tenant_id_id_idx;
+
+--
+-- Name: serials_p00_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p00_container_id_idx;
+
+--
+-- Name: serials_p00_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p00_partner_request_id_id_idx;
+
+--
+-- Name: serials_p00_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p00_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p00_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p00_pkey;
+
+--
+-- Name: serials_p00_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p00_product_id_id_idx;
+
+--
+-- Name: serials_p00_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p00_product_id_value_key;
+
+--
+-- Name: serials_p00_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p00_request_id_id_idx;
+
+--
+-- Name: serials_p01_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p01_container_id_idx;
+
+--
+-- Name: serials_p01_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p01_partner_request_id_id_idx;
+
+--
+-- Name: serials_p01_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p01_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p01_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p01_pkey;
+
+--
+-- Name: serials_p01_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p01_product_id_id_idx;
+
+--
+-- Name: serials_p01_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p01_product_id_value_key;
+
+--
+-- Name: serials_p01_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p01_request_id_id_idx;
+
+--
+-- Name: serials_p02_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p02_container_id_idx;
+
+--
+-- Name: serials_p02_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p02_partner_request_id_id_idx;
+
+--
+-- Name: serials_p02_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p02_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p02_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p02_pkey;
+
+--
+-- Name: serials_p02_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p02_product_id_id_idx;
+
+--
+-- Name: serials_p02_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p02_product_id_value_key;
+
+--
+-- Name: serials_p02_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p02_request_id_id_idx;
+
+--
+-- Name: serials_p03_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p03_container_id_idx;
+
+--
+-- Name: serials_p03_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p03_partner_request_id_id_idx;
+
+--
+-- Name: serials_p03_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p03_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p03_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p03_pkey;
+
+--
+-- Name: serials_p03_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p03_product_id_id_idx;
+
+--
+-- Name: serials_p03_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p03_product_id_value_key;
+
+--
+-- Name: serials_p03_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p03_request_id_id_idx;
+
+--
+-- Name: serials_p04_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p04_container_id_idx;
+
+--
+-- Name: serials_p04_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p04_partner_request_id_id_idx;
+
+--
+-- Name: serials_p04_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p04_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p04_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p04_pkey;
+
+--
+-- Name: serials_p04_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p04_product_id_id_idx;
+
+--
+-- Name: serials_p04_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p04_product_id_value_key;
+
+--
+-- Name: serials_p04_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p04_request_id_id_idx;
+
+--
+-- Name: serials_p05_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p05_container_id_idx;
+
+--
+-- Name: serials_p05_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p05_partner_request_id_id_idx;
+
+--
+-- Name: serials_p05_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p05_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p05_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p05_pkey;
+
+--
+-- Name: serials_p05_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p05_product_id_id_idx;
+
+--
+-- Name: serials_p05_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p05_product_id_value_key;
+
+--
+-- Name: serials_p05_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p05_request_id_id_idx;
+
+--
+-- Name: serials_p06_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p06_container_id_idx;
+
+--
+-- Name: serials_p06_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p06_partner_request_id_id_idx;
+
+--
+-- Name: serials_p06_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p06_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p06_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p06_pkey;
+
+--
+-- Name: serials_p06_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p06_product_id_id_idx;
+
+--
+-- Name: serials_p06_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p06_product_id_value_key;
+
+--
+-- Name: serials_p06_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p06_request_id_id_idx;
+
+--
+-- Name: serials_p07_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p07_container_id_idx;
+
+--
+-- Name: serials_p07_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p07_partner_request_id_id_idx;
+
+--
+-- Name: serials_p07_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p07_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p07_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p07_pkey;
+
+--
+-- Name: serials_p07_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p07_product_id_id_idx;
+
+--
+-- Name: serials_p07_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p07_product_id_value_key;
+
+--
+-- Name: serials_p07_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p07_request_id_id_idx;
+
+--
+-- Name: serials_p08_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p08_container_id_idx;
+
+--
+-- Name: serials_p08_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p08_partner_request_id_id_idx;
+
+--
+-- Name: serials_p08_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p08_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p08_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p08_pkey;
+
+--
+-- Name: serials_p08_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p08_product_id_id_idx;
+
+--
+-- Name: serials_p08_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p08_product_id_value_key;
+
+--
+-- Name: serials_p08_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p08_request_id_id_idx;
+
+--
+-- Name: serials_p09_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p09_container_id_idx;
+
+--
+-- Name: serials_p09_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p09_partner_request_id_id_idx;
+
+--
+-- Name: serials_p09_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p09_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p09_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p09_pkey;
+
+--
+-- Name: serials_p09_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p09_product_id_id_idx;
+
+--
+-- Name: serials_p09_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p09_product_id_value_key;
+
+--
+-- Name: serials_p09_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p09_request_id_id_idx;
+
+--
+-- Name: serials_p10_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p10_container_id_idx;
+
+--
+-- Name: serials_p10_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p10_partner_request_id_id_idx;
+
+--
+-- Name: serials_p10_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p10_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p10_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p10_pkey;
+
+--
+-- Name: serials_p10_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p10_product_id_id_idx;
+
+--
+-- Name: serials_p10_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p10_product_id_value_key;
+
+--
+-- Name: serials_p10_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p10_request_id_id_idx;
+
+--
+-- Name: serials_p11_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p11_container_id_idx;
+
+--
+-- Name: serials_p11_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p11_partner_request_id_id_idx;
+
+--
+-- Name: serials_p11_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p11_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p11_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p11_pkey;
+
+--
+-- Name: serials_p11_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p11_product_id_id_idx;
+
+--
+-- Name: serials_p11_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p11_product_id_value_key;
+
+--
+-- Name: serials_p11_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p11_request_id_id_idx;
+
+--
+-- Name: serials_p12_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p12_container_id_idx;
+
+--
+-- Name: serials_p12_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p12_partner_request_id_id_idx;
+
+--
+-- Name: serials_p12_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p12_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p12_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p12_pkey;
+
+--
+-- Name: serials_p12_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p12_product_id_id_idx;
+
+--
+-- Name: serials_p12_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p12_product_id_value_key;
+
+--
+-- Name: serials_p12_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p12_request_id_id_idx;
+
+--
+-- Name: serials_p13_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p13_container_id_idx;
+
+--
+-- Name: serials_p13_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p13_partner_request_id_id_idx;
+
+--
+-- Name: serials_p13_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p13_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p13_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p13_pkey;
+
+--
+-- Name: serials_p13_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p13_product_id_id_idx;
+
+--
+-- Name: serials_p13_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p13_product_id_value_key;
+
+--
+-- Name: serials_p13_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p13_request_id_id_idx;
+
+--
+-- Name: serials_p14_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p14_container_id_idx;
+
+--
+-- Name: serials_p14_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p14_partner_request_id_id_idx;
+
+--
+-- Name: serials_p14_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p14_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p14_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p14_pkey;
+
+--
+-- Name: serials_p14_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p14_product_id_id_idx;
+
+--
+-- Name: serials_p14_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p14_product_id_value_key;
+
+--
+-- Name: serials_p14_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p14_request_id_id_idx;
+
+--
+-- Name: serials_p15_container_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_container ATTACH PARTITION public.serials_p15_container_id_idx;
+
+--
+-- Name: serials_p15_partner_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner_request ATTACH PARTITION public.serials_p15_partner_request_id_id_idx;
+
+--
+-- Name: serials_p15_partner_tenant_id_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_partner ATTACH PARTITION public.serials_p15_partner_tenant_id_product_id_id_idx;
+
+--
+-- Name: serials_p15_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_pkey ATTACH PARTITION public.serials_p15_pkey;
+
+--
+-- Name: serials_p15_product_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_available ATTACH PARTITION public.serials_p15_product_id_id_idx;
+
+--
+-- Name: serials_p15_product_id_value_key; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_product_id_value_key ATTACH PARTITION public.serials_p15_product_id_value_key;
+
+--
+-- Name: serials_p15_request_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.serials_request ATTACH PARTITION public.serials_p15_request_id_id_idx;
+
+--
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1266,6 +4556,18 @@ CREATE TRIGGER pack_events_append_only BEFORE UPDATE ON public.pack_events FOR E
 --
 
 CREATE TRIGGER pack_events_retention BEFORE DELETE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.retention_guard();
+
+--
+-- Name: pool_counters pool_counters_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pool_counters_notify AFTER INSERT OR UPDATE ON public.pool_counters FOR EACH ROW EXECUTE FUNCTION public.pool_counts_notify();
+
+--
+-- Name: products products_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER products_notify AFTER UPDATE OF low_threshold ON public.products FOR EACH ROW WHEN ((old.low_threshold IS DISTINCT FROM new.low_threshold)) EXECUTE FUNCTION public.pool_counts_notify();
 
 --
 -- Name: serials serials_count_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -1372,21 +4674,21 @@ ALTER TABLE ONLY public.intake_batches
 -- Name: pack_events pack_events_partner_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.pack_events
+ALTER TABLE public.pack_events
     ADD CONSTRAINT pack_events_partner_tenant_id_fkey FOREIGN KEY (partner_tenant_id) REFERENCES public.tenants(id);
 
 --
 -- Name: pack_events pack_events_product_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.pack_events
+ALTER TABLE public.pack_events
     ADD CONSTRAINT pack_events_product_id_fkey FOREIGN KEY (product_id) REFERENCES public.products(id);
 
 --
 -- Name: pack_events pack_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.pack_events
+ALTER TABLE public.pack_events
     ADD CONSTRAINT pack_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 --
@@ -1477,7 +4779,7 @@ ALTER TABLE ONLY public.serial_requests
 -- Name: serials serials_product_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.serials
+ALTER TABLE public.serials
     ADD CONSTRAINT serials_product_id_fkey FOREIGN KEY (product_id) REFERENCES public.products(id);
 
 --
@@ -1789,6 +5091,12 @@ GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
 
 REVOKE ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text) TO serialpool_app;
+
+--
+-- Name: FUNCTION rebuild_by_product(tbl text, parts integer, pk text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.rebuild_by_product(tbl text, parts integer, pk text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone); Type: ACL; Schema: public; Owner: -

@@ -42,12 +42,18 @@ type Options struct {
 	RecheckEvery     time.Duration                                                  // how often an open socket rechecks its key
 	MaxSockets       int                                                            // open sockets per API key
 	MaxSubscriptions int                                                            // live subscriptions per API key
+	// WatchCounts tells live counts which pools changed (db.DB.WatchCounts);
+	// without it they are re-read every liveResync only.
+	WatchCounts WatchCounts
+	// PollLiveCounts makes each subscription read its pool every second
+	// instead: the bench's baseline (SERIALPOOL_LIVE_POLL), nothing else.
+	PollLiveCounts bool
 }
 
 // NewHandler serves the GraphQL API over HTTP (POST, and GET for queries). The
 // caller must have put the authenticated pool.Actor in the request context.
 func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
-	cfg := Config{Resolvers: &Resolver{svc: svc}}
+	cfg := Config{Resolvers: &Resolver{svc: svc, live: newLive(svc, opt.WatchCounts, opt.PollLiveCounts)}}
 	costs(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -25,5 +25,6 @@ type Services interface {
 
 // Resolver is the root resolver; it holds the services.
 type Resolver struct {
-	svc Services
+	svc  Services
+	live *live
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func (r *subscriptionResolver) PoolCounts(ctx context.Context, productCode string) (<-chan *model.PoolUpdate, error) {
-	return watchPool(ctx, r.svc, strings.TrimSpace(productCode))
+	return r.live.watchPool(ctx, strings.TrimSpace(productCode))
 }
 
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }

@@ -51,6 +51,7 @@ type config struct {
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
 	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
+	LivePoll          bool          // SERIALPOOL_LIVE_POLL: each subscription polls its pool (the bench's baseline only)
 	// Sessions is how long a person's session lasts without a request and in
 	// all (SERIALPOOL_SESSION_IDLE, SERIALPOOL_SESSION_MAX; defaults 15m, 12h).
 	Sessions pool.SessionPolicy
@@ -136,6 +137,7 @@ func loadConfig() (config, error) {
 		envInt("SERIALPOOL_RATE_BURST", &c.RateBurst, false),
 		envInt("SERIALPOOL_MAX_SOCKETS", &c.MaxSockets, false),
 		envInt("SERIALPOOL_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions, false),
+		envBool("SERIALPOOL_LIVE_POLL", &c.LivePoll),
 		envInt("SERIALPOOL_BULK_PER_TENANT", &c.BulkPerTenant, false),
 		envInt("SERIALPOOL_AUTH_FAIL_LIMIT", &c.AuthFailLimit, true),
 		envDuration("SERIALPOOL_SESSION_IDLE", &c.Sessions.Idle, false),

@@ -127,7 +127,10 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
 		Observe: observe, Authenticate: keyAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
-		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions}, log)
+		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions, PollLiveCounts: cfg.LivePoll,
+		WatchCounts: func(ctx context.Context, changed func(int64), resync func()) {
+			d.WatchCounts(ctx, changed, resync, func(err error) { log.Warn("live counts: listening again", "error", err) })
+		}}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", webSockets(ss.withSessionToken(gql), instrument("graphql", api(gql)))) // a socket's lifetime is no latency
 	registerAuth(mux, ss, g, d, log, func(h http.Handler) http.Handler { return instrument("auth", api(h)) },
