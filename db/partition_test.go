@@ -85,7 +85,7 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 		FROM serials WHERE status = 'ASSIGNED'`).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.RecordPackEvents(w.otherAdmin, []pool.PackEventInput{{ProductCode: products[7].Code, Serial: "M1", Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.otherAdmin, []pool.PackEventInput{{ProductCode: products[7].Code, Serial: "M1", Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	// A column's grant, of the kind later migrations may add, must survive too.
@@ -155,7 +155,7 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 	if _, err := w.db.RequestSerials(w.mahAdmin, pool.Request{ProductCode: products[2].Code, Count: 15, OrderRef: "after"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.RecordPackEvents(w.otherAdmin, []pool.PackEventInput{{ProductCode: products[7].Code, Serial: "M2", Event: pool.Commission}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.otherAdmin, []pool.PackEventInput{{ProductCode: products[7].Code, Serial: "M2", Event: pool.Commission, Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	assertCountersExact(t, w)

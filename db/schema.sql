@@ -387,7 +387,8 @@ CREATE FUNCTION public.retention_guard() RETURNS trigger
 DECLARE
   until timestamptz;
 BEGIN
-  IF TG_TABLE_NAME = 'serials' THEN
+  -- TG_ARGV[0] names the table: TG_TABLE_NAME is a partition's name once partitioned.
+  IF TG_ARGV[0] = 'serials' THEN
     until := serial_retained_until(OLD.product_id, OLD.id, OLD.assigned_at);
   ELSE
     until := serial_retained_until(OLD.product_id, OLD.serial_id,
@@ -4555,7 +4556,7 @@ CREATE TRIGGER pack_events_append_only BEFORE UPDATE ON public.pack_events FOR E
 -- Name: pack_events pack_events_retention; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER pack_events_retention BEFORE DELETE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.retention_guard();
+CREATE TRIGGER pack_events_retention BEFORE DELETE ON public.pack_events FOR EACH ROW EXECUTE FUNCTION public.retention_guard('pack_events');
 
 --
 -- Name: pool_counters pool_counters_notify; Type: TRIGGER; Schema: public; Owner: -
@@ -4591,7 +4592,7 @@ CREATE TRIGGER serials_count_update AFTER UPDATE ON public.serials REFERENCING O
 -- Name: serials serials_retention; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER serials_retention BEFORE DELETE ON public.serials FOR EACH ROW EXECUTE FUNCTION public.retention_guard();
+CREATE TRIGGER serials_retention BEFORE DELETE ON public.serials FOR EACH ROW EXECUTE FUNCTION public.retention_guard('serials');
 
 --
 -- Name: api_keys api_keys_owner_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

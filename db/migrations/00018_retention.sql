@@ -34,7 +34,8 @@ CREATE FUNCTION retention_guard() RETURNS trigger
 DECLARE
   until timestamptz;
 BEGIN
-  IF TG_TABLE_NAME = 'serials' THEN
+  -- TG_ARGV[0] names the table: TG_TABLE_NAME is a partition's name once partitioned.
+  IF TG_ARGV[0] = 'serials' THEN
     until := serial_retained_until(OLD.product_id, OLD.id, OLD.assigned_at);
   ELSE
     until := serial_retained_until(OLD.product_id, OLD.serial_id,
@@ -51,8 +52,8 @@ END $$;
 -- Pack events stay never updated; deleted only once their retention ended.
 DROP TRIGGER pack_events_append_only ON pack_events;
 CREATE TRIGGER pack_events_append_only BEFORE UPDATE ON pack_events FOR EACH ROW EXECUTE FUNCTION append_only();
-CREATE TRIGGER serials_retention BEFORE DELETE ON serials FOR EACH ROW EXECUTE FUNCTION retention_guard();
-CREATE TRIGGER pack_events_retention BEFORE DELETE ON pack_events FOR EACH ROW EXECUTE FUNCTION retention_guard();
+CREATE TRIGGER serials_retention BEFORE DELETE ON serials FOR EACH ROW EXECUTE FUNCTION retention_guard('serials');
+CREATE TRIGGER pack_events_retention BEFORE DELETE ON pack_events FOR EACH ROW EXECUTE FUNCTION retention_guard('pack_events');
 REVOKE ALL ON FUNCTION serial_retained_until(bigint, bigint, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION serial_retained_until(bigint, bigint, timestamptz) TO serialpool_app;
 
