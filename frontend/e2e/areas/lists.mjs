@@ -32,6 +32,12 @@ async function seed() {
   return { mah, made, big };
 }
 
+/** Waits until the product rows are exactly these codes, in this order. */
+const showsOrder = (p, codes) =>
+  p.waitForFunction(
+    (want) => JSON.stringify([...document.querySelectorAll('tr.product-row')].map((r) => r.dataset.code)) === want,
+    JSON.stringify(codes),
+  );
 const codesOnScreen = (p) => productRows(p).evaluateAll((rows) => rows.map((r) => r.dataset.code));
 const query = (p) => new URL(p.url()).searchParams;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -48,25 +54,25 @@ export default () =>
       await page.waitForFunction(() => document.querySelectorAll('tr.product-row').length === 27);
       await page.locator('button[data-sort=available]').click();
       const asc = await ordered({ field: 'AVAILABLE', direction: 'ASC' });
-      await page.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, asc[0]);
+      await showsOrder(page, asc);
       assert.deepEqual(await codesOnScreen(page), asc);
       assert.equal(query(page).get('sort'), 'available');
       await page.locator('button[data-sort=available]').click();
       const desc = await ordered({ field: 'AVAILABLE', direction: 'DESC' });
-      await page.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, desc[0]);
+      await showsOrder(page, desc);
       assert.deepEqual(await codesOnScreen(page), desc);
       assert.equal(await page.locator('th[aria-sort=descending]').textContent(), 'Available▼');
       await page.reload();
-      await page.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, desc[0]);
+      await showsOrder(page, desc);
       assert.deepEqual(await codesOnScreen(page), desc);
       await page.locator('button[data-sort=name]').click();
       const byName = await ordered({ field: 'NAME', direction: 'ASC' });
-      await page.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, byName[0]);
+      await showsOrder(page, byName);
       assert.deepEqual(await codesOnScreen(page), byName);
       await screenshot(page, 'sorted-by-name');
       // Back: the order before.
       await page.goBack();
-      await page.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, desc[0]);
+      await showsOrder(page, desc);
       assert.equal(query(page).get('dir'), 'desc');
     });
 
@@ -134,6 +140,83 @@ export default () =>
       await screenshot(page, 'second-page');
     });
 
+    const serialValues = async (search = null) =>
+      (await gql(fixture.mah.keys.viewer, SERIAL_VALUES, { code: fixture.big.code, search })).product.serials.edges.map((e) => e.node);
+    const onScreen = (p) => p.locator('tbody tr[data-status] th').evaluateAll((ths) => ths.map((th) => th.textContent));
+
+    step('the serials table searches by the start of a serial, with the search in the address', async () => {
+      showing(page);
+      await page.goto(`/pool/products/${fixture.big.code}/serials`);
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 50);
+      const all = await serialValues();
+      const prefix = all[3].value.slice(0, 2);
+      const want = (await serialValues(prefix)).map((s) => s.value);
+      assert.ok(want.length >= 1 && want.length < SERIALS, `a narrower list (${want.length})`);
+      await page.getByRole('searchbox', { name: /search serials/i }).fill(prefix);
+      await page.waitForFunction(
+        (w) => JSON.stringify([...document.querySelectorAll('tbody tr[data-status] th')].map((t) => t.textContent)) === w,
+        JSON.stringify(want.slice(0, 50)),
+      );
+      assert.equal(query(page).get('search'), prefix);
+      await screenshot(page, 'serials-search');
+      await page.reload();
+      await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-status]').length === n, Math.min(50, want.length));
+      assert.equal(await page.getByRole('searchbox', { name: /search serials/i }).inputValue(), prefix);
+      // A character no serial has is refused with a plain message.
+      await page.getByRole('searchbox', { name: /search serials/i }).fill('A#');
+      await page.getByRole('alert').getByText(/not in GS1 character set 82/).waitFor();
+      await page.getByRole('searchbox', { name: /search serials/i }).fill('');
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 50);
+    });
+
+    step('the serials table pages with its page size and page in the address, and exports the current filter', async () => {
+      const all = (await serialValues()).map((s) => s.value);
+      await page.getByLabel('Rows per page').selectOption('25');
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 25);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.waitForFunction((first) => document.querySelector('tbody tr[data-status] th')?.textContent === first, all[25]);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 10);
+      assert.deepEqual(await onScreen(page), all.slice(50));
+      assert.equal(query(page).get('page'), '2');
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 10);
+      assert.deepEqual(await onScreen(page), all.slice(50));
+      // The history entry still knows the pages before: Previous is one page back.
+      await page.getByRole('button', { name: 'Previous' }).click();
+      await page.waitForFunction((first) => document.querySelector('tbody tr[data-status] th')?.textContent === first, all[25]);
+      // Back: the page before Previous.
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 10);
+
+      await page.getByRole('radio', { name: /Assigned/ }).check();
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 10);
+      const assigned = (await serialValues()).filter((s) => s.status === 'ASSIGNED').map((s) => s.value);
+      const file = await download(page, page.getByTestId('export-serials'));
+      assert.equal(file.name, `serials-${fixture.big.code}-assigned-${today()}.csv`);
+      const lines = csvLines(file.text);
+      assert.equal(lines[0], 'serial,pool_status,source,received_at_utc,assigned_at_utc,pack_status,decommission_reason');
+      assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), assigned);
+      assert.ok(lines.slice(1).every((l) => /,ASSIGNED,SNM,\d{4}-\d\d-\d\dT[^,]+Z,[^,]+Z,ACTIVE,$/.test(l)), lines[1]);
+      await screenshot(page, 'serials-assigned');
+    });
+
+    step('on a 390 px phone the serials table is stacked cards, never scrolled sideways', async () => {
+      const p = showing(await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }));
+      await signIn(p, fixture.mah.keys.viewer);
+      await p.getByTestId('tenant-name').waitFor();
+      await p.goto(`/pool/products/${fixture.big.code}/serials?size=25`);
+      await p.waitForFunction(() => document.querySelectorAll('tbody tr[data-status]').length === 25);
+      assert.ok(await p.evaluate(() => document.scrollingElement.scrollWidth <= innerWidth), 'no sideways scrolling of the page');
+      const scroll = await p.locator('.table-scroll').evaluate((el) => el.scrollWidth <= el.clientWidth);
+      assert.ok(scroll, 'no sideways scrolling inside the table');
+      const card = p.locator('tbody tr[data-status]').first();
+      assert.match(await card.locator('td[data-label="Received at"]').textContent(), /UTC/);
+      await screenshot(p, 'phone-serials');
+      await screenshot(p, 'phone-serials-full', { fullPage: true });
+      release(p);
+    });
+
     step('on a 390 px phone the list sorts from a select and fits the screen', async () => {
       const p = showing(await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }));
       await signIn(p, fixture.mah.keys.viewer);
@@ -141,7 +224,7 @@ export default () =>
       await p.waitForFunction(() => document.querySelectorAll('tr.product-row').length === 27);
       await p.getByLabel('Sort by').selectOption('name:desc');
       const want = await ordered({ field: 'NAME', direction: 'DESC' });
-      await p.waitForFunction((first) => document.querySelector('tr.product-row')?.dataset.code === first, want[0]);
+      await showsOrder(p, want);
       assert.deepEqual(await codesOnScreen(p), want);
       assert.ok(await p.evaluate(() => document.scrollingElement.scrollWidth <= innerWidth), 'no sideways scrolling');
       await screenshot(p, 'phone-products');

@@ -127,7 +127,7 @@ function Routes() {
   if (route.name === 'users') return <UsersPage />;
   if (route.name === 'sso') return <SsoSettings />;
   if (route.name === 'serials') {
-    return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
+    return <SerialsPage key={route.code} code={route.code} />;
   }
   return (
     <section class="page">

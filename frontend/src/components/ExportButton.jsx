@@ -10,11 +10,11 @@ import { formatCount } from '../format.js';
 import { DownloadIcon } from './icons.jsx';
 
 /**
- * @param {{label: string, what: string, read: (onProgress: (n: number) => void) => Promise<string>}} props
- *   what: the plural noun of the rows and the start of the file name ("products");
+ * @param {{label: string, noun: string, name: string, read: (onProgress: (n: number) => void) => Promise<string>}} props
+ *   noun: the plural noun of the rows ("products"); name: the file's, before its date;
  *   read: the CSV text, reporting how many rows it has read so far
  */
-export function ExportButton({ label, what, read }) {
+export function ExportButton({ label, noun, name: fileName, read }) {
   const [state, setState] = useState(
     /** @type {{status: 'idle'} | {status: 'reading', n: number} | {status: 'saved', name: string} | {status: 'failed', message: string}} */ ({
       status: 'idle',
@@ -25,7 +25,7 @@ export function ExportButton({ label, what, read }) {
     setState({ status: 'reading', n: 0 });
     try {
       const text = await read((n) => setState({ status: 'reading', n }));
-      const name = csvFilename(what);
+      const name = csvFilename(fileName);
       saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), name);
       setState({ status: 'saved', name });
     } catch (err) {
@@ -35,12 +35,12 @@ export function ExportButton({ label, what, read }) {
 
   return (
     <span class="export">
-      <button type="button" class="button" onClick={run} disabled={state.status === 'reading'} data-testid={`export-${what}`}>
+      <button type="button" class="button" onClick={run} disabled={state.status === 'reading'} data-testid={`export-${noun}`}>
         <DownloadIcon />
         {label}
       </button>
       <span class="export-status" role="status">
-        {state.status === 'reading' ? `Reading ${what}… ${formatCount(state.n)} so far` : null}
+        {state.status === 'reading' ? `Reading ${noun}… ${formatCount(state.n)} so far` : null}
         {state.status === 'saved' ? `Saved ${state.name} (dated in UTC)` : null}
       </span>
       {state.status === 'failed' ? (

@@ -396,7 +396,8 @@ function ProductExport({ view }) {
   return (
     <ExportButton
       label="Export CSV"
-      what="products"
+      noun="products"
+      name="products"
       read={(onProgress) =>
         readAll(async (after) => {
           const { variables } = productArgs({ ...view, after: null, before: null, size: EXPORT_PAGE_SIZE });
