@@ -429,6 +429,17 @@ export const PRODUCT_SERIALS_QUERY = /* GraphQL */ `
 /** Page size of the product and serial tables. */
 export const PAGE_SIZE = 50;
 
+/**
+ * The dashboard's activity: what was assigned per product over the rate window (days of
+ * supply), and received vs assigned per UTC day for the chart.
+ */
+export const DASHBOARD_ACTIVITY_QUERY = /* GraphQL */ `
+  query DashboardActivity($rateFrom: Time!, $chartFrom: Time!, $to: Time!) {
+    recent: poolActivity(from: $rateFrom, to: $to, groupBy: [KIND, PRODUCT]) { kind count product { id code } }
+    daily: poolActivity(from: $chartFrom, to: $to, groupBy: [KIND]) { bucket kind count }
+  }
+`;
+
 /** Page size of reading a whole list for a CSV export (the server's largest page). */
 export const EXPORT_PAGE_SIZE = 1000;
 

@@ -78,7 +78,7 @@ export function SerialTable({ code, nodes, loading, status, noun, valueTitle, co
       aria-label={captioned ? undefined : label}
       tabIndex={0}
     >
-      <table class={`data-table serials-table${cls ? ` ${cls}` : ''}`} aria-busy={loading ? 'true' : 'false'}>
+      <table class={`data-table serials-table stacked${cls ? ` ${cls}` : ''}`} aria-busy={loading ? 'true' : 'false'}>
         {captioned ? (
           <caption id={label.id} class="visually-hidden">
             {label.text}
