@@ -45,7 +45,7 @@ const STATE_RANK = { empty: 0, low: 1, ok: 2 };
 /**
  * Each product's pool health, the ones that need attention first: empty pools, then low
  * ones (below the product's low threshold), then by days of supply (fewest first; pools
- * nobody used lately last), then by code.
+ * nobody used lately last), then the most used, then by code. An empty pool has none.
  * @param {HealthProduct[]} products
  * @param {ActivityRow[]} recent poolActivity over the rate window, grouped by KIND and PRODUCT
  * @returns {PoolHealth[]}
@@ -62,22 +62,25 @@ export function poolHealth(products, recent) {
       const perDay = (assigned.get(product.code) || 0) / RATE_WINDOW_DAYS;
       /** @type {PoolState} */
       const state = product.pool.available === 0 ? 'empty' : product.pool.low ? 'low' : 'ok';
-      return { product, state, perDay, daysOfSupply: perDay > 0 ? product.pool.available / perDay : null };
+      const days = state === 'empty' ? 0 : perDay > 0 ? product.pool.available / perDay : null;
+      return { product, state, perDay, daysOfSupply: days };
     })
     .sort(
       (a, b) =>
         STATE_RANK[a.state] - STATE_RANK[b.state] ||
         (a.daysOfSupply ?? Infinity) - (b.daysOfSupply ?? Infinity) ||
+        b.perDay - a.perDay ||
         (a.product.code < b.product.code ? -1 : a.product.code > b.product.code ? 1 : 0),
     );
 }
 
 /**
- * Days of supply in words: "no recent use", "less than a day", "1 day", "12 days".
+ * Days of supply in words: "no recent use", "none left", "less than a day", "1 day", "12 days".
  * @param {number | null} days
  */
 export function daysOfSupplyText(days) {
   if (days == null) return 'no recent use';
+  if (days === 0) return 'none left';
   if (days < 1) return 'less than a day';
   const n = Math.floor(days);
   return `${formatCount(n)} ${n === 1 ? 'day' : 'days'}`;

@@ -24,7 +24,7 @@ describe('dashboard figures', () => {
     const health = poolHealth([p('A', 110), p('B', 50), p('C', 5, true), p('D', 0, true), p('E', 0)], recent);
     expect(health.map((h) => [h.product.code, h.state, h.daysOfSupply])).toEqual([
       ['E', 'empty', 0], // empty and in use: the most urgent
-      ['D', 'empty', null],
+      ['D', 'empty', 0],
       ['C', 'low', 5],
       ['A', 'ok', 10],
       ['B', 'ok', null],
@@ -34,7 +34,8 @@ describe('dashboard figures', () => {
 
   it('says days of supply and rates in words', () => {
     expect(daysOfSupplyText(null)).toBe('no recent use');
-    expect(daysOfSupplyText(0)).toBe('less than a day');
+    expect(daysOfSupplyText(0)).toBe('none left');
+    expect(daysOfSupplyText(0.5)).toBe('less than a day');
     expect(daysOfSupplyText(1.9)).toBe('1 day');
     expect(daysOfSupplyText(1234.5)).toBe('1,234 days');
     expect(rateText(0)).toBe('none');

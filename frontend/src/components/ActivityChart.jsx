@@ -8,10 +8,10 @@ import { formatCompact, formatCount } from '../format.js';
 import { niceMax } from '../dashboard.js';
 
 const W = 720;
-const H = 220;
+const H = 240;
 const LEFT = 52;
 const BOTTOM = 26;
-const TOP = 10;
+const TOP = 24;
 
 /** "Dec 2" of a YYYY-MM-DD day (UTC). @param {string} day */
 const shortDay = (day) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -35,7 +35,7 @@ export function ActivityChart({ series }) {
 
   return (
     <figure class="activity-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="activity-title activity-desc" preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="activity-title activity-desc">
         <title id="activity-title">Serials received and assigned per day</title>
         <desc id="activity-desc">{summary}</desc>
         {[0, 0.5, 1].map((f) => (
@@ -53,8 +53,13 @@ export function ActivityChart({ series }) {
               <title>{`${shortDay(d.day)}: ${formatCount(d.received)} received, ${formatCount(d.assigned)} assigned`}</title>
               <rect class="bar-received" x={x} y={y(d.received)} width={bar} height={Math.max(0, y(0) - y(d.received))} />
               <rect class="bar-assigned" x={x + bar} y={y(d.assigned)} width={bar} height={Math.max(0, y(0) - y(d.assigned))} />
-              {i % 7 === 0 || i === series.length - 1 ? (
-                <text class="axis-day" x={LEFT + i * slot + slot / 2} y={H - 8} text-anchor="middle">
+              {(series.length - 1 - i) % 7 === 0 ? (
+                <text
+                  class="axis-day"
+                  x={i === series.length - 1 ? W : LEFT + i * slot + slot / 2}
+                  y={H - 8}
+                  text-anchor={i === series.length - 1 ? 'end' : 'middle'}
+                >
                   {shortDay(d.day)}
                 </text>
               ) : null}

@@ -125,7 +125,8 @@ export function HomePage({ intervalMs = POLL_INTERVAL_MS, now = () => new Date()
                     <tr key={h.product.code} data-code={h.product.code} data-state={h.state}>
                       <th scope="row">
                         <a href={productViewPath({ search: h.product.code })} onClick={onLinkClick}>
-                          <span class="mono">{h.product.code}</span> <span class="health-name">{h.product.name}</span>
+                          <span class="mono">{h.product.code}</span>
+                          <span class="health-name">{h.product.name}</span>
                         </a>
                       </th>
                       <td data-label="Pool">
@@ -134,8 +135,10 @@ export function HomePage({ intervalMs = POLL_INTERVAL_MS, now = () => new Date()
                         </span>
                       </td>
                       <td data-label="Available" class="num">
-                        <span class="available-count">{formatCount(h.product.pool.available)}</span>
-                        {h.state !== 'ok' ? <span class="muted"> (low below {formatCount(h.product.lowThreshold)})</span> : null}
+                        <span>
+                          <span class="available-count">{formatCount(h.product.pool.available)}</span>
+                          {h.state !== 'ok' ? <span class="muted"> (low below {formatCount(h.product.lowThreshold)})</span> : null}
+                        </span>
                       </td>
                       <td data-label="Assigned lately" class="num">
                         {rateText(h.perDay)}

@@ -49,7 +49,7 @@ describe('<HomePage>', () => {
     await flush();
     expect(fake.calls.find((c) => c.op === 'Products').variables).toEqual({ orderBy: { field: 'AVAILABLE', direction: 'ASC' }, first: 1000, after: null });
     expect(rows(el).map((r) => [r.dataset.code, r.dataset.state, r.querySelector('.days-of-supply').textContent])).toEqual([
-      [empty.code, 'empty', 'no recent use'],
+      [empty.code, 'empty', 'none left'],
       [low.code, 'low', '20 days'],
       [busy.code, 'ok', '7 days'],
       [idle.code, 'ok', 'no recent use'],
