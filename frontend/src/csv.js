@@ -5,9 +5,15 @@
  */
 import { utcDate } from './format.js';
 
-/** @param {unknown} v */
+/**
+ * One cell. Text that a spreadsheet would run as a formula (=, +, -, @, tab or carriage
+ * return first: serials of GS1 set 82 may begin with + or -) gets a leading single quote,
+ * as the server's CSV exports do (pool.CSVWriter, after OWASP's advice on CSV injection).
+ * @param {unknown} v
+ */
 function field(v) {
-  const s = v == null ? '' : String(v);
+  let s = v == null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -8,6 +8,12 @@ describe('CSV', () => {
     );
   });
 
+  it('keeps a spreadsheet from running a cell as a formula, as the server’s exports do', () => {
+    expect(toCsv(['serial', 'n'], [['+A1', -5], ['=1+2', 0], ['-x', 1], ['@a', 2], ['A-1', 3]])).toBe(
+      "serial,n\r\n'+A1,-5\r\n'=1+2,0\r\n'-x,1\r\n'@a,2\r\nA-1,3\r\n",
+    );
+  });
+
   it('names a file by its UTC day, also just before midnight in a zone east of UTC', () => {
     expect(csvFilename('products', new Date('2026-12-02T23:30:00Z'))).toBe('products-2026-12-02.csv');
     expect(csvFilename('products', new Date('2026-12-03T00:30:00+02:00'))).toBe('products-2026-12-02.csv');
