@@ -6,7 +6,7 @@
 import { utcDate } from './format.js';
 
 /**
- * One cell. Text that a spreadsheet would run as a formula (=, +, -, @, tab or carriage
+ * One cell. Text that a spreadsheet would run as a formula (=, +, -, an at sign, a tab or a carriage
  * return first: serials of GS1 set 82 may begin with + or -) gets a leading single quote,
  * as the server's CSV exports do (pool.CSVWriter, after OWASP's advice on CSV injection).
  * @param {unknown} v
