@@ -97,15 +97,25 @@ func (d *DB) Serials(ctx context.Context, f pool.SerialFilter) ([]*pool.SerialPa
 		return nil, err
 	}
 	partnerStatus, _ := status("partner_status")
+	// LIKE decides; where text sorts by bytes, the same prefix as a range lets
+	// the (product_id, value) index find a rare one at once instead of a scan
+	// of the product's serials (set 82 is ASCII, all below 0x7f).
+	prefix := ""
+	if f.Prefix != "" {
+		prefix = ` AND value LIKE @prefix`
+		if d.bytewise {
+			prefix += ` AND value >= @lo AND value < @hi`
+		}
+	}
 	rows, err := tenantRead[serialRow](ctx, d, `SELECT s.* FROM unnest(@own::bigint[]) AS p(id) CROSS JOIN LATERAL (
 			SELECT `+serialColumns+` FROM serials
-			WHERE product_id = p.id AND tenant_id = @tenant AND id > @after`+ownStatus+` ORDER BY id LIMIT @limit) s
+			WHERE product_id = p.id AND tenant_id = @tenant AND id > @after`+ownStatus+prefix+` ORDER BY id LIMIT @limit) s
 		UNION ALL
 		SELECT s.* FROM unnest(@partner::bigint[]) AS p(id) CROSS JOIN LATERAL (
 			SELECT `+partnerColumns+` FROM serials
-			WHERE partner_tenant_id = @tenant AND product_id = p.id AND id > @after`+partnerStatus+` ORDER BY id LIMIT @limit) s
+			WHERE partner_tenant_id = @tenant AND product_id = p.id AND id > @after`+partnerStatus+prefix+` ORDER BY id LIMIT @limit) s
 		ORDER BY product_id, id`,
-		pgx.NamedArgs{"own": own, "partner": partner, "after": f.AfterID, "limit": f.Limit + 1})
+		pgx.NamedArgs{"own": own, "partner": partner, "after": f.AfterID, "limit": f.Limit + 1, "prefix": likeEscape(f.Prefix) + "%", "lo": f.Prefix, "hi": f.Prefix + "\x7f"})
 	if err != nil {
 		return nil, wrap("serials", err)
 	}

@@ -73,6 +73,9 @@ type DB struct {
 	lockout pool.Lockout
 	// sessions is how long sessions of the web app last (SetSessionPolicy).
 	sessions pool.SessionPolicy
+	// bytewise: the database's collation orders text by its bytes (C, POSIX,
+	// C.UTF-8), so a prefix is an index range (the serials search).
+	bytewise bool
 }
 
 // SetClockSkew sets how far in the future a pack event's time may lie (the
@@ -107,6 +110,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	// datlocprovider exists from PostgreSQL 15 on (libc before): read through
+	// to_jsonb, so older servers answer too.
+	err = d.sql.QueryRowContext(ctx, `SELECT d.datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8')
+		AND coalesce(to_jsonb(d) ->> 'datlocprovider', 'c') IN ('c', 'b')
+		FROM pg_database d WHERE d.datname = current_database()`).Scan(&d.bytewise)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db: read the collation: %w", err)
 	}
 	return d, nil
 }

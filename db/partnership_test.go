@@ -171,7 +171,7 @@ func TestPartnershipEnd(t *testing.T) {
 	_, err = w.db.SerialByValue(w.cmoAdmin, used.Code, unusedValue)
 	_, want = w.db.SerialByValue(w.otherAdmin, used.Code, unusedValue)
 	sameError(t, "ended CMO reads a serial it never used", err, want)
-	if n, err := w.db.CountProducts(w.cmoAdmin, ""); err != nil || n != 1 {
+	if n, err := w.db.CountProducts(w.cmoAdmin, pool.ProductFilter{}); err != nil || n != 1 {
 		t.Errorf("ended CMO lists %d products, %v; want the one it used", n, err)
 	}
 

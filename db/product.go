@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -39,20 +40,67 @@ const (
 		SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = @tenant))`
 )
 
-// productMatch is the product list's condition: visible and matching the search.
-const productMatch = productVisible + ` AND code_schema <> 'SSCC' AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)`
+// productMatch is the product list's condition: visible and matching the
+// search, source and code schema.
+const productMatch = productVisible + ` AND code_schema <> 'SSCC' AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)
+	AND (@source = '' OR ` + productSource + ` = @source) AND (@schema = '' OR code_schema::text = @schema)`
 
-func searchArgs(search string) pgx.NamedArgs {
-	return pgx.NamedArgs{"search": search, "pattern": "%" + likeEscape(search) + "%"}
+// productSource is a product's source as the caller sees it (productColumns).
+const productSource = `(CASE WHEN tenant_id = @tenant THEN source::text ELSE 'PARTNER' END)`
+
+// productSorts is each order's sort key and the type its cursor value is read as;
+// the code (unique) breaks ties. Enums sort by their names, not their order.
+var productSorts = map[pool.ProductSort]struct{ key, typ string }{
+	pool.SortCode:       {"code", "text"},
+	pool.SortCodeSchema: {"code_schema::text", "text"},
+	pool.SortName:       {"name", "text"},
+	pool.SortSource:     {productSource, "text"},
+	pool.SortAvailable: {`coalesce((SELECT sum(n) FROM pool_counters c
+		WHERE c.product_id = products.id AND c.tenant_id = @tenant AND c.status = 'AVAILABLE'), 0)`, "bigint"},
 }
 
-// Products implements pool.ProductService.
+func productArgs(f pool.ProductFilter) pgx.NamedArgs {
+	return pgx.NamedArgs{"search": f.Search, "pattern": "%" + likeEscape(f.Search) + "%",
+		"source": string(f.Source), "schema": string(f.CodeSchema)}
+}
+
+// Products implements pool.ProductService: keyset paging over (sort key, code).
 func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
-	args := searchArgs(f.Search)
-	args["after"], args["limit"] = f.AfterCode, f.Limit+1
-	rows, err := tenantRead[productRow](ctx, d, `SELECT `+productColumns+` FROM products
-		WHERE `+productMatch+` AND code > @after
-		ORDER BY code LIMIT @limit`, args)
+	by := f.Order.By
+	if by == "" {
+		by = pool.SortCode
+	}
+	sort, ok := productSorts[by]
+	if !ok {
+		return nil, pool.Invalid("orderBy", "unknown order %q", by)
+	}
+	args := productArgs(f)
+	args["limit"] = f.Limit + 1
+	dir, cmp := "ASC", ">"
+	if f.Order.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	after := ""
+	if f.AfterCode != "" {
+		args["after"] = f.AfterCode
+		if by == pool.SortCode {
+			after = ` AND code ` + cmp + ` @after`
+		} else {
+			if sort.typ == "bigint" {
+				if _, err := strconv.ParseInt(f.AfterKey, 10, 64); err != nil {
+					return nil, pool.Invalid("after", "after is not a valid cursor")
+				}
+			}
+			args["afterKey"] = f.AfterKey
+			after = ` AND (` + sort.key + `, code) ` + cmp + ` (@afterKey::` + sort.typ + `, @after)`
+		}
+	}
+	rows, err := tenantRead[struct {
+		productRow
+		SortKey string
+	}](ctx, d, `SELECT `+productColumns+`, (`+sort.key+`)::text AS sort_key FROM products
+		WHERE `+productMatch+after+`
+		ORDER BY `+sort.key+` `+dir+`, code `+dir+` LIMIT @limit`, args)
 	if err != nil {
 		return nil, wrap("products", err)
 	}
@@ -62,13 +110,14 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 	}
 	for i := range rows {
 		page.Products = append(page.Products, rows[i].domain())
+		page.Keys = append(page.Keys, rows[i].SortKey)
 	}
 	return page, nil
 }
 
 // CountProducts implements pool.ProductService.
-func (d *DB) CountProducts(ctx context.Context, search string) (int, error) {
-	rows, err := tenantRead[struct{ N int }](ctx, d, `SELECT count(*) AS n FROM products WHERE `+productMatch, searchArgs(search))
+func (d *DB) CountProducts(ctx context.Context, f pool.ProductFilter) (int, error) {
+	rows, err := tenantRead[struct{ N int }](ctx, d, `SELECT count(*) AS n FROM products WHERE `+productMatch, productArgs(f))
 	if err != nil {
 		return 0, wrap("count products", err)
 	}

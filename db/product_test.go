@@ -120,7 +120,7 @@ func TestProductsPagingAndSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := w.db.CountProducts(w.mahViewer, tc.search)
+		n, err := w.db.CountProducts(w.mahViewer, pool.ProductFilter{Search: tc.search})
 		if err != nil {
 			t.Fatal(err)
 		}

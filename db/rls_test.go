@@ -132,7 +132,7 @@ func TestServicesConfineTenants(t *testing.T) {
 			t.Errorf("serials of an invisible product leaked: %d, %v", len(page.Serials), err)
 		}
 	}
-	if n, _ := w.db.CountProducts(w.otherAdmin, ""); n != 0 {
+	if n, _ := w.db.CountProducts(w.otherAdmin, pool.ProductFilter{}); n != 0 {
 		t.Errorf("other tenant counts %d products", n)
 	}
 	ts, err := w.db.TenantsByID(w.otherAdmin, []int64{w.mah, w.cmo, w.other})

@@ -254,7 +254,7 @@ type ComplexityRoot struct {
 		RequestCap     func(childComplexity int) int
 		SerialAlphabet func(childComplexity int) int
 		SerialLength   func(childComplexity int) int
-		Serials        func(childComplexity int, status *pool.Status, first *int, after *string) int
+		Serials        func(childComplexity int, status *pool.Status, search *string, first *int, after *string) int
 		Source         func(childComplexity int) int
 	}
 
@@ -280,7 +280,7 @@ type ComplexityRoot struct {
 		PoolActivity       func(childComplexity int, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) int
 		PoolStats          func(childComplexity int, groupBy []pool.StatsDimension, filter *model.PoolStatsFilter) int
 		Product            func(childComplexity int, code string) int
-		Products           func(childComplexity int, filter *model.ProductFilter, first *int, after *string) int
+		Products           func(childComplexity int, filter *model.ProductFilter, orderBy *model.ProductOrder, first *int, after *string) int
 		Serial             func(childComplexity int, productCode string, value string) int
 		SerialRequest      func(childComplexity int, id string) int
 		SerialRequests     func(childComplexity int, filter *model.SerialRequestFilter, first *int, after *string) int
@@ -495,7 +495,7 @@ type ProductResolver interface {
 	Owner(ctx context.Context, obj *pool.Product) (*pool.Tenant, error)
 
 	Pool(ctx context.Context, obj *pool.Product) (*model.Pool, error)
-	Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error)
+	Serials(ctx context.Context, obj *pool.Product, status *pool.Status, search *string, first *int, after *string) (*model.SerialConnection, error)
 }
 type ProductConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error)
@@ -508,7 +508,7 @@ type QueryResolver interface {
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
 	Partners(ctx context.Context) ([]*pool.Partner, error)
 	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
-	Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error)
+	Products(ctx context.Context, filter *model.ProductFilter, orderBy *model.ProductOrder, first *int, after *string) (*model.ProductConnection, error)
 	Product(ctx context.Context, code string) (*pool.Product, error)
 	SerialRequest(ctx context.Context, id string) (*pool.SerialRequest, error)
 	SerialRequests(ctx context.Context, filter *model.SerialRequestFilter, first *int, after *string) (*model.SerialRequestConnection, error)
@@ -1505,7 +1505,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Product.Serials(childComplexity, args["status"].(*pool.Status), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Product.Serials(childComplexity, args["status"].(*pool.Status), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Product.source":
 		if e.ComplexityRoot.Product.Source == nil {
 			break
@@ -1646,7 +1646,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Products(childComplexity, args["filter"].(*model.ProductFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Products(childComplexity, args["filter"].(*model.ProductFilter), args["orderBy"].(*model.ProductOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.serial":
 		if e.ComplexityRoot.Query.Serial == nil {
 			break
@@ -2153,6 +2153,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PackEventInput", ec.unmarshalInputPackEventInput),
 			graphql.NewInputUnmarshaler("PoolStatsFilter", ec.unmarshalInputPoolStatsFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
+			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ReceiveSerialsInput", ec.unmarshalInputReceiveSerialsInput),
 			graphql.NewInputUnmarshaler("ReleaseSerialsInput", ec.unmarshalInputReleaseSerialsInput),
 			graphql.NewInputUnmarshaler("RequestSerialsInput", ec.unmarshalInputRequestSerialsInput),
@@ -2885,10 +2886,12 @@ input AssignSerialsToPartnerInput {
 	{Name: "../schema/products.graphqls", Input: `# Products and their pools.
 
 extend type Query {
-  "The products visible to the caller, ordered by product code."
+  "The products visible to the caller, ordered by product code unless orderBy says otherwise."
   products(
     "Narrows the list; omitted means all visible products."
     filter: ProductFilter
+    "The order; ties are broken by product code in the same direction. A cursor belongs to the order it was read in."
+    orderBy: ProductOrder
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
@@ -2909,6 +2912,40 @@ extend type Mutation {
 input ProductFilter {
   "Case-insensitive match on the product code or any part of the product name."
   search: String @maxLength(n: 200)
+  "Only products whose serials come from this source (PARTNER: what the caller received from its MAH)."
+  source: SerialSource
+  "Only products of this code schema."
+  codeSchema: ProductCodeSchema
+}
+
+"An order of the product list."
+input ProductOrder {
+  "What to order by."
+  field: ProductOrderField!
+  "Ascending (the default) or descending."
+  direction: OrderDirection = ASC
+}
+
+"What the product list can be ordered by."
+enum ProductOrderField {
+  "The product code."
+  CODE
+  "The code schema's name."
+  CODE_SCHEMA
+  "The product name."
+  NAME
+  "The source's name, as the caller sees it."
+  SOURCE
+  "The caller's Available count (live: a product whose count changes may move between pages)."
+  AVAILABLE
+}
+
+"A sort direction."
+enum OrderDirection {
+  "Smallest first."
+  ASC
+  "Largest first."
+  DESC
 }
 
 "A page of products (Relay connection)."
@@ -2959,6 +2996,8 @@ type Product {
   serials(
     "Only serials in this pool status."
     status: SerialStatus
+    "Only serials starting with this (case-sensitive)."
+    search: String @maxLength(n: 20)
     "Page size, 1 to 1000 (default 50)."
     first: Int
     "Cursor of the last edge of the previous page."
@@ -4737,22 +4776,30 @@ func (ec *executionContext) field_Product_serials_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["status"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "search",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["search"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4913,22 +4960,30 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ProductOrder, error) {
+			return ec.unmarshalOProductOrder2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -8849,7 +8904,7 @@ func (ec *executionContext) _Product_serials(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Product().Serials(ctx, obj, fc.Args["status"].(*pool.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Product().Serials(ctx, obj, fc.Args["status"].(*pool.Status), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialConnection) graphql.Marshaler {
@@ -9283,7 +9338,7 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*model.ProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*model.ProductFilter), fc.Args["orderBy"].(*model.ProductOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
@@ -13343,7 +13398,7 @@ func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"search"}
+	fieldsInOrder := [...]string{"search", "source", "codeSchema"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13357,6 +13412,20 @@ func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Search = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "codeSchema":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeSchema"))
+			data, err := ec.unmarshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeSchema = data
 		}
 	}
 	return it, nil
@@ -13371,6 +13440,59 @@ func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj
 func UnmarshalProductFilter(ctx context.Context, raw any) (model.ProductFilter, error) {
 	var out model.ProductFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj any) (model.ProductOrder, error) {
+	var it model.ProductOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductOrder unmarshals raw into the ProductOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductOrder(ctx context.Context, raw any) (model.ProductOrder, error) {
+	var out model.ProductOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductOrder", raw, &out)
 	return out, err
 }
 
@@ -17538,6 +17660,38 @@ func (ec *executionContext) marshalNProductEdge2ᚖgithubᚗcomᚋserialpoolᚋs
 	return ec._ProductEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort(ctx context.Context, v any) (pool.ProductSort, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort(ctx context.Context, sel ast.SelectionSet, v pool.ProductSort) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProductOrderField!")
+	}
+	return res
+}
+
+var (
+	unmarshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort = map[string]pool.ProductSort{
+		"CODE":        pool.SortCode,
+		"CODE_SCHEMA": pool.SortCodeSchema,
+		"NAME":        pool.SortName,
+		"SOURCE":      pool.SortSource,
+		"AVAILABLE":   pool.SortAvailable,
+	}
+	marshalNProductOrderField2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductSort = map[pool.ProductSort]string{
+		pool.SortCode:       "CODE",
+		pool.SortCodeSchema: "CODE_SCHEMA",
+		pool.SortName:       "NAME",
+		pool.SortSource:     "SOURCE",
+		pool.SortAvailable:  "AVAILABLE",
+	}
+)
+
 func (ec *executionContext) unmarshalNReceiveSerialsInput2githubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐReceiveSerialsInput(ctx context.Context, v any) (model.ReceiveSerialsInput, error) {
 	res, err := ec.unmarshalInputReceiveSerialsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18424,6 +18578,22 @@ func (ec *executionContext) marshalOIntakeResult2ᚖgithubᚗcomᚋserialpoolᚋ
 	return ec._IntakeResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOrderDirection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrderDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *model.OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOPoolStatsFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolStatsFilter(ctx context.Context, v any) (*model.PoolStatsFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -18480,6 +18650,14 @@ func (ec *executionContext) unmarshalOProductFilter2ᚖgithubᚗcomᚋserialpool
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputProductFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProductOrder2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductOrder(ctx context.Context, v any) (*model.ProductOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProductOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

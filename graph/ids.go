@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -26,14 +27,33 @@ func decode(kind, s, field string) (string, error) {
 
 func globalID(kind string, id int64) string { return encode(kind, strconv.FormatInt(id, 10)) }
 
-// productCursor pages products by code.
-func productCursor(p *pool.Product) string { return encode("ProductCursor", p.Code) }
-
-func decodeProductCursor(after *string) (string, error) {
-	if after == nil {
-		return "", nil
+// productCursor pages products by code or, in another order, by its sort key
+// and then code: "ORDER/code/key" (a code never holds a "/"), so that a cursor
+// read in one order is refused in another.
+func productCursor(by pool.ProductSort, key string, p *pool.Product) string {
+	if by == pool.SortCode {
+		return encode("ProductCursor", p.Code)
 	}
-	return decode("ProductCursor", *after, "after")
+	return encode("ProductCursor", string(by)+"/"+p.Code+"/"+key)
+}
+
+// decodeProductCursor reads a cursor of order by: the code and sort key after which the page starts.
+func decodeProductCursor(after *string, by pool.ProductSort) (code, key string, err error) {
+	if after == nil {
+		return "", "", nil
+	}
+	s, err := decode("ProductCursor", *after, "after")
+	if err != nil {
+		return "", "", err
+	}
+	parts := strings.SplitN(s, "/", 3)
+	switch {
+	case by == pool.SortCode && len(parts) == 1:
+		return s, "", nil
+	case by != pool.SortCode && len(parts) == 3 && parts[0] == string(by):
+		return parts[1], parts[2], nil
+	}
+	return "", "", pool.Invalid("after", "after is a cursor of another order of the products")
 }
 
 // idCursor pages a list by id: serials oldest first, requests and audit
@@ -138,3 +158,16 @@ func channelID(id int64) string { return globalID("Channel", id) }
 
 // BatchID is an intake batch's opaque id.
 func BatchID(id int64) string { return globalID("IntakeBatch", id) }
+
+// serialPrefix reads the serials table's search: the start of a serial, so
+// characters of GS1 set 82 only; blank is no search.
+func serialPrefix(search string) (string, error) {
+	s := strings.TrimSpace(search)
+	if s == "" {
+		return "", nil
+	}
+	if err := gs1.ValidSerial(s); err != nil {
+		return "", pool.Invalid("search", "search: %v", err)
+	}
+	return s, nil
+}

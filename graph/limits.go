@@ -73,8 +73,12 @@ func (p priced) Complexity(ctx context.Context, typeName, field string, child in
 
 // costs sets the price of every list field.
 func costs(c *ComplexityRoot) {
-	c.Query.Products = func(child int, _ *model.ProductFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }
-	c.Product.Serials = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	c.Query.Products = func(child int, _ *model.ProductFilter, _ *model.ProductOrder, first *int, _ *string) int {
+		return 1 + child*pageCost(first)
+	}
+	c.Product.Serials = func(child int, _ *pool.Status, _ *string, first *int, _ *string) int {
+		return 1 + child*pageCost(first)
+	}
 	c.SsccPool.Ssccs = func(child int, _ *pool.Status, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.SerialRequest.Serials = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.Query.AuditLog = func(child int, _ *model.AuditFilter, first *int, _ *string) int { return 1 + child*pageCost(first) }

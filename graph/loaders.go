@@ -27,6 +27,7 @@ type loaders struct {
 // page is what a paged list field was asked for; items asking alike share a statement.
 type page struct {
 	status  pool.Status // "" for any
+	prefix  string      // "" for any
 	afterID int64
 	limit   int
 }
@@ -57,7 +58,7 @@ func newLoaders(svc Services) *loaders {
 			for i, k := range keys {
 				products[i] = &pool.Product{ID: k.productID, TenantID: k.tenantID}
 			}
-			f := pool.SerialFilter{Products: products, AfterID: p.afterID, Limit: p.limit}
+			f := pool.SerialFilter{Products: products, Prefix: p.prefix, AfterID: p.afterID, Limit: p.limit}
 			if p.status != "" {
 				f.Status = &p.status
 			}

@@ -75,7 +75,7 @@ func primeProducts(ctx context.Context, svc Services, products []*pool.Product, 
 			if !ok {
 				continue // the field's resolver reports the bad arguments
 			}
-			filter := pool.SerialFilter{Products: products, AfterID: p.afterID, Limit: p.limit}
+			filter := pool.SerialFilter{Products: products, Prefix: p.prefix, AfterID: p.afterID, Limit: p.limit}
 			if p.status != "" {
 				filter.Status = &p.status
 			}
@@ -276,6 +276,11 @@ func pageOfArgs(args map[string]any) (page, bool) {
 	p := page{afterID: afterID, limit: limit}
 	if status, ok := args["status"].(string); ok {
 		p.status = pool.Status(status)
+	}
+	if search, ok := args["search"].(string); ok {
+		if p.prefix, err = serialPrefix(search); err != nil {
+			return page{}, false
+		}
 	}
 	return p, true
 }

@@ -42,7 +42,7 @@ func (r *productResolver) Pool(ctx context.Context, obj *pool.Product) (*model.P
 	return poolOf(ctx, obj)
 }
 
-func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
+func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status *pool.Status, search *string, first *int, after *string) (*model.SerialConnection, error) {
 	limit, afterID, err := pageArgs("SerialCursor", first, after)
 	if err != nil {
 		return nil, err
@@ -50,6 +50,11 @@ func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status
 	p := page{afterID: afterID, limit: limit}
 	if status != nil {
 		p.status = *status
+	}
+	if search != nil {
+		if p.prefix, err = serialPrefix(*search); err != nil {
+			return nil, err
+		}
 	}
 	serials, err := loadersFrom(ctx).serials.Load(ctx, productPage{obj.ID, obj.TenantID, p})
 	if err != nil {
@@ -62,18 +67,30 @@ func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.P
 	return obj.Count()
 }
 
-func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
+func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilter, orderBy *model.ProductOrder, first *int, after *string) (*model.ProductConnection, error) {
 	limit, err := pool.PageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	afterCode, err := decodeProductCursor(after)
+	order := pool.ProductOrder{By: pool.SortCode}
+	if orderBy != nil {
+		order = pool.ProductOrder{By: orderBy.Field, Desc: orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc}
+	}
+	afterCode, afterKey, err := decodeProductCursor(after, order.By)
 	if err != nil {
 		return nil, err
 	}
-	f := pool.ProductFilter{AfterCode: afterCode, Limit: limit}
-	if filter != nil && filter.Search != nil {
-		f.Search = strings.TrimSpace(*filter.Search)
+	f := pool.ProductFilter{Order: order, AfterCode: afterCode, AfterKey: afterKey, Limit: limit}
+	if filter != nil {
+		if filter.Search != nil {
+			f.Search = strings.TrimSpace(*filter.Search)
+		}
+		if filter.Source != nil {
+			f.Source = *filter.Source
+		}
+		if filter.CodeSchema != nil {
+			f.CodeSchema = *filter.CodeSchema
+		}
 	}
 	page, err := r.svc.Products(ctx, f)
 	if err != nil {
@@ -82,9 +99,13 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	if err := primeProducts(ctx, r.svc, page.Products, below(ctx, "edges", "node")); err != nil {
 		return nil, err
 	}
-	e, info := edges(page.Products, page.HasNext, productCursor,
+	keys := make(map[*pool.Product]string, len(page.Products))
+	for i, p := range page.Products {
+		keys[p] = page.Keys[i]
+	}
+	e, info := edges(page.Products, page.HasNext, func(p *pool.Product) string { return productCursor(order.By, keys[p], p) },
 		func(c string, p *pool.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: p} })
-	count := sync.OnceValues(func() (int, error) { return r.svc.CountProducts(ctx, f.Search) })
+	count := sync.OnceValues(func() (int, error) { return r.svc.CountProducts(ctx, f) })
 	return &model.ProductConnection{Edges: e, PageInfo: info, Count: count}, nil
 }
 

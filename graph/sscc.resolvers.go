@@ -81,7 +81,7 @@ func (r *ssccPoolResolver) Pool(ctx context.Context, obj *pool.Product) (*model.
 }
 
 func (r *ssccPoolResolver) Ssccs(ctx context.Context, obj *pool.Product, status *pool.Status, first *int, after *string) (*model.SerialConnection, error) {
-	return r.Product().Serials(ctx, obj, status, first, after)
+	return r.Product().Serials(ctx, obj, status, nil, first, after)
 }
 
 func (r *Resolver) Container() ContainerResolver { return &containerResolver{r} }

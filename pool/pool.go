@@ -134,16 +134,41 @@ func PageSize(first *int) (int, error) {
 	return *first, nil
 }
 
-// ProductFilter selects a page of products, ordered by code.
+// ProductFilter selects a page of products, in Order (by code by default).
 type ProductFilter struct {
-	Search    string // case-insensitive match on code or part of the name
-	AfterCode string // keyset cursor: the code of the last product seen
+	Search     string     // case-insensitive match on code or part of the name
+	Source     Source     // "" for any; PARTNER: what a CMO received
+	CodeSchema CodeSchema // "" for any
+	Order      ProductOrder
+	// The keyset cursor: the code of the last product seen and, for an order
+	// other than by code, its sort key (ProductPage.Keys).
+	AfterCode string
+	AfterKey  string
 	Limit     int
+}
+
+// ProductSort is what the product list is ordered by; the code breaks ties.
+type ProductSort string
+
+// The product list's orders.
+const (
+	SortCode       ProductSort = "CODE"
+	SortCodeSchema ProductSort = "CODE_SCHEMA"
+	SortName       ProductSort = "NAME"
+	SortSource     ProductSort = "SOURCE"
+	SortAvailable  ProductSort = "AVAILABLE" // the caller's Available count
+)
+
+// ProductOrder orders the product list; the zero value is by code, ascending.
+type ProductOrder struct {
+	By   ProductSort
+	Desc bool
 }
 
 // ProductPage is one page of products.
 type ProductPage struct {
 	Products []*Product
+	Keys     []string // each product's sort key, for the cursor after it
 	HasNext  bool
 }
 
@@ -151,6 +176,7 @@ type ProductPage struct {
 type SerialFilter struct {
 	Products []*Product
 	Status   *Status
+	Prefix   string // only serials starting with it (case-sensitive, as serials are)
 	AfterID  int64
 	Limit    int
 }
@@ -238,10 +264,12 @@ type TenantService interface {
 // caller's tenant may see: its own products, or for a CMO the products its MAH
 // partners assigned serials of.
 type ProductService interface {
-	// Products returns a page of visible products ordered by code.
+	// Products returns a page of visible products in f.Order. Returns EINVALID
+	// for an unknown order or a cursor key that does not fit it.
 	Products(ctx context.Context, f ProductFilter) (*ProductPage, error)
-	// CountProducts counts the visible products matching search, over all pages.
-	CountProducts(ctx context.Context, search string) (int, error)
+	// CountProducts counts the visible products matching f, over all pages (its
+	// order and cursor aside).
+	CountProducts(ctx context.Context, f ProductFilter) (int, error)
 	// ProductByCode returns ENOTFOUND when no visible product has that code.
 	ProductByCode(ctx context.Context, code string) (*Product, error)
 	// ProductsByID returns the products with the given ids, in order; a product

@@ -380,8 +380,9 @@ export const VIEWER_QUERY = /* GraphQL */ `
 const PRODUCT_FIELDS = 'id code codeSchema name source lowThreshold requestCap replenishTo owner { id name }';
 
 export const PRODUCTS_QUERY = /* GraphQL */ `
-  query Products($search: String, $first: Int, $after: String) {
-    products(filter: { search: $search }, first: $first, after: $after) {
+  query Products($search: String, $source: SerialSource, $codeSchema: ProductCodeSchema, $orderBy: ProductOrder,
+    $first: Int, $after: String) {
+    products(filter: { search: $search, source: $source, codeSchema: $codeSchema }, orderBy: $orderBy, first: $first, after: $after) {
       edges {
         cursor
         node {
@@ -412,12 +413,12 @@ export const POOL_COUNTS_SUBSCRIPTION = /* GraphQL */ `
 `;
 
 export const PRODUCT_SERIALS_QUERY = /* GraphQL */ `
-  query ProductSerials($code: String!, $status: SerialStatus, $first: Int, $after: String) {
+  query ProductSerials($code: String!, $status: SerialStatus, $search: String, $first: Int, $after: String) {
     product(code: $code) {
       id code codeSchema name source lowThreshold
       owner { id name }
       ${POOL_FIELDS}
-      serials(status: $status, first: $first, after: $after) {
+      serials(status: $status, search: $search, first: $first, after: $after) {
         edges { cursor node { id value status source receivedAt assignedAt packStatus decommissionReason } }
         pageInfo { hasNextPage endCursor }
       }
@@ -427,6 +428,20 @@ export const PRODUCT_SERIALS_QUERY = /* GraphQL */ `
 
 /** Page size of the product and serial tables. */
 export const PAGE_SIZE = 50;
+
+/**
+ * The dashboard's activity: what was assigned per product over the rate window (days of
+ * supply), and received vs assigned per UTC day for the chart.
+ */
+export const DASHBOARD_ACTIVITY_QUERY = /* GraphQL */ `
+  query DashboardActivity($rateFrom: Time!, $chartFrom: Time!, $to: Time!) {
+    recent: poolActivity(from: $rateFrom, to: $to, groupBy: [KIND, PRODUCT]) { kind count product { id code } }
+    daily: poolActivity(from: $chartFrom, to: $to, groupBy: [KIND]) { bucket kind count }
+  }
+`;
+
+/** Page size of reading a whole list for a CSV export (the server's largest page). */
+export const EXPORT_PAGE_SIZE = 1000;
 
 /** Serials of a request shown right after it was made (the rest: CSV download). */
 export const REQUEST_PREVIEW = 10;

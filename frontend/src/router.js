@@ -11,6 +11,8 @@
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
  *   /audit?action=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  *   /settings/sso                        → single sign-on (admins)
+ *   /home                                → the dashboard (pool health, days of supply, activity)
+ *   list addresses (product list, serials) also carry their view: see list-state.js
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -23,12 +25,13 @@ function current() {
 
 /**
  * @param {string} to path with optional query
- * @param {{replace?: boolean}} [options]
+ * @param {{replace?: boolean, state?: unknown}} [options] state: kept with the history entry
+ *   (history.state), e.g. the cursors of the pages before
  */
 export function navigate(to, options = {}) {
   if (to === location.pathname + location.search) return;
-  if (options.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+  if (options.replace) history.replaceState(options.state ?? null, '', to);
+  else history.pushState(options.state ?? null, '', to);
   dispatchEvent(new Event(CHANGE));
 }
 
@@ -49,7 +52,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'home'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -64,6 +67,7 @@ export function matchRoute(path) {
   if (p === AUDIT_PATH) return { name: 'audit' };
   if (p === USERS_PATH) return { name: 'users' };
   if (p === SSO_PATH) return { name: 'sso' };
+  if (p === HOME_PATH) return { name: 'home' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -82,6 +86,8 @@ export const PARTNERS_PATH = '/partners';
 export const AUDIT_PATH = '/audit';
 export const USERS_PATH = '/users';
 export const SSO_PATH = '/settings/sso';
+/** The dashboard: pool health across products, days of supply, received vs assigned. */
+export const HOME_PATH = '/home';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });

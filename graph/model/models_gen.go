@@ -275,6 +275,18 @@ type ProductEdge struct {
 type ProductFilter struct {
 	// Case-insensitive match on the product code or any part of the product name.
 	Search *string `json:"search,omitempty"`
+	// Only products whose serials come from this source (PARTNER: what the caller received from its MAH).
+	Source *pool.Source `json:"source,omitempty"`
+	// Only products of this code schema.
+	CodeSchema *pool.CodeSchema `json:"codeSchema,omitempty"`
+}
+
+// An order of the product list.
+type ProductOrder struct {
+	// What to order by.
+	Field pool.ProductSort `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // Everything a caller can read, scoped to its tenant.
@@ -527,6 +539,64 @@ func (e *IntakeState) UnmarshalJSON(b []byte) error {
 }
 
 func (e IntakeState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A sort direction.
+type OrderDirection string
+
+const (
+	// Smallest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first.
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

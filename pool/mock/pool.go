@@ -30,7 +30,7 @@ func (s *TenantService) TenantsByID(ctx context.Context, ids []int64) ([]*pool.T
 type ProductService struct {
 	UpdateLimitsFn  func(ctx context.Context, l pool.Limits) (*pool.Product, error)
 	ProductsFn      func(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error)
-	CountProductsFn func(ctx context.Context, search string) (int, error)
+	CountProductsFn func(ctx context.Context, f pool.ProductFilter) (int, error)
 	ProductByCodeFn func(ctx context.Context, code string) (*pool.Product, error)
 	ProductsByIDFn  func(ctx context.Context, ids []int64) ([]*pool.Product, error)
 	CreateProductFn func(ctx context.Context, p pool.NewProduct) (*pool.Product, error)
@@ -42,8 +42,8 @@ func (s *ProductService) Products(ctx context.Context, f pool.ProductFilter) (*p
 }
 
 // CountProducts calls CountProductsFn.
-func (s *ProductService) CountProducts(ctx context.Context, search string) (int, error) {
-	return s.CountProductsFn(ctx, search)
+func (s *ProductService) CountProducts(ctx context.Context, f pool.ProductFilter) (int, error) {
+	return s.CountProductsFn(ctx, f)
 }
 
 // ProductByCode calls ProductByCodeFn.

@@ -1,7 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
 import { canAdminister } from '../roles.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
+import { AUDIT_PATH, HOME_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -19,6 +19,9 @@ export function Header({ viewer, onSignOut }) {
           <span class="brand-name">serialpool</span>
         </a>
         <nav class="main-nav" aria-label="Main">
+          <a href={HOME_PATH} onClick={onLinkClick} aria-current={section === 'home' ? 'page' : undefined}>
+            Home
+          </a>
           <a href={POOL_PATH} onClick={onLinkClick} aria-current={section === 'pool' ? 'page' : undefined}>
             SN/SSCC pool
           </a>

@@ -66,7 +66,7 @@ export function PoolPage({ tab, params }) {
         ))}
       </div>
       <div class="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'sn' ? <ProductList initialSearch={params.get('search') || ''} /> : null}
+        {tab === 'sn' ? <ProductList /> : null}
         {tab === 'sscc' ? <SsccPoolTab /> : null}
         {tab === 'pack' ? (
           <PackHistoryTab productCode={params.get('product') || ''} serial={params.get('serial') || ''} />

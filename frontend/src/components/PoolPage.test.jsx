@@ -77,6 +77,7 @@ describe('<Header>', () => {
     const el = mount(<Header viewer={mahViewer('ADMIN')} onSignOut={() => {}} />);
     const links = [...el.querySelectorAll('.main-nav a')];
     expect(links.map((a) => [a.textContent, a.getAttribute('aria-current')])).toEqual([
+      ['Home', null], // the dashboard
       ['SN/SSCC pool', null],
       ['Partners', 'page'],
       ['Audit trail', null],

@@ -1,22 +1,40 @@
 // @ts-check
 /**
  * The Serial number pool tab: the tenant's products, searchable (server-side, debounced),
- * paged 50 at a time, each expandable into its details and pool donut.
+ * filtered by source and code schema, sorted by any column (by the server, so paging stays
+ * right), paged, exported as CSV, each expandable into its details and pool donut.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { PAGE_SIZE, PRODUCTS_QUERY } from '../api.js';
+import { EXPORT_PAGE_SIZE, PRODUCTS_QUERY } from '../api.js';
+import { readAll, toCsv } from '../csv.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
-import { formatCount, schemaLabel, sourceLabel } from '../format.js';
+import { formatCount, schemaLabel, SCHEMA_LABELS, sourceLabel, SOURCE_LABELS } from '../format.js';
 import { Highlight } from '../highlight.jsx';
-import { navigate, poolPath } from '../router.js';
+import { PAGE_SIZES, productArgs, productView, productViewPath } from '../list-state.js';
+import { navigate, useLocation } from '../router.js';
 import { useQuery } from '../use-query.js';
 import { useClient } from './context.js';
+import { ExportButton } from './ExportButton.jsx';
 import { ChevronIcon, ResetFilterIcon, SearchIcon, WarningIcon } from './icons.jsx';
 import { ErrorState, Pager } from './States.jsx';
 import { ProductDetail } from './ProductDetail.jsx';
 import { POLL_INTERVAL_MS, watchPools } from '../live.js';
 
 const COLUMNS = 6;
+
+/** The orders of the "Sort by" select (for a phone, where most columns are hidden). */
+const SORT_CHOICES = [
+  ['code', 'Product code, ascending'],
+  ['code:desc', 'Product code, descending'],
+  ['schema', 'Code schema, A–Z'],
+  ['schema:desc', 'Code schema, Z–A'],
+  ['name', 'Name, A–Z'],
+  ['name:desc', 'Name, Z–A'],
+  ['source', 'Source, A–Z'],
+  ['source:desc', 'Source, Z–A'],
+  ['available', 'Available, fewest first'],
+  ['available:desc', 'Available, most first'],
+];
 
 /**
  * @typedef {{available: number, assigned: number, total: number, low: boolean}} Pool
@@ -28,43 +46,61 @@ const COLUMNS = 6;
  */
 
 /**
- * @param {{initialSearch?: string, debounceMs?: number, intervalMs?: number}} props intervalMs:
- *   how often the counts of the rows on screen are read again
+ * @param {{debounceMs?: number, intervalMs?: number}} props intervalMs: how often the counts
+ *   of the rows on screen are read again
  */
-export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_MS, intervalMs = POLL_INTERVAL_MS }) {
+export function ProductList({ debounceMs = SEARCH_DEBOUNCE_MS, intervalMs = POLL_INTERVAL_MS }) {
   const client = useClient();
-  const [input, setInput] = useState(initialSearch);
-  const [search, setSearch] = useState(initialSearch.trim());
-  const searchRef = useRef(search);
-  /** Cursor stack: cursors[i] is the `after` of page i (null for the first page). */
-  const [cursors, setCursors] = useState(/** @type {(string | null)[]} */ ([null]));
-  const page = cursors.length - 1;
+  // The view (search, filters, order, page size, page) is the address's: reload, back and
+  // forward and a copied link all restore it.
+  const { params } = useLocation();
+  const view = productView(params);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const [input, setInput] = useState(view.search);
   const [expanded, setExpanded] = useState(/** @type {Set<string>} */ (new Set()));
   const inputRef = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const viewKey = productViewPath(view);
+
+  // Back/forward to another search: the box shows it.
+  useEffect(() => {
+    setInput((current) => (current.trim() === view.search ? current : view.search));
+  }, [view.search]);
+  useEffect(() => setExpanded(new Set()), [viewKey]);
+
+  /**
+   * A new view starts at its first page; `push` keeps the one before in the history.
+   * @param {Partial<import('../list-state.js').ProductView>} change
+   */
+  function show(change, push = true) {
+    const next = { ...viewRef.current, after: null, before: null, page: 0, ...change };
+    navigate(productViewPath(next), { replace: !push });
+  }
 
   /** @param {string} value */
   function applySearch(value) {
     const next = value.trim();
-    if (next === searchRef.current) return;
-    searchRef.current = next;
-    setSearch(next);
-    setCursors([null]);
-    setExpanded(new Set());
-    navigate(poolPath(next), { replace: true });
+    if (next === viewRef.current.search) return;
+    show({ search: next }, false);
   }
 
   const debouncedSearch = useMemo(() => debounce(applySearch, debounceMs), [debounceMs]);
   useEffect(() => () => debouncedSearch.cancel(), [debouncedSearch]);
 
-  const variables = { search: search || null, first: PAGE_SIZE, after: cursors[cursors.length - 1] };
-  const query = useQuery(
-    async (signal) => {
-      const data = await client.request(PRODUCTS_QUERY, variables, { signal });
-      return { page: /** @type {ProductPage} */ (data.products), search };
-    },
-    [search, cursors],
-  );
+  const { variables, reverse } = productArgs(view);
+  /** @param {AbortSignal} signal */
+  async function readPage(signal) {
+    const data = await client.request(PRODUCTS_QUERY, variables, { signal });
+    const page = /** @type {ProductPage} */ (data.products);
+    return reverse ? { ...page, edges: [...page.edges].reverse() } : page;
+  }
+  const query = useQuery(async (signal) => ({ page: await readPage(signal), view }), [viewKey]);
   const { data: result, loading, error } = query;
+
+  // A page read backwards that reaches the start is the first page: show it as such (full).
+  useEffect(() => {
+    if (result && reverse && !result.page.pageInfo.hasNextPage) show({}, false);
+  }, [result]);
 
   // Every row's count is live, collapsed ones too: the page is read again each interval
   // (an expanded row also has its own subscription, see ProductDetail).
@@ -73,10 +109,7 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
     setLive({});
     if (!result) return undefined;
     return watchPools(
-      async (signal) => {
-        const data = await client.request(PRODUCTS_QUERY, variables, { signal });
-        return /** @type {ProductPage} */ (data.products).edges.map((e) => e.node);
-      },
+      async (signal) => (await readPage(signal)).edges.map((e) => e.node),
       (list) => setLive(Object.fromEntries(list.map((p) => [p.code, p]))),
       { intervalMs },
     );
@@ -85,7 +118,7 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
   function resetFilters() {
     debouncedSearch.cancel();
     setInput('');
-    applySearch('');
+    show({ search: '', source: '', schema: '' }, false);
     inputRef.current?.focus();
   }
 
@@ -100,8 +133,30 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
   }
 
   const data = result?.page;
-  const shownSearch = result?.search ?? '';
+  const shown = result?.view ?? view;
+  const shownSearch = shown.search;
+  const filtered = !!(shown.search || shown.source || shown.schema);
   const edges = data?.edges ?? [];
+  const page = shown.page;
+  const hasPrev = reverse ? !!data?.pageInfo.hasNextPage : !!(shown.after || shown.before);
+  const hasNext = reverse ? edges.length > 0 : !!(data?.pageInfo.hasNextPage && data.pageInfo.endCursor);
+
+  /** @param {import('../list-state.js').ProductSort} sort */
+  function sortBy(sort) {
+    show({ sort, desc: view.sort === sort ? !view.desc : false });
+  }
+
+  /** @param {import('../list-state.js').ProductSort} sort @param {string} title @param {string} [cls] */
+  const header = (sort, title, cls) => (
+    <th scope="col" class={cls} aria-sort={view.sort === sort ? (view.desc ? 'descending' : 'ascending') : undefined}>
+      <button type="button" class="sort-button" data-sort={sort} onClick={() => sortBy(sort)}>
+        {title}
+        <span class="sort-mark" aria-hidden="true">
+          {view.sort === sort ? (view.desc ? '▼' : '▲') : ''}
+        </span>
+      </button>
+    </th>
+  );
 
   return (
     <div class="card">
@@ -135,13 +190,45 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
             }}
           />
         </form>
+        <ListFilter
+          id="product-source"
+          label="Source"
+          value={view.source}
+          options={SOURCE_LABELS}
+          onChange={(source) => show({ source })}
+        />
+        <ListFilter
+          id="product-schema"
+          label="Code schema"
+          value={view.schema}
+          options={SCHEMA_LABELS}
+          onChange={(schema) => show({ schema })}
+        />
+        <span class="list-filter sort-select">
+          <label for="product-sort">Sort by</label>
+          <select
+            id="product-sort"
+            class="input"
+            value={`${view.sort}${view.desc ? ':desc' : ''}`}
+            onChange={(e) => {
+              const [sort, dir] = /** @type {HTMLSelectElement} */ (e.currentTarget).value.split(':');
+              show({ sort: /** @type {import('../list-state.js').ProductSort} */ (sort), desc: dir === 'desc' });
+            }}
+          >
+            {SORT_CHOICES.map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </span>
         <button
           type="button"
           class="icon-button"
           aria-label="Reset filters"
           title="Reset filters"
           onClick={resetFilters}
-          disabled={!input && !search}
+          disabled={!input && !view.search && !view.source && !view.schema}
         >
           <ResetFilterIcon />
         </button>
@@ -150,8 +237,9 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
             Collapse all
           </button>
         ) : null}
+        <ProductExport view={view} />
         <p class="result-count" role="status" aria-live="polite" data-testid="product-count">
-          {data ? countText(data.totalCount, shownSearch) : ''}
+          {data ? countText(data.totalCount, shownSearch, filtered && !shownSearch) : ''}
         </p>
       </div>
 
@@ -179,19 +267,11 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
                 <th scope="col" class="col-expand">
                   <span class="visually-hidden">Details</span>
                 </th>
-                <th scope="col">Product code</th>
-                <th scope="col" class="col-schema">
-                  Product code schema
-                </th>
-                <th scope="col" class="col-name">
-                  Product name
-                </th>
-                <th scope="col" class="col-source">
-                  Source
-                </th>
-                <th scope="col" class="num">
-                  Available
-                </th>
+                {header('code', 'Product code')}
+                {header('schema', 'Product code schema', 'col-schema')}
+                {header('name', 'Product name', 'col-name')}
+                {header('source', 'Source', 'col-source')}
+                {header('available', 'Available', 'num')}
               </tr>
             </thead>
             <tbody>
@@ -205,9 +285,9 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
               {data && edges.length === 0 ? (
                 <tr class="state-row">
                   <td colSpan={COLUMNS}>
-                    {shownSearch ? (
+                    {filtered ? (
                       <div class="empty">
-                        <p>No products match “{shownSearch}”.</p>
+                        <p>{shownSearch ? `No products match “${shownSearch}”.` : 'No products match these filters.'}</p>
                         <button type="button" class="button" onClick={resetFilters}>
                           Reset filters
                         </button>
@@ -233,38 +313,112 @@ export function ProductList({ initialSearch = '', debounceMs = SEARCH_DEBOUNCE_M
         </div>
       ) : null}
 
-      {data && (data.totalCount > edges.length || page > 0) ? (
-        <Pager
-          page={page}
-          pageSize={PAGE_SIZE}
-          shown={edges.length}
-          total={data.totalCount}
-          noun="products"
-          busy={loading}
-          hasPrev={page > 0}
-          hasNext={data.pageInfo.hasNextPage && !!data.pageInfo.endCursor}
-          onPrev={() => {
-            setExpanded(new Set());
-            setCursors((c) => c.slice(0, -1));
-          }}
-          onNext={() => {
-            setExpanded(new Set());
-            setCursors((c) => [...c, data.pageInfo.endCursor]);
-          }}
-        />
+      {data ? (
+        <div class="list-footer">
+          {data.totalCount > edges.length || page > 0 || hasPrev ? (
+            <Pager
+              page={page}
+              pageSize={shown.size}
+              shown={edges.length}
+              total={data.totalCount}
+              noun="products"
+              busy={loading}
+              hasPrev={hasPrev}
+              hasNext={hasNext}
+              onPrev={() =>
+                page <= 1 || !edges.length
+                  ? show({ page: 0 })
+                  : show({ before: edges[0].cursor, page: page - 1 })
+              }
+              onNext={() => show({ after: edges[edges.length - 1].cursor, page: page + 1 })}
+            />
+          ) : null}
+          <PageSizeSelect id="product-page-size" value={view.size} onChange={(size) => show({ size })} />
+        </div>
       ) : null}
     </div>
   );
 }
 
 /**
- * "64 products", "1 product matches “amox”", "11 products match “amox”".
+ * A select of one filter: "All" or one of the options.
+ * @param {{id: string, label: string, value: string, options: Readonly<Record<string, string>>,
+ *   onChange: (value: string) => void}} props
+ */
+export function ListFilter({ id, label, value, options, onChange }) {
+  return (
+    <span class="list-filter">
+      <label for={id}>{label}</label>
+      <select id={id} class="input" value={value} onChange={(e) => onChange(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
+        <option value="">All</option>
+        {Object.entries(options).map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/**
+ * How many rows a page shows.
+ * @param {{id: string, value: number, onChange: (size: number) => void}} props
+ */
+export function PageSizeSelect({ id, value, onChange }) {
+  return (
+    <span class="list-filter page-size">
+      <label for={id}>Rows per page</label>
+      <select id={id} class="input" value={String(value)} onChange={(e) => onChange(Number(/** @type {HTMLSelectElement} */ (e.currentTarget).value))}>
+        {PAGE_SIZES.map((n) => (
+          <option key={n} value={String(n)}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/** The product list as CSV: every product of the view's filters, in its order. */
+export const PRODUCT_CSV_HEADER = Object.freeze([
+  'product_code', 'code_schema', 'name', 'source', 'owner', 'available', 'assigned', 'total', 'low_threshold', 'low_pool',
+]);
+
+/** @param {Product} p */
+export const productCsvRow = (p) => [
+  p.code, p.codeSchema, p.name, p.source, p.owner.name, p.pool.available, p.pool.assigned, p.pool.total, p.lowThreshold, p.pool.low,
+];
+
+/** @param {{view: import('../list-state.js').ProductView}} props */
+function ProductExport({ view }) {
+  const client = useClient();
+  return (
+    <ExportButton
+      label="Export CSV"
+      noun="products"
+      name="products"
+      read={(onProgress) =>
+        readAll(async (after) => {
+          const { variables } = productArgs({ ...view, after: null, before: null, size: EXPORT_PAGE_SIZE });
+          const data = await client.request(PRODUCTS_QUERY, { ...variables, after });
+          return /** @type {ProductPage} */ (data.products);
+        }, onProgress).then((nodes) => toCsv([...PRODUCT_CSV_HEADER], nodes.map(productCsvRow)))
+      }
+    />
+  );
+}
+
+/**
+ * "64 products", "1 product matches “amox”", "11 products match “amox”", "3 products match
+ * the filters".
  * @param {number} n
  * @param {string} search
+ * @param {boolean} [filtered] other filters than the search narrow the list
  */
-export function countText(n, search) {
+export function countText(n, search, filtered = false) {
   const noun = n === 1 ? 'product' : 'products';
-  if (!search) return `${formatCount(n)} ${noun}`;
+  if (!search) return filtered ? `${formatCount(n)} ${noun} ${n === 1 ? 'matches' : 'match'} the filters` : `${formatCount(n)} ${noun}`;
   return `${formatCount(n)} ${noun} ${n === 1 ? 'matches' : 'match'} “${search}”`;
 }
 

@@ -92,7 +92,8 @@ describe('<ProductList>', () => {
 
   it('shows the empty state and Reset filters restores the full list at once', async () => {
     const fake = server();
-    const el = setup(fake, { initialSearch: 'nothing-like-this' });
+    history.replaceState(null, '', '/?search=nothing-like-this');
+    const el = setup(fake);
     await flush();
     expect(fake.calls[0].variables.search).toBe('nothing-like-this');
     expect(el.textContent).toContain('No products match “nothing-like-this”.');

@@ -78,7 +78,7 @@ export function SerialTable({ code, nodes, loading, status, noun, valueTitle, co
       aria-label={captioned ? undefined : label}
       tabIndex={0}
     >
-      <table class={`data-table serials-table${cls ? ` ${cls}` : ''}`} aria-busy={loading ? 'true' : 'false'}>
+      <table class={`data-table serials-table stacked${cls ? ` ${cls}` : ''}`} aria-busy={loading ? 'true' : 'false'}>
         {captioned ? (
           <caption id={label.id} class="visually-hidden">
             {label.text}
@@ -117,11 +117,12 @@ export function SerialTable({ code, nodes, loading, status, noun, valueTitle, co
                   {node.value}
                 </a>
               </th>
-              <td>
+              {/* data-label: a phone shows each row as a card, every value under its column's name. */}
+              <td data-label="Status">
                 <span class={`status status-${node.status.toLowerCase()}`}>{statusLabel(node.status)}</span>
               </td>
               {columns.map((c) => (
-                <td key={c.title} {...c.attrs?.(node)}>
+                <td key={c.title} data-label={c.title} {...c.attrs?.(node)}>
                   {c.cell(node)}
                 </td>
               ))}

@@ -23,10 +23,11 @@ export function ErrorState({ error, onRetry, title = 'Something went wrong' }) {
 /**
  * Previous / next paging over Relay cursors.
  * @param {{page: number, pageSize: number, shown: number, total?: number | null,
- *   noun: string, hasPrev: boolean, hasNext: boolean, busy?: boolean,
- *   onPrev: () => void, onNext: () => void}} props
+ *   noun: string, hasPrev: boolean, hasNext: boolean, busy?: boolean, prevLabel?: string,
+ *   onPrev: () => void, onNext: () => void}} props prevLabel: "Previous" unless the button
+ *   goes elsewhere ("First page" where the page before is not known)
  */
-export function Pager({ page, pageSize, shown, total, noun, hasPrev, hasNext, busy, onPrev, onNext }) {
+export function Pager({ page, pageSize, shown, total, noun, hasPrev, hasNext, busy, prevLabel = 'Previous', onPrev, onNext }) {
   const from = shown === 0 ? 0 : page * pageSize + 1;
   const to = page * pageSize + shown;
   return (
@@ -38,7 +39,7 @@ export function Pager({ page, pageSize, shown, total, noun, hasPrev, hasNext, bu
       </p>
       <div class="pager-buttons">
         <button type="button" class="button" onClick={onPrev} disabled={!hasPrev || busy}>
-          Previous
+          {prevLabel}
         </button>
         <button type="button" class="button" onClick={onNext} disabled={!hasNext || busy}>
           Next

@@ -1,0 +1,68 @@
+package graph_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/serialpool/serialpool/pool"
+	"github.com/serialpool/serialpool/pool/mock"
+)
+
+// TestProductOrderAndCursors: orderBy and the filters reach the service; the
+// end cursor carries the order's key, and a cursor of one order is refused in
+// another (BAD_USER_INPUT on after), not read as something else.
+func TestProductOrderAndCursors(t *testing.T) {
+	svc := &mock.Services{}
+	var got []pool.ProductFilter
+	svc.ProductsFn = func(_ context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
+		got = append(got, f)
+		return &pool.ProductPage{Products: []*pool.Product{{ID: 1, Code: "04012340051013", Name: "A"}}, Keys: []string{"17"}, HasNext: true}, nil
+	}
+	c := gqlClient(svc)
+	var res struct {
+		Products struct{ PageInfo struct{ EndCursor string } }
+	}
+	c.MustPost(`{ products(filter: {source: TRACELINK, codeSchema: PPN}, orderBy: {field: AVAILABLE, direction: DESC}, first: 1) {
+		pageInfo { endCursor } } }`, &res)
+	if len(got) != 1 || got[0].Order != (pool.ProductOrder{By: pool.SortAvailable, Desc: true}) ||
+		got[0].Source != pool.SourceTraceLink || got[0].CodeSchema != pool.PPN {
+		t.Fatalf("service asked %+v", got)
+	}
+	cursor := res.Products.PageInfo.EndCursor
+	c.MustPost(`query($after: String) { products(orderBy: {field: AVAILABLE}, first: 1, after: $after) { __typename } }`,
+		&map[string]any{}, client.Var("after", cursor))
+	if last := got[len(got)-1]; last.AfterCode != "04012340051013" || last.AfterKey != "17" || last.Order.Desc {
+		t.Errorf("second page asked %+v", last)
+	}
+	for _, order := range []string{``, `orderBy: {field: NAME}`} {
+		errs := errorsOf(t, c, `query($after: String) { products(`+order+` after: $after) { __typename } }`, client.Var("after", cursor))
+		if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != "after" {
+			t.Errorf("%q with an AVAILABLE cursor: %+v", order, errs)
+		}
+	}
+}
+
+// TestSerialSearchIsValidated: the serials search is a start of a serial, so
+// characters outside GS1 set 82 are BAD_USER_INPUT on search.
+func TestSerialSearchIsValidated(t *testing.T) {
+	svc := &mock.Services{}
+	svc.ProductByCodeFn = func(_ context.Context, code string) (*pool.Product, error) {
+		return &pool.Product{ID: 42, TenantID: 1, Code: code}, nil
+	}
+	var asked []pool.SerialFilter
+	svc.SerialsFn = func(_ context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error) {
+		asked = append(asked, f)
+		return []*pool.SerialPage{{}}, nil
+	}
+	c := gqlClient(svc)
+	errs := errorsOf(t, c, `{ product(code: "04012340051013") { serials(search: "A#1") { edges { cursor } } } }`)
+	if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != "search" {
+		t.Errorf("search A#1: %+v", errs)
+	}
+	c.MustPost(`{ product(code: "04012340051013") { serials(search: " A%1 ") { edges { cursor } } } }`, &map[string]any{})
+	if len(asked) == 0 || asked[len(asked)-1].Prefix != "A%1" {
+		t.Errorf("asked %+v, want prefix A%%1", asked)
+	}
+}
