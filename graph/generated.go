@@ -82,6 +82,7 @@ type ComplexityRoot struct {
 
 	AuditDetail struct {
 		Key   func(childComplexity int) int
+		Text  func(childComplexity int) int
 		Value func(childComplexity int) int
 	}
 
@@ -676,6 +677,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditDetail.Key(childComplexity), true
+	case "AuditDetail.text":
+		if e.ComplexityRoot.AuditDetail.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditDetail.Text(childComplexity), true
 	case "AuditDetail.value":
 		if e.ComplexityRoot.AuditDetail.Value == nil {
 			break
@@ -2277,7 +2284,7 @@ input AuditFilter {
   action: String @maxLength(n: 100)
   "Only entries whose actor contains this, ignoring case: a person's name or e-mail, a service account, or key:N."
   actor: String @maxLength(n: 200)
-  "Only entries about this product (or SSCC pool) code."
+  "Only entries about a product (or SSCC pool) whose code contains this, ignoring case, as the product search matches."
   productCode: String @maxLength(n: 50)
   "Only entries at this time or later."
   from: Time
@@ -2388,6 +2395,8 @@ type AuditDetail {
   key: String!
   "Its value: a string as it is, anything else as JSON."
   value: String!
+  "What an id in value names, in words: a partner tenant's name, a key's owner, a user's \"Name <email>\", a channel's name, an order reference; null for other particulars, or when the record is not visible to the caller."
+  text: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/bounds.graphqls", Input: `# Input bounds, checked before anything runs (graph/bounds.go).
@@ -3688,6 +3697,8 @@ func (ec *executionContext) childFields_AuditDetail(ctx context.Context, field g
 		return ec.fieldContext_AuditDetail_key(ctx, field)
 	case "value":
 		return ec.fieldContext_AuditDetail_value(ctx, field)
+	case "text":
+		return ec.fieldContext_AuditDetail_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditDetail", field.Name)
 }
@@ -5549,6 +5560,29 @@ func (ec *executionContext) _AuditDetail_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditDetail_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditDetail_text(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditDetail_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditDetail_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
 }
 
@@ -14241,6 +14275,11 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 		case "value":
 			out.Values[i] = ec._AuditDetail_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._AuditDetail_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

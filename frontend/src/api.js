@@ -529,9 +529,18 @@ export const SERIAL_REQUESTS_QUERY = /* GraphQL */ `
 export const AUDIT_LOG_QUERY = /* GraphQL */ `
   query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id at actor action count product { id code codeSchema name } detail { key value } } }
+      edges { cursor node { id at actor action count product { id code codeSchema name } detail { key value text }
+        changes { field old new secret } signature { name email meaning reason } } }
       pageInfo { hasNextPage endCursor }
     }
+  }
+`;
+
+/** The people and key owners the audit trail's person filter offers (admins only). */
+export const AUDIT_PEOPLE_QUERY = /* GraphQL */ `
+  query AuditPeople {
+    users { name email }
+    apiKeys { owner }
   }
 `;
 

@@ -9,7 +9,7 @@
  *   /pool/pack-history?product=…&serial=… → Pack history tab (a lookup when both are given)
  *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
- *   /audit?action=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
+ *   /audit?action=…&actor=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  *   /settings/sso                        → single sign-on (admins)
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -101,11 +101,11 @@ export function packHistoryPath(productCode, serial) {
 
 /**
  * The audit trail with its filters; empty ones are left out.
- * @param {{action?: string, product?: string, from?: string, to?: string}} [filters]
+ * @param {{action?: string, actor?: string, product?: string, from?: string, to?: string}} [filters]
  */
 export function auditPath(filters = {}) {
   const params = new URLSearchParams();
-  for (const name of /** @type {const} */ (['action', 'product', 'from', 'to'])) {
+  for (const name of /** @type {const} */ (['action', 'actor', 'product', 'from', 'to'])) {
     if (filters[name]) params.set(name, /** @type {string} */ (filters[name]));
   }
   const q = params.toString();
