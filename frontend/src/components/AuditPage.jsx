@@ -436,8 +436,12 @@ function AuditRow({ entry }) {
 /** @param {AuditEntry} entry */
 const hasDetails = (entry) => auditDetailLines(entry).length > 0 || !!entry.signature;
 
+/** Details that hold an id of another record: shown by its name, never as a bare number. */
+const REFERENCES = new Set(['partner', 'cmo', 'mah', 'key', 'user', 'channel', 'request', 'partnership', 'invitation']);
+
 /**
- * An entry's particulars as lines of words: each detail (an id by the name it refers to),
+ * An entry's particulars as lines of words: each detail (an id by the name it refers to;
+ * an internal id without one, such as the request of an assignment, is left out),
  * then each changed field as old → new ("changed" for a secret). The raw "changes" detail
  * is left out when the entry's changes are shown.
  * @param {AuditEntry} entry
@@ -446,7 +450,7 @@ const hasDetails = (entry) => auditDetailLines(entry).length > 0 || !!entry.sign
 export function auditDetailLines(entry) {
   const changes = entry.changes || [];
   const lines = entry.detail
-    .filter((d) => !(d.key === 'changes' && changes.length))
+    .filter((d) => !(d.key === 'changes' && changes.length) && !(REFERENCES.has(d.key) && !d.text && /^\d+$/.test(d.value)))
     .map((d) => ({ key: d.key, label: detailKeyLabel(d.key), value: d.text ?? detailValueText(d.value) }));
   for (const c of changes) {
     const value = c.secret ? 'changed' : detailValueText(JSON.stringify({ old: parse(c.old), new: parse(c.new) }));

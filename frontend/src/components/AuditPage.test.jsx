@@ -350,7 +350,6 @@ describe('<AuditPage>', () => {
     expect(auditDetailLines(entry).map((l) => `${l.label}: ${l.value}`)).toEqual([
       'key: SAP ATTP',
       'partner: Contract Pack GmbH',
-      'request: 9', // no name (an order of a partner assignment): the value as it is
       'revoked at: not set → 2026-05-01T07:00:00Z',
       'upstream credentials: changed',
     ]);
@@ -360,6 +359,7 @@ describe('<AuditPage>', () => {
     const details = el.querySelector('tbody tr[data-id=n1] td.col-audit:last-child');
     expect(details.textContent).toContain('partner: Contract Pack GmbH');
     expect(details.textContent).not.toContain('"revokedAt"');
+    expect(details.querySelector('[data-key=request]')).toBeNull(); // an internal id with no name
     expect(details.querySelector('[data-key=signature]').textContent).toBe('signed: Ann Auditor <ann@example.com>, approved: “Key leaked”');
   });
 });
