@@ -1075,6 +1075,12 @@ CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id)
 CREATE INDEX pack_events_partner ON public.pack_events USING btree (partner_tenant_id, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
+-- Name: pack_events_partner_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_partner_at ON public.pack_events USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
 -- Name: pack_events_serial; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1085,6 +1091,12 @@ CREATE INDEX pack_events_serial ON public.pack_events USING btree (product_id, s
 --
 
 CREATE INDEX pack_events_tenant ON public.pack_events USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_tenant_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_tenant_at ON public.pack_events USING btree (tenant_id, at, id);
 
 --
 -- Name: partner_invitations_cmo; Type: INDEX; Schema: public; Owner: -

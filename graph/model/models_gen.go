@@ -199,6 +199,34 @@ type InviteUserPayload struct {
 type Mutation struct {
 }
 
+// A page of pack events.
+type PackEventEntryConnection struct {
+	// The events on this page.
+	Edges []*PackEventEntryEdge `json:"edges"`
+	// Paging information.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A pack event and its cursor.
+type PackEventEntryEdge struct {
+	// Pass as `after` to get the events following this one.
+	Cursor string `json:"cursor"`
+	// The event.
+	Node *pool.PackEventRecord `json:"node"`
+}
+
+// Which pack events to list.
+type PackEventFilter struct {
+	// Only events of this product (or SSCC pool) code.
+	ProductCode *string `json:"productCode,omitempty"`
+	// Only events of these types.
+	Events []pool.PackEventType `json:"events,omitempty"`
+	// Only events at this time or later.
+	From *time.Time `json:"from,omitempty"`
+	// Only events before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // A pack event to record.
 type PackEventInput struct {
 	// The product (or SSCC pool) code.
