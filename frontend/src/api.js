@@ -452,6 +452,23 @@ export const SERIAL_QUERY = /* GraphQL */ `
   }
 `;
 
+/** The caller's pack events, newest event time first. `filter.from` is inclusive, `filter.to` exclusive. */
+export const PACK_EVENTS_QUERY = /* GraphQL */ `
+  query PackEvents($filter: PackEventFilter, $first: Int, $after: String) {
+    packEvents(filter: $filter, first: $first, after: $after) {
+      edges { cursor node { productCode serial event { ${HISTORY_FIELDS} } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** One pack by what names it: element string, Digital Link, EPC URN, or code and serial (the server parses it). */
+export const PACK_QUERY = /* GraphQL */ `
+  query Pack($identifier: String!) {
+    pack(identifier: $identifier) { id value product { id code } }
+  }
+`;
+
 export const PRODUCT_CODES_QUERY = /* GraphQL */ `
   query ProductCodes($first: Int) {
     products(first: $first) { edges { node { id code name source owner { id name } } } totalCount }

@@ -11,6 +11,7 @@
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
  *   /audit?action=…&actor=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  *   /settings/sso                        → single sign-on (admins)
+ *   /pack-events?product=…&event=…&from=…&to=… → recent pack events, filtered, and a pack lookup
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -49,7 +50,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'packEvents'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -64,6 +65,7 @@ export function matchRoute(path) {
   if (p === AUDIT_PATH) return { name: 'audit' };
   if (p === USERS_PATH) return { name: 'users' };
   if (p === SSO_PATH) return { name: 'sso' };
+  if (p === PACK_EVENTS_PATH) return { name: 'packEvents' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -82,6 +84,7 @@ export const PARTNERS_PATH = '/partners';
 export const AUDIT_PATH = '/audit';
 export const USERS_PATH = '/users';
 export const SSO_PATH = '/settings/sso';
+export const PACK_EVENTS_PATH = '/pack-events';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });
@@ -134,4 +137,17 @@ export function onLinkClick(event) {
   const a = /** @type {HTMLAnchorElement} */ (event.currentTarget);
   event.preventDefault();
   navigate(a.getAttribute('href') || '/');
+}
+
+/**
+ * The pack events list with its filters; empty ones are left out.
+ * @param {{product?: string, event?: string, from?: string, to?: string}} [filters]
+ */
+export function packEventsPath(filters = {}) {
+  const params = new URLSearchParams();
+  for (const name of /** @type {const} */ (['product', 'event', 'from', 'to'])) {
+    if (filters[name]) params.set(name, /** @type {string} */ (filters[name]));
+  }
+  const q = params.toString();
+  return q ? `${PACK_EVENTS_PATH}?${q}` : PACK_EVENTS_PATH;
 }

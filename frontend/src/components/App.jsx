@@ -19,6 +19,7 @@ import { TimeZoneSetting } from './TimeZoneSetting.jsx';
 import { onTimeZoneChange } from '../format.js';
 import { UsersPage } from './UsersPage.jsx';
 import { SsoSettings } from './sso/SsoSettings.jsx';
+import { PackEventsPage } from './PackEventsPage.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string, user?: {name: string, email: string}}} Viewer
@@ -126,6 +127,7 @@ function Routes() {
   if (route.name === 'audit') return <AuditPage params={params} />;
   if (route.name === 'users') return <UsersPage />;
   if (route.name === 'sso') return <SsoSettings />;
+  if (route.name === 'packEvents') return <PackEventsPage params={params} />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} status={params.get('status') || ''} />;
   }

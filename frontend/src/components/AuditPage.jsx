@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AUDIT_LOG_QUERY, AUDIT_PEOPLE_QUERY, PAGE_SIZE } from '../api.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
+import { dayParam, dayRange } from '../days.js';
 import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime, utcDate } from '../format.js';
 import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } from '../router.js';
 import { useClient, useViewer } from './context.js';
@@ -38,8 +39,7 @@ const COLUMNS = 6;
  * @returns {AuditFilters}
  */
 export function auditFilters(params) {
-  /** @param {string | null} v */
-  const day = (v) => (v && localDay(v) ? v : '');
+  const day = dayParam;
   return {
     action: (params.get('action') || '').trim(),
     actor: (params.get('actor') || '').trim(),
@@ -61,24 +61,8 @@ export function auditFilterInput(f) {
   if (f.action) filter.action = f.action;
   if (f.actor) filter.actor = f.actor;
   if (f.product) filter.productCode = f.product;
-  const from = localDay(f.from);
-  if (from) filter.from = from.toISOString();
-  const to = localDay(f.to);
-  if (to) {
-    to.setDate(to.getDate() + 1);
-    filter.to = to.toISOString();
-  }
+  Object.assign(filter, dayRange(f.from, f.to));
   return Object.keys(filter).length ? filter : null;
-}
-
-/** Local midnight of a YYYY-MM-DD day, or null. @param {string} s */
-function localDay(s) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-  const date = new Date(y, mo, d);
-  // new Date() rolls 2026-02-31 over into March: such a day is not one.
-  return date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d ? date : null;
 }
 
 /**

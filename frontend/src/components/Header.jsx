@@ -1,7 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
 import { canAdminister } from '../roles.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
+import { AUDIT_PATH, matchRoute, onLinkClick, PACK_EVENTS_PATH, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -21,6 +21,9 @@ export function Header({ viewer, onSignOut }) {
         <nav class="main-nav" aria-label="Main">
           <a href={POOL_PATH} onClick={onLinkClick} aria-current={section === 'pool' ? 'page' : undefined}>
             SN/SSCC pool
+          </a>
+          <a href={PACK_EVENTS_PATH} onClick={onLinkClick} aria-current={section === 'packEvents' ? 'page' : undefined}>
+            Pack events
           </a>
           <a href={PARTNERS_PATH} onClick={onLinkClick} aria-current={section === 'partners' ? 'page' : undefined}>
             Partners

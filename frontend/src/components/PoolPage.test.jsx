@@ -78,6 +78,7 @@ describe('<Header>', () => {
     const links = [...el.querySelectorAll('.main-nav a')];
     expect(links.map((a) => [a.textContent, a.getAttribute('aria-current')])).toEqual([
       ['SN/SSCC pool', null],
+      ['Pack events', null],
       ['Partners', 'page'],
       ['Audit trail', null],
       ['Users', null], // admins manage the tenant's people
