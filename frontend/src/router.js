@@ -12,6 +12,7 @@
  *   /audit?action=…&actor=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  *   /settings/sso                        → single sign-on (admins)
  *   /pack-events?product=…&event=…&from=…&to=… → recent pack events, filtered, and a pack lookup
+ *   /admin                               → administration: products, channels, API keys (admins)
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -50,7 +51,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'packEvents'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'packEvents'} | {name: 'admin'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -66,6 +67,7 @@ export function matchRoute(path) {
   if (p === USERS_PATH) return { name: 'users' };
   if (p === SSO_PATH) return { name: 'sso' };
   if (p === PACK_EVENTS_PATH) return { name: 'packEvents' };
+  if (p === ADMIN_PATH) return { name: 'admin' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -85,6 +87,7 @@ export const AUDIT_PATH = '/audit';
 export const USERS_PATH = '/users';
 export const SSO_PATH = '/settings/sso';
 export const PACK_EVENTS_PATH = '/pack-events';
+export const ADMIN_PATH = '/admin';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });

@@ -1,7 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
 import { canAdminister } from '../roles.js';
-import { AUDIT_PATH, matchRoute, onLinkClick, PACK_EVENTS_PATH, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
+import { ADMIN_PATH, AUDIT_PATH, matchRoute, onLinkClick, PACK_EVENTS_PATH, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -33,6 +33,9 @@ export function Header({ viewer, onSignOut }) {
           </a>
           {canAdminister(viewer.role) ? (
             <>
+              <a href={ADMIN_PATH} onClick={onLinkClick} aria-current={section === 'admin' ? 'page' : undefined}>
+                Administration
+              </a>
               <a href={USERS_PATH} onClick={onLinkClick} aria-current={section === 'users' ? 'page' : undefined}>
                 Users
               </a>

@@ -81,6 +81,7 @@ describe('<Header>', () => {
       ['Pack events', null],
       ['Partners', 'page'],
       ['Audit trail', null],
+      ['Administration', null],
       ['Users', null], // admins manage the tenant's people
       ['Single sign-on', null],
     ]);
