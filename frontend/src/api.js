@@ -563,7 +563,7 @@ export const AUDIT_PEOPLE_QUERY = /* GraphQL */ `
 
 export const PARTNERS_QUERY = /* GraphQL */ `
   query Partners {
-    partners { tenant { id name } role }
+    partners { id tenant { id name } role createdAt endedAt endedBy { name } endReason }
   }
 `;
 
@@ -592,6 +592,13 @@ export const REVOKE_PARTNER_INVITATION = /* GraphQL */ `
 export const CREATE_PARTNERSHIP = /* GraphQL */ `
   mutation CreatePartnership($input: CreatePartnershipInput!) {
     createPartnership(input: $input) { tenant { id name } role }
+  }
+`;
+
+/** Ends a partnership from either side (admins), signed; the CMO's unused serials return to the MAH. */
+export const END_PARTNERSHIP = /* GraphQL */ `
+  mutation EndPartnership($id: ID!, $reason: String!, $signature: SignatureInput) {
+    endPartnership(id: $id, reason: $reason, signature: $signature) { returned partner { id endedAt } }
   }
 `;
 

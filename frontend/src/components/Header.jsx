@@ -51,7 +51,7 @@ export function Header({ viewer, onSignOut }) {
               {viewer.user.name}
             </span>
           ) : null}
-          <span class="account-tenant" data-testid="tenant-name">
+          <span class="account-tenant" data-testid="tenant-name" title={viewer.tenant.name}>
             {viewer.tenant.name}
           </span>
           <span class={`role-badge role-${viewer.role.toLowerCase()}`} data-testid="role">

@@ -6,12 +6,12 @@ import { PartnerCard } from './PartnerCard.jsx';
 
 /**
  * An MAH of the caller (a CMO): the products it assigned serials of.
- * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[]}} props
+ * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[], onEnded?: () => void}} props
  */
-export function MahCard({ partner, products }) {
+export function MahCard({ partner, products, onEnded }) {
   const base = domId('mah', partner.tenant.id);
   return (
-    <PartnerCard partner={partner} base={base} single>
+    <PartnerCard partner={partner} base={base} single onEnded={onEnded}>
       <p class="partner-note">
         Serials {partner.tenant.name} assigns to you arrive in your Serial number pool as Available, with source{' '}
         {sourceLabel('PARTNER')}. You see only the serials assigned to you.
