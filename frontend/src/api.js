@@ -595,6 +595,14 @@ export const CREATE_PARTNERSHIP = /* GraphQL */ `
   }
 `;
 
+/** What an MAH's serials went to its CMOs: counts per product and partner (counters), and the latest requests. */
+export const PARTNER_ASSIGNMENTS_QUERY = /* GraphQL */ `
+  query PartnerAssignments {
+    poolStats(groupBy: [PRODUCT, PARTNER]) { count product { id code name } partner { id } }
+    serialRequests(first: 100) { edges { node { id count createdAt partner { id } product { id code } } } }
+  }
+`;
+
 /** Ends a partnership from either side (admins), signed; the CMO's unused serials return to the MAH. */
 export const END_PARTNERSHIP = /* GraphQL */ `
   mutation EndPartnership($id: ID!, $reason: String!, $signature: SignatureInput) {

@@ -7,6 +7,7 @@ import { canOperate } from '../../roles.js';
 import { useViewer } from '../context.js';
 import { DownloadLink } from '../DownloadLink.jsx';
 import { AssignForm } from './AssignForm.jsx';
+import { AssignedSummary } from './AssignedSummary.jsx';
 import { PartnerCard } from './PartnerCard.jsx';
 
 /**
@@ -21,7 +22,8 @@ export function CmoCard({ partner, products, onAssigned, onEnded }) {
   const base = domId('cmo', partner.tenant.id);
   return (
     <PartnerCard partner={partner} base={base} onEnded={onEnded}>
-      {canOperate(viewer.role) ? (
+      <AssignedSummary partner={partner} base={base} />
+      {canOperate(viewer.role) && !partner.endedAt ? (
         <section class="partner-part" aria-labelledby={`${base}-assign`}>
           <h4 class="part-title" id={`${base}-assign`}>
             Assign serials

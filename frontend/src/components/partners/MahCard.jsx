@@ -1,5 +1,5 @@
 // @ts-check
-/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts. */
+/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts (received: both together). */
 import { domId, formatCount, sourceLabel } from '../../format.js';
 import { onLinkClick, poolPath } from '../../router.js';
 import { PartnerCard } from './PartnerCard.jsx';
@@ -29,6 +29,9 @@ export function MahCard({ partner, products, onEnded }) {
                 <th scope="col" class="num">
                   Assigned
                 </th>
+                <th scope="col" class="num">
+                  Received
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -42,6 +45,7 @@ export function MahCard({ partner, products, onEnded }) {
                   <td>{p.name}</td>
                   <td class="num">{formatCount(p.pool.available)}</td>
                   <td class="num">{formatCount(p.pool.assigned)}</td>
+                  <td class="num" data-testid="received">{formatCount(p.pool.available + p.pool.assigned)}</td>
                 </tr>
               ))}
             </tbody>
