@@ -1,6 +1,6 @@
 // @ts-check
-/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts (received: both together). */
-import { domId, formatCount, sourceLabel } from '../../format.js';
+/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts, and what it received in all. */
+import { domId, formatCount, plural, sourceLabel } from '../../format.js';
 import { onLinkClick, poolPath } from '../../router.js';
 import { PartnerCard } from './PartnerCard.jsx';
 
@@ -29,9 +29,6 @@ export function MahCard({ partner, products, onEnded }) {
                 <th scope="col" class="num">
                   Assigned
                 </th>
-                <th scope="col" class="num">
-                  Received
-                </th>
               </tr>
             </thead>
             <tbody>
@@ -45,12 +42,17 @@ export function MahCard({ partner, products, onEnded }) {
                   <td>{p.name}</td>
                   <td class="num">{formatCount(p.pool.available)}</td>
                   <td class="num">{formatCount(p.pool.assigned)}</td>
-                  <td class="num" data-testid="received">{formatCount(p.pool.available + p.pool.assigned)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      ) : null}
+      {products.length > 0 ? (
+        <p class="partner-note" data-testid="received">
+          Received from {partner.tenant.name}: {plural(products.reduce((n, p) => n + p.pool.available + p.pool.assigned, 0), 'serial')} of{' '}
+          {plural(products.length, 'product')}.
+        </p>
       ) : (
         <p class="empty-hint">No serials have been assigned to you yet.</p>
       )}
