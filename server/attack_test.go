@@ -701,7 +701,13 @@ func (a *attacks) listings(at *tenantThings) {
 		}
 		AuditLog struct {
 			Edges []struct {
-				Node struct{ Product *struct{ Code string } }
+				Node struct {
+					Product *struct{ Code string }
+					Detail  []struct {
+						Key  string
+						Text *string
+					}
+				}
 			}
 		}
 		PackEvents struct {
@@ -720,7 +726,7 @@ func (a *attacks) listings(at *tenantThings) {
 	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
 		channels { name } apiKeys { id } partners { tenant { name } } ssccPools { code }
 		serialRequests(first: 1000) { edges { node { id product { code } partner { name } } } }
-		auditLog(first: 1000) { edges { node { product { code } } } }
+		auditLog(first: 1000) { edges { node { product { code } detail { key text } } } }
 		packEvents(first: 1000) { edges { node { productCode serial } } }
 		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
 		poolActivity(from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z", interval: WEEK, groupBy: [PRODUCT]) { product { code } } }`, nil).ok(a.t, &data)
@@ -769,6 +775,12 @@ func (a *attacks) listings(at *tenantThings) {
 	for _, e := range data.AuditLog.Edges {
 		if e.Node.Product != nil {
 			check("audited product", e.Node.Product.Code, codes)
+		}
+		// The names audit details give their ids: a tenant's only if it is the attacker or its partner.
+		for _, d := range e.Node.Detail {
+			if d.Text != nil && (d.Key == "partner" || d.Key == "cmo" || d.Key == "mah") {
+				check("audited "+d.Key, *d.Text, names)
+			}
 		}
 	}
 	_, visibleSerials := a.visible(at)
