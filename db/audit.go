@@ -139,10 +139,11 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 		Count       *int64
 		Detail      []byte
 		Signature   []byte
+		Names       []byte
 	}
 	err := d.tenantTx(ctx, readTx, func(tx *gorm.DB, a pool.Actor) error {
 		// Row-level security leaves the code NULL when the product is no longer visible.
-		q := tx.Table("audit_log l").Select("l.id, l.at, l.actor, l.action, l.product_id, p.code AS product_code, l.count, l.detail, l.signature").
+		q := tx.Table("audit_log l").Select("l.id, l.at, l.actor, l.action, l.product_id, p.code AS product_code, l.count, l.detail, l.signature, "+auditNames+" AS names").
 			Joins("LEFT JOIN products p ON p.id = l.product_id").Where("l.tenant_id = ?", a.TenantID)
 		if f.Action != "" {
 			q = q.Where("l.action = ?", f.Action)
@@ -151,7 +152,7 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 			q = q.Where("strpos(lower(l.actor), lower(?)) > 0", f.Actor)
 		}
 		if f.ProductCode != "" {
-			q = q.Where("p.code = ?", f.ProductCode)
+			q = q.Where("p.code ILIKE ?", "%"+likeEscape(f.ProductCode)+"%")
 		}
 		if !f.From.IsZero() {
 			q = q.Where("l.at >= ?", f.From)
@@ -180,6 +181,9 @@ func (d *DB) AuditLog(ctx context.Context, f pool.AuditFilter) (*pool.AuditPage,
 			if err := json.Unmarshal(r.Signature, &e.Signature); err != nil {
 				return nil, wrap("audit log signature", err)
 			}
+		}
+		if err := json.Unmarshal(r.Names, &e.Names); err != nil {
+			return nil, wrap("audit log names", err)
 		}
 		page.Entries = append(page.Entries, e)
 	}

@@ -2579,6 +2579,18 @@ CREATE INDEX audit_log_tenant_at ON public.audit_log USING btree (tenant_id, at)
 CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id);
 
 --
+-- Name: pack_events_partner_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_partner_at ON ONLY public.pack_events USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
+-- Name: pack_events_p00_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p00_partner_tenant_id_at_id_idx ON public.pack_events_p00 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
+
+--
 -- Name: pack_events_partner; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2603,6 +2615,18 @@ CREATE INDEX pack_events_serial ON ONLY public.pack_events USING btree (product_
 CREATE INDEX pack_events_p00_product_id_serial_id_at_id_idx ON public.pack_events_p00 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_tenant_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_tenant_at ON ONLY public.pack_events USING btree (tenant_id, at, id);
+
+--
+-- Name: pack_events_p00_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p00_tenant_id_at_id_idx ON public.pack_events_p00 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_tenant; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2613,6 +2637,12 @@ CREATE INDEX pack_events_tenant ON ONLY public.pack_events USING btree (tenant_i
 --
 
 CREATE INDEX pack_events_p00_tenant_id_id_idx ON public.pack_events_p00 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p01_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p01_partner_tenant_id_at_id_idx ON public.pack_events_p01 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p01_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2627,10 +2657,22 @@ CREATE INDEX pack_events_p01_partner_tenant_id_id_idx ON public.pack_events_p01 
 CREATE INDEX pack_events_p01_product_id_serial_id_at_id_idx ON public.pack_events_p01 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p01_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p01_tenant_id_at_id_idx ON public.pack_events_p01 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p01_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p01_tenant_id_id_idx ON public.pack_events_p01 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p02_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p02_partner_tenant_id_at_id_idx ON public.pack_events_p02 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p02_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2645,10 +2687,22 @@ CREATE INDEX pack_events_p02_partner_tenant_id_id_idx ON public.pack_events_p02 
 CREATE INDEX pack_events_p02_product_id_serial_id_at_id_idx ON public.pack_events_p02 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p02_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p02_tenant_id_at_id_idx ON public.pack_events_p02 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p02_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p02_tenant_id_id_idx ON public.pack_events_p02 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p03_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p03_partner_tenant_id_at_id_idx ON public.pack_events_p03 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p03_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2663,10 +2717,22 @@ CREATE INDEX pack_events_p03_partner_tenant_id_id_idx ON public.pack_events_p03 
 CREATE INDEX pack_events_p03_product_id_serial_id_at_id_idx ON public.pack_events_p03 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p03_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p03_tenant_id_at_id_idx ON public.pack_events_p03 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p03_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p03_tenant_id_id_idx ON public.pack_events_p03 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p04_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p04_partner_tenant_id_at_id_idx ON public.pack_events_p04 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p04_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2681,10 +2747,22 @@ CREATE INDEX pack_events_p04_partner_tenant_id_id_idx ON public.pack_events_p04 
 CREATE INDEX pack_events_p04_product_id_serial_id_at_id_idx ON public.pack_events_p04 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p04_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p04_tenant_id_at_id_idx ON public.pack_events_p04 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p04_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p04_tenant_id_id_idx ON public.pack_events_p04 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p05_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p05_partner_tenant_id_at_id_idx ON public.pack_events_p05 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p05_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2699,10 +2777,22 @@ CREATE INDEX pack_events_p05_partner_tenant_id_id_idx ON public.pack_events_p05 
 CREATE INDEX pack_events_p05_product_id_serial_id_at_id_idx ON public.pack_events_p05 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p05_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p05_tenant_id_at_id_idx ON public.pack_events_p05 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p05_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p05_tenant_id_id_idx ON public.pack_events_p05 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p06_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p06_partner_tenant_id_at_id_idx ON public.pack_events_p06 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p06_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2717,10 +2807,22 @@ CREATE INDEX pack_events_p06_partner_tenant_id_id_idx ON public.pack_events_p06 
 CREATE INDEX pack_events_p06_product_id_serial_id_at_id_idx ON public.pack_events_p06 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p06_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p06_tenant_id_at_id_idx ON public.pack_events_p06 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p06_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p06_tenant_id_id_idx ON public.pack_events_p06 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p07_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p07_partner_tenant_id_at_id_idx ON public.pack_events_p07 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p07_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2735,10 +2837,22 @@ CREATE INDEX pack_events_p07_partner_tenant_id_id_idx ON public.pack_events_p07 
 CREATE INDEX pack_events_p07_product_id_serial_id_at_id_idx ON public.pack_events_p07 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p07_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p07_tenant_id_at_id_idx ON public.pack_events_p07 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p07_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p07_tenant_id_id_idx ON public.pack_events_p07 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p08_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p08_partner_tenant_id_at_id_idx ON public.pack_events_p08 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p08_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2753,10 +2867,22 @@ CREATE INDEX pack_events_p08_partner_tenant_id_id_idx ON public.pack_events_p08 
 CREATE INDEX pack_events_p08_product_id_serial_id_at_id_idx ON public.pack_events_p08 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p08_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p08_tenant_id_at_id_idx ON public.pack_events_p08 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p08_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p08_tenant_id_id_idx ON public.pack_events_p08 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p09_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p09_partner_tenant_id_at_id_idx ON public.pack_events_p09 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p09_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2771,10 +2897,22 @@ CREATE INDEX pack_events_p09_partner_tenant_id_id_idx ON public.pack_events_p09 
 CREATE INDEX pack_events_p09_product_id_serial_id_at_id_idx ON public.pack_events_p09 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p09_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p09_tenant_id_at_id_idx ON public.pack_events_p09 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p09_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p09_tenant_id_id_idx ON public.pack_events_p09 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p10_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p10_partner_tenant_id_at_id_idx ON public.pack_events_p10 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p10_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2789,10 +2927,22 @@ CREATE INDEX pack_events_p10_partner_tenant_id_id_idx ON public.pack_events_p10 
 CREATE INDEX pack_events_p10_product_id_serial_id_at_id_idx ON public.pack_events_p10 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p10_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p10_tenant_id_at_id_idx ON public.pack_events_p10 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p10_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p10_tenant_id_id_idx ON public.pack_events_p10 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p11_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p11_partner_tenant_id_at_id_idx ON public.pack_events_p11 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p11_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2807,10 +2957,22 @@ CREATE INDEX pack_events_p11_partner_tenant_id_id_idx ON public.pack_events_p11 
 CREATE INDEX pack_events_p11_product_id_serial_id_at_id_idx ON public.pack_events_p11 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p11_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p11_tenant_id_at_id_idx ON public.pack_events_p11 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p11_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p11_tenant_id_id_idx ON public.pack_events_p11 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p12_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p12_partner_tenant_id_at_id_idx ON public.pack_events_p12 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p12_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2825,10 +2987,22 @@ CREATE INDEX pack_events_p12_partner_tenant_id_id_idx ON public.pack_events_p12 
 CREATE INDEX pack_events_p12_product_id_serial_id_at_id_idx ON public.pack_events_p12 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p12_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p12_tenant_id_at_id_idx ON public.pack_events_p12 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p12_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p12_tenant_id_id_idx ON public.pack_events_p12 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p13_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p13_partner_tenant_id_at_id_idx ON public.pack_events_p13 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p13_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2843,10 +3017,22 @@ CREATE INDEX pack_events_p13_partner_tenant_id_id_idx ON public.pack_events_p13 
 CREATE INDEX pack_events_p13_product_id_serial_id_at_id_idx ON public.pack_events_p13 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p13_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p13_tenant_id_at_id_idx ON public.pack_events_p13 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p13_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p13_tenant_id_id_idx ON public.pack_events_p13 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p14_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p14_partner_tenant_id_at_id_idx ON public.pack_events_p14 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p14_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2861,10 +3047,22 @@ CREATE INDEX pack_events_p14_partner_tenant_id_id_idx ON public.pack_events_p14 
 CREATE INDEX pack_events_p14_product_id_serial_id_at_id_idx ON public.pack_events_p14 USING btree (product_id, serial_id, at, id);
 
 --
+-- Name: pack_events_p14_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p14_tenant_id_at_id_idx ON public.pack_events_p14 USING btree (tenant_id, at, id);
+
+--
 -- Name: pack_events_p14_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX pack_events_p14_tenant_id_id_idx ON public.pack_events_p14 USING btree (tenant_id, id);
+
+--
+-- Name: pack_events_p15_partner_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p15_partner_tenant_id_at_id_idx ON public.pack_events_p15 USING btree (partner_tenant_id, at, id) WHERE (partner_tenant_id IS NOT NULL);
 
 --
 -- Name: pack_events_p15_partner_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2877,6 +3075,12 @@ CREATE INDEX pack_events_p15_partner_tenant_id_id_idx ON public.pack_events_p15 
 --
 
 CREATE INDEX pack_events_p15_product_id_serial_id_at_id_idx ON public.pack_events_p15 USING btree (product_id, serial_id, at, id);
+
+--
+-- Name: pack_events_p15_tenant_id_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pack_events_p15_tenant_id_at_id_idx ON public.pack_events_p15 USING btree (tenant_id, at, id);
 
 --
 -- Name: pack_events_p15_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -3479,6 +3683,12 @@ CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email));
 CREATE INDEX users_tenant ON public.users USING btree (tenant_id);
 
 --
+-- Name: pack_events_p00_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p00_partner_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p00_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
@@ -3497,10 +3707,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p00_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p00_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p00_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p00_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p00_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p00_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p01_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p01_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p01_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3521,10 +3743,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p01_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p01_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p01_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p01_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p01_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p01_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p02_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p02_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p02_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3545,10 +3779,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p02_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p02_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p02_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p02_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p02_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p02_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p03_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p03_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p03_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3569,10 +3815,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p03_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p03_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p03_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p03_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p03_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p03_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p04_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p04_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p04_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3593,10 +3851,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p04_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p04_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p04_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p04_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p04_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p04_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p05_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p05_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p05_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3617,10 +3887,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p05_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p05_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p05_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p05_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p05_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p05_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p06_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p06_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p06_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3641,10 +3923,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p06_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p06_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p06_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p06_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p06_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p06_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p07_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p07_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p07_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3665,10 +3959,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p07_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p07_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p07_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p07_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p07_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p07_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p08_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p08_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p08_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3689,10 +3995,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p08_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p08_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p08_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p08_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p08_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p08_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p09_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p09_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p09_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3713,10 +4031,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p09_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p09_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p09_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p09_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p09_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p09_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p10_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p10_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p10_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3737,10 +4067,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p10_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p10_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p10_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p10_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p10_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p10_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p11_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p11_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p11_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3761,10 +4103,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p11_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p11_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p11_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p11_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p11_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p11_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p12_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p12_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p12_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3785,10 +4139,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p12_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p12_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p12_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p12_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p12_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p12_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p13_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p13_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p13_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3809,10 +4175,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p13_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p13_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p13_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p13_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p13_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p13_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p14_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p14_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p14_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3833,10 +4211,22 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p14_pkey
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p14_product_id_serial_id_at_id_idx;
 
 --
+-- Name: pack_events_p14_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p14_tenant_id_at_id_idx;
+
+--
 -- Name: pack_events_p14_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.pack_events_tenant ATTACH PARTITION public.pack_events_p14_tenant_id_id_idx;
+
+--
+-- Name: pack_events_p15_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_partner_at ATTACH PARTITION public.pack_events_p15_partner_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p15_partner_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -3855,6 +4245,12 @@ ALTER INDEX public.pack_events_pkey ATTACH PARTITION public.pack_events_p15_pkey
 --
 
 ALTER INDEX public.pack_events_serial ATTACH PARTITION public.pack_events_p15_product_id_serial_id_at_id_idx;
+
+--
+-- Name: pack_events_p15_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.pack_events_tenant_at ATTACH PARTITION public.pack_events_p15_tenant_id_at_id_idx;
 
 --
 -- Name: pack_events_p15_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -

@@ -17,7 +17,7 @@ func (r *auditEntryResolver) Product(ctx context.Context, obj *pool.AuditEntry) 
 }
 
 func (r *auditEntryResolver) Detail(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditDetail, error) {
-	return auditDetail(obj.Detail), nil
+	return auditDetail(obj.Detail, obj.Names), nil
 }
 
 func (r *auditEntryResolver) Changes(ctx context.Context, obj *pool.AuditEntry) ([]*model.AuditChange, error) {

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	IntakeResult() IntakeResultResolver
 	Mutation() MutationResolver
 	PackEvent() PackEventResolver
+	PackEventEntry() PackEventEntryResolver
 	Partner() PartnerResolver
 	PartnerInvitation() PartnerInvitationResolver
 	PoolStatsRow() PoolStatsRowResolver
@@ -82,6 +83,7 @@ type ComplexityRoot struct {
 
 	AuditDetail struct {
 		Key   func(childComplexity int) int
+		Text  func(childComplexity int) int
 		Value func(childComplexity int) int
 	}
 
@@ -198,6 +200,22 @@ type ComplexityRoot struct {
 		TZOffset   func(childComplexity int) int
 	}
 
+	PackEventEntry struct {
+		Event       func(childComplexity int) int
+		ProductCode func(childComplexity int) int
+		Serial      func(childComplexity int) int
+	}
+
+	PackEventEntryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PackEventEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -275,6 +293,8 @@ type ComplexityRoot struct {
 		Channels           func(childComplexity int) int
 		Container          func(childComplexity int, sscc string) int
 		IntakeBatch        func(childComplexity int, idempotencyKey string) int
+		Pack               func(childComplexity int, identifier string) int
+		PackEvents         func(childComplexity int, filter *model.PackEventFilter, first *int, after *string) int
 		PartnerInvitations func(childComplexity int) int
 		Partners           func(childComplexity int) int
 		PoolActivity       func(childComplexity int, from time.Time, to time.Time, interval *pool.ActivityInterval, groupBy []pool.ActivityDimension) int
@@ -473,6 +493,9 @@ type PackEventResolver interface {
 
 	Container(ctx context.Context, obj *pool.PackEvent) (*string, error)
 }
+type PackEventEntryResolver interface {
+	Event(ctx context.Context, obj *pool.PackEventRecord) (*pool.PackEvent, error)
+}
 type PartnerResolver interface {
 	ID(ctx context.Context, obj *pool.Partner) (string, error)
 	Tenant(ctx context.Context, obj *pool.Partner) (*pool.Tenant, error)
@@ -506,6 +529,8 @@ type QueryResolver interface {
 	Channels(ctx context.Context) ([]*pool.Channel, error)
 	APIKeys(ctx context.Context) ([]*pool.APIKey, error)
 	IntakeBatch(ctx context.Context, idempotencyKey string) (*model.IntakeBatch, error)
+	PackEvents(ctx context.Context, filter *model.PackEventFilter, first *int, after *string) (*model.PackEventEntryConnection, error)
+	Pack(ctx context.Context, identifier string) (*pool.Serial, error)
 	Partners(ctx context.Context) ([]*pool.Partner, error)
 	PartnerInvitations(ctx context.Context) ([]*pool.PartnerInvitation, error)
 	Products(ctx context.Context, filter *model.ProductFilter, orderBy *model.ProductOrder, first *int, after *string) (*model.ProductConnection, error)
@@ -676,6 +701,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditDetail.Key(childComplexity), true
+	case "AuditDetail.text":
+		if e.ComplexityRoot.AuditDetail.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditDetail.Text(childComplexity), true
 	case "AuditDetail.value":
 		if e.ComplexityRoot.AuditDetail.Value == nil {
 			break
@@ -1267,6 +1298,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PackEvent.TZOffset(childComplexity), true
 
+	case "PackEventEntry.event":
+		if e.ComplexityRoot.PackEventEntry.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntry.Event(childComplexity), true
+	case "PackEventEntry.productCode":
+		if e.ComplexityRoot.PackEventEntry.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntry.ProductCode(childComplexity), true
+	case "PackEventEntry.serial":
+		if e.ComplexityRoot.PackEventEntry.Serial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntry.Serial(childComplexity), true
+
+	case "PackEventEntryConnection.edges":
+		if e.ComplexityRoot.PackEventEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntryConnection.Edges(childComplexity), true
+	case "PackEventEntryConnection.pageInfo":
+		if e.ComplexityRoot.PackEventEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntryConnection.PageInfo(childComplexity), true
+
+	case "PackEventEntryEdge.cursor":
+		if e.ComplexityRoot.PackEventEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntryEdge.Cursor(childComplexity), true
+	case "PackEventEntryEdge.node":
+		if e.ComplexityRoot.PackEventEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PackEventEntryEdge.Node(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1591,6 +1667,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.IntakeBatch(childComplexity, args["idempotencyKey"].(string)), true
 
+	case "Query.pack":
+		if e.ComplexityRoot.Query.Pack == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pack_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Pack(childComplexity, args["identifier"].(string)), true
+	case "Query.packEvents":
+		if e.ComplexityRoot.Query.PackEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_packEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PackEvents(childComplexity, args["filter"].(*model.PackEventFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.partnerInvitations":
 		if e.ComplexityRoot.Query.PartnerInvitations == nil {
 			break
@@ -2150,6 +2248,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DecommissionContainerInput", ec.unmarshalInputDecommissionContainerInput),
 			graphql.NewInputUnmarshaler("GenerateSerialsInput", ec.unmarshalInputGenerateSerialsInput),
 			graphql.NewInputUnmarshaler("InviteUserInput", ec.unmarshalInputInviteUserInput),
+			graphql.NewInputUnmarshaler("PackEventFilter", ec.unmarshalInputPackEventFilter),
 			graphql.NewInputUnmarshaler("PackEventInput", ec.unmarshalInputPackEventInput),
 			graphql.NewInputUnmarshaler("PoolStatsFilter", ec.unmarshalInputPoolStatsFilter),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
@@ -2278,7 +2377,7 @@ input AuditFilter {
   action: String @maxLength(n: 100)
   "Only entries whose actor contains this, ignoring case: a person's name or e-mail, a service account, or key:N."
   actor: String @maxLength(n: 200)
-  "Only entries about this product (or SSCC pool) code."
+  "Only entries about a product (or SSCC pool) whose code contains this, ignoring case, as the product search matches."
   productCode: String @maxLength(n: 50)
   "Only entries at this time or later."
   from: Time
@@ -2389,6 +2488,8 @@ type AuditDetail {
   key: String!
   "Its value: a string as it is, anything else as JSON."
   value: String!
+  "What an id in value names, in words: a partner tenant's name, a key's owner, a user's \"Name <email>\", a channel's name, an order reference; null for other particulars, or when the record is not visible to the caller."
+  text: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/bounds.graphqls", Input: `# Input bounds, checked before anything runs (graph/bounds.go).
@@ -2653,6 +2754,71 @@ type IntakeBatch {
   rowsRead: Int!
   "The result, once stored."
   result: IntakeResult
+}
+`, BuiltIn: false},
+	{Name: "../schema/packevents.graphqls", Input: `# The pack events of a tenant's products, for people: a list of recent events and a lookup
+# of one pack by what is printed on it.
+
+extend type Query {
+  """
+  The caller's pack events, newest event time first (then newest recorded): those of its
+  own products and, for a CMO, only those of the serials assigned to it. Any role.
+  """
+  packEvents(
+    "Narrows the list; omitted means every event."
+    filter: PackEventFilter
+    "Page size, 1 to 1000 (default 50)."
+    first: Int
+    "Cursor of the last edge of the previous page."
+    after: String @maxLength(n: 200)
+  ): PackEventEntryConnection!
+  """
+  One pack as a person scans or types it: a GS1 element string
+  ((01)09501101530003(21)ABC123, in any AI order, or without parentheses as a barcode's
+  data), a GS1 Digital Link URI (https://id.gs1.org/01/09501101530003/21/ABC123), an EPC
+  URN (urn:epc:id:sgtin:9501101.053000.ABC123), or a product code and a serial separated
+  by a space. Null when no such serial is visible to the caller; BAD_USER_INPUT (field
+  identifier) for none of these forms, or for a container's SSCC.
+  """
+  pack("What names the pack." identifier: String! @maxLength(n: 300)): Serial
+}
+
+"Which pack events to list."
+input PackEventFilter {
+  "Only events of this product (or SSCC pool) code."
+  productCode: String @maxLength(n: 50)
+  "Only events of these types."
+  events: [PackEventType!] @maxItems(n: 5)
+  "Only events at this time or later."
+  from: Time
+  "Only events before this time."
+  to: Time
+}
+
+"A page of pack events."
+type PackEventEntryConnection {
+  "The events on this page."
+  edges: [PackEventEntryEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+}
+
+"A pack event and its cursor."
+type PackEventEntryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to get the events following this one."
+  cursor: String!
+  "The event."
+  node: PackEventEntry!
+}
+
+"A pack event with the pack it happened to."
+type PackEventEntry {
+  "The product (or SSCC pool) code of the pack."
+  productCode: String!
+  "The pack's serial (or SSCC)."
+  serial: String!
+  "The event, as the pack's history shows it."
+  event: PackEvent!
 }
 `, BuiltIn: false},
 	{Name: "../schema/packs.graphqls", Input: `# Pack events and pack status (the pack history).
@@ -3727,6 +3893,8 @@ func (ec *executionContext) childFields_AuditDetail(ctx context.Context, field g
 		return ec.fieldContext_AuditDetail_key(ctx, field)
 	case "value":
 		return ec.fieldContext_AuditDetail_value(ctx, field)
+	case "text":
+		return ec.fieldContext_AuditDetail_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditDetail", field.Name)
 }
@@ -3903,6 +4071,38 @@ func (ec *executionContext) childFields_PackEvent(ctx context.Context, field gra
 		return ec.fieldContext_PackEvent_container(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PackEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_PackEventEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "productCode":
+		return ec.fieldContext_PackEventEntry_productCode(ctx, field)
+	case "serial":
+		return ec.fieldContext_PackEventEntry_serial(ctx, field)
+	case "event":
+		return ec.fieldContext_PackEventEntry_event(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PackEventEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_PackEventEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PackEventEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PackEventEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PackEventEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PackEventEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PackEventEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PackEventEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PackEventEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4875,6 +5075,50 @@ func (ec *executionContext) field_Query_intakeBatch_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_packEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PackEventFilter, error) {
+			return ec.unmarshalOPackEventFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pack_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identifier",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identifier"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_poolActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5604,6 +5848,29 @@ func (ec *executionContext) _AuditDetail_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditDetail_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditDetail_text(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditDetail_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditDetail_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
 }
 
@@ -7957,6 +8224,203 @@ func (ec *executionContext) fieldContext_PackEvent_container(_ context.Context, 
 	return graphql.NewScalarFieldContext("PackEvent", field, true, true, "String")
 }
 
+func (ec *executionContext) _PackEventEntry_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntry_productCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntry_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEventEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PackEventEntry_serial(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntry_serial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Serial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntry_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEventEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PackEventEntry_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntry_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PackEventEntry().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.PackEvent) graphql.Marshaler {
+			return ec.marshalNPackEvent2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntry_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PackEventEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PackEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PackEventEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PackEventEntryEdge) graphql.Marshaler {
+			return ec.marshalNPackEventEntryEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PackEventEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PackEventEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PackEventEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PackEventEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PackEventEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PackEventEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PackEventEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PackEventEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.PackEventRecord) graphql.Marshaler {
+			return ec.marshalNPackEventEntry2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PackEventEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PackEventEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PackEventEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9258,6 +9722,94 @@ func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_intakeBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_packEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_packEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PackEvents(ctx, fc.Args["filter"].(*model.PackEventFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PackEventEntryConnection) graphql.Marshaler {
+			return ec.marshalNPackEventEntryConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_packEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PackEventEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_packEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pack(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Pack(ctx, fc.Args["identifier"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pool.Serial) graphql.Marshaler {
+			return ec.marshalOSerial2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSerial(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pack(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Serial(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pack_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13219,6 +13771,69 @@ func UnmarshalInviteUserInput(ctx context.Context, raw any) (model.InviteUserInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPackEventFilter(ctx context.Context, obj any) (model.PackEventFilter, error) {
+	var it model.PackEventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"productCode", "events", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "productCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCode = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOPackEventType2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPackEventFilter unmarshals raw into the PackEventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPackEventFilter(ctx context.Context, raw any) (model.PackEventFilter, error) {
+	var out model.PackEventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PackEventFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPackEventInput(ctx context.Context, obj any) (model.PackEventInput, error) {
 	var it model.PackEventInput
 	if obj == nil {
@@ -14365,6 +14980,11 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "text":
+			out.Values[i] = ec._AuditDetail_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15170,6 +15790,126 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var packEventEntryImplementors = []string{"PackEventEntry"}
+
+func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.SelectionSet, obj *pool.PackEventRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PackEventEntry")
+		case "productCode":
+			out.Values[i] = ec._PackEventEntry_productCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serial":
+			out.Values[i] = ec._PackEventEntry_serial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PackEventEntry_event(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var packEventEntryConnectionImplementors = []string{"PackEventEntryConnection"}
+
+func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PackEventEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PackEventEntryConnection")
+		case "edges":
+			out.Values[i] = ec._PackEventEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PackEventEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var packEventEntryEdgeImplementors = []string{"PackEventEntryEdge"}
+
+func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PackEventEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PackEventEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._PackEventEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PackEventEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -15703,6 +16443,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_intakeBatch(ctx, field)
+				})
+		case "packEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_packEvents(ctx, field)
+				})
+		case "pack":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pack(ctx, field)
 				})
 		case "partners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -17356,6 +18108,46 @@ func (ec *executionContext) marshalNPackEvent2ᚖgithubᚗcomᚋserialpoolᚋser
 	return ec._PackEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPackEventEntry2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventRecord(ctx context.Context, sel ast.SelectionSet, v *pool.PackEventRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PackEventEntry!")
+		return graphql.Null
+	}
+	return ec._PackEventEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPackEventEntryConnection2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.PackEventEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PackEventEntryConnection!")
+		return graphql.Null
+	}
+	return ec._PackEventEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPackEventEntryEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PackEventEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPackEventEntryEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPackEventEntryEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdge(ctx context.Context, sel ast.SelectionSet, v *model.PackEventEntryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PackEventEntryEdge!")
+		return graphql.Null
+	}
+	return ec._PackEventEntryEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPackEventInput2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventInputᚄ(ctx context.Context, v any) ([]*model.PackEventInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -18592,6 +19384,50 @@ func (ec *executionContext) marshalOOrderDirection2ᚖgithubᚗcomᚋserialpool�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPackEventFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventFilter(ctx context.Context, v any) (*model.PackEventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPackEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPackEventType2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventTypeᚄ(ctx context.Context, v any) ([]pool.PackEventType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pool.PackEventType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPackEventType2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []pool.PackEventType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOPoolStatsFilter2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPoolStatsFilter(ctx context.Context, v any) (*model.PoolStatsFilter, error) {

@@ -34,8 +34,9 @@ func optional(s string) *string {
 }
 
 // auditDetail lists an audit entry's particulars by key, strings as they are
-// and other values as JSON, so clients need no JSON scalar.
-func auditDetail(detail map[string]any) []*model.AuditDetail {
+// and other values as JSON, so clients need no JSON scalar; an id with the
+// name of what it refers to.
+func auditDetail(detail map[string]any, names map[string]string) []*model.AuditDetail {
 	keys := make([]string, 0, len(detail))
 	for k := range detail {
 		keys = append(keys, k)
@@ -49,6 +50,9 @@ func auditDetail(detail map[string]any) []*model.AuditDetail {
 			v = string(b)
 		}
 		out[i] = &model.AuditDetail{Key: k, Value: v}
+		if name, ok := names[k]; ok {
+			out[i].Text = &name
+		}
 	}
 	return out
 }

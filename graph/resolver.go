@@ -15,6 +15,7 @@ type Services interface {
 	pool.RequestService
 	pool.PartnerService
 	pool.PackEventService
+	pool.PackEventListService
 	pool.SSCCService
 	pool.StatsService
 	pool.AuditService

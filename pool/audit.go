@@ -17,13 +17,17 @@ type AuditEntry struct {
 	Count       *int64
 	Detail      map[string]any // the action's particulars, e.g. the order reference; "changes" holds a change's old and new values
 	Signature   *Signature     // the electronic signature of a significant action
+	// Names of the records Detail refers to by id, by its key: a partner
+	// tenant's name, a key's owner, a user, a channel, an order reference;
+	// left out when the record is not visible to the reader.
+	Names map[string]string
 }
 
 // AuditFilter selects a page of the caller's audit trail, newest first.
 type AuditFilter struct {
 	Action      string    // optional, exact
 	Actor       string    // optional: entries whose actor contains this, ignoring case (a person's name or e-mail)
-	ProductCode string    // optional
+	ProductCode string    // optional: codes containing this, ignoring case, as the product search matches
 	From, To    time.Time // optional: entries at From or later, before To
 	BeforeID    int64     // paging: entries older than this one; 0 starts at the newest
 	Limit       int

@@ -211,6 +211,9 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 		tt.channel, tt.channelID = v.CreateChannel.Key, v.CreateChannel.Channel.ID
 		gql(tt.admin, sscc, map[string]any{"p": tt.ssccPool[1:], "e": int(tt.ssccPool[0] - '0')})
 		gql(tt.operator, generate, map[string]any{"c": tt.ssccPool})
+		// A pack event of its own, for the lists of pack events to hold something to leak.
+		gql(tt.operator, `mutation($c: String!, $s: String!) { recordPackEvents(input: [{productCode: $c, serial: $s, event: COMMISSION, lot: "L1"}]) { recorded } }`,
+			map[string]any{"c": tt.ownCode, "s": tt.name + "-P1"})
 	}
 	other.serial, other.serialOf = "Other-S1", other.product
 	gql(cmo.admin, channel, map[string]any{"in": map[string]any{"name": "CMO line", "source": "EXTERNAL"}})
@@ -315,6 +318,7 @@ func (a *attacks) productProbes(at *tenantThings, partner string) (reads, writes
 		"product":         a.gqlWith(key, `query($x: String!) { product(code: $x) { id code name owner { name } pool { available assigned } serials(first: 5) { edges { node { value } } } } }`),
 		"products search": a.gqlWith(key, `query($x: String!) { products(filter: {search: $x}) { totalCount edges { node { code } } } }`),
 		"auditLog":        a.gqlWith(key, `query($x: String!) { auditLog(filter: {productCode: $x}) { edges { node { id action } } } }`),
+		"packEvents":      a.gqlWith(key, `query($x: String!) { packEvents(filter: {productCode: $x}) { edges { node { productCode serial event { event lot } } } } }`),
 		"serialRequests":  a.gqlWith(key, `query($x: String!) { serialRequests(filter: {productCode: $x}) { edges { node { id count } } } }`),
 		"poolStats":       a.gqlWith(key, `query($x: String!) { poolStats(groupBy: [PRODUCT, STATUS, SOURCE, PARTNER, CODE_SCHEMA], filter: {productCode: $x}) { count product { code } } }`),
 		"GET pool":        a.restWith(req{Method: "GET", Path: "/api/v2/products/{x}/pool", Key: op}),
@@ -345,6 +349,10 @@ func (a *attacks) serialProbes(at *tenantThings, code string) (reads, writes pro
 	key, op := at.admin, at.operator
 	reads = probes{
 		"serial": a.gqlWith(key, `query($x: String!) { serial(productCode: "`+code+`", value: $x) { value status history { event } } }`),
+		// The lookup by what is printed on the pack: its product code and serial.
+		"pack": func(x string) string {
+			return a.graphQL(key, `query($x: String!) { pack(identifier: $x) { value status history { event } } }`, code+" "+x)
+		},
 	}
 	writes = probes{
 		"releaseSerials":    a.gqlWith(op, `mutation($x: String!) { releaseSerials(input: {productCode: "`+code+`", serials: [$x]}, signature: {meaning: PERFORMED, reason: "test"}) { released } }`),
@@ -595,6 +603,30 @@ func (a *attacks) forgedCursors(at *tenantThings) {
 			}
 		}
 	}
+	// Pack events after a forged cursor (any time, any id) are still only the attacker's view.
+	for _, c := range []string{"PackEventCursor:9223372036854775807:9223372036854775807", "PackEventCursor:0:0", "PackEventCursor:1:1 OR 1=1", "AuditCursor:5"} {
+		a.cases++
+		var data struct {
+			PackEvents struct {
+				Edges []struct {
+					Node struct{ ProductCode, Serial string }
+				}
+			}
+		}
+		r := a.d.gql(a.t, at.admin, `query($c: String) { packEvents(first: 1000, after: $c) { edges { node { productCode serial } } } }`, map[string]any{"c": cursor(c)})
+		if len(r.Errors) > 0 {
+			if r.code() != "BAD_USER_INPUT" {
+				a.leak("%s packEvents after %q: %+v", at.name, c, r.Errors)
+			}
+			continue
+		}
+		r.ok(a.t, &data)
+		for _, e := range data.PackEvents.Edges {
+			if !slices.Contains(serials[e.Node.ProductCode], e.Node.Serial) {
+				a.leak("%s packEvents after %q lists %s %s", at.name, c, e.Node.ProductCode, e.Node.Serial)
+			}
+		}
+	}
 	for _, code := range []string{at.ownCode, amoxicillin} {
 		for _, c := range []string{"SerialCursor:0", "SerialCursor:-1", fmt.Sprintf("SerialCursor:%d", maxID/2)} {
 			a.cases++
@@ -670,7 +702,18 @@ func (a *attacks) listings(at *tenantThings) {
 		}
 		AuditLog struct {
 			Edges []struct {
-				Node struct{ Product *struct{ Code string } }
+				Node struct {
+					Product *struct{ Code string }
+					Detail  []struct {
+						Key  string
+						Text *string
+					}
+				}
+			}
+		}
+		PackEvents struct {
+			Edges []struct {
+				Node struct{ ProductCode, Serial string }
 			}
 		}
 	}
@@ -684,7 +727,8 @@ func (a *attacks) listings(at *tenantThings) {
 	a.d.gql(a.t, at.admin, `{ viewer { tenant { name } } products(first: 1000) { edges { node { code owner { name } } } }
 		channels { name } apiKeys { id } partners { tenant { name } } ssccPools { code }
 		serialRequests(first: 1000) { edges { node { id product { code } partner { name } } } }
-		auditLog(first: 1000) { edges { node { product { code } } } }
+		auditLog(first: 1000) { edges { node { product { code } detail { key text } } } }
+		packEvents(first: 1000) { edges { node { productCode serial } } }
 		poolStats(groupBy: [PRODUCT, PARTNER]) { product { code } partner { name } }
 		poolActivity(from: "2020-01-01T00:00:00Z", to: "2035-01-01T00:00:00Z", interval: WEEK, groupBy: [PRODUCT]) { product { code } } }`, nil).ok(a.t, &data)
 	check := func(what, value string, allowed []string) {
@@ -733,6 +777,17 @@ func (a *attacks) listings(at *tenantThings) {
 		if e.Node.Product != nil {
 			check("audited product", e.Node.Product.Code, codes)
 		}
+		// The names audit details give their ids: a tenant's only if it is the attacker or its partner.
+		for _, d := range e.Node.Detail {
+			if d.Text != nil && (d.Key == "partner" || d.Key == "cmo" || d.Key == "mah") {
+				check("audited "+d.Key, *d.Text, names)
+			}
+		}
+	}
+	_, visibleSerials := a.visible(at)
+	for _, e := range data.PackEvents.Edges {
+		check("pack event product", e.Node.ProductCode, codes)
+		check("pack event serial", e.Node.Serial, visibleSerials[e.Node.ProductCode])
 	}
 	for _, e := range data.SerialRequests.Edges {
 		check("request", e.Node.ID, requests)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,33 +98,78 @@ func FuzzMutationVariables(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, mutation, key uint8, vars string) {
 		name := names[int(mutation)%len(names)]
-		var in any = json.RawMessage(vars)
-		if !json.Valid([]byte(vars)) {
-			in = vars // a string where an input object belongs
-		} else if costly(json.RawMessage(vars)) {
-			t.Skip("asks for more serials than a fuzz run should wait for")
+		postFuzzed(t, d.url, name, mutationDocs[name], keys[int(key)%len(keys)], vars)
+	})
+}
+
+// postFuzzed posts doc with vars as its variable $in (a string where they are
+// no JSON) and fails on a 5xx, an answer that is no JSON, or an error without
+// a code or coded INTERNAL.
+func postFuzzed(t *testing.T, url, name, doc, key, vars string) {
+	var in any = json.RawMessage(vars)
+	if !json.Valid([]byte(vars)) {
+		in = vars // a string where an input object belongs
+	} else if costly(json.RawMessage(vars)) {
+		t.Skip("asks for more serials than a fuzz run should wait for")
+	}
+	body, err := json.Marshal(map[string]any{"query": doc, "variables": map[string]any{"in": in}})
+	if err != nil {
+		t.Skip("variables that Go cannot send as JSON")
+	}
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer res.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode >= 500 {
+		t.Fatalf("%s %s: %d, %v", name, vars, res.StatusCode, err)
+	}
+	for _, e := range r.Errors {
+		if code, _ := e.Extensions["code"].(string); code == "" || code == "INTERNAL" {
+			t.Fatalf("%s %s: %d, error %q with code %q", name, vars, res.StatusCode, e.Message, code)
 		}
-		body, err := json.Marshal(map[string]any{"query": mutationDocs[name], "variables": map[string]any{"in": in}})
-		if err != nil {
-			t.Skip("variables that Go cannot send as JSON")
+	}
+}
+
+// queryDocs send the queries that take what a person types or scans, their
+// input in $in as mutationDocs do.
+var queryDocs = map[string]string{
+	"packEvents": `query($in: PackEventFilter) { packEvents(filter: $in, first: 10) { edges { cursor node { productCode serial event { event lot expiry } } } } }`,
+	"pack":       `query($in: String!) { pack(identifier: $in) { value packStatus history { event } } }`,
+	"packAfter":  `query($in: String) { packEvents(after: $in) { edges { cursor } } }`,
+}
+
+// FuzzQueryVariables posts the queries of queryDocs, as each demo role, with
+// fuzzed variables, with the same expectations as FuzzMutationVariables.
+func FuzzQueryVariables(f *testing.F) {
+	d := newDemo(f)
+	d = d.with(f, func(c *config) { c.RateLimit = 0 })
+	keys := []string{d.keys.MAHAdmin, d.keys.MAHViewer, d.keys.CMOAdmin}
+	names := []string{"packEvents", "pack", "packAfter"}
+	for _, s := range []struct {
+		query, vars string
+	}{
+		{"packEvents", `{"productCode":"` + amoxicillin + `","events":["COMMISSION","PACK"],"from":"2026-01-01T00:00:00Z","to":"2027-01-01T00:00:00Z"}`},
+		{"packEvents", `{"events":["NOPE"],"from":"yesterday"}`},
+		{"pack", `"(01)` + amoxicillin + `(21)ABC123"`},
+		{"pack", `"https://id.gs1.org/01/` + amoxicillin + `/21/%00"`},
+		{"pack", `"urn:epc:id:sgtin:9501101.053000.ABC123"`},
+		{"pack", `"` + amoxicillin + ` 000000000001"`},
+		{"pack", `"\u001d21A"`},
+		{"packAfter", `"UGFja0V2ZW50Q3Vyc29yOjA6MA"`}, // PackEventCursor:0:0
+		{"packAfter", `"UGFja0V2ZW50Q3Vyc29yOng6eQ"`}, // PackEventCursor:x:y
+	} {
+		for key := range keys {
+			f.Add(uint8(slices.Index(names, s.query)), uint8(key), s.vars)
 		}
-		req, _ := http.NewRequest(http.MethodPost, d.url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+keys[int(key)%len(keys)])
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		defer res.Body.Close()
-		var r gqlResponse
-		if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode >= 500 {
-			t.Fatalf("%s %s: %d, %v", name, vars, res.StatusCode, err)
-		}
-		for _, e := range r.Errors {
-			if code, _ := e.Extensions["code"].(string); code == "" || code == "INTERNAL" {
-				t.Fatalf("%s %s: %d, error %q with code %q", name, vars, res.StatusCode, e.Message, code)
-			}
-		}
+	}
+	f.Fuzz(func(t *testing.T, query, key uint8, vars string) {
+		name := names[int(query)%len(names)]
+		postFuzzed(t, d.url, name, queryDocs[name], keys[int(key)%len(keys)], vars)
 	})
 }
 

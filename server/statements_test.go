@@ -51,6 +51,7 @@ func TestConstantStatementsNested(t *testing.T) {
 		"Query.product.code":               `"` + amoxicillin + `"`,
 		"Query.serial.productCode":         `"` + amoxicillin + `"`,
 		"Query.serial.value":               `"` + serial + `"`,
+		"Query.pack.identifier":            `"(01)` + amoxicillin + `(21)` + packs[0] + `"`,
 		"Query.serialRequest.id":           `"` + reqs.RequestSerials.ID + `"`,
 		"Query.intakeBatch.idempotencyKey": `"none"`,
 		"Query.poolStats.groupBy":          `[PRODUCT, STATUS]`,

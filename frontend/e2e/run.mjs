@@ -23,9 +23,13 @@ import sscc from './areas/sscc.mjs';
 import workday from './areas/workday.mjs';
 import lists from './areas/lists.mjs';
 import dashboard from './areas/dashboard.mjs';
+import adminAudit from './areas/admin-audit.mjs';
+import adminPackEvents from './areas/admin-pack-events.mjs';
+import admin from './areas/admin.mjs';
+import adminPartners from './areas/admin-partners.mjs';
 
 /** In the order of a user's first visit; each area seeds what it needs itself. */
-const AREAS = { signin, products, cmo, 'pack-history': packHistory, operator, partners, sscc, workday, lists, dashboard };
+const AREAS = { signin, products, cmo, 'pack-history': packHistory, operator, partners, sscc, workday, lists, dashboard, 'admin-audit': adminAudit, 'admin-pack-events': adminPackEvents, admin, 'admin-partners': adminPartners };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } }, strict: true });
 const only = (values.only ?? process.env.E2E_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -467,6 +467,23 @@ export const SERIAL_QUERY = /* GraphQL */ `
   }
 `;
 
+/** The caller's pack events, newest event time first. `filter.from` is inclusive, `filter.to` exclusive. */
+export const PACK_EVENTS_QUERY = /* GraphQL */ `
+  query PackEvents($filter: PackEventFilter, $first: Int, $after: String) {
+    packEvents(filter: $filter, first: $first, after: $after) {
+      edges { cursor node { productCode serial event { ${HISTORY_FIELDS} } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** One pack by what names it: element string, Digital Link, EPC URN, or code and serial (the server parses it). */
+export const PACK_QUERY = /* GraphQL */ `
+  query Pack($identifier: String!) {
+    pack(identifier: $identifier) { id value product { id code } }
+  }
+`;
+
 export const PRODUCT_CODES_QUERY = /* GraphQL */ `
   query ProductCodes($first: Int) {
     products(first: $first) { edges { node { id code name source owner { id name } } } totalCount }
@@ -544,15 +561,24 @@ export const SERIAL_REQUESTS_QUERY = /* GraphQL */ `
 export const AUDIT_LOG_QUERY = /* GraphQL */ `
   query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id at actor action count product { id code codeSchema name } detail { key value } } }
+      edges { cursor node { id at actor action count product { id code codeSchema name } detail { key value text }
+        changes { field old new secret } signature { name email meaning reason } } }
       pageInfo { hasNextPage endCursor }
     }
   }
 `;
 
+/** The people and key owners the audit trail's person filter offers (admins only). */
+export const AUDIT_PEOPLE_QUERY = /* GraphQL */ `
+  query AuditPeople {
+    users { name email }
+    apiKeys { owner }
+  }
+`;
+
 export const PARTNERS_QUERY = /* GraphQL */ `
   query Partners {
-    partners { tenant { id name } role }
+    partners { id tenant { id name } role createdAt endedAt endedBy { name } endReason }
   }
 `;
 
@@ -581,6 +607,21 @@ export const REVOKE_PARTNER_INVITATION = /* GraphQL */ `
 export const CREATE_PARTNERSHIP = /* GraphQL */ `
   mutation CreatePartnership($input: CreatePartnershipInput!) {
     createPartnership(input: $input) { tenant { id name } role }
+  }
+`;
+
+/** What an MAH's serials went to its CMOs: counts per product and partner (counters), and the latest requests. */
+export const PARTNER_ASSIGNMENTS_QUERY = /* GraphQL */ `
+  query PartnerAssignments {
+    poolStats(groupBy: [PRODUCT, PARTNER]) { count product { id code name } partner { id } }
+    serialRequests(first: 100) { edges { node { id count createdAt partner { id } product { id code } } } }
+  }
+`;
+
+/** Ends a partnership from either side (admins), signed; the CMO's unused serials return to the MAH. */
+export const END_PARTNERSHIP = /* GraphQL */ `
+  mutation EndPartnership($id: ID!, $reason: String!, $signature: SignatureInput) {
+    endPartnership(id: $id, reason: $reason, signature: $signature) { returned partner { id endedAt } }
   }
 `;
 

@@ -9,10 +9,12 @@
  *   /pool/pack-history?product=…&serial=… → Pack history tab (a lookup when both are given)
  *   /pool/products/<code>/serials?status=AVAILABLE → serials of one product
  *   /partners                            → partnerships (MAH: its CMOs; CMO: its MAHs)
- *   /audit?action=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
+ *   /audit?action=…&actor=…&product=…&from=…&to=… → the audit trail, filtered (dates as YYYY-MM-DD)
  *   /settings/sso                        → single sign-on (admins)
  *   /home                                → the dashboard (pool health, days of supply, activity)
  *   list addresses (product list, serials) also carry their view: see list-state.js
+ *   /pack-events?product=…&event=…&from=…&to=… → recent pack events, filtered, and a pack lookup
+ *   /admin                               → administration: products, channels, API keys (admins)
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -52,7 +54,7 @@ export function useLocation() {
 
 /** @typedef {'sn' | 'sscc' | 'pack'} PoolTab */
 /** @typedef {{name: 'pool', tab: PoolTab} | {name: 'serials', code: string} | {name: 'partners'}
- *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'home'} | {name: 'notFound'}} Route */
+ *   | {name: 'audit'} | {name: 'users'} | {name: 'sso'} | {name: 'home'} | {name: 'packEvents'} | {name: 'admin'} | {name: 'notFound'}} Route */
 
 /**
  * @param {string} path
@@ -68,6 +70,8 @@ export function matchRoute(path) {
   if (p === USERS_PATH) return { name: 'users' };
   if (p === SSO_PATH) return { name: 'sso' };
   if (p === HOME_PATH) return { name: 'home' };
+  if (p === PACK_EVENTS_PATH) return { name: 'packEvents' };
+  if (p === ADMIN_PATH) return { name: 'admin' };
   const m = /^\/pool\/products\/([^/]+)\/serials\/?$/.exec(path);
   if (m) {
     try {
@@ -88,6 +92,8 @@ export const USERS_PATH = '/users';
 export const SSO_PATH = '/settings/sso';
 /** The dashboard: pool health across products, days of supply, received vs assigned. */
 export const HOME_PATH = '/home';
+export const PACK_EVENTS_PATH = '/pack-events';
+export const ADMIN_PATH = '/admin';
 
 /** @type {Record<PoolTab, string>} */
 export const TAB_PATHS = Object.freeze({ sn: POOL_PATH, sscc: SSCC_PATH, pack: PACK_PATH });
@@ -107,11 +113,11 @@ export function packHistoryPath(productCode, serial) {
 
 /**
  * The audit trail with its filters; empty ones are left out.
- * @param {{action?: string, product?: string, from?: string, to?: string}} [filters]
+ * @param {{action?: string, actor?: string, product?: string, from?: string, to?: string}} [filters]
  */
 export function auditPath(filters = {}) {
   const params = new URLSearchParams();
-  for (const name of /** @type {const} */ (['action', 'product', 'from', 'to'])) {
+  for (const name of /** @type {const} */ (['action', 'actor', 'product', 'from', 'to'])) {
     if (filters[name]) params.set(name, /** @type {string} */ (filters[name]));
   }
   const q = params.toString();
@@ -140,4 +146,17 @@ export function onLinkClick(event) {
   const a = /** @type {HTMLAnchorElement} */ (event.currentTarget);
   event.preventDefault();
   navigate(a.getAttribute('href') || '/');
+}
+
+/**
+ * The pack events list with its filters; empty ones are left out.
+ * @param {{product?: string, event?: string, from?: string, to?: string}} [filters]
+ */
+export function packEventsPath(filters = {}) {
+  const params = new URLSearchParams();
+  for (const name of /** @type {const} */ (['product', 'event', 'from', 'to'])) {
+    if (filters[name]) params.set(name, /** @type {string} */ (filters[name]));
+  }
+  const q = params.toString();
+  return q ? `${PACK_EVENTS_PATH}?${q}` : PACK_EVENTS_PATH;
 }

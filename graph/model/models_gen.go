@@ -44,6 +44,8 @@ type AuditDetail struct {
 	Key string `json:"key"`
 	// Its value: a string as it is, anything else as JSON.
 	Value string `json:"value"`
+	// What an id in value names, in words: a partner tenant's name, a key's owner, a user's "Name <email>", a channel's name, an order reference; null for other particulars, or when the record is not visible to the caller.
+	Text *string `json:"text,omitempty"`
 }
 
 // A page of audit entries.
@@ -68,7 +70,7 @@ type AuditFilter struct {
 	Action *string `json:"action,omitempty"`
 	// Only entries whose actor contains this, ignoring case: a person's name or e-mail, a service account, or key:N.
 	Actor *string `json:"actor,omitempty"`
-	// Only entries about this product (or SSCC pool) code.
+	// Only entries about a product (or SSCC pool) whose code contains this, ignoring case, as the product search matches.
 	ProductCode *string `json:"productCode,omitempty"`
 	// Only entries at this time or later.
 	From *time.Time `json:"from,omitempty"`
@@ -195,6 +197,34 @@ type InviteUserPayload struct {
 
 // Everything a caller can change, as its role allows; every change is written to the audit trail.
 type Mutation struct {
+}
+
+// A page of pack events.
+type PackEventEntryConnection struct {
+	// The events on this page.
+	Edges []*PackEventEntryEdge `json:"edges"`
+	// Paging information.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A pack event and its cursor.
+type PackEventEntryEdge struct {
+	// Pass as `after` to get the events following this one.
+	Cursor string `json:"cursor"`
+	// The event.
+	Node *pool.PackEventRecord `json:"node"`
+}
+
+// Which pack events to list.
+type PackEventFilter struct {
+	// Only events of this product (or SSCC pool) code.
+	ProductCode *string `json:"productCode,omitempty"`
+	// Only events of these types.
+	Events []pool.PackEventType `json:"events,omitempty"`
+	// Only events at this time or later.
+	From *time.Time `json:"from,omitempty"`
+	// Only events before this time.
+	To *time.Time `json:"to,omitempty"`
 }
 
 // A pack event to record.

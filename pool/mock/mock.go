@@ -18,6 +18,7 @@ type Services struct {
 	RequestService
 	PartnerService
 	PackEventService
+	PackEventListService
 	SSCCService
 	StatsService
 	AuditService
@@ -27,17 +28,18 @@ type Services struct {
 }
 
 var (
-	_ pool.AuthService      = (*AuthService)(nil)
-	_ pool.TenantService    = (*TenantService)(nil)
-	_ pool.ProductService   = (*ProductService)(nil)
-	_ pool.PoolService      = (*PoolService)(nil)
-	_ pool.IntakeService    = (*IntakeService)(nil)
-	_ pool.RequestService   = (*RequestService)(nil)
-	_ pool.PartnerService   = (*PartnerService)(nil)
-	_ pool.PackEventService = (*PackEventService)(nil)
-	_ pool.SSCCService      = (*SSCCService)(nil)
-	_ pool.StatsService     = (*StatsService)(nil)
-	_ pool.AuditService     = (*AuditService)(nil)
-	_ pool.KeyService       = (*KeyService)(nil)
-	_ pool.SSOService       = (*SSOService)(nil)
+	_ pool.AuthService          = (*AuthService)(nil)
+	_ pool.TenantService        = (*TenantService)(nil)
+	_ pool.ProductService       = (*ProductService)(nil)
+	_ pool.PoolService          = (*PoolService)(nil)
+	_ pool.IntakeService        = (*IntakeService)(nil)
+	_ pool.RequestService       = (*RequestService)(nil)
+	_ pool.PartnerService       = (*PartnerService)(nil)
+	_ pool.PackEventService     = (*PackEventService)(nil)
+	_ pool.PackEventListService = (*PackEventListService)(nil)
+	_ pool.SSCCService          = (*SSCCService)(nil)
+	_ pool.StatsService         = (*StatsService)(nil)
+	_ pool.AuditService         = (*AuditService)(nil)
+	_ pool.KeyService           = (*KeyService)(nil)
+	_ pool.SSOService           = (*SSOService)(nil)
 )

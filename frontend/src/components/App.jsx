@@ -20,6 +20,8 @@ import { onTimeZoneChange } from '../format.js';
 import { UsersPage } from './UsersPage.jsx';
 import { SsoSettings } from './sso/SsoSettings.jsx';
 import { HomePage } from './HomePage.jsx';
+import { PackEventsPage } from './PackEventsPage.jsx';
+import { AdminPage } from './AdminPage.jsx';
 
 /**
  * @typedef {{tenant: {id: string, name: string}, role: string, user?: {name: string, email: string}}} Viewer
@@ -128,6 +130,8 @@ function Routes() {
   if (route.name === 'users') return <UsersPage />;
   if (route.name === 'sso') return <SsoSettings />;
   if (route.name === 'home') return <HomePage />;
+  if (route.name === 'packEvents') return <PackEventsPage params={params} />;
+  if (route.name === 'admin') return <AdminPage />;
   if (route.name === 'serials') {
     return <SerialsPage key={route.code} code={route.code} />;
   }

@@ -1,29 +1,36 @@
 // @ts-check
 /**
  * The audit trail of the tenant, newest first: who did what, when, to which product. Every
- * role may read it. Its filters (action, product code, a range of days) live in the
- * address, so a reload or a shared link keeps them; more entries come with "Load more".
+ * role may read it. Its filters (action, person, part of a product code, a range of days)
+ * live in the address, so a reload or a shared link keeps them; more entries come with
+ * "Load more". Details name what their ids refer to (the server's `text`), and a change
+ * shows each field's old and new value.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { AUDIT_LOG_QUERY, PAGE_SIZE } from '../api.js';
+import { AUDIT_LOG_QUERY, AUDIT_PEOPLE_QUERY, PAGE_SIZE } from '../api.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
+import { dayParam, dayRange } from '../days.js';
 import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime, utcDate } from '../format.js';
 import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } from '../router.js';
-import { useClient } from './context.js';
+import { useClient, useViewer } from './context.js';
 import { DownloadLink } from './DownloadLink.jsx';
 import { Field } from './Forms.jsx';
 import { ResetFilterIcon } from './icons.jsx';
-import { usePagedList } from '../use-query.js';
+import { usePagedList, useQuery } from '../use-query.js';
+import { canAdminister } from '../roles.js';
 import { ErrorState, LoadMore } from './States.jsx';
 
 const COLUMNS = 6;
 
 /**
- * @typedef {{action: string, product: string, from: string, to: string}} AuditFilters
+ * @typedef {{action: string, actor: string, product: string, from: string, to: string}} AuditFilters
+ *   actor: part of who acted (a name, e-mail or service account); product: part of a code;
  *   from, to: days as YYYY-MM-DD, both included
+ * @typedef {{field: string, old: string | null, new: string | null, secret: boolean}} AuditChange
  * @typedef {{id: string, at: string, actor: string, action: string, count: number | null,
  *   product: {id: string, code: string, codeSchema: string, name: string} | null,
- *   detail: {key: string, value: string}[]}} AuditEntry
+ *   detail: {key: string, value: string, text?: string | null}[], changes?: AuditChange[],
+ *   signature?: {name: string, email: string, meaning: string, reason: string} | null}} AuditEntry
  */
 
 /**
@@ -32,10 +39,10 @@ const COLUMNS = 6;
  * @returns {AuditFilters}
  */
 export function auditFilters(params) {
-  /** @param {string | null} v */
-  const day = (v) => (v && localDay(v) ? v : '');
+  const day = dayParam;
   return {
     action: (params.get('action') || '').trim(),
+    actor: (params.get('actor') || '').trim(),
     product: (params.get('product') || '').trim(),
     from: day(params.get('from')),
     to: day(params.get('to')),
@@ -52,32 +59,88 @@ export function auditFilterInput(f) {
   /** @type {Record<string, string>} */
   const filter = {};
   if (f.action) filter.action = f.action;
+  if (f.actor) filter.actor = f.actor;
   if (f.product) filter.productCode = f.product;
-  const from = localDay(f.from);
-  if (from) filter.from = from.toISOString();
-  const to = localDay(f.to);
-  if (to) {
-    to.setDate(to.getDate() + 1);
-    filter.to = to.toISOString();
-  }
+  Object.assign(filter, dayRange(f.from, f.to));
   return Object.keys(filter).length ? filter : null;
 }
 
-/** Local midnight of a YYYY-MM-DD day, or null. @param {string} s */
-function localDay(s) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-  const date = new Date(y, mo, d);
-  // new Date() rolls 2026-02-31 over into March: such a day is not one.
-  return date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d ? date : null;
+/**
+ * A text filter that applies once typing pauses, like the product search: the field's own
+ * text, and the address follows it (and it the address, after back or a header link).
+ * @param {'actor' | 'product'} name
+ * @param {string} value the filter as the address holds it
+ * @param {number} debounceMs
+ * @param {(patch: Partial<AuditFilters>) => void} apply
+ */
+function useTypedFilter(name, value, debounceMs, apply) {
+  const [text, setText] = useState(value);
+  const applied = useRef(value);
+  const debounced = useMemo(
+    () =>
+      debounce((/** @type {string} */ typed) => {
+        applied.current = typed.trim();
+        apply({ [name]: applied.current });
+      }, debounceMs),
+    [debounceMs],
+  );
+  useEffect(() => () => debounced.cancel(), [debounced]);
+  useEffect(() => {
+    if (value === applied.current) return;
+    debounced.cancel();
+    applied.current = value;
+    setText(value);
+  }, [value]);
+  return {
+    text,
+    /** @param {string} typed */
+    onInput(typed) {
+      setText(typed);
+      debounced(typed);
+    },
+    flush: () => debounced.flush(),
+    clear() {
+      debounced.cancel();
+      applied.current = '';
+      setText('');
+    },
+  };
+}
+
+/**
+ * Whom the person filter offers: the people and service accounts an admin may list, and
+ * those acting on the page, as the audit names them without their key ("Name <email>",
+ * "SAP ATTP"), so each matches the entries of the person and of their keys.
+ * @param {{users?: {name: string, email: string}[], apiKeys?: {owner: string | null}[]} | null} people
+ * @param {AuditEntry[]} entries
+ */
+export function actorChoices(people, entries) {
+  const names = new Set();
+  for (const u of people?.users || []) names.add(`${u.name} <${u.email}>`);
+  for (const k of people?.apiKeys || []) if (k.owner) names.add(k.owner);
+  for (const e of entries) {
+    const who = actorName(e.actor);
+    if (who) names.add(who);
+  }
+  return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Who acted, without the key it used: "Ann <a@x> (key:3)" → "Ann <a@x>", "SAP ATTP (service
+ * account, key:4)" → "SAP ATTP"; "" for a bare key or a partner's key ("key:3", "tenant:2 key:3").
+ * @param {string} actor
+ */
+export function actorName(actor) {
+  const name = actor.replace(/\s*\((service account, )?key:\d+\)$/, '');
+  return /^(tenant:\d+ )?key:\d+$/.test(name) ? '' : name;
 }
 
 /** @param {{params: URLSearchParams, debounceMs?: number}} props */
 export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
   const client = useClient();
+  const viewer = useViewer();
   const filters = auditFilters(params);
-  const filtered = !!(filters.action || filters.product || filters.from || filters.to);
+  const filtered = !!(filters.action || filters.actor || filters.product || filters.from || filters.to);
   const list = /** @type {import('../use-query.js').PagedList<AuditEntry>} */ (
     usePagedList(async (after, signal) => {
       const variables = { filter: auditFilterInput(filters), first: PAGE_SIZE, after };
@@ -85,9 +148,9 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
       return data.auditLog;
     }, JSON.stringify(filters))
   );
-  // The product code field applies once typing pauses, like the product search.
-  const [product, setProduct] = useState(filters.product);
-  const applied = useRef(filters.product);
+  // Only admins may list the tenant's people and keys; others choose from the page or type.
+  const admin = canAdminister(viewer.role);
+  const people = useQuery((signal) => client.request(AUDIT_PEOPLE_QUERY, {}, { signal }), [], { skip: !admin });
   const headingRef = useRef(/** @type {HTMLHeadingElement | null} */ (null));
   const actionRef = useRef(/** @type {HTMLSelectElement | null} */ (null));
 
@@ -101,34 +164,19 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
     navigate(auditPath({ ...auditFilters(new URLSearchParams(location.search)), ...patch }), { replace: true });
   }
 
-  const applyProduct = useMemo(
-    () =>
-      debounce((/** @type {string} */ value) => {
-        applied.current = value.trim();
-        apply({ product: applied.current });
-      }, debounceMs),
-    [debounceMs],
-  );
-  useEffect(() => () => applyProduct.cancel(), [applyProduct]);
-
-  // The address changed otherwise (back, the header link): the field follows it.
-  useEffect(() => {
-    if (filters.product === applied.current) return;
-    applyProduct.cancel();
-    applied.current = filters.product;
-    setProduct(filters.product);
-  }, [filters.product]);
+  const product = useTypedFilter('product', filters.product, debounceMs, apply);
+  const actor = useTypedFilter('actor', filters.actor, debounceMs, apply);
 
   /** @param {Partial<AuditFilters>} patch */
   function change(patch) {
-    applyProduct.flush();
+    product.flush();
+    actor.flush();
     apply(patch);
   }
 
   function reset() {
-    applyProduct.cancel();
-    applied.current = '';
-    setProduct('');
+    product.clear();
+    actor.clear();
     navigate(AUDIT_PATH, { replace: true });
     actionRef.current?.focus();
   }
@@ -152,7 +200,8 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
           aria-label="Filter the audit trail"
           onSubmit={(e) => {
             e.preventDefault();
-            applyProduct.flush();
+            product.flush();
+            actor.flush();
           }}
         >
           <Field id="audit-action" label="Action" class="audit-filter-action">
@@ -173,6 +222,27 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
               </select>
             )}
           </Field>
+          <Field id="audit-actor" label="Person" class="audit-filter-actor">
+            {() => (
+              <>
+                <input
+                  id="audit-actor"
+                  class="input"
+                  list="audit-actor-choices"
+                  autocomplete="off"
+                  spellcheck={false}
+                  placeholder="Name, e-mail or service account"
+                  value={actor.text}
+                  onInput={(e) => actor.onInput(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+                />
+                <datalist id="audit-actor-choices">
+                  {actorChoices(people.data, nodes).map((name) => (
+                    <option key={name} value={name} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
           <Field id="audit-product" label="Product code" class="audit-filter-product">
             {() => (
               <input
@@ -180,12 +250,9 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
                 class="input mono"
                 autocomplete="off"
                 spellcheck={false}
-                value={product}
-                onInput={(e) => {
-                  const value = /** @type {HTMLInputElement} */ (e.currentTarget).value;
-                  setProduct(value);
-                  applyProduct(value);
-                }}
+                placeholder="All or part of a code"
+                value={product.text}
+                onInput={(e) => product.onInput(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
               />
             )}
           </Field>
@@ -213,7 +280,7 @@ export function AuditPage({ params, debounceMs = SEARCH_DEBOUNCE_MS }) {
               />
             )}
           </Field>
-          <button type="button" class="button audit-reset" onClick={reset} disabled={!filtered && !product}>
+          <button type="button" class="button audit-reset" onClick={reset} disabled={!filtered && !product.text && !actor.text}>
             <ResetFilterIcon /> Reset filters
           </button>
           <DownloadLink class="button" path={auditCsvPath(filters)} filename={`audit-trail-${utcDate(new Date())}.csv`}>
@@ -339,27 +406,71 @@ function AuditRow({ entry }) {
           <span>
             <span class="muted">Actor</span> <span class="mono">{entry.actor}</span>
           </span>
-          <AuditDetails detail={entry.detail} />
+          <AuditDetails entry={entry} />
         </div>
       </th>
       <td class="col-audit">{product || none}</td>
       <td class="num col-audit">{count || none}</td>
       <td class="mono col-audit audit-actor">{entry.actor}</td>
-      <td class="col-audit">{entry.detail.length ? <AuditDetails detail={entry.detail} /> : none}</td>
+      <td class="col-audit">{hasDetails(entry) ? <AuditDetails entry={entry} /> : none}</td>
     </tr>
   );
 }
 
-/** @param {{detail: AuditEntry['detail']}} props */
-function AuditDetails({ detail }) {
-  if (detail.length === 0) return null;
+/** @param {AuditEntry} entry */
+const hasDetails = (entry) => auditDetailLines(entry).length > 0 || !!entry.signature;
+
+/** Details that hold an id of another record: shown by its name, never as a bare number. */
+const REFERENCES = new Set(['partner', 'cmo', 'mah', 'key', 'user', 'channel', 'request', 'partnership', 'invitation']);
+
+/**
+ * An entry's particulars as lines of words: each detail (an id by the name it refers to;
+ * an internal id without one, such as the request of an assignment, is left out),
+ * then each changed field as old → new ("changed" for a secret). The raw "changes" detail
+ * is left out when the entry's changes are shown.
+ * @param {AuditEntry} entry
+ * @returns {{key: string, label: string, value: string}[]}
+ */
+export function auditDetailLines(entry) {
+  const changes = entry.changes || [];
+  const lines = entry.detail
+    .filter((d) => !(d.key === 'changes' && changes.length) && !(REFERENCES.has(d.key) && !d.text && /^\d+$/.test(d.value)))
+    .map((d) => ({ key: d.key, label: detailKeyLabel(d.key), value: d.text ?? detailValueText(d.value) }));
+  for (const c of changes) {
+    const value = c.secret ? 'changed' : detailValueText(JSON.stringify({ old: parse(c.old), new: parse(c.new) }));
+    lines.push({ key: `changes.${c.field}`, label: detailKeyLabel(c.field), value });
+  }
+  return lines;
+}
+
+/** A change's JSON value, null for none. @param {string | null} json */
+function parse(json) {
+  if (json == null) return null;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return json;
+  }
+}
+
+/** @param {{entry: AuditEntry}} props */
+function AuditDetails({ entry }) {
+  const lines = auditDetailLines(entry);
+  const sig = entry.signature;
+  if (lines.length === 0 && !sig) return null;
   return (
     <ul class="audit-details">
-      {detail.map((d) => (
+      {lines.map((d) => (
         <li key={d.key} data-key={d.key}>
-          <span class="audit-detail-key">{detailKeyLabel(d.key)}:</span> <span class="mono">{detailValueText(d.value)}</span>
+          <span class="audit-detail-key">{d.label}:</span> <span class="mono">{d.value}</span>
         </li>
       ))}
+      {sig ? (
+        <li data-key="signature" class="audit-signature">
+          <span class="audit-detail-key">signed:</span> {sig.name}
+          {sig.email ? ` <${sig.email}>` : ''}, {sig.meaning.toLowerCase()}: “{sig.reason}”
+        </li>
+      ) : null}
     </ul>
   );
 }
@@ -372,6 +483,7 @@ export function auditCsvPath(f) {
   const input = auditFilterInput(f) || {};
   const params = new URLSearchParams();
   if (input.action) params.set('action', input.action);
+  if (input.actor) params.set('actor', input.actor);
   if (input.productCode) params.set('productCode', input.productCode);
   if (input.from) params.set('from', input.from);
   if (input.to) params.set('to', input.to);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../api.js';
 import { auditPath, useLocation } from '../router.js';
 import { button, byLabel, click, fakeFetch, flush, mount, setValue, submit, tick, typeInto, unmountAll } from '../test-utils.jsx';
-import { auditCsvPath, auditFilterInput, auditFilters, AuditPage, detailKeyLabel, detailValueText } from './AuditPage.jsx';
+import { actorChoices, actorName, auditCsvPath, auditDetailLines, auditFilterInput, auditFilters, AuditPage, detailKeyLabel, detailValueText } from './AuditPage.jsx';
 
 const AMOX = { id: 'p1', code: '04012340051006', codeSchema: 'GTIN', name: 'Amoxicillin 500 mg' };
 const ENTRIES = [
@@ -35,21 +35,24 @@ const ENTRIES = [
 function server(answer) {
   return fakeFetch((op, v) => {
     if (op !== 'AuditLog') throw new Error(`unexpected ${op}`);
-    const custom = answer?.(v);
-    if (custom) return custom;
-    const start = v.after === 'c2' ? 2 : 0;
-    const nodes = ENTRIES.slice(start, start + 2);
-    return {
-      body: {
-        data: {
-          auditLog: {
-            edges: nodes.map((node, i) => ({ cursor: `c${start + i + 1}`, node })),
-            pageInfo: { hasNextPage: start === 0, endCursor: `c${start + 2}` },
-          },
+    return answer?.(v) || serverAnswer(v);
+  });
+}
+
+/** The two pages of ENTRIES. */
+function serverAnswer(v) {
+  const start = v.after === 'c2' ? 2 : 0;
+  const nodes = ENTRIES.slice(start, start + 2);
+  return {
+    body: {
+      data: {
+        auditLog: {
+          edges: nodes.map((node, i) => ({ cursor: `c${start + i + 1}`, node })),
+          pageInfo: { hasNextPage: start === 0, endCursor: `c${start + 2}` },
         },
       },
-    };
-  });
+    },
+  };
 }
 
 const empty = { body: { data: { auditLog: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } } };
@@ -60,9 +63,9 @@ function Routed() {
   return <AuditPage params={params} />;
 }
 
-function setup(fake = server(), url = '/audit') {
+function setup(fake = server(), url = '/audit', viewer = undefined) {
   history.replaceState(null, '', url);
-  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }) });
+  return mount(<Routed />, { client: createClient({ fetch: fake.fetch, getCsrfToken: () => 'k' }), viewer });
 }
 
 const rows = (el) => [...el.querySelectorAll('tbody tr[data-id]')];
@@ -191,7 +194,7 @@ describe('<AuditPage>', () => {
   });
 
   it('ignores days that are not dates, and keeps an action it has no label for', async () => {
-    expect(auditFilters(new URLSearchParams('from=2026-02-31&to=yesterday'))).toEqual({ action: '', product: '', from: '', to: '' });
+    expect(auditFilters(new URLSearchParams('from=2026-02-31&to=yesterday'))).toEqual({ action: '', actor: '', product: '', from: '', to: '' });
     expect(auditFilterInput({ action: '', product: '', from: '', to: '' })).toBeNull();
     // The last day of a month: "to" moves into the next month.
     expect(auditFilterInput({ action: '', product: '', from: '', to: '2026-12-31' })).toEqual({ to: day(2027, 1, 1) });
@@ -273,5 +276,90 @@ describe('<AuditPage>', () => {
       /^\/api\/v2\/audit\.csv\?from=/,
     );
   });
-});
 
+  it('filters by person: typed or chosen from the people (admins) and the actors on the page, in the address and the CSV', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const people = {
+      body: {
+        data: {
+          users: [{ name: 'Ann Auditor', email: 'ann@example.com' }],
+          apiKeys: [{ owner: 'SAP ATTP' }, { owner: 'Ann Auditor <ann@example.com>' }, { owner: null }],
+        },
+      },
+    };
+    const fake = fakeFetch((op, v) => (op === 'AuditPeople' ? people : serverAnswer(v)));
+    const admin = { tenant: { id: 't1', name: 'MAH' }, role: 'ADMIN' };
+    const el = setup(fake, '/audit', admin);
+    await flush();
+    expect(fake.calls.filter((c) => c.op === 'AuditPeople')).toHaveLength(1);
+    const choices = [...el.querySelectorAll('#audit-actor-choices option')].map((o) => o.getAttribute('value'));
+    // The admin's people and key owners, and who acted on the page (a bare key names nobody).
+    expect(choices).toEqual(['Ann Auditor <ann@example.com>', 'SAP ATTP', 'system:replenish']);
+    expect(byLabel(el, 'Person').getAttribute('list')).toBe('audit-actor-choices');
+
+    typeInto(byLabel(el, 'Person'), 'SAP ATTP ');
+    await tick(250);
+    await flush();
+    expect(location.search).toBe('?actor=SAP+ATTP');
+    expect(auditCalls(fake).at(-1)).toEqual({ filter: { actor: 'SAP ATTP' }, first: 50, after: null });
+    expect([...el.querySelectorAll('a.button')].find((a) => a.textContent.includes('CSV'))?.getAttribute('href')).toBe(
+      '/api/v2/audit.csv?actor=SAP+ATTP',
+    );
+    click(button(el, 'Reset filters'));
+    await flush();
+    expect(byLabel(el, 'Person').value).toBe('');
+    expect(location.search).toBe('');
+  });
+
+  it('asks a non-admin for no people, offering the actors on the page', async () => {
+    const entries = [{ ...ENTRIES[0], actor: 'Bob Operator <bob@example.com> (key:4)' }, { ...ENTRIES[1], actor: 'SAP ATTP (service account, key:5)' }];
+    const fake = server(() => ({ body: { data: { auditLog: { edges: entries.map((node, i) => ({ cursor: `c${i}`, node })), pageInfo: { hasNextPage: false, endCursor: 'c1' } } } } }));
+    const el = setup(fake, '/audit?actor=bob');
+    await flush();
+    expect(fake.calls.map((c) => c.op)).toEqual(['AuditLog']);
+    expect(auditCalls(fake)[0].filter).toEqual({ actor: 'bob' });
+    expect(byLabel(el, 'Person').value).toBe('bob');
+    expect([...el.querySelectorAll('#audit-actor-choices option')].map((o) => o.getAttribute('value'))).toEqual([
+      'Bob Operator <bob@example.com>',
+      'SAP ATTP',
+    ]);
+    expect(actorName('key:3')).toBe('');
+    expect(actorName('tenant:2 key:3')).toBe('');
+    expect(actorName('Ann <a@x> (key:12)')).toBe('Ann <a@x>');
+    expect(actorName('system:replenish')).toBe('system:replenish');
+    expect(actorChoices(null, [])).toEqual([]);
+  });
+
+  it('details name their ids, show each change old → new ("changed" for a secret) and the signature', async () => {
+    const entry = {
+      ...ENTRIES[2],
+      id: 'n1',
+      action: 'key.revoke',
+      detail: [
+        { key: 'changes', value: '{"revokedAt":{"new":"2026-05-01T07:00:00Z","old":null}}', text: null },
+        { key: 'key', value: '5', text: 'SAP ATTP' },
+        { key: 'partner', value: '3', text: 'Contract Pack GmbH' },
+        { key: 'request', value: '9', text: null },
+      ],
+      changes: [
+        { field: 'revokedAt', old: null, new: '"2026-05-01T07:00:00Z"', secret: false },
+        { field: 'upstreamCredentials', old: null, new: null, secret: true },
+      ],
+      signature: { name: 'Ann Auditor', email: 'ann@example.com', meaning: 'APPROVED', reason: 'Key leaked' },
+    };
+    expect(auditDetailLines(entry).map((l) => `${l.label}: ${l.value}`)).toEqual([
+      'key: SAP ATTP',
+      'partner: Contract Pack GmbH',
+      'revoked at: not set → 2026-05-01T07:00:00Z',
+      'upstream credentials: changed',
+    ]);
+    const fake = server(() => ({ body: { data: { auditLog: { edges: [{ cursor: 'c1', node: entry }], pageInfo: { hasNextPage: false, endCursor: 'c1' } } } } }));
+    const el = setup(fake);
+    await flush();
+    const details = el.querySelector('tbody tr[data-id=n1] td.col-audit:last-child');
+    expect(details.textContent).toContain('partner: Contract Pack GmbH');
+    expect(details.textContent).not.toContain('"revokedAt"');
+    expect(details.querySelector('[data-key=request]')).toBeNull(); // an internal id with no name
+    expect(details.querySelector('[data-key=signature]').textContent).toBe('signed: Ann Auditor <ann@example.com>, approved: “Key leaked”');
+  });
+});

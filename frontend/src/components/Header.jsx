@@ -1,7 +1,7 @@
 // @ts-check
 import { roleLabel } from '../format.js';
 import { canAdminister } from '../roles.js';
-import { AUDIT_PATH, HOME_PATH, matchRoute, onLinkClick, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
+import { ADMIN_PATH, AUDIT_PATH, HOME_PATH, matchRoute, onLinkClick, PACK_EVENTS_PATH, PARTNERS_PATH, POOL_PATH, SSO_PATH, USERS_PATH, useLocation } from '../router.js';
 import { LogoMark } from './icons.jsx';
 
 /**
@@ -25,6 +25,9 @@ export function Header({ viewer, onSignOut }) {
           <a href={POOL_PATH} onClick={onLinkClick} aria-current={section === 'pool' ? 'page' : undefined}>
             SN/SSCC pool
           </a>
+          <a href={PACK_EVENTS_PATH} onClick={onLinkClick} aria-current={section === 'packEvents' ? 'page' : undefined}>
+            Pack events
+          </a>
           <a href={PARTNERS_PATH} onClick={onLinkClick} aria-current={section === 'partners' ? 'page' : undefined}>
             Partners
           </a>
@@ -33,6 +36,9 @@ export function Header({ viewer, onSignOut }) {
           </a>
           {canAdminister(viewer.role) ? (
             <>
+              <a href={ADMIN_PATH} onClick={onLinkClick} aria-current={section === 'admin' ? 'page' : undefined}>
+                Administration
+              </a>
               <a href={USERS_PATH} onClick={onLinkClick} aria-current={section === 'users' ? 'page' : undefined}>
                 Users
               </a>
@@ -48,7 +54,7 @@ export function Header({ viewer, onSignOut }) {
               {viewer.user.name}
             </span>
           ) : null}
-          <span class="account-tenant" data-testid="tenant-name">
+          <span class="account-tenant" data-testid="tenant-name" title={viewer.tenant.name}>
             {viewer.tenant.name}
           </span>
           <span class={`role-badge role-${viewer.role.toLowerCase()}`} data-testid="role">

@@ -79,8 +79,10 @@ describe('<Header>', () => {
     expect(links.map((a) => [a.textContent, a.getAttribute('aria-current')])).toEqual([
       ['Home', null], // the dashboard
       ['SN/SSCC pool', null],
+      ['Pack events', null],
       ['Partners', 'page'],
       ['Audit trail', null],
+      ['Administration', null],
       ['Users', null], // admins manage the tenant's people
       ['Single sign-on', null],
     ]);

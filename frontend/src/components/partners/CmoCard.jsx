@@ -7,20 +7,23 @@ import { canOperate } from '../../roles.js';
 import { useViewer } from '../context.js';
 import { DownloadLink } from '../DownloadLink.jsx';
 import { AssignForm } from './AssignForm.jsx';
+import { AssignedSummary } from './AssignedSummary.jsx';
 import { PartnerCard } from './PartnerCard.jsx';
 
 /**
  * A CMO of the caller (an MAH): assign serials to it, export what it was assigned.
- * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[], onAssigned: () => void}} props
+ * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[], onAssigned: () => void,
+ *   onEnded?: () => void}} props
  */
-export function CmoCard({ partner, products, onAssigned }) {
+export function CmoCard({ partner, products, onAssigned, onEnded }) {
   const viewer = useViewer();
   const [exportCode, setExportCode] = useState('');
   const [saved, setSaved] = useState(/** @type {{name: string, lines: number} | null} */ (null));
   const base = domId('cmo', partner.tenant.id);
   return (
-    <PartnerCard partner={partner} base={base}>
-      {canOperate(viewer.role) ? (
+    <PartnerCard partner={partner} base={base} onEnded={onEnded}>
+      <AssignedSummary partner={partner} base={base} />
+      {canOperate(viewer.role) && !partner.endedAt ? (
         <section class="partner-part" aria-labelledby={`${base}-assign`}>
           <h4 class="part-title" id={`${base}-assign`}>
             Assign serials

@@ -1,17 +1,17 @@
 // @ts-check
-/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts. */
-import { domId, formatCount, sourceLabel } from '../../format.js';
+/** An MAH of the caller (a CMO): the products it assigned serials of, with their counts, and what it received in all. */
+import { domId, formatCount, plural, sourceLabel } from '../../format.js';
 import { onLinkClick, poolPath } from '../../router.js';
 import { PartnerCard } from './PartnerCard.jsx';
 
 /**
  * An MAH of the caller (a CMO): the products it assigned serials of.
- * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[]}} props
+ * @param {{partner: import('./types.js').Partner, products: import('./types.js').Product[], onEnded?: () => void}} props
  */
-export function MahCard({ partner, products }) {
+export function MahCard({ partner, products, onEnded }) {
   const base = domId('mah', partner.tenant.id);
   return (
-    <PartnerCard partner={partner} base={base} single>
+    <PartnerCard partner={partner} base={base} single onEnded={onEnded}>
       <p class="partner-note">
         Serials {partner.tenant.name} assigns to you arrive in your Serial number pool as Available, with source{' '}
         {sourceLabel('PARTNER')}. You see only the serials assigned to you.
@@ -47,6 +47,12 @@ export function MahCard({ partner, products }) {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {products.length > 0 ? (
+        <p class="partner-note" data-testid="received">
+          Received from {partner.tenant.name}: {plural(products.reduce((n, p) => n + p.pool.available + p.pool.assigned, 0), 'serial')} of{' '}
+          {plural(products.length, 'product')}.
+        </p>
       ) : (
         <p class="empty-hint">No serials have been assigned to you yet.</p>
       )}

@@ -183,7 +183,7 @@ export function PartnersPage() {
             Contract manufacturers
           </h2>
           {cmos.map((p) => (
-            <CmoCard key={p.tenant.id} partner={p} products={own} onAssigned={productsQuery.reload} />
+            <CmoCard key={p.tenant.id} partner={p} products={own} onAssigned={productsQuery.reload} onEnded={partnersQuery.reload} />
           ))}
         </section>
       ) : null}
@@ -194,7 +194,7 @@ export function PartnersPage() {
             Marketing authorization holders
           </h2>
           {mahs.map((p) => (
-            <MahCard key={p.tenant.id} partner={p} products={products.filter((x) => x.owner.id === p.tenant.id)} />
+            <MahCard key={p.tenant.id} partner={p} products={products.filter((x) => x.owner.id === p.tenant.id)} onEnded={partnersQuery.reload} />
           ))}
         </section>
       ) : null}

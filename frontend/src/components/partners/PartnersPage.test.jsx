@@ -127,6 +127,7 @@ describe('<PartnersPage>', () => {
     const row = card.querySelector('tbody tr');
     expect([...row.children].map((c) => c.textContent)).toEqual([amox.code, amox.name, '70', '30']);
     expect(row.querySelector('a').getAttribute('href')).toBe(`/pool/serial-numbers?search=${amox.code}`);
+    expect(card.querySelector('[data-testid=received]').textContent).toBe('Received from Demo Pharma: 100 serials of 1 product.');
     expect(el.querySelector('article[data-role=CMO]')).toBeNull();
     // It receives only (no products of its own, no CMOs): nothing to add, but it may invite.
     expect([...el.querySelectorAll('.page-actions button')].map((b) => b.textContent.trim())).toEqual(['Invite an MAH']);
