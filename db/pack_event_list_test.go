@@ -24,7 +24,7 @@ func TestRecentPackEvents(t *testing.T) {
 			in.Reason = &sampled
 		}
 		if e == pool.Commission {
-			in.Lot = "LOT-" + serial
+			in.Lot, in.Expiry = "LOT-"+serial, testExpiry
 		}
 		return in
 	}
@@ -87,7 +87,7 @@ func TestRecentPackEvents(t *testing.T) {
 	if err := w.db.Gorm().Raw(`SELECT value FROM serials WHERE product_id = ? AND partner_status = 'ASSIGNED' ORDER BY id LIMIT 1`, q.ID).Scan(&cmoSerial).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: q.Code, Serial: cmoSerial, Event: pool.Commission, At: now.Add(-time.Minute)}}); err != nil {
+	if _, err := w.db.RecordPackEvents(w.cmoAdmin, []pool.PackEventInput{{ProductCode: q.Code, Serial: cmoSerial, Event: pool.Commission, At: now.Add(-time.Minute), Lot: "L1", Expiry: testExpiry}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := fmt.Sprint(list(w.cmoAdmin, pool.PackEventListFilter{Limit: 10})); got != fmt.Sprintf("[%s COMMISSION +00:00]", cmoSerial) {
