@@ -104,7 +104,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.gorm, d.sql, d.listen = g, s, cfg
+	// The listener's periodic checks are housekeeping, not work done for
+	// requests: they are neither counted nor traced.
+	listen := cfg.Copy()
+	listen.Tracer = nil
+	d.gorm, d.sql, d.listen = g, s, listen
 	d.bulk = openBulk(cfg, stdlib.OptionResetSession(primaryOnly))
 	sizeMain(d.sql)
 	if err := d.Ping(ctx); err != nil {

@@ -212,7 +212,7 @@ func (a *attacks) setup() (mah, cmo, other *tenantThings) {
 		gql(tt.admin, sscc, map[string]any{"p": tt.ssccPool[1:], "e": int(tt.ssccPool[0] - '0')})
 		gql(tt.operator, generate, map[string]any{"c": tt.ssccPool})
 		// A pack event of its own, for the lists of pack events to hold something to leak.
-		gql(tt.operator, `mutation($c: String!, $s: String!) { recordPackEvents(input: [{productCode: $c, serial: $s, event: COMMISSION, lot: "L1"}]) { recorded } }`,
+		gql(tt.operator, `mutation($c: String!, $s: String!) { recordPackEvents(input: [{productCode: $c, serial: $s, event: COMMISSION, lot: "L1", expiry: "291231"}]) { recorded } }`,
 			map[string]any{"c": tt.ownCode, "s": tt.name + "-P1"})
 	}
 	other.serial, other.serialOf = "Other-S1", other.product

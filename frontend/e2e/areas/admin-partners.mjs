@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { area, fmt, gql, newPage, openAs, release, screenshot, seedPartnership, seedProduct, seedTenant, showing, signIn, step } from '../harness.mjs';
 
 async function seed() {
-  const mah = seedTenant('E2E Partners MAH');
-  const cmo = seedTenant('E2E Partners CMO');
+  const mah = seedTenant('E2E Partner Cards MAH');
+  const cmo = seedTenant('E2E Partner Cards CMO');
   const amox = await seedProduct(mah, { name: 'Amoxicillin 500 mg capsules', available: 30 });
   const ibu = await seedProduct(mah, { name: 'Ibuprofen 400 mg tablets', available: 10 });
   await seedPartnership(mah, cmo, { [amox.code]: 8, [ibu.code]: 3 });
