@@ -204,6 +204,26 @@ export function partnerRoleLabel(role) {
   return { MAH: 'Marketing authorization holder', CMO: 'Contract manufacturer' }[role] || role;
 }
 
+/** @type {Record<string, string>} */
+const SYSTEM_TASKS = { cli: 'Command line', replenish: 'Automatic replenishment', lockout: 'Sign-in lockout', sso: 'Single sign-on' };
+
+/**
+ * Who acted, as the audit records it but without internal ids: "Ann <a@x> (key:3)" →
+ * "Ann <a@x>", "SAP ATTP (service account, key:4) (L3)" → "SAP ATTP (service account) (L3)",
+ * "key:3" → "An API key", "tenant:2 key:3" → "A partner's API key", "system:replenish" →
+ * "Automatic replenishment (system)". Pages keep the recorded text in a tooltip.
+ * @param {string} actor
+ */
+export function actorLabel(actor) {
+  if (actor.startsWith('system:')) {
+    const task = actor.slice('system:'.length);
+    return `${SYSTEM_TASKS[task] || task} (system)`;
+  }
+  const bare = /^(tenant:\d+ )?key:\d+/.exec(actor);
+  if (bare) return (bare[1] ? "A partner's API key" : 'An API key') + actor.slice(bare[0].length);
+  return actor.replace(/ \((service account), key:\d+\)/, ' ($1)').replace(/ \(key:\d+\)/, '');
+}
+
 /** The actions of the audit trail, in the order the filter offers them, with labels. */
 export const AUDIT_ACTIONS = Object.freeze([
   ['serials.request', 'Serials requested'],

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  formatCompact, formatDateTime, onTimeZoneChange, packStatusLabel, PACK_STATUSES, plural, setTimeZoneSetting,
+  actorLabel, formatCompact, formatDateTime, onTimeZoneChange, packStatusLabel, PACK_STATUSES, plural, setTimeZoneSetting,
   timeZoneSetting, utcDate, utcOffset,
 } from './format.js';
 
@@ -82,5 +82,20 @@ describe('pack status words', () => {
       expect(label).not.toMatch(/_/);
       expect(meaning).toMatch(/\.$/);
     }
+  });
+});
+
+describe('actorLabel', () => {
+  it('names who acted without internal ids', () => {
+    expect(actorLabel('Ann Admin <ann@x.example> (key:12)')).toBe('Ann Admin <ann@x.example>');
+    expect(actorLabel('Ann Admin <ann@x.example>')).toBe('Ann Admin <ann@x.example>');
+    expect(actorLabel('SAP ATTP (service account, key:4)')).toBe('SAP ATTP (service account)');
+    expect(actorLabel('Line 3 (service account, key:4) (L3-server)')).toBe('Line 3 (service account) (L3-server)');
+    expect(actorLabel('key:3')).toBe('An API key');
+    expect(actorLabel('key:3 (L3-server)')).toBe('An API key (L3-server)');
+    expect(actorLabel('tenant:2 key:3')).toBe("A partner's API key");
+    expect(actorLabel('system:replenish')).toBe('Automatic replenishment (system)');
+    expect(actorLabel('system:cli')).toBe('Command line (system)');
+    expect(actorLabel('system:future')).toBe('future (system)');
   });
 });

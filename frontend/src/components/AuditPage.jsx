@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AUDIT_LOG_QUERY, AUDIT_PEOPLE_QUERY, PAGE_SIZE } from '../api.js';
 import { debounce, SEARCH_DEBOUNCE_MS } from '../debounce.js';
 import { dayParam, dayRange } from '../days.js';
-import { AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime, utcDate } from '../format.js';
+import { actorLabel, AUDIT_ACTIONS, auditActionLabel, formatCount, formatDateTime, utcDate } from '../format.js';
 import { AUDIT_PATH, auditPath, navigate, onLinkClick, poolPath, SSCC_PATH } from '../router.js';
 import { useClient, useViewer } from './context.js';
 import { DownloadLink } from './DownloadLink.jsx';
@@ -404,14 +404,14 @@ function AuditRow({ entry }) {
             </span>
           ) : null}
           <span>
-            <span class="muted">Actor</span> <span class="mono">{entry.actor}</span>
+            <span class="muted">Actor</span> <span title={entry.actor}>{actorLabel(entry.actor)}</span>
           </span>
           <AuditDetails entry={entry} />
         </div>
       </th>
       <td class="col-audit">{product || none}</td>
       <td class="num col-audit">{count || none}</td>
-      <td class="mono col-audit audit-actor">{entry.actor}</td>
+      <td class="col-audit audit-actor" title={entry.actor}>{actorLabel(entry.actor)}</td>
       <td class="col-audit">{hasDetails(entry) ? <AuditDetails entry={entry} /> : none}</td>
     </tr>
   );

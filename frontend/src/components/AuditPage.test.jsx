@@ -94,7 +94,7 @@ describe('<AuditPage>', () => {
       'Serials requested',
       AMOX.code,
       '25',
-      'key:12',
+      'An API key',
       'order ref: PO-4711request: R9',
     ]);
     expect(request.querySelector('time').getAttribute('dateTime')).toBe('2026-05-03T10:00:00Z');
@@ -105,15 +105,17 @@ describe('<AuditPage>', () => {
       'order ref: PO-4711', // the key in words
       'request: R9',
     ]);
-    expect(cells(generate).slice(1)).toEqual(['Serials generated', AMOX.code, '5,000', 'system:replenish', 'mode: RANDOM']);
+    expect(cells(generate).slice(1)).toEqual(['Serials generated', AMOX.code, '5,000', 'Automatic replenishment (system)', 'mode: RANDOM']);
+    // No internal id on screen; the recorded actor is the tooltip.
+    expect(request.querySelector('td.audit-actor').getAttribute('title')).toBe('key:12');
     // The same facts, for a phone, under the action.
-    expect(request.querySelector('.audit-inline').textContent).toBe(`Product ${AMOX.code}Count 25Actor key:12order ref: PO-4711request: R9`);
+    expect(request.querySelector('.audit-inline').textContent).toBe(`Product ${AMOX.code}Count 25Actor An API keyorder ref: PO-4711request: R9`);
 
     click(button(el, 'Load more'));
     await flush();
     const [, , accepted, future] = rows(el);
     // No product, count or details: dashes; an unknown action shows as it is; an SSCC pool links to its tab.
-    expect(cells(accepted).slice(1)).toEqual(['Partner invitation accepted', '—', '—', 'tenant:3 key:7', '—']);
+    expect(cells(accepted).slice(1)).toEqual(['Partner invitation accepted', '—', '—', "A partner's API key", '—']);
     expect(cells(future).slice(1, 3)).toEqual(['custom.future', '14012340']);
     expect(future.querySelector('td.col-audit a').getAttribute('href')).toBe('/pool/sscc');
     expect(future.querySelector('td.col-audit .audit-details').textContent).toBe('limits: {"cap":5}');

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PRODUCT_CODES_QUERY, SERIAL_QUERY } from '../api.js';
 import {
+  actorLabel,
   eventLabel,
   formatDateTime,
   packStatusLabel,
@@ -346,7 +347,7 @@ export function Timeline({ events }) {
               </div>
               <div>
                 <dt>By</dt>
-                <dd class="timeline-actor">{e.actor}</dd>
+                <dd class="timeline-actor" title={e.actor}>{actorLabel(e.actor)}</dd>
               </div>
               {e.timeZoneOffset ? (
                 <div>

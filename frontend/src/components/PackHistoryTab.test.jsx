@@ -88,7 +88,7 @@ describe('<Timeline> and <SerialHistory>', () => {
     expect(meta).toEqual([
       expect.stringMatching(/^At2026-11-21 \d\d:30:00 UTC\S*$/),
       expect.stringMatching(/^Recorded2026-11-21 \d\d:30:01 UTC\S*$/),
-      'ByLine 4 (key:7)',
+      'ByLine 4',
     ]);
     expect(items[1].querySelector('time').getAttribute('datetime')).toBe('2026-11-21T09:30:00Z');
   });
