@@ -171,7 +171,15 @@ func handOut(ctx context.Context, tx pgx.Tx, a pool.Actor, v *poolView, req *poo
 	if got := tag.RowsAffected(); got < int64(req.Count) {
 		return pool.Errorf(pool.EINSUFFICIENT, "asks for %d serials of %s; only %d could be assigned, the rest are being taken by other requests", req.Count, v.code, got)
 	}
-	return auditTx(ctx, tx, a, action, v.productID, int64(req.Count), detail)
+	if err := auditTx(ctx, tx, a, action, v.productID, int64(req.Count), detail); err != nil {
+		return err
+	}
+	if req.PartnerID != nil { // the CMO's trail says what it received
+		if _, err := tx.Exec(ctx, `SELECT audit_partner_receipt($1, $2)`, req.ID, a.Name()); err != nil {
+			return fmt.Errorf("audit serials.receive_partner: %w", err)
+		}
+	}
+	return nil
 }
 
 // replayRequest fills req with the earlier request under key, which must have

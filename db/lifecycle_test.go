@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -198,6 +200,26 @@ func TestPartnership(t *testing.T) {
 	req, err := w.db.AssignToPartner(w.mahAdmin, pool.Assignment{ProductCode: p.Code, Partner: w.cmo, Count: 200})
 	if err != nil || *req.PartnerID != w.cmo {
 		t.Fatalf("assign = %+v, %v", req, err)
+	}
+	// The CMO's trail says what it received, from whom, and names the MAH.
+	received, err := w.db.AuditLog(w.cmoAdmin, pool.AuditFilter{Action: "serials.receive_partner", Limit: 10})
+	if err != nil || len(received.Entries) != 1 {
+		t.Fatalf("the CMO's receipts: %+v, %v", received, err)
+	}
+	if e := received.Entries[0]; e.Count == nil || *e.Count != 200 || e.ProductCode != p.Code || e.Names["partner"] != "MAH" || !strings.HasPrefix(e.Actor, "tenant:") {
+		t.Errorf("the CMO's receipt = %+v", e)
+	}
+	// Nobody writes a receipt into another tenant's trail but for its own assignment.
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"the CMO, of the MAH's request", w.cmoAdmin}, {"another tenant", w.otherAdmin}} {
+		err := w.db.TenantExec(tc.ctx, func(tx *gorm.DB) error {
+			return tx.Exec(`SELECT audit_partner_receipt(?, 'forged')`, req.ID).Error
+		})
+		if err == nil {
+			t.Errorf("%s wrote a receipt", tc.name)
+		}
 	}
 	counts := func(ctx context.Context) pool.Counts {
 		c, err := w.db.Counts(ctx, []int64{p.ID})

@@ -217,6 +217,27 @@ END
 $$;
 
 --
+-- Name: audit_partner_receipt(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_partner_receipt(request_id bigint, acted_by text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+  INSERT INTO audit_log (tenant_id, actor, action, product_id, count, detail)
+  SELECT r.partner_tenant_id, 'tenant:' || r.tenant_id || ' ' || acted_by, 'serials.receive_partner', r.product_id, r.count,
+         jsonb_build_object('partner', r.tenant_id)
+    FROM serial_requests r
+    JOIN partnerships p ON p.mah_tenant_id = r.tenant_id AND p.cmo_tenant_id = r.partner_tenant_id AND p.ended_at IS NULL
+   WHERE r.id = request_id AND r.tenant_id = app_tenant();
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'audit_partner_receipt: no assignment % of this tenant to an active partner', request_id
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+END $$;
+
+--
 -- Name: end_partnership(text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5481,6 +5502,13 @@ GRANT ALL ON FUNCTION public.accept_partner_invitation(actor text, code_hash byt
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO serialpool_app;
+
+--
+-- Name: FUNCTION audit_partner_receipt(request_id bigint, acted_by text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.audit_partner_receipt(request_id bigint, acted_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_partner_receipt(request_id bigint, acted_by text) TO serialpool_app;
 
 --
 -- Name: FUNCTION end_partnership(actor text, key_id bigint, user_id bigint, partnership_id bigint, reason text); Type: ACL; Schema: public; Owner: -

@@ -2408,14 +2408,17 @@ type AuditEntry {
   "When it happened."
   at: Time!
   """
-  Who made it: one of the tenant's API keys (key:N), a system task
-  (system:replenish), an operator command (cli), or a partner's admin
-  accepting the tenant's invitation or ending a partnership (tenant:M key:N).
+  Who made it: a person ("Name <email>", with " (key:N)" when through their
+  key), a service account's key ("Name (service account, key:N)"), a key
+  without owner (key:N), a system task (system:replenish), or, prefixed
+  "tenant:M ", a partner's actor (accepting the tenant's invitation, ending a
+  partnership, assigning serials to it).
   """
   actor: String!
   """
   What was done: serials.receive, serials.generate, serials.request,
-  serials.release, serials.assign_partner, pack.events, product.create,
+  serials.release, serials.assign_partner, serials.receive_partner (a CMO's
+  receipt from its MAH), pack.events, product.create,
   product.limits, channel.create, channel.rotate_key, channel.revoke,
   channel.upstream, key.create, key.revoke, partnership.invite,
   partnership.invite_revoke, partnership.create, partnership.accepted,

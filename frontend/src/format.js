@@ -210,17 +210,24 @@ const SYSTEM_TASKS = { cli: 'Command line', replenish: 'Automatic replenishment'
 /**
  * Who acted, as the audit records it but without internal ids: "Ann <a@x> (key:3)" →
  * "Ann <a@x>", "SAP ATTP (service account, key:4) (L3)" → "SAP ATTP (service account) (L3)",
- * "key:3" → "An API key", "tenant:2 key:3" → "A partner's API key", "system:replenish" →
+ * "key:3" → "An API key", "tenant:2 key:3" → "A partner's API key", "tenant:2 Bo <b@y> (key:5)" →
+ * "Bo <b@y> (partner)" (a partner's person, in entries both sides hold), "system:replenish" →
  * "Automatic replenishment (system)". Pages keep the recorded text in a tooltip.
  * @param {string} actor
+ * @returns {string}
  */
 export function actorLabel(actor) {
   if (actor.startsWith('system:')) {
     const task = actor.slice('system:'.length);
     return `${SYSTEM_TASKS[task] || task} (system)`;
   }
-  const bare = /^(tenant:\d+ )?key:\d+/.exec(actor);
-  if (bare) return (bare[1] ? "A partner's API key" : 'An API key') + actor.slice(bare[0].length);
+  const partner = /^tenant:\d+ /.exec(actor);
+  if (partner) {
+    const rest = actor.slice(partner[0].length);
+    return /^key:\d+/.test(rest) ? `A partner's API key${rest.replace(/^key:\d+/, '')}` : `${actorLabel(rest)} (partner)`;
+  }
+  const key = /^key:\d+/.exec(actor);
+  if (key) return `An API key${actor.slice(key[0].length)}`;
   return actor.replace(/ \((service account), key:\d+\)/, ' ($1)').replace(/ \(key:\d+\)/, '');
 }
 
@@ -230,6 +237,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   ['serials.assign_partner', 'Serials assigned to a partner'],
   ['serials.release', 'Serials released'],
   ['serials.receive', 'Serials received'],
+  ['serials.receive_partner', 'Serials received from a partner'],
   ['serials.generate', 'Serials generated'],
   ['pack.events', 'Pack events recorded'],
   ['container.decommission', 'Container decommissioned with its contents'],

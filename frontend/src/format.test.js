@@ -94,6 +94,8 @@ describe('actorLabel', () => {
     expect(actorLabel('key:3')).toBe('An API key');
     expect(actorLabel('key:3 (L3-server)')).toBe('An API key (L3-server)');
     expect(actorLabel('tenant:2 key:3')).toBe("A partner's API key");
+    expect(actorLabel('tenant:2 Bo Admin <bo@y.example> (key:5)')).toBe('Bo Admin <bo@y.example> (partner)');
+    expect(actorLabel('tenant:2 SAP ATTP (service account, key:4)')).toBe('SAP ATTP (service account) (partner)');
     expect(actorLabel('system:replenish')).toBe('Automatic replenishment (system)');
     expect(actorLabel('system:cli')).toBe('Command line (system)');
     expect(actorLabel('system:future')).toBe('future (system)');

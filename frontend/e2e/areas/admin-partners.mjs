@@ -1,7 +1,8 @@
 // Partners: the MAH's card of its CMO shows what it assigned (serials held per product, the
-// last assignment); the CMO's card of its MAH what it received per product. Desktop and phone.
+// last assignment); the CMO's card of its MAH what it received per product, and its audit
+// trail each receipt (with a CSV link that works outside the page). Desktop and phone.
 import assert from 'node:assert/strict';
-import { area, fmt, gql, newPage, openAs, release, screenshot, seedPartnership, seedProduct, seedTenant, showing, signIn, step } from '../harness.mjs';
+import { area, BASE, fmt, gql, newPage, openAs, release, screenshot, seedPartnership, seedProduct, seedTenant, showing, signIn, step } from '../harness.mjs';
 
 async function seed() {
   const mah = seedTenant('E2E Partner Cards MAH');
@@ -47,6 +48,38 @@ export default () =>
         assert.equal(await received.textContent(), `Received from ${mah.name}: ${fmt(16)} serials of 2 products.`);
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= 390), true, 'no sideways scrolling');
         await screenshot(p, 'partners-cmo-phone', { fullPage: true });
+      } finally {
+        release(p);
+      }
+    });
+
+    step('the CMO\'s audit trail shows each receipt from its MAH; its CSV link works opened on its own, as in a new tab', async () => {
+      const { mah, cmo, amox, ibu } = fixture;
+      const p = await openAs(cmo.keys.admin);
+      try {
+        await p.goto('/audit?action=serials.receive_partner');
+        const rows = p.locator('tbody tr[data-action="serials.receive_partner"]');
+        await rows.nth(2).waitFor();
+        assert.equal(await rows.count(), 3);
+        const seen = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+        // Newest first: the 5 of the first step, then the 3 and 8 of the seed (codes, counts).
+        assert.deepEqual(seen.map((r) => [r[1], r[2]]).sort(), [[amox.code, '5'], [amox.code, '8'], [ibu.code, '3']].sort());
+        assert.equal(seen[0][2], '5');
+        for (const r of seen) {
+          assert.doesNotMatch(r[3], /key:\d|tenant:\d/, 'who acted, in words');
+          assert.match(r[3], /\(partner\)$/);
+          assert.match(r[4], new RegExp(`partner: ${mah.name}`));
+        }
+        await screenshot(p, 'audit-cmo-receipts');
+        // The link's address, as a new tab or a copied link uses it: the session cookie is enough.
+        const href = await p.getByRole('link', { name: /CSV/ }).getAttribute('href');
+        const res = await p.context().request.get(href);
+        assert.equal(res.status(), 200);
+        assert.match(res.headers()['content-type'], /^text\/csv/);
+        const lines = (await res.text()).split(/\r?\n/).filter((l) => l.includes('serials.receive_partner'));
+        assert.equal(lines.length, 3);
+        assert.equal((await p.context().cookies()).length > 0, true);
+        assert.equal((await fetch(BASE + href)).status, 401, 'without the session the link is refused');
       } finally {
         release(p);
       }

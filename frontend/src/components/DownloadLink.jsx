@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * A download that needs the API key: a real link (so it reads and behaves as one), whose
- * click fetches the file with the Authorization header and saves it from a Blob.
+ * A download as a real link: its address works on its own (a new tab, a copied link) with
+ * the session cookie. A plain click fetches the file here and saves it from a Blob, so that
+ * it gets its name and a failure is said beside the link; a modified click is the browser's.
  */
 import { useState } from 'preact/hooks';
 import { isAbort } from '../api.js';
@@ -20,7 +21,7 @@ export function DownloadLink({ path, filename, children, class: cls = 'button', 
 
   /** @param {MouseEvent} event */
   async function download(event) {
-    // Always handled here, also for modified clicks: a new tab would not carry the key.
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     if (busy) return;
     setBusy(true);
