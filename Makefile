@@ -44,10 +44,10 @@ test: build chromium ha-engine
 	$(GO) vet ./...
 	$(NPM) run typecheck
 	$(NPM) test
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 
 test-go: build ha-engine
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 
 test-web: node_modules/.installed
 	$(NPM) run typecheck
@@ -55,7 +55,7 @@ test-web: node_modules/.installed
 
 # The browser suite alone (it is also part of `make test`).
 test-e2e: build chromium
-	$(GO) test -count=1 -run TestBrowser -v ./server
+	$(GO) test -count=1 -timeout 20m -run TestBrowser -v ./server
 
 # Benchmarks against baselines measured in the same run (not part of make test).
 # BENCH_SIZE=small for a quick run.
