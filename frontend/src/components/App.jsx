@@ -58,13 +58,14 @@ export function App({ fetch: fetchImpl }) {
   }
 
   async function signOut() {
-    const token = csrfRef.current;
-    signedOut();
+    // The server ends the session before the page says so: a reload or a closed tab
+    // right after would otherwise cut the request and leave the session alive.
     try {
-      await logout(doFetch, token);
+      await logout(doFetch, csrfRef.current);
     } catch {
       // the server ends idle sessions itself
     }
+    signedOut();
   }
 
   /** Reads who is signed in (after sign-in, or a session from before this page). */
