@@ -61,8 +61,12 @@ export default () =>
     step('signing out ends the session', async () => {
       showing(page);
       const [cookie] = await page.context().cookies();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByLabel('E-mail').waitFor();
+      // The Users page has an E-mail field of its own: wait for the server's answer and the sign-in form.
+      await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/auth/logout'),
+        page.getByRole('button', { name: 'Sign out' }).click(),
+      ]);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await page.reload();
       await page.getByLabel('E-mail').waitFor();
       // The old session id no longer works, even sent by hand.
