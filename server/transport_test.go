@@ -139,8 +139,11 @@ func TestStalledUploadsAreCutAndCapped(t *testing.T) {
 	// The refusals below must all come before the first held upload is cut,
 	// even on a machine busy with the browser suite.
 	const idle = 8 * time.Second
-	// The auth cache outlasts the test, so a refusal costs no statement at all.
-	d = d.with(t, func(c *config) { c.BulkPerTenant, c.RateLimit, c.BodyIdleTimeout, c.AuthCache = 4, 0, idle, time.Hour })
+	// The auth cache outlasts the test, so a refusal costs no statement at all;
+	// nor does the replenisher check pools meanwhile (every 10 s by default).
+	d = d.with(t, func(c *config) {
+		c.BulkPerTenant, c.RateLimit, c.BodyIdleTimeout, c.AuthCache, c.ReplenishInterval = 4, 0, idle, time.Hour, time.Hour
+	})
 	batches := func() (n int) {
 		d.sql(t, `SELECT count(*) FROM intake_batches b JOIN products p ON p.id = b.product_id WHERE p.code = $1`, attpProduct).Scan(&n)
 		return n
