@@ -11,7 +11,8 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// partitioning is the migration that partitions serials and pack_events.
+// partitioning is the migration that partitions serials and pack_events (the
+// audit trail follows in 00023).
 const partitioning = 21
 
 // tableState is what must survive the partitioning migration: every row, as
@@ -32,7 +33,7 @@ func stateOf(t *testing.T, w *world, table string) tableState {
 	var s tableState
 	err := w.db.OwnerPgx(context.Background(), func(tx pgx.Tx) error {
 		return tx.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM `+table+`),
-			(SELECT coalesce(md5(string_agg(r::text, E'\n' ORDER BY r.product_id, r.id)), '') FROM `+table+` r),
+			(SELECT coalesce(md5(string_agg(r::text, E'\n' ORDER BY r.id)), '') FROM `+table+` r),
 			(SELECT relkind::text FROM pg_class WHERE oid = $1::regclass),
 			(SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass),
 			(SELECT string_agg(g, ' ' ORDER BY g) FROM (
@@ -54,11 +55,12 @@ func stateOf(t *testing.T, w *world, table string) tableState {
 }
 
 // TestPartitioningMigrationKeepsEveryRow rolls the database back to before
-// partitioning, fills serials and pack events in three tenants (own, assigned
-// to the CMO, used by it, with history), and migrates: every row is there as
-// it was, counters still equal COUNT(*), new rows continue the ids, and
-// row-level security still confines each tenant, its partitions out of the
-// application role's reach.
+// partitioning, fills serials, pack events and the audit trail in three
+// tenants (own, assigned to the CMO, used by it, with history), and migrates:
+// every row is there as it was, counters still equal COUNT(*), each audit
+// chain still verifies and goes on, new rows continue the ids, and row-level
+// security still confines each tenant, its partitions out of the application
+// role's reach.
 func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -92,16 +94,20 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 	if err := w.db.Gorm().Exec(`GRANT REFERENCES (lot) ON pack_events TO serialpool_app`).Error; err != nil {
 		t.Fatal(err)
 	}
-	before := map[string]tableState{"serials": stateOf(t, w, "serials"), "pack_events": stateOf(t, w, "pack_events")}
+	tables := []string{"serials", "pack_events", "audit_log"}
+	before := map[string]tableState{}
+	for _, table := range tables {
+		before[table] = stateOf(t, w, table)
+	}
 	for table, s := range before {
-		if s.Kind != "r" || s.Rows < 100 {
+		if s.Kind != "r" || s.Rows < 10 {
 			t.Fatalf("%s before partitioning: %+v; want a plain table with rows", table, s)
 		}
 	}
 	visible := func() map[string]int64 {
 		n := map[string]int64{}
 		for name, actor := range map[string]context.Context{"mah": w.mahAdmin, "cmo": w.cmoAdmin, "other": w.otherAdmin} {
-			for _, table := range []string{"serials", "pack_events"} {
+			for _, table := range tables {
 				c, err := w.db.TenantReadCount(actor, `SELECT count(*) AS n FROM `+table)
 				if err != nil {
 					t.Fatal(err)
@@ -132,6 +138,7 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 		}
 	}
 	assertCountersExact(t, w)
+	chains := verifyAll(t, w)
 	for k, n := range visible() {
 		if n != seen[k] {
 			t.Errorf("%s: the tenant sees %d rows after the migration, %d before", k, n, seen[k])
@@ -159,19 +166,47 @@ func TestPartitioningMigrationKeepsEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountersExact(t, w)
+	// The writes after the migration went on each chain from its head.
+	after := verifyAll(t, w)
+	for _, tenant := range []int64{w.mah, w.other} {
+		if after[tenant] <= chains[tenant] {
+			t.Errorf("tenant %d's audit chain ends at %d after new writes, at %d before them", tenant, after[tenant], chains[tenant])
+		}
+	}
 
 	// The application role reaches rows only through the partitioned tables.
-	err := w.db.TenantPgx(w.mahAdmin, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `SELECT count(*) FROM serials_p00`)
-		return err
-	})
-	if err == nil || !strings.Contains(err.Error(), "permission denied") {
-		t.Errorf("the application role reading a partition directly: %v; want permission denied", err)
+	for _, partition := range []string{"serials_p00", "audit_log_p00"} {
+		err := w.db.TenantPgx(w.mahAdmin, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `SELECT count(*) FROM `+partition)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("the application role reading %s directly: %v; want permission denied", partition, err)
+		}
 	}
 }
 
+// verifyAll verifies every tenant's audit chain, failing on a break, and
+// returns where each chain ends.
+func verifyAll(t *testing.T, w *world) map[int64]int64 {
+	t.Helper()
+	v, err := w.db.VerifyAudit(context.Background(), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Breaks) > 0 || v.Tenants < 3 {
+		t.Fatalf("audit chains: %d tenants, breaks %+v; want 3 or more, intact", v.Tenants, v.Breaks)
+	}
+	heads := map[int64]int64{}
+	for _, h := range v.Heads {
+		heads[h.TenantID] = h.Seq
+	}
+	return heads
+}
+
 // TestPartitionPruning: the hot per-product statements (allocation's pick, a
-// serial by value, a page of a pool, a serial's history) read one partition,
+// serial by value, a page of a pool, a serial's history) and the tenant's
+// audit trail read one partition,
 // and a page of several pools one per pool.
 func TestPartitionPruning(t *testing.T) {
 	t.Parallel()
@@ -183,6 +218,7 @@ func TestPartitionPruning(t *testing.T) {
 		"serial by value": `SELECT id FROM serials WHERE product_id = $1 AND value = 'Q7'`,
 		"pool page":       `SELECT id FROM serials WHERE product_id = $1 AND tenant_id = app_tenant() AND id > 0 ORDER BY id LIMIT 50`,
 		"history":         `SELECT id FROM pack_events WHERE product_id = $1 AND serial_id = 7 ORDER BY at, id`,
+		"audit trail":     `SELECT id FROM audit_log WHERE tenant_id = app_tenant() AND product_id = $1 ORDER BY id DESC LIMIT 50`,
 	} {
 		var plan []struct{ Plan planNode }
 		err := w.db.TenantPgx(w.mahOperator(t), func(tx pgx.Tx) error {
@@ -197,7 +233,7 @@ func TestPartitionPruning(t *testing.T) {
 		}
 		partitions := map[string]bool{}
 		plan[0].Plan.walk(func(n planNode) {
-			if strings.HasPrefix(n.Relation, "serials_p") || strings.HasPrefix(n.Relation, "pack_events_p") {
+			if strings.HasPrefix(n.Relation, "serials_p") || strings.HasPrefix(n.Relation, "pack_events_p") || strings.HasPrefix(n.Relation, "audit_log_p") {
 				partitions[n.Relation] = true
 			}
 		})

@@ -155,8 +155,6 @@ $$;
 
 SET default_tablespace = '';
 
-SET default_table_access_method = heap;
-
 --
 -- Name: audit_log; Type: TABLE; Schema: public; Owner: -
 --
@@ -174,7 +172,8 @@ CREATE TABLE public.audit_log (
     seq bigint NOT NULL,
     prev_hash bytea,
     hash bytea NOT NULL
-);
+)
+PARTITION BY HASH (tenant_id);
 
 --
 -- Name: audit_entry_hash(public.audit_log); Type: FUNCTION; Schema: public; Owner: -
@@ -316,6 +315,15 @@ $$;
 --
 
 CREATE FUNCTION public.rebuild_by_product(tbl text, parts integer, pk text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$ SELECT rebuild_partitioned(tbl, 'product_id', parts, pk) $$;
+
+--
+-- Name: rebuild_partitioned(text, text, integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.rebuild_partitioned(tbl text, key text, parts integer, pk text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public'
     AS $$
@@ -367,7 +375,7 @@ BEGIN
   EXECUTE format('LOCK TABLE public.%I IN ACCESS EXCLUSIVE MODE', tbl);
   EXECUTE format('CREATE TABLE public.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY
     INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)', fresh, tbl)
-    || CASE WHEN parts > 0 THEN ' PARTITION BY HASH (product_id)' ELSE '' END;
+    || CASE WHEN parts > 0 THEN format(' PARTITION BY HASH (%I)', key) ELSE '' END;
   FOR i IN 0 .. parts - 1 LOOP
     EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES WITH (MODULUS %s, REMAINDER %s)',
       tbl || '_p' || lpad(i::text, 2, '0'), fresh, parts, i);
@@ -471,6 +479,8 @@ BEGIN
 END
 $_$;
 
+SET default_table_access_method = heap;
+
 --
 -- Name: api_keys; Type: TABLE; Schema: public; Owner: -
 --
@@ -523,6 +533,310 @@ ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: audit_log_p00; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p00 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p01; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p01 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p02; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p02 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p03; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p03 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p04; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p04 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p05; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p05 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p06; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p06 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p07; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p07 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p08; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p08 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p09; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p09 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p10; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p10 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p11; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p11 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p12; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p12 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p13; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p13 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p14; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p14 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
+);
+
+--
+-- Name: audit_log_p15; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log_p15 (
+    id bigint NOT NULL,
+    tenant_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    product_id bigint,
+    count bigint,
+    detail jsonb,
+    signature jsonb,
+    seq bigint NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL
 );
 
 --
@@ -1852,6 +2166,102 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: audit_log_p00; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p00 FOR VALUES WITH (modulus 16, remainder 0);
+
+--
+-- Name: audit_log_p01; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p01 FOR VALUES WITH (modulus 16, remainder 1);
+
+--
+-- Name: audit_log_p02; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p02 FOR VALUES WITH (modulus 16, remainder 2);
+
+--
+-- Name: audit_log_p03; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p03 FOR VALUES WITH (modulus 16, remainder 3);
+
+--
+-- Name: audit_log_p04; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p04 FOR VALUES WITH (modulus 16, remainder 4);
+
+--
+-- Name: audit_log_p05; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p05 FOR VALUES WITH (modulus 16, remainder 5);
+
+--
+-- Name: audit_log_p06; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p06 FOR VALUES WITH (modulus 16, remainder 6);
+
+--
+-- Name: audit_log_p07; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p07 FOR VALUES WITH (modulus 16, remainder 7);
+
+--
+-- Name: audit_log_p08; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p08 FOR VALUES WITH (modulus 16, remainder 8);
+
+--
+-- Name: audit_log_p09; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p09 FOR VALUES WITH (modulus 16, remainder 9);
+
+--
+-- Name: audit_log_p10; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p10 FOR VALUES WITH (modulus 16, remainder 10);
+
+--
+-- Name: audit_log_p11; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p11 FOR VALUES WITH (modulus 16, remainder 11);
+
+--
+-- Name: audit_log_p12; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p12 FOR VALUES WITH (modulus 16, remainder 12);
+
+--
+-- Name: audit_log_p13; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p13 FOR VALUES WITH (modulus 16, remainder 13);
+
+--
+-- Name: audit_log_p14; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p14 FOR VALUES WITH (modulus 16, remainder 14);
+
+--
+-- Name: audit_log_p15; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_p15 FOR VALUES WITH (modulus 16, remainder 15);
+
+--
 -- Name: pack_events_p00; Type: TABLE ATTACH; Schema: public; Owner: -
 --
 
@@ -2069,7 +2479,119 @@ ALTER TABLE ONLY public.audit_heads
 --
 
 ALTER TABLE ONLY public.audit_log
-    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p00 audit_log_p00_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p00
+    ADD CONSTRAINT audit_log_p00_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p01 audit_log_p01_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p01
+    ADD CONSTRAINT audit_log_p01_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p02 audit_log_p02_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p02
+    ADD CONSTRAINT audit_log_p02_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p03 audit_log_p03_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p03
+    ADD CONSTRAINT audit_log_p03_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p04 audit_log_p04_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p04
+    ADD CONSTRAINT audit_log_p04_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p05 audit_log_p05_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p05
+    ADD CONSTRAINT audit_log_p05_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p06 audit_log_p06_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p06
+    ADD CONSTRAINT audit_log_p06_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p07 audit_log_p07_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p07
+    ADD CONSTRAINT audit_log_p07_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p08 audit_log_p08_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p08
+    ADD CONSTRAINT audit_log_p08_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p09 audit_log_p09_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p09
+    ADD CONSTRAINT audit_log_p09_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p10 audit_log_p10_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p10
+    ADD CONSTRAINT audit_log_p10_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p11 audit_log_p11_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p11
+    ADD CONSTRAINT audit_log_p11_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p12 audit_log_p12_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p12
+    ADD CONSTRAINT audit_log_p12_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p13 audit_log_p13_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p13
+    ADD CONSTRAINT audit_log_p13_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p14 audit_log_p14_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p14
+    ADD CONSTRAINT audit_log_p14_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: audit_log_p15 audit_log_p15_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log_p15
+    ADD CONSTRAINT audit_log_p15_pkey PRIMARY KEY (tenant_id, id);
 
 --
 -- Name: channels channels_key_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -2585,19 +3107,307 @@ CREATE INDEX api_keys_tenant ON public.api_keys USING btree (tenant_id);
 -- Name: audit_log_chain; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX audit_log_chain ON public.audit_log USING btree (tenant_id, seq);
+CREATE UNIQUE INDEX audit_log_chain ON ONLY public.audit_log USING btree (tenant_id, seq);
 
 --
 -- Name: audit_log_tenant_at; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_log_tenant_at ON public.audit_log USING btree (tenant_id, at);
+CREATE INDEX audit_log_tenant_at ON ONLY public.audit_log USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p00_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p00_tenant_id_at_idx ON public.audit_log_p00 USING btree (tenant_id, at);
 
 --
 -- Name: audit_log_tenant_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_log_tenant_id ON public.audit_log USING btree (tenant_id, id);
+CREATE INDEX audit_log_tenant_id ON ONLY public.audit_log USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p00_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p00_tenant_id_id_idx ON public.audit_log_p00 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p00_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p00_tenant_id_seq_idx ON public.audit_log_p00 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p01_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p01_tenant_id_at_idx ON public.audit_log_p01 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p01_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p01_tenant_id_id_idx ON public.audit_log_p01 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p01_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p01_tenant_id_seq_idx ON public.audit_log_p01 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p02_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p02_tenant_id_at_idx ON public.audit_log_p02 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p02_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p02_tenant_id_id_idx ON public.audit_log_p02 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p02_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p02_tenant_id_seq_idx ON public.audit_log_p02 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p03_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p03_tenant_id_at_idx ON public.audit_log_p03 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p03_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p03_tenant_id_id_idx ON public.audit_log_p03 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p03_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p03_tenant_id_seq_idx ON public.audit_log_p03 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p04_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p04_tenant_id_at_idx ON public.audit_log_p04 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p04_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p04_tenant_id_id_idx ON public.audit_log_p04 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p04_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p04_tenant_id_seq_idx ON public.audit_log_p04 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p05_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p05_tenant_id_at_idx ON public.audit_log_p05 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p05_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p05_tenant_id_id_idx ON public.audit_log_p05 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p05_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p05_tenant_id_seq_idx ON public.audit_log_p05 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p06_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p06_tenant_id_at_idx ON public.audit_log_p06 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p06_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p06_tenant_id_id_idx ON public.audit_log_p06 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p06_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p06_tenant_id_seq_idx ON public.audit_log_p06 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p07_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p07_tenant_id_at_idx ON public.audit_log_p07 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p07_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p07_tenant_id_id_idx ON public.audit_log_p07 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p07_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p07_tenant_id_seq_idx ON public.audit_log_p07 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p08_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p08_tenant_id_at_idx ON public.audit_log_p08 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p08_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p08_tenant_id_id_idx ON public.audit_log_p08 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p08_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p08_tenant_id_seq_idx ON public.audit_log_p08 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p09_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p09_tenant_id_at_idx ON public.audit_log_p09 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p09_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p09_tenant_id_id_idx ON public.audit_log_p09 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p09_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p09_tenant_id_seq_idx ON public.audit_log_p09 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p10_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p10_tenant_id_at_idx ON public.audit_log_p10 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p10_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p10_tenant_id_id_idx ON public.audit_log_p10 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p10_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p10_tenant_id_seq_idx ON public.audit_log_p10 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p11_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p11_tenant_id_at_idx ON public.audit_log_p11 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p11_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p11_tenant_id_id_idx ON public.audit_log_p11 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p11_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p11_tenant_id_seq_idx ON public.audit_log_p11 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p12_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p12_tenant_id_at_idx ON public.audit_log_p12 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p12_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p12_tenant_id_id_idx ON public.audit_log_p12 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p12_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p12_tenant_id_seq_idx ON public.audit_log_p12 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p13_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p13_tenant_id_at_idx ON public.audit_log_p13 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p13_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p13_tenant_id_id_idx ON public.audit_log_p13 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p13_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p13_tenant_id_seq_idx ON public.audit_log_p13 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p14_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p14_tenant_id_at_idx ON public.audit_log_p14 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p14_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p14_tenant_id_id_idx ON public.audit_log_p14 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p14_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p14_tenant_id_seq_idx ON public.audit_log_p14 USING btree (tenant_id, seq);
+
+--
+-- Name: audit_log_p15_tenant_id_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p15_tenant_id_at_idx ON public.audit_log_p15 USING btree (tenant_id, at);
+
+--
+-- Name: audit_log_p15_tenant_id_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_p15_tenant_id_id_idx ON public.audit_log_p15 USING btree (tenant_id, id);
+
+--
+-- Name: audit_log_p15_tenant_id_seq_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX audit_log_p15_tenant_id_seq_idx ON public.audit_log_p15 USING btree (tenant_id, seq);
 
 --
 -- Name: pack_events_partner_at; Type: INDEX; Schema: public; Owner: -
@@ -3702,6 +4512,390 @@ CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email));
 --
 
 CREATE INDEX users_tenant ON public.users USING btree (tenant_id);
+
+--
+-- Name: audit_log_p00_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p00_pkey;
+
+--
+-- Name: audit_log_p00_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p00_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p00_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p00_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p00_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p00_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p01_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p01_pkey;
+
+--
+-- Name: audit_log_p01_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p01_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p01_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p01_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p01_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p01_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p02_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p02_pkey;
+
+--
+-- Name: audit_log_p02_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p02_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p02_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p02_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p02_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p02_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p03_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p03_pkey;
+
+--
+-- Name: audit_log_p03_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p03_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p03_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p03_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p03_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p03_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p04_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p04_pkey;
+
+--
+-- Name: audit_log_p04_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p04_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p04_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p04_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p04_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p04_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p05_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p05_pkey;
+
+--
+-- Name: audit_log_p05_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p05_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p05_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p05_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p05_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p05_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p06_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p06_pkey;
+
+--
+-- Name: audit_log_p06_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p06_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p06_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p06_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p06_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p06_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p07_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p07_pkey;
+
+--
+-- Name: audit_log_p07_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p07_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p07_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p07_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p07_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p07_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p08_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p08_pkey;
+
+--
+-- Name: audit_log_p08_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p08_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p08_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p08_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p08_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p08_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p09_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p09_pkey;
+
+--
+-- Name: audit_log_p09_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p09_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p09_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p09_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p09_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p09_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p10_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p10_pkey;
+
+--
+-- Name: audit_log_p10_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p10_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p10_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p10_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p10_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p10_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p11_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p11_pkey;
+
+--
+-- Name: audit_log_p11_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p11_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p11_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p11_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p11_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p11_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p12_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p12_pkey;
+
+--
+-- Name: audit_log_p12_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p12_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p12_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p12_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p12_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p12_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p13_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p13_pkey;
+
+--
+-- Name: audit_log_p13_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p13_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p13_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p13_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p13_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p13_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p14_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p14_pkey;
+
+--
+-- Name: audit_log_p14_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p14_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p14_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p14_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p14_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p14_tenant_id_seq_idx;
+
+--
+-- Name: audit_log_p15_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_p15_pkey;
+
+--
+-- Name: audit_log_p15_tenant_id_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_at ATTACH PARTITION public.audit_log_p15_tenant_id_at_idx;
+
+--
+-- Name: audit_log_p15_tenant_id_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_tenant_id ATTACH PARTITION public.audit_log_p15_tenant_id_id_idx;
+
+--
+-- Name: audit_log_p15_tenant_id_seq_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_log_chain ATTACH PARTITION public.audit_log_p15_tenant_id_seq_idx;
 
 --
 -- Name: pack_events_p00_partner_tenant_id_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -5029,14 +6223,14 @@ ALTER TABLE ONLY public.api_keys
 -- Name: audit_log audit_log_product_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.audit_log
+ALTER TABLE public.audit_log
     ADD CONSTRAINT audit_log_product_id_fkey FOREIGN KEY (product_id) REFERENCES public.products(id);
 
 --
 -- Name: audit_log audit_log_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.audit_log
+ALTER TABLE public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 --
@@ -5522,6 +6716,12 @@ GRANT ALL ON FUNCTION public.end_partnership(actor text, key_id bigint, user_id 
 --
 
 REVOKE ALL ON FUNCTION public.rebuild_by_product(tbl text, parts integer, pk text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION rebuild_partitioned(tbl text, key text, parts integer, pk text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.rebuild_partitioned(tbl text, key text, parts integer, pk text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION serial_retained_until(p_product bigint, p_serial bigint, p_assigned timestamp with time zone); Type: ACL; Schema: public; Owner: -
