@@ -86,6 +86,18 @@ func TestPoolStatsMatchCountStar(t *testing.T) {
 	if len(data.PoolStats) != 1 || data.PoolStats[0].Count != assigned {
 		t.Errorf("filtered poolStats = %+v, want %d", data.PoolStats, assigned)
 	}
+	for filter, truth := range map[string]string{
+		`{source: SAP_ATTP}`:                    `s.source = 'SAP_ATTP'`,
+		`{codeSchema: GTIN, status: AVAILABLE}`: `p.code_schema = 'GTIN' AND s.status = 'AVAILABLE'`,
+	} {
+		var data struct{ PoolStats []statsRow }
+		d.gql(t, d.keys.MAHViewer, `{ poolStats(groupBy: [], filter: `+filter+`) { count } }`, nil).ok(t, &data)
+		var want int
+		d.sql(t, `SELECT count(*) FROM serials s JOIN products p ON p.id = s.product_id WHERE s.tenant_id = $1 AND `+truth, mah).Scan(&want)
+		if want == 0 || len(data.PoolStats) != 1 || data.PoolStats[0].Count != want {
+			t.Errorf("poolStats(filter: %s) = %+v, COUNT(*) says %d", filter, data.PoolStats, want)
+		}
+	}
 }
 
 func TestPoolActivity(t *testing.T) {
