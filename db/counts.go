@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,32 +10,19 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// Counts implements pool.PoolService from pool_counters, which the serials_count
-// trigger keeps exact: a few index lookups, whatever the pool size.
+// countsOf is the caller's pool counts of the product whose id is the
+// expression it is formatted with, as one row (available, assigned): a few
+// index lookups of pool_counters, which the serials_count trigger keeps exact,
+// whatever the pool size.
+const countsOf = `SELECT coalesce(sum(n) FILTER (WHERE status = 'AVAILABLE'), 0)::bigint AS available,
+		coalesce(sum(n) FILTER (WHERE status <> 'AVAILABLE'), 0)::bigint AS assigned
+	FROM pool_counters WHERE tenant_id = @tenant AND product_id = %s`
+
+// Counts implements pool.PoolService: one row per id, in order.
 func (d *DB) Counts(ctx context.Context, productIDs []int64) ([]pool.Counts, error) {
-	rows, err := tenantRead[struct {
-		ProductID int64  `db:"product_id"`
-		Status    string `db:"status"`
-		N         int64  `db:"n"`
-	}](ctx, d, `SELECT product_id, status, sum(n)::bigint AS n FROM pool_counters
-		WHERE tenant_id = @tenant AND product_id = ANY(@ids) GROUP BY product_id, status`, pgx.NamedArgs{"ids": productIDs})
-	if err != nil {
-		return nil, wrap("pool counts", err)
-	}
-	at := make(map[int64]int, len(productIDs))
-	for i, id := range productIDs {
-		at[id] = i
-	}
-	counts := make([]pool.Counts, len(productIDs))
-	for _, r := range rows {
-		c := &counts[at[r.ProductID]]
-		if pool.Status(r.Status) == pool.Available {
-			c.Available = r.N
-		} else {
-			c.Assigned = r.N
-		}
-	}
-	return counts, nil
+	rows, err := tenantRead[pool.Counts](ctx, d, `SELECT c.* FROM unnest(@ids::bigint[]) WITH ORDINALITY AS p(id, i)
+		CROSS JOIN LATERAL (`+fmt.Sprintf(countsOf, "p.id")+`) c ORDER BY p.i`, pgx.NamedArgs{"ids": productIDs})
+	return rows, wrap("pool counts", err)
 }
 
 type serialRow struct {

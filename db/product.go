@@ -95,10 +95,15 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 			after = ` AND (` + sort.key + `, code) ` + cmp + ` (@afterKey::` + sort.typ + `, @after)`
 		}
 	}
+	counts, from := "", "products"
+	if f.WithCounts {
+		counts, from = ", pc.available, pc.assigned", "products CROSS JOIN LATERAL ("+fmt.Sprintf(countsOf, "products.id")+") pc"
+	}
 	rows, err := tenantRead[struct {
 		productRow
 		SortKey string
-	}](ctx, d, `SELECT `+productColumns+`, (`+sort.key+`)::text AS sort_key FROM products
+		pool.Counts
+	}](ctx, d, `SELECT `+productColumns+`, (`+sort.key+`)::text AS sort_key`+counts+` FROM `+from+`
 		WHERE `+productMatch+after+`
 		ORDER BY `+sort.key+` `+dir+`, code `+dir+` LIMIT @limit`, args)
 	if err != nil {
@@ -111,6 +116,9 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 	for i := range rows {
 		page.Products = append(page.Products, rows[i].domain())
 		page.Keys = append(page.Keys, rows[i].SortKey)
+		if f.WithCounts {
+			page.Counts = append(page.Counts, rows[i].Counts)
+		}
 	}
 	return page, nil
 }

@@ -37,8 +37,20 @@ func under(oc *graphql.OperationContext, set ast.SelectionSet, path ...string) a
 	return set
 }
 
-// primeProducts primes what set asks of each product (or SSCC pool).
-func primeProducts(ctx context.Context, svc Services, products []*pool.Product, set ast.SelectionSet) error {
+// asks reports whether set selects the field name.
+func asks(ctx context.Context, set ast.SelectionSet, name string) bool {
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), set, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// primeProducts primes what set asks of each product (or SSCC pool). counts
+// are the products' pool counts when the caller read them with the products
+// (pool.ProductFilter.WithCounts); nil reads them if set asks for them.
+func primeProducts(ctx context.Context, svc Services, products []*pool.Product, set ast.SelectionSet, counts []pool.Counts) error {
 	if len(products) == 0 || len(set) == 0 {
 		return nil
 	}
@@ -55,9 +67,11 @@ func primeProducts(ctx context.Context, svc Services, products []*pool.Product, 
 				continue
 			}
 			done["pool"] = true
-			counts, err := svc.Counts(ctx, ids)
-			if err != nil {
-				return err
+			if counts == nil {
+				var err error
+				if counts, err = svc.Counts(ctx, ids); err != nil {
+					return err
+				}
 			}
 			for i, id := range ids {
 				l.counts.Prime(id, counts[i])
@@ -215,7 +229,7 @@ func primeProductIDs(ctx context.Context, svc Services, ids []*int64, set ast.Se
 			visible = append(visible, products[i])
 		}
 	}
-	return primeProducts(ctx, svc, visible, set)
+	return primeProducts(ctx, svc, visible, set, nil)
 }
 
 func primeTenants(ctx context.Context, svc Services, ids []int64) error {

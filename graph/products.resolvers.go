@@ -92,11 +92,13 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 			f.CodeSchema = *filter.CodeSchema
 		}
 	}
+	nodes := below(ctx, "edges", "node")
+	f.WithCounts = asks(ctx, nodes, "pool") // one statement for the list and its donuts
 	page, err := r.svc.Products(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	if err := primeProducts(ctx, r.svc, page.Products, below(ctx, "edges", "node")); err != nil {
+	if err := primeProducts(ctx, r.svc, page.Products, nodes, page.Counts); err != nil {
 		return nil, err
 	}
 	keys := make(map[*pool.Product]string, len(page.Products))
@@ -117,7 +119,7 @@ func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product
 	if err != nil {
 		return nil, err
 	}
-	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx))
+	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx), nil)
 }
 
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }

@@ -49,7 +49,7 @@ func (r *queryResolver) SsccPools(ctx context.Context) ([]*pool.Product, error) 
 	if err != nil {
 		return nil, err
 	}
-	return pools, primeProducts(ctx, r.svc, pools, below(ctx))
+	return pools, primeProducts(ctx, r.svc, pools, below(ctx), nil)
 }
 
 func (r *queryResolver) SsccPool(ctx context.Context, code string) (*pool.Product, error) {

@@ -145,6 +145,9 @@ type ProductFilter struct {
 	AfterCode string
 	AfterKey  string
 	Limit     int
+	// WithCounts reads each product's pool counts with the page, in the same
+	// statement (ProductPage.Counts): the product list shows them.
+	WithCounts bool
 }
 
 // ProductSort is what the product list is ordered by; the code breaks ties.
@@ -169,6 +172,7 @@ type ProductOrder struct {
 type ProductPage struct {
 	Products []*Product
 	Keys     []string // each product's sort key, for the cursor after it
+	Counts   []Counts // each product's pool counts, with ProductFilter.WithCounts
 	HasNext  bool
 }
 

@@ -167,3 +167,39 @@ func with(path map[string]bool, name string) map[string]bool {
 	}
 	return next
 }
+
+// TestProductsPageOneStatement: the product list with its donuts, the web
+// app's first page, is one statement after the tenant's set_config (sent
+// together, one round trip), and its counts are the pool's COUNT(*).
+func TestProductsPageOneStatement(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const doc = `query($n: Int) { products(first: $n) { edges { node { code pool { available assigned } } } } }`
+	if n, _ := leastStatements(t, d, doc, 50); n != 2 {
+		t.Errorf("the products page with counts cost %d statements; want 2 (set_config and the page)", n)
+	}
+	var data struct {
+		Products struct {
+			Edges []struct {
+				Node struct {
+					Code string
+					Pool struct{ Available, Assigned int }
+				}
+			}
+		}
+	}
+	d.gql(t, d.keys.MAHAdmin, doc, map[string]any{"n": 50}).ok(t, &data)
+	var mah int64
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&mah)
+	for _, e := range data.Products.Edges {
+		var available, assigned int
+		d.sql(t, `SELECT count(*) FILTER (WHERE s.status = 'AVAILABLE'), count(*) FILTER (WHERE s.status = 'ASSIGNED')
+			FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND s.tenant_id = $2`, e.Node.Code, mah).Scan(&available, &assigned)
+		if e.Node.Pool.Available != available || e.Node.Pool.Assigned != assigned {
+			t.Errorf("%s: pool %+v, COUNT(*) says %d available, %d assigned", e.Node.Code, e.Node.Pool, available, assigned)
+		}
+	}
+	if len(data.Products.Edges) < 3 {
+		t.Errorf("%d products in the demo; want several", len(data.Products.Edges))
+	}
+}
