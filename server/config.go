@@ -16,6 +16,9 @@ type config struct {
 	DatabaseURL    string        // DATABASE_URL
 	ReadURL        string        // SERIALPOOL_READ_URL: a hot standby for the reads that may lag (optional)
 	Addr           string        // SERIALPOOL_ADDR, --addr (default :8080)
+	// PprofAddr serves Go's profiler (net/http/pprof) on a listener of its own,
+	// never the API's (SERIALPOOL_PPROF_ADDR, e.g. 127.0.0.1:6060; default off).
+	PprofAddr string
 	DataDir        string        // SERIALPOOL_DATA_DIR: the private database of `dev` (default .data)
 	CORSOrigins    []string      // SERIALPOOL_CORS_ORIGINS: comma-separated; empty allows same origin only
 	Introspection  bool          // SERIALPOOL_INTROSPECTION (default true)
@@ -73,6 +76,7 @@ func loadConfig() (config, error) {
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
 		ReadURL:           os.Getenv("SERIALPOOL_READ_URL"),
 		Addr:              env("SERIALPOOL_ADDR", ":8080"),
+		PprofAddr:         os.Getenv("SERIALPOOL_PPROF_ADDR"),
 		DataDir:           env("SERIALPOOL_DATA_DIR", ".data"),
 		Introspection:     true,
 		MaxBodyBytes:      16 << 20,

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serialpool/serialpool/internal/serverproc"
 )
 
 func TestConfigFromEnvironment(t *testing.T) {
@@ -52,5 +57,45 @@ func TestConfigFromEnvironment(t *testing.T) {
 				t.Errorf("%s=%s: error %v, want one naming the variable", name, value, err)
 			}
 		})
+	}
+}
+
+// TestPprofListener: SERIALPOOL_PPROF_ADDR serves Go's profiler on its own
+// listener; the API's listener never does.
+func TestPprofListener(t *testing.T) {
+	t.Parallel()
+	bin, err := serverproc.Binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDemo(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s, err := serverproc.Start(bin, d.dbURL, "SERIALPOOL_PPROF_ADDR="+addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Kill)
+	res, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "serialpool") {
+		t.Errorf("the profiler's cmdline: %s %q; want 200 naming the binary", res.Status, body)
+	}
+	res, err = http.Get(s.URL + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(api) == string(body) {
+		t.Errorf("the API's listener answered the profiler's path: %s %q", res.Status, api)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path"
@@ -50,8 +51,15 @@ func serve(ctx context.Context, cfg config, d *db.DB) error {
 		return fmt.Errorf("tracing: %w", err)
 	}
 	defer stopTracing(context.Background())
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
+	if cfg.PprofAddr != "" {
+		// Profiles show the server's internals: a listener of its own, for operators.
+		prof := &http.Server{Addr: cfg.PprofAddr, Handler: pprofMux(), ReadHeaderTimeout: cfg.ReadHeaderTimeout}
+		go func() { errc <- fmt.Errorf("pprof: %w", prof.ListenAndServe()) }()
+		defer prof.Close()
+		log.Info("profiling", "addr", cfg.PprofAddr)
+	}
 	rep := &replenisher{db: d, svc: d, client: upstreamClient(cfg.UpstreamAllow), interval: cfg.ReplenishInterval, backoff: cfg.RetryFirst, maxBackoff: cfg.RetryMax,
 		log: log, outcomes: func(o string) { replenishments.WithLabelValues(o).Inc() }}
 	go rep.run(ctx)
@@ -648,4 +656,16 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("status", strconv.Itoa(rec.status)), slog.Duration("duration", time.Since(start)))
 	})
+}
+
+// pprofMux is net/http/pprof's handlers, without registering them on the
+// default mux.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
