@@ -17752,7 +17752,7 @@ func (ec *executionContext) marshalNActivityDimension2githubᚗcomᚋserialpool�
 }
 
 func (ec *executionContext) marshalNActivityRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.ActivityRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityRow(ctx, sel, v[i])
@@ -17776,7 +17776,7 @@ func (ec *executionContext) marshalNActivityRow2ᚖgithubᚗcomᚋserialpoolᚋs
 }
 
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.APIKey) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiKey2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAPIKey(ctx, sel, v[i])
@@ -17805,7 +17805,7 @@ func (ec *executionContext) unmarshalNAssignSerialsToPartnerInput2githubᚗcom�
 }
 
 func (ec *executionContext) marshalNAuditChange2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditChange2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditChange(ctx, sel, v[i])
@@ -17829,7 +17829,7 @@ func (ec *executionContext) marshalNAuditChange2ᚖgithubᚗcomᚋserialpoolᚋs
 }
 
 func (ec *executionContext) marshalNAuditDetail2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditDetailᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditDetail) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditDetail2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditDetail(ctx, sel, v[i])
@@ -17869,7 +17869,7 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋseria
 }
 
 func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntryEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
@@ -17907,7 +17907,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Channel) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐChannel(ctx, sel, v[i])
@@ -18088,7 +18088,7 @@ func (ec *executionContext) marshalNInviteUserPayload2ᚖgithubᚗcomᚋserialpo
 }
 
 func (ec *executionContext) marshalNPackEvent2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.PackEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPackEvent2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEvent(ctx, sel, v[i])
@@ -18128,7 +18128,7 @@ func (ec *executionContext) marshalNPackEventEntryConnection2ᚖgithubᚗcomᚋs
 }
 
 func (ec *executionContext) marshalNPackEventEntryEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PackEventEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPackEventEntryEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐPackEventEntryEdge(ctx, sel, v[i])
@@ -18241,7 +18241,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋserialpoolᚋseri
 }
 
 func (ec *executionContext) marshalNPartner2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Partner) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartner(ctx, sel, v[i])
@@ -18265,7 +18265,7 @@ func (ec *executionContext) marshalNPartner2ᚖgithubᚗcomᚋserialpoolᚋseria
 }
 
 func (ec *executionContext) marshalNPartnerInvitation2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.PartnerInvitation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerInvitation2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPartnerInvitation(ctx, sel, v[i])
@@ -18336,7 +18336,7 @@ func (ec *executionContext) unmarshalNPoolStatsDimension2ᚕgithubᚗcomᚋseria
 }
 
 func (ec *executionContext) marshalNPoolStatsDimension2ᚕgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []pool.StatsDimension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPoolStatsDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsDimension(ctx, sel, v[i])
@@ -18352,7 +18352,7 @@ func (ec *executionContext) marshalNPoolStatsDimension2ᚕgithubᚗcomᚋserialp
 }
 
 func (ec *executionContext) marshalNPoolStatsRow2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.StatsRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPoolStatsRow2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatsRow(ctx, sel, v[i])
@@ -18432,7 +18432,7 @@ func (ec *executionContext) marshalNProductConnection2ᚖgithubᚗcomᚋserialpo
 }
 
 func (ec *executionContext) marshalNProductEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProductEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐProductEdge(ctx, sel, v[i])
@@ -18579,7 +18579,7 @@ func (ec *executionContext) marshalNSerialConnection2ᚖgithubᚗcomᚋserialpoo
 }
 
 func (ec *executionContext) marshalNSerialEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SerialEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSerialEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialEdge(ctx, sel, v[i])
@@ -18638,7 +18638,7 @@ func (ec *executionContext) marshalNSerialRequestConnection2ᚖgithubᚗcomᚋse
 }
 
 func (ec *executionContext) marshalNSerialRequestEdge2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SerialRequestEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSerialRequestEdge2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSerialRequestEdge(ctx, sel, v[i])
@@ -18737,7 +18737,7 @@ func (ec *executionContext) marshalNSignatureMeaning2githubᚗcomᚋserialpool�
 }
 
 func (ec *executionContext) marshalNSsccPool2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.Product) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSsccPool2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐProduct(ctx, sel, v[i])
@@ -18774,7 +18774,7 @@ func (ec *executionContext) unmarshalNSsoConfigInput2githubᚗcomᚋserialpool�
 }
 
 func (ec *executionContext) marshalNSsoRoleValue2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SsoRoleValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSsoRoleValue2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋgraphᚋmodelᚐSsoRoleValue(ctx, sel, v[i])
@@ -18925,7 +18925,7 @@ var (
 )
 
 func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*pool.User) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐUser(ctx, sel, v[i])
@@ -18961,7 +18961,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -19005,7 +19005,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -19033,7 +19033,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -19061,7 +19061,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -19119,7 +19119,7 @@ func (ec *executionContext) marshalOActivityDimension2ᚕgithubᚗcomᚋserialpo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityDimension2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityDimension(ctx, sel, v[i])
@@ -19418,7 +19418,7 @@ func (ec *executionContext) marshalOPackEventType2ᚕgithubᚗcomᚋserialpool�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, sel, v[i])
@@ -19756,7 +19756,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -19775,7 +19775,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -19794,7 +19794,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -19813,7 +19813,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

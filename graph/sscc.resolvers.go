@@ -9,7 +9,7 @@ import (
 )
 
 func (r *containerResolver) Serial(ctx context.Context, obj *pool.Serial) (*pool.Serial, error) {
-	return obj, nil
+	return obj, primeSerials(ctx, r.svc, []*pool.Serial{obj}, below(ctx))
 }
 
 func (r *containerResolver) Contents(ctx context.Context, obj *pool.Serial, first *int, after *string) (*model.SerialConnection, error) {
@@ -21,7 +21,7 @@ func (r *containerResolver) Contents(ctx context.Context, obj *pool.Serial, firs
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(page), nil
+	return serialConnection(page), primeSerials(ctx, r.svc, page.Serials, below(ctx, "edges", "node"))
 }
 
 func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error) {
@@ -56,8 +56,10 @@ func (r *queryResolver) SsccPool(ctx context.Context, code string) (*pool.Produc
 	p, err := r.svc.SSCCPool(ctx, strings.TrimSpace(code))
 	if pool.ErrorCode(err) == pool.ENOTFOUND {
 		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return p, err
+	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx), nil)
 }
 
 func (r *queryResolver) Container(ctx context.Context, sscc string) (*pool.Serial, error) {
