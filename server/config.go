@@ -13,12 +13,12 @@ import (
 // config comes from the environment, with defaults for a developer's machine;
 // flags override the listen address.
 type config struct {
-	DatabaseURL    string        // DATABASE_URL
-	ReadURL        string        // SERIALPOOL_READ_URL: a hot standby for the reads that may lag (optional)
-	Addr           string        // SERIALPOOL_ADDR, --addr (default :8080)
+	DatabaseURL string // DATABASE_URL
+	ReadURL     string // SERIALPOOL_READ_URL: a hot standby for the reads that may lag (optional)
+	Addr        string // SERIALPOOL_ADDR, --addr (default :8080)
 	// PprofAddr serves Go's profiler (net/http/pprof) on a listener of its own,
 	// never the API's (SERIALPOOL_PPROF_ADDR, e.g. 127.0.0.1:6060; default off).
-	PprofAddr string
+	PprofAddr      string
 	DataDir        string        // SERIALPOOL_DATA_DIR: the private database of `dev` (default .data)
 	CORSOrigins    []string      // SERIALPOOL_CORS_ORIGINS: comma-separated; empty allows same origin only
 	Introspection  bool          // SERIALPOOL_INTROSPECTION (default true)
