@@ -11,8 +11,10 @@
 // An X-Tenant-Id header overrides SERIALPOOL_TENANT_ID for one request. This is a
 // benchmark baseline on loopback, not a server to expose: anyone who can reach
 // it can name any tenant.
+import { PgAggregatesPreset } from "@graphile/pg-aggregates";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { jsonPgSmartTags } from "postgraphile/utils";
 
 const env = (name, def) => {
   const v = process.env[name];
@@ -25,9 +27,28 @@ const env = (name, def) => {
 
 const tenant = env("SERIALPOOL_TENANT_ID", "");
 
+// The nested page (bench/nested.go) reads each serial's pack events. The
+// schema has no foreign key from pack_events to serials (both are partitioned
+// by product_id; the key would be (product_id, serial_id)), so PostGraphile
+// would offer no relation: this smart tag, in this config only, declares the
+// key PostGraphile may join on. The database is not changed.
+const packEventsOfSerial = jsonPgSmartTags({
+  version: 1,
+  config: {
+    class: {
+      pack_events: {
+        tags: { foreignKey: "(product_id, serial_id) references serials (product_id, id)|@fieldName serial|@foreignFieldName packEvents" },
+      },
+    },
+  },
+});
+
 /** @type {GraphileConfig.Preset} */
 const preset = {
-  extends: [PostGraphileAmberPreset],
+  // PgAggregatesPreset (@graphile/pg-aggregates): groupedAggregates, the
+  // baseline of poolStats (bench/poolstats.go).
+  extends: [PostGraphileAmberPreset, PgAggregatesPreset],
+  plugins: [packEventsOfSerial],
   pgServices: [
     makePgService({
       connectionString: env("DATABASE_URL"),
