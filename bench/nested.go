@@ -31,8 +31,8 @@ const (
 	nestedAssigned    = 15
 	nestedStatementsN = 100 // requests over which statements are counted
 	oursNestedQuery   = `{ products(first: %d) { edges { node { code serials(first: %d) { edges { node { value history { event at } } } } } } } }`
-	theirNestedQuery  = `{ allProducts(first: %d, orderBy: CODE_ASC) { nodes { code serialsByProductId(first: %d, orderBy: ID_ASC) {
-		nodes { value packEvents(orderBy: [AT_ASC, RECORDED_AT_ASC, ID_ASC]) { nodes { event at } } } } } } }`
+	theirNestedQuery  = `{ allProducts(first: %d, orderBy: CODE_ASC) { nodes { code serialsByProductId(first: %d, orderBy: PRIMARY_KEY_ASC) {
+		nodes { value packEvents(orderBy: [AT_ASC, RECORDED_AT_ASC, PRIMARY_KEY_ASC]) { nodes { event at } } } } } } }`
 )
 
 func benchNested(ctx context.Context, e *env, size string) ([]result, error) {

@@ -28,7 +28,7 @@ const (
 
 func benchPoolStats(ctx context.Context, e *env, size string) ([]result, error) {
 	duration, warmup, rounds := readTiming(size)
-	conns := *productsConns
+	conns := *statsConns
 	t0 := time.Now()
 	t, codes, err := seedStats(ctx, e)
 	if err != nil {

@@ -24,10 +24,11 @@ import (
 )
 
 var (
-	productsDuration = flag.Duration("products-duration", 0, "products page: how long each server is loaded (default 20s, 5s with -size small)")
-	productsConns    = flag.Int("products-conns", 32, "products page: concurrent keep-alive connections")
-	productsRounds   = flag.Int("products-rounds", 0, "products page: the duration is split into rounds that alternate the servers (default 8, 2 with -size small)")
-	postgraphileDir  = flag.String("postgraphile", "bench/postgraphile", "products page: the PostGraphile 5 baseline (package.json, graphile.config.mjs)")
+	productsDuration = flag.Duration("products-duration", 0, "read pages (products, nested, poolStats): how long each server is loaded (default 20s, 5s with -size small)")
+	productsConns    = flag.Int("products-conns", 32, "products and nested pages: concurrent keep-alive connections")
+	statsConns       = flag.Int("stats-conns", 8, "poolStats: concurrent keep-alive connections (a BI tool's few clients)")
+	productsRounds   = flag.Int("products-rounds", 0, "read pages: the duration is split into rounds that alternate the servers (default 8, 2 with -size small)")
+	postgraphileDir  = flag.String("postgraphile", "bench/postgraphile", "read pages: the PostGraphile 5 baseline (package.json, graphile.config.mjs)")
 )
 
 // The products page: the first 50 products by code with their pool counts, as
