@@ -1,6 +1,6 @@
 // PostGraphile 5 over serialpool's own tables: the baseline of the read pages
-// (bench/products.go, bench/nested.go, bench/poolstats.go). It runs under the same row-level security as
-// serialpool: it connects as the cluster's superuser, as serialpool does, and
+// (bench/products.go, bench/nested.go, bench/poolstats.go). It runs under the
+// same row-level security as serialpool: it connects as the cluster's superuser, as serialpool does, and
 // every request's transaction switches to the serialpool_app role with the
 // tenant in app.tenant_id (pgSettings become set_config(..., true) in the
 // request's transaction, just like db.enterTenant).
