@@ -1,9 +1,9 @@
 // PostGraphile 5 over serialpool's own tables: the baseline of the read pages
 // (bench/products.go, bench/nested.go, bench/poolstats.go). It runs under the
-// same row-level security as serialpool: it connects as the cluster's superuser, as serialpool does, and
-// every request's transaction switches to the serialpool_app role with the
-// tenant in app.tenant_id (pgSettings become set_config(..., true) in the
-// request's transaction, just like db.enterTenant).
+// same row-level security as serialpool: it connects as the cluster's
+// superuser, as serialpool does, and every request's transaction switches to
+// the serialpool_app role with the tenant in app.tenant_id (pgSettings become
+// set_config(..., true) in the request's transaction, just like db.enterTenant).
 //
 //   DATABASE_URL=postgres://... PORT=5678 SERIALPOOL_TENANT_ID=1 \
 //     node node_modules/postgraphile/dist/cli-run.js --config graphile.config.mjs
