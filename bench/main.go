@@ -36,7 +36,7 @@ func main() {
 	bin := flag.String("bin", "bin/serialpool", "the server binary")
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
-	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts) or huge (the 100M database against 1M)")
+	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts), huge (the 100M database against 1M) or reads (the read pages: products, nested, poolStats)")
 	flag.Parse()
 	intakeSizes := map[string][]int{"small": {100_000}, "full": {1_000_000, 10_000_000}, "huge": {1_000_000, 10_000_000}}[*size]
 	if intakeSizes == nil {
@@ -77,8 +77,15 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 	for i, n := range intakeSizes {
 		runs = append(runs, func() ([]result, error) { return benchIntake(ctx, scratch, n, i) })
 	}
-	runs = append(runs,
+	// The read pages, each against PostGraphile 5 (and the products page against
+	// a hand-written handler too).
+	reads := []func() ([]result, error){
 		func() ([]result, error) { return benchProducts(ctx, scratch, size) },
+		func() ([]result, error) { return benchNested(ctx, scratch, size) },
+		func() ([]result, error) { return benchPoolStats(ctx, scratch, size) },
+	}
+	runs = append(runs, reads...)
+	runs = append(runs,
 		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
 		func() ([]result, error) { return benchSOAP(ctx, scratch, 4, 10_000) },
 		func() ([]result, error) { return benchEPCIS(ctx, scratch, 10_000, 3) },
@@ -100,8 +107,10 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 		runs = []func() ([]result, error){live}
 	case "huge":
 		runs = []func() ([]result, error){huge}
+	case "reads":
+		runs = reads
 	default:
-		return fmt.Errorf("unknown -only %q: live or huge", only)
+		return fmt.Errorf("unknown -only %q: live, huge or reads", only)
 	}
 	for _, bench := range runs {
 		r, err := bench()

@@ -20,15 +20,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/serialpool/serialpool/gs1"
 	"github.com/serialpool/serialpool/pool"
 )
 
 var (
-	productsDuration = flag.Duration("products-duration", 0, "products page: how long each server is loaded (default 20s, 5s with -size small)")
-	productsConns    = flag.Int("products-conns", 32, "products page: concurrent keep-alive connections")
-	productsRounds   = flag.Int("products-rounds", 0, "products page: the duration is split into rounds that alternate the servers (default 8, 2 with -size small)")
-	postgraphileDir  = flag.String("postgraphile", "bench/postgraphile", "products page: the PostGraphile 5 baseline (package.json, graphile.config.mjs)")
+	productsDuration = flag.Duration("products-duration", 0, "read pages (products, nested, poolStats): how long each server is loaded (default 20s, 5s with -size small)")
+	productsConns    = flag.Int("products-conns", 32, "products and nested pages: concurrent keep-alive connections")
+	statsConns       = flag.Int("stats-conns", 8, "poolStats: concurrent keep-alive connections (a BI tool's few clients)")
+	productsRounds   = flag.Int("products-rounds", 0, "read pages: the duration is split into rounds that alternate the servers (default 8, 2 with -size small)")
+	postgraphileDir  = flag.String("postgraphile", "bench/postgraphile", "read pages: the PostGraphile 5 baseline (package.json, graphile.config.mjs)")
 )
 
 // The products page: the first 50 products by code with their pool counts, as
@@ -44,18 +44,14 @@ const (
 
 // benchProducts loads the products page over HTTP from conns keep-alive
 // connections for a fixed time, on serialpool and on PostGraphile 5 serving the
-// same tables under the same row-level security, one after the other.
+// same tables under the same row-level security, then on serialpool and on a
+// hand-written net/http + pgx handler (handwritten.go), one after the other.
 func benchProducts(ctx context.Context, e *env, size string) ([]result, error) {
-	perProduct, duration, warmup, rounds := 5000, 20*time.Second, 3*time.Second, 8
+	perProduct := 5000
 	if size == "small" {
-		perProduct, duration, warmup, rounds = 1000, 5*time.Second, time.Second, 2
+		perProduct = 1000
 	}
-	if *productsDuration > 0 {
-		duration = *productsDuration
-	}
-	if *productsRounds > 0 {
-		rounds = *productsRounds
-	}
+	duration, warmup, rounds := readTiming(size)
 	conns := *productsConns
 
 	t0 := time.Now()
@@ -70,76 +66,60 @@ func benchProducts(ctx context.Context, e *env, size string) ([]result, error) {
 		return nil, fmt.Errorf("products page: %w", err)
 	}
 	defer pg.stop()
+	hw, err := startHandWritten(ctx, e.dbURL, e.tenant, conns)
+	if err != nil {
+		return nil, fmt.Errorf("products page: hand-written handler: %w", err)
+	}
+	defer hw.stop()
 
-	ours := load{URL: e.url + "/graphql", Body: graphqlBody(oursProductsQuery), Conns: conns, Duration: warmup,
-		Header: http.Header{"Authorization": {"Bearer " + e.key}, "Content-Type": {"application/json"}}, Check: noErrors}
-	theirs := load{URL: pg.url, Body: graphqlBody(theirProductsQuery), Conns: conns, Duration: warmup,
-		Header: http.Header{"Content-Type": {"application/json"}}, Check: noErrors}
+	ours := side{name: "serialpool", proc: "server", pid: e.server.Pid(), load: load{URL: e.url + "/graphql",
+		Body: graphqlBody(oursProductsQuery), Conns: conns, Check: noErrors,
+		Header: http.Header{"Authorization": {"Bearer " + e.key}, "Content-Type": {"application/json"}}}}
+	theirs := pg.side(graphqlBody(theirProductsQuery), conns, 0)
+	hand := side{name: "hand-written", proc: "bench process (handler and load client)", pid: os.Getpid(), load: load{
+		URL: hw.url, Body: graphqlBody(oursProductsQuery), Conns: conns, Check: noErrors,
+		Header: http.Header{"Content-Type": {"application/json"}}}}
 
-	// Both must answer the same page before either is timed.
-	want, err := oursProductsPage(ours)
+	// All must answer the same page before any is timed.
+	want, err := oursProductsPage(ours.load)
 	if err != nil {
 		return nil, fmt.Errorf("products page: serialpool: %w", err)
-	}
-	got, err := theirProductsPage(theirs)
-	if err != nil {
-		return nil, fmt.Errorf("products page: PostGraphile: %w\n%s", err, pg.output.String())
 	}
 	if len(want) != productsPage {
 		return nil, fmt.Errorf("products page: serialpool answered %d products, want %d", len(want), productsPage)
 	}
+	got, err := theirProductsPage(theirs.load)
+	if err != nil {
+		return nil, fmt.Errorf("products page: PostGraphile: %w\n%s", err, pg.output.String())
+	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		return nil, fmt.Errorf("products page: PostGraphile and serialpool differ:\n%v\n%v", got, want)
 	}
-
-	// Warm up both (connections, plan and statement caches, node's JIT). Then
-	// time each alone, in rounds that alternate which goes first (ours, theirs,
-	// theirs, ours, ...), so that load from elsewhere on a shared machine falls
-	// on both alike.
-	ours.run(ctx)
-	theirs.run(ctx)
-	ours.Duration, theirs.Duration = duration/time.Duration(rounds), duration/time.Duration(rounds)
-	// CPU time of each server and of PostgreSQL while it is loaded, per request:
-	// on a shared machine a steadier measure of the work than requests/s.
-	postmaster, err := postmasterPID(ctx, e.dbURL)
-	if err != nil {
-		return nil, err
+	// The hand-written handler writes serialpool's shape: the same decoder reads it.
+	if got, err = oursProductsPage(hand.load); err != nil {
+		return nil, fmt.Errorf("products page: hand-written handler: %w", err)
 	}
-	var oursRuns, theirRuns []loadReport
-	var oursCPU, theirCPU cpuUse
-	measure := func(l load, pid int, use *cpuUse) loadReport {
-		app0, db0 := procCPU(pid, false), postgresCPU(postmaster)
-		r := l.run(ctx)
-		use.app += procCPU(pid, false) - app0
-		use.db += postgresCPU(postmaster) - db0
-		return r
-	}
-	for i := range rounds {
-		if i%2 == 0 {
-			oursRuns = append(oursRuns, measure(ours, e.server.Pid(), &oursCPU))
-			theirRuns = append(theirRuns, measure(theirs, pg.cmd.Process.Pid, &theirCPU))
-		} else {
-			theirRuns = append(theirRuns, measure(theirs, pg.cmd.Process.Pid, &theirCPU))
-			oursRuns = append(oursRuns, measure(ours, e.server.Pid(), &oursCPU))
-		}
-		log.Printf("products page: round %d: serialpool %.0f req/s, PostGraphile %.0f req/s", i+1,
-			oursRuns[i].rate(), theirRuns[i].rate())
-	}
-	o, t := mergeLoad(oursRuns...), mergeLoad(theirRuns...)
-	log.Printf("products page: serialpool:   %v; %s", o, oursCPU.per(o.Requests, "server"))
-	log.Printf("products page: PostGraphile: %v; %s", t, theirCPU.per(t.Requests, "node"))
-	if o.Requests == 0 || t.Requests == 0 {
-		return nil, fmt.Errorf("products page: no successful requests: serialpool %v; PostGraphile %v", o, t)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		return nil, fmt.Errorf("products page: the hand-written handler and serialpool differ:\n%v\n%v", got, want)
 	}
 
 	work := fmt.Sprintf("products page (%d with counts), %d conns", productsPage, conns)
-	note := fmt.Sprintf("%s each in %d alternating rounds; serialpool %v, %s; PostGraphile 5 %v, %s",
-		duration, rounds, o, oursCPU.per(o.Requests, "server"), t, theirCPU.per(t.Requests, "node"))
+	o, t, err := alternate(ctx, e, "products page", ours, theirs, warmup, duration, rounds)
+	if err != nil {
+		return nil, err
+	}
+	note := fmt.Sprintf("%s each in %d alternating rounds; %s; %s", duration, rounds, o.note(ours), t.note(theirs))
+	oh, h, err := alternate(ctx, e, "products page, hand-written", ours, hand, warmup, duration, rounds)
+	if err != nil {
+		return nil, err
+	}
+	handNote := fmt.Sprintf("%s each in %d alternating rounds; %s; %s (the load client alone: %.2f ms on serialpool's runs)",
+		duration, rounds, oh.note(ours), h.note(hand), loadMS(oh.cpu.client)/float64(oh.Requests))
 	return []result{
-		{Work: work + ": throughput", Ours: o.rate(), Baseline: t.rate(), Unit: "req/s", Ratio: o.rate() / t.rate(),
-			Target: ">= 1.5x PostGraphile 5", Met: o.rate() >= 1.5*t.rate() && o.Errors == 0, Note: note},
+		throughputRow(work+": throughput", o, t, 2.0, ">= 2.0x PostGraphile 5", note),
 		{Work: work + ": p99 latency", Ours: loadMS(o.P99), Baseline: loadMS(t.P99), Unit: "ms", Ratio: loadMS(t.P99) / loadMS(o.P99),
-			Target: "<= PostGraphile 5", Met: o.P99 <= t.P99 && o.Errors == 0},
+			Target: "<= 0.5x PostGraphile 5's", Met: 2*o.P99 <= t.P99 && o.Errors == 0},
+		throughputRow(work+": throughput vs hand-written net/http + pgx", oh, h, 0.6, ">= 0.6x hand-written handler", handNote),
 	}, nil
 }
 
@@ -152,32 +132,17 @@ const productsSeeded = 60
 // generate_series, some of them assigned; the serials_count trigger keeps
 // pool_counters. It returns the number of serials added.
 func seedProducts(ctx context.Context, e *env, perProduct int) (int64, error) {
-	other, err := e.db.CreateTenant(ctx, "Bench Products Other")
+	other, err := newTenant(ctx, e, "Bench Products Other")
 	if err != nil {
 		return 0, err
 	}
-	key, err := e.db.CreateKey(ctx, other, pool.RoleAdmin)
-	if err != nil {
-		return 0, err
-	}
-	a, err := e.db.Authenticate(ctx, key)
-	if err != nil {
-		return 0, err
-	}
-	otherActor := pool.WithActor(ctx, a)
 	sources := []pool.Source{pool.SourceSNM, pool.SourceSAPATTP, pool.SourceTraceLink, pool.SourceExternal}
 	var ids []int64
 	var totals, assigned []int32
 	for i := range productsSeeded {
-		for t, actor := range []context.Context{e.actor, otherActor} {
+		for t, actor := range []context.Context{e.actor, other.actor} {
 			n := 2000 + 2*i + t
-			body := fmt.Sprintf("0490000%06d", n)
-			c, err := gs1.CheckDigit(body)
-			if err != nil {
-				return 0, err
-			}
-			p, err := e.db.CreateProduct(actor, pool.NewProduct{Code: body + string(c), CodeSchema: pool.GTIN,
-				Name: "Products page " + strconv.Itoa(n), Source: sources[i%len(sources)]})
+			p, err := createProduct(actor, e, n, "Products page", sources[i%len(sources)])
 			if err != nil {
 				return 0, err
 			}
@@ -188,22 +153,40 @@ func seedProducts(ctx context.Context, e *env, perProduct int) (int64, error) {
 			ids, totals, assigned = append(ids, p.ID), append(totals, int32(total)), append(assigned, int32(total*(i%5)/10))
 		}
 	}
-	conn, err := pgx.Connect(ctx, e.dbURL)
+	return insertSerials(ctx, e, ids, totals, assigned, 0)
+}
+
+// insertSerials adds totals[i] serials to product ids[i] as the database owner,
+// with generate_series: the first assigned[i] of them assigned, all received
+// age ago. The serials_count trigger keeps pool_counters. It returns the
+// number of serials added.
+func insertSerials(ctx context.Context, e *env, ids []int64, totals, assigned []int32, age time.Duration) (int64, error) {
+	var n int64
+	err := e.exec(ctx, func(conn *pgx.Conn) error {
+		tag, err := conn.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, received_at, assigned_at)
+			SELECT p.id, p.tenant_id, CASE WHEN g <= s.assigned THEN 'ASSIGNED' ELSE 'AVAILABLE' END::serial_status, p.source,
+				'P' || lpad(g::text, 11, '0'), now() - $4::interval, CASE WHEN g <= s.assigned THEN now() - $4::interval END
+			FROM unnest($1::bigint[], $2::int[], $3::int[]) AS s(id, total, assigned)
+			JOIN products p ON p.id = s.id
+			CROSS JOIN LATERAL generate_series(1, s.total) AS g`, ids, totals, assigned, age)
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = conn.Exec(ctx, `ANALYZE products, pool_counters, serials`)
+		return err
+	})
+	return n, err
+}
+
+// createProduct registers the n-th bench product (a GTIN made of n) for the
+// actor's tenant, named prefix and n.
+func createProduct(actor context.Context, e *env, n int, prefix string, source pool.Source) (*pool.Product, error) {
+	code, err := productCode(n)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer conn.Close(ctx)
-	tag, err := conn.Exec(ctx, `INSERT INTO serials (product_id, tenant_id, status, source, value, assigned_at)
-		SELECT p.id, p.tenant_id, CASE WHEN g <= s.assigned THEN 'ASSIGNED' ELSE 'AVAILABLE' END::serial_status, p.source,
-			'P' || lpad(g::text, 11, '0'), CASE WHEN g <= s.assigned THEN now() END
-		FROM unnest($1::bigint[], $2::int[], $3::int[]) AS s(id, total, assigned)
-		JOIN products p ON p.id = s.id
-		CROSS JOIN LATERAL generate_series(1, s.total) AS g`, ids, totals, assigned)
-	if err != nil {
-		return 0, err
-	}
-	_, err = conn.Exec(ctx, `ANALYZE products, pool_counters`)
-	return tag.RowsAffected(), err
+	return e.db.CreateProduct(actor, pool.NewProduct{Code: code, CodeSchema: pool.GTIN, Name: prefix + " " + strconv.Itoa(n), Source: source})
 }
 
 // pageRow is one product of the page as both servers must answer it.
@@ -308,6 +291,17 @@ func noErrors(body []byte) bool {
 	return bytes.HasPrefix(body, []byte(`{"data":`)) && !bytes.Contains(body, []byte(`"errors"`))
 }
 
+// side is PostGraphile as one side of a comparison, for tenant (0: the one it
+// was started for, else in the X-Tenant-Id header).
+func (p *postgraphile) side(body []byte, conns int, tenant int64) side {
+	h := http.Header{"Content-Type": {"application/json"}}
+	if tenant != 0 {
+		h.Set("X-Tenant-Id", strconv.FormatInt(tenant, 10))
+	}
+	return side{name: "PostGraphile 5", proc: "node", pid: p.cmd.Process.Pid,
+		load: load{URL: p.url, Body: body, Conns: conns, Header: h, Check: noErrors}}
+}
+
 // postgraphile is the PostGraphile 5 server process of the baseline.
 type postgraphile struct {
 	cmd    *exec.Cmd
@@ -332,7 +326,8 @@ func startPostGraphile(ctx context.Context, dir, url string, tenant int64) (*pos
 	// npm package "node"), so the machine's Node.js only has to run npm.
 	node := filepath.Join(dir, "node_modules", ".bin", "node")
 	cli := filepath.Join(dir, "node_modules", "postgraphile", "dist", "cli-run.js")
-	for _, f := range []string{node, cli} {
+	aggregates := filepath.Join(dir, "node_modules", "@graphile", "pg-aggregates", "package.json")
+	for _, f := range []string{node, cli, aggregates} {
 		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
 			log.Printf("products page: npm ci --prefix %s", dir)
 			npm := exec.CommandContext(ctx, "npm", "ci", "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error")
@@ -412,8 +407,9 @@ func (t *tailBuffer) String() string {
 	return string(t.buf)
 }
 
-// cpuUse is the CPU time a server process and PostgreSQL spent under a load.
-type cpuUse struct{ app, db time.Duration }
+// cpuUse is the CPU time a server process, PostgreSQL and the bench process
+// (the load client) spent under a load.
+type cpuUse struct{ app, db, client time.Duration }
 
 func (c cpuUse) per(requests int, app string) string {
 	if requests == 0 {

@@ -1,9 +1,9 @@
-// PostGraphile 5 over serialpool's own tables: the baseline of the products page
-// benchmark (bench/products.go). It runs under the same row-level security as
-// serialpool: it connects as the cluster's superuser, as serialpool does, and
-// every request's transaction switches to the serialpool_app role with the
-// tenant in app.tenant_id (pgSettings become set_config(..., true) in the
-// request's transaction, just like db.enterTenant).
+// PostGraphile 5 over serialpool's own tables: the baseline of the read pages
+// (bench/products.go, bench/nested.go, bench/poolstats.go). It runs under the
+// same row-level security as serialpool: it connects as the cluster's
+// superuser, as serialpool does, and every request's transaction switches to
+// the serialpool_app role with the tenant in app.tenant_id (pgSettings become
+// set_config(..., true) in the request's transaction, just like db.enterTenant).
 //
 //   DATABASE_URL=postgres://... PORT=5678 SERIALPOOL_TENANT_ID=1 \
 //     node node_modules/postgraphile/dist/cli-run.js --config graphile.config.mjs
@@ -11,8 +11,10 @@
 // An X-Tenant-Id header overrides SERIALPOOL_TENANT_ID for one request. This is a
 // benchmark baseline on loopback, not a server to expose: anyone who can reach
 // it can name any tenant.
+import { PgAggregatesPreset } from "@graphile/pg-aggregates";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { jsonPgSmartTags } from "postgraphile/utils";
 
 const env = (name, def) => {
   const v = process.env[name];
@@ -25,9 +27,28 @@ const env = (name, def) => {
 
 const tenant = env("SERIALPOOL_TENANT_ID", "");
 
+// The nested page (bench/nested.go) reads each serial's pack events. The
+// schema has no foreign key from pack_events to serials (both are partitioned
+// by product_id; the key would be (product_id, serial_id)), so PostGraphile
+// would offer no relation: this smart tag, in this config only, declares the
+// key PostGraphile may join on. The database is not changed.
+const packEventsOfSerial = jsonPgSmartTags({
+  version: 1,
+  config: {
+    class: {
+      pack_events: {
+        tags: { foreignKey: "(product_id, serial_id) references serials (product_id, id)|@fieldName serial|@foreignFieldName packEvents" },
+      },
+    },
+  },
+});
+
 /** @type {GraphileConfig.Preset} */
 const preset = {
-  extends: [PostGraphileAmberPreset],
+  // PgAggregatesPreset (@graphile/pg-aggregates): groupedAggregates, the
+  // baseline of poolStats (bench/poolstats.go).
+  extends: [PostGraphileAmberPreset, PgAggregatesPreset],
+  plugins: [packEventsOfSerial],
   pgServices: [
     makePgService({
       connectionString: env("DATABASE_URL"),
