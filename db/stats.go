@@ -11,16 +11,18 @@ import (
 )
 
 // statsColumns are the poolStats dimensions, in output order, with their SQL over
-// pool_counters c joined with products p.
+// pool_counters c joined with products p and its type. The enums are read as
+// text, and the NULL of a dimension not grouped by has its column's type: pgx
+// scans a NULL it has no plan for by trying every type it knows, per row.
 var statsColumns = []struct {
-	dim         pool.StatsDimension
-	sql, column string
+	dim              pool.StatsDimension
+	sql, column, typ string
 }{
-	{pool.ByProduct, "c.product_id", "product_id"},
-	{pool.BySource, "c.source", "source"},
-	{pool.ByStatus, "c.status", "status"},
-	{pool.ByCodeSchema, "p.code_schema", "code_schema"},
-	{pool.ByPartner, "nullif(c.partner_id, 0)", "partner_id"},
+	{pool.ByProduct, "c.product_id", "product_id", "bigint"},
+	{pool.BySource, "c.source::text", "source", "text"},
+	{pool.ByStatus, "c.status::text", "status", "text"},
+	{pool.ByCodeSchema, "p.code_schema::text", "code_schema", "text"},
+	{pool.ByPartner, "nullif(c.partner_id, 0)", "partner_id", "bigint"},
 }
 
 // PoolStats implements pool.StatsService: one GROUP BY over the caller's
@@ -37,7 +39,7 @@ func (d *DB) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, f poo
 			group += c.sql + ", "
 			delete(wanted, c.dim)
 		} else {
-			sel += "NULL AS " + c.column + ", "
+			sel += "NULL::" + c.typ + " AS " + c.column + ", "
 		}
 	}
 	for dim := range wanted {
