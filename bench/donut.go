@@ -59,10 +59,15 @@ func benchDonut(ctx context.Context, e *env, sizes []int) ([]result, error) {
 			return nil, err
 		}
 		o50, o99, b50 := percentile(ours, 50), percentile(ours, 99), percentile(base, 50)
+		// From 10M serials on the stricter target (bench/README.md): below, COUNT(*) is too quick to be 1,000x slower.
+		within, times := 2*time.Millisecond, 100.0
+		if n >= 10_000_000 {
+			within, times = time.Millisecond, 1000
+		}
 		out = append(out, result{
 			Work: fmt.Sprintf("donut counts, %s-serial pool (p50)", millions(n)), Ours: ms(o50), Baseline: ms(b50), Unit: "ms",
-			Ratio: float64(b50) / float64(o50), Target: "p50 < 2 ms; >= 100x faster than COUNT(*)",
-			Met:  o50 < 2*time.Millisecond && float64(b50) >= 100*float64(o50),
+			Ratio: float64(b50) / float64(o50), Target: fmt.Sprintf("p50 < %v; >= %.0fx faster than COUNT(*)", within, times),
+			Met:  o50 < within && float64(b50) >= times*float64(o50),
 			Note: fmt.Sprintf("ours p99 %.2f ms over %d requests, end to end over loopback HTTP", ms(o99), len(ours)),
 		})
 	}

@@ -90,9 +90,13 @@ func benchIntake(ctx context.Context, e *env, rows, slot int) ([]result, error) 
 	}
 
 	oursRate, baseRate := float64(rows)/oursTime.Seconds(), float64(rows)/baseTime.Seconds()
+	share := 0.5 // of raw COPY; 0.9 from 10M serials on (bench/README.md)
+	if rows >= 10_000_000 {
+		share = 0.9
+	}
 	return []result{
 		{Work: fmt.Sprintf("bulk intake of %d serials over HTTP", rows), Ours: oursRate, Baseline: baseRate, Unit: "serials/s",
-			Ratio: oursRate / baseRate, Target: ">= 0.5x raw COPY", Met: oursRate >= 0.5*baseRate,
+			Ratio: oursRate / baseRate, Target: fmt.Sprintf(">= %.1fx raw COPY", share), Met: oursRate >= share*baseRate,
 			Note: fmt.Sprintf("ours %.2fs end to end, raw COPY %.2fs", oursTime.Seconds(), baseTime.Seconds())},
 		{Work: fmt.Sprintf("server peak RSS during intake of %d", rows), Ours: rss, Baseline: 150, Unit: "MB", Ratio: 150 / rss, Target: "< 150 MB", Met: rss < 150},
 	}, nil
