@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/db/dbtest"
 	"github.com/serialpool/serialpool/pool"
 )
 
@@ -266,5 +268,32 @@ func TestPartitionPruning(t *testing.T) {
 	})
 	if loops != 2 {
 		t.Errorf("a page of 2 pools ran %v partition scans; want 2, one per pool", loops)
+	}
+}
+
+// TestNoJIT: the server's connections run without JIT (a page of several
+// pools over the partitions, estimated above jit_above_cost once pools are
+// big, spent 100 ms compiling a 1 ms query); a URL's own jit=on is kept.
+func TestNoJIT(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	jitOf := func(d *db.DB) string {
+		t.Helper()
+		var jit string
+		if err := d.OwnerPgx(ctx, func(tx pgx.Tx) error { return tx.QueryRow(ctx, `SHOW jit`).Scan(&jit) }); err != nil {
+			t.Fatal(err)
+		}
+		return jit
+	}
+	url := dbtest.URL(t)
+	for want, u := range map[string]string{"off": url, "on": url + "&jit=on"} {
+		d, err := db.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := jitOf(d); got != want {
+			t.Errorf("jit = %s with %s; want %s", got, u, want)
+		}
+		d.Close()
 	}
 }
