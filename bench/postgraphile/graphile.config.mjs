@@ -72,7 +72,10 @@ const preset = {
       const header = requestContext.node?.req?.headers["x-tenant-id"];
       const id = typeof header === "string" && header !== "" ? header : tenant;
       // No tenant: no app.tenant_id, so app_tenant() is NULL and RLS shows nothing.
-      return { pgSettings: id ? { role: "serialpool_app", "app.tenant_id": id } : { role: "serialpool_app" } };
+      // No JIT, as serialpool's connections (db.connConfig): compiling the
+      // nested page's plan cost PostgreSQL 100 ms a request.
+      const settings = { role: "serialpool_app", jit: "off" };
+      return { pgSettings: id ? { ...settings, "app.tenant_id": id } : settings };
     },
   },
 };
