@@ -37,16 +37,6 @@ func under(oc *graphql.OperationContext, set ast.SelectionSet, path ...string) a
 	return set
 }
 
-// asks reports whether set selects the field name.
-func asks(ctx context.Context, set ast.SelectionSet, name string) bool {
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), set, nil) {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // primeProducts primes what set asks of each product (or SSCC pool). counts
 // are the products' pool counts when the caller read them with the products
 // (pool.ProductFilter.WithCounts); nil reads them if set asks for them.

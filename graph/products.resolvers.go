@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/serialpool/serialpool/graph/model"
 	"github.com/serialpool/serialpool/pool"
 )
@@ -93,7 +94,7 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 		}
 	}
 	nodes := below(ctx, "edges", "node")
-	f.WithCounts = asks(ctx, nodes, "pool") // one statement for the list and its donuts
+	f.WithCounts = selectsAny(graphql.GetOperationContext(ctx), nodes, "pool") // one statement for the list and its donuts
 	page, err := r.svc.Products(ctx, f)
 	if err != nil {
 		return nil, err
