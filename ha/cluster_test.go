@@ -140,6 +140,7 @@ bootstrap:
       parameters:
         wal_log_hints: 'on'
         max_connections: 300
+        random_page_cost: 1.1
   initdb:
     - encoding: UTF8
     - no-locale

@@ -80,7 +80,7 @@ func Start(dir string, opt Options) (*Cluster, error) {
 	if c.Port, err = freePort(); err != nil {
 		return nil, err
 	}
-	c.settings = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.Port, c.Dir)
+	c.settings = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c random_page_cost=1.1", c.Port, c.Dir)
 	if opt.Ephemeral {
 		c.settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
