@@ -5455,7 +5455,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActivityRow_bucket(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5478,7 +5478,7 @@ func (ec *executionContext) fieldContext_ActivityRow_bucket(_ context.Context, f
 }
 
 func (ec *executionContext) _ActivityRow_kind(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5501,7 +5501,7 @@ func (ec *executionContext) fieldContext_ActivityRow_kind(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActivityRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5533,7 +5533,7 @@ func (ec *executionContext) fieldContext_ActivityRow_product(_ context.Context, 
 }
 
 func (ec *executionContext) _ActivityRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5556,7 +5556,7 @@ func (ec *executionContext) fieldContext_ActivityRow_count(_ context.Context, fi
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5579,7 +5579,7 @@ func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5602,7 +5602,7 @@ func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5625,7 +5625,7 @@ func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5648,7 +5648,7 @@ func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5671,7 +5671,7 @@ func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ApiKey_owner(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5694,7 +5694,7 @@ func (ec *executionContext) fieldContext_ApiKey_owner(_ context.Context, field g
 }
 
 func (ec *executionContext) _ApiKey_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5717,7 +5717,7 @@ func (ec *executionContext) fieldContext_ApiKey_serviceAccount(_ context.Context
 }
 
 func (ec *executionContext) _AuditChange_field(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5740,7 +5740,7 @@ func (ec *executionContext) fieldContext_AuditChange_field(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditChange_old(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5763,7 +5763,7 @@ func (ec *executionContext) fieldContext_AuditChange_old(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuditChange_new(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5786,7 +5786,7 @@ func (ec *executionContext) fieldContext_AuditChange_new(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuditChange_secret(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5809,7 +5809,7 @@ func (ec *executionContext) fieldContext_AuditChange_secret(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditDetail_key(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5832,7 +5832,7 @@ func (ec *executionContext) fieldContext_AuditDetail_key(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuditDetail_value(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5855,7 +5855,7 @@ func (ec *executionContext) fieldContext_AuditDetail_value(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditDetail_text(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5878,7 +5878,7 @@ func (ec *executionContext) fieldContext_AuditDetail_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5901,7 +5901,7 @@ func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5924,7 +5924,7 @@ func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5947,7 +5947,7 @@ func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5970,7 +5970,7 @@ func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEntry_product(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6002,7 +6002,7 @@ func (ec *executionContext) fieldContext_AuditEntry_product(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_count(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6025,7 +6025,7 @@ func (ec *executionContext) fieldContext_AuditEntry_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEntry_detail(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6057,7 +6057,7 @@ func (ec *executionContext) fieldContext_AuditEntry_detail(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEntry_changes(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6089,7 +6089,7 @@ func (ec *executionContext) fieldContext_AuditEntry_changes(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_signature(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6121,7 +6121,7 @@ func (ec *executionContext) fieldContext_AuditEntry_signature(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6153,7 +6153,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6185,7 +6185,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6208,7 +6208,7 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6240,7 +6240,7 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6263,7 +6263,7 @@ func (ec *executionContext) fieldContext_Channel_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6286,7 +6286,7 @@ func (ec *executionContext) fieldContext_Channel_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Channel_source(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6309,7 +6309,7 @@ func (ec *executionContext) fieldContext_Channel_source(_ context.Context, field
 }
 
 func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6332,7 +6332,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, 
 }
 
 func (ec *executionContext) _Channel_upstreamProtocol(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6355,7 +6355,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamProtocol(_ context.Cont
 }
 
 func (ec *executionContext) _Channel_upstreamSendingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6378,7 +6378,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamSendingSystem(_ context
 }
 
 func (ec *executionContext) _Channel_upstreamReceivingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6401,7 +6401,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamReceivingSystem(_ conte
 }
 
 func (ec *executionContext) _Channel_upstreamCredentialsSet(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6424,7 +6424,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamCredentialsSet(_ contex
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6447,7 +6447,7 @@ func (ec *executionContext) fieldContext_Channel_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Channel_keyRotatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6470,7 +6470,7 @@ func (ec *executionContext) fieldContext_Channel_keyRotatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Channel_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6493,7 +6493,7 @@ func (ec *executionContext) fieldContext_Channel_revokedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Container_sscc(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6516,7 +6516,7 @@ func (ec *executionContext) fieldContext_Container_sscc(_ context.Context, field
 }
 
 func (ec *executionContext) _Container_serial(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6548,7 +6548,7 @@ func (ec *executionContext) fieldContext_Container_serial(_ context.Context, fie
 }
 
 func (ec *executionContext) _Container_contents(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6592,7 +6592,7 @@ func (ec *executionContext) fieldContext_Container_contents(ctx context.Context,
 }
 
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6624,7 +6624,7 @@ func (ec *executionContext) fieldContext_CreateChannelPayload_channel(_ context.
 }
 
 func (ec *executionContext) _CreateChannelPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6647,7 +6647,7 @@ func (ec *executionContext) fieldContext_CreateChannelPayload_key(_ context.Cont
 }
 
 func (ec *executionContext) _EndPartnershipPayload_partner(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6679,7 +6679,7 @@ func (ec *executionContext) fieldContext_EndPartnershipPayload_partner(_ context
 }
 
 func (ec *executionContext) _EndPartnershipPayload_returned(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6702,7 +6702,7 @@ func (ec *executionContext) fieldContext_EndPartnershipPayload_returned(_ contex
 }
 
 func (ec *executionContext) _IntakeBatch_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6725,7 +6725,7 @@ func (ec *executionContext) fieldContext_IntakeBatch_idempotencyKey(_ context.Co
 }
 
 func (ec *executionContext) _IntakeBatch_state(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6748,7 +6748,7 @@ func (ec *executionContext) fieldContext_IntakeBatch_state(_ context.Context, fi
 }
 
 func (ec *executionContext) _IntakeBatch_rowsRead(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6771,7 +6771,7 @@ func (ec *executionContext) fieldContext_IntakeBatch_rowsRead(_ context.Context,
 }
 
 func (ec *executionContext) _IntakeBatch_result(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6803,7 +6803,7 @@ func (ec *executionContext) fieldContext_IntakeBatch_result(_ context.Context, f
 }
 
 func (ec *executionContext) _IntakeResult_batchId(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6826,7 +6826,7 @@ func (ec *executionContext) fieldContext_IntakeResult_batchId(_ context.Context,
 }
 
 func (ec *executionContext) _IntakeResult_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6849,7 +6849,7 @@ func (ec *executionContext) fieldContext_IntakeResult_productCode(_ context.Cont
 }
 
 func (ec *executionContext) _IntakeResult_source(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6872,7 +6872,7 @@ func (ec *executionContext) fieldContext_IntakeResult_source(_ context.Context, 
 }
 
 func (ec *executionContext) _IntakeResult_accepted(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6895,7 +6895,7 @@ func (ec *executionContext) fieldContext_IntakeResult_accepted(_ context.Context
 }
 
 func (ec *executionContext) _IntakeResult_duplicates(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6918,7 +6918,7 @@ func (ec *executionContext) fieldContext_IntakeResult_duplicates(_ context.Conte
 }
 
 func (ec *executionContext) _IntakeResult_replayed(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6941,7 +6941,7 @@ func (ec *executionContext) fieldContext_IntakeResult_replayed(_ context.Context
 }
 
 func (ec *executionContext) _InviteUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.InviteUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6973,7 +6973,7 @@ func (ec *executionContext) fieldContext_InviteUserPayload_user(_ context.Contex
 }
 
 func (ec *executionContext) _InviteUserPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6996,7 +6996,7 @@ func (ec *executionContext) fieldContext_InviteUserPayload_invitation(_ context.
 }
 
 func (ec *executionContext) _Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7040,7 +7040,7 @@ func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_rotateChannelKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7084,7 +7084,7 @@ func (ec *executionContext) fieldContext_Mutation_rotateChannelKey(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_revokeChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7128,7 +7128,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeChannel(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateChannelUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7172,7 +7172,7 @@ func (ec *executionContext) fieldContext_Mutation_updateChannelUpstream(ctx cont
 }
 
 func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7216,7 +7216,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7260,7 +7260,7 @@ func (ec *executionContext) fieldContext_Mutation_generateSerials(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7304,7 +7304,7 @@ func (ec *executionContext) fieldContext_Mutation_receiveSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7348,7 +7348,7 @@ func (ec *executionContext) fieldContext_Mutation_recordPackEvents(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_createPartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7380,7 +7380,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnerInvitation(_ cont
 }
 
 func (ec *executionContext) _Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7424,7 +7424,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 }
 
 func (ec *executionContext) _Mutation_revokePartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7468,7 +7468,7 @@ func (ec *executionContext) fieldContext_Mutation_revokePartnerInvitation(ctx co
 }
 
 func (ec *executionContext) _Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7512,7 +7512,7 @@ func (ec *executionContext) fieldContext_Mutation_endPartnership(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7556,7 +7556,7 @@ func (ec *executionContext) fieldContext_Mutation_assignSerialsToPartner(ctx con
 }
 
 func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7600,7 +7600,7 @@ func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateProductLimits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7644,7 +7644,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProductLimits(ctx contex
 }
 
 func (ec *executionContext) _Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7688,7 +7688,7 @@ func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7732,7 +7732,7 @@ func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7776,7 +7776,7 @@ func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_decommissionContainer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7820,7 +7820,7 @@ func (ec *executionContext) fieldContext_Mutation_decommissionContainer(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7864,7 +7864,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSsoConfig(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_deleteSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7887,7 +7887,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSsoConfig(_ context.Cont
 }
 
 func (ec *executionContext) _Mutation_inviteUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7931,7 +7931,7 @@ func (ec *executionContext) fieldContext_Mutation_inviteUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7975,7 +7975,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 }
 
 func (ec *executionContext) _PackEvent_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7998,7 +7998,7 @@ func (ec *executionContext) fieldContext_PackEvent_event(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PackEvent_status(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8021,7 +8021,7 @@ func (ec *executionContext) fieldContext_PackEvent_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_reason(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8044,7 +8044,7 @@ func (ec *executionContext) fieldContext_PackEvent_reason(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_at(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8067,7 +8067,7 @@ func (ec *executionContext) fieldContext_PackEvent_at(_ context.Context, field g
 }
 
 func (ec *executionContext) _PackEvent_recordedAt(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8090,7 +8090,7 @@ func (ec *executionContext) fieldContext_PackEvent_recordedAt(_ context.Context,
 }
 
 func (ec *executionContext) _PackEvent_actor(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8113,7 +8113,7 @@ func (ec *executionContext) fieldContext_PackEvent_actor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PackEvent_lot(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8136,7 +8136,7 @@ func (ec *executionContext) fieldContext_PackEvent_lot(_ context.Context, field 
 }
 
 func (ec *executionContext) _PackEvent_expiry(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8159,7 +8159,7 @@ func (ec *executionContext) fieldContext_PackEvent_expiry(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_nhrn(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8182,7 +8182,7 @@ func (ec *executionContext) fieldContext_PackEvent_nhrn(_ context.Context, field
 }
 
 func (ec *executionContext) _PackEvent_timeZoneOffset(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8205,7 +8205,7 @@ func (ec *executionContext) fieldContext_PackEvent_timeZoneOffset(_ context.Cont
 }
 
 func (ec *executionContext) _PackEvent_container(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8228,7 +8228,7 @@ func (ec *executionContext) fieldContext_PackEvent_container(_ context.Context, 
 }
 
 func (ec *executionContext) _PackEventEntry_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8251,7 +8251,7 @@ func (ec *executionContext) fieldContext_PackEventEntry_productCode(_ context.Co
 }
 
 func (ec *executionContext) _PackEventEntry_serial(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8274,7 +8274,7 @@ func (ec *executionContext) fieldContext_PackEventEntry_serial(_ context.Context
 }
 
 func (ec *executionContext) _PackEventEntry_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8306,7 +8306,7 @@ func (ec *executionContext) fieldContext_PackEventEntry_event(_ context.Context,
 }
 
 func (ec *executionContext) _PackEventEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8338,7 +8338,7 @@ func (ec *executionContext) fieldContext_PackEventEntryConnection_edges(_ contex
 }
 
 func (ec *executionContext) _PackEventEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8370,7 +8370,7 @@ func (ec *executionContext) fieldContext_PackEventEntryConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _PackEventEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8393,7 +8393,7 @@ func (ec *executionContext) fieldContext_PackEventEntryEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _PackEventEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8425,7 +8425,7 @@ func (ec *executionContext) fieldContext_PackEventEntryEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8448,7 +8448,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8471,7 +8471,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Partner_id(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8494,7 +8494,7 @@ func (ec *executionContext) fieldContext_Partner_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Partner_tenant(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8526,7 +8526,7 @@ func (ec *executionContext) fieldContext_Partner_tenant(_ context.Context, field
 }
 
 func (ec *executionContext) _Partner_role(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8549,7 +8549,7 @@ func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field g
 }
 
 func (ec *executionContext) _Partner_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8572,7 +8572,7 @@ func (ec *executionContext) fieldContext_Partner_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Partner_endedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8595,7 +8595,7 @@ func (ec *executionContext) fieldContext_Partner_endedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Partner_endedBy(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8627,7 +8627,7 @@ func (ec *executionContext) fieldContext_Partner_endedBy(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Partner_endReason(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8650,7 +8650,7 @@ func (ec *executionContext) fieldContext_Partner_endReason(_ context.Context, fi
 }
 
 func (ec *executionContext) _PartnerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8673,7 +8673,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_id(_ context.Context,
 }
 
 func (ec *executionContext) _PartnerInvitation_code(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8696,7 +8696,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_code(_ context.Contex
 }
 
 func (ec *executionContext) _PartnerInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8719,7 +8719,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_createdAt(_ context.C
 }
 
 func (ec *executionContext) _PartnerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8742,7 +8742,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_expiresAt(_ context.C
 }
 
 func (ec *executionContext) _Pool_available(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8765,7 +8765,7 @@ func (ec *executionContext) fieldContext_Pool_available(_ context.Context, field
 }
 
 func (ec *executionContext) _Pool_assigned(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8788,7 +8788,7 @@ func (ec *executionContext) fieldContext_Pool_assigned(_ context.Context, field 
 }
 
 func (ec *executionContext) _Pool_total(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8811,7 +8811,7 @@ func (ec *executionContext) fieldContext_Pool_total(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Pool_low(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8834,7 +8834,7 @@ func (ec *executionContext) fieldContext_Pool_low(_ context.Context, field graph
 }
 
 func (ec *executionContext) _PoolStatsRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8866,7 +8866,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_product(_ context.Context,
 }
 
 func (ec *executionContext) _PoolStatsRow_source(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8889,7 +8889,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_source(_ context.Context, 
 }
 
 func (ec *executionContext) _PoolStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8912,7 +8912,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_status(_ context.Context, 
 }
 
 func (ec *executionContext) _PoolStatsRow_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8935,7 +8935,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_codeSchema(_ context.Conte
 }
 
 func (ec *executionContext) _PoolStatsRow_partner(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8967,7 +8967,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_partner(_ context.Context,
 }
 
 func (ec *executionContext) _PoolStatsRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8990,7 +8990,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_count(_ context.Context, f
 }
 
 func (ec *executionContext) _PoolUpdate_productCode(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9013,7 +9013,7 @@ func (ec *executionContext) fieldContext_PoolUpdate_productCode(_ context.Contex
 }
 
 func (ec *executionContext) _PoolUpdate_pool(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9045,7 +9045,7 @@ func (ec *executionContext) fieldContext_PoolUpdate_pool(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PoolUpdate_lowThreshold(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9068,7 +9068,7 @@ func (ec *executionContext) fieldContext_PoolUpdate_lowThreshold(_ context.Conte
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9091,7 +9091,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9114,7 +9114,7 @@ func (ec *executionContext) fieldContext_Product_code(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9137,7 +9137,7 @@ func (ec *executionContext) fieldContext_Product_codeSchema(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9160,7 +9160,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_source(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9183,7 +9183,7 @@ func (ec *executionContext) fieldContext_Product_source(_ context.Context, field
 }
 
 func (ec *executionContext) _Product_owner(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9215,7 +9215,7 @@ func (ec *executionContext) fieldContext_Product_owner(_ context.Context, field 
 }
 
 func (ec *executionContext) _Product_lowThreshold(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9238,7 +9238,7 @@ func (ec *executionContext) fieldContext_Product_lowThreshold(_ context.Context,
 }
 
 func (ec *executionContext) _Product_serialAlphabet(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9261,7 +9261,7 @@ func (ec *executionContext) fieldContext_Product_serialAlphabet(_ context.Contex
 }
 
 func (ec *executionContext) _Product_serialLength(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9284,7 +9284,7 @@ func (ec *executionContext) fieldContext_Product_serialLength(_ context.Context,
 }
 
 func (ec *executionContext) _Product_requestCap(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9307,7 +9307,7 @@ func (ec *executionContext) fieldContext_Product_requestCap(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_replenishTo(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9330,7 +9330,7 @@ func (ec *executionContext) fieldContext_Product_replenishTo(_ context.Context, 
 }
 
 func (ec *executionContext) _Product_pool(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9362,7 +9362,7 @@ func (ec *executionContext) fieldContext_Product_pool(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_serials(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9406,7 +9406,7 @@ func (ec *executionContext) fieldContext_Product_serials(ctx context.Context, fi
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9438,7 +9438,7 @@ func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9470,7 +9470,7 @@ func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9493,7 +9493,7 @@ func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProductEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9516,7 +9516,7 @@ func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProductEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9548,7 +9548,7 @@ func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9580,7 +9580,7 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 }
 
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9624,7 +9624,7 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_channels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9656,7 +9656,7 @@ func (ec *executionContext) fieldContext_Query_channels(_ context.Context, field
 }
 
 func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9688,7 +9688,7 @@ func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field 
 }
 
 func (ec *executionContext) _Query_intakeBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9732,7 +9732,7 @@ func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_packEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9776,7 +9776,7 @@ func (ec *executionContext) fieldContext_Query_packEvents(ctx context.Context, f
 }
 
 func (ec *executionContext) _Query_pack(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9820,7 +9820,7 @@ func (ec *executionContext) fieldContext_Query_pack(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9852,7 +9852,7 @@ func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field
 }
 
 func (ec *executionContext) _Query_partnerInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9884,7 +9884,7 @@ func (ec *executionContext) fieldContext_Query_partnerInvitations(_ context.Cont
 }
 
 func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9928,7 +9928,7 @@ func (ec *executionContext) fieldContext_Query_products(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_product(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9972,7 +9972,7 @@ func (ec *executionContext) fieldContext_Query_product(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Query_serialRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10016,7 +10016,7 @@ func (ec *executionContext) fieldContext_Query_serialRequest(ctx context.Context
 }
 
 func (ec *executionContext) _Query_serialRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10060,7 +10060,7 @@ func (ec *executionContext) fieldContext_Query_serialRequests(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_serial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10104,7 +10104,7 @@ func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_ssccPools(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10136,7 +10136,7 @@ func (ec *executionContext) fieldContext_Query_ssccPools(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Query_ssccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10180,7 +10180,7 @@ func (ec *executionContext) fieldContext_Query_ssccPool(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_container(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10224,7 +10224,7 @@ func (ec *executionContext) fieldContext_Query_container(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_ssoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10256,7 +10256,7 @@ func (ec *executionContext) fieldContext_Query_ssoConfig(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Query_poolStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10300,7 +10300,7 @@ func (ec *executionContext) fieldContext_Query_poolStats(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_poolActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10344,7 +10344,7 @@ func (ec *executionContext) fieldContext_Query_poolActivity(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10376,7 +10376,7 @@ func (ec *executionContext) fieldContext_Query_users(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10420,7 +10420,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10452,7 +10452,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RecordPackEventsResult_recorded(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10475,7 +10475,7 @@ func (ec *executionContext) fieldContext_RecordPackEventsResult_recorded(_ conte
 }
 
 func (ec *executionContext) _RecordPackEventsResult_storedExternal(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10498,7 +10498,7 @@ func (ec *executionContext) fieldContext_RecordPackEventsResult_storedExternal(_
 }
 
 func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10521,7 +10521,7 @@ func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Contex
 }
 
 func (ec *executionContext) _RotateChannelKeyPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10553,7 +10553,7 @@ func (ec *executionContext) fieldContext_RotateChannelKeyPayload_channel(_ conte
 }
 
 func (ec *executionContext) _RotateChannelKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10576,7 +10576,7 @@ func (ec *executionContext) fieldContext_RotateChannelKeyPayload_key(_ context.C
 }
 
 func (ec *executionContext) _Serial_id(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10599,7 +10599,7 @@ func (ec *executionContext) fieldContext_Serial_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Serial_value(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10622,7 +10622,7 @@ func (ec *executionContext) fieldContext_Serial_value(_ context.Context, field g
 }
 
 func (ec *executionContext) _Serial_status(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10645,7 +10645,7 @@ func (ec *executionContext) fieldContext_Serial_status(_ context.Context, field 
 }
 
 func (ec *executionContext) _Serial_source(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10668,7 +10668,7 @@ func (ec *executionContext) fieldContext_Serial_source(_ context.Context, field 
 }
 
 func (ec *executionContext) _Serial_receivedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10691,7 +10691,7 @@ func (ec *executionContext) fieldContext_Serial_receivedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_assignedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10714,7 +10714,7 @@ func (ec *executionContext) fieldContext_Serial_assignedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_product(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10746,7 +10746,7 @@ func (ec *executionContext) fieldContext_Serial_product(_ context.Context, field
 }
 
 func (ec *executionContext) _Serial_packStatus(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10769,7 +10769,7 @@ func (ec *executionContext) fieldContext_Serial_packStatus(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_decommissionReason(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10792,7 +10792,7 @@ func (ec *executionContext) fieldContext_Serial_decommissionReason(_ context.Con
 }
 
 func (ec *executionContext) _Serial_history(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10824,7 +10824,7 @@ func (ec *executionContext) fieldContext_Serial_history(_ context.Context, field
 }
 
 func (ec *executionContext) _Serial_digitalLink(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10847,7 +10847,7 @@ func (ec *executionContext) fieldContext_Serial_digitalLink(_ context.Context, f
 }
 
 func (ec *executionContext) _SerialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10879,7 +10879,7 @@ func (ec *executionContext) fieldContext_SerialConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SerialConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SerialConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10911,7 +10911,7 @@ func (ec *executionContext) fieldContext_SerialConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SerialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SerialEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10934,7 +10934,7 @@ func (ec *executionContext) fieldContext_SerialEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SerialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SerialEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10966,7 +10966,7 @@ func (ec *executionContext) fieldContext_SerialEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SerialRequest_id(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10989,7 +10989,7 @@ func (ec *executionContext) fieldContext_SerialRequest_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _SerialRequest_orderRef(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11012,7 +11012,7 @@ func (ec *executionContext) fieldContext_SerialRequest_orderRef(_ context.Contex
 }
 
 func (ec *executionContext) _SerialRequest_partner(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11044,7 +11044,7 @@ func (ec *executionContext) fieldContext_SerialRequest_partner(_ context.Context
 }
 
 func (ec *executionContext) _SerialRequest_product(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11076,7 +11076,7 @@ func (ec *executionContext) fieldContext_SerialRequest_product(_ context.Context
 }
 
 func (ec *executionContext) _SerialRequest_count(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11099,7 +11099,7 @@ func (ec *executionContext) fieldContext_SerialRequest_count(_ context.Context, 
 }
 
 func (ec *executionContext) _SerialRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11122,7 +11122,7 @@ func (ec *executionContext) fieldContext_SerialRequest_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _SerialRequest_serials(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11166,7 +11166,7 @@ func (ec *executionContext) fieldContext_SerialRequest_serials(ctx context.Conte
 }
 
 func (ec *executionContext) _SerialRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11198,7 +11198,7 @@ func (ec *executionContext) fieldContext_SerialRequestConnection_edges(_ context
 }
 
 func (ec *executionContext) _SerialRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11230,7 +11230,7 @@ func (ec *executionContext) fieldContext_SerialRequestConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _SerialRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11253,7 +11253,7 @@ func (ec *executionContext) fieldContext_SerialRequestEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _SerialRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11285,7 +11285,7 @@ func (ec *executionContext) fieldContext_SerialRequestEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _Signature_name(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11308,7 +11308,7 @@ func (ec *executionContext) fieldContext_Signature_name(_ context.Context, field
 }
 
 func (ec *executionContext) _Signature_email(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11331,7 +11331,7 @@ func (ec *executionContext) fieldContext_Signature_email(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Signature_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11354,7 +11354,7 @@ func (ec *executionContext) fieldContext_Signature_serviceAccount(_ context.Cont
 }
 
 func (ec *executionContext) _Signature_at(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11377,7 +11377,7 @@ func (ec *executionContext) fieldContext_Signature_at(_ context.Context, field g
 }
 
 func (ec *executionContext) _Signature_meaning(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11400,7 +11400,7 @@ func (ec *executionContext) fieldContext_Signature_meaning(_ context.Context, fi
 }
 
 func (ec *executionContext) _Signature_reason(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11423,7 +11423,7 @@ func (ec *executionContext) fieldContext_Signature_reason(_ context.Context, fie
 }
 
 func (ec *executionContext) _SsccPool_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11446,7 +11446,7 @@ func (ec *executionContext) fieldContext_SsccPool_code(_ context.Context, field 
 }
 
 func (ec *executionContext) _SsccPool_companyPrefix(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11469,7 +11469,7 @@ func (ec *executionContext) fieldContext_SsccPool_companyPrefix(_ context.Contex
 }
 
 func (ec *executionContext) _SsccPool_extensionDigit(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11492,7 +11492,7 @@ func (ec *executionContext) fieldContext_SsccPool_extensionDigit(_ context.Conte
 }
 
 func (ec *executionContext) _SsccPool_pool(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11524,7 +11524,7 @@ func (ec *executionContext) fieldContext_SsccPool_pool(_ context.Context, field 
 }
 
 func (ec *executionContext) _SsccPool_ssccs(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11568,7 +11568,7 @@ func (ec *executionContext) fieldContext_SsccPool_ssccs(ctx context.Context, fie
 }
 
 func (ec *executionContext) _SsoConfig_name(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11591,7 +11591,7 @@ func (ec *executionContext) fieldContext_SsoConfig_name(_ context.Context, field
 }
 
 func (ec *executionContext) _SsoConfig_issuerUrl(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11614,7 +11614,7 @@ func (ec *executionContext) fieldContext_SsoConfig_issuerUrl(_ context.Context, 
 }
 
 func (ec *executionContext) _SsoConfig_clientId(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11637,7 +11637,7 @@ func (ec *executionContext) fieldContext_SsoConfig_clientId(_ context.Context, f
 }
 
 func (ec *executionContext) _SsoConfig_clientSecretSet(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11660,7 +11660,7 @@ func (ec *executionContext) fieldContext_SsoConfig_clientSecretSet(_ context.Con
 }
 
 func (ec *executionContext) _SsoConfig_roleClaim(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11683,7 +11683,7 @@ func (ec *executionContext) fieldContext_SsoConfig_roleClaim(_ context.Context, 
 }
 
 func (ec *executionContext) _SsoConfig_roleValues(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11715,7 +11715,7 @@ func (ec *executionContext) fieldContext_SsoConfig_roleValues(_ context.Context,
 }
 
 func (ec *executionContext) _SsoConfig_emailDomain(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11738,7 +11738,7 @@ func (ec *executionContext) fieldContext_SsoConfig_emailDomain(_ context.Context
 }
 
 func (ec *executionContext) _SsoConfig_updatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11761,7 +11761,7 @@ func (ec *executionContext) fieldContext_SsoConfig_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _SsoRoleValue_value(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11784,7 +11784,7 @@ func (ec *executionContext) fieldContext_SsoRoleValue_value(_ context.Context, f
 }
 
 func (ec *executionContext) _SsoRoleValue_role(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11851,7 +11851,7 @@ func (ec *executionContext) fieldContext_Subscription_poolCounts(ctx context.Con
 }
 
 func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *pool.Tenant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11874,7 +11874,7 @@ func (ec *executionContext) fieldContext_Tenant_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.CollectedField, obj *pool.Tenant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11897,7 +11897,7 @@ func (ec *executionContext) fieldContext_Tenant_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11920,7 +11920,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11943,7 +11943,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11966,7 +11966,7 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11989,7 +11989,7 @@ func (ec *executionContext) fieldContext_User_role(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_totpEnabled(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12012,7 +12012,7 @@ func (ec *executionContext) fieldContext_User_totpEnabled(_ context.Context, fie
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12035,7 +12035,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_disabledAt(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12058,7 +12058,7 @@ func (ec *executionContext) fieldContext_User_disabledAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Viewer_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12090,7 +12090,7 @@ func (ec *executionContext) fieldContext_Viewer_tenant(_ context.Context, field 
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12113,7 +12113,7 @@ func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12136,7 +12136,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12159,7 +12159,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12182,7 +12182,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12205,7 +12205,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12249,7 +12249,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12272,7 +12272,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12295,7 +12295,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12318,7 +12318,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12341,7 +12341,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12364,7 +12364,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12387,7 +12387,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12431,7 +12431,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12463,7 +12463,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12486,7 +12486,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12509,7 +12509,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12532,7 +12532,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12555,7 +12555,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12587,7 +12587,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12610,7 +12610,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12633,7 +12633,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12656,7 +12656,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12679,7 +12679,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12711,7 +12711,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12743,7 +12743,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12775,7 +12775,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12807,7 +12807,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12839,7 +12839,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12862,7 +12862,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12885,7 +12885,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12908,7 +12908,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12931,7 +12931,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12975,7 +12975,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13007,7 +13007,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13039,7 +13039,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13083,7 +13083,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13127,7 +13127,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13159,7 +13159,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14804,7 +14804,7 @@ func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14853,7 +14853,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14920,7 +14920,7 @@ func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14968,7 +14968,7 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15011,7 +15011,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15088,7 +15088,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15126,7 +15126,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15164,7 +15164,7 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15248,7 +15248,7 @@ func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, containerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15293,7 +15293,7 @@ func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, createChannelPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15331,7 +15331,7 @@ func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, endPartnershipPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15369,7 +15369,7 @@ func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, intakeBatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15417,7 +15417,7 @@ func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, intakeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15477,7 +15477,7 @@ func (ec *executionContext) _InviteUserPayload(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, inviteUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15518,7 +15518,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -15712,7 +15712,7 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, packEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15799,7 +15799,7 @@ func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15843,7 +15843,7 @@ func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15881,7 +15881,7 @@ func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15919,7 +15919,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15957,7 +15957,7 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16024,7 +16024,7 @@ func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnerInvitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16074,7 +16074,7 @@ func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, poolImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16122,7 +16122,7 @@ func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, poolStatsRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16182,7 +16182,7 @@ func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, poolUpdateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16225,7 +16225,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16322,7 +16322,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16366,7 +16366,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16407,7 +16407,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -16580,7 +16580,7 @@ func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, recordPackEventsResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16618,7 +16618,7 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16651,7 +16651,7 @@ func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, rotateChannelKeyPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16689,7 +16689,7 @@ func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16776,7 +16776,7 @@ func (ec *executionContext) _SerialConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16814,7 +16814,7 @@ func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16852,7 +16852,7 @@ func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16919,7 +16919,7 @@ func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16957,7 +16957,7 @@ func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16995,7 +16995,7 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17053,7 +17053,7 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, ssccPoolImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17110,7 +17110,7 @@ func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, ssoConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17180,7 +17180,7 @@ func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, ssoRoleValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17238,7 +17238,7 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17277,7 +17277,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17342,7 +17342,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17380,7 +17380,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17433,7 +17433,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17481,7 +17481,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17539,7 +17539,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17597,7 +17597,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17655,7 +17655,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

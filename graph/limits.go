@@ -127,6 +127,9 @@ func (l *limits) MutateOperationParameters(ctx context.Context, p *graphql.RawPa
 }
 
 func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if err := deferRefused(oc.Operation.SelectionSet); err != nil {
+		return err
+	}
 	if d := depth(oc.Operation.SelectionSet); d > l.maxDepth {
 		return tooComplex("the query is nested %d levels deep; the limit is %d", d, l.maxDepth)
 	}

@@ -37,6 +37,30 @@ func TestQueryLimits(t *testing.T) {
 	}
 }
 
+// TestDeferRefused: the API answers in one response, so an operation using
+// @defer, anywhere and in either fragment form, is refused before it runs
+// (over POST gqlgen sent the first part only, deferred fields null).
+func TestDeferRefused(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	for name, query := range map[string]string{
+		"inline fragment": `{ products(first: 1) { edges { node { code ... @defer { name } } } } }`,
+		"fragment spread": `query { viewer { role ...T @defer(label: "t") } } fragment T on Viewer { tenant { name } }`,
+		"in a fragment":   `query { products(first: 1) { ...P } } fragment P on ProductConnection { edges { node { ... @defer { pool { available } } } } }`,
+	} {
+		r := d.gql(t, d.keys.MAHViewer, query, nil)
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "@defer") {
+			t.Errorf("%s: errors %+v, want BAD_USER_INPUT naming @defer", name, r.Errors)
+		}
+		if r.Data != nil && string(r.Data) != "null" {
+			t.Errorf("%s: executed anyway: %s", name, r.Data)
+		}
+	}
+	if r := d.gql(t, d.keys.MAHViewer, `{ products(first: 1) { edges { node { code ... { name } } } } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("an inline fragment without @defer: %+v", r.Errors)
+	}
+}
+
 func TestRateLimitPerKey(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)

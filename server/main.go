@@ -71,9 +71,11 @@ func main() {
 	// The live heap is small (requests stream; nothing big is cached), so the
 	// default GOGC=100 collects far too often under load: profiles showed 14% of
 	// CPU in GC. A higher target, bounded by a soft memory limit, unless the
-	// operator set them.
+	// operator set them. Products page, server CPU per request: GOGC=100 0.90 ms,
+	// 400 0.63 ms, 800 0.59 ms, 1600 0.57 ms; resident memory under that load
+	// about 70 MB at 400, 150 MB at 800.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(800)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
