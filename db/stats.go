@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,33 +11,42 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// statsColumns are the poolStats dimensions, in output order, with their SQL over
-// pool_counters c joined with products p and its type. The enums are read as
-// text, and the NULL of a dimension not grouped by has its column's type: pgx
+// statsColumns are the poolStats dimensions, in output order: their SQL over
+// pool_counters c (and products p, joined only for what needs it), what they
+// group by, and their type. The enums are read as text (and ordered so), but
+// grouped by as enums, in the counters' key order, so that grouping needs no
+// sort. The NULL of a dimension not grouped by has its column's type: pgx
 // scans a NULL it has no plan for by trying every type it knows, per row.
 var statsColumns = []struct {
-	dim              pool.StatsDimension
-	sql, column, typ string
+	dim                     pool.StatsDimension
+	sql, group, column, typ string
 }{
-	{pool.ByProduct, "c.product_id", "product_id", "bigint"},
-	{pool.BySource, "c.source::text", "source", "text"},
-	{pool.ByStatus, "c.status::text", "status", "text"},
-	{pool.ByCodeSchema, "p.code_schema::text", "code_schema", "text"},
-	{pool.ByPartner, "nullif(c.partner_id, 0)", "partner_id", "bigint"},
+	{pool.ByProduct, "c.product_id", "c.product_id", "product_id", "bigint"},
+	{pool.BySource, "c.source::text", "c.source", "source", "text"},
+	{pool.ByStatus, "c.status::text", "c.status", "status", "text"},
+	{pool.ByCodeSchema, "p.code_schema::text", "p.code_schema", "code_schema", "text"},
+	{pool.ByPartner, "nullif(c.partner_id, 0)", "nullif(c.partner_id, 0)", "partner_id", "bigint"},
 }
 
 // PoolStats implements pool.StatsService: one GROUP BY over the caller's
-// counter rows (a handful per product), never over serials.
+// counter rows (a handful per product), never over serials. Only the filters
+// given are in the statement, and products only when a filter or the code
+// schema needs them: a counter row of the caller's is of a product the caller
+// sees, and the join cost more than the grouping (3.2 against 1.5 ms for 2,000
+// groups).
 func (d *DB) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, f pool.StatsFilter) ([]*pool.StatsRow, error) {
 	wanted := map[pool.StatsDimension]bool{}
 	for _, dim := range groupBy {
 		wanted[dim] = true
 	}
-	sel, group := "", ""
+	sel, group, order := "", "", ""
+	joinProducts := f.ProductCode != "" || f.CodeSchema != nil
 	for _, c := range statsColumns {
 		if wanted[c.dim] {
+			joinProducts = joinProducts || strings.HasPrefix(c.sql, "p.")
 			sel += c.sql + " AS " + c.column + ", "
-			group += c.sql + ", "
+			group += ", " + c.group
+			order += ", " + c.sql
 			delete(wanted, c.dim)
 		} else {
 			sel += "NULL::" + c.typ + " AS " + c.column + ", "
@@ -45,22 +55,31 @@ func (d *DB) PoolStats(ctx context.Context, groupBy []pool.StatsDimension, f poo
 	for dim := range wanted {
 		return nil, pool.Invalid("groupBy", "unknown dimension %q", dim)
 	}
-	query := `SELECT ` + sel + `sum(c.n)::bigint AS count
-		FROM pool_counters c JOIN products p ON p.id = c.product_id
-		WHERE c.tenant_id = @tenant
-		  AND (@code::text = '' OR p.code = @code)
-		  AND (@source::text IS NULL OR c.source::text = @source)
-		  AND (@status::text IS NULL OR c.status::text = @status)
-		  AND (@schema::text IS NULL OR p.code_schema::text = @schema)`
+	args := pgx.NamedArgs{}
+	from, where := "pool_counters c", "c.tenant_id = @tenant"
+	if joinProducts {
+		from += " JOIN products p ON p.id = c.product_id"
+	}
+	if f.ProductCode != "" {
+		where, args["code"] = where+" AND p.code = @code", f.ProductCode
+	}
+	if f.Source != nil {
+		where, args["source"] = where+" AND c.source::text = @source", string(*f.Source)
+	}
+	if f.Status != nil {
+		where, args["status"] = where+" AND c.status::text = @status", string(*f.Status)
+	}
+	if f.CodeSchema != nil {
+		where, args["schema"] = where+" AND p.code_schema::text = @schema", string(*f.CodeSchema)
+	}
+	query := `SELECT ` + sel + `sum(c.n)::bigint AS count FROM ` + from + ` WHERE ` + where
 	if group != "" {
-		group = group[:len(group)-2]
-		query += ` GROUP BY ` + group + ` HAVING sum(c.n) > 0 ORDER BY ` + group
+		query += ` GROUP BY ` + group[2:] + ` HAVING sum(c.n) > 0 ORDER BY ` + order[2:]
 	} else {
 		query += ` HAVING sum(c.n) > 0`
 	}
 	// One round trip (tenantRead): BI tools send it often, and a thousand products' rows scan into typed columns.
-	rows, err := tenantRead[pool.StatsRow](ctx, d, query, pgx.NamedArgs{"code": f.ProductCode,
-		"source": f.Source, "status": f.Status, "schema": f.CodeSchema})
+	rows, err := tenantRead[pool.StatsRow](ctx, d, query, args)
 	if err != nil {
 		return nil, wrap("pool stats", err)
 	}
