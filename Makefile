@@ -62,8 +62,8 @@ test-e2e: build chromium
 bench: build
 	$(GO) run ./bench -size $(or $(BENCH_SIZE),full)
 
-# gqlgen marshals a list's items in a goroutine each; the second step makes the
-# generated code marshal them in order (graph/lists.go says why).
+# The second step points the generated executor to graph/executor.go instead of
+# three gqlgen helpers (list items in goroutines, @defer groups, leaf contexts; it says why).
 generate:
 	$(GO) tool gqlgen generate
 	sed -i -e 's/graphql\.MarshalSliceConcurrently(ctx, len(v), 0, false, /marshalList(ctx, len(v), /' \
