@@ -59,9 +59,16 @@ var productSorts = map[pool.ProductSort]struct{ key, typ string }{
 		WHERE c.product_id = products.id AND c.tenant_id = @tenant AND c.status = 'AVAILABLE'), 0)`, "bigint"},
 }
 
-func productArgs(f pool.ProductFilter) pgx.NamedArgs {
-	return pgx.NamedArgs{"search": f.Search, "pattern": "%" + likeEscape(f.Search) + "%",
+// productWhere is f's condition (productMatch) and its arguments. A code is
+// in the statement only when f names one, so that the list's cached plan
+// carries no test of it and one product's finds it in the code index.
+func productWhere(f pool.ProductFilter) (string, pgx.NamedArgs) {
+	where, args := productMatch, pgx.NamedArgs{"search": f.Search, "pattern": "%" + likeEscape(f.Search) + "%",
 		"source": string(f.Source), "schema": string(f.CodeSchema)}
+	if f.Code != "" {
+		where, args["code"] = where+" AND code = @code", f.Code
+	}
+	return where, args
 }
 
 // Products implements pool.ProductService: keyset paging over (sort key, code).
@@ -74,7 +81,7 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 	if !ok {
 		return nil, pool.Invalid("orderBy", "unknown order %q", by)
 	}
-	args := productArgs(f)
+	where, args := productWhere(f)
 	args["limit"] = f.Limit + 1
 	dir, cmp := "ASC", ">"
 	if f.Order.Desc {
@@ -104,7 +111,7 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 		SortKey string
 		pool.Counts
 	}](ctx, d, `SELECT `+productColumns+`, (`+sort.key+`)::text AS sort_key`+counts+` FROM `+from+`
-		WHERE `+productMatch+after+`
+		WHERE `+where+after+`
 		ORDER BY `+sort.key+` `+dir+`, code `+dir+` LIMIT @limit`, args)
 	if err != nil {
 		return nil, wrap("products", err)
@@ -125,7 +132,8 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 
 // CountProducts implements pool.ProductService.
 func (d *DB) CountProducts(ctx context.Context, f pool.ProductFilter) (int, error) {
-	rows, err := tenantRead[struct{ N int }](ctx, d, `SELECT count(*) AS n FROM products WHERE `+productMatch, productArgs(f))
+	where, args := productWhere(f)
+	rows, err := tenantRead[struct{ N int }](ctx, d, `SELECT count(*) AS n FROM products WHERE `+where, args)
 	if err != nil {
 		return 0, wrap("count products", err)
 	}

@@ -48,8 +48,8 @@ func TestProductOrderAndCursors(t *testing.T) {
 // characters outside GS1 set 82 are BAD_USER_INPUT on search.
 func TestSerialSearchIsValidated(t *testing.T) {
 	svc := &mock.Services{}
-	svc.ProductByCodeFn = func(_ context.Context, code string) (*pool.Product, error) {
-		return &pool.Product{ID: 42, TenantID: 1, Code: code}, nil
+	svc.ProductsFn = func(_ context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
+		return &pool.ProductPage{Products: []*pool.Product{{ID: 42, TenantID: 1, Code: f.Code}}, Keys: []string{f.Code}}, nil
 	}
 	var asked []pool.SerialFilter
 	svc.SerialsFn = func(_ context.Context, f pool.SerialFilter) ([]*pool.SerialPage, error) {

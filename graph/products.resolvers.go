@@ -113,14 +113,18 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 }
 
 func (r *queryResolver) Product(ctx context.Context, code string) (*pool.Product, error) {
-	p, err := r.svc.ProductByCode(ctx, strings.TrimSpace(code))
-	if pool.ErrorCode(err) == pool.ENOTFOUND {
+	// The product list's statement, narrowed to the code: the donut's product
+	// and its counts in one statement.
+	if code = strings.TrimSpace(code); code == "" {
 		return nil, nil
 	}
-	if err != nil {
+	set := below(ctx)
+	page, err := r.svc.Products(ctx, pool.ProductFilter{Code: code, Limit: 1,
+		WithCounts: selectsAny(graphql.GetOperationContext(ctx), set, "pool")})
+	if err != nil || len(page.Products) == 0 {
 		return nil, err
 	}
-	return p, primeProducts(ctx, r.svc, []*pool.Product{p}, below(ctx), nil)
+	return page.Products[0], primeProducts(ctx, r.svc, page.Products, set, page.Counts)
 }
 
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }

@@ -140,17 +140,16 @@ func TestResolverErrorsCarryTheirCodes(t *testing.T) {
 
 func TestProductNotFoundIsNullAndItsPoolCounted(t *testing.T) {
 	svc := &mock.Services{}
-	svc.ProductByCodeFn = func(_ context.Context, code string) (*pool.Product, error) {
-		if code != "04012340051013" {
-			return nil, pool.Errorf(pool.ENOTFOUND, "no such product")
+	// One statement for the product and, when asked for, its counts.
+	svc.ProductsFn = func(_ context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
+		if f.Limit != 1 || f.WithCounts != (f.Code == "04012340051013") {
+			t.Errorf("Products(%+v), want one product, with its counts only where the pool is asked for", f)
 		}
-		return &pool.Product{ID: 42, Code: code, LowThreshold: 10}, nil
-	}
-	svc.CountsFn = func(_ context.Context, ids []int64) ([]pool.Counts, error) {
-		if !reflect.DeepEqual(ids, []int64{42}) {
-			t.Errorf("Counts(%v), want the product's id once", ids)
+		if f.Code != "04012340051013" {
+			return &pool.ProductPage{}, nil
 		}
-		return []pool.Counts{{Available: 3, Assigned: 4}}, nil
+		return &pool.ProductPage{Products: []*pool.Product{{ID: 42, Code: f.Code, LowThreshold: 10}},
+			Keys: []string{f.Code}, Counts: []pool.Counts{{Available: 3, Assigned: 4}}}, nil
 	}
 	var res struct {
 		Known, Unknown *struct {

@@ -139,6 +139,7 @@ type ProductFilter struct {
 	Search     string     // case-insensitive match on code or part of the name
 	Source     Source     // "" for any; PARTNER: what a CMO received
 	CodeSchema CodeSchema // "" for any
+	Code       string     // exactly this code, "" for any: one product with its counts (the donut)
 	Order      ProductOrder
 	// The keyset cursor: the code of the last product seen and, for an order
 	// other than by code, its sort key (ProductPage.Keys).

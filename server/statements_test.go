@@ -203,3 +203,50 @@ func TestProductsPageOneStatement(t *testing.T) {
 		t.Errorf("%d products in the demo; want several", len(data.Products.Edges))
 	}
 }
+
+// TestDonutOneStatement: the donut (a product's pool counts) is one statement
+// after the tenant's set_config, for the owner and for a CMO seeing the
+// product through its partner, and its counts are the caller's own serials.
+func TestDonutOneStatement(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const doc = `query($c: String!) { product(code: $c) { pool { available assigned } } }`
+	var mah, cmo int64
+	var shared string
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Pharma'`).Scan(&mah)
+	d.sql(t, `SELECT id FROM tenants WHERE name = 'Demo Contract Manufacturing'`).Scan(&cmo)
+	d.sql(t, `SELECT p.code FROM serials s JOIN products p ON p.id = s.product_id
+		WHERE s.tenant_id = $1 AND s.partner_tenant_id = $2 ORDER BY p.code LIMIT 1`, mah, cmo).Scan(&shared)
+	if shared == "" {
+		t.Fatal("the demo shares no product with its CMO")
+	}
+	for _, who := range []struct {
+		name, key, truth string
+		tenant           int64
+	}{
+		{"owner", d.keys.MAHAdmin, `SELECT count(*) FILTER (WHERE s.status = 'AVAILABLE'), count(*) FILTER (WHERE s.status = 'ASSIGNED')
+			FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND s.tenant_id = $2`, mah},
+		{"cmo", d.keys.CMOAdmin, `SELECT count(*) FILTER (WHERE s.partner_status = 'AVAILABLE'), count(*) FILTER (WHERE s.partner_status = 'ASSIGNED')
+			FROM serials s JOIN products p ON p.id = s.product_id WHERE p.code = $1 AND s.partner_tenant_id = $2`, cmo},
+	} {
+		least := ^uint64(0)
+		var data struct {
+			Product struct {
+				Pool struct{ Available, Assigned int }
+			}
+		}
+		for range 3 {
+			before := d.db.Statements()
+			d.gql(t, who.key, doc, map[string]any{"c": shared}).ok(t, &data)
+			least = min(least, d.db.Statements()-before)
+		}
+		if least != 2 {
+			t.Errorf("%s: the donut cost %d statements; want 2 (set_config and the product with its counts)", who.name, least)
+		}
+		var available, assigned int
+		d.sql(t, who.truth, shared, who.tenant).Scan(&available, &assigned)
+		if p := data.Product.Pool; p.Available != available || p.Assigned != assigned || available+assigned == 0 {
+			t.Errorf("%s: pool %+v, COUNT(*) says %d available, %d assigned", who.name, p, available, assigned)
+		}
+	}
+}
