@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -82,12 +83,12 @@ func deferRefused(set ast.SelectionSet) *gqlerror.Error {
 }
 
 // resolveField is graphql.ResolveField with a shortcut for a leaf read off its
-// object (a struct field, no resolver, method or directive): the value is
-// marshalled at once, without the field's own context, panic guard and
-// resolver middleware (the handler installs none). Four fields in five of the
-// products page are such leaves. Anything else, and a leaf whose value
-// marshals to null, takes gqlgen's path, which reports errors with the field's
-// path.
+// object (a struct field, no resolver, method or directive) whose Go type is a
+// string, number or boolean, which always marshals to a value: it is marshalled
+// at once, without the field's own context, panic guard and resolver
+// middleware (the handler installs none). Four fields in five of the products
+// page are such leaves. Every other field takes gqlgen's path, which reports
+// errors (a null where the schema allows none, say) with the field's path.
 func resolveField[T any](
 	ctx context.Context,
 	oc *graphql.OperationContext,
@@ -98,16 +99,24 @@ func resolveField[T any](
 	marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler,
 	recoverFromPanic, nonNull bool,
 ) graphql.Marshaler {
-	if middlewareChain == nil && field.Selections == nil {
+	if middlewareChain == nil && field.Selections == nil && neverNull(reflect.TypeFor[T]().Kind()) {
 		if fc, err := initializeFieldContext(ctx, field); err == nil && !fc.IsResolver && !fc.IsMethod {
 			if v, err := fieldResolver(ctx); err == nil {
 				if t, ok := v.(T); ok {
-					if m := marshal(ctx, nil, t); m != graphql.Null {
-						return m
-					}
+					return marshal(ctx, nil, t)
 				}
 			}
 		}
 	}
 	return graphql.ResolveField(ctx, oc, field, initializeFieldContext, fieldResolver, middlewareChain, marshal, recoverFromPanic, nonNull)
+}
+
+// neverNull reports whether gqlgen marshals Go values of kind k to a JSON
+// value, never to null.
+func neverNull(k reflect.Kind) bool {
+	switch k {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64, reflect.Float64:
+		return true
+	}
+	return false
 }

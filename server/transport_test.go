@@ -71,14 +71,16 @@ func (d *demo) waitForUploads(t *testing.T, want int) {
 	t.Helper()
 	conn := d.conn(t)
 	defer conn.Close(context.Background())
-	var n int
+	var n, copying int
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&n)
+		// And each of them in its COPY or waiting for the lock, so that it has
+		// sent every statement it sends before its data arrives.
+		err := conn.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (WHERE query ILIKE 'copy %' OR wait_event_type = 'Lock') FROM pg_stat_activity
+			WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&n, &copying)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n == want {
+		if n == want && copying == n {
 			return
 		}
 		if time.Now().After(deadline) {
