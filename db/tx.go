@@ -226,7 +226,7 @@ func tenantRead[T any](ctx context.Context, d *DB, query string, args pgx.NamedA
 // server's CPU on the products page and on poolStats' 2,000 groups.
 func collectByName[T any](rows pgx.Rows) ([]T, error) {
 	defer rows.Close()
-	var out []T
+	out := []T{} // as pgx.CollectRows: no rows is an empty list, not nil
 	var v, zero T
 	var targets []any
 	for rows.Next() {
