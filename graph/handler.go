@@ -255,6 +255,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &pe):
 			gerr.Message = pe.Message
 			gerr.Extensions = pool.Extensions(pe)
+			if pe.Code == pool.EUNAVAILABLE { // the caller sees no cause; the log keeps it, as REST's 5xx
+				cause, ge := err, (*gqlerror.Error)(nil)
+				if errors.As(err, &ge) && ge.Err != nil {
+					cause = ge.Err // the resolver's error, with the database's beneath
+				}
+				log.ErrorContext(ctx, "graphql: unavailable", "err", cause, "path", gerr.Path.String())
+			}
 		case gerr.Extensions["code"] != nil:
 		default:
 			log.ErrorContext(ctx, "graphql: internal error", "err", err, "path", gerr.Path.String())

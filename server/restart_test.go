@@ -98,6 +98,15 @@ func TestDatabaseRestart(t *testing.T) {
 	up := time.Now()
 	afterOutage := waitServing(up)
 	outage := l.window(down, up)
+	// What the callers are not told, the log keeps: each GraphQL UNAVAILABLE
+	// with its cause, as REST's 5xx answers.
+	logged := false
+	for _, line := range strings.Split(server.Log(), "\n") {
+		logged = logged || strings.Contains(line, "graphql: unavailable") && strings.Contains(line, "db: ")
+	}
+	if !logged {
+		t.Errorf("no GraphQL UNAVAILABLE with its cause in the server's log: %s", server.Log())
+	}
 
 	// A restart in one go (stop and start).
 	restart := time.Now()
