@@ -85,10 +85,26 @@ func alternate(ctx context.Context, e *env, work string, a, b side, warmup, dura
 	ra.loadReport, rb.loadReport = mergeLoad(aRuns...), mergeLoad(bRuns...)
 	log.Printf("%s: %s", work, ra.note(a))
 	log.Printf("%s: %s", work, rb.note(b))
+	for _, r := range []struct {
+		s      side
+		errors int
+	}{{a, ra.Errors}, {b, rb.Errors}} {
+		if r.errors > 0 && r.s.pid == e.server.Pid() {
+			logServerErrors(e, work)
+		}
+	}
 	if ra.Requests == 0 || rb.Requests == 0 {
 		return ra, rb, fmt.Errorf("%s: no successful requests: %s %v; %s %v", work, a.name, ra.loadReport, b.name, rb.loadReport)
 	}
 	return ra, rb, nil
+}
+
+// logServerErrors prints the server's last error lines, for a load that saw
+// failed requests: their causes are in the server's log, not in the answers.
+func logServerErrors(e *env, work string) {
+	for _, line := range e.server.Errors() {
+		log.Printf("%s: the server logged: %s", work, line)
+	}
 }
 
 // throughputRow is a read page's requests/s against a baseline's; met when

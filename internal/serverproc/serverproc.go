@@ -4,6 +4,7 @@
 package serverproc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,17 +159,30 @@ func (s *Server) memory(field string) (int64, error) {
 // Log is the end of what the server wrote to stdout and stderr.
 func (s *Server) Log() string { return s.log.String() }
 
+// Errors are the last 100 error lines of the server's log, kept apart from
+// its tail, which the access log of a loaded server overwrites in a second.
+func (s *Server) Errors() []string {
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
+	return slices.Clone(s.log.errors)
+}
+
 // tail keeps the last max bytes written to it: a soak writes an access log
-// line per request, far too much to keep whole.
+// line per request, far too much to keep whole. And it keeps error lines
+// (slog writes a line per Write) apart.
 type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+	mu     sync.Mutex
+	max    int
+	buf    []byte
+	errors []string
 }
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if bytes.Contains(p, []byte(`"level":"ERROR"`)) {
+		t.errors = append(t.errors[max(0, len(t.errors)-99):], strings.TrimSpace(string(p)))
+	}
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > 2*t.max { // trim now and then, not on every line
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
