@@ -36,7 +36,7 @@ func main() {
 	bin := flag.String("bin", "bin/serialpool", "the server binary")
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	pgdir := flag.String("pgdir", ".data/bench-pg", "the bench's PostgreSQL cluster, kept between runs")
-	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts), huge (the 100M database against 1M) or reads (the read pages: products, nested, poolStats)")
+	only := flag.String("only", envOr("BENCH_ONLY", ""), "run only this work: live (live counts), huge (the 100M database against 1M), reads (the read pages: products, nested, poolStats) or allocate (32 concurrent requestSerials)")
 	flag.Parse()
 	intakeSizes := map[string][]int{"small": {100_000}, "full": {1_000_000, 10_000_000}, "huge": {1_000_000, 10_000_000}}[*size]
 	if intakeSizes == nil {
@@ -85,8 +85,8 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 		func() ([]result, error) { return benchPoolStats(ctx, scratch, size) },
 	}
 	runs = append(runs, reads...)
-	runs = append(runs,
-		func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) },
+	allocate := func() ([]result, error) { return benchAllocate(ctx, scratch, 32, 1000) }
+	runs = append(runs, allocate,
 		func() ([]result, error) { return benchSOAP(ctx, scratch, 4, 10_000) },
 		func() ([]result, error) { return benchEPCIS(ctx, scratch, 10_000, 3) },
 		func() ([]result, error) { return benchDonut(ctx, pools, donutSizes[size]) },
@@ -109,8 +109,10 @@ func run(size, bin, out, pgdir, only string, intakeSizes []int) error {
 		runs = []func() ([]result, error){huge}
 	case "reads":
 		runs = reads
+	case "allocate":
+		runs = []func() ([]result, error){allocate}
 	default:
-		return fmt.Errorf("unknown -only %q: live, huge or reads", only)
+		return fmt.Errorf("unknown -only %q: live, huge, reads or allocate", only)
 	}
 	for _, bench := range runs {
 		r, err := bench()
