@@ -66,9 +66,7 @@ bench: build
 # three gqlgen helpers (list items in goroutines, @defer groups, leaf contexts; it says why).
 generate:
 	$(GO) tool gqlgen generate
-	sed -i -e 's/graphql\.MarshalSliceConcurrently(ctx, len(v), 0, false, /marshalList(ctx, len(v), /' \
-		-e 's/graphql\.NewDeferredGroup(ctx)/noDeferredGroup(ctx)/' \
-		-e 's/return graphql\.ResolveField(/return resolveField(/' graph/generated.go
+	$(GO) run ./graph/cmd/rewrite-exec graph/generated.go
 
 # Accept the current schema (the union of schema/*.graphqls, one file) as the contract
 # the breaking-change test compares against.

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"context"
-	"reflect"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -11,9 +11,10 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// What make generate points gqlgen's generated executor to instead of its own
-// helpers, each for a cost measured on the products page (bench/README.md);
-// TestGeneratedExecutor fails when a bare `gqlgen generate` left them out.
+// What make generate (graph/cmd/rewrite-exec) points gqlgen's generated
+// executor to instead of its own helpers, each for a cost measured on the
+// read pages (bench/README.md); TestGeneratedExecutor fails when a bare
+// `gqlgen generate` left them out.
 
 // marshalList marshals a list's items one after the other, in the calling
 // goroutine. gqlgen's graphql.MarshalSliceConcurrently starts a goroutine per
@@ -82,41 +83,27 @@ func deferRefused(set ast.SelectionSet) *gqlerror.Error {
 	return nil
 }
 
-// resolveField is graphql.ResolveField with a shortcut for a leaf read off its
-// object (a struct field, no resolver, method or directive) whose Go type is a
-// string, number or boolean, which always marshals to a value: it is marshalled
-// at once, without the field's own context, panic guard and resolver
-// middleware (the handler installs none). Four fields in five of the products
-// page are such leaves. Every other field takes gqlgen's path, which reports
-// errors (a null where the schema allows none, say) with the field's path.
-func resolveField[T any](
-	ctx context.Context,
-	oc *graphql.OperationContext,
-	field graphql.CollectedField,
-	initializeFieldContext func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
-	fieldResolver func(context.Context) (any, error),
-	middlewareChain func(context.Context, graphql.Resolver) graphql.Resolver,
-	marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler,
-	recoverFromPanic, nonNull bool,
-) graphql.Marshaler {
-	if middlewareChain == nil && field.Selections == nil && neverNull(reflect.TypeFor[T]().Kind()) {
-		if fc, err := initializeFieldContext(ctx, field); err == nil && !fc.IsResolver && !fc.IsMethod {
-			if v, err := fieldResolver(ctx); err == nil {
-				if t, ok := v.(T); ok {
-					return marshal(ctx, nil, t)
-				}
-			}
-		}
-	}
-	return graphql.ResolveField(ctx, oc, field, initializeFieldContext, fieldResolver, middlewareChain, marshal, recoverFromPanic, nonNull)
+// fieldValues is an object's answer: its fields' values, in order. gqlgen's
+// FieldSet writes the same but first checks each alias against a map of
+// those written, made per object, in case a field came twice; CollectFields
+// has already merged the fields of one alias into one (only @defer, refused,
+// splits them).
+type fieldValues struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
 }
 
-// neverNull reports whether gqlgen marshals Go values of kind k to a JSON
-// value, never to null.
-func neverNull(k reflect.Kind) bool {
-	switch k {
-	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64, reflect.Float64:
-		return true
+func (o fieldValues) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+	for i := range o.fields {
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		// An alias is a GraphQL name, [_A-Za-z][_0-9A-Za-z]*: nothing to escape.
+		io.WriteString(w, `"`)
+		io.WriteString(w, o.fields[i].Alias)
+		io.WriteString(w, `":`)
+		o.values[i].MarshalGQL(w)
 	}
-	return false
+	io.WriteString(w, "}")
 }

@@ -5455,7 +5455,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActivityRow_bucket(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5478,7 +5478,7 @@ func (ec *executionContext) fieldContext_ActivityRow_bucket(_ context.Context, f
 }
 
 func (ec *executionContext) _ActivityRow_kind(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5501,7 +5501,7 @@ func (ec *executionContext) fieldContext_ActivityRow_kind(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActivityRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5533,30 +5533,14 @@ func (ec *executionContext) fieldContext_ActivityRow_product(_ context.Context, 
 }
 
 func (ec *executionContext) _ActivityRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRow_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_ActivityRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5579,7 +5563,7 @@ func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5602,7 +5586,7 @@ func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5625,7 +5609,7 @@ func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5648,7 +5632,7 @@ func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5671,7 +5655,7 @@ func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ApiKey_owner(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5694,7 +5678,7 @@ func (ec *executionContext) fieldContext_ApiKey_owner(_ context.Context, field g
 }
 
 func (ec *executionContext) _ApiKey_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *pool.APIKey) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5717,30 +5701,14 @@ func (ec *executionContext) fieldContext_ApiKey_serviceAccount(_ context.Context
 }
 
 func (ec *executionContext) _AuditChange_field(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditChange_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Field)
 }
 func (ec *executionContext) fieldContext_AuditChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditChange_old(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5763,7 +5731,7 @@ func (ec *executionContext) fieldContext_AuditChange_old(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuditChange_new(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5786,76 +5754,28 @@ func (ec *executionContext) fieldContext_AuditChange_new(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuditChange_secret(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditChange_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_AuditChange_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AuditDetail_key(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditDetail_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_AuditDetail_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditDetail_value(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditDetail_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AuditDetail_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditDetail_text(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5878,7 +5798,7 @@ func (ec *executionContext) fieldContext_AuditDetail_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5901,7 +5821,7 @@ func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5924,53 +5844,21 @@ func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_product(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6002,7 +5890,7 @@ func (ec *executionContext) fieldContext_AuditEntry_product(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_count(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6025,7 +5913,7 @@ func (ec *executionContext) fieldContext_AuditEntry_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuditEntry_detail(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6057,7 +5945,7 @@ func (ec *executionContext) fieldContext_AuditEntry_detail(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEntry_changes(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6089,7 +5977,7 @@ func (ec *executionContext) fieldContext_AuditEntry_changes(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_signature(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6121,7 +6009,7 @@ func (ec *executionContext) fieldContext_AuditEntry_signature(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6153,7 +6041,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6185,30 +6073,14 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6240,7 +6112,7 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6263,53 +6135,21 @@ func (ec *executionContext) fieldContext_Channel_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Channel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
 }
 
 func (ec *executionContext) _Channel_source(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
-			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Channel_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "SerialSource")
 }
 
 func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6332,30 +6172,14 @@ func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, 
 }
 
 func (ec *executionContext) _Channel_upstreamProtocol(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_upstreamProtocol(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpstreamProtocol, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.UpstreamProtocol) graphql.Marshaler {
-			return ec.marshalNUpstreamProtocol2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐUpstreamProtocol(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNUpstreamProtocol2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐUpstreamProtocol(ctx, field.Selections, obj.UpstreamProtocol)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamProtocol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "UpstreamProtocol")
 }
 
 func (ec *executionContext) _Channel_upstreamSendingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6378,7 +6202,7 @@ func (ec *executionContext) fieldContext_Channel_upstreamSendingSystem(_ context
 }
 
 func (ec *executionContext) _Channel_upstreamReceivingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6401,30 +6225,14 @@ func (ec *executionContext) fieldContext_Channel_upstreamReceivingSystem(_ conte
 }
 
 func (ec *executionContext) _Channel_upstreamCredentialsSet(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_upstreamCredentialsSet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpstreamCredentialsSet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.UpstreamCredentialsSet)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamCredentialsSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6447,7 +6255,7 @@ func (ec *executionContext) fieldContext_Channel_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Channel_keyRotatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6470,7 +6278,7 @@ func (ec *executionContext) fieldContext_Channel_keyRotatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Channel_revokedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6493,30 +6301,14 @@ func (ec *executionContext) fieldContext_Channel_revokedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Container_sscc(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Container_sscc(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Container_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Container", field, false, false, "String")
 }
 
 func (ec *executionContext) _Container_serial(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6548,7 +6340,7 @@ func (ec *executionContext) fieldContext_Container_serial(_ context.Context, fie
 }
 
 func (ec *executionContext) _Container_contents(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6592,7 +6384,7 @@ func (ec *executionContext) fieldContext_Container_contents(ctx context.Context,
 }
 
 func (ec *executionContext) _CreateChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6624,30 +6416,14 @@ func (ec *executionContext) fieldContext_CreateChannelPayload_channel(_ context.
 }
 
 func (ec *executionContext) _CreateChannelPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateChannelPayload) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateChannelPayload_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_CreateChannelPayload_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateChannelPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _EndPartnershipPayload_partner(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6679,53 +6455,21 @@ func (ec *executionContext) fieldContext_EndPartnershipPayload_partner(_ context
 }
 
 func (ec *executionContext) _EndPartnershipPayload_returned(ctx context.Context, field graphql.CollectedField, obj *pool.PartnershipEnd) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EndPartnershipPayload_returned(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Returned, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Returned)
 }
 func (ec *executionContext) fieldContext_EndPartnershipPayload_returned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EndPartnershipPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IntakeBatch_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeBatch_idempotencyKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IdempotencyKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IdempotencyKey)
 }
 func (ec *executionContext) fieldContext_IntakeBatch_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeBatch", field, false, false, "String")
 }
 
 func (ec *executionContext) _IntakeBatch_state(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6748,30 +6492,14 @@ func (ec *executionContext) fieldContext_IntakeBatch_state(_ context.Context, fi
 }
 
 func (ec *executionContext) _IntakeBatch_rowsRead(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeBatch_rowsRead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RowsRead, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowsRead)
 }
 func (ec *executionContext) fieldContext_IntakeBatch_rowsRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeBatch", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IntakeBatch_result(ctx context.Context, field graphql.CollectedField, obj *model.IntakeBatch) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6803,7 +6531,7 @@ func (ec *executionContext) fieldContext_IntakeBatch_result(_ context.Context, f
 }
 
 func (ec *executionContext) _IntakeResult_batchId(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6826,76 +6554,28 @@ func (ec *executionContext) fieldContext_IntakeResult_batchId(_ context.Context,
 }
 
 func (ec *executionContext) _IntakeResult_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeResult_productCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProductCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProductCode)
 }
 func (ec *executionContext) fieldContext_IntakeResult_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _IntakeResult_source(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeResult_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
-			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_IntakeResult_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "SerialSource")
 }
 
 func (ec *executionContext) _IntakeResult_accepted(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeResult_accepted(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Accepted, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Accepted)
 }
 func (ec *executionContext) fieldContext_IntakeResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IntakeResult_duplicates(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6918,30 +6598,14 @@ func (ec *executionContext) fieldContext_IntakeResult_duplicates(_ context.Conte
 }
 
 func (ec *executionContext) _IntakeResult_replayed(ctx context.Context, field graphql.CollectedField, obj *pool.IntakeResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IntakeResult_replayed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Replayed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Replayed)
 }
 func (ec *executionContext) fieldContext_IntakeResult_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IntakeResult", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InviteUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.InviteUserPayload) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6973,30 +6637,14 @@ func (ec *executionContext) fieldContext_InviteUserPayload_user(_ context.Contex
 }
 
 func (ec *executionContext) _InviteUserPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteUserPayload) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InviteUserPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Invitation)
 }
 func (ec *executionContext) fieldContext_InviteUserPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InviteUserPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7040,7 +6688,7 @@ func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_rotateChannelKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7084,7 +6732,7 @@ func (ec *executionContext) fieldContext_Mutation_rotateChannelKey(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_revokeChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7128,7 +6776,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeChannel(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateChannelUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7172,7 +6820,7 @@ func (ec *executionContext) fieldContext_Mutation_updateChannelUpstream(ctx cont
 }
 
 func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7216,7 +6864,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_generateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7260,7 +6908,7 @@ func (ec *executionContext) fieldContext_Mutation_generateSerials(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_receiveSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7304,7 +6952,7 @@ func (ec *executionContext) fieldContext_Mutation_receiveSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_recordPackEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7348,7 +6996,7 @@ func (ec *executionContext) fieldContext_Mutation_recordPackEvents(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_createPartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7380,7 +7028,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnerInvitation(_ cont
 }
 
 func (ec *executionContext) _Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7424,7 +7072,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 }
 
 func (ec *executionContext) _Mutation_revokePartnerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7468,7 +7116,7 @@ func (ec *executionContext) fieldContext_Mutation_revokePartnerInvitation(ctx co
 }
 
 func (ec *executionContext) _Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7512,7 +7160,7 @@ func (ec *executionContext) fieldContext_Mutation_endPartnership(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_assignSerialsToPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7556,7 +7204,7 @@ func (ec *executionContext) fieldContext_Mutation_assignSerialsToPartner(ctx con
 }
 
 func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7600,7 +7248,7 @@ func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_updateProductLimits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7644,7 +7292,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProductLimits(ctx contex
 }
 
 func (ec *executionContext) _Mutation_requestSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7688,7 +7336,7 @@ func (ec *executionContext) fieldContext_Mutation_requestSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_releaseSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7732,7 +7380,7 @@ func (ec *executionContext) fieldContext_Mutation_releaseSerials(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_createSsccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7776,7 +7424,7 @@ func (ec *executionContext) fieldContext_Mutation_createSsccPool(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_decommissionContainer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7820,7 +7468,7 @@ func (ec *executionContext) fieldContext_Mutation_decommissionContainer(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7864,7 +7512,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSsoConfig(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_deleteSsoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7887,7 +7535,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSsoConfig(_ context.Cont
 }
 
 func (ec *executionContext) _Mutation_inviteUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7931,7 +7579,7 @@ func (ec *executionContext) fieldContext_Mutation_inviteUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7975,53 +7623,21 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 }
 
 func (ec *executionContext) _PackEvent_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEvent_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.PackEventType) graphql.Marshaler {
-			return ec.marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPackEventType2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackEventType(ctx, field.Selections, obj.Event)
 }
 func (ec *executionContext) fieldContext_PackEvent_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "PackEventType")
 }
 
 func (ec *executionContext) _PackEvent_status(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEvent_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.PackStatus) graphql.Marshaler {
-			return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PackEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "PackStatus")
 }
 
 func (ec *executionContext) _PackEvent_reason(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8044,7 +7660,7 @@ func (ec *executionContext) fieldContext_PackEvent_reason(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_at(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8067,7 +7683,7 @@ func (ec *executionContext) fieldContext_PackEvent_at(_ context.Context, field g
 }
 
 func (ec *executionContext) _PackEvent_recordedAt(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8090,30 +7706,14 @@ func (ec *executionContext) fieldContext_PackEvent_recordedAt(_ context.Context,
 }
 
 func (ec *executionContext) _PackEvent_actor(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEvent_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_PackEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _PackEvent_lot(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8136,7 +7736,7 @@ func (ec *executionContext) fieldContext_PackEvent_lot(_ context.Context, field 
 }
 
 func (ec *executionContext) _PackEvent_expiry(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8159,7 +7759,7 @@ func (ec *executionContext) fieldContext_PackEvent_expiry(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_nhrn(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8182,30 +7782,14 @@ func (ec *executionContext) fieldContext_PackEvent_nhrn(_ context.Context, field
 }
 
 func (ec *executionContext) _PackEvent_timeZoneOffset(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEvent_timeZoneOffset(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TZOffset, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TZOffset)
 }
 func (ec *executionContext) fieldContext_PackEvent_timeZoneOffset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _PackEvent_container(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8228,53 +7812,21 @@ func (ec *executionContext) fieldContext_PackEvent_container(_ context.Context, 
 }
 
 func (ec *executionContext) _PackEventEntry_productCode(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEventEntry_productCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProductCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProductCode)
 }
 func (ec *executionContext) fieldContext_PackEventEntry_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEventEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _PackEventEntry_serial(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEventEntry_serial(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Serial, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Serial)
 }
 func (ec *executionContext) fieldContext_PackEventEntry_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEventEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _PackEventEntry_event(ctx context.Context, field graphql.CollectedField, obj *pool.PackEventRecord) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8306,7 +7858,7 @@ func (ec *executionContext) fieldContext_PackEventEntry_event(_ context.Context,
 }
 
 func (ec *executionContext) _PackEventEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8338,7 +7890,7 @@ func (ec *executionContext) fieldContext_PackEventEntryConnection_edges(_ contex
 }
 
 func (ec *executionContext) _PackEventEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8370,30 +7922,14 @@ func (ec *executionContext) fieldContext_PackEventEntryConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _PackEventEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEventEntryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_PackEventEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEventEntryEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _PackEventEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PackEventEntryEdge) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8425,30 +7961,14 @@ func (ec *executionContext) fieldContext_PackEventEntryEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8471,7 +7991,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Partner_id(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8494,7 +8014,7 @@ func (ec *executionContext) fieldContext_Partner_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Partner_tenant(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8526,7 +8046,7 @@ func (ec *executionContext) fieldContext_Partner_tenant(_ context.Context, field
 }
 
 func (ec *executionContext) _Partner_role(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8549,7 +8069,7 @@ func (ec *executionContext) fieldContext_Partner_role(_ context.Context, field g
 }
 
 func (ec *executionContext) _Partner_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8572,7 +8092,7 @@ func (ec *executionContext) fieldContext_Partner_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Partner_endedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8595,7 +8115,7 @@ func (ec *executionContext) fieldContext_Partner_endedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Partner_endedBy(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8627,7 +8147,7 @@ func (ec *executionContext) fieldContext_Partner_endedBy(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Partner_endReason(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8650,7 +8170,7 @@ func (ec *executionContext) fieldContext_Partner_endReason(_ context.Context, fi
 }
 
 func (ec *executionContext) _PartnerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8673,7 +8193,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_id(_ context.Context,
 }
 
 func (ec *executionContext) _PartnerInvitation_code(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8696,7 +8216,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_code(_ context.Contex
 }
 
 func (ec *executionContext) _PartnerInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8719,7 +8239,7 @@ func (ec *executionContext) fieldContext_PartnerInvitation_createdAt(_ context.C
 }
 
 func (ec *executionContext) _PartnerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *pool.PartnerInvitation) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8742,99 +8262,35 @@ func (ec *executionContext) fieldContext_PartnerInvitation_expiresAt(_ context.C
 }
 
 func (ec *executionContext) _Pool_available(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Pool_available(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Available, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Available)
 }
 func (ec *executionContext) fieldContext_Pool_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Pool", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Pool_assigned(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Pool_assigned(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assigned, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Assigned)
 }
 func (ec *executionContext) fieldContext_Pool_assigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Pool", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Pool_total(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Pool_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_Pool_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Pool", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Pool_low(ctx context.Context, field graphql.CollectedField, obj *model.Pool) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Pool_low(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Low, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Low)
 }
 func (ec *executionContext) fieldContext_Pool_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Pool", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PoolStatsRow_product(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8866,7 +8322,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_product(_ context.Context,
 }
 
 func (ec *executionContext) _PoolStatsRow_source(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8889,7 +8345,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_source(_ context.Context, 
 }
 
 func (ec *executionContext) _PoolStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8912,7 +8368,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_status(_ context.Context, 
 }
 
 func (ec *executionContext) _PoolStatsRow_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8935,7 +8391,7 @@ func (ec *executionContext) fieldContext_PoolStatsRow_codeSchema(_ context.Conte
 }
 
 func (ec *executionContext) _PoolStatsRow_partner(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8967,53 +8423,21 @@ func (ec *executionContext) fieldContext_PoolStatsRow_partner(_ context.Context,
 }
 
 func (ec *executionContext) _PoolStatsRow_count(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolStatsRow_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_PoolStatsRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PoolUpdate_productCode(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolUpdate_productCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProductCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProductCode)
 }
 func (ec *executionContext) fieldContext_PoolUpdate_productCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolUpdate", field, false, false, "String")
 }
 
 func (ec *executionContext) _PoolUpdate_pool(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9045,30 +8469,14 @@ func (ec *executionContext) fieldContext_PoolUpdate_pool(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PoolUpdate_lowThreshold(ctx context.Context, field graphql.CollectedField, obj *model.PoolUpdate) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolUpdate_lowThreshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LowThreshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.LowThreshold)
 }
 func (ec *executionContext) fieldContext_PoolUpdate_lowThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolUpdate", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9091,99 +8499,35 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Product_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_codeSchema(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CodeSchema, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.CodeSchema) graphql.Marshaler {
-			return ec.marshalNProductCodeSchema2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNProductCodeSchema2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, field.Selections, obj.CodeSchema)
 }
 func (ec *executionContext) fieldContext_Product_codeSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductCodeSchema")
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_source(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
-			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Product_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "SerialSource")
 }
 
 func (ec *executionContext) _Product_owner(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9215,99 +8559,35 @@ func (ec *executionContext) fieldContext_Product_owner(_ context.Context, field 
 }
 
 func (ec *executionContext) _Product_lowThreshold(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_lowThreshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LowThreshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.LowThreshold)
 }
 func (ec *executionContext) fieldContext_Product_lowThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Product_serialAlphabet(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_serialAlphabet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SerialAlphabet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Alphabet) graphql.Marshaler {
-			return ec.marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialAlphabet2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐAlphabet(ctx, field.Selections, obj.SerialAlphabet)
 }
 func (ec *executionContext) fieldContext_Product_serialAlphabet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "SerialAlphabet")
 }
 
 func (ec *executionContext) _Product_serialLength(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_serialLength(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SerialLength, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SerialLength)
 }
 func (ec *executionContext) fieldContext_Product_serialLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Product_requestCap(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_requestCap(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequestCap, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RequestCap)
 }
 func (ec *executionContext) fieldContext_Product_requestCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Product_replenishTo(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9330,7 +8610,7 @@ func (ec *executionContext) fieldContext_Product_replenishTo(_ context.Context, 
 }
 
 func (ec *executionContext) _Product_pool(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9362,7 +8642,7 @@ func (ec *executionContext) fieldContext_Product_pool(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_serials(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9406,7 +8686,7 @@ func (ec *executionContext) fieldContext_Product_serials(ctx context.Context, fi
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9438,7 +8718,7 @@ func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9470,7 +8750,7 @@ func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9493,30 +8773,14 @@ func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProductEdge) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProductEdge) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9548,7 +8812,7 @@ func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9580,7 +8844,7 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 }
 
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9624,7 +8888,7 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_channels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9656,7 +8920,7 @@ func (ec *executionContext) fieldContext_Query_channels(_ context.Context, field
 }
 
 func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9688,7 +8952,7 @@ func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field 
 }
 
 func (ec *executionContext) _Query_intakeBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9732,7 +8996,7 @@ func (ec *executionContext) fieldContext_Query_intakeBatch(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_packEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9776,7 +9040,7 @@ func (ec *executionContext) fieldContext_Query_packEvents(ctx context.Context, f
 }
 
 func (ec *executionContext) _Query_pack(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9820,7 +9084,7 @@ func (ec *executionContext) fieldContext_Query_pack(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9852,7 +9116,7 @@ func (ec *executionContext) fieldContext_Query_partners(_ context.Context, field
 }
 
 func (ec *executionContext) _Query_partnerInvitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9884,7 +9148,7 @@ func (ec *executionContext) fieldContext_Query_partnerInvitations(_ context.Cont
 }
 
 func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9928,7 +9192,7 @@ func (ec *executionContext) fieldContext_Query_products(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_product(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9972,7 +9236,7 @@ func (ec *executionContext) fieldContext_Query_product(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Query_serialRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10016,7 +9280,7 @@ func (ec *executionContext) fieldContext_Query_serialRequest(ctx context.Context
 }
 
 func (ec *executionContext) _Query_serialRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10060,7 +9324,7 @@ func (ec *executionContext) fieldContext_Query_serialRequests(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_serial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10104,7 +9368,7 @@ func (ec *executionContext) fieldContext_Query_serial(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_ssccPools(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10136,7 +9400,7 @@ func (ec *executionContext) fieldContext_Query_ssccPools(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Query_ssccPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10180,7 +9444,7 @@ func (ec *executionContext) fieldContext_Query_ssccPool(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_container(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10224,7 +9488,7 @@ func (ec *executionContext) fieldContext_Query_container(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_ssoConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10256,7 +9520,7 @@ func (ec *executionContext) fieldContext_Query_ssoConfig(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Query_poolStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10300,7 +9564,7 @@ func (ec *executionContext) fieldContext_Query_poolStats(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_poolActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10344,7 +9608,7 @@ func (ec *executionContext) fieldContext_Query_poolActivity(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10376,7 +9640,7 @@ func (ec *executionContext) fieldContext_Query_users(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10420,7 +9684,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10452,76 +9716,28 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RecordPackEventsResult_recorded(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordPackEventsResult_recorded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recorded, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Recorded)
 }
 func (ec *executionContext) fieldContext_RecordPackEventsResult_recorded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordPackEventsResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RecordPackEventsResult_storedExternal(ctx context.Context, field graphql.CollectedField, obj *model.RecordPackEventsResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordPackEventsResult_storedExternal(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StoredExternal, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.StoredExternal)
 }
 func (ec *executionContext) fieldContext_RecordPackEventsResult_storedExternal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordPackEventsResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReleaseResult_released(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Released, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Released)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RotateChannelKeyPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10553,30 +9769,14 @@ func (ec *executionContext) fieldContext_RotateChannelKeyPayload_channel(_ conte
 }
 
 func (ec *executionContext) _RotateChannelKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.RotateChannelKeyPayload) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RotateChannelKeyPayload_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_RotateChannelKeyPayload_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RotateChannelKeyPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _Serial_id(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10599,76 +9799,28 @@ func (ec *executionContext) fieldContext_Serial_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Serial_value(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Serial_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Serial_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Serial", field, false, false, "String")
 }
 
 func (ec *executionContext) _Serial_status(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Serial_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Status) graphql.Marshaler {
-			return ec.marshalNSerialStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Serial_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Serial", field, false, false, "SerialStatus")
 }
 
 func (ec *executionContext) _Serial_source(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Serial_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.Source) graphql.Marshaler {
-			return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSerialSource2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_Serial_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Serial", field, false, false, "SerialSource")
 }
 
 func (ec *executionContext) _Serial_receivedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10691,7 +9843,7 @@ func (ec *executionContext) fieldContext_Serial_receivedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_assignedAt(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10714,7 +9866,7 @@ func (ec *executionContext) fieldContext_Serial_assignedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_product(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10746,30 +9898,14 @@ func (ec *executionContext) fieldContext_Serial_product(_ context.Context, field
 }
 
 func (ec *executionContext) _Serial_packStatus(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Serial_packStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PackStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.PackStatus) graphql.Marshaler {
-			return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPackStatus2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐPackStatus(ctx, field.Selections, obj.PackStatus)
 }
 func (ec *executionContext) fieldContext_Serial_packStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Serial", field, false, false, "PackStatus")
 }
 
 func (ec *executionContext) _Serial_decommissionReason(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10792,7 +9928,7 @@ func (ec *executionContext) fieldContext_Serial_decommissionReason(_ context.Con
 }
 
 func (ec *executionContext) _Serial_history(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10824,7 +9960,7 @@ func (ec *executionContext) fieldContext_Serial_history(_ context.Context, field
 }
 
 func (ec *executionContext) _Serial_digitalLink(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10847,7 +9983,7 @@ func (ec *executionContext) fieldContext_Serial_digitalLink(_ context.Context, f
 }
 
 func (ec *executionContext) _SerialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10879,7 +10015,7 @@ func (ec *executionContext) fieldContext_SerialConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SerialConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SerialConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10911,30 +10047,14 @@ func (ec *executionContext) fieldContext_SerialConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SerialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SerialEdge) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SerialEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SerialEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _SerialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SerialEdge) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10966,7 +10086,7 @@ func (ec *executionContext) fieldContext_SerialEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SerialRequest_id(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10989,7 +10109,7 @@ func (ec *executionContext) fieldContext_SerialRequest_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _SerialRequest_orderRef(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11012,7 +10132,7 @@ func (ec *executionContext) fieldContext_SerialRequest_orderRef(_ context.Contex
 }
 
 func (ec *executionContext) _SerialRequest_partner(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11044,7 +10164,7 @@ func (ec *executionContext) fieldContext_SerialRequest_partner(_ context.Context
 }
 
 func (ec *executionContext) _SerialRequest_product(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11076,30 +10196,14 @@ func (ec *executionContext) fieldContext_SerialRequest_product(_ context.Context
 }
 
 func (ec *executionContext) _SerialRequest_count(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SerialRequest_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_SerialRequest_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialRequest", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SerialRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11122,7 +10226,7 @@ func (ec *executionContext) fieldContext_SerialRequest_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _SerialRequest_serials(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11166,7 +10270,7 @@ func (ec *executionContext) fieldContext_SerialRequest_serials(ctx context.Conte
 }
 
 func (ec *executionContext) _SerialRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11198,7 +10302,7 @@ func (ec *executionContext) fieldContext_SerialRequestConnection_edges(_ context
 }
 
 func (ec *executionContext) _SerialRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestConnection) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11230,30 +10334,14 @@ func (ec *executionContext) fieldContext_SerialRequestConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _SerialRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SerialRequestEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SerialRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialRequestEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _SerialRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SerialRequestEdge) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11285,76 +10373,28 @@ func (ec *executionContext) fieldContext_SerialRequestEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _Signature_name(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Signature_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Signature_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
 }
 
 func (ec *executionContext) _Signature_email(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Signature_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_Signature_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
 }
 
 func (ec *executionContext) _Signature_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Signature_serviceAccount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServiceAccount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ServiceAccount)
 }
 func (ec *executionContext) fieldContext_Signature_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Signature_at(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11377,76 +10417,28 @@ func (ec *executionContext) fieldContext_Signature_at(_ context.Context, field g
 }
 
 func (ec *executionContext) _Signature_meaning(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Signature_meaning(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Meaning, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pool.SignatureMeaning) graphql.Marshaler {
-			return ec.marshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSignatureMeaning2githubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSignatureMeaning(ctx, field.Selections, obj.Meaning)
 }
 func (ec *executionContext) fieldContext_Signature_meaning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "SignatureMeaning")
 }
 
 func (ec *executionContext) _Signature_reason(ctx context.Context, field graphql.CollectedField, obj *pool.Signature) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Signature_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_Signature_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsccPool_code(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsccPool_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_SsccPool_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsccPool", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsccPool_companyPrefix(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11469,7 +10461,7 @@ func (ec *executionContext) fieldContext_SsccPool_companyPrefix(_ context.Contex
 }
 
 func (ec *executionContext) _SsccPool_extensionDigit(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11492,7 +10484,7 @@ func (ec *executionContext) fieldContext_SsccPool_extensionDigit(_ context.Conte
 }
 
 func (ec *executionContext) _SsccPool_pool(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11524,7 +10516,7 @@ func (ec *executionContext) fieldContext_SsccPool_pool(_ context.Context, field 
 }
 
 func (ec *executionContext) _SsccPool_ssccs(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11568,122 +10560,42 @@ func (ec *executionContext) fieldContext_SsccPool_ssccs(ctx context.Context, fie
 }
 
 func (ec *executionContext) _SsoConfig_name(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoConfig_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SsoConfig_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsoConfig_issuerUrl(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoConfig_issuerUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IssuerURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IssuerURL)
 }
 func (ec *executionContext) fieldContext_SsoConfig_issuerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsoConfig_clientId(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoConfig_clientId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientID)
 }
 func (ec *executionContext) fieldContext_SsoConfig_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsoConfig_clientSecretSet(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoConfig_clientSecretSet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientSecretSet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ClientSecretSet)
 }
 func (ec *executionContext) fieldContext_SsoConfig_clientSecretSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SsoConfig_roleClaim(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoConfig_roleClaim(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RoleClaim, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RoleClaim)
 }
 func (ec *executionContext) fieldContext_SsoConfig_roleClaim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsoConfig_roleValues(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11715,7 +10627,7 @@ func (ec *executionContext) fieldContext_SsoConfig_roleValues(_ context.Context,
 }
 
 func (ec *executionContext) _SsoConfig_emailDomain(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11738,7 +10650,7 @@ func (ec *executionContext) fieldContext_SsoConfig_emailDomain(_ context.Context
 }
 
 func (ec *executionContext) _SsoConfig_updatedAt(ctx context.Context, field graphql.CollectedField, obj *pool.SSOConfig) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11761,30 +10673,14 @@ func (ec *executionContext) fieldContext_SsoConfig_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _SsoRoleValue_value(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SsoRoleValue_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_SsoRoleValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SsoRoleValue", field, false, false, "String")
 }
 
 func (ec *executionContext) _SsoRoleValue_role(ctx context.Context, field graphql.CollectedField, obj *model.SsoRoleValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11851,7 +10747,7 @@ func (ec *executionContext) fieldContext_Subscription_poolCounts(ctx context.Con
 }
 
 func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *pool.Tenant) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11874,30 +10770,14 @@ func (ec *executionContext) fieldContext_Tenant_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.CollectedField, obj *pool.Tenant) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Tenant_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Tenant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11920,53 +10800,21 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11989,30 +10837,14 @@ func (ec *executionContext) fieldContext_User_role(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_totpEnabled(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_totpEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TOTPEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.TOTPEnabled)
 }
 func (ec *executionContext) fieldContext_User_totpEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12035,7 +10867,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_disabledAt(ctx context.Context, field graphql.CollectedField, obj *pool.User) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12058,7 +10890,7 @@ func (ec *executionContext) fieldContext_User_disabledAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Viewer_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12090,7 +10922,7 @@ func (ec *executionContext) fieldContext_Viewer_tenant(_ context.Context, field 
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12113,30 +10945,14 @@ func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12159,30 +10975,14 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12205,7 +11005,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12249,30 +11049,14 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12295,7 +11079,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12318,7 +11102,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12341,30 +11125,14 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12387,7 +11155,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12431,7 +11199,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12463,7 +11231,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12486,7 +11254,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12509,30 +11277,14 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12555,7 +11307,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12587,7 +11339,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12610,7 +11362,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12633,7 +11385,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12656,7 +11408,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12679,7 +11431,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12711,7 +11463,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12743,7 +11495,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12775,7 +11527,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12807,7 +11559,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12839,7 +11591,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12862,7 +11614,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12885,7 +11637,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12908,7 +11660,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12931,7 +11683,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12975,7 +11727,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13007,7 +11759,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13039,7 +11791,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13083,7 +11835,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13127,7 +11879,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13159,7 +11911,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return resolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14844,7 +13596,7 @@ func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var apiKeyImplementors = []string{"ApiKey"}
@@ -14911,7 +13663,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var auditChangeImplementors = []string{"AuditChange"}
@@ -14959,7 +13711,7 @@ func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var auditDetailImplementors = []string{"AuditDetail"}
@@ -15002,7 +13754,7 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var auditEntryImplementors = []string{"AuditEntry"}
@@ -15079,7 +13831,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -15117,7 +13869,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -15155,7 +13907,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var channelImplementors = []string{"Channel"}
@@ -15239,7 +13991,7 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var containerImplementors = []string{"Container"}
@@ -15284,7 +14036,7 @@ func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var createChannelPayloadImplementors = []string{"CreateChannelPayload"}
@@ -15322,7 +14074,7 @@ func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var endPartnershipPayloadImplementors = []string{"EndPartnershipPayload"}
@@ -15360,7 +14112,7 @@ func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var intakeBatchImplementors = []string{"IntakeBatch"}
@@ -15408,7 +14160,7 @@ func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var intakeResultImplementors = []string{"IntakeResult"}
@@ -15468,7 +14220,7 @@ func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var inviteUserPayloadImplementors = []string{"InviteUserPayload"}
@@ -15506,7 +14258,7 @@ func (ec *executionContext) _InviteUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -15703,7 +14455,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var packEventImplementors = []string{"PackEvent"}
@@ -15790,7 +14542,7 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var packEventEntryImplementors = []string{"PackEventEntry"}
@@ -15834,7 +14586,7 @@ func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var packEventEntryConnectionImplementors = []string{"PackEventEntryConnection"}
@@ -15872,7 +14624,7 @@ func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var packEventEntryEdgeImplementors = []string{"PackEventEntryEdge"}
@@ -15910,7 +14662,7 @@ func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -15948,7 +14700,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var partnerImplementors = []string{"Partner"}
@@ -16015,7 +14767,7 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var partnerInvitationImplementors = []string{"PartnerInvitation"}
@@ -16065,7 +14817,7 @@ func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var poolImplementors = []string{"Pool"}
@@ -16113,7 +14865,7 @@ func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var poolStatsRowImplementors = []string{"PoolStatsRow"}
@@ -16173,7 +14925,7 @@ func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var poolUpdateImplementors = []string{"PoolUpdate"}
@@ -16216,7 +14968,7 @@ func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var productImplementors = []string{"Product"}
@@ -16313,7 +15065,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
@@ -16357,7 +15109,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
@@ -16395,7 +15147,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var queryImplementors = []string{"Query"}
@@ -16571,7 +15323,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var recordPackEventsResultImplementors = []string{"RecordPackEventsResult"}
@@ -16609,7 +15361,7 @@ func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var releaseResultImplementors = []string{"ReleaseResult"}
@@ -16642,7 +15394,7 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var rotateChannelKeyPayloadImplementors = []string{"RotateChannelKeyPayload"}
@@ -16680,7 +15432,7 @@ func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialImplementors = []string{"Serial"}
@@ -16767,7 +15519,7 @@ func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialConnectionImplementors = []string{"SerialConnection"}
@@ -16805,7 +15557,7 @@ func (ec *executionContext) _SerialConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialEdgeImplementors = []string{"SerialEdge"}
@@ -16843,7 +15595,7 @@ func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialRequestImplementors = []string{"SerialRequest"}
@@ -16910,7 +15662,7 @@ func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialRequestConnectionImplementors = []string{"SerialRequestConnection"}
@@ -16948,7 +15700,7 @@ func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var serialRequestEdgeImplementors = []string{"SerialRequestEdge"}
@@ -16986,7 +15738,7 @@ func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var signatureImplementors = []string{"Signature"}
@@ -17044,7 +15796,7 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var ssccPoolImplementors = []string{"SsccPool"}
@@ -17101,7 +15853,7 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var ssoConfigImplementors = []string{"SsoConfig"}
@@ -17171,7 +15923,7 @@ func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var ssoRoleValueImplementors = []string{"SsoRoleValue"}
@@ -17209,7 +15961,7 @@ func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -17268,7 +16020,7 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var userImplementors = []string{"User"}
@@ -17333,7 +16085,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -17371,7 +16123,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -17424,7 +16176,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -17472,7 +16224,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -17530,7 +16282,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -17588,7 +16340,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -17646,7 +16398,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -17729,7 +16481,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return fieldValues{fields, out.Values}
 }
 
 // endregion **************************** object.gotpl ****************************

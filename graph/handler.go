@@ -67,18 +67,27 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	// aliases took 3 s), so long documents are refused while parsing, and wide
 	// ones before validation (limits.go).
 	srv.SetParserTokenLimit(opt.MaxTokens)
-	if opt.Introspection {
-		srv.Use(extension.Introspection{})
+	// The generated executor marshals plain leaves without gqlgen's field
+	// middleware (graph/cmd/rewrite-exec), which a field interceptor would
+	// silently miss on them.
+	use := func(ext graphql.HandlerExtension) {
+		if _, ok := ext.(graphql.FieldInterceptor); ok {
+			panic(fmt.Sprintf("graphql: %T intercepts fields, which plain leaves skip", ext))
+		}
+		srv.Use(ext)
 	}
-	srv.Use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
-	srv.Use(newPersistedQueries(1000))
-	srv.Use(&bounds{})
-	srv.Use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
+	if opt.Introspection {
+		use(extension.Introspection{})
+	}
+	use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
+	use(newPersistedQueries(1000))
+	use(&bounds{})
+	use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
 		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {
-		srv.Use(observer{report: opt.Observe})
+		use(observer{report: opt.Observe})
 	}
-	srv.Use(tracer{})
+	use(tracer{})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "graphql: panic", "panic", fmt.Sprint(v))

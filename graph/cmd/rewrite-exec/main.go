@@ -1,0 +1,192 @@
+// Command rewrite-exec points gqlgen's generated executor (graph/generated.go)
+// at the helpers of graph/executor.go, for costs measured on the read pages
+// (bench/README.md, "The read path"). `make generate` runs it after gqlgen;
+// graph's TestGeneratedExecutor fails when a bare `gqlgen generate` undid it.
+//
+// It rewrites, in place:
+//   - every list to marshalList (gqlgen starts a goroutine per item);
+//   - every object's @defer group to noDeferredGroup (@defer is refused);
+//   - every object's answer to fieldValues (gqlgen's dedupes aliases that
+//     CollectFields already merged, in a map per object);
+//   - every plain leaf (a struct field read off its object, with no resolver,
+//     method or middleware, whose marshaller never answers null: a string,
+//     an ID, a number, a boolean or an enum) to a direct
+//     call of its marshaller, without gqlgen's field context, closures and
+//     panic guard, which cost eight allocations per leaf.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"log"
+	"os"
+	"sort"
+	"strings"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		log.Fatal("usage: rewrite-exec graph/generated.go")
+	}
+	src, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		log.Fatal(err)
+	}
+	out, err := rewrite(src)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(os.Args[1], out, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// The calls rewritten as text: each is gqlgen's, with ours in its place.
+var calls = []struct{ gqlgen, ours string }{
+	{"graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, ", "marshalList(ctx, len(v), "},
+	{"graphql.NewDeferredGroup(ctx)", "noDeferredGroup(ctx)"},
+}
+
+// valueMarshallers are gqlgen's marshallers that write a JSON value for any
+// Go value they take, never null.
+var valueMarshallers = map[string]bool{"graphql.MarshalString": true, "graphql.MarshalID": true, "graphql.MarshalBoolean": true,
+	"graphql.MarshalInt": true, "graphql.MarshalInt32": true, "graphql.MarshalInt64": true}
+
+type edit struct {
+	from, to int
+	text     string
+}
+
+func rewrite(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "generated.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	text := func(n ast.Node) string {
+		return string(src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset])
+	}
+	offset := func(p token.Pos) int { return fset.Position(p).Offset }
+
+	// Marshallers whose answer is one of gqlgen's for a string, number or
+	// boolean, which always write a value: never null, so never an error.
+	neverNull := map[string]bool{}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || !strings.HasPrefix(fn.Name.Name, "marshalN") {
+			continue
+		}
+		for _, s := range fn.Body.List {
+			if a, ok := s.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && text(a.Lhs[0]) == "res" {
+				if c, ok := a.Rhs[0].(*ast.CallExpr); ok && valueMarshallers[text(c.Fun)] {
+					neverNull[fn.Name.Name] = true
+				}
+			}
+		}
+	}
+
+	var edits []edit
+	leaves, objects := 0, 0
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || fn.Body == nil {
+			continue
+		}
+		if field, marshal, ok := plainLeaf(fn, text, neverNull); ok {
+			edits = append(edits, edit{offset(fn.Body.Lbrace) + 1, offset(fn.Body.Rbrace),
+				fmt.Sprintf("\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n", marshal, field)})
+			leaves++
+			continue
+		}
+		if !usesFieldSet(fn, text) {
+			continue
+		}
+		last, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ReturnStmt)
+		if !ok || text(last) != "return out" {
+			return nil, fmt.Errorf("%s: an object's marshaller that does not end in `return out`", fn.Name.Name)
+		}
+		edits = append(edits, edit{offset(last.Pos()), offset(last.End()), "return fieldValues{fields, out.Values}"})
+		objects++
+	}
+	if leaves == 0 || objects == 0 {
+		return nil, fmt.Errorf("found %d plain leaves and %d objects: has gqlgen's generated code changed?", leaves, objects)
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
+	for _, e := range edits {
+		src = append(src[:e.from:e.from], append([]byte(e.text), src[e.to:]...)...)
+	}
+	for _, c := range calls {
+		if !bytes.Contains(src, []byte(c.gqlgen)) {
+			return nil, fmt.Errorf("generated.go does not call %s: has gqlgen's generated code changed?", c.gqlgen)
+		}
+		src = bytes.ReplaceAll(src, []byte(c.gqlgen), []byte(c.ours))
+	}
+	return format.Source(src)
+}
+
+// plainLeaf reports whether fn is a leaf field's marshaller of the form
+//
+//	return graphql.ResolveField(ctx, ec.OperationContext, field, <field context>,
+//		func(ctx context.Context) (any, error) { return obj.Field, nil },
+//		nil, func(ctx context.Context, selections ast.SelectionSet, v T) graphql.Marshaler {
+//			return ec.marshalT(ctx, selections, v)
+//		}, true, true)
+//
+// whose marshaller never answers null, and returns the field and marshaller.
+func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, neverNull map[string]bool) (field, marshal string, ok bool) {
+	if len(fn.Body.List) != 1 {
+		return "", "", false
+	}
+	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", "", false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || len(call.Args) != 9 || text(call.Fun) != "graphql.ResolveField" || text(call.Args[5]) != "nil" {
+		return "", "", false
+	}
+	resolver, ok := call.Args[4].(*ast.FuncLit)
+	if !ok || len(resolver.Body.List) != 1 {
+		return "", "", false
+	}
+	r, ok := resolver.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(r.Results) != 2 || text(r.Results[1]) != "nil" {
+		return "", "", false
+	}
+	sel, ok := r.Results[0].(*ast.SelectorExpr) // a field, not a method's call
+	if !ok || text(sel.X) != "obj" {
+		return "", "", false
+	}
+	m, ok := call.Args[6].(*ast.FuncLit)
+	if !ok || len(m.Type.Params.List) != 3 || len(m.Body.List) != 1 {
+		return "", "", false
+	}
+	mr, ok := m.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(mr.Results) != 1 {
+		return "", "", false
+	}
+	mc, ok := mr.Results[0].(*ast.CallExpr)
+	if !ok || len(mc.Args) != 3 || text(mc.Args[1]) != "selections" || text(mc.Args[2]) != "v" {
+		return "", "", false
+	}
+	name, ok := strings.CutPrefix(text(mc.Fun), "ec.")
+	if !ok || !neverNull[name] {
+		return "", "", false
+	}
+	return sel.Sel.Name, name, true
+}
+
+// usesFieldSet reports whether fn marshals an object: it builds its answer
+// with graphql.NewFieldSet.
+func usesFieldSet(fn *ast.FuncDecl, text func(ast.Node) string) bool {
+	for _, s := range fn.Body.List {
+		if a, ok := s.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && text(a.Rhs[0]) == "graphql.NewFieldSet(fields)" {
+			return true
+		}
+	}
+	return false
+}
