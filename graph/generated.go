@@ -5478,23 +5478,7 @@ func (ec *executionContext) fieldContext_ActivityRow_bucket(_ context.Context, f
 }
 
 func (ec *executionContext) _ActivityRow_kind(ctx context.Context, field graphql.CollectedField, obj *pool.ActivityRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRow_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.ActivityKind) graphql.Marshaler {
-			return ec.marshalOActivityKind2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOActivityKind2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐActivityKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_ActivityRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRow", field, false, false, "ActivityKind")
@@ -5708,46 +5692,14 @@ func (ec *executionContext) fieldContext_AuditChange_field(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditChange_old(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditChange_old(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Old, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Old)
 }
 func (ec *executionContext) fieldContext_AuditChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditChange_new(ctx context.Context, field graphql.CollectedField, obj *model.AuditChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditChange_new(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.New, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.New)
 }
 func (ec *executionContext) fieldContext_AuditChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditChange", field, false, false, "String")
@@ -5775,23 +5727,7 @@ func (ec *executionContext) fieldContext_AuditDetail_value(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditDetail_text(ctx context.Context, field graphql.CollectedField, obj *model.AuditDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditDetail_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_AuditDetail_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditDetail", field, false, false, "String")
@@ -5890,23 +5826,7 @@ func (ec *executionContext) fieldContext_AuditEntry_product(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_count(ctx context.Context, field graphql.CollectedField, obj *pool.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint64(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_AuditEntry_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Int")
@@ -6149,23 +6069,7 @@ func (ec *executionContext) fieldContext_Channel_source(_ context.Context, field
 }
 
 func (ec *executionContext) _Channel_upstreamUrl(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_upstreamUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpstreamURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.UpstreamURL)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
@@ -6179,46 +6083,14 @@ func (ec *executionContext) fieldContext_Channel_upstreamProtocol(_ context.Cont
 }
 
 func (ec *executionContext) _Channel_upstreamSendingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_upstreamSendingSystem(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpstreamSendingSystem, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.UpstreamSendingSystem)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamSendingSystem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
 }
 
 func (ec *executionContext) _Channel_upstreamReceivingSystem(ctx context.Context, field graphql.CollectedField, obj *pool.Channel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Channel_upstreamReceivingSystem(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpstreamReceivingSystem, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.UpstreamReceivingSystem)
 }
 func (ec *executionContext) fieldContext_Channel_upstreamReceivingSystem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
@@ -7637,23 +7509,7 @@ func (ec *executionContext) fieldContext_PackEvent_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _PackEvent_reason(ctx context.Context, field graphql.CollectedField, obj *pool.PackEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PackEvent_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Reason) graphql.Marshaler {
-			return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_PackEvent_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PackEvent", field, false, false, "DecommissionReason")
@@ -7968,23 +7824,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -8147,23 +7987,7 @@ func (ec *executionContext) fieldContext_Partner_endedBy(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Partner_endReason(ctx context.Context, field graphql.CollectedField, obj *pool.Partner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partner_endReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndReason)
 }
 func (ec *executionContext) fieldContext_Partner_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partner", field, false, false, "String")
@@ -8322,69 +8146,21 @@ func (ec *executionContext) fieldContext_PoolStatsRow_product(_ context.Context,
 }
 
 func (ec *executionContext) _PoolStatsRow_source(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolStatsRow_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Source) graphql.Marshaler {
-			return ec.marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSerialSource2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_PoolStatsRow_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "SerialSource")
 }
 
 func (ec *executionContext) _PoolStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolStatsRow_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Status) graphql.Marshaler {
-			return ec.marshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSerialStatus2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PoolStatsRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "SerialStatus")
 }
 
 func (ec *executionContext) _PoolStatsRow_codeSchema(ctx context.Context, field graphql.CollectedField, obj *pool.StatsRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PoolStatsRow_codeSchema(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CodeSchema, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.CodeSchema) graphql.Marshaler {
-			return ec.marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOProductCodeSchema2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐCodeSchema(ctx, field.Selections, obj.CodeSchema)
 }
 func (ec *executionContext) fieldContext_PoolStatsRow_codeSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoolStatsRow", field, false, false, "ProductCodeSchema")
@@ -8587,23 +8363,7 @@ func (ec *executionContext) fieldContext_Product_requestCap(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_replenishTo(ctx context.Context, field graphql.CollectedField, obj *pool.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_replenishTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReplenishTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ReplenishTo)
 }
 func (ec *executionContext) fieldContext_Product_replenishTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
@@ -9905,23 +9665,7 @@ func (ec *executionContext) fieldContext_Serial_packStatus(_ context.Context, fi
 }
 
 func (ec *executionContext) _Serial_decommissionReason(ctx context.Context, field graphql.CollectedField, obj *pool.Serial) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Serial_decommissionReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecommissionReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *pool.Reason) graphql.Marshaler {
-			return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODecommissionReason2ᚖgithubᚗcomᚋserialpoolᚋserialpoolᚋpoolᚐReason(ctx, field.Selections, obj.DecommissionReason)
 }
 func (ec *executionContext) fieldContext_Serial_decommissionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Serial", field, false, false, "DecommissionReason")
@@ -10109,23 +9853,7 @@ func (ec *executionContext) fieldContext_SerialRequest_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _SerialRequest_orderRef(ctx context.Context, field graphql.CollectedField, obj *pool.SerialRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SerialRequest_orderRef(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrderRef, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OrderRef)
 }
 func (ec *executionContext) fieldContext_SerialRequest_orderRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialRequest", field, false, false, "String")
@@ -11339,23 +11067,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")

@@ -9,8 +9,8 @@
 //   - every object's answer to fieldValues (gqlgen's dedupes aliases that
 //     CollectFields already merged, in a map per object);
 //   - every plain leaf (a struct field read off its object, with no resolver,
-//     method or middleware, whose marshaller never answers null: a string,
-//     an ID, a number, a boolean or an enum) to a direct
+//     method or middleware, of a string, an ID, a number, a boolean or an
+//     enum, whose marshaller answers null only for a nullable field's nil) to a direct
 //     call of its marshaller, without gqlgen's field context, closures and
 //     panic guard, which cost eight allocations per leaf.
 package main
@@ -73,17 +73,19 @@ func rewrite(src []byte) ([]byte, error) {
 	offset := func(p token.Pos) int { return fset.Position(p).Offset }
 
 	// Marshallers whose answer is one of gqlgen's for a string, number or
-	// boolean, which always write a value: never null, so never an error.
-	neverNull := map[string]bool{}
+	// boolean, which always write a value. Those of a nullable field (marshalO)
+	// take a pointer and answer null for nil, as gqlgen answers a nullable
+	// field whose resolver gave nil: never an error either way.
+	values := map[string]bool{}
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Recv == nil || !strings.HasPrefix(fn.Name.Name, "marshalN") {
+		if !ok || fn.Recv == nil || !strings.HasPrefix(fn.Name.Name, "marshalN") && !strings.HasPrefix(fn.Name.Name, "marshalO") {
 			continue
 		}
 		for _, s := range fn.Body.List {
 			if a, ok := s.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && text(a.Lhs[0]) == "res" {
 				if c, ok := a.Rhs[0].(*ast.CallExpr); ok && valueMarshallers[text(c.Fun)] {
-					neverNull[fn.Name.Name] = true
+					values[fn.Name.Name] = true
 				}
 			}
 		}
@@ -96,7 +98,7 @@ func rewrite(src []byte) ([]byte, error) {
 		if !ok || fn.Recv == nil || fn.Body == nil {
 			continue
 		}
-		if field, marshal, ok := plainLeaf(fn, text, neverNull); ok {
+		if field, marshal, ok := plainLeaf(fn, text, values); ok {
 			edits = append(edits, edit{offset(fn.Body.Lbrace) + 1, offset(fn.Body.Rbrace),
 				fmt.Sprintf("\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n", marshal, field)})
 			leaves++
@@ -136,8 +138,9 @@ func rewrite(src []byte) ([]byte, error) {
 //			return ec.marshalT(ctx, selections, v)
 //		}, true, true)
 //
-// whose marshaller never answers null, and returns the field and marshaller.
-func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, neverNull map[string]bool) (field, marshal string, ok bool) {
+// whose marshaller answers null only for a nil of a nullable field, and
+// returns the field and marshaller.
+func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, values map[string]bool) (field, marshal string, ok bool) {
 	if len(fn.Body.List) != 1 {
 		return "", "", false
 	}
@@ -174,7 +177,10 @@ func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, neverNull map[strin
 		return "", "", false
 	}
 	name, ok := strings.CutPrefix(text(mc.Fun), "ec.")
-	if !ok || !neverNull[name] {
+	// A nullable field's marshaller for a non-null field would turn a nil
+	// into null where gqlgen reports an error: gqlgen generates none, but
+	// only the pairs it generates are rewritten.
+	if !ok || !values[name] || strings.HasPrefix(name, "marshalO") && text(call.Args[8]) != "false" {
 		return "", "", false
 	}
 	return sel.Sel.Name, name, true
