@@ -22,12 +22,16 @@ import (
 // quarter of the server's CPU. Nothing here needs the items concurrently: what
 // a page's items share is read once for all of them before they are marshalled
 // (prime.go), and the loaders serve the rest.
+//
+// The items' field contexts (which carry their index into error paths) are
+// allocated together, two allocations a list where gqlgen makes two an item.
 func marshalList(ctx context.Context, n int, marshal func(context.Context, int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
+	fcs, index := make([]graphql.FieldContext, n), make([]int, n)
 	for i := range n {
-		index := i
-		ctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &index})
-		ret[i] = marshalItem(ctx, i, marshal)
+		index[i] = i
+		fcs[i].Index = &index[i]
+		ret[i] = marshalItem(graphql.WithFieldContext(ctx, &fcs[i]), i, marshal)
 	}
 	return ret
 }
