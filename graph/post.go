@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,13 +18,16 @@ import (
 )
 
 // post is GraphQL over HTTP POST, as gqlgen's transport.POST with two costs
-// taken out. The body is decoded once, with its problems answered 400 in the
-// caller's terms (gqlgen echoed the body, and checkHTTP decoded it first to
-// avoid that). And the answer is written as the executor marshalled it:
-// gqlgen's writeJson re-encodes the whole response with encoding/json, which
-// scans and copies the data to compact it (a sixth of poolStats' CPU for its
-// 2,000 groups), when the executor writes it compact already.
-type post struct{}
+// taken out, and run in slots. The body is decoded once, with its problems
+// answered 400 in the caller's terms (gqlgen echoed the body, and checkHTTP
+// decoded it first to avoid that). And the answer is written as the executor
+// marshalled it: gqlgen's writeJson re-encodes the whole response with
+// encoding/json, which scans and copies the data to compact it (a sixth of
+// poolStats' CPU for its 2,000 groups), when the executor writes it compact
+// already. An operation holds its slot (slots.go) from parsing to its answer
+// in memory, neither while its body arrives nor while the answer leaves, so a
+// slow client holds none.
+type post struct{ slots *slots }
 
 var _ graphql.Transport = post{}
 
@@ -32,7 +36,7 @@ func (post) Supports(r *http.Request) bool {
 	return r.Header.Get("Upgrade") == "" && r.Method == http.MethodPost && err == nil && mt == "application/json"
 }
 
-func (post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (p post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	var tooLarge *http.MaxBytesError
@@ -61,6 +65,20 @@ func (post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecuto
 	} else {
 		w.Header().Set("Content-Type", "application/json")
 	}
+	status, response := p.run(ctx, params, exec, graphqlResponse)
+	w.WriteHeader(status)
+	writeResponse(w, response)
+}
+
+// run runs the operation in a slot, and returns its answer.
+func (p post) run(ctx context.Context, params *graphql.RawParams, exec graphql.GraphExecutor, graphqlResponse bool) (int, *graphql.Response) {
+	if p.slots != nil {
+		release, err := p.slots.acquire(ctx)
+		if err != nil {
+			return http.StatusOK, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(err)})
+		}
+		defer release()
+	}
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		// A request that is not GraphQL (it does not parse or validate, its
@@ -73,12 +91,10 @@ func (post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecuto
 				status = http.StatusBadRequest
 			}
 		}
-		w.WriteHeader(status)
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
-		return
+		return status, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
-	writeResponse(w, responses(ctx))
+	return http.StatusOK, responses(ctx)
 }
 
 // acceptsGraphQLResponse reports whether an Accept header asks for

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,7 @@ type config struct {
 	ReadHeaderTimeout time.Duration // SERIALPOOL_READ_HEADER_TIMEOUT: for a request's headers (default 10s)
 	IdleTimeout       time.Duration // SERIALPOOL_IDLE_TIMEOUT: a kept-alive connection between requests (default 2m)
 	MaxSockets        int           // SERIALPOOL_MAX_SOCKETS: open WebSocket connections per API key (default 20)
+	GraphQLSlots      int           // SERIALPOOL_GRAPHQL_SLOTS: GraphQL operations over HTTP running at once, shared between tenants (default 4 per core; 0: no bound)
 	MaxSubscriptions  int           // SERIALPOOL_MAX_SUBSCRIPTIONS: live subscriptions per API key (default 100)
 	LivePoll          bool          // SERIALPOOL_LIVE_POLL: each subscription polls its pool (the bench's baseline only)
 	// Sessions is how long a person's session lasts without a request and in
@@ -101,6 +103,7 @@ func loadConfig() (config, error) {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxSockets:        20,
+		GraphQLSlots:      4 * runtime.GOMAXPROCS(0),
 		MaxSubscriptions:  100,
 		EventClockSkew:    pool.DefaultClockSkew,
 		Sessions:          pool.DefaultSessionPolicy,
@@ -140,6 +143,7 @@ func loadConfig() (config, error) {
 		envInt("SERIALPOOL_MAX_SELECTIONS", &c.MaxSelections, false),
 		envInt("SERIALPOOL_RATE_BURST", &c.RateBurst, false),
 		envInt("SERIALPOOL_MAX_SOCKETS", &c.MaxSockets, false),
+		envInt("SERIALPOOL_GRAPHQL_SLOTS", &c.GraphQLSlots, true),
 		envInt("SERIALPOOL_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions, false),
 		envBool("SERIALPOOL_LIVE_POLL", &c.LivePoll),
 		envInt("SERIALPOOL_BULK_PER_TENANT", &c.BulkPerTenant, false),

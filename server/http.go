@@ -135,7 +135,7 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
 		Observe: observe, Authenticate: keyAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
-		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions, PollLiveCounts: cfg.LivePoll,
+		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions, PollLiveCounts: cfg.LivePoll, Slots: cfg.GraphQLSlots,
 		WatchCounts: func(ctx context.Context, changed func(int64), resync func()) {
 			d.WatchCounts(ctx, changed, resync, func(err error) { log.Warn("live counts: listening again", "error", err) })
 		}}, log)
