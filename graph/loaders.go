@@ -47,7 +47,7 @@ type requestPage struct {
 type loadersKey struct{}
 
 func newLoaders(svc Services) *loaders {
-	wait := dataloadgen.WithWait(200 * time.Microsecond) // gqlgen resolves a list's items concurrently, well within this
+	wait := dataloadgen.WithWait(200 * time.Microsecond) // a page primes what its items share; a lone load waits this at most
 	return &loaders{
 		counts:    dataloadgen.NewLoader(single(svc.Counts), wait),
 		tenants:   dataloadgen.NewLoader(single(svc.TenantsByID), wait),

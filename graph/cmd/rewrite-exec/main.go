@@ -8,6 +8,10 @@
 //   - every object's @defer group to noDeferredGroup (@defer is refused);
 //   - every object's answer to fieldValues (gqlgen's dedupes aliases that
 //     CollectFields already merged, in a map per object);
+//   - every resolver field of an object to resolve in place, as its other
+//     fields do: gqlgen schedules them on the object's field set and, when an
+//     object has several, runs all but one in goroutines of their own (a page's
+//     items share what they need primed, and the loaders wait 200 µs at most);
 //   - every plain leaf (a struct field read off its object, with no resolver,
 //     method or middleware, of a string, an ID, a number, a boolean or an
 //     enum, whose marshaller answers null only for a nullable field's nil) to a direct
@@ -92,7 +96,7 @@ func rewrite(src []byte) ([]byte, error) {
 	}
 
 	var edits []edit
-	leaves, objects := 0, 0
+	leaves, objects, resolvers := 0, 0, 0
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
 		if !ok || fn.Recv == nil || fn.Body == nil {
@@ -107,6 +111,13 @@ func rewrite(src []byte) ([]byte, error) {
 		if !usesFieldSet(fn, text) {
 			continue
 		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if e, ok := resolvedInline(n, text, offset); ok {
+				edits = append(edits, e)
+				resolvers++
+			}
+			return true
+		})
 		last, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ReturnStmt)
 		if !ok || text(last) != "return out" {
 			return nil, fmt.Errorf("%s: an object's marshaller that does not end in `return out`", fn.Name.Name)
@@ -114,8 +125,8 @@ func rewrite(src []byte) ([]byte, error) {
 		edits = append(edits, edit{offset(last.Pos()), offset(last.End()), "return fieldValues{fields, out.Values}"})
 		objects++
 	}
-	if leaves == 0 || objects == 0 {
-		return nil, fmt.Errorf("found %d plain leaves and %d objects: has gqlgen's generated code changed?", leaves, objects)
+	if leaves == 0 || objects == 0 || resolvers == 0 {
+		return nil, fmt.Errorf("found %d plain leaves, %d objects and %d resolver fields: has gqlgen's generated code changed?", leaves, objects, resolvers)
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
 	for _, e := range edits {
@@ -184,6 +195,40 @@ func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, values map[string]b
 		return "", "", false
 	}
 	return sel.Sel.Name, name, true
+}
+
+// resolvedInline returns, for a resolver field of an object scheduled on its
+// field set,
+//
+//	out.ResolveConcurrently(ec.OperationContext, &deferred, i, true, nonNull,
+//		func(ctx context.Context) graphql.Marshaler { return ec._Object_field(ctx, field, obj) })
+//
+// the edit that resolves it at once, counting an invalid result as gqlgen
+// counts a field resolved in place. The field's own graphql.ResolveField
+// guards it against panics as recoverToNull did.
+func resolvedInline(n ast.Node, text func(ast.Node) string, offset func(token.Pos) int) (edit, bool) {
+	st, ok := n.(*ast.ExprStmt)
+	if !ok {
+		return edit{}, false
+	}
+	call, ok := st.X.(*ast.CallExpr)
+	if !ok || text(call.Fun) != "out.ResolveConcurrently" || len(call.Args) != 6 || text(call.Args[3]) != "true" {
+		return edit{}, false
+	}
+	fn, ok := call.Args[5].(*ast.FuncLit)
+	if !ok || len(fn.Body.List) != 1 {
+		return edit{}, false
+	}
+	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return edit{}, false
+	}
+	invalid := "graphql.RequiredNull"
+	if text(call.Args[4]) == "true" {
+		invalid = "graphql.Null"
+	}
+	return edit{offset(st.Pos()), offset(st.End()), fmt.Sprintf("out.Values[i] = %s\n\t\t\tif out.Values[i] == %s {\n\t\t\t\tatomic.AddUint32(&out.Invalids, 1)\n\t\t\t}",
+		text(ret.Results[0]), invalid)}, true
 }
 
 // usesFieldSet reports whether fn marshals an object: it builds its answer
