@@ -209,9 +209,13 @@ func newMetrics(cfg config, d *db.DB, log *slog.Logger) (reg *prometheus.Registr
 	}))
 	// Each API route is measured, and traced when tracing is on (a span named
 	// after the route, continuing the caller's trace).
+	tracing := tracingConfigured()
 	instrument = func(route string, h http.Handler) http.Handler {
-		return otelhttp.NewHandler(promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h), route,
-			otelhttp.WithSpanNameFormatter(func(route string, r *http.Request) string { return r.Method + " " + route }))
+		h = promhttp.InstrumentHandlerDuration(requests.MustCurryWith(prometheus.Labels{"route": route}), h)
+		if !tracing {
+			return h
+		}
+		return otelhttp.NewHandler(h, route, otelhttp.WithSpanNameFormatter(func(route string, r *http.Request) string { return r.Method + " " + route }))
 	}
 
 	operations := prometheus.NewHistogramVec(prometheus.HistogramOpts{

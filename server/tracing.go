@@ -19,7 +19,7 @@ import (
 // trace has its HTTP span, its GraphQL operation and each SQL statement, and
 // continues the caller's (W3C traceparent). stop flushes what is buffered.
 func startTracing(ctx context.Context) (stop func(context.Context) error, err error) {
-	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
+	if !tracingConfigured() {
 		return func(context.Context) error { return nil }, nil
 	}
 	exporter, err := otlptracehttp.New(ctx)
@@ -34,4 +34,11 @@ func startTracing(ctx context.Context) (stop func(context.Context) error, err er
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	return tp.Shutdown, nil
+}
+
+// tracingConfigured reports whether an OTLP endpoint is configured: without
+// one, routes are not wrapped in otelhttp, whose spans would all be no-ops
+// (3% of the products page's CPU).
+func tracingConfigured() bool {
+	return os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 }

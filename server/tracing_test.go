@@ -21,6 +21,9 @@ import (
 // the request), and no span holds the API key. It sets the process's tracer provider, so it does not run
 // in parallel (the parallel tests wait until it is done).
 func TestTracing(t *testing.T) {
+	// Configured, as an operator would; the spans go to the recorder below,
+	// set as the provider startTracing would have set.
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
 	spans := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 	otel.SetTracerProvider(tp)
