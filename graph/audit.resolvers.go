@@ -46,7 +46,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 	if err := primeProductsOf(ctx, r.svc, products, below(ctx, "edges", "node")); err != nil {
 		return nil, err
 	}
-	e, info := edges(page.Entries, page.HasNext, auditCursor,
+	e, info := edges(ctx, page.Entries, page.HasNext, func(_ int, a *pool.AuditEntry) string { return auditCursor(a) },
 		func(c string, a *pool.AuditEntry) *model.AuditEntryEdge {
 			return &model.AuditEntryEdge{Cursor: c, Node: a}
 		})

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -64,5 +65,39 @@ func TestSerialSearchIsValidated(t *testing.T) {
 	c.MustPost(`{ product(code: "04012340051013") { serials(search: " A%1 ") { edges { cursor } } } }`, &map[string]any{})
 	if len(asked) == 0 || asked[len(asked)-1].Prefix != "A%1" {
 		t.Errorf("asked %+v, want prefix A%%1", asked)
+	}
+}
+
+// TestEdgeCursors: edges carry their cursors when asked for them, through a
+// fragment too, and each is the one to page on from there; the end cursor is
+// the last edge's whether the edges' cursors are asked for or not.
+func TestEdgeCursors(t *testing.T) {
+	svc := &mock.Services{}
+	svc.ProductsFn = func(_ context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
+		return &pool.ProductPage{Products: []*pool.Product{{ID: 1, Code: "04012340051013"}, {ID: 2, Code: "04012340051020"}}, Keys: []string{"04012340051013", "04012340051020"}}, nil
+	}
+	c := gqlClient(svc)
+	type page struct {
+		Products struct {
+			Edges []struct {
+				Cursor string
+				Node   struct{ Code string }
+			}
+			PageInfo struct{ EndCursor string }
+		}
+	}
+	var asked, fragment, notAsked page
+	c.MustPost(`{ products(first: 2) { edges { cursor } pageInfo { endCursor } } }`, &asked)
+	c.MustPost(`{ products(first: 2) { edges { ...e } pageInfo { endCursor } } } fragment e on ProductEdge { cursor }`, &fragment)
+	c.MustPost(`{ products(first: 2) { edges { node { code } } pageInfo { endCursor } } }`, &notAsked)
+	e := asked.Products.Edges
+	if len(e) != 2 || e[0].Cursor == "" || e[0].Cursor == e[1].Cursor || e[1].Cursor != asked.Products.PageInfo.EndCursor {
+		t.Fatalf("cursors asked for: %+v", asked)
+	}
+	if fmt.Sprint(fragment) != fmt.Sprint(asked) {
+		t.Errorf("through a fragment: %+v, want %+v", fragment, asked)
+	}
+	if notAsked.Products.PageInfo.EndCursor != e[1].Cursor {
+		t.Errorf("end cursor without the edges' cursors: %q, want %q", notAsked.Products.PageInfo.EndCursor, e[1].Cursor)
 	}
 }

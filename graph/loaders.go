@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/serialpool/serialpool/graph/model"
@@ -136,19 +137,26 @@ func poolModel(c pool.Counts, lowThreshold int) *model.Pool {
 }
 
 // serialConnection turns a page of serials into a Relay connection.
-func serialConnection(page *pool.SerialPage) *model.SerialConnection {
-	e, info := edges(page.Serials, page.HasNext, serialCursor,
+func serialConnection(ctx context.Context, page *pool.SerialPage) *model.SerialConnection {
+	e, info := edges(ctx, page.Serials, page.HasNext, func(_ int, s *pool.Serial) string { return serialCursor(s) },
 		func(c string, s *pool.Serial) *model.SerialEdge { return &model.SerialEdge{Cursor: c, Node: s} })
 	return &model.SerialConnection{Edges: e, PageInfo: info}
 }
 
-// edges turns a page of nodes into a connection's edges and its page info.
-func edges[N, E any](nodes []*N, hasNext bool, cursor func(*N) string, edge func(cursor string, node *N) E) ([]E, *model.PageInfo) {
+// edges turns a page of nodes into the edges and page info of the connection
+// ctx resolves. Each edge carries its cursor only when the operation asks for
+// cursors; the page info's end cursor is always there.
+func edges[N, E any](ctx context.Context, nodes []*N, hasNext bool, cursor func(i int, n *N) string, edge func(cursor string, node *N) E) ([]E, *model.PageInfo) {
 	out := make([]E, len(nodes))
 	info := &model.PageInfo{HasNextPage: hasNext}
+	all := selectsAny(graphql.GetOperationContext(ctx), below(ctx, "edges"), "cursor")
 	for i, n := range nodes {
-		c := cursor(n)
-		out[i], info.EndCursor = edge(c, n), &c
+		c := ""
+		if all || i == len(nodes)-1 {
+			c = cursor(i, n)
+			info.EndCursor = &c
+		}
+		out[i] = edge(c, n)
 	}
 	return out, info
 }

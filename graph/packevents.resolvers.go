@@ -30,7 +30,7 @@ func (r *queryResolver) PackEvents(ctx context.Context, filter *model.PackEventF
 	if err != nil {
 		return nil, err
 	}
-	e, info := edges(page.Events, page.HasNext, packEventCursor,
+	e, info := edges(ctx, page.Events, page.HasNext, func(_ int, n *pool.PackEventRecord) string { return packEventCursor(n) },
 		func(c string, n *pool.PackEventRecord) *model.PackEventEntryEdge {
 			return &model.PackEventEntryEdge{Cursor: c, Node: n}
 		})

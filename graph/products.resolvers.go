@@ -61,7 +61,7 @@ func (r *productResolver) Serials(ctx context.Context, obj *pool.Product, status
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(serials), nil
+	return serialConnection(ctx, serials), nil
 }
 
 func (r *productConnectionResolver) TotalCount(ctx context.Context, obj *model.ProductConnection) (int, error) {
@@ -102,11 +102,7 @@ func (r *queryResolver) Products(ctx context.Context, filter *model.ProductFilte
 	if err := primeProducts(ctx, r.svc, page.Products, nodes, page.Counts); err != nil {
 		return nil, err
 	}
-	keys := make(map[*pool.Product]string, len(page.Products))
-	for i, p := range page.Products {
-		keys[p] = page.Keys[i]
-	}
-	e, info := edges(page.Products, page.HasNext, func(p *pool.Product) string { return productCursor(order.By, keys[p], p) },
+	e, info := edges(ctx, page.Products, page.HasNext, func(i int, p *pool.Product) string { return productCursor(order.By, page.Keys[i], p) },
 		func(c string, p *pool.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: p} })
 	count := sync.OnceValues(func() (int, error) { return r.svc.CountProducts(ctx, f) })
 	return &model.ProductConnection{Edges: e, PageInfo: info, Count: count}, nil

@@ -44,7 +44,7 @@ func (r *queryResolver) SerialRequests(ctx context.Context, filter *model.Serial
 	if err := primeRequests(ctx, r.svc, page.Requests, below(ctx, "edges", "node")); err != nil {
 		return nil, err
 	}
-	e, info := edges(page.Requests, page.HasNext, requestCursor,
+	e, info := edges(ctx, page.Requests, page.HasNext, func(_ int, q *pool.SerialRequest) string { return requestCursor(q) },
 		func(c string, q *pool.SerialRequest) *model.SerialRequestEdge {
 			return &model.SerialRequestEdge{Cursor: c, Node: q}
 		})
@@ -72,7 +72,7 @@ func (r *serialRequestResolver) Serials(ctx context.Context, obj *pool.SerialReq
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(serials), nil
+	return serialConnection(ctx, serials), nil
 }
 
 func (r *Resolver) SerialRequest() SerialRequestResolver { return &serialRequestResolver{r} }

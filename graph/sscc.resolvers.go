@@ -21,7 +21,7 @@ func (r *containerResolver) Contents(ctx context.Context, obj *pool.Serial, firs
 	if err != nil {
 		return nil, err
 	}
-	return serialConnection(page), primeSerials(ctx, r.svc, page.Serials, below(ctx, "edges", "node"))
+	return serialConnection(ctx, page), primeSerials(ctx, r.svc, page.Serials, below(ctx, "edges", "node"))
 }
 
 func (r *mutationResolver) CreateSsccPool(ctx context.Context, input model.CreateSsccPoolInput) (*pool.Product, error) {
