@@ -34,7 +34,7 @@ type Options struct {
 	MaxTokens     int                                // the longest document, in tokens, the parser reads
 	MaxFields     int                                // the most fields one selection set may hold
 	MaxSelections int                                // the most fields an operation may select
-	Slots         int                                // operations over HTTP running at once (slots.go); 0: no bound
+	Slots         *Slots                             // bound the operations over HTTP running at once; nil: no bound
 	Observe       func(context.Context, Observation) // called after every operation; may be nil
 	// WebSocket connections (see socket.go) present their key in connection_init.
 	Authenticate     func(ctx context.Context, key string) (context.Context, error) // puts the key's actor into ctx, within its rate limit
@@ -59,11 +59,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	p := post{}
-	if opt.Slots > 0 {
-		p.slots = newSlots(opt.Slots)
-	}
-	srv.AddTransport(p)
+	srv.AddTransport(post{slots: opt.Slots})
 	ws := &sockets{opt: opt}
 	srv.AddTransport(ws.transport())
 	parsed := lru.New[*ast.QueryDocument](1000)

@@ -27,7 +27,7 @@ import (
 // already. An operation holds its slot (slots.go) from parsing to its answer
 // in memory, neither while its body arrives nor while the answer leaves, so a
 // slow client holds none.
-type post struct{ slots *slots }
+type post struct{ slots *Slots }
 
 var _ graphql.Transport = post{}
 

@@ -8,7 +8,7 @@ import (
 	"github.com/serialpool/serialpool/pool"
 )
 
-// slots bounds the GraphQL operations a server executes at once, and shares
+// Slots bound the GraphQL operations a server executes at once, and share
 // them between tenants. Past the bound an operation waits for a slot, first
 // come first served within its tenant; a freed slot goes to the waiting
 // tenant holding the fewest, and no tenant holds them all, so one tenant's
@@ -16,10 +16,10 @@ import (
 //
 // Under a load of more operations than cores, running them all at once made
 // each wait for the CPU behind all the others, in no order: on the products
-// page (32 connections, 2 cores) a tenth of the requests took 3 to 9 times
-// the median. In slots, the same load runs as fast with a p99 of twice the
-// median (bench/README.md, "The read path").
-type slots struct {
+// page (32 connections, 2 cores) p99 was eight times the median. In slots,
+// the same load runs as fast with a p99 of about twice the median
+// (bench/README.md, "The read path").
+type Slots struct {
 	mu        sync.Mutex
 	free      int
 	perTenant int                       // the most one tenant holds
@@ -27,13 +27,14 @@ type slots struct {
 	waiting   map[int64][]chan struct{} // by tenant, oldest first
 }
 
-func newSlots(n int) *slots {
-	return &slots{free: n, perTenant: max(n-1, 1), held: map[int64]int{}, waiting: map[int64][]chan struct{}{}}
+// NewSlots makes n slots.
+func NewSlots(n int) *Slots {
+	return &Slots{free: n, perTenant: max(n-1, 1), held: map[int64]int{}, waiting: map[int64][]chan struct{}{}}
 }
 
 // acquire waits for a slot for the caller's tenant, until ctx ends
 // (UNAVAILABLE: the server is busy); release gives it back.
-func (s *slots) acquire(ctx context.Context) (release func(), err error) {
+func (s *Slots) acquire(ctx context.Context) (release func(), err error) {
 	a, err := pool.ActorFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -65,7 +66,18 @@ func (s *slots) acquire(ctx context.Context) (release func(), err error) {
 	return nil, pool.Errorf(pool.EUNAVAILABLE, "the server is busy with other operations; retry in a moment")
 }
 
-func (s *slots) release(t int64) {
+// Waiting is how many operations wait for a slot.
+func (s *Slots) Waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, w := range s.waiting {
+		n += len(w)
+	}
+	return n
+}
+
+func (s *Slots) release(t int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.held[t]--; s.held[t] == 0 {
@@ -89,12 +101,12 @@ func (s *slots) release(t int64) {
 	}
 }
 
-func (s *slots) take(t int64) {
+func (s *Slots) take(t int64) {
 	s.free--
 	s.held[t]++
 }
 
-func (s *slots) dequeue(t int64, i int) {
+func (s *Slots) dequeue(t int64, i int) {
 	if s.waiting[t] = slices.Delete(s.waiting[t], i, i+1); len(s.waiting[t]) == 0 {
 		delete(s.waiting, t)
 	}

@@ -16,7 +16,7 @@ func tenantCtx(t int64) context.Context {
 
 // waiter acquires a slot for tenant in a goroutine; its channel yields the
 // release once the slot is granted.
-func waiter(t *testing.T, s *slots, ctx context.Context) <-chan func() {
+func waiter(t *testing.T, s *Slots, ctx context.Context) <-chan func() {
 	t.Helper()
 	got := make(chan func(), 1)
 	go func() {
@@ -53,7 +53,7 @@ func granted(t *testing.T, w <-chan func(), want bool) func() {
 // to the waiting tenant holding the fewest, and a tenant's operations get
 // theirs in the order they asked.
 func TestSlotsShareBetweenTenants(t *testing.T) {
-	s := newSlots(3) // a tenant holds 2 at most
+	s := NewSlots(3) // a tenant holds 2 at most
 	a1 := granted(t, waiter(t, s, tenantCtx(1)), true)
 	a2 := granted(t, waiter(t, s, tenantCtx(1)), true)
 	a3 := waiter(t, s, tenantCtx(1))
@@ -62,6 +62,9 @@ func TestSlotsShareBetweenTenants(t *testing.T) {
 	b2 := waiter(t, s, tenantCtx(2))
 	a4 := waiter(t, s, tenantCtx(1))
 	granted(t, b2, false)
+	if n := s.Waiting(); n != 3 {
+		t.Fatalf("%d waiting, want 3", n)
+	}
 
 	b1() // A holds 2, B none: B's waiter gets it, not A's older one
 	b2r := granted(t, b2, true)
@@ -83,7 +86,7 @@ func TestSlotsShareBetweenTenants(t *testing.T) {
 // UNAVAILABLE and leaves nothing behind, and under many operations coming
 // and giving up at once no slot is lost or held twice.
 func TestSlotsWaitEndsWithTheRequest(t *testing.T) {
-	s := newSlots(1)
+	s := NewSlots(1)
 	release, err := s.acquire(tenantCtx(1))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +101,7 @@ func TestSlotsWaitEndsWithTheRequest(t *testing.T) {
 		t.Fatalf("free %d, waiting %v", s.free, s.waiting)
 	}
 
-	s = newSlots(4)
+	s = NewSlots(4)
 	var mu sync.Mutex
 	running := map[int64]int{}
 	var wg sync.WaitGroup

@@ -132,10 +132,17 @@ func newHandler(cfg config, d *db.DB, log *slog.Logger) http.Handler {
 		_, err := d.Authenticate(ctx, key)
 		return err
 	}
+	var slots *graph.Slots
+	if cfg.GraphQLSlots > 0 {
+		slots = graph.NewSlots(cfg.GraphQLSlots)
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "serialpool_graphql_waiting", Help: "GraphQL operations waiting for a slot (SERIALPOOL_GRAPHQL_SLOTS).",
+		}, func() float64 { return float64(slots.Waiting()) }))
+	}
 	gql := graph.NewHandler(d, graph.Options{Introspection: cfg.Introspection, MaxComplexity: cfg.MaxComplexity,
 		MaxDepth: cfg.MaxDepth, MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxSelections: cfg.MaxSelections,
 		Observe: observe, Authenticate: keyAuth, Admit: wsAdmit, Recheck: recheck, RecheckEvery: max(cfg.AuthCache, time.Second),
-		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions, PollLiveCounts: cfg.LivePoll, Slots: cfg.GraphQLSlots,
+		MaxSockets: cfg.MaxSockets, MaxSubscriptions: cfg.MaxSubscriptions, PollLiveCounts: cfg.LivePoll, Slots: slots,
 		WatchCounts: func(ctx context.Context, changed func(int64), resync func()) {
 			d.WatchCounts(ctx, changed, resync, func(err error) { log.Warn("live counts: listening again", "error", err) })
 		}}, log)

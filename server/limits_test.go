@@ -149,7 +149,8 @@ func toJSON(v any) string {
 	return string(b)
 }
 
-// TestOperationMetrics checks the per-operation metrics and error counts.
+// TestOperationMetrics checks the per-operation metrics and error counts, and
+// the operations waiting for a slot.
 func TestOperationMetrics(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -160,6 +161,7 @@ func TestOperationMetrics(t *testing.T) {
 		`serialpool_graphql_operation_duration_seconds_count{operation="query:products"} 1`,
 		`serialpool_graphql_errors_total{code="FORBIDDEN",operation="mutation:createProduct"} 1`,
 		`serialpool_http_request_duration_seconds_count{code="200",route="graphql"}`,
+		"serialpool_graphql_waiting 0", // nothing waits once the operations are answered
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
