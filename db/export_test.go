@@ -64,3 +64,6 @@ func (d *DB) TenantPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return d.systemTx(ctx, fn)
 }
+
+// CollectByName is collectByName, for tests of the package's outside.
+func CollectByName[T any](rows pgx.Rows) ([]T, error) { return collectByName[T](rows) }
