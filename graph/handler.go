@@ -58,7 +58,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	costs(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(get{slots: opt.Slots})
 	srv.AddTransport(post{slots: opt.Slots})
 	ws := &sockets{opt: opt}
 	srv.AddTransport(ws.transport())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -72,13 +73,11 @@ func (p post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 
 // run runs the operation in a slot, and returns its answer.
 func (p post) run(ctx context.Context, params *graphql.RawParams, exec graphql.GraphExecutor, graphqlResponse bool) (int, *graphql.Response) {
-	if p.slots != nil {
-		release, err := p.slots.acquire(ctx)
-		if err != nil {
-			return http.StatusOK, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(err)})
-		}
-		defer release()
+	release, err := p.slots.acquire(ctx)
+	if err != nil {
+		return http.StatusOK, busy(ctx, exec, err)
 	}
+	defer release()
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		// A request that is not GraphQL (it does not parse or validate, its
@@ -95,6 +94,28 @@ func (p post) run(ctx context.Context, params *graphql.RawParams, exec graphql.G
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	return http.StatusOK, responses(ctx)
+}
+
+// get is gqlgen's GET transport (queries only) in slots, held while its
+// small answer is written too.
+type get struct{ slots *Slots }
+
+func (get) Supports(r *http.Request) bool { return transport.GET{}.Supports(r) }
+
+func (g get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	release, err := g.slots.acquire(r.Context())
+	if err != nil {
+		w.Header().Set("Content-Type", "application/json")
+		writeResponse(w, busy(r.Context(), exec, err))
+		return
+	}
+	defer release()
+	transport.GET{}.Do(w, r, exec)
+}
+
+// busy is the answer to an operation that found no slot in time.
+func busy(ctx context.Context, exec graphql.GraphExecutor, err error) *graphql.Response {
+	return exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(err)})
 }
 
 // acceptsGraphQLResponse reports whether an Accept header asks for

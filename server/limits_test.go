@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -377,4 +379,89 @@ func TestInputBounds(t *testing.T) {
 	d.gql(t, d.keys.MAHViewer, `{ products(filter: {search: "`+strings.Repeat("é", 200)+`"}) { totalCount } }`, nil).ok(t, &data)
 	var none struct{ Product *struct{ Code string } }
 	d.gql(t, d.keys.MAHViewer, `{ product(code: "`+strings.Repeat("0", 50)+`") { code } }`, nil).ok(t, &none)
+}
+
+// TestGraphQLSlots: with one slot, an operation that holds it (a request of
+// serials waiting for a lock) keeps the next one waiting, counted as such,
+// whichever its tenant and transport; once the first is through, the others
+// run and answer as usual.
+func TestGraphQLSlots(t *testing.T) {
+	t.Setenv("SERIALPOOL_GRAPHQL_SLOTS", "1")
+	d := newDemo(t)
+	ctx := context.Background()
+	conn := d.conn(t)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE serial_requests IN EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+
+	type answer struct {
+		status int
+		body   string
+	}
+	send := func(method, key, query string) <-chan answer {
+		done := make(chan answer, 1)
+		go func() {
+			body, _ := json.Marshal(map[string]string{"query": query})
+			req, _ := http.NewRequest(http.MethodPost, d.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			if method == http.MethodGet {
+				req, _ = http.NewRequest(http.MethodGet, d.url+"/graphql?query="+url.QueryEscape(query), nil)
+			}
+			req.Header.Set("Authorization", "Bearer "+key)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				done <- answer{body: err.Error()}
+				return
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			done <- answer{res.StatusCode, string(b)}
+		}()
+		return done
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 10 s for %s", what)
+			}
+		}
+	}
+	waiting := func(n int) func() bool {
+		return func() bool {
+			_, metrics := get(t, d.url+"/metrics")
+			return strings.Contains(metrics, fmt.Sprintf("serialpool_graphql_waiting %d\n", n))
+		}
+	}
+
+	held := send(http.MethodPost, d.keys.MAHOperator, `mutation { requestSerials(input: {productCode: "`+amoxicillin+`", count: 1, orderRef: "PO-SLOT"}) { count } }`)
+	watch := d.conn(t)
+	waitFor("the request to wait for the lock", func() bool {
+		var n int
+		watch.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE relation = 'serial_requests'::regclass AND NOT granted`).Scan(&n)
+		return n == 1
+	})
+	post := send(http.MethodPost, d.keys.CMOAdmin, `{ products(first: 1) { totalCount } }`)
+	waitFor("the CMO's operation to wait for the slot", waiting(1))
+	getq := send(http.MethodGet, d.keys.MAHViewer, `{ products(first: 1) { totalCount } }`)
+	waitFor("a GET to wait too", waiting(2))
+	select {
+	case a := <-post:
+		t.Fatalf("answered while the slot was held: %d %s", a.status, a.body)
+	default:
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, ch := range map[string]<-chan answer{"requestSerials": held, "POST query": post, "GET query": getq} {
+		if a := <-ch; a.status != http.StatusOK || strings.Contains(a.body, `"errors"`) {
+			t.Errorf("%s: %d %s", name, a.status, a.body)
+		}
+	}
+	waitFor("no operation to wait", waiting(0))
 }
