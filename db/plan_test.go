@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/serialpool/serialpool/db"
+	"github.com/serialpool/serialpool/pool"
 )
 
 // planNode is one node of EXPLAIN (FORMAT JSON).
@@ -80,5 +81,53 @@ func checkPlan(t *testing.T, w *world, name, query string, product int64, values
 	})
 	if probes != 1 {
 		t.Errorf("%s: %d index probes of serials in the plan; want 1, repeated per value", name, probes)
+	}
+}
+
+// TestProductsPlanCached: the statement of a products page, executed again
+// and again on one connection as the server does, is planned once and its plan
+// reused. A test of an empty filter in the statement (@search = ” OR ...)
+// made PostgreSQL plan it for every execution: a third of its CPU per page.
+func TestProductsPlanCached(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for i := range 3 {
+		w.product(t, w.mahAdmin, gtin(700+i), "Cached plan")
+	}
+	ctx := context.Background()
+	for name, f := range map[string]pool.ProductFilter{
+		"the first page":                  {Limit: 50, WithCounts: true},
+		"a page by name after a cursor":   {Limit: 50, Order: pool.ProductOrder{By: pool.SortName}, AfterCode: gtin(700), AfterKey: "Cached plan"},
+		"a code schema, without counts":   {Limit: 20, CodeSchema: pool.GTIN},
+		"by available, from the last one": {Limit: 50, WithCounts: true, Order: pool.ProductOrder{By: pool.SortAvailable, Desc: true}},
+	} {
+		query, args, err := db.ProductsQuery(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args["tenant"] = w.mah
+		var generic, custom int64
+		err = w.db.TenantPgx(w.mahAdmin, func(tx pgx.Tx) error {
+			for range 10 {
+				rows, err := tx.Query(ctx, query, args)
+				if err != nil {
+					return err
+				}
+				if rows.Close(); rows.Err() != nil {
+					return rows.Err()
+				}
+			}
+			sql, _, err := args.RewriteQuery(ctx, tx.Conn(), query, nil)
+			if err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, sql).Scan(&generic, &custom)
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if generic < 5 {
+			t.Errorf("%s: of 10 executions, %d planned anew and %d with the cached plan; want at most the first 5 planned", name, custom, generic)
+		}
 	}
 }

@@ -40,11 +40,6 @@ const (
 		SELECT FROM pool_counters c WHERE c.product_id = products.id AND c.tenant_id = @tenant))`
 )
 
-// productMatch is the product list's condition: visible and matching the
-// search, source and code schema.
-const productMatch = productVisible + ` AND code_schema <> 'SSCC' AND (@search = '' OR code ILIKE @pattern OR name ILIKE @pattern)
-	AND (@source = '' OR ` + productSource + ` = @source) AND (@schema = '' OR code_schema::text = @schema)`
-
 // productSource is a product's source as the caller sees it (productColumns).
 const productSource = `(CASE WHEN tenant_id = @tenant THEN source::text ELSE 'PARTNER' END)`
 
@@ -59,60 +54,41 @@ var productSorts = map[pool.ProductSort]struct{ key, typ string }{
 		WHERE c.product_id = products.id AND c.tenant_id = @tenant AND c.status = 'AVAILABLE'), 0)`, "bigint"},
 }
 
-// productWhere is f's condition (productMatch) and its arguments. A code is
-// in the statement only when f names one, so that the list's cached plan
-// carries no test of it and one product's finds it in the code index.
+// productWhere is the product list's condition for f, and its arguments:
+// visible, not an SSCC pool, and each filter f sets. A filter is in the
+// statement only when f sets it: tests of empty arguments (@search = ” OR ...)
+// made PostgreSQL plan the page's statement anew on every execution, where the
+// statement of each set of filters keeps its one cached plan (a third of
+// PostgreSQL's CPU on the products page), and one product's finds it in the
+// code index.
 func productWhere(f pool.ProductFilter) (string, pgx.NamedArgs) {
-	where, args := productMatch, pgx.NamedArgs{"search": f.Search, "pattern": "%" + likeEscape(f.Search) + "%",
-		"source": string(f.Source), "schema": string(f.CodeSchema)}
+	where, args := productVisible+` AND code_schema <> 'SSCC'`, pgx.NamedArgs{}
+	if f.Search != "" {
+		where, args["pattern"] = where+` AND (code ILIKE @pattern OR name ILIKE @pattern)`, "%"+likeEscape(f.Search)+"%"
+	}
+	if f.Source != "" {
+		where, args["source"] = where+` AND `+productSource+` = @source`, string(f.Source)
+	}
+	if f.CodeSchema != "" {
+		where, args["schema"] = where+` AND code_schema::text = @schema`, string(f.CodeSchema)
+	}
 	if f.Code != "" {
-		where, args["code"] = where+" AND code = @code", f.Code
+		where, args["code"] = where+` AND code = @code`, f.Code
 	}
 	return where, args
 }
 
 // Products implements pool.ProductService: keyset paging over (sort key, code).
 func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductPage, error) {
-	by := f.Order.By
-	if by == "" {
-		by = pool.SortCode
-	}
-	sort, ok := productSorts[by]
-	if !ok {
-		return nil, pool.Invalid("orderBy", "unknown order %q", by)
-	}
-	where, args := productWhere(f)
-	args["limit"] = f.Limit + 1
-	dir, cmp := "ASC", ">"
-	if f.Order.Desc {
-		dir, cmp = "DESC", "<"
-	}
-	after := ""
-	if f.AfterCode != "" {
-		args["after"] = f.AfterCode
-		if by == pool.SortCode {
-			after = ` AND code ` + cmp + ` @after`
-		} else {
-			if sort.typ == "bigint" {
-				if _, err := strconv.ParseInt(f.AfterKey, 10, 64); err != nil {
-					return nil, pool.Invalid("after", "after is not a valid cursor")
-				}
-			}
-			args["afterKey"] = f.AfterKey
-			after = ` AND (` + sort.key + `, code) ` + cmp + ` (@afterKey::` + sort.typ + `, @after)`
-		}
-	}
-	counts, from := "", "products"
-	if f.WithCounts {
-		counts, from = ", pc.available, pc.assigned", "products CROSS JOIN LATERAL ("+fmt.Sprintf(countsOf, "products.id")+") pc"
+	query, args, err := productsQuery(f)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := tenantRead[struct {
 		productRow
 		SortKey string
 		pool.Counts
-	}](ctx, d, `SELECT `+productColumns+`, (`+sort.key+`)::text AS sort_key`+counts+` FROM `+from+`
-		WHERE `+where+after+`
-		ORDER BY `+sort.key+` `+dir+`, code `+dir+` LIMIT @limit`, args)
+	}](ctx, d, query, args)
 	if err != nil {
 		return nil, wrap("products", err)
 	}
@@ -128,6 +104,46 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 		}
 	}
 	return page, nil
+}
+
+// productsQuery is the statement of Products' page for f, and its arguments.
+func productsQuery(f pool.ProductFilter) (string, pgx.NamedArgs, error) {
+	by := f.Order.By
+	if by == "" {
+		by = pool.SortCode
+	}
+	sort, ok := productSorts[by]
+	if !ok {
+		return "", nil, pool.Invalid("orderBy", "unknown order %q", by)
+	}
+	where, args := productWhere(f)
+	args["limit"] = f.Limit + 1
+	dir, cmp := "ASC", ">"
+	if f.Order.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	after := ""
+	if f.AfterCode != "" {
+		args["after"] = f.AfterCode
+		if by == pool.SortCode {
+			after = ` AND code ` + cmp + ` @after`
+		} else {
+			if sort.typ == "bigint" {
+				if _, err := strconv.ParseInt(f.AfterKey, 10, 64); err != nil {
+					return "", nil, pool.Invalid("after", "after is not a valid cursor")
+				}
+			}
+			args["afterKey"] = f.AfterKey
+			after = ` AND (` + sort.key + `, code) ` + cmp + ` (@afterKey::` + sort.typ + `, @after)`
+		}
+	}
+	counts, from := "", "products"
+	if f.WithCounts {
+		counts, from = ", pc.available, pc.assigned", "products CROSS JOIN LATERAL ("+fmt.Sprintf(countsOf, "products.id")+") pc"
+	}
+	return `SELECT ` + productColumns + `, (` + sort.key + `)::text AS sort_key` + counts + ` FROM ` + from + `
+		WHERE ` + where + after + `
+		ORDER BY ` + sort.key + ` ` + dir + `, code ` + dir + ` LIMIT @limit`, args, nil
 }
 
 // CountProducts implements pool.ProductService.
