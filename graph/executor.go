@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -87,17 +88,24 @@ func deferRefused(set ast.SelectionSet) *gqlerror.Error {
 	return nil
 }
 
-// fieldValues is an object's answer: its fields' values, in order. gqlgen's
+// objectFields is an object's answer: its fields' values, in order. gqlgen's
 // FieldSet writes the same but first checks each alias against a map of
 // those written, made per object, in case a field came twice; CollectFields
 // has already merged the fields of one alias into one (only @defer, refused,
-// splits them).
-type fieldValues struct {
-	fields []graphql.CollectedField
-	values []graphql.Marshaler
+// splits them). Below an operation's root it is also the object's field set,
+// in gqlgen's FieldSet's place: every field resolves in place, so the
+// FieldSet's scheduling is not needed, nor its allocation per object.
+type objectFields struct {
+	fields   []graphql.CollectedField
+	Values   []graphql.Marshaler
+	Invalids uint32 // the non-null fields that resolved to null
 }
 
-func (o fieldValues) MarshalGQL(w io.Writer) {
+func newObjectFields(fields []graphql.CollectedField) *objectFields {
+	return &objectFields{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
+}
+
+func (o *objectFields) MarshalGQL(w io.Writer) {
 	io.WriteString(w, "{")
 	for i := range o.fields {
 		if i > 0 {
@@ -107,7 +115,46 @@ func (o fieldValues) MarshalGQL(w io.Writer) {
 		io.WriteString(w, `"`)
 		io.WriteString(w, o.fields[i].Alias)
 		io.WriteString(w, `":`)
-		o.values[i].MarshalGQL(w)
+		o.Values[i].MarshalGQL(w)
 	}
 	io.WriteString(w, "}")
+}
+
+// collectedFields caches, for one operation, each object's fields by its
+// selection set and type, as graphql.CollectFields does; but gqlgen's key
+// hashes the type's names with a new hash for every object, an allocation
+// per name: a seventh of the products page's allocations. Here the key is
+// the selection set and the generated list of the type's names.
+type collectedFields struct {
+	mu     sync.Mutex // an operation's root fields run concurrently
+	fields map[collectKey][]graphql.CollectedField
+}
+
+type collectKey struct {
+	sel       *ast.Selection // the selection set's first
+	n         int
+	satisfies *string // the first of the generated list of the type's names
+}
+
+// collect is graphql.CollectFields for operation oc, whose executionContext
+// holds c (make generate adds it there).
+func (c *collectedFields) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	if len(sel) == 0 || len(satisfies) == 0 {
+		return graphql.CollectFields(oc, sel, satisfies)
+	}
+	k := collectKey{&sel[0], len(sel), &satisfies[0]}
+	c.mu.Lock()
+	fields, ok := c.fields[k]
+	c.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(oc, sel, satisfies)
+	c.mu.Lock()
+	if c.fields == nil {
+		c.fields = map[collectKey][]graphql.CollectedField{}
+	}
+	c.fields[k] = fields
+	c.mu.Unlock()
+	return fields
 }

@@ -2339,6 +2339,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	collected collectedFields
 }
 
 func newExecutionContext(
@@ -13265,9 +13266,9 @@ func UnmarshalUpdateUserInput(ctx context.Context, raw any) (model.UpdateUserInp
 var activityRowImplementors = []string{"ActivityRow"}
 
 func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionSet, obj *pool.ActivityRow) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityRowImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, activityRowImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13297,7 +13298,7 @@ func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13307,15 +13308,15 @@ func (ec *executionContext) _ActivityRow(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var apiKeyImplementors = []string{"ApiKey"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *pool.APIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, apiKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13360,7 +13361,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13370,15 +13371,15 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var auditChangeImplementors = []string{"AuditChange"}
 
 func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionSet, obj *model.AuditChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditChangeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, auditChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13408,7 +13409,7 @@ func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13418,15 +13419,15 @@ func (ec *executionContext) _AuditChange(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var auditDetailImplementors = []string{"AuditDetail"}
 
 func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionSet, obj *model.AuditDetail) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditDetailImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, auditDetailImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13451,7 +13452,7 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13461,15 +13462,15 @@ func (ec *executionContext) _AuditDetail(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *pool.AuditEntry) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13524,7 +13525,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13534,15 +13535,15 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13562,7 +13563,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13572,15 +13573,15 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13600,7 +13601,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13610,15 +13611,15 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var channelImplementors = []string{"Channel"}
 
 func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *pool.Channel) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, channelImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13683,7 +13684,7 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13693,15 +13694,15 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var containerImplementors = []string{"Container"}
 
 func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet, obj *pool.Serial) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, containerImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, containerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13726,7 +13727,7 @@ func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13736,15 +13737,15 @@ func (ec *executionContext) _Container(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var createChannelPayloadImplementors = []string{"CreateChannelPayload"}
 
 func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateChannelPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createChannelPayloadImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, createChannelPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13764,7 +13765,7 @@ func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13774,15 +13775,15 @@ func (ec *executionContext) _CreateChannelPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var endPartnershipPayloadImplementors = []string{"EndPartnershipPayload"}
 
 func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.SelectionSet, obj *pool.PartnershipEnd) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, endPartnershipPayloadImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, endPartnershipPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13802,7 +13803,7 @@ func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13812,15 +13813,15 @@ func (ec *executionContext) _EndPartnershipPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var intakeBatchImplementors = []string{"IntakeBatch"}
 
 func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionSet, obj *model.IntakeBatch) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, intakeBatchImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, intakeBatchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13850,7 +13851,7 @@ func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13860,15 +13861,15 @@ func (ec *executionContext) _IntakeBatch(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var intakeResultImplementors = []string{"IntakeResult"}
 
 func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.SelectionSet, obj *pool.IntakeResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, intakeResultImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, intakeResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13908,7 +13909,7 @@ func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13918,15 +13919,15 @@ func (ec *executionContext) _IntakeResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var inviteUserPayloadImplementors = []string{"InviteUserPayload"}
 
 func (ec *executionContext) _InviteUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteUserPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, inviteUserPayloadImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, inviteUserPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -13946,7 +13947,7 @@ func (ec *executionContext) _InviteUserPayload(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -13956,18 +13957,18 @@ func (ec *executionContext) _InviteUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -14143,7 +14144,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14153,15 +14154,15 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var packEventImplementors = []string{"PackEvent"}
 
 func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet, obj *pool.PackEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, packEventImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, packEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14226,7 +14227,7 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14236,15 +14237,15 @@ func (ec *executionContext) _PackEvent(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var packEventEntryImplementors = []string{"PackEventEntry"}
 
 func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.SelectionSet, obj *pool.PackEventRecord) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, packEventEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14269,7 +14270,7 @@ func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14279,15 +14280,15 @@ func (ec *executionContext) _PackEventEntry(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var packEventEntryConnectionImplementors = []string{"PackEventEntryConnection"}
 
 func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PackEventEntryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryConnectionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, packEventEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14307,7 +14308,7 @@ func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14317,15 +14318,15 @@ func (ec *executionContext) _PackEventEntryConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var packEventEntryEdgeImplementors = []string{"PackEventEntryEdge"}
 
 func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PackEventEntryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, packEventEntryEdgeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, packEventEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14345,7 +14346,7 @@ func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14355,15 +14356,15 @@ func (ec *executionContext) _PackEventEntryEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14383,7 +14384,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14393,15 +14394,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var partnerImplementors = []string{"Partner"}
 
 func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, obj *pool.Partner) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnerImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, partnerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14446,7 +14447,7 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14456,15 +14457,15 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var partnerInvitationImplementors = []string{"PartnerInvitation"}
 
 func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.SelectionSet, obj *pool.PartnerInvitation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnerInvitationImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, partnerInvitationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14494,7 +14495,7 @@ func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14504,15 +14505,15 @@ func (ec *executionContext) _PartnerInvitation(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var poolImplementors = []string{"Pool"}
 
 func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj *model.Pool) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, poolImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, poolImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14542,7 +14543,7 @@ func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14552,15 +14553,15 @@ func (ec *executionContext) _Pool(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var poolStatsRowImplementors = []string{"PoolStatsRow"}
 
 func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.SelectionSet, obj *pool.StatsRow) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, poolStatsRowImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, poolStatsRowImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14600,7 +14601,7 @@ func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14610,15 +14611,15 @@ func (ec *executionContext) _PoolStatsRow(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var poolUpdateImplementors = []string{"PoolUpdate"}
 
 func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSet, obj *model.PoolUpdate) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, poolUpdateImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, poolUpdateImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14643,7 +14644,7 @@ func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14653,15 +14654,15 @@ func (ec *executionContext) _PoolUpdate(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var productImplementors = []string{"Product"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, productImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14736,7 +14737,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14746,15 +14747,15 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
 
 func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProductConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, productConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14779,7 +14780,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14789,15 +14790,15 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
 
 func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProductEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, productEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -14817,7 +14818,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -14827,13 +14828,13 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -15003,15 +15004,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return &objectFields{fields: fields, Values: out.Values}
 }
 
 var recordPackEventsResultImplementors = []string{"RecordPackEventsResult"}
 
 func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast.SelectionSet, obj *model.RecordPackEventsResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, recordPackEventsResultImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, recordPackEventsResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15031,7 +15032,7 @@ func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15041,15 +15042,15 @@ func (ec *executionContext) _RecordPackEventsResult(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var releaseResultImplementors = []string{"ReleaseResult"}
 
 func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, releaseResultImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, releaseResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15064,7 +15065,7 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15074,15 +15075,15 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var rotateChannelKeyPayloadImplementors = []string{"RotateChannelKeyPayload"}
 
 func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RotateChannelKeyPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, rotateChannelKeyPayloadImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, rotateChannelKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15102,7 +15103,7 @@ func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15112,15 +15113,15 @@ func (ec *executionContext) _RotateChannelKeyPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialImplementors = []string{"Serial"}
 
 func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, obj *pool.Serial) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15185,7 +15186,7 @@ func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15195,15 +15196,15 @@ func (ec *executionContext) _Serial(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialConnectionImplementors = []string{"SerialConnection"}
 
 func (ec *executionContext) _SerialConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SerialConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialConnectionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15223,7 +15224,7 @@ func (ec *executionContext) _SerialConnection(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15233,15 +15234,15 @@ func (ec *executionContext) _SerialConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialEdgeImplementors = []string{"SerialEdge"}
 
 func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SerialEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialEdgeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15261,7 +15262,7 @@ func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15271,15 +15272,15 @@ func (ec *executionContext) _SerialEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialRequestImplementors = []string{"SerialRequest"}
 
 func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.SelectionSet, obj *pool.SerialRequest) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15324,7 +15325,7 @@ func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15334,15 +15335,15 @@ func (ec *executionContext) _SerialRequest(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialRequestConnectionImplementors = []string{"SerialRequestConnection"}
 
 func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SerialRequestConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestConnectionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15362,7 +15363,7 @@ func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15372,15 +15373,15 @@ func (ec *executionContext) _SerialRequestConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var serialRequestEdgeImplementors = []string{"SerialRequestEdge"}
 
 func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SerialRequestEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serialRequestEdgeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, serialRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15400,7 +15401,7 @@ func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15410,15 +15411,15 @@ func (ec *executionContext) _SerialRequestEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var signatureImplementors = []string{"Signature"}
 
 func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet, obj *pool.Signature) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, signatureImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, signatureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15458,7 +15459,7 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15468,15 +15469,15 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var ssccPoolImplementors = []string{"SsccPool"}
 
 func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet, obj *pool.Product) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, ssccPoolImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, ssccPoolImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15511,7 +15512,7 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15521,15 +15522,15 @@ func (ec *executionContext) _SsccPool(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var ssoConfigImplementors = []string{"SsoConfig"}
 
 func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet, obj *pool.SSOConfig) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, ssoConfigImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, ssoConfigImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15579,7 +15580,7 @@ func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15589,15 +15590,15 @@ func (ec *executionContext) _SsoConfig(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var ssoRoleValueImplementors = []string{"SsoRoleValue"}
 
 func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.SelectionSet, obj *model.SsoRoleValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, ssoRoleValueImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, ssoRoleValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15617,7 +15618,7 @@ func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15627,13 +15628,13 @@ func (ec *executionContext) _SsoRoleValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -15653,9 +15654,9 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var tenantImplementors = []string{"Tenant"}
 
 func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, obj *pool.Tenant) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, tenantImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, tenantImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15675,7 +15676,7 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15685,15 +15686,15 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var userImplementors = []string{"User"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *pool.User) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15738,7 +15739,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15748,15 +15749,15 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, viewerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15776,7 +15777,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15786,15 +15787,15 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15829,7 +15830,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15839,15 +15840,15 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15877,7 +15878,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15887,15 +15888,15 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15935,7 +15936,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -15945,15 +15946,15 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -15993,7 +15994,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -16003,15 +16004,15 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -16051,7 +16052,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -16061,15 +16062,15 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.collected.collect(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	deferred := noDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -16134,7 +16135,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -16144,7 +16145,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fieldValues{fields, out.Values}
+	return out
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -6,8 +6,13 @@
 // It rewrites, in place:
 //   - every list to marshalList (gqlgen starts a goroutine per item);
 //   - every object's @defer group to noDeferredGroup (@defer is refused);
-//   - every object's answer to fieldValues (gqlgen's dedupes aliases that
-//     CollectFields already merged, in a map per object);
+//   - every object's answer to objectFields (gqlgen's dedupes aliases that
+//     CollectFields already merged, in a map per object), which for an object
+//     other than an operation's root is also its field set: its fields all
+//     resolve in place (below), so gqlgen's field set and its dispatch are
+//     not needed;
+//   - every object's fields to ec.collected, which caches them per operation
+//     as gqlgen does but under a key that costs no allocation;
 //   - every resolver field of an object to resolve in place, as its other
 //     fields do: gqlgen schedules them on the object's field set and, when an
 //     object has several, runs all but one in goroutines of their own (a page's
@@ -53,6 +58,9 @@ func main() {
 var calls = []struct{ gqlgen, ours string }{
 	{"graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, ", "marshalList(ctx, len(v), "},
 	{"graphql.NewDeferredGroup(ctx)", "noDeferredGroup(ctx)"},
+	{"graphql.CollectFields(ec.OperationContext, sel, ", "ec.collected.collect(ec.OperationContext, sel, "},
+	{"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}",
+		"type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\tcollected collectedFields\n}"},
 }
 
 // valueMarshallers are gqlgen's marshallers that write a JSON value for any
@@ -108,7 +116,8 @@ func rewrite(src []byte) ([]byte, error) {
 			leaves++
 			continue
 		}
-		if !usesFieldSet(fn, text) {
+		set := fieldSet(fn, text)
+		if set == nil {
 			continue
 		}
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
@@ -122,7 +131,22 @@ func rewrite(src []byte) ([]byte, error) {
 		if !ok || text(last) != "return out" {
 			return nil, fmt.Errorf("%s: an object's marshaller that does not end in `return out`", fn.Name.Name)
 		}
-		edits = append(edits, edit{offset(last.Pos()), offset(last.End()), "return fieldValues{fields, out.Values}"})
+		if strings.Contains(text(fn.Body), "out.ResolveRootConcurrently(") {
+			// An operation's root fields run concurrently on gqlgen's field set.
+			edits = append(edits, edit{offset(last.Pos()), offset(last.End()), "return &objectFields{fields: fields, Values: out.Values}"})
+		} else {
+			edits = append(edits, edit{offset(set.Pos()), offset(set.End()), "out := newObjectFields(fields)"})
+			dispatched := false
+			for _, st := range fn.Body.List {
+				if text(st) == "out.Dispatch(ctx)" {
+					edits = append(edits, edit{offset(st.Pos()), offset(st.End()), ""})
+					dispatched = true
+				}
+			}
+			if !dispatched {
+				return nil, fmt.Errorf("%s: an object's marshaller that does not call `out.Dispatch(ctx)`", fn.Name.Name)
+			}
+		}
 		objects++
 	}
 	if leaves == 0 || objects == 0 || resolvers == 0 {
@@ -231,13 +255,13 @@ func resolvedInline(n ast.Node, text func(ast.Node) string, offset func(token.Po
 		text(ret.Results[0]), invalid)}, true
 }
 
-// usesFieldSet reports whether fn marshals an object: it builds its answer
-// with graphql.NewFieldSet.
-func usesFieldSet(fn *ast.FuncDecl, text func(ast.Node) string) bool {
+// fieldSet returns, if fn marshals an object, the statement that makes its
+// field set: out := graphql.NewFieldSet(fields).
+func fieldSet(fn *ast.FuncDecl, text func(ast.Node) string) *ast.AssignStmt {
 	for _, s := range fn.Body.List {
 		if a, ok := s.(*ast.AssignStmt); ok && len(a.Rhs) == 1 && text(a.Rhs[0]) == "graphql.NewFieldSet(fields)" {
-			return true
+			return a
 		}
 	}
-	return false
+	return nil
 }
