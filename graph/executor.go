@@ -99,10 +99,19 @@ type objectFields struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32 // the non-null fields that resolved to null
+	// few holds the values of an object of few fields (most are), so that
+	// its answer is one allocation, not two.
+	few [4]graphql.Marshaler
 }
 
 func newObjectFields(fields []graphql.CollectedField) *objectFields {
-	return &objectFields{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
+	o := &objectFields{fields: fields}
+	if len(fields) <= len(o.few) {
+		o.Values = o.few[:len(fields)]
+	} else {
+		o.Values = make([]graphql.Marshaler, len(fields))
+	}
+	return o
 }
 
 func (o *objectFields) MarshalGQL(w io.Writer) {
