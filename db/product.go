@@ -96,9 +96,14 @@ func (d *DB) Products(ctx context.Context, f pool.ProductFilter) (*pool.ProductP
 	if page.HasNext {
 		rows = rows[:f.Limit]
 	}
+	byCode := f.Order.By == "" || f.Order.By == pool.SortCode
 	for i := range rows {
 		page.Products = append(page.Products, rows[i].domain())
-		page.Keys = append(page.Keys, rows[i].SortKey)
+		if byCode {
+			page.Keys = append(page.Keys, rows[i].Code)
+		} else {
+			page.Keys = append(page.Keys, rows[i].SortKey)
+		}
 		if f.WithCounts {
 			page.Counts = append(page.Counts, rows[i].Counts)
 		}
@@ -137,11 +142,15 @@ func productsQuery(f pool.ProductFilter) (string, pgx.NamedArgs, error) {
 			after = ` AND (` + sort.key + `, code) ` + cmp + ` (@afterKey::` + sort.typ + `, @after)`
 		}
 	}
+	key := `, (` + sort.key + `)::text AS sort_key` // the code is its own, and not read twice
+	if by == pool.SortCode {
+		key = ""
+	}
 	counts, from := "", "products"
 	if f.WithCounts {
 		counts, from = ", pc.available, pc.assigned", "products CROSS JOIN LATERAL ("+fmt.Sprintf(countsOf, "products.id")+") pc"
 	}
-	return `SELECT ` + productColumns + `, (` + sort.key + `)::text AS sort_key` + counts + ` FROM ` + from + `
+	return `SELECT ` + productColumns + key + counts + ` FROM ` + from + `
 		WHERE ` + where + after + `
 		ORDER BY ` + sort.key + ` ` + dir + `, code ` + dir + ` LIMIT @limit`, args, nil
 }
