@@ -66,7 +66,7 @@ func (d *DB) OwnerPgx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 }
 
 // CollectByName is collectByName, for tests of the package's outside.
-func CollectByName[T any](rows pgx.Rows) ([]T, error) { return collectByName[T](rows) }
+func CollectByName[T any](rows pgx.Rows) ([]T, error) { return collectByName[T](rows, 1) }
 
 // ProductsQuery is the statement of Products' page for f, so tests can check its plans.
 func ProductsQuery(f pool.ProductFilter) (string, pgx.NamedArgs, error) { return productsQuery(f) }
