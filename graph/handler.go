@@ -83,7 +83,7 @@ func NewHandler(svc Services, opt Options, log *slog.Logger) http.Handler {
 	use(admission{admit: opt.Admit}) // first: an operation over the rate limit costs no parsing
 	use(newPersistedQueries(1000))
 	use(&bounds{})
-	use(&limits{parsed: parsed, maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
+	use(&limits{parsed: parsed, costs: lru.New[int](1000), maxTokens: opt.MaxTokens, maxWidth: opt.MaxFields, maxSelections: opt.MaxSelections,
 		maxComplexity: opt.MaxComplexity, maxDepth: opt.MaxDepth})
 	if opt.Observe != nil {
 		use(observer{report: opt.Observe})
