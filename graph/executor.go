@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"sync"
@@ -114,19 +115,28 @@ func newObjectFields(fields []graphql.CollectedField) *objectFields {
 	return o
 }
 
+// MarshalGQL writes the answer straight into the bytes.Buffer that gqlgen
+// writes an operation's answer into: through io.WriteString, each piece of
+// punctuation cost a look-up of the writer's methods (3.5% of the server's
+// CPU on the products page). Another writer gets the answer in one piece.
 func (o *objectFields) MarshalGQL(w io.Writer) {
-	io.WriteString(w, "{")
+	b, ok := w.(*bytes.Buffer)
+	if !ok {
+		b = &bytes.Buffer{}
+		defer func() { w.Write(b.Bytes()) }()
+	}
+	b.WriteByte('{')
 	for i := range o.fields {
 		if i > 0 {
-			io.WriteString(w, ",")
+			b.WriteByte(',')
 		}
 		// An alias is a GraphQL name, [_A-Za-z][_0-9A-Za-z]*: nothing to escape.
-		io.WriteString(w, `"`)
-		io.WriteString(w, o.fields[i].Alias)
-		io.WriteString(w, `":`)
-		o.Values[i].MarshalGQL(w)
+		b.WriteByte('"')
+		b.WriteString(o.fields[i].Alias)
+		b.WriteString(`":`)
+		o.Values[i].MarshalGQL(b)
 	}
-	io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
 // collectedFields caches, for one operation, each object's fields by its
