@@ -31,6 +31,10 @@ func TestGeneratedExecutor(t *testing.T) {
 			t.Errorf("generated.go has no %q: run `make generate`", ours)
 		}
 	}
+	// An edge's node, a plain field of an object, is marshalled in its field context.
+	if !strings.Contains(src, "fc.Result = obj.Node\n\treturn ec.marshalNProduct2") {
+		t.Errorf("generated.go resolves ProductEdge.node through graphql.ResolveField: run `make generate`")
+	}
 	// The operation's root alone keeps gqlgen's field set, for its fields run concurrently.
 	if n := strings.Count(src, "graphql.NewFieldSet(fields)"); n != 1 || !strings.Contains(src, "out := newObjectFields(fields)") {
 		t.Errorf("generated.go makes gqlgen's field set %d times, want once (the root's): run `make generate`", n)

@@ -21,7 +21,11 @@
 //     method or middleware, of a string, an ID, a number, a boolean or an
 //     enum, whose marshaller answers null only for a nullable field's nil) to a direct
 //     call of its marshaller, without gqlgen's field context, closures and
-//     panic guard, which cost eight allocations per leaf.
+//     panic guard, which cost eight allocations per leaf;
+//   - every other plain field whose value is a pointer or a slice (an
+//     object, a list) to its field context and a direct call of its
+//     marshaller, without gqlgen's closures and panic guard: a panic below
+//     it is its list item's or its parent field's error instead.
 package main
 
 import (
@@ -104,16 +108,30 @@ func rewrite(src []byte) ([]byte, error) {
 	}
 
 	var edits []edit
-	leaves, objects, resolvers := 0, 0, 0
+	leaves, plainObjects, objects, resolvers := 0, 0, 0, 0
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
 		if !ok || fn.Recv == nil || fn.Body == nil {
 			continue
 		}
-		if field, marshal, ok := plainLeaf(fn, text, values); ok {
-			edits = append(edits, edit{offset(fn.Body.Lbrace) + 1, offset(fn.Body.Rbrace),
-				fmt.Sprintf("\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n", marshal, field)})
-			leaves++
+		if f, ok := plainField(fn, text); ok {
+			switch {
+			case values[f.marshal] && (!strings.HasPrefix(f.marshal, "marshalO") || f.nonNull == "false"):
+				// A nullable field's marshaller for a non-null field would turn a nil
+				// into null where gqlgen reports an error: gqlgen generates none, but
+				// only the pairs it generates are rewritten.
+				edits = append(edits, edit{offset(fn.Body.Lbrace) + 1, offset(fn.Body.Rbrace),
+					fmt.Sprintf("\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n", f.marshal, f.name)})
+				leaves++
+			case strings.HasPrefix(f.typ, "*") || strings.HasPrefix(f.typ, "[]"):
+				// An object or a list: a pointer or a slice, never a nil interface
+				// once in gqlgen's any, so gqlgen hands it to the marshaller, which
+				// answers its nil.
+				edits = append(edits, edit{offset(fn.Body.Lbrace) + 1, offset(fn.Body.Rbrace),
+					fmt.Sprintf("\n\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n\tfc.Result = obj.%s\n\treturn ec.%s(graphql.WithFieldContext(ctx, fc), field.Selections, obj.%s)\n",
+						f.fieldContext, f.name, f.marshal, f.name)})
+				plainObjects++
+			}
 			continue
 		}
 		set := fieldSet(fn, text)
@@ -149,8 +167,9 @@ func rewrite(src []byte) ([]byte, error) {
 		}
 		objects++
 	}
-	if leaves == 0 || objects == 0 || resolvers == 0 {
-		return nil, fmt.Errorf("found %d plain leaves, %d objects and %d resolver fields: has gqlgen's generated code changed?", leaves, objects, resolvers)
+	if leaves == 0 || plainObjects == 0 || objects == 0 || resolvers == 0 {
+		return nil, fmt.Errorf("found %d plain leaves, %d plain fields of objects, %d objects and %d resolver fields: has gqlgen's generated code changed?",
+			leaves, plainObjects, objects, resolvers)
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
 	for _, e := range edits {
@@ -165,60 +184,85 @@ func rewrite(src []byte) ([]byte, error) {
 	return format.Source(src)
 }
 
-// plainLeaf reports whether fn is a leaf field's marshaller of the form
+// plainFieldOf is a plain field's marshaller: what it reads and how.
+type plainFieldOf struct {
+	name         string // the struct field read off the object
+	typ          string // its Go type
+	fieldContext string // the method making its field context
+	marshal      string // the method marshalling its value
+	nonNull      string // ResolveField's nonNull argument
+}
+
+// plainField reports whether fn is a field's marshaller of the form
 //
-//	return graphql.ResolveField(ctx, ec.OperationContext, field, <field context>,
+//	return graphql.ResolveField(ctx, ec.OperationContext, field,
+//		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+//			return ec.fieldContext_Object_field(ctx, field)
+//		},
 //		func(ctx context.Context) (any, error) { return obj.Field, nil },
 //		nil, func(ctx context.Context, selections ast.SelectionSet, v T) graphql.Marshaler {
 //			return ec.marshalT(ctx, selections, v)
-//		}, true, true)
+//		}, true, nonNull)
 //
-// whose marshaller answers null only for a nil of a nullable field, and
-// returns the field and marshaller.
-func plainLeaf(fn *ast.FuncDecl, text func(ast.Node) string, values map[string]bool) (field, marshal string, ok bool) {
+// a struct field with no resolver, method or middleware, and returns what it
+// reads and how.
+func plainField(fn *ast.FuncDecl, text func(ast.Node) string) (plainFieldOf, bool) {
+	var f plainFieldOf
 	if len(fn.Body.List) != 1 {
-		return "", "", false
+		return f, false
 	}
 	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
 	if !ok || len(ret.Results) != 1 {
-		return "", "", false
+		return f, false
 	}
 	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok || len(call.Args) != 9 || text(call.Fun) != "graphql.ResolveField" || text(call.Args[5]) != "nil" {
-		return "", "", false
+	if !ok || len(call.Args) != 9 || text(call.Fun) != "graphql.ResolveField" || text(call.Args[5]) != "nil" || text(call.Args[7]) != "true" {
+		return f, false
+	}
+	init, ok := singleReturn(call.Args[3])
+	if !ok || len(init.Args) != 2 || text(init.Args[0]) != "ctx" || text(init.Args[1]) != "field" {
+		return f, false
 	}
 	resolver, ok := call.Args[4].(*ast.FuncLit)
 	if !ok || len(resolver.Body.List) != 1 {
-		return "", "", false
+		return f, false
 	}
 	r, ok := resolver.Body.List[0].(*ast.ReturnStmt)
 	if !ok || len(r.Results) != 2 || text(r.Results[1]) != "nil" {
-		return "", "", false
+		return f, false
 	}
 	sel, ok := r.Results[0].(*ast.SelectorExpr) // a field, not a method's call
 	if !ok || text(sel.X) != "obj" {
-		return "", "", false
+		return f, false
 	}
 	m, ok := call.Args[6].(*ast.FuncLit)
-	if !ok || len(m.Type.Params.List) != 3 || len(m.Body.List) != 1 {
-		return "", "", false
+	if !ok || len(m.Type.Params.List) != 3 {
+		return f, false
 	}
-	mr, ok := m.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(mr.Results) != 1 {
-		return "", "", false
-	}
-	mc, ok := mr.Results[0].(*ast.CallExpr)
+	mc, ok := singleReturn(m)
 	if !ok || len(mc.Args) != 3 || text(mc.Args[1]) != "selections" || text(mc.Args[2]) != "v" {
-		return "", "", false
+		return f, false
 	}
-	name, ok := strings.CutPrefix(text(mc.Fun), "ec.")
-	// A nullable field's marshaller for a non-null field would turn a nil
-	// into null where gqlgen reports an error: gqlgen generates none, but
-	// only the pairs it generates are rewritten.
-	if !ok || !values[name] || strings.HasPrefix(name, "marshalO") && text(call.Args[8]) != "false" {
-		return "", "", false
+	f.name, f.typ, f.nonNull = sel.Sel.Name, text(m.Type.Params.List[2].Type), text(call.Args[8])
+	if f.fieldContext, ok = strings.CutPrefix(text(init.Fun), "ec."); !ok {
+		return f, false
 	}
-	return sel.Sel.Name, name, true
+	f.marshal, ok = strings.CutPrefix(text(mc.Fun), "ec.")
+	return f, ok
+}
+
+// singleReturn returns the call that function literal e is `return call` of.
+func singleReturn(e ast.Expr) (*ast.CallExpr, bool) {
+	fn, ok := e.(*ast.FuncLit)
+	if !ok || len(fn.Body.List) != 1 {
+		return nil, false
+	}
+	r, ok := fn.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(r.Results) != 1 {
+		return nil, false
+	}
+	c, ok := r.Results[0].(*ast.CallExpr)
+	return c, ok
 }
 
 // resolvedInline returns, for a resolver field of an object scheduled on its
