@@ -56,7 +56,7 @@ var productSorts = map[pool.ProductSort]struct{ key, typ string }{
 
 // productWhere is the product list's condition for f, and its arguments:
 // visible, not an SSCC pool, and each filter f sets. A filter is in the
-// statement only when f sets it: tests of empty arguments (@search = ” OR ...)
+// statement only when f sets it: a test of each filter's argument for empty
 // made PostgreSQL plan the page's statement anew on every execution, where the
 // statement of each set of filters keeps its one cached plan (a third of
 // PostgreSQL's CPU on the products page), and one product's finds it in the
