@@ -141,11 +141,15 @@ func (l *limits) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 	return nil
 }
 
+// costedDocument is the longest document whose complexity is cached: the
+// cache's 1,000 keys then hold at most 64 MiB, whatever the body limit.
+const costedDocument = 64 << 10
+
 // complexity is the complexity of oc's operation. Without variables it
 // depends on the document alone, so it is computed once per document, not on
 // every execution (2.4% of the server's CPU on the products page).
 func (l *limits) complexity(ctx context.Context, oc *graphql.OperationContext) int {
-	if len(oc.Operation.VariableDefinitions) > 0 {
+	if len(oc.Operation.VariableDefinitions) > 0 || len(oc.RawQuery) > costedDocument {
 		return complexity.Calculate(ctx, l.schema, oc.Operation, oc.Variables)
 	}
 	key := oc.OperationName + "\n" + oc.RawQuery
